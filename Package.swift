@@ -1,0 +1,36 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let package = Package(
+    name: "SimCore",
+    platforms: [.macOS(.v13)],
+    products: [
+        .library(name: "SimCore", targets: ["SimCore"]),
+        .executable(name: "simbench", targets: ["simbench"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2")
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CXXHash",
+            pkgConfig: "libxxhash",
+            providers: [.apt(["libxxhash-dev"])]
+        ),
+        .target(
+            name: "SimCore",
+            dependencies: ["CXXHash"]
+        ),
+        .executableTarget(
+            name: "simbench",
+            dependencies: [
+                "SimCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(
+            name: "SimCoreTests",
+            dependencies: ["SimCore"]
+        ),
+    ]
+)

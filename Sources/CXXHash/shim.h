@@ -1,0 +1,41 @@
+// SimCore's view of Debian's libxxhash-dev.
+//
+// Two entry points per function, with stable names that do not depend on
+// xxHash's macro renaming:
+//   * `simcore_lib_*`    call into the shared library (libxxhash.so);
+//   * `simcore_inline_*` are the header's own implementation, compiled into
+//     the caller through XXH_INLINE_ALL.
+// SimCore measured both on short inputs and uses the faster one (see README).
+#ifndef SIMCORE_CXXHASH_SHIM_H
+#define SIMCORE_CXXHASH_SHIM_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <xxhash.h>
+
+static inline uint64_t simcore_lib_xxh3_64(const void *data, size_t length, uint64_t seed) {
+    return XXH3_64bits_withSeed(data, length, seed);
+}
+
+static inline void simcore_lib_xxh3_128(const void *data, size_t length, uint64_t seed,
+                                        uint64_t *low, uint64_t *high) {
+    XXH128_hash_t h = XXH3_128bits_withSeed(data, length, seed);
+    *low = h.low64;
+    *high = h.high64;
+}
+
+#define XXH_INLINE_ALL
+#include <xxhash.h>
+
+static inline uint64_t simcore_inline_xxh3_64(const void *data, size_t length, uint64_t seed) {
+    return XXH3_64bits_withSeed(data, length, seed);
+}
+
+static inline void simcore_inline_xxh3_128(const void *data, size_t length, uint64_t seed,
+                                           uint64_t *low, uint64_t *high) {
+    XXH128_hash_t h = XXH3_128bits_withSeed(data, length, seed);
+    *low = h.low64;
+    *high = h.high64;
+}
+
+#endif

@@ -1,0 +1,205 @@
+import Foundation
+
+/// Reads documents from directories of `.txt` files, JSON Lines files, and standard input,
+/// one at a time, without loading a JSON Lines file whole.
+///
+/// - A directory: every regular file whose name ends in `.txt`, in byte order of the names (not
+///   recursive); the id is the file name without `.txt`.
+/// - A file ending in `.jsonl`, `.ndjson` or `.json`, or `-` for standard input: one JSON object
+///   per line with an id (string or number) and a text (string); blank lines are passed over.
+///
+/// A bad document (unreadable file, malformed line, missing or mistyped field, invalid UTF-8,
+/// empty text) throws a ``CorpusError`` naming file and line, or, with
+/// ``CorpusOptions/InvalidInputPolicy/skip``, is recorded in ``rejected``. Nothing is dropped
+/// silently: ``documentsRead`` + `rejected.count` is every document the input holds.
+///
+/// ```swift
+/// let corpus = try CorpusReader.readAll(paths: ["Data/wire-stories"])
+/// corpus.documents.count    // 5
+/// ```
+public final class CorpusReader {
+    /// The options in force.
+    public let options: CorpusOptions
+    /// Documents that were not returned, with why (only with the `skip` policy).
+    public private(set) var rejected: [CorpusError] = []
+    /// Documents returned so far.
+    public private(set) var documentsRead = 0
+
+    private var pending: [String]
+    private var files: [String] = []
+    private var lines: _LineReader?
+    private let parser: _JSONLineParser
+
+    /// Prepares to read `paths` in order; nothing is opened until ``next()``.
+    ///
+    /// - Parameters:
+    ///   - paths: Directories of `.txt` files, JSON Lines files, or `-` for standard input.
+    ///   - options: Field names and the policy for bad documents.
+    public init(paths: [String], options: CorpusOptions = CorpusOptions()) {
+        self.options = options
+        self.pending = paths.reversed()
+        self.parser = _JSONLineParser(idField: Array(options.idField.utf8), textField: Array(options.textField.utf8))
+    }
+
+    /// The next document, or `nil` when every input is exhausted.
+    ///
+    /// - Throws: ``CorpusError`` for a bad document under the `fail` policy, and for an input
+    ///   path that cannot be opened or is of an unsupported kind under either policy.
+    public func next() throws(CorpusError) -> Document? {
+        while true {
+            if let reader = lines {
+                if let document = try nextRecord(reader) {
+                    documentsRead += 1
+                    return document
+                }
+                lines = nil
+                continue
+            }
+            if let path = files.popLast() {
+                if let document = try accept({ () throws(CorpusError) -> Document in
+                    let bytes = try _readWholeFile(path)
+                    try check(bytes, path: path, line: nil)
+                    let name = (path as NSString).lastPathComponent
+                    return Document(id: String(name.dropLast(4)), utf8: bytes, source: path)
+                }) {
+                    documentsRead += 1
+                    return document
+                }
+                continue
+            }
+            guard let path = pending.popLast() else { return nil }
+            try open(path)
+        }
+    }
+
+    /// Reads every document of `paths` into memory.
+    ///
+    /// - Parameters:
+    ///   - paths: Directories of `.txt` files, JSON Lines files, or `-`.
+    ///   - options: Field names and the policy for bad documents.
+    /// - Returns: The documents in input order, and the rejects.
+    /// - Throws: ``CorpusError`` as ``next()`` does.
+    public static func readAll(paths: [String], options: CorpusOptions = CorpusOptions()) throws(CorpusError) -> Corpus {
+        let reader = CorpusReader(paths: paths, options: options)
+        var documents: [Document] = []
+        while let document = try reader.next() {
+            documents.append(document)
+        }
+        return Corpus(documents: documents, rejected: reader.rejected)
+    }
+
+    private func open(_ path: String) throws(CorpusError) {
+        var isDirectory: ObjCBool = false
+        if path != "-" && FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && isDirectory.boolValue {
+            let names: [String]
+            do {
+                names = try FileManager.default.contentsOfDirectory(atPath: path)
+            } catch {
+                throw CorpusError(path: path, line: nil, reason: .unreadable("\(error.localizedDescription)"))
+            }
+            let texts = names.filter { $0.hasSuffix(".txt") }.sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
+            files = texts.reversed().map { (path as NSString).appendingPathComponent($0) }
+            return
+        }
+        let lowered = path.lowercased()
+        guard path == "-" || lowered.hasSuffix(".jsonl") || lowered.hasSuffix(".ndjson") || lowered.hasSuffix(".json") else {
+            if !FileManager.default.fileExists(atPath: path) {
+                throw CorpusError(path: path, line: nil, reason: .unreadable("no such file or directory"))
+            }
+            throw CorpusError(path: path, line: nil, reason: .unsupportedInput)
+        }
+        lines = try _LineReader(path: path)
+    }
+
+    /// Parses the next non-blank line into a document, applying the policy; `nil` at the end.
+    private func nextRecord(_ reader: _LineReader) throws(CorpusError) -> Document? {
+        while true {
+            let outcome: Result<Document?, CorpusError>?
+            do {
+                outcome = try reader.nextLine { line -> Result<Document?, CorpusError> in
+                    let number = reader.lineNumber
+                    if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { return .success(nil) }
+                    return Result { () throws(CorpusError) -> Document? in
+                        try self.document(from: line, path: reader.path, line: number)
+                    }
+                }
+            } catch let error as CorpusError {
+                throw error
+            } catch {
+                throw CorpusError(path: reader.path, line: reader.lineNumber, reason: .unreadable("\(error)"))
+            }
+            guard let outcome else { return nil }
+            if let document = try accept({ () throws(CorpusError) in try outcome.get() }) ?? nil {
+                return document
+            }
+        }
+    }
+
+    private func document(from line: UnsafeRawBufferPointer, path: String, line number: Int) throws(CorpusError) -> Document {
+        try check(line, path: path, line: number, allowEmpty: true)
+        let fields: _JSONLineParser.Fields
+        do {
+            fields = try parser.parse(line)
+        } catch {
+            throw CorpusError(path: path, line: number, reason: .malformedJSON(error.message))
+        }
+        if fields.idHasWrongType {
+            throw CorpusError(path: path, line: number, reason: .wrongType(field: options.idField, expected: "a string or a number"))
+        }
+        if fields.textHasWrongType {
+            throw CorpusError(path: path, line: number, reason: .wrongType(field: options.textField, expected: "a string"))
+        }
+        guard let id = fields.id else { throw CorpusError(path: path, line: number, reason: .missingField(options.idField)) }
+        guard let text = fields.text else { throw CorpusError(path: path, line: number, reason: .missingField(options.textField)) }
+        if text.isEmpty { throw CorpusError(path: path, line: number, reason: .emptyText) }
+        return Document(id: String(decoding: id, as: UTF8.self), utf8: text, source: "\(path):\(number)")
+    }
+
+    /// Throws for invalid UTF-8 (unless replacement is on) and for empty text.
+    private func check(_ bytes: [UInt8], path: String, line: Int?) throws(CorpusError) {
+        do {
+            try bytes.withUnsafeBytes { try check($0, path: path, line: line, allowEmpty: false) }
+        } catch let error as CorpusError {
+            throw error
+        } catch {
+            throw CorpusError(path: path, line: line, reason: .unreadable("\(error)"))
+        }
+    }
+
+    private func check(_ bytes: UnsafeRawBufferPointer, path: String, line: Int?, allowEmpty: Bool) throws(CorpusError) {
+        if !allowEmpty && bytes.isEmpty {
+            throw CorpusError(path: path, line: line, reason: .emptyText)
+        }
+        if !options.replaceInvalidUTF8, let offset = _firstInvalidUTF8(bytes) {
+            throw CorpusError(path: path, line: line, reason: .invalidUTF8(offset: offset))
+        }
+    }
+
+    /// Runs `make`; under the `skip` policy a document-level error is recorded instead of thrown.
+    private func accept<T>(_ make: () throws(CorpusError) -> T) throws(CorpusError) -> T? {
+        do {
+            return try make()
+        } catch {
+            guard options.invalidInput == .skip else { throw error }
+            rejected.append(error)
+            return nil
+        }
+    }
+}
+
+/// A corpus read into memory: its documents in input order and what was rejected.
+public struct Corpus: Sendable {
+    /// The documents, in input order.
+    public var documents: [Document]
+    /// The rejected documents' errors (empty unless the `skip` policy was used).
+    public var rejected: [CorpusError]
+
+    /// Creates a corpus.
+    public init(documents: [Document], rejected: [CorpusError] = []) {
+        self.documents = documents
+        self.rejected = rejected
+    }
+
+    /// Every document the input held: read plus rejected.
+    public var inputCount: Int { documents.count + rejected.count }
+}

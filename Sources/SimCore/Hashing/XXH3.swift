@@ -1,0 +1,85 @@
+internal import CXXHash
+
+/// XXH3 hashing of raw bytes: 64-bit and 128-bit, seeded.
+///
+/// A thin, safe wrapper over xxHash (Debian's `libxxhash-dev`). SimCore compiles the header's
+/// own implementation into its code (`XXH_INLINE_ALL`) because that measured faster than a call
+/// into the shared library on the short inputs that shingling hashes; ``Implementation`` keeps
+/// both reachable so `simbench hash` can compare them on any machine.
+///
+/// The values are xxHash's, identical on every machine and byte order:
+/// ```swift
+/// XXH3.hash64(Array("xxhash".utf8), seed: 0)  // the value `xxhsum -H3` prints for "xxhash"
+/// ```
+public enum XXH3 {
+    /// Where the hash function's code comes from.
+    public enum Implementation: String, Sendable, CaseIterable {
+        /// The header's implementation, inlined into SimCore (`XXH_INLINE_ALL`): the default.
+        case inline
+        /// A call into the shared library `libxxhash.so`.
+        case sharedLibrary
+    }
+
+    /// The 64-bit XXH3 hash of `bytes` with `seed`.
+    ///
+    /// - Parameters:
+    ///   - bytes: Any contiguous bytes.
+    ///   - seed: The seed; 0 gives xxHash's unseeded XXH3.
+    ///   - implementation: Which copy of the code runs; both give the same value.
+    /// - Returns: The hash, the same on every machine.
+    /// - Complexity: O(n) in the number of bytes.
+    public static func hash64(
+        _ bytes: UnsafeRawBufferPointer, seed: UInt64 = 0, implementation: Implementation = .inline
+    ) -> UInt64 {
+        switch implementation {
+        case .inline:
+            return _xxh3_64(bytes.baseAddress, bytes.count, seed)
+        case .sharedLibrary:
+            return simcore_lib_xxh3_64(bytes.baseAddress, bytes.count, seed)
+        }
+    }
+
+    /// The 64-bit XXH3 hash of a byte array with `seed`.
+    ///
+    /// - Parameters:
+    ///   - bytes: The bytes to hash.
+    ///   - seed: The seed; 0 gives xxHash's unseeded XXH3.
+    /// - Returns: The hash, the same on every machine.
+    public static func hash64(_ bytes: [UInt8], seed: UInt64 = 0) -> UInt64 {
+        bytes.withUnsafeBytes { hash64($0, seed: seed) }
+    }
+
+    /// The 128-bit XXH3 hash of `bytes` with `seed`, as (low, high) 64-bit halves.
+    ///
+    /// - Parameters:
+    ///   - bytes: Any contiguous bytes.
+    ///   - seed: The seed; 0 gives xxHash's unseeded XXH3-128.
+    ///   - implementation: Which copy of the code runs; both give the same value.
+    /// - Returns: The hash's low and high halves (xxHash's `low64`, `high64`).
+    public static func hash128(
+        _ bytes: UnsafeRawBufferPointer, seed: UInt64 = 0, implementation: Implementation = .inline
+    ) -> (low: UInt64, high: UInt64) {
+        var low: UInt64 = 0
+        var high: UInt64 = 0
+        switch implementation {
+        case .inline:
+            simcore_inline_xxh3_128(bytes.baseAddress, bytes.count, seed, &low, &high)
+        case .sharedLibrary:
+            simcore_lib_xxh3_128(bytes.baseAddress, bytes.count, seed, &low, &high)
+        }
+        return (low, high)
+    }
+
+    /// The 128-bit XXH3 hash of a byte array with `seed`, as (low, high) 64-bit halves.
+    public static func hash128(_ bytes: [UInt8], seed: UInt64 = 0) -> (low: UInt64, high: UInt64) {
+        bytes.withUnsafeBytes { hash128($0, seed: seed) }
+    }
+}
+
+/// The inlined XXH3-64 kernel used on every hot path (one token, one character k-gram).
+///
+/// `start` may be nil only when `count` is 0 (xxHash accepts that).
+@inline(__always)
+internal func _xxh3_64(_ start: UnsafeRawPointer?, _ count: Int, _ seed: UInt64) -> UInt64 {
+    simcore_inline_xxh3_64(start, count, seed)
+}

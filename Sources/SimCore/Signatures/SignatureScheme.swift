@@ -1,0 +1,55 @@
+/// A MinHash-family signature scheme: maps a document's shingle hashes to `length` values whose
+/// position-wise equality rate between two documents estimates their Jaccard similarity.
+///
+/// Every scheme is deterministic: the same hashes, length and seed give the same values on
+/// every machine, build and thread count. Signing ignores the order and repeats of the hashes.
+/// An empty document's signature is all `UInt64.max`.
+public protocol SignatureScheme: Sendable {
+    /// The number of values per signature (k).
+    var length: Int { get }
+    /// The seed every hash function and permutation of the scheme is derived from.
+    var seed: UInt64 { get }
+    /// A short name for tables and files, e.g. `minhash`, `oph`, `superminhash`.
+    var name: String { get }
+
+    /// Writes the signature of `hashes` into `output`.
+    ///
+    /// - Parameters:
+    ///   - hashes: A document's shingle hashes, in any order, repeats allowed.
+    ///   - output: Exactly ``length`` values.
+    func sign(_ hashes: UnsafeBufferPointer<UInt64>, into output: UnsafeMutableBufferPointer<UInt64>)
+}
+
+/// The signatures of a corpus: one row of `length` values per document, contiguous, row-major.
+///
+/// Byte layout when written to disk: little-endian `UInt64`s, row after row.
+public struct SignatureMatrix: Sendable, Hashable {
+    /// Values per signature (k).
+    public let length: Int
+    /// All values, `count × length`, row-major.
+    public private(set) var values: [UInt64]
+
+    /// Creates a matrix from row-major values.
+    ///
+    /// - Parameters:
+    ///   - length: Values per signature, at least 1.
+    ///   - values: `count × length` values.
+    public init(length: Int, values: [UInt64]) {
+        precondition(length >= 1 && values.count % length == 0, "values must hold whole rows")
+        self.length = length
+        self.values = values
+    }
+
+    /// The number of signatures (documents).
+    public var count: Int { values.count / length }
+
+    /// The signature of document `row`.
+    public subscript(row: Int) -> ArraySlice<UInt64> {
+        values[row * length..<(row + 1) * length]
+    }
+
+    /// Calls `body` with the values of document `row`.
+    public func withRow<R>(_ row: Int, _ body: (UnsafeBufferPointer<UInt64>) throws -> R) rethrows -> R {
+        try values.withUnsafeBufferPointer { try body(UnsafeBufferPointer(rebasing: $0[row * length..<(row + 1) * length])) }
+    }
+}

@@ -1,0 +1,123 @@
+import Foundation
+import Synchronization
+
+/// What each Unicode scalar becomes under one set of ``NormalizationOptions``.
+///
+/// The table maps every scalar of the Basic Multilingual Plane to the UTF-8 bytes it normalizes
+/// to, with an ASCII space standing for "separator here"; an empty entry means "drop". Scalars
+/// above U+FFFF (rare in text: emoji, historic scripts, CJK extensions) are folded on the fly.
+/// Building a table costs about 0.1 s, once per process and set of options; tables are then
+/// immutable and shared by every thread.
+final class _FoldTable: @unchecked Sendable {
+    // SAFETY: all three buffers are written once in `init` and never again; they are never
+    // freed (tables live as long as the process), so sharing read-only pointers is sound.
+    /// For each ASCII byte: the byte it becomes, or 0x20 for a separator.
+    let ascii: UnsafeMutableBufferPointer<UInt8>
+    /// For each BMP scalar: `offset << 8 | length` into `pool`.
+    let entries: UnsafeMutableBufferPointer<UInt32>
+    /// The folded UTF-8 of every BMP scalar, back to back.
+    let pool: UnsafeMutableBufferPointer<UInt8>
+    /// The options this table implements.
+    let options: NormalizationOptions
+
+    private init(options: NormalizationOptions) {
+        self.options = options
+        ascii = .allocate(capacity: 128)
+        entries = .allocate(capacity: 0x10000)
+        var poolBytes: [UInt8] = []
+        poolBytes.reserveCapacity(200_000)
+        var folded: [UInt8] = []
+        for value in 0..<0x10000 {
+            folded.removeAll(keepingCapacity: true)
+            if let scalar = Unicode.Scalar(UInt32(value)) {
+                _FoldTable.fold(scalar, options: options, into: &folded)
+            } else {
+                // Surrogate code points never decode from valid UTF-8; map them to a separator.
+                folded.append(0x20)
+            }
+            if value < 128 {
+                ascii[value] = folded.first ?? 0x20
+            }
+            precondition(folded.count < 256 && poolBytes.count < (1 << 24), "fold table overflow")
+            entries[value] = UInt32(poolBytes.count) << 8 | UInt32(folded.count)
+            poolBytes.append(contentsOf: folded)
+        }
+        pool = .allocate(capacity: Swift.max(poolBytes.count, 1))
+        _ = pool.initialize(fromContentsOf: poolBytes)
+    }
+
+    /// The shared table for `options`, built on first use.
+    static func shared(for options: NormalizationOptions) -> _FoldTable {
+        let index = options._tableIndex
+        return tables.withLock { tables in
+            if let table = tables[index] { return table }
+            let table = _FoldTable(options: options)
+            tables[index] = table
+            return table
+        }
+    }
+
+    private static let tables = Mutex<[_FoldTable?]>(Array(repeating: nil, count: 8))
+
+    /// Appends the normalized form of one scalar: UTF-8 bytes, 0x20 for a separator.
+    static func fold(_ scalar: Unicode.Scalar, options: NormalizationOptions, into output: inout [UInt8]) {
+        var text: String
+        if options.foldCompatibilityForms {
+            if let replacement = typographicFold(scalar) {
+                text = replacement
+            } else {
+                text = String(scalar).precomposedStringWithCompatibilityMapping
+            }
+        } else {
+            text = String(scalar)
+        }
+        if options.lowercase {
+            text = text.lowercased()
+        }
+        for folded in text.unicodeScalars {
+            switch role(of: folded, keepPunctuation: options.keepPunctuation) {
+            case .word:
+                output.append(contentsOf: String(folded).utf8)
+            case .separator:
+                output.append(0x20)
+            }
+        }
+    }
+
+    private enum Role { case word, separator }
+
+    /// Letters, numbers and marks are word characters; punctuation and symbols are too when
+    /// `keepPunctuation` is set; everything else (spaces, controls, formats) separates.
+    private static func role(of scalar: Unicode.Scalar, keepPunctuation: Bool) -> Role {
+        switch scalar.properties.generalCategory {
+        case .uppercaseLetter, .lowercaseLetter, .titlecaseLetter, .modifierLetter, .otherLetter,
+            .nonspacingMark, .spacingMark, .enclosingMark,
+            .decimalNumber, .letterNumber, .otherNumber:
+            return .word
+        case .connectorPunctuation, .dashPunctuation, .openPunctuation, .closePunctuation,
+            .initialPunctuation, .finalPunctuation, .otherPunctuation,
+            .mathSymbol, .currencySymbol, .modifierSymbol, .otherSymbol:
+            return keepPunctuation ? .word : .separator
+        default:
+            return .separator
+        }
+    }
+
+    /// The typographic variants that NFKC leaves alone but that reprints swap freely.
+    private static func typographicFold(_ scalar: Unicode.Scalar) -> String? {
+        switch scalar.value {
+        case 0x2018, 0x2019, 0x201A, 0x201B, 0x2032, 0x2035, 0x02BC, 0xFF07:
+            return "'"
+        case 0x201C, 0x201D, 0x201E, 0x201F, 0x2033, 0x2036, 0x00AB, 0x00BB, 0xFF02:
+            return "\""
+        case 0x2010, 0x2011, 0x2012, 0x2013, 0x2014, 0x2015, 0x2212, 0xFE58, 0xFE63, 0xFF0D:
+            return "-"
+        case 0x00A0, 0x1680, 0x2000...0x200A, 0x202F, 0x205F, 0x3000:
+            return " "
+        case 0x00AD, 0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF:
+            return ""
+        default:
+            return nil
+        }
+    }
+}

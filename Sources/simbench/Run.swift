@@ -1,0 +1,158 @@
+import ArgumentParser
+import Foundation
+import SimCore
+
+/// `simbench run`: similarity matrices, reprint pairs and stage throughput for one corpus.
+struct Run: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Exact similarity and stage throughput on a corpus (default: Data/wire-stories).")
+
+    @Argument(help: "Directories of .txt files, JSON Lines files, or - for standard input.")
+    var inputs: [String] = ["Data/wire-stories"]
+
+    @Option(help: "Shingle unit and width: words:N or chars:K.")
+    var shingle: String = "words:5"
+
+    @Option(help: "Hash seed for shingling.")
+    var seed: UInt64 = 0
+
+    @Option(help: "A pair is a reprint when either document's containment in the other reaches this.")
+    var reprintThreshold: Double = 0.8
+
+    @Option(help: "Timing samples per stage (the median is reported).")
+    var samples: Int = 5
+
+    @Option(help: "Minimum seconds per timing sample.")
+    var sampleSeconds: Double = 0.2
+
+    @Option(help: "JSON Lines field holding the id.")
+    var idField: String = "id"
+
+    @Option(help: "JSON Lines field holding the text.")
+    var textField: String = "text"
+
+    @Flag(help: "Skip and count bad documents instead of stopping at the first.")
+    var skipInvalid = false
+
+    @Option(help: "Largest corpus for which the matrices are printed.")
+    var matrixLimit: Int = 12
+
+    func validate() throws {
+        guard ShinglingOptions.Unit(shingle) != nil else {
+            throw ValidationError("--shingle must be words:N or chars:K with N, K in 1...1000, not '\(shingle)'")
+        }
+        guard reprintThreshold > 0 && reprintThreshold <= 1 else {
+            throw ValidationError("--reprint-threshold must be in (0, 1]")
+        }
+        guard samples >= 1, sampleSeconds > 0 else { throw ValidationError("--samples and --sample-seconds must be positive") }
+    }
+
+    func run() throws {
+        let options = ShinglingOptions(unit: ShinglingOptions.Unit(shingle)!, seed: seed)
+        let corpusOptions = CorpusOptions(
+            idField: idField, textField: textField, invalidInput: skipInvalid ? .skip : .fail)
+        let corpus: Corpus
+        do {
+            corpus = try CorpusReader.readAll(paths: inputs, options: corpusOptions)
+        } catch {
+            throw ValidationError("\(error)")
+        }
+        for reject in corpus.rejected {
+            FileHandle.standardError.write(Data("simbench: skipped \(reject)\n".utf8))
+        }
+        let documents = corpus.documents
+        guard !documents.isEmpty else { throw ValidationError("no documents in \(inputs.joined(separator: ", "))") }
+        let totalBytes = documents.reduce(0) { $0 + $1.utf8.count }
+        print("corpus: \(documents.count) documents, \(totalBytes) bytes, \(corpus.rejected.count) rejected; shingles: \(options.unit), seed \(seed)")
+
+        let shingler = Shingler(options: options)
+        let sets = documents.map { shingler.shingles(ofUTF8: $0.utf8) }
+        if documents.count <= matrixLimit {
+            print()
+            printMatrix(SimilarityMatrix(sets: sets, measure: .jaccard), documents: documents, sets: sets)
+            print()
+            printMatrix(SimilarityMatrix(sets: sets, measure: .containment), documents: documents, sets: sets)
+        }
+        print()
+        printReprints(documents: documents, sets: sets)
+        print()
+        printThroughput(documents: documents, totalBytes: totalBytes, options: options)
+    }
+
+    private func label(_ document: Document) -> String {
+        document.id.count <= 12 ? document.id : String(document.id.prefix(12))
+    }
+
+    private func printMatrix(_ matrix: SimilarityMatrix, documents: [Document], sets: [ShingleSet]) {
+        let title = matrix.measure == .containment
+            ? "containment (row's shingles inside column's)" : "\(matrix.measure) similarity"
+        print("\(title), \(options)")
+        let header = documents.map { pad(label($0), 13) }.joined(separator: " ")
+        print(pad("", 14) + header)
+        for (row, document) in documents.enumerated() {
+            let cells = matrix.values[row].map { pad(String(format: "%.3f", $0), 13) }.joined(separator: " ")
+            print(pad(label(document), 14) + cells)
+        }
+    }
+
+    private var options: String { "\(shingle)" }
+
+    private func printReprints(documents: [Document], sets: [ShingleSet]) {
+        let pairs = ExactAllPairs.pairs(in: sets, measure: .containment, threshold: reprintThreshold)
+        print("reprints (containment ≥ \(reprintThreshold)): \(pairs.count) directed pair(s)")
+        for pair in pairs {
+            let jaccard = sets[pair.first].jaccard(with: sets[pair.second])
+            print("  \(documents[pair.first].id) inside \(documents[pair.second].id): containment \(String(format: "%.3f", pair.similarity)), Jaccard \(String(format: "%.3f", jaccard))")
+        }
+    }
+
+    private func printThroughput(documents: [Document], totalBytes: Int, options: ShinglingOptions) {
+        let normalizer = TextNormalizer(options: options.normalization)
+        let shingler = Shingler(options: options)
+        let megabytes = Double(totalBytes) / 1e6
+        let count = Double(documents.count)
+        func row(_ name: String, _ seconds: Double, ceiling: Double? = nil) {
+            let ratio = ceiling.map { String(format: "  %5.1f%% of XXH3", 100 * $0 / seconds) } ?? ""
+            print(pad(name, 30) + pad(String(format: "%9.1f MB/s", megabytes / seconds), 16)
+                + pad(String(format: "%10.0f docs/s", count / seconds), 18) + ratio)
+        }
+        print("single-thread throughput (median of \(samples) samples):")
+        let xxh3 = Stopwatch.medianSecondsPerCall(samples: samples, minimumSeconds: sampleSeconds) {
+            var sink: UInt64 = 0
+            for document in documents { sink &+= XXH3.hash64(document.utf8, seed: 0) }
+            blackHole(sink)
+        }
+        let normalize = Stopwatch.medianSecondsPerCall(samples: samples, minimumSeconds: sampleSeconds) {
+            var sink = 0
+            for document in documents { sink &+= normalizer.normalize(utf8: document.utf8).count }
+            blackHole(sink)
+        }
+        let hashes = Stopwatch.medianSecondsPerCall(samples: samples, minimumSeconds: sampleSeconds) {
+            var sink: UInt64 = 0
+            for document in documents {
+                document.utf8.withUnsafeBytes { bytes in
+                    shingler.withShingleHashes(ofUTF8: bytes) { for hash in $0 { sink ^= hash } }
+                }
+            }
+            blackHole(sink)
+        }
+        let sets = Stopwatch.medianSecondsPerCall(samples: samples, minimumSeconds: sampleSeconds) {
+            var sink = 0
+            for document in documents { sink &+= shingler.shingles(ofUTF8: document.utf8).count }
+            blackHole(sink)
+        }
+        row("XXH3-64 of whole documents", xxh3)
+        row("normalize", normalize, ceiling: xxh3)
+        row("normalize+shingle (hashes)", hashes, ceiling: xxh3)
+        row("normalize+shingle (sorted set)", sets, ceiling: xxh3)
+    }
+}
+
+/// Keeps a value alive so the optimizer cannot remove the work that produced it.
+@_optimize(none)
+func blackHole<T>(_ value: T) {}
+
+/// Left-aligns `text` in a column of `width` characters.
+func pad(_ text: String, _ width: Int) -> String {
+    text.count >= width ? text + " " : text + String(repeating: " ", count: width - text.count)
+}
