@@ -18,6 +18,19 @@ public protocol SignatureScheme: Sendable {
     ///   - hashes: A document's shingle hashes, in any order, repeats allowed.
     ///   - output: Exactly ``length`` values.
     func sign(_ hashes: UnsafeBufferPointer<UInt64>, into output: UnsafeMutableBufferPointer<UInt64>)
+
+    /// Estimates the Jaccard similarity of the two documents whose signatures are `a` and `b`.
+    ///
+    /// The default is the fraction of positions where the values are equal (a SIMD equality
+    /// count, see ``SignatureEstimators/equalCount(_:_:)``); schemes whose values are not full
+    /// minima (``BBitMinHash``) correct for chance matches.
+    ///
+    /// - Parameters:
+    ///   - a: A signature of ``length`` values made by this scheme.
+    ///   - b: Another signature of ``length`` values made by this scheme.
+    /// - Returns: The estimate, unbiased; it can stray slightly outside 0...1 for corrected schemes.
+    /// - Complexity: O(k).
+    func estimatedJaccard(_ a: UnsafeBufferPointer<UInt64>, _ b: UnsafeBufferPointer<UInt64>) -> Double
 }
 
 /// The signatures of a corpus: one row of `length` values per document, contiguous, row-major.
