@@ -103,10 +103,9 @@ public struct BandingParameters: Sendable, Hashable, Codable, CustomStringConver
         return 1 - _power(1 - agreeing, bands)
     }
 
-    /// Composite Simpson's rule with 128 intervals.
-    static func integrate(from a: Double, to b: Double, _ f: (Double) -> Double) -> Double {
+    /// Composite Simpson's rule with `intervals` (even) intervals.
+    static func integrate(from a: Double, to b: Double, intervals: Int = 128, _ f: (Double) -> Double) -> Double {
         guard b > a else { return 0 }
-        let intervals = 128
         let h = (b - a) / Double(intervals)
         var sum = f(a) + f(b)
         for i in 1..<intervals {

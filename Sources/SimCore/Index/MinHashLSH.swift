@@ -73,10 +73,7 @@ public struct MinHashLSH: Sendable {
     }
 
     @inline(__always)
-    func isRemoved(_ document: Int) -> Bool {
-        let word = document >> 6
-        return word < removedBits.count && removedBits[word] & (1 << UInt64(document & 63)) != 0
-    }
+    func isRemoved(_ document: Int) -> Bool { _bit(removedBits, document) }
 
     /// Files one signature; returns its document number.
     ///
@@ -183,9 +180,7 @@ public struct MinHashLSH: Sendable {
     @discardableResult
     public mutating func remove(_ document: Int) -> Bool {
         guard contains(document) else { return false }
-        let word = document >> 6
-        if removedBits.count <= word { removedBits.append(contentsOf: repeatElement(0, count: word + 1 - removedBits.count)) }
-        removedBits[word] |= 1 << UInt64(document & 63)
+        _setBit(&removedBits, document)
         removedCount += 1
         return true
     }
