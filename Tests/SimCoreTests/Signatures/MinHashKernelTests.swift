@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import SimCore
 
@@ -26,6 +27,10 @@ struct MinHashKernelTests {
         #expect(SignatureKernelISA.portable.isSupported)
         let active = SignatureKernelISA.active
         #expect(active.isSupported)
+        // SIMCORE_ISA caps the dispatcher: run the suite with SIMCORE_ISA=portable to test it.
+        if let requested = ProcessInfo.processInfo.environment["SIMCORE_ISA"].flatMap(SignatureKernelISA.init(rawValue:)) {
+            #expect(SignatureKernelISA.allCases.firstIndex(of: active)! <= SignatureKernelISA.allCases.firstIndex(of: requested)!)
+        }
         let scheme = MinHash(length: 8)
         for isa in SignatureKernelISA.allCases where !isa.isSupported {
             #expect(sign(scheme, [1, 2, 3], isa: isa) == nil)
