@@ -121,7 +121,9 @@ extension Deduplicator where Scheme == OnePermutationMinHash {
     }
 }
 
-/// A batch's shingle sizes, signatures and (exact verification) shingle sets, made outside the lock.
+/// A batch's shingle-set sizes, signatures and (exact verification) shingle sets, made outside
+/// the lock. Sizes cost a sort per document, so Jaccard with estimated verification, which
+/// needs none, records only 0 (empty) or 1.
 struct _PreparedBatch: Sendable {
     var ids: [String]
     var byteCounts: [Int]
@@ -132,6 +134,7 @@ struct _PreparedBatch: Sendable {
     init(documents: [Document], scheme: some SignatureScheme, options: DeduplicationOptions, threads: Int) {
         let k = scheme.length
         let keepSets = options.verification == .exact
+        let needSizes = keepSets || options.usesContainment
         let n = documents.count
         ids = documents.map(\.id)
         byteCounts = documents.map(\.utf8.count)
@@ -148,6 +151,11 @@ struct _PreparedBatch: Sendable {
                         shingler.withShingleHashes(ofUTF8: bytes) { hashes in
                             // SAFETY: row `index` belongs to this chunk only.
                             scheme.sign(hashes, into: UnsafeMutableBufferPointer(start: box.base + index * k, count: k))
+                            guard needSizes else {
+                                // Jaccard from signatures needs no set size: only "empty or not".
+                                sizes.append(hashes.isEmpty ? 0 : 1)
+                                return
+                            }
                             let unique = scratch.reserve(hashes.count)
                             let copy = UnsafeMutableBufferPointer(rebasing: unique[0..<hashes.count])
                             _ = copy.initialize(fromContentsOf: hashes)
