@@ -116,6 +116,20 @@ struct Dedupe: ParsableCommand {
             print(line)
         }
 
+        let streamed = Array(documents.prefix(20_000))
+        print("\nstreaming, one insert call per document, \(streamed.count) documents, callers sharing one deduplicator:")
+        for threadCount in threadCounts {
+            options.threads = 1
+            let deduplicator = Deduplicator(scheme: scheme, options: options)
+            let seconds = Stopwatch.time {
+                DispatchQueue.concurrentPerform(iterations: threadCount) { worker in
+                    for index in stride(from: worker, to: streamed.count, by: threadCount) { deduplicator.insert(streamed[index]) }
+                }
+            }
+            print(String(format: "  %d calling thread(s): %.0f docs/s, %d duplicates", threadCount, Double(streamed.count) / seconds,
+                         deduplicator.count - deduplicator.keptDocuments().count))
+        }
+
         guard options.measure == .jaccard else { return }
         print("\nMinHashLSH alone (signatures precomputed):")
         let signatures = SignatureMatrix(signing: documents, options: options.shingling, scheme: scheme)

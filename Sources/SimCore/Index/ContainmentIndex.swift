@@ -194,29 +194,17 @@ public struct ContainmentIndex: Sendable {
         let documents = filed.flatMap { repeatElement($0 + Int32(first), count: levels) }
         signatures.values.withUnsafeBufferPointer { values in
             let source = _SendableMutablePointer(base: UnsafeMutablePointer(mutating: values.baseAddress!))
-            tables.withUnsafeMutableBufferPointer { shards in
-                let box = _SendableMutablePointer(base: shards.baseAddress!)
-                _ = _concurrentChunks(count: bandCount, threads: threads) { [signatureLength, filed, partitions] range in
-                    for band in range {
-                        var keys: [UInt64] = []
-                        keys.reserveCapacity(documents.count)
-                        for (position, row) in filed.enumerated() {
-                            let signature = UnsafePointer(source.base + Int(row) * signatureLength)
-                            for rows in 1...levels {
-                                keys.append(Self.key(signature, band: band, rows: rows, maximumRows: levels, partition: partitions[position]))
-                            }
-                        }
-                        // SAFETY: each band's shard is touched only by the chunk that owns it.
-                        if box.base[band].entryCount == 0 {
-                            box.base[band] = keys.withUnsafeBufferPointer { k in
-                                documents.withUnsafeBufferPointer { _PostingTable(keys: k, documents: $0) }
-                            }
-                        } else {
-                            for (key, document) in zip(keys, documents) { box.base[band].insert(key: key, document: document) }
-                        }
+            // SAFETY: the signatures are only read while the shards are filled.
+            _PostingTable.fill(&tables, documents: documents, threads: threads) { [signatureLength, filed, partitions] band in
+                var keys: [UInt64] = []
+                keys.reserveCapacity(documents.count)
+                for (position, row) in filed.enumerated() {
+                    let signature = UnsafePointer(source.base + Int(row) * signatureLength)
+                    for rows in 1...levels {
+                        keys.append(Self.key(signature, band: band, rows: rows, maximumRows: levels, partition: partitions[position]))
                     }
-                    return 0
                 }
+                return keys
             }
         }
         return first..<count

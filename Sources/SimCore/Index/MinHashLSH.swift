@@ -150,24 +150,9 @@ public struct MinHashLSH: Sendable {
         let documents = rowsKept.map { $0 + Int32(first) }
         keys.withUnsafeBufferPointer { keyBuffer in
             let source = _SendableMutablePointer(base: UnsafeMutablePointer(mutating: keyBuffer.baseAddress!))
-            tables.withUnsafeMutableBufferPointer { shards in
-                let box = _SendableMutablePointer(base: shards.baseAddress!)
-                _ = _concurrentChunks(count: bands, threads: threads) { range in
-                    for band in range {
-                        let bandKeys = rowsKept.map { source.base[band * n + Int($0)] }
-                        // SAFETY: each band's shard is touched by the one chunk that owns it.
-                        if box.base[band].entryCount == 0 {
-                            box.base[band] = bandKeys.withUnsafeBufferPointer { k in
-                                documents.withUnsafeBufferPointer { _PostingTable(keys: k, documents: $0) }
-                            }
-                        } else {
-                            for (key, document) in zip(bandKeys, documents) {
-                                box.base[band].insert(key: key, document: document)
-                            }
-                        }
-                    }
-                    return 0
-                }
+            // SAFETY: the key matrix is only read while the shards are filled.
+            _PostingTable.fill(&tables, documents: documents, threads: threads) { band in
+                rowsKept.map { source.base[band * n + Int($0)] }
             }
         }
         return first..<count
