@@ -156,12 +156,16 @@ struct _PreparedBatch: Sendable {
                                 sizes.append(hashes.isEmpty ? 0 : 1)
                                 return
                             }
+                            guard keepSets else {
+                                sizes.append(_distinctCount(hashes, scratch: scratch))
+                                return
+                            }
                             let unique = scratch.reserve(hashes.count)
                             let copy = UnsafeMutableBufferPointer(rebasing: unique[0..<hashes.count])
                             _ = copy.initialize(fromContentsOf: hashes)
                             let size = _sortUnique(copy)
                             sizes.append(size)
-                            if keepSets { sets.append(ShingleSet(sortedUniqueHashes: Array(copy[0..<size]))) }
+                            sets.append(ShingleSet(sortedUniqueHashes: Array(copy[0..<size])))
                         }
                     }
                 }
@@ -172,6 +176,33 @@ struct _PreparedBatch: Sendable {
         sets = chunks.flatMap(\.1)
         signatures = SignatureMatrix(length: k, values: values)
     }
+}
+
+/// The number of distinct values among `hashes`, by linear probing in a zeroed table of at
+/// least twice as many slots (shingle hashes are uniform, so their low bits pick the slot);
+/// O(n), where sorting would be O(n log n).
+func _distinctCount(_ hashes: UnsafeBufferPointer<UInt64>, scratch: _ScratchBuffer<UInt64>) -> Int {
+    guard hashes.count > 1 else { return hashes.count }
+    var capacity = 16
+    while capacity < hashes.count * 2 { capacity <<= 1 }
+    let table = UnsafeMutableBufferPointer(rebasing: scratch.reserve(capacity)[0..<capacity])
+    table.update(repeating: 0)
+    let mask = capacity - 1
+    var distinct = 0
+    var sawZero = false
+    for hash in hashes {
+        guard hash != 0 else {
+            sawZero = true
+            continue
+        }
+        var slot = Int(truncatingIfNeeded: hash) & mask
+        while table[slot] != 0 && table[slot] != hash { slot = (slot &+ 1) & mask }
+        if table[slot] == 0 {
+            table[slot] = hash
+            distinct &+= 1
+        }
+    }
+    return distinct + (sawZero ? 1 : 0)
 }
 
 /// Everything a deduplicator has filed; guarded by its lock.

@@ -96,6 +96,9 @@ public struct ContainmentIndex: Sendable {
         }
     }
 
+    /// 2^(p/2) for p = 0...64: partition p holds sizes in [bound p, bound p+1).
+    static let partitionLowerBounds: [Double] = (0...64).map { _power(2.0.squareRoot(), $0) }
+
     /// The size partition of a set of `size` shingles: ⌊2·log₂ size⌋.
     ///
     /// - Parameter size: At least 1.
@@ -251,8 +254,8 @@ public struct ContainmentIndex: Sendable {
         let t = threshold
         var raw: [Int32] = []
         for partition in 0..<partitionCounts.count where partitionCounts[partition] > 0 {
-            let lower = _power(2.0.squareRoot(), partition)
-            let upper = lower * 2.0.squareRoot()
+            let lower = Self.partitionLowerBounds[partition]
+            let upper = Self.partitionLowerBounds[partition + 1]
             var jaccard = Double.infinity
             if upper > t * q {
                 jaccard = Swift.min(jaccard, t * q / (q + Swift.max(upper, q) - t * q))
