@@ -56,7 +56,8 @@ public final class Deduplicator<Scheme: SignatureScheme>: @unchecked Sendable {
     /// The id given to `document` when it was inserted.
     public func id(of document: Int) -> String { lock.withLock { state.ids[document] } }
 
-    /// Bytes held per document by signatures, sizes, ids' storage excluded, and the index.
+    /// Bytes held by signatures, set sizes, verified pairs, shingle sets (exact verification) and
+    /// the index; document ids excluded.
     public var byteCount: Int { lock.withLock { state.byteCount } }
 
     /// Inserts one document.
