@@ -169,10 +169,11 @@ struct _SimHashVotes {
     /// Bit j is 1 when `2 · count_j > total`.
     func bits(total: UInt64) -> UInt64 {
         var result: UInt64 = 0
-        let groups = [counts.0, counts.1, counts.2, counts.3, counts.4, counts.5, counts.6, counts.7]
-        for (g, group) in groups.enumerated() {
-            for lane in 0..<8 where 2 * UInt64(group[lane]) > total {
-                result |= UInt64(1) << UInt64(g * 8 + lane)
+        withUnsafeBytes(of: counts) { raw in
+            // SAFETY: a homogeneous tuple of eight SIMD8<UInt32> is 64 contiguous UInt32s in order.
+            let counts = raw.assumingMemoryBound(to: UInt32.self)
+            for j in 0..<64 where 2 * UInt64(counts[j]) > total {
+                result |= UInt64(1) << UInt64(j)
             }
         }
         return result
