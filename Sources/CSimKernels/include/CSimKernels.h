@@ -4,7 +4,7 @@
 // The environment variable SIMCORE_ISA=portable|avx2|avx512 caps the variant: the dispatcher
 // uses the best one the CPU supports that is not above the requested one. No compiler flags are
 // needed (each variant carries `__attribute__((target(...)))`), so the package stays usable as a
-// dependency.
+// dependency. Any other value of SIMCORE_ISA (or none) leaves the choice to the CPU.
 #ifndef SIMCORE_CSIMKERNELS_H
 #define SIMCORE_CSIMKERNELS_H
 

@@ -1,12 +1,13 @@
 /// One-permutation MinHash with optimal densification (Shrivastava 2017): one hash per shingle,
 /// k bins, the minimum per bin, empty bins filled from non-empty ones.
 ///
-/// Each shingle hash x becomes `h = mix64(x XOR key)`; its bin is `⌊h·k / 2⁶⁴⌋` (the top bits) and
-/// the bin keeps the smallest h. An empty bin i then probes bins `⌊mix64(probeKey XOR (i << 32 |
+/// Each shingle hash x becomes `h = a·x + b (mod 2⁶⁴)` with a odd (Dietzfelbinger's multiply-add-
+/// shift family: the shingle hashes are already uniform XXH3 values, so one multiply makes the
+/// permutation); its bin is `⌊h·k / 2⁶⁴⌋` (the top bits) and the bin keeps the smallest h. An empty bin i then probes bins `⌊mix64(probeKey XOR (i << 32 |
 /// t))·k / 2⁶⁴⌋` for t = 1, 2, … and copies the first bin that was non-empty before
 /// densification. The probe sequence depends only on (seed, i, t), so two documents agree at i
-/// with probability J, as in classic MinHash. `key` and `probeKey` are the first two draws of
-/// ``SplitMix64`` seeded with ``seed``.
+/// with probability J, as in classic MinHash. `a` (the first draw with its low bit set), `b` and
+/// `probeKey` are the first three draws of ``SplitMix64`` seeded with ``seed``.
 ///
 /// **Values**: the full 64-bit h (clamped below `UInt64.max`); an empty document's signature is
 /// all `UInt64.max`. Layout on disk: see ``SignatureMatrix``.
@@ -22,7 +23,8 @@ public struct OnePermutationMinHash: SignatureScheme, Hashable {
     public let seed: UInt64
     /// `oph`.
     public var name: String { "oph" }
-    private let key: UInt64
+    private let multiplier: UInt64
+    private let addend: UInt64
     private let probeKey: UInt64
 
     /// Creates the scheme.
@@ -35,7 +37,8 @@ public struct OnePermutationMinHash: SignatureScheme, Hashable {
         self.length = length
         self.seed = seed
         var generator = SplitMix64(seed: seed)
-        key = generator.next()
+        multiplier = generator.next() | 1
+        addend = generator.next()
         probeKey = generator.next()
     }
 
@@ -53,11 +56,11 @@ public struct OnePermutationMinHash: SignatureScheme, Hashable {
             return
         }
         let k = length
-        let key = key
+        let (multiplier, addend) = (multiplier, addend)
         withUnsafeTemporaryAllocation(of: UInt64.self, capacity: k) { bins in
             bins.initialize(repeating: .max)
             for x in hashes {
-                let h = Swift.min(_mix64(x ^ key), .max - 1)
+                let h = Swift.min(x &* multiplier &+ addend, .max - 1)
                 let bin = _scaled(h, to: k)
                 // Branch-free minimum: which is smaller is unpredictable.
                 bins[bin] = Swift.min(h, bins[bin])

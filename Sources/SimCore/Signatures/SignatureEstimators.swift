@@ -73,7 +73,6 @@ public enum SignatureEstimators {
 ///
 /// - SAFETY: callers pass base addresses of buffers holding at least `count` values each
 ///   (`nil` only when `count` is 0).
-@usableFromInline
 func _equalCount(_ a: UnsafePointer<UInt64>?, _ b: UnsafePointer<UInt64>?, _ count: Int) -> Int {
     guard count > 0, let a, let b else { return 0 }
     let raw = (UnsafeRawPointer(a), UnsafeRawPointer(b))

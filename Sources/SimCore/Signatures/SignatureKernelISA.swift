@@ -3,7 +3,8 @@ internal import CSimKernels
 /// The instruction-set variant of SimCore's C signing kernels (classic ``MinHash``).
 ///
 /// Chosen once per process: the best variant this CPU supports, capped by the environment
-/// variable `SIMCORE_ISA=portable|avx2|avx512`. Every variant gives the same signature bytes.
+/// variable `SIMCORE_ISA=portable|avx2|avx512` (any other value, or none, leaves the choice to the
+/// CPU). Every variant gives the same signature bytes.
 ///
 /// ```swift
 /// SignatureKernelISA.active   // .avx2 on an AVX2 machine without SIMCORE_ISA

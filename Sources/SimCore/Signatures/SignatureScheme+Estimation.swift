@@ -22,7 +22,7 @@ extension SignatureScheme {
     /// - Parameters:
     ///   - a: A signature made by this scheme.
     ///   - b: Another signature made by this scheme.
-    /// - Returns: The scheme's estimate (see ``estimatedJaccard(_:_:)-(UnsafeBufferPointer<UInt64>,_)``).
+    /// - Returns: The scheme's estimate, as for signatures in buffers.
     /// - Complexity: O(k).
     public func estimatedJaccard(_ a: [UInt64], _ b: [UInt64]) -> Double {
         a.withUnsafeBufferPointer { a in b.withUnsafeBufferPointer { b in estimatedJaccard(a, b) } }

@@ -58,19 +58,16 @@ public struct SimHash: Sendable, Hashable {
     /// - Complexity: O(n · bitCount / 8) SIMD additions, through a 256-entry byte table.
     public func fingerprint(of hashes: UnsafeBufferPointer<UInt64>) -> SimHashFingerprint {
         precondition(hashes.count < Int(Int32.max), "too many hashes")
-        var low = _SimHashVotes()
-        var high = _SimHashVotes()
-        let wide = bitCount == 128
-        let keys = keys
-        _simHashByteBits.withUnsafeBufferPointer { table in
-            let table = table.baseAddress!
-            for x in hashes {
-                low.add(_mix64(x ^ keys.low), table: table)
-                if wide { high.add(_mix64(x ^ keys.high), table: table) }
-            }
-        }
         let total = UInt64(hashes.count)
-        return SimHashFingerprint(low: low.bits(total: total), high: wide ? high.bits(total: total) : 0, bitCount: bitCount)
+        // One pass per 64-bit word keeps its eight count vectors in registers.
+        func word(_ key: UInt64) -> UInt64 {
+            var votes = _SimHashVotes()
+            _simHashByteBits.withUnsafeBufferPointer { table in
+                for x in hashes { votes.add(_mix64(x ^ key), table: table.baseAddress!) }
+            }
+            return votes.bits(total: total)
+        }
+        return SimHashFingerprint(low: word(keys.low), high: bitCount == 128 ? word(keys.high) : 0, bitCount: bitCount)
     }
 
     /// The fingerprint of a weighted shingle set, shingle i weighing `multiplicities[i]`.
@@ -79,20 +76,18 @@ public struct SimHash: Sendable, Hashable {
     /// - Returns: The fingerprint; the same as for the raw hashes with repeats.
     /// - Complexity: O(n · bitCount / 8) SIMD multiply-adds.
     public func fingerprint(of set: WeightedShingleSet) -> SimHashFingerprint {
-        var low = _SimHashVotes()
-        var high = _SimHashVotes()
-        let wide = bitCount == 128
-        var total: UInt64 = 0
-        _simHashByteBits.withUnsafeBufferPointer { table in
-            let table = table.baseAddress!
-            for (x, weight) in zip(set.hashes, set.multiplicities) {
-                low.add(_mix64(x ^ keys.low), weight: weight, table: table)
-                if wide { high.add(_mix64(x ^ keys.high), weight: weight, table: table) }
-                total &+= UInt64(weight)
-            }
-        }
+        let total = set.multiplicities.reduce(UInt64(0)) { $0 + UInt64($1) }
         precondition(total < UInt64(Int32.max), "total weight must be below 2^31")
-        return SimHashFingerprint(low: low.bits(total: total), high: wide ? high.bits(total: total) : 0, bitCount: bitCount)
+        func word(_ key: UInt64) -> UInt64 {
+            var votes = _SimHashVotes()
+            _simHashByteBits.withUnsafeBufferPointer { table in
+                for (x, weight) in zip(set.hashes, set.multiplicities) {
+                    votes.add(_mix64(x ^ key), weight: weight, table: table.baseAddress!)
+                }
+            }
+            return votes.bits(total: total)
+        }
+        return SimHashFingerprint(low: word(keys.low), high: bitCount == 128 ? word(keys.high) : 0, bitCount: bitCount)
     }
 
     /// The fingerprints of a corpus, in document order, on `threads` cores.
@@ -169,10 +164,11 @@ struct _SimHashVotes {
     /// Bit j is 1 when `2 · count_j > total`.
     func bits(total: UInt64) -> UInt64 {
         var result: UInt64 = 0
-        let groups = [counts.0, counts.1, counts.2, counts.3, counts.4, counts.5, counts.6, counts.7]
-        for (g, group) in groups.enumerated() {
-            for lane in 0..<8 where 2 * UInt64(group[lane]) > total {
-                result |= UInt64(1) << UInt64(g * 8 + lane)
+        withUnsafeBytes(of: counts) { raw in
+            // SAFETY: a homogeneous tuple of eight SIMD8<UInt32> is 64 contiguous UInt32s in order.
+            let counts = raw.assumingMemoryBound(to: UInt32.self)
+            for j in 0..<64 where 2 * UInt64(counts[j]) > total {
+                result |= UInt64(1) << UInt64(j)
             }
         }
         return result
