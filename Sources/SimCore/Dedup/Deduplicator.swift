@@ -32,8 +32,8 @@ public final class Deduplicator<Scheme: SignatureScheme>: @unchecked Sendable {
     public let scheme: Scheme
     /// The options every document is processed with.
     public let options: DeduplicationOptions
-    private let lock = NSLock()
-    private var state: _DeduplicatorState
+    let lock = NSLock()
+    var state: _DeduplicatorState
 
     /// Creates an empty deduplicator.
     ///
@@ -131,6 +131,14 @@ struct _PreparedBatch: Sendable {
     var sizes: [Int]
     var signatures: SignatureMatrix
     var sets: [ShingleSet]
+
+    init(ids: [String], byteCounts: [Int], sizes: [Int], signatures: SignatureMatrix, sets: [ShingleSet]) {
+        self.ids = ids
+        self.byteCounts = byteCounts
+        self.sizes = sizes
+        self.signatures = signatures
+        self.sets = sets
+    }
 
     init(documents: [Document], scheme: some SignatureScheme, options: DeduplicationOptions, threads: Int) {
         let k = scheme.length
