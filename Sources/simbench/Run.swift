@@ -172,8 +172,8 @@ extension Run {
                 Stopwatch.medianSecondsPerCall(samples: samples, minimumSeconds: sampleSeconds) {
                     var sink: UInt64 = 0
                     for (offset, length) in lengths.enumerated() {
-                        sink &+= XXH3.hash64(UnsafeRawBufferPointer(rebasing: raw[offset..<offset + length]),
-                                             seed: sink & 1, implementation: implementation)
+                        sink ^= XXH3.hash64(UnsafeRawBufferPointer(rebasing: raw[offset..<offset + length]),
+                                            seed: 0, implementation: implementation)
                     }
                     blackHole(sink)
                 }
