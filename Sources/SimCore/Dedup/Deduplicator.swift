@@ -169,12 +169,9 @@ struct _PreparedBatch: Sendable {
                                 sizes.append(_distinctCount(hashes, scratch: scratch))
                                 return
                             }
-                            let unique = scratch.reserve(hashes.count)
-                            let copy = UnsafeMutableBufferPointer(rebasing: unique[0..<hashes.count])
-                            _ = copy.initialize(fromContentsOf: hashes)
-                            let size = _sortUnique(copy)
-                            sizes.append(size)
-                            sets.append(ShingleSet(sortedUniqueHashes: Array(copy[0..<size])))
+                            let set = ShingleSet(hashes)
+                            sizes.append(set.count)
+                            sets.append(set)
                         }
                     }
                 }
