@@ -106,7 +106,9 @@ struct Dedupe: ParsableCommand {
             var line = String(format: "  %d thread(s): %.2f s, %.0f docs/s (%.1f MB/s), %.1fx datasketch's 650 docs/s (reported, not measured here); kept %d; peak RSS %.0f MB (+%.0f MB over the loaded corpus); index state %.0f bytes/doc",
                               threadCount, seconds, rate, Double(bytes) / 1e6 / seconds, rate / 650, kept.count,
                               Double(peak) / 1e6, Double(peak - before) / 1e6, Double(deduplicator.byteCount) / Double(documents.count))
-            if let reference {
+            if let reference, reference.isEmpty {
+                line += "; pairs: \(deduplicator.verifiedPairs().count) found, none true (precision and recall n/a)"
+            } else if let reference {
                 let found = Set(deduplicator.verifiedPairs().map { [$0.first, $0.second] })
                 let hits = found.intersection(reference).count
                 line += String(format: "; pairs: precision %.4f recall %.4f (%d found, %d true)",
