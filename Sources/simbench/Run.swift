@@ -145,6 +145,9 @@ struct Run: ParsableCommand {
         row("normalize", normalize, ceiling: xxh3)
         row("normalize+shingle (hashes)", hashes, ceiling: xxh3)
         row("normalize+shingle (sorted set)", sets, ceiling: xxh3)
+        let costs = Run.shortInputHashCost(samples: samples, sampleSeconds: sampleSeconds)
+        let described = costs.map { "\($0.0.rawValue) \(String(format: "%.2f", $0.1)) ns" }.joined(separator: ", ")
+        print("XXH3-64 per call on 4-40 byte inputs: \(described)")
     }
 }
 
@@ -155,4 +158,27 @@ func blackHole<T>(_ value: T) {}
 /// Left-aligns `text` in a column of `width` characters.
 func pad(_ text: String, _ width: Int) -> String {
     text.count >= width ? text + " " : text + String(repeating: " ", count: width - text.count)
+}
+
+extension Run {
+    /// Nanoseconds per XXH3-64 call on short inputs (4 to 40 bytes, the length of tokens and
+    /// character k-grams), through the inlined header and through the shared library.
+    static func shortInputHashCost(samples: Int, sampleSeconds: Double) -> [(XXH3.Implementation, Double)] {
+        var generator = SplitMix64(seed: 1)
+        let lengths = (0..<4096).map { _ in 4 + Int(generator.next() % 37) }
+        let bytes = (0..<(4096 + 64)).map { _ in UInt8(truncatingIfNeeded: generator.next()) }
+        return XXH3.Implementation.allCases.map { implementation in
+            let seconds = bytes.withUnsafeBytes { raw in
+                Stopwatch.medianSecondsPerCall(samples: samples, minimumSeconds: sampleSeconds) {
+                    var sink: UInt64 = 0
+                    for (offset, length) in lengths.enumerated() {
+                        sink &+= XXH3.hash64(UnsafeRawBufferPointer(rebasing: raw[offset..<offset + length]),
+                                             seed: sink & 1, implementation: implementation)
+                    }
+                    blackHole(sink)
+                }
+            }
+            return (implementation, seconds / Double(lengths.count) * 1e9)
+        }
+    }
 }
