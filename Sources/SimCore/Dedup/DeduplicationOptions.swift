@@ -41,8 +41,8 @@ public struct DeduplicationOptions: Sendable, Hashable {
     public var falsePositiveWeight = 0.1
     /// Weight of false negatives when choosing bandings (default 0.9).
     public var falseNegativeWeight = 0.9
-    /// For containment: the deepest band prefix, rMax (default 8).
-    public var maximumRowsPerBand = 8
+    /// For containment: the deepest band prefix, rMax (default 4).
+    public var maximumRowsPerBand = 4
     /// Worker threads for batch inserts (default: all cores).
     public var threads = Parallelism.defaultThreadCount
 

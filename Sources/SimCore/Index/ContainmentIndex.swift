@@ -58,12 +58,12 @@ public struct ContainmentIndex: Sendable {
     ///
     /// - Parameters:
     ///   - signatureLength: k (default 128).
-    ///   - maximumRowsPerBand: rMax, 1...64 (default 8): bands are k / rMax.
+    ///   - maximumRowsPerBand: rMax, 1...64 (default 4): bands are k / rMax.
     ///   - falsePositiveWeight: Weight of false positives when choosing a banding (default 0.5).
     ///   - falseNegativeWeight: Weight of false negatives (default 0.5).
     /// - Complexity: O(k) banding choices of 32-interval integrals per threshold grid point.
     public init(
-        signatureLength: Int = 128, maximumRowsPerBand: Int = 8,
+        signatureLength: Int = 128, maximumRowsPerBand: Int = 4,
         falsePositiveWeight: Double = 0.5, falseNegativeWeight: Double = 0.5
     ) {
         precondition(maximumRowsPerBand >= 1 && maximumRowsPerBand <= 64, "rows per band must be 1...64")

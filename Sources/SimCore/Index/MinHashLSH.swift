@@ -27,9 +27,9 @@ public struct MinHashLSH: Sendable {
     /// One bit per document number: set when the document was removed.
     var removedBits: [UInt64] = []
     /// The number of documents inserted, removed ones included.
-    public private(set) var count = 0
+    public internal(set) var count = 0
     /// The number of documents removed.
-    public private(set) var removedCount = 0
+    public internal(set) var removedCount = 0
 
     /// An empty index with banding set by hand.
     ///

@@ -118,3 +118,55 @@ struct _PostingTable: Sendable {
         }
     }
 }
+
+extension _PostingTable {
+    /// Appends the table's arrays to `writer`.
+    func write(to writer: inout _BinaryWriter) {
+        writer.write(UInt64(keyCount))
+        writer.write(array: slotKeys)
+        writer.write(array: slotHeads)
+        writer.write(array: entryDocuments)
+        writer.write(array: entryNext)
+    }
+
+    /// Reads a table written by ``write(to:)``, checking every link so that a bad file cannot
+    /// make a query loop or read out of bounds.
+    ///
+    /// - Parameter documentLimit: Document numbers must be below this.
+    init(reading reader: inout _BinaryReader, documentLimit: Int) throws {
+        let keys = try reader.read(UInt64.self)
+        let limit = Int(Int32.max)
+        slotKeys = try reader.readArray(UInt64.self, limit: limit)
+        slotHeads = try reader.readArray(Int32.self, limit: limit)
+        entryDocuments = try reader.readArray(Int32.self, limit: limit)
+        entryNext = try reader.readArray(Int32.self, limit: limit)
+        let slots = slotKeys.count
+        guard slots >= 16, slots & (slots - 1) == 0, slotHeads.count == slots,
+              entryNext.count == entryDocuments.count else {
+            throw IndexFileError.corrupt("posting table shape")
+        }
+        let entries = Int32(entryDocuments.count)
+        var used = 0
+        for head in slotHeads where head >= 0 {
+            guard head < entries else { throw IndexFileError.corrupt("posting head out of range") }
+            used += 1
+        }
+        guard used == Int(keys), used < slots else { throw IndexFileError.corrupt("posting key count") }
+        for (document, next) in zip(entryDocuments, entryNext) {
+            guard document >= 0, Int(document) < documentLimit, next >= -1, next < entries else {
+                throw IndexFileError.corrupt("posting entry out of range")
+            }
+        }
+        keyCount = used
+        // Every list must end: each entry is reached at most once.
+        var seen = [Bool](repeating: false, count: entryDocuments.count)
+        for head in slotHeads where head >= 0 {
+            var entry = head
+            while entry >= 0 {
+                guard !seen[Int(entry)] else { throw IndexFileError.corrupt("posting list cycle") }
+                seen[Int(entry)] = true
+                entry = entryNext[Int(entry)]
+            }
+        }
+    }
+}

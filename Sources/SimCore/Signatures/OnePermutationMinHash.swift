@@ -56,13 +56,14 @@ public struct OnePermutationMinHash: SignatureScheme, Hashable {
         let key = key
         withUnsafeTemporaryAllocation(of: UInt64.self, capacity: k) { bins in
             bins.initialize(repeating: .max)
-            var filled = 0
             for x in hashes {
                 let h = Swift.min(_mix64(x ^ key), .max - 1)
                 let bin = _scaled(h, to: k)
-                if bins[bin] == .max { filled &+= 1 }
-                if h < bins[bin] { bins[bin] = h }
+                // Branch-free minimum: which is smaller is unpredictable.
+                bins[bin] = Swift.min(h, bins[bin])
             }
+            var filled = 0
+            for value in bins where value != .max { filled &+= 1 }
             if filled == k {
                 _ = output.update(fromContentsOf: bins)
                 return

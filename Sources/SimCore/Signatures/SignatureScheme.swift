@@ -35,7 +35,18 @@ public protocol SignatureScheme: Sendable {
 
 /// The signatures of a corpus: one row of `length` values per document, contiguous, row-major.
 ///
-/// Byte layout when written to disk: little-endian `UInt64`s, row after row.
+/// Byte layout when written to disk: little-endian `UInt64`s, row after row. What a value holds
+/// depends on the scheme (all deterministic across machines, builds and thread counts):
+///
+/// | scheme | value | empty document |
+/// | --- | --- | --- |
+/// | ``MinHash`` | 32-bit minimum, zero-extended | `UInt64.max` |
+/// | ``OnePermutationMinHash`` | 64-bit bin minimum (< `UInt64.max`) | `UInt64.max` |
+/// | ``SuperMinHash`` | `position << 32 \| fraction` | `UInt64.max` |
+/// | ``BBitMinHash`` | base value's low b bits | `2^b − 1` |
+///
+/// Compare signatures only from the same scheme, length and seed. ``BBitSignatureMatrix`` packs
+/// b-bit values; ``SimHashFingerprint`` documents SimHash's layout.
 public struct SignatureMatrix: Sendable, Hashable {
     /// Values per signature (k).
     public let length: Int

@@ -55,21 +55,44 @@ public struct SimHash: Sendable, Hashable {
     ///
     /// - Parameter hashes: Shingle hashes in any order, repeats counted (fewer than 2³¹).
     /// - Returns: The fingerprint.
-    /// - Complexity: O(n · bitCount / 8) SIMD steps.
+    /// - Complexity: O(n · bitCount / 8) SIMD additions, through a 256-entry byte table.
     public func fingerprint(of hashes: UnsafeBufferPointer<UInt64>) -> SimHashFingerprint {
-        _fingerprint(count: hashes.count, hash: { hashes[$0] }, weight: { _ in 1 })
+        precondition(hashes.count < Int(Int32.max), "too many hashes")
+        var low = _SimHashVotes()
+        var high = _SimHashVotes()
+        let wide = bitCount == 128
+        let keys = keys
+        _simHashByteBits.withUnsafeBufferPointer { table in
+            let table = table.baseAddress!
+            for x in hashes {
+                low.add(_mix64(x ^ keys.low), table: table)
+                if wide { high.add(_mix64(x ^ keys.high), table: table) }
+            }
+        }
+        let total = UInt64(hashes.count)
+        return SimHashFingerprint(low: low.bits(total: total), high: wide ? high.bits(total: total) : 0, bitCount: bitCount)
     }
 
     /// The fingerprint of a weighted shingle set, shingle i weighing `multiplicities[i]`.
     ///
     /// - Parameter set: Distinct hashes and their multiplicities (total below 2³¹).
     /// - Returns: The fingerprint; the same as for the raw hashes with repeats.
+    /// - Complexity: O(n · bitCount / 8) SIMD multiply-adds.
     public func fingerprint(of set: WeightedShingleSet) -> SimHashFingerprint {
-        set.hashes.withUnsafeBufferPointer { hashes in
-            set.multiplicities.withUnsafeBufferPointer { weights in
-                _fingerprint(count: hashes.count, hash: { hashes[$0] }, weight: { Int32(truncatingIfNeeded: weights[$0]) })
+        var low = _SimHashVotes()
+        var high = _SimHashVotes()
+        let wide = bitCount == 128
+        var total: UInt64 = 0
+        _simHashByteBits.withUnsafeBufferPointer { table in
+            let table = table.baseAddress!
+            for (x, weight) in zip(set.hashes, set.multiplicities) {
+                low.add(_mix64(x ^ keys.low), weight: weight, table: table)
+                if wide { high.add(_mix64(x ^ keys.high), weight: weight, table: table) }
+                total &+= UInt64(weight)
             }
         }
+        precondition(total < UInt64(Int32.max), "total weight must be below 2^31")
+        return SimHashFingerprint(low: low.bits(total: total), high: wide ? high.bits(total: total) : 0, bitCount: bitCount)
     }
 
     /// The fingerprints of a corpus, in document order, on `threads` cores.
@@ -97,56 +120,58 @@ public struct SimHash: Sendable, Hashable {
             SimHashFingerprint(low: values[row * words], high: words == 2 ? values[row * words + 1] : 0, bitCount: bitCount)
         }
     }
-
-    @inline(__always)
-    private func _fingerprint(
-        count: Int, hash: (Int) -> UInt64, weight: (Int) -> Int32
-    ) -> SimHashFingerprint {
-        var low = _SimHashVotes()
-        var high = _SimHashVotes()
-        let wide = bitCount == 128
-        for i in 0..<count {
-            let x = hash(i)
-            let w = weight(i)
-            low.add(_mix64(x ^ keys.low), weight: w)
-            if wide { high.add(_mix64(x ^ keys.high), weight: w) }
-        }
-        return SimHashFingerprint(low: low.bits, high: wide ? high.bits : 0, bitCount: bitCount)
-    }
 }
 
-/// Per-bit vote totals for 64 bits: eight `SIMD8<Int32>` lanes, byte g of a hash voting on lanes
-/// 8g ... 8g + 7.
-struct _SimHashVotes {
-    private var votes = (
-        SIMD8<Int32>(), SIMD8<Int32>(), SIMD8<Int32>(), SIMD8<Int32>(),
-        SIMD8<Int32>(), SIMD8<Int32>(), SIMD8<Int32>(), SIMD8<Int32>())
-    private static let shifts = SIMD8<Int32>(0, 1, 2, 3, 4, 5, 6, 7)
+/// `_simHashByteBits[byte]` lane l is bit l of `byte`: one table load turns 8 bits into 8 counts.
+let _simHashByteBits: [SIMD8<UInt32>] = (0..<256).map { byte in
+    SIMD8<UInt32>((0..<8).map { UInt32((byte >> $0) & 1) })
+}
 
-    /// Adds `weight` to the bits set in `hash` and subtracts it from the others.
+/// Weighted counts of set bits for 64 bit positions: eight `SIMD8<UInt32>`, byte g of a hash
+/// counting into positions 8g ... 8g + 7. Bit j of the fingerprint is 1 when the weight of the
+/// hashes with bit j set is more than half the total weight (the ±1 votes sum above 0).
+struct _SimHashVotes {
+    private var counts = (
+        SIMD8<UInt32>(), SIMD8<UInt32>(), SIMD8<UInt32>(), SIMD8<UInt32>(),
+        SIMD8<UInt32>(), SIMD8<UInt32>(), SIMD8<UInt32>(), SIMD8<UInt32>())
+
+    /// Counts the set bits of `hash` once.
+    ///
+    /// - SAFETY: `table` points at the 256 entries of ``_simHashByteBits``; every index is a byte.
     @inline(__always)
-    mutating func add(_ hash: UInt64, weight: Int32) {
-        let w = SIMD8<Int32>(repeating: weight)
-        @inline(__always) func vote(_ byte: UInt64) -> SIMD8<Int32> {
-            let bitsSet = (SIMD8<Int32>(repeating: Int32(truncatingIfNeeded: byte & 0xFF)) &>> Self.shifts) & 1
-            return (bitsSet &* 2 &- 1) &* w
-        }
-        votes.0 &+= vote(hash)
-        votes.1 &+= vote(hash >> 8)
-        votes.2 &+= vote(hash >> 16)
-        votes.3 &+= vote(hash >> 24)
-        votes.4 &+= vote(hash >> 32)
-        votes.5 &+= vote(hash >> 40)
-        votes.6 &+= vote(hash >> 48)
-        votes.7 &+= vote(hash >> 56)
+    mutating func add(_ hash: UInt64, table: UnsafePointer<SIMD8<UInt32>>) {
+        counts.0 &+= table[Int(hash & 0xFF)]
+        counts.1 &+= table[Int((hash >> 8) & 0xFF)]
+        counts.2 &+= table[Int((hash >> 16) & 0xFF)]
+        counts.3 &+= table[Int((hash >> 24) & 0xFF)]
+        counts.4 &+= table[Int((hash >> 32) & 0xFF)]
+        counts.5 &+= table[Int((hash >> 40) & 0xFF)]
+        counts.6 &+= table[Int((hash >> 48) & 0xFF)]
+        counts.7 &+= table[Int(hash >> 56)]
     }
 
-    /// Bit j is 1 when the votes on bit j sum above 0.
-    var bits: UInt64 {
+    /// Counts the set bits of `hash` with `weight`.
+    ///
+    /// - SAFETY: as ``add(_:table:)``.
+    @inline(__always)
+    mutating func add(_ hash: UInt64, weight: UInt32, table: UnsafePointer<SIMD8<UInt32>>) {
+        let w = SIMD8<UInt32>(repeating: weight)
+        counts.0 &+= table[Int(hash & 0xFF)] &* w
+        counts.1 &+= table[Int((hash >> 8) & 0xFF)] &* w
+        counts.2 &+= table[Int((hash >> 16) & 0xFF)] &* w
+        counts.3 &+= table[Int((hash >> 24) & 0xFF)] &* w
+        counts.4 &+= table[Int((hash >> 32) & 0xFF)] &* w
+        counts.5 &+= table[Int((hash >> 40) & 0xFF)] &* w
+        counts.6 &+= table[Int((hash >> 48) & 0xFF)] &* w
+        counts.7 &+= table[Int(hash >> 56)] &* w
+    }
+
+    /// Bit j is 1 when `2 · count_j > total`.
+    func bits(total: UInt64) -> UInt64 {
         var result: UInt64 = 0
-        let groups = [votes.0, votes.1, votes.2, votes.3, votes.4, votes.5, votes.6, votes.7]
+        let groups = [counts.0, counts.1, counts.2, counts.3, counts.4, counts.5, counts.6, counts.7]
         for (g, group) in groups.enumerated() {
-            for lane in 0..<8 where group[lane] > 0 {
+            for lane in 0..<8 where 2 * UInt64(group[lane]) > total {
                 result |= UInt64(1) << UInt64(g * 8 + lane)
             }
         }

@@ -76,3 +76,85 @@ struct DeduplicatorTests {
         }
     }
 }
+
+@Suite("Deduplicator streaming")
+struct DeduplicatorStreamingTests {
+    static let corpus = NearDuplicateCorpus(count: 600, seed: 13, groupEvery: 2)
+
+    @Test("batches on 1 and 2 threads give the verdicts of one-by-one inserts", arguments: [SimilarityMeasure.jaccard, .containment])
+    func batchEqualsStreaming(measure: SimilarityMeasure) {
+        let documents = DeduplicatorTests.documents(Self.corpus.documents)
+        var options = DeduplicatorOptionsForTests.with(measure)
+        options.threads = 1
+        let streaming = Deduplicator(options: options)
+        let expected = documents.map { streaming.insert($0) }
+        #expect(expected.filter(\.verdict.isDuplicate).count > 100)
+        for threads in [1, 2] {
+            let batch = Deduplicator(options: options)
+            let first = batch.insert(contentsOf: Array(documents[0..<250]), threads: threads)
+            let second = batch.insert(contentsOf: Array(documents[250...]), threads: threads)
+            #expect(first + second == expected)
+            #expect(batch.clusters() == streaming.clusters())
+        }
+    }
+
+    @Test("inserts from 4 threads at once give the same clusters as one thread")
+    func concurrentInserts() async {
+        let documents = DeduplicatorTests.documents(Self.corpus.documents)
+        let sequential = Deduplicator(options: DeduplicatorOptionsForTests.with(.jaccard))
+        sequential.insert(contentsOf: documents)
+        let shared = Deduplicator(options: DeduplicatorOptionsForTests.with(.jaccard))
+        await withTaskGroup(of: Void.self) { group in
+            for worker in 0..<4 {
+                group.addTask {
+                    for index in stride(from: worker, to: documents.count, by: 4) { shared.insert(documents[index]) }
+                }
+            }
+        }
+        #expect(shared.count == documents.count)
+        func groups(_ deduplicator: Deduplicator<OnePermutationMinHash>) -> Set<Set<String>> {
+            Set(deduplicator.clusters().map { Set($0.members.map { deduplicator.id(of: $0) }) })
+        }
+        #expect(groups(shared) == groups(sequential))
+        #expect(groups(sequential).count > 50)
+    }
+
+    @Test("representative: the longest member, ties to the first inserted; empty documents stay alone")
+    func representatives() {
+        let deduplicator = Deduplicator(options: DeduplicatorOptionsForTests.with(.jaccard))
+        let base = (0..<60).map { "w\($0)" }.joined(separator: " ")
+        let results = deduplicator.insert(contentsOf: DeduplicatorTests.documents([base, base + " tail", base, "", ""]))
+        #expect(results[0].verdict == .new)
+        #expect(results[2].verdict == .duplicate(of: 0, similarity: 1.0))
+        #expect(results[3].verdict == .new && results[4].verdict == .new)
+        #expect(deduplicator.clusters() == [DuplicateCluster(representative: 1, members: [0, 1, 2])])
+        #expect(deduplicator.keptDocuments() == [1, 3, 4])
+    }
+}
+
+enum DeduplicatorOptionsForTests {
+    static func with(_ measure: SimilarityMeasure) -> DeduplicationOptions {
+        var options = DeduplicationOptions()
+        options.measure = measure
+        return options
+    }
+}
+
+@Suite("UnionFind")
+struct UnionFindTests {
+    @Test("unions, finds and groups")
+    func basics() {
+        var sets = UnionFind(count: 6)
+        let merged = [sets.union(0, 3), sets.union(3, 5), sets.union(5, 0)]
+        #expect(merged == [true, true, false])
+        let appended = sets.append()
+        #expect(appended == 6)
+        sets.union(6, 1)
+        let roots = [sets.find(5), sets.find(0), sets.find(1)]
+        #expect(roots[0] == roots[1] && roots[2] != roots[0])
+        let all = sets.groups()
+        let pairs = sets.groups(minimumSize: 2)
+        #expect(all == [[0, 3, 5], [1, 6], [2], [4]])
+        #expect(pairs == [[0, 3, 5], [1, 6]])
+    }
+}
