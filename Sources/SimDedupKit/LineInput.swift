@@ -30,7 +30,10 @@ public final class LineInput {
     public init(path: String) throws(SimDedupError) {
         self.path = path
         if path == "-" {
-            file = stdin
+            guard let standardInput = fdopen(STDIN_FILENO, "rb") else {
+                throw SimDedupError("-: cannot read standard input: \(String(cString: strerror(errno)))")
+            }
+            file = standardInput
             ownsFile = false
         } else {
             guard let opened = fopen(path, "rb") else {

@@ -141,6 +141,7 @@ struct _PreparedBatch: Sendable {
             return _concurrentChunks(count: n, threads: threads, minimumChunk: 8) { range in
                 let shingler = Shingler(options: options.shingling)
                 let scratch = _ScratchBuffer<UInt64>()
+                let sortSpace = _ScratchBuffer<UInt64>()
                 var sizes: [Int] = []
                 var sets: [ShingleSet] = []
                 for index in range {
@@ -151,7 +152,7 @@ struct _PreparedBatch: Sendable {
                             let unique = scratch.reserve(hashes.count)
                             let copy = UnsafeMutableBufferPointer(rebasing: unique[0..<hashes.count])
                             _ = copy.initialize(fromContentsOf: hashes)
-                            let size = _sortUnique(copy)
+                            let size = _sortUnique(copy, scratch: sortSpace.reserve(hashes.count))
                             sizes.append(size)
                             if keepSets { sets.append(ShingleSet(sortedUniqueHashes: Array(copy[0..<size]))) }
                         }
