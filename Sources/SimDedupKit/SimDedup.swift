@@ -58,7 +58,12 @@ public enum SimDedupMain {
         do {
             let command = try SimDedup.parseAsRoot(arguments)
             guard let runnable = command as? any IOCommand else {
-                io.standardOutput.write(SimDedup.helpMessage() + "\n")
+                // The root, or the parser's help command (`simdedup bands --help`): help for the
+                // subcommand named first, if any.
+                let subcommand = SimDedup.configuration.subcommands.first {
+                    String(describing: $0).lowercased() == arguments.first
+                }
+                io.standardOutput.write((subcommand.map { SimDedup.helpMessage(for: $0) } ?? SimDedup.helpMessage()) + "\n")
                 return 0
             }
             try runnable.execute(io: io)
