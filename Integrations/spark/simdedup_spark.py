@@ -192,7 +192,7 @@ def main(argv=None):
     spark.sparkContext.setCheckpointDir(args.checkpoint_dir or os.path.join(args.output, "_checkpoints"))
 
     def log(message):
-        print(f"simdedup_spark: {message}", file=sys.stderr, flush=True)
+        print(f"simdedup_spark: [{time.time() - started:6.1f} s] {message}", file=sys.stderr, flush=True)
 
     documents = read_documents(spark, args)
     valid = documents.where(F.col("id").isNotNull() & F.col("text").isNotNull() & (F.length("text") > 0))
