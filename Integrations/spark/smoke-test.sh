@@ -26,8 +26,11 @@ if [ ! -x "$cache/venv/bin/python" ] || ! "$cache/venv/bin/python" -c "import py
     PIP_CACHE_DIR="$cache/pip-cache" "$cache/venv/bin/pip" install -q --find-links "$cache/wheels" "pyspark==$pyspark_version"
 fi
 
-swift build --product simdedup
-binary="$(swift build --show-bin-path)/simdedup"
+# SIMDEDUP_SCRATCH_PATH: build in another scratch path than .build (e.g. a developer's own).
+scratch=()
+if [ -n "${SIMDEDUP_SCRATCH_PATH:-}" ]; then scratch=(--scratch-path "$SIMDEDUP_SCRATCH_PATH"); fi
+swift build "${scratch[@]}" --product simdedup
+binary="$(swift build "${scratch[@]}" --show-bin-path)/simdedup"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 "$cache/venv/bin/python" Integrations/spark/smoke_test.py --simdedup "$binary" --work "$work" "$@"

@@ -118,18 +118,6 @@ struct BandsRecord: Decodable {
     let bands: [Int64]
 }
 
-extension DocumentID: Decodable {
-    /// Decodes a JSON string, or an integer (kept as its decimal text, marked as a number).
-    public init(from decoder: any Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        if let text = try? container.decode(String.self) {
-            self.init(text: text)
-        } else {
-            self.init(text: String(try container.decode(Int64.self)), isNumber: true)
-        }
-    }
-}
-
 /// The offset of the first byte that is not valid UTF-8 (the line's length if there is none).
 func _firstInvalidUTF8Offset(_ bytes: [UInt8]) -> Int {
     var parser = Unicode.UTF8.ForwardParser()
