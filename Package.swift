@@ -7,6 +7,7 @@ let package = Package(
     products: [
         .library(name: "SimCore", targets: ["SimCore"]),
         .executable(name: "simbench", targets: ["simbench"]),
+        .executable(name: "simdedup", targets: ["simdedup"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2")
@@ -31,9 +32,24 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        .target(
+            name: "SimDedupKit",
+            dependencies: [
+                "SimCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(
+            name: "simdedup",
+            dependencies: ["SimDedupKit"]
+        ),
         .testTarget(
             name: "SimCoreTests",
             dependencies: ["SimCore"]
+        ),
+        .testTarget(
+            name: "SimDedupKitTests",
+            dependencies: ["SimDedupKit", "SimCore"]
         ),
     ]
 )

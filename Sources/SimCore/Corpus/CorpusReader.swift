@@ -152,7 +152,8 @@ public final class CorpusReader {
         guard let id = fields.id else { throw CorpusError(path: path, line: number, reason: .missingField(options.idField)) }
         guard let text = fields.text else { throw CorpusError(path: path, line: number, reason: .missingField(options.textField)) }
         if text.isEmpty { throw CorpusError(path: path, line: number, reason: .emptyText) }
-        return Document(id: String(decoding: id, as: UTF8.self), utf8: text, source: "\(path):\(number)")
+        return Document(
+            id: String(decoding: id, as: UTF8.self), utf8: text, source: "\(path):\(number)", idIsNumber: fields.idIsNumber)
     }
 
     /// Throws for invalid UTF-8 (unless replacement is on) and for empty text.

@@ -6,6 +6,9 @@ public struct Document: Sendable, Hashable {
     public let utf8: [UInt8]
     /// Where it came from, for messages: `path` or `path:line`.
     public let source: String
+    /// Whether the JSON Lines `id` was a JSON number (then ``id`` holds its literal text, e.g. `42`),
+    /// so that tools can echo it back as a number.
+    public let idIsNumber: Bool
 
     /// Creates a document.
     ///
@@ -13,10 +16,12 @@ public struct Document: Sendable, Hashable {
     ///   - id: The identifier.
     ///   - utf8: The text as UTF-8 bytes.
     ///   - source: Where it came from (default: empty).
-    public init(id: String, utf8: [UInt8], source: String = "") {
+    ///   - idIsNumber: Whether `id` is the literal text of a JSON number (default: false).
+    public init(id: String, utf8: [UInt8], source: String = "", idIsNumber: Bool = false) {
         self.id = id
         self.utf8 = utf8
         self.source = source
+        self.idIsNumber = idIsNumber
     }
 
     /// Creates a document from a string.

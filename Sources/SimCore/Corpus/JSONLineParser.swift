@@ -10,6 +10,7 @@ struct _JSONLineParser {
         var id: [UInt8]?
         /// Whether the id field was present with a type other than string or number.
         var idHasWrongType = false
+        var idIsNumber = false
         /// The text's UTF-8 bytes.
         var text: [UInt8]?
         /// Whether the text field was present with a type other than string.
@@ -53,9 +54,11 @@ struct _JSONLineParser {
                     if cursor.peek == UInt8(ascii: "\"") {
                         fields.id = try cursor.string()
                         fields.idHasWrongType = false
+                        fields.idIsNumber = false
                     } else if let first = cursor.peek, first == UInt8(ascii: "-") || (0x30...0x39).contains(first) {
                         fields.id = try cursor.number()
                         fields.idHasWrongType = false
+                        fields.idIsNumber = true
                     } else {
                         try cursor.skipValue(depth: 0)
                         fields.id = nil

@@ -1,0 +1,71 @@
+import SimCore
+
+/// `simdedup bands`: documents in, one `{"id": …, "bands": […]}` line out per document, in order.
+///
+/// Output format (one line per accepted input record, same order, no spaces):
+/// ```
+/// {"id":"doc-1","bands":[-8125362135012436522,412233889713004151,…]}
+/// {"id":42,"bands":[]}
+/// ```
+/// `id` is echoed as given (a JSON string, or a JSON number's literal text); `bands` holds
+/// ``BandingParameters/bandCount`` signed 64-bit integers, band 0 first (empty when the text has
+/// no shingles). Memory is bounded by the longest line: records are read, encoded and written
+/// one at a time.
+public enum BandStream {
+    /// What a run read.
+    public struct Outcome: Equatable, Sendable {
+        /// Records written.
+        public var documents = 0
+        /// Records skipped as invalid (only with `.skip`).
+        public var rejected = 0
+    }
+
+    /// Streams `reader`'s documents to `output` as band-key lines.
+    ///
+    /// - Parameters:
+    ///   - reader: The documents (its options decide whether bad records fail or are skipped).
+    ///   - scheme: The signature scheme.
+    ///   - banding: The bands and rows.
+    ///   - shingling: The shingling options.
+    ///   - output: Receives the lines.
+    ///   - messages: Receives one line per skipped record.
+    /// - Returns: The counts.
+    /// - Throws: ``SimDedupError`` (exit status 1) at the first bad record when not skipping.
+    public static func run(
+        reader: CorpusReader, scheme: some SignatureScheme, banding: BandingParameters, shingling: ShinglingOptions,
+        output: OutputSink, messages: OutputSink
+    ) throws(SimDedupError) -> Outcome {
+        var encoder = BandEncoder(scheme: scheme, banding: banding, shingling: shingling)
+        var keys: [Int64] = []
+        var line: [UInt8] = []
+        var outcome = Outcome()
+        var reported = 0
+        while true {
+            let next: Document?
+            do {
+                next = try reader.next()
+            } catch {
+                throw .corpus(error)
+            }
+            while reported < reader.rejected.count {
+                messages.write("simdedup: skipped \(reader.rejected[reported])\n")
+                reported += 1
+            }
+            guard let document = next else { break }
+            encoder.keys(ofUTF8: document.utf8, into: &keys)
+            line.removeAll(keepingCapacity: true)
+            line.append(contentsOf: #"{"id":"#.utf8)
+            JSONText.appendID(DocumentID(document), to: &line)
+            line.append(contentsOf: #","bands":["#.utf8)
+            for (index, key) in keys.enumerated() {
+                if index > 0 { line.append(UInt8(ascii: ",")) }
+                JSONText.appendInteger(key, to: &line)
+            }
+            line.append(contentsOf: "]}\n".utf8)
+            output.write(bytes: line)
+            outcome.documents += 1
+        }
+        outcome.rejected = reader.rejected.count
+        return outcome
+    }
+}

@@ -1,0 +1,112 @@
+import Foundation
+import SimCore
+import SimDedupKit
+import Testing
+
+@Suite("simdedup dedupe")
+struct DedupeTests {
+    @Test("wire stories: 001 is a near-copy of 000 by containment; one representative per cluster")
+    func wireStories() throws {
+        let result = CLI.run(["dedupe", "--measure", "containment", "--threshold", "0.5", CLI.repositoryRoot + "/Data/wire-stories"])
+        #expect(result.status == 0)
+        let records = result.records
+        try #require(records.count == 5)
+        let ids = records.map { $0["id"] as! String }
+        #expect(ids == ids.sorted())
+        #expect(records[1]["cluster"] as? String == ids[0])
+        #expect(records[1]["match"] as? String == ids[0])
+        #expect((records[1]["similarity"] as? Double ?? 0) >= 0.5)
+        #expect(records[0]["match"] is NSNull && records[0]["similarity"] is NSNull)
+        var representatives: [String: Int] = [:]
+        for record in records where record["representative"] as? Bool == true {
+            representatives[record["cluster"] as! String, default: 0] += 1
+        }
+        #expect(Set(records.map { $0["cluster"] as! String }) == Set(representatives.keys))
+        #expect(representatives.values.allSatisfy { $0 == 1 })
+        #expect(result.errors.contains("5 documents in, 0 rejected"))
+        #expect(result.errors.contains("1 duplicates"))
+    }
+
+    @Test("exact line format, number ids echoed")
+    func format() {
+        let text = "one two three four five six seven eight nine ten eleven twelve"
+        let path = CLI.file("in.jsonl", #"{"id":7,"text":"\#(text)"}"# + "\n" + CLI.record("x", text) + "\n")
+        let result = CLI.run(["dedupe", path])
+        #expect(result.status == 0)
+        #expect(result.output == """
+            {"id":7,"cluster":7,"representative":true,"match":null,"similarity":null}
+            {"id":"x","cluster":7,"representative":false,"match":7,"similarity":1.0}
+
+            """)
+    }
+
+    @Test("planted copies (seeded) join their original; threads do not change the output")
+    func threadsAgree() {
+        let documents = CLI.corpus(seed: 21, originals: 30, copies: 2, edits: 1)
+        let path = CLI.corpusFile(documents)
+        let one = CLI.run(["dedupe", "--threshold", "0.7", "--threads", "1", path])
+        let two = CLI.run(["dedupe", "--threshold", "0.7", "--threads", "2", path])
+        #expect(one.status == 0 && two.status == 0)
+        #expect(one.output == two.output)
+        for record in one.records {
+            let id = record["id"] as! String
+            #expect(record["cluster"] as? String == String(id.prefix { $0 != "-" }) + "-0", "seed 21, \(id)")
+        }
+    }
+
+    @Test("every bad-input case exits 1 with file:line, and is counted with --skip-invalid", arguments: [
+        ("{\"id\":\"b\",\"text\":", "malformed JSON"),
+        (#"{"text":"some words here and there"}"#, "missing field \"id\""),
+        (#"{"id":"b"}"#, "missing field \"text\""),
+        (#"{"id":"b","text":5}"#, "field \"text\" must be a string"),
+        (#"{"id":"b","text":""}"#, "empty text"),
+        ("{\"id\":\"b\",\"text\":\"caf\u{FFFD}\"}", "invalid UTF-8"),
+    ])
+    func badInput(line: String, reason: String) {
+        var bytes = Array((CLI.record("a", "alpha beta gamma delta epsilon") + "\n").utf8)
+        var bad = Array(line.utf8)
+        if reason == "invalid UTF-8" { bad = Array(#"{"id":"b","text":"caf"#.utf8) + [0xE9] + Array(#""}"#.utf8) }
+        bytes += bad + [0x0A] + Array((CLI.record("c", "zeta eta theta iota kappa") + "\n").utf8)
+        let path = CLI.file("corpus.jsonl", bytes)
+        let failed = CLI.run(["dedupe", path])
+        #expect(failed.status == 1)
+        #expect(failed.errors.contains("corpus.jsonl:2: ") && failed.errors.contains(reason), "\(failed.errors)")
+        #expect(failed.output.isEmpty)
+        let skipped = CLI.run(["dedupe", "--skip-invalid", path])
+        #expect(skipped.status == 0)
+        #expect(skipped.records.map { $0["id"] as? String } == ["a", "c"])
+        #expect(skipped.errors.contains("skipped") && skipped.errors.contains("corpus.jsonl:2"))
+        #expect(skipped.errors.contains("3 documents in, 1 rejected"))
+    }
+
+    @Test("usage errors exit 2", arguments: [
+        ["dedupe"], ["dedupe", "--measure", "cosine", "x.jsonl"], ["dedupe", "--threads", "0", "x.jsonl"],
+        ["dedupe", "--threshold", "0", "x.jsonl"],
+    ])
+    func usage(arguments: [String]) {
+        let result = CLI.run(arguments)
+        #expect(result.status == 2, "\(arguments)")
+        #expect(!result.errors.isEmpty)
+    }
+
+    @Test("a missing input exits 1")
+    func missingInput() {
+        let result = CLI.run(["dedupe", "/nonexistent/corpus.jsonl"])
+        #expect(result.status == 1)
+        #expect(result.errors.contains("/nonexistent/corpus.jsonl"))
+    }
+
+    @Test("the progress bar is drawn only on a terminal")
+    func progress() {
+        let path = CLI.corpusFile(CLI.corpus(seed: 2, originals: 3, copies: 1, edits: 1))
+        #expect(!CLI.run(["dedupe", path]).errors.contains("\r"))
+        #expect(CLI.run(["dedupe", path], terminal: true).errors.contains("\r\u{1B}[K"))
+    }
+
+    @Test("--help and no subcommand exit 0")
+    func help() {
+        #expect(CLI.run(["dedupe", "--help"]).status == 0)
+        let root = CLI.run([])
+        #expect(root.status == 0 && root.output.contains("dedupe"))
+    }
+}
