@@ -312,6 +312,9 @@ struct _DeduplicatorState: Sendable {
         _ a: Int, _ b: Int, all: UnsafeBufferPointer<UInt64>, k: Int, scheme: some SignatureScheme,
         options: DeduplicationOptions
     ) -> Double {
+        // A document without shingles is nobody's duplicate (its signature is all UInt64.max,
+        // which every other empty document shares).
+        guard sizes[a] > 0 && sizes[b] > 0 else { return 0 }
         if options.verification == .exact {
             return options.usesContainment ? sets[a].overlapCoefficient(with: sets[b]) : sets[a].jaccard(with: sets[b])
         }
