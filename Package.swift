@@ -21,16 +21,25 @@ let package = Package(
             name: "SimCore",
             dependencies: ["CXXHash"]
         ),
+        .target(
+            name: "SimBenchKit",
+            dependencies: ["SimCore"]
+        ),
         .executableTarget(
             name: "simbench",
             dependencies: [
                 "SimCore",
+                "SimBenchKit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(
             name: "SimCoreTests",
             dependencies: ["SimCore"]
+        ),
+        .testTarget(
+            name: "SimBenchKitTests",
+            dependencies: ["SimBenchKit", "SimCore"]
         ),
     ]
 )
