@@ -70,15 +70,16 @@ public enum GeneratedCorpusWriter {
         var plantedPairs = 0
         var clusterMembers: [String] = []
         var documents = 0
-        while let record = generator.generate(into: &text) {
+        while let record = generator.generate(into: &text, jsonEscaped: jsonLines) {
             let id = record.id
-            textBytes += text.count
             if let corpus {
+                textBytes += _unescapedCount(text)
                 corpus.append("{\"id\":\"\(id)\",\"text\":\"")
-                appendJSONEscaped(text, to: &corpus.buffer)
+                corpus.buffer.append(contentsOf: text)
                 corpus.append("\"}\n")
                 try corpus.flushIfFull()
             } else {
+                textBytes += text.count
                 let file = (path as NSString).appendingPathComponent(id + ".txt")
                 try Data(text).write(to: URL(fileURLWithPath: file))
             }
@@ -103,6 +104,13 @@ public enum GeneratedCorpusWriter {
         try pairs.close()
         return Summary(documents: documents, textBytes: textBytes, plantedPairs: plantedPairs, corpusPath: path,
                        truthPath: truthPath, pairsPath: pairsPath)
+    }
+
+    /// The length of JSON-escaped generator text once unescaped (it escapes only `\n` and `\"`).
+    static func _unescapedCount(_ escaped: [UInt8]) -> Int {
+        var backslashes = 0
+        for byte in escaped where byte == 0x5C { backslashes += 1 }
+        return escaped.count - backslashes
     }
 
     /// Appends `bytes` as the inside of a JSON string: `"` and `\` escaped, control characters as

@@ -55,19 +55,22 @@ public struct CorpusGenerator {
 
     /// Appends the next document's UTF-8 text to `text` and returns its ground truth.
     ///
-    /// - Parameter text: A buffer the document is appended to (clear it between documents).
+    /// - Parameters:
+    ///   - text: A buffer the document is appended to (clear it between documents).
+    ///   - jsonEscaped: Append the text escaped for the inside of a JSON string (`\n`, `\"`), which
+    ///     is what a JSON Lines writer needs, without a second pass (default `false`).
     /// - Returns: The document's ground truth, or `nil` after ``CorpusGeneratorOptions/documentCount``
     ///   documents.
     /// - Complexity: O(n) in the document's length; no allocation per word.
-    public mutating func generate(into text: inout [UInt8]) -> GeneratedDocument? {
+    public mutating func generate(into text: inout [UInt8], jsonEscaped: Bool = false) -> GeneratedDocument? {
         guard nextIndex < options.documentCount else { return nil }
         let index = nextIndex
         nextIndex += 1
         if copiesLeft > 0 {
             copiesLeft -= 1
-            return reprint(index: index, into: &text)
+            return reprint(index: index, escaped: jsonEscaped, into: &text)
         }
-        return newStory(index: index, into: &text)
+        return newStory(index: index, escaped: jsonEscaped, into: &text)
     }
 
     /// The next document and its ground truth, or `nil` when done.
@@ -81,7 +84,7 @@ public struct CorpusGenerator {
 
     // MARK: Stories
 
-    private mutating func newStory(index: Int, into text: inout [UInt8]) -> GeneratedDocument {
+    private mutating func newStory(index: Int, escaped: Bool, into text: inout [UInt8]) -> GeneratedDocument {
         let span = UInt64(options.maximumStoryBytes - options.minimumStoryBytes + 1)
         let target = options.minimumStoryBytes + Int(random.next() % span)
         story.removeAll(keepingCapacity: true)
@@ -106,11 +109,11 @@ public struct CorpusGenerator {
         clusterOriginal = index
         copiesLeft = chance(options.reprintProbability) ? 1 + uniform(options.maximumClusterSize - 1) : 0
         storyCurly = chance(0.5)
-        _ = render(story, curly: storyCurly, into: &text)
+        _ = render(story, curly: storyCurly, escaped: escaped, into: &text)
         return GeneratedDocument(index: index, cluster: index, edits: [], borrowedFrom: borrowedFrom)
     }
 
-    private mutating func reprint(index: Int, into text: inout [UInt8]) -> GeneratedDocument {
+    private mutating func reprint(index: Int, escaped: Bool, into text: inout [UInt8]) -> GeneratedDocument {
         var paragraphs = story
         var edits: CorpusEdits = []
         let totalWords = paragraphs.reduce(0) { $0 + $1.count }
@@ -149,7 +152,7 @@ public struct CorpusGenerator {
         }
         let curly = chance(0.5)
         if curly != storyCurly { edits.insert(.typography) }
-        edits.formUnion(render(paragraphs, curly: curly, into: &text))
+        edits.formUnion(render(paragraphs, curly: curly, escaped: escaped, into: &text))
         return GeneratedDocument(index: index, cluster: clusterOriginal, edits: edits)
     }
 
@@ -202,8 +205,9 @@ public struct CorpusGenerator {
                          "September", "October", "November", "December"]
 
     /// Renders boilerplate and paragraphs; returns the boilerplate edits it added.
-    private mutating func render(_ paragraphs: [[UInt32]], curly: Bool, into text: inout [UInt8]) -> CorpusEdits {
+    private mutating func render(_ paragraphs: [[UInt32]], curly: Bool, escaped: Bool, into text: inout [UInt8]) -> CorpusEdits {
         var edits: CorpusEdits = []
+        let newline: [UInt8] = escaped ? [0x5C, 0x6E] : [0x0A]
         let outlet = Self.outlets[uniform(Self.outlets.count)]
         if chance(0.7) {
             edits.insert(.header)
@@ -214,7 +218,7 @@ public struct CorpusGenerator {
                 appendWord(vocabulary.sampleName(&random), to: &text)
                 text.append(contentsOf: ", ".utf8)
                 text.append(contentsOf: outlet.utf8)
-                text.append(0x0A)
+                text.append(contentsOf: newline)
             }
             text.append(contentsOf: outlet.utf8)
             text.append(contentsOf: " | ".utf8)
@@ -225,7 +229,8 @@ public struct CorpusGenerator {
             appendNumber(10 + uniform(14), to: &text)
             text.append(0x3A)
             appendNumber(10 + uniform(50), to: &text)
-            text.append(contentsOf: " GMT\n".utf8)
+            text.append(contentsOf: " GMT".utf8)
+            text.append(contentsOf: newline)
             if chance(0.4) {
                 for (position, ticker) in ["DJIA", "S&P 500", "NASDAQ", "FTSE 100"].enumerated() {
                     text.append(contentsOf: position == 0 ? "Markets: ".utf8 : " | ".utf8)
@@ -236,49 +241,100 @@ public struct CorpusGenerator {
                     appendNumber(10 + uniform(90), to: &text)
                     text.append(0x25)
                 }
-                text.append(0x0A)
+                text.append(contentsOf: newline)
             }
-            text.append(0x0A)
+            text.append(contentsOf: newline)
         }
         for (number, paragraph) in paragraphs.enumerated() {
-            if number > 0 { text.append(contentsOf: [0x0A, 0x0A]) }
-            appendParagraph(paragraph, curly: curly, to: &text)
+            if number > 0 { text.append(contentsOf: newline + newline) }
+            appendParagraph(paragraph, curly: curly, escaped: escaped, to: &text)
         }
-        text.append(0x0A)
+        text.append(contentsOf: newline)
         if chance(0.7) {
             edits.insert(.footer)
-            text.append(contentsOf: "\nComments (".utf8)
+            text.append(contentsOf: newline)
+            text.append(contentsOf: "Comments (".utf8)
             appendNumber(uniform(500), to: &text)
-            text.append(contentsOf: ")\n".utf8)
+            text.append(0x29)
+            text.append(contentsOf: newline)
             text.append(contentsOf: curly ? "© 2026 ".utf8 : "(c) 2026 ".utf8)
             text.append(contentsOf: outlet.utf8)
-            text.append(contentsOf: ". All rights reserved. Share this article: Facebook, X, Email\n".utf8)
+            text.append(contentsOf: ". All rights reserved. Share this article: Facebook, X, Email".utf8)
+            text.append(contentsOf: newline)
         }
         return edits
     }
 
-    private func appendParagraph(_ paragraph: [UInt32], curly: Bool, to text: inout [UInt8]) {
-        var space = false
+    private func appendParagraph(_ paragraph: [UInt32], curly: Bool, escaped: Bool, to text: inout [UInt8]) {
+        var bound = 0
         for token in paragraph {
+            bound += token >= Self.special ? 5 : 1 + vocabulary.length(of: Int(token & ~Self.capital))
+        }
+        let start = text.count
+        text.append(contentsOf: repeatElement(0, count: bound))
+        let end = text.withUnsafeMutableBufferPointer { output in
+            vocabulary.bytes.withUnsafeBufferPointer { bytes in
+                vocabulary.offsets.withUnsafeBufferPointer { offsets in
+                    paragraph.withUnsafeBufferPointer { tokens in
+                        Self._writeParagraph(tokens, words: bytes, offsets: offsets, curly: curly, escaped: escaped,
+                                             into: output.baseAddress! + start)
+                    }
+                }
+            }
+        }
+        text.removeLast(bound - end)
+    }
+
+    /// Writes a paragraph's tokens as text at `output` and returns the bytes written.
+    ///
+    /// At most 5 bytes per special token (` — ` is 5, an escaped straight quote 2) and
+    /// 1 + length per word (a separating space), which is the bound the caller reserves.
+    static func _writeParagraph(
+        _ tokens: UnsafeBufferPointer<UInt32>, words: UnsafeBufferPointer<UInt8>, offsets: UnsafeBufferPointer<Int32>,
+        curly: Bool, escaped: Bool, into output: UnsafeMutablePointer<UInt8>
+    ) -> Int {
+        var cursor = 0
+        var space = false
+        // SAFETY: the caller reserved 5 bytes per special token and 1 + length per word, and each
+        // case below writes at most that; word ids index `offsets` because the vocabulary made them.
+        @inline(__always) func put(_ byte: UInt8) {
+            output[cursor] = byte
+            cursor &+= 1
+        }
+        @inline(__always) func quote(_ curlyLast: UInt8) {
+            if curly {
+                put(0xE2); put(0x80); put(curlyLast)
+            } else {
+                if escaped { put(0x5C) }
+                put(0x22)
+            }
+        }
+        for token in tokens {
             switch token {
-            case Self.period: text.append(0x2E); space = true
-            case Self.comma: text.append(0x2C); space = true
-            case Self.openQuote:
-                if space { text.append(0x20) }
-                if curly { text.append(contentsOf: [0xE2, 0x80, 0x9C]) } else { text.append(0x22) }
+            case period: put(0x2E); space = true
+            case comma: put(0x2C); space = true
+            case openQuote:
+                if space { put(0x20) }
+                quote(0x9C)
                 space = false
-            case Self.closeQuote:
-                if curly { text.append(contentsOf: [0xE2, 0x80, 0x9D]) } else { text.append(0x22) }
-                space = true
-            case Self.dash:
-                if curly { text.append(contentsOf: [0x20, 0xE2, 0x80, 0x94, 0x20]) } else { text.append(contentsOf: [0x20, 0x2D, 0x2D, 0x20]) }
+            case closeQuote: quote(0x9D); space = true
+            case dash:
+                put(0x20)
+                if curly { put(0xE2); put(0x80); put(0x94) } else { put(0x2D); put(0x2D) }
+                put(0x20)
                 space = false
             default:
-                if space { text.append(0x20) }
-                appendWord(token, to: &text)
+                if space { put(0x20) }
+                let id = Int(token & ~capital)
+                let start = Int(offsets[id])
+                let count = Int(offsets[id &+ 1]) &- start
+                (output + cursor).update(from: words.baseAddress! + start, count: count)
+                if token & capital != 0, output[cursor] >= 0x61, output[cursor] <= 0x7A { output[cursor] &-= 0x20 }
+                cursor &+= count
                 space = true
             }
         }
+        return cursor
     }
 
     private func appendWord(_ token: UInt32, to text: inout [UInt8]) {
