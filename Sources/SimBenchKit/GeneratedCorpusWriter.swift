@@ -9,8 +9,9 @@ import SimCore
 ///   paragraph was reused from) and `NAME.pairs.tsv` (one planted pair per line, ids tab-separated).
 /// - any other path, a directory: one `ID.txt` per document plus `truth.jsonl` and `pairs.tsv`.
 ///
-/// Text is appended to a large buffer and written in blocks of about 8 MB, so generation runs
-/// at hundreds of MB/s. The same options give byte-identical files.
+/// Blocks of ``CorpusGeneratorOptions/blockSize`` documents are rendered in memory on several
+/// threads (text JSON-escaped as it is generated, no per-word allocation) and written in order,
+/// so the files are byte-identical for the same options whatever the thread count.
 ///
 /// ```swift
 /// let summary = try GeneratedCorpusWriter.write(options: CorpusGeneratorOptions(documentCount: 1_000, seed: 1),
@@ -46,16 +47,21 @@ public enum GeneratedCorpusWriter {
         return ((corpusPath as NSString).appendingPathComponent("truth.jsonl"), (corpusPath as NSString).appendingPathComponent("pairs.tsv"))
     }
 
-    /// Generates and writes a corpus.
+    /// Generates and writes a corpus, generating blocks of documents on `threads` threads.
     ///
     /// - Parameters:
     ///   - options: Generator options.
     ///   - path: `NAME.jsonl`, or a directory (created if missing).
-    ///   - progress: Called about every 8 MB with the documents written so far.
+    ///   - threads: Threads generating blocks in parallel (default: all cores); the files are
+    ///     identical for every thread count.
+    ///   - progress: Called after each round of blocks with the documents written so far.
     /// - Returns: What was written.
     /// - Throws: File-system errors.
-    /// - Complexity: O(total bytes); memory stays constant.
-    public static func write(options: CorpusGeneratorOptions, to path: String, progress: (Int) -> Void = { _ in }) throws -> Summary {
+    /// - Complexity: O(total bytes); memory holds `threads` blocks.
+    public static func write(
+        options: CorpusGeneratorOptions, to path: String, threads: Int = Parallelism.defaultThreadCount,
+        progress: (Int) -> Void = { _ in }
+    ) throws -> Summary {
         let jsonLines = path.lowercased().hasSuffix(".jsonl")
         let directory = jsonLines ? (path as NSString).deletingLastPathComponent : path
         if !directory.isEmpty { try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) }
@@ -63,51 +69,35 @@ public enum GeneratedCorpusWriter {
         let corpus = jsonLines ? try _BlockWriter(path: path) : nil
         let truth = try _BlockWriter(path: truthPath)
         let pairs = try _BlockWriter(path: pairsPath)
-        var generator = CorpusGenerator(options: options)
-        var text: [UInt8] = []
-        text.reserveCapacity(1 << 16)
-        var textBytes = 0
-        var plantedPairs = 0
-        var clusterMembers: [String] = []
-        var documents = 0
-        while let record = generator.generate(into: &text, jsonEscaped: jsonLines) {
-            let id = record.id
-            if let corpus {
-                textBytes += _unescapedCount(text)
-                corpus.append("{\"id\":\"\(id)\",\"text\":\"")
-                corpus.buffer.append(contentsOf: text)
-                corpus.append("\"}\n")
-                try corpus.flushIfFull()
-            } else {
-                textBytes += text.count
-                let file = (path as NSString).appendingPathComponent(id + ".txt")
-                try Data(text).write(to: URL(fileURLWithPath: file))
+        var summary = Summary(documents: 0, textBytes: 0, plantedPairs: 0, corpusPath: path, truthPath: truthPath, pairsPath: pairsPath)
+        let blocks = (options.documentCount + options.blockSize - 1) / options.blockSize
+        var next = 0
+        while next < blocks {
+            let first = next
+            let round = Swift.min(Swift.max(1, threads), blocks - first)
+            let outputs = parallelChunks(count: round, threads: threads) { range in
+                range.map { _Block.render(options: options, block: first + $0, textDirectory: jsonLines ? nil : path) }
+            }.flatMap { $0 }
+            for output in outputs {
+                if let failure = output.failure { throw CocoaError(.fileWriteUnknown, userInfo: [NSLocalizedDescriptionKey: failure]) }
+                try corpus?.write(output.corpus)
+                try truth.write(output.truth)
+                try pairs.write(output.pairs)
+                summary.documents += output.documents
+                summary.textBytes += output.textBytes
+                summary.plantedPairs += output.plantedPairs
             }
-            let cluster = GeneratedDocument.id(ofIndex: record.cluster)
-            truth.append("{\"id\":\"\(id)\",\"cluster\":\"\(cluster)\",\"edits\":[\(record.edits.names.map { "\"\($0)\"" }.joined(separator: ","))]")
-            if let borrowed = record.borrowedFrom { truth.append(",\"borrowedFrom\":\"\(GeneratedDocument.id(ofIndex: borrowed))\"") }
-            truth.append("}\n")
-            if record.isOriginal { clusterMembers.removeAll(keepingCapacity: true) }
-            for member in clusterMembers {
-                pairs.append("\(member)\t\(id)\n")
-                plantedPairs += 1
-            }
-            clusterMembers.append(id)
-            try truth.flushIfFull()
-            try pairs.flushIfFull()
-            text.removeAll(keepingCapacity: true)
-            documents += 1
-            if documents % 4096 == 0 { progress(documents) }
+            next += round
+            progress(summary.documents)
         }
         try corpus?.close()
         try truth.close()
         try pairs.close()
-        return Summary(documents: documents, textBytes: textBytes, plantedPairs: plantedPairs, corpusPath: path,
-                       truthPath: truthPath, pairsPath: pairsPath)
+        return summary
     }
 
     /// The length of JSON-escaped generator text once unescaped (it escapes only `\n` and `\"`).
-    static func _unescapedCount(_ escaped: [UInt8]) -> Int {
+    static func _unescapedCount(_ escaped: ArraySlice<UInt8>) -> Int {
         var backslashes = 0
         for byte in escaped where byte == 0x5C { backslashes += 1 }
         return escaped.count - backslashes
@@ -140,33 +130,76 @@ public enum GeneratedCorpusWriter {
     }
 }
 
-/// A file written in large blocks from an in-memory buffer.
+/// One block of generated documents rendered in memory: corpus lines, truth lines, pair lines.
+struct _Block: Sendable {
+    var corpus: [UInt8] = []
+    var truth: [UInt8] = []
+    var pairs: [UInt8] = []
+    var documents = 0
+    var textBytes = 0
+    var plantedPairs = 0
+    var failure: String?
+
+    /// Renders block `block`; with `textDirectory`, writes one `ID.txt` per document there
+    /// instead of JSON Lines.
+    static func render(options: CorpusGeneratorOptions, block: Int, textDirectory: String?) -> _Block {
+        let firstDocument = block * options.blockSize
+        var generator = CorpusGenerator(options: options, firstDocument: firstDocument)
+        var output = _Block()
+        output.corpus.reserveCapacity(textDirectory == nil ? options.blockSize * (options.maximumStoryBytes / 2 + 1_500) : 0)
+        var text: [UInt8] = []
+        var clusterMembers: [String] = []
+        for index in firstDocument..<Swift.min(firstDocument + options.blockSize, options.documentCount) {
+            let id = GeneratedDocument.id(ofIndex: index)
+            let record: GeneratedDocument
+            if let textDirectory {
+                record = generator.generate(into: &text)!
+                output.textBytes += text.count
+                let file = (textDirectory as NSString).appendingPathComponent(id + ".txt")
+                guard FileManager.default.createFile(atPath: file, contents: Data(text)) else {
+                    output.failure = "cannot write \(file)"
+                    return output
+                }
+                text.removeAll(keepingCapacity: true)
+            } else {
+                output.corpus.append(contentsOf: "{\"id\":\"\(id)\",\"text\":\"".utf8)
+                let start = output.corpus.count
+                record = generator.generate(into: &output.corpus, jsonEscaped: true)!
+                output.textBytes += GeneratedCorpusWriter._unescapedCount(output.corpus[start...])
+                output.corpus.append(contentsOf: "\"}\n".utf8)
+            }
+            let cluster = GeneratedDocument.id(ofIndex: record.cluster)
+            let edits = record.edits.names.map { "\"\($0)\"" }.joined(separator: ",")
+            let borrowed = record.borrowedFrom.map { ",\"borrowedFrom\":\"\(GeneratedDocument.id(ofIndex: $0))\"" } ?? ""
+            output.truth.append(contentsOf: "{\"id\":\"\(id)\",\"cluster\":\"\(cluster)\",\"edits\":[\(edits)]\(borrowed)}\n".utf8)
+            if record.isOriginal { clusterMembers.removeAll(keepingCapacity: true) }
+            for member in clusterMembers {
+                output.pairs.append(contentsOf: "\(member)\t\(id)\n".utf8)
+                output.plantedPairs += 1
+            }
+            clusterMembers.append(id)
+            output.documents += 1
+        }
+        return output
+    }
+}
+
+/// An output file written a block at a time.
 final class _BlockWriter {
-    var buffer: [UInt8] = []
     private let handle: FileHandle
-    private static let blockSize = 8 << 20
 
     init(path: String) throws {
         guard FileManager.default.createFile(atPath: path, contents: nil) else {
             throw CocoaError(.fileWriteNoPermission, userInfo: [NSFilePathErrorKey: path])
         }
         handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
-        buffer.reserveCapacity(Self.blockSize + (1 << 20))
     }
 
-    func append(_ text: String) { buffer.append(contentsOf: text.utf8) }
-
-    func flushIfFull() throws {
-        if buffer.count >= Self.blockSize { try flush() }
-    }
-
-    func flush() throws {
-        try buffer.withUnsafeBytes { try handle.write(contentsOf: $0) }
-        buffer.removeAll(keepingCapacity: true)
+    func write(_ bytes: [UInt8]) throws {
+        try bytes.withUnsafeBytes { try handle.write(contentsOf: $0) }
     }
 
     func close() throws {
-        try flush()
         try handle.close()
     }
 }

@@ -31,6 +31,9 @@ struct Generate: ParsableCommand {
     @Option(help: "Probability that a story reuses a paragraph of an unrelated earlier story.")
     var paragraphReuseProbability: Double = 0.2
 
+    @Option(help: "Threads generating blocks in parallel (default: all cores); output is identical for any count.")
+    var threads: Int = Parallelism.defaultThreadCount
+
     @Flag(help: "Report progress on standard error even when it is not a terminal.")
     var progress = false
 
@@ -39,6 +42,7 @@ struct Generate: ParsableCommand {
         guard (0...1).contains(reprintProbability), (0...1).contains(paragraphReuseProbability) else {
             throw ValidationError("probabilities must be in [0, 1]")
         }
+        guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
         guard maxClusterSize >= 2 else { throw ValidationError("--max-cluster-size must be at least 2") }
     }
 
@@ -49,7 +53,7 @@ struct Generate: ParsableCommand {
         let reporter = ProgressReporter(forced: progress)
         var summary: GeneratedCorpusWriter.Summary?
         let seconds = try Sampler.time {
-            summary = try GeneratedCorpusWriter.write(options: options, to: output) { written in
+            summary = try GeneratedCorpusWriter.write(options: options, to: output, threads: threads) { written in
                 reporter.report("generated \(written) of \(documents) documents")
             }
         }

@@ -26,11 +26,24 @@ struct GeneratedCorpusWriterTests {
         #expect(first.truthPath == directory + "/a.truth.jsonl")
     }
 
+    @Test("files are identical whatever the thread count")
+    func threadIndependent() throws {
+        let directory = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let options = CorpusGeneratorOptions(documentCount: 70, seed: 8, reprintProbability: 0.4, blockSize: 16)
+        let one = try GeneratedCorpusWriter.write(options: options, to: directory + "/one.jsonl", threads: 1)
+        let three = try GeneratedCorpusWriter.write(options: options, to: directory + "/three.jsonl", threads: 3)
+        for (x, y) in [(one.corpusPath, three.corpusPath), (one.truthPath, three.truthPath), (one.pairsPath, three.pairsPath)] {
+            #expect(try Data(contentsOf: URL(fileURLWithPath: x)) == Data(contentsOf: URL(fileURLWithPath: y)), "\(x)")
+        }
+        #expect(one.documents == 70 && three.documents == 70 && one.plantedPairs == three.plantedPairs)
+    }
+
     @Test("the JSON Lines corpus reads back as the generator's documents, with consistent truth and pairs")
     func readsBack() throws {
         let directory = try Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        let options = CorpusGeneratorOptions(documentCount: 80, seed: 4, reprintProbability: 0.4)
+        let options = CorpusGeneratorOptions(documentCount: 80, seed: 4, reprintProbability: 0.4, blockSize: 32)
         let summary = try GeneratedCorpusWriter.write(options: options, to: directory + "/corpus.jsonl")
         #expect(summary.documents == 80)
         let corpus = try CorpusReader.readAll(paths: [summary.corpusPath])

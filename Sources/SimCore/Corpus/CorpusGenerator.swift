@@ -40,14 +40,21 @@ public struct CorpusGenerator {
     private var pool: [(story: Int, paragraph: [UInt32])] = []
     private var poolCursor = 0
 
-    /// Creates a generator.
+    /// Creates a generator that starts at document `firstDocument`.
     ///
-    /// - Parameter options: Size, seed and shape of the corpus.
+    /// Starting at a block boundary gives exactly the documents a generator started at 0 gives
+    /// from there on, so blocks can be generated on different threads and concatenated.
+    ///
+    /// - Parameters:
+    ///   - options: Size, seed and shape of the corpus.
+    ///   - firstDocument: A multiple of ``CorpusGeneratorOptions/blockSize`` (default 0).
     /// - Complexity: O(`vocabularySize`) to build the vocabulary (a few milliseconds).
-    public init(options: CorpusGeneratorOptions) {
+    public init(options: CorpusGeneratorOptions, firstDocument: Int = 0) {
+        precondition(firstDocument >= 0 && firstDocument % options.blockSize == 0, "firstDocument must start a block")
         self.options = options
         self.vocabulary = _GeneratorVocabulary(size: options.vocabularySize, seed: options.seed)
         self.random = SplitMix64(seed: options.seed)
+        self.nextIndex = firstDocument
     }
 
     /// How many documents are left to generate.
@@ -66,6 +73,7 @@ public struct CorpusGenerator {
         guard nextIndex < options.documentCount else { return nil }
         let index = nextIndex
         nextIndex += 1
+        if index % options.blockSize == 0 { startBlock(index / options.blockSize) }
         if copiesLeft > 0 {
             copiesLeft -= 1
             return reprint(index: index, escaped: jsonEscaped, into: &text)
@@ -84,9 +92,18 @@ public struct CorpusGenerator {
 
     // MARK: Stories
 
+    /// Reseeds from (seed, block) and forgets the previous block's story and paragraphs.
+    private mutating func startBlock(_ block: Int) {
+        var mixer = SplitMix64(seed: options.seed &+ UInt64(block) &* 0xD1B5_4A32_D192_ED03)
+        random = SplitMix64(seed: mixer.next())
+        pool.removeAll(keepingCapacity: true)
+        poolCursor = 0
+        copiesLeft = 0
+    }
+
     private mutating func newStory(index: Int, escaped: Bool, into text: inout [UInt8]) -> GeneratedDocument {
         let span = UInt64(options.maximumStoryBytes - options.minimumStoryBytes + 1)
-        let target = options.minimumStoryBytes + Int(random.next() % span)
+        let target = options.minimumStoryBytes + Int(truncatingIfNeeded: random.next().multipliedFullWidth(by: span).high)
         story.removeAll(keepingCapacity: true)
         var bytes = 0
         while bytes < target {
@@ -173,9 +190,11 @@ public struct CorpusGenerator {
         if kind < 3 { paragraph.append(Self.openQuote) }
         for position in 0..<words {
             if kind >= 3 && kind < 6 && position == words / 2 { paragraph.append(Self.dash) }
-            let word = vocabulary.sampleWord(&random)
+            let bits = random.next()
+            let word = vocabulary.word(bits: bits)
             paragraph.append(position == 0 ? word | Self.capital : word)
-            if position + 1 < words && position > 1 && uniform(14) == 0 { paragraph.append(Self.comma) }
+            // The 11 low bits the word did not use: a comma after about 1 word in 14.
+            if position + 1 < words && position > 1 && bits & 0x7FF < 146 { paragraph.append(Self.comma) }
         }
         if kind < 3 {
             paragraph.append(Self.comma)
@@ -360,7 +379,7 @@ public struct CorpusGenerator {
     // MARK: Random choices
 
     private mutating func uniform(_ bound: Int) -> Int {
-        Int(random.next() % UInt64(bound))
+        Int(truncatingIfNeeded: random.next().multipliedFullWidth(by: UInt64(bound)).high)
     }
 
     private mutating func chance(_ probability: Double) -> Bool {

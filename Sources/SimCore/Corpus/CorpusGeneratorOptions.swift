@@ -25,6 +25,11 @@ public struct CorpusGeneratorOptions: Sendable, Hashable, Codable {
     public var paragraphReuseProbability: Double
     /// How many distinct words the Zipf-distributed vocabulary has (default 30,000).
     public var vocabularySize: Int
+    /// Documents per independently seeded block (default 4,096). Each block starts a fresh random
+    /// stream and paragraph pool and no cluster crosses a block boundary, so blocks can be
+    /// generated in parallel (``CorpusGenerator/init(options:firstDocument:)``) with output
+    /// identical to a sequential run.
+    public var blockSize: Int
 
     /// Creates generator options.
     ///
@@ -37,10 +42,11 @@ public struct CorpusGeneratorOptions: Sendable, Hashable, Codable {
     ///   - maximumClusterSize: Largest cluster, at least 2.
     ///   - paragraphReuseProbability: Chance in [0, 1] that a story borrows a paragraph.
     ///   - vocabularySize: Distinct words, 1,000 to 1,000,000.
+    ///   - blockSize: Documents per independently seeded block, at least 2.
     public init(
         documentCount: Int, seed: UInt64 = 0, minimumStoryBytes: Int = 4_000, maximumStoryBytes: Int = 9_000,
         reprintProbability: Double = 0.15, maximumClusterSize: Int = 5, paragraphReuseProbability: Double = 0.2,
-        vocabularySize: Int = 30_000
+        vocabularySize: Int = 30_000, blockSize: Int = 4_096
     ) {
         precondition(documentCount >= 0, "documentCount must not be negative")
         precondition(minimumStoryBytes >= 200 && maximumStoryBytes >= minimumStoryBytes, "bad story length range")
@@ -48,6 +54,7 @@ public struct CorpusGeneratorOptions: Sendable, Hashable, Codable {
         precondition((0...1).contains(paragraphReuseProbability), "paragraphReuseProbability must be in [0, 1]")
         precondition(maximumClusterSize >= 2, "maximumClusterSize must be at least 2")
         precondition((1_000...1_000_000).contains(vocabularySize), "vocabularySize must be in 1,000...1,000,000")
+        precondition(blockSize >= 2, "blockSize must be at least 2")
         self.documentCount = documentCount
         self.seed = seed
         self.minimumStoryBytes = minimumStoryBytes
@@ -56,5 +63,6 @@ public struct CorpusGeneratorOptions: Sendable, Hashable, Codable {
         self.maximumClusterSize = maximumClusterSize
         self.paragraphReuseProbability = paragraphReuseProbability
         self.vocabularySize = vocabularySize
+        self.blockSize = blockSize
     }
 }

@@ -1,8 +1,7 @@
 /// The seeded vocabulary of ``CorpusGenerator``: English function words first, then pronounceable
 /// pseudo-words, all in one byte buffer, drawn with a Zipf-like (1/rank) distribution.
 ///
-/// Sampling is O(1) on average: a 65,536-entry table narrows the cumulative distribution to a
-/// few entries, then a binary search finishes. Names (for bylines and quotes) follow the words
+/// Sampling is O(1) and branch-light: Walker's alias method, one table entry per word. Names (for bylines and quotes) follow the words
 /// and are drawn uniformly.
 struct _GeneratorVocabulary: Sendable {
     /// Every word's bytes, back to back.
@@ -15,10 +14,8 @@ struct _GeneratorVocabulary: Sendable {
     var firstName: Int { wordCount }
     /// How many names there are.
     var nameCount: Int { offsets.count - 1 - wordCount }
-    /// Cumulative probability of ranks `0...i`, scaled to 2^53.
-    private let cumulative: [UInt64]
-    /// `lookup[j]` is the first rank whose cumulative value reaches `j << 37`.
-    private let lookup: [Int32]
+    /// Alias table: the alias word in the high 32 bits, the keep threshold (of 2^21) in the low.
+    private let alias: [UInt64]
 
     static let commonWords: [String] = """
         the of and to a in that is was he for it with as his on be at by had are but from or have an \
@@ -68,44 +65,49 @@ struct _GeneratorVocabulary: Sendable {
         self.bytes = bytes
         self.offsets = offsets
 
+        // Walker's alias method (Vose's construction): column i keeps word i with probability
+        // threshold / 2^21 and gives its alias otherwise; every column has probability 1/size.
         var harmonic = 0.0
         for rank in 1...size { harmonic += 1 / Double(rank) }
-        var cumulative = [UInt64](repeating: 0, count: size)
-        var sum = 0.0
-        let scale = Double(UInt64(1) << 53)
-        for rank in 0..<size {
-            sum += 1 / (Double(rank + 1) * harmonic)
-            cumulative[rank] = UInt64(Swift.min(scale, sum * scale))
+        var scaled = (0..<size).map { Double(size) / (Double($0 + 1) * harmonic) }
+        var table = [UInt64](repeating: 0, count: size)
+        var small: [Int] = []
+        var large: [Int] = []
+        for index in (0..<size).reversed() {
+            if scaled[index] < 1 { small.append(index) } else { large.append(index) }
         }
-        cumulative[size - 1] = UInt64(1) << 53
-        var lookup = [Int32](repeating: 0, count: 65_537)
-        var rank = 0
-        for slot in 0..<65_536 {
-            let floor = UInt64(slot) << 37
-            while cumulative[rank] <= floor { rank += 1 }
-            lookup[slot] = Int32(rank)
+        while !small.isEmpty && !large.isEmpty {
+            let column = small.removeLast()
+            let donor = large[large.count - 1]
+            table[column] = UInt64(donor) << 32 | UInt64((scaled[column] * Double(1 << 21)).rounded(.down))
+            scaled[donor] -= 1 - scaled[column]
+            if scaled[donor] < 1 {
+                large.removeLast()
+                small.append(donor)
+            }
         }
-        lookup[65_536] = Int32(size - 1)
-        self.cumulative = cumulative
-        self.lookup = lookup
+        for column in large + small { table[column] = UInt64(column) << 32 | UInt64(1 << 21) }
+        self.alias = table
     }
 
     /// A word id drawn with probability proportional to 1/(rank + 1).
     func sampleWord(_ random: inout SplitMix64) -> UInt32 {
-        let point = random.next() >> 11
-        let slot = Int(point >> 37)
-        var low = Int(lookup[slot])
-        var high = Int(lookup[slot + 1])
-        while low < high {
-            let middle = (low + high) >> 1
-            if cumulative[middle] <= point { low = middle + 1 } else { high = middle }
-        }
-        return UInt32(low)
+        word(bits: random.next())
+    }
+
+    /// The word that 53 random bits pick: bits 32...63 choose a column, bits 11...31 decide
+    /// between the column's word and its alias (bits 0...10 are left for the caller).
+    @inline(__always)
+    func word(bits: UInt64) -> UInt32 {
+        let column = Int(truncatingIfNeeded: ((bits >> 32) &* UInt64(wordCount)) >> 32)
+        let entry = alias.withUnsafeBufferPointer { $0[column] }
+        let keep = (bits >> 11) & 0x1F_FFFF < entry & 0xFFFF_FFFF
+        return keep ? UInt32(column) : UInt32(truncatingIfNeeded: entry >> 32)
     }
 
     /// A name id drawn uniformly.
     func sampleName(_ random: inout SplitMix64) -> UInt32 {
-        UInt32(firstName + Int(random.next() % UInt64(nameCount)))
+        UInt32(firstName + Int(truncatingIfNeeded: random.next().multipliedFullWidth(by: UInt64(nameCount)).high))
     }
 
     /// The length in bytes of word `id`.
