@@ -98,9 +98,11 @@ public enum GeneratedCorpusWriter {
 
     /// The length of JSON-escaped generator text once unescaped (it escapes only `\n` and `\"`).
     static func _unescapedCount(_ escaped: ArraySlice<UInt8>) -> Int {
-        var backslashes = 0
-        for byte in escaped where byte == 0x5C { backslashes += 1 }
-        return escaped.count - backslashes
+        escaped.withUnsafeBufferPointer { bytes in
+            var backslashes = 0
+            for byte in bytes { backslashes &+= byte == 0x5C ? 1 : 0 }
+            return bytes.count - backslashes
+        }
     }
 
     /// Appends `bytes` as the inside of a JSON string: `"` and `\` escaped, control characters as
@@ -146,7 +148,7 @@ struct _Block: Sendable {
         let firstDocument = block * options.blockSize
         var generator = CorpusGenerator(options: options, firstDocument: firstDocument)
         var output = _Block()
-        output.corpus.reserveCapacity(textDirectory == nil ? options.blockSize * (options.maximumStoryBytes / 2 + 1_500) : 0)
+        output.corpus.reserveCapacity(textDirectory == nil ? options.blockSize * ((options.minimumStoryBytes + options.maximumStoryBytes) / 2 + 2_000) : 0)
         var text: [UInt8] = []
         var clusterMembers: [String] = []
         for index in firstDocument..<Swift.min(firstDocument + options.blockSize, options.documentCount) {

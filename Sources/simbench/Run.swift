@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SimBenchKit
 import SimCore
 
 /// `simbench run`: similarity matrices, reprint pairs and stage throughput for one corpus.
@@ -117,17 +118,18 @@ struct Run: ParsableCommand {
                 + pad(String(format: "%10.0f docs/s", count / seconds), 18) + ratio)
         }
         print("single-thread throughput (median of \(samples) samples):")
-        let xxh3 = Stopwatch.medianSecondsPerCall(samples: samples, minimumSeconds: sampleSeconds) {
+        let sampler = Sampler(samples: samples, minimumSampleSeconds: sampleSeconds)
+        let xxh3 = sampler.measure {
             var sink: UInt64 = 0
             for document in documents { sink &+= XXH3.hash64(document.utf8, seed: 0) }
             blackHole(sink)
-        }
-        let normalize = Stopwatch.medianSecondsPerCall(samples: samples, minimumSeconds: sampleSeconds) {
+        }.median
+        let normalize = sampler.measure {
             var sink = 0
             for document in documents { sink &+= normalizer.normalize(utf8: document.utf8).count }
             blackHole(sink)
-        }
-        let hashes = Stopwatch.medianSecondsPerCall(samples: samples, minimumSeconds: sampleSeconds) {
+        }.median
+        let hashes = sampler.measure {
             var sink: UInt64 = 0
             for document in documents {
                 document.utf8.withUnsafeBytes { bytes in
@@ -135,12 +137,12 @@ struct Run: ParsableCommand {
                 }
             }
             blackHole(sink)
-        }
-        let sets = Stopwatch.medianSecondsPerCall(samples: samples, minimumSeconds: sampleSeconds) {
+        }.median
+        let sets = sampler.measure {
             var sink = 0
             for document in documents { sink &+= shingler.shingles(ofUTF8: document.utf8).count }
             blackHole(sink)
-        }
+        }.median
         row("XXH3-64 of whole documents", xxh3)
         row("normalize", normalize, ceiling: xxh3)
         row("normalize+shingle (hashes)", hashes, ceiling: xxh3)
@@ -148,11 +150,5 @@ struct Run: ParsableCommand {
     }
 }
 
-/// Keeps a value alive so the optimizer cannot remove the work that produced it.
-@_optimize(none)
-func blackHole<T>(_ value: T) {}
-
 /// Left-aligns `text` in a column of `width` characters.
-func pad(_ text: String, _ width: Int) -> String {
-    text.count >= width ? text + " " : text + String(repeating: " ", count: width - text.count)
-}
+func pad(_ text: String, _ width: Int) -> String { TextTable.pad(text, width) }
