@@ -18,7 +18,7 @@ struct Bench: ParsableCommand {
     var inputs: [String] = []
 
     @Option(help: "Documents to generate in memory when no inputs are given.")
-    var generate: Int = 2_000
+    var generate: Int = 1_000
 
     @Option(help: "Generator seed.")
     var seed: UInt64 = 1

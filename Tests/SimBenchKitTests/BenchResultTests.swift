@@ -5,7 +5,10 @@ import Testing
 
 @Suite("BenchResult JSON and schema")
 struct BenchResultTests {
-    /// A real result: every standard workload run on a small generated corpus with fast settings.
+    /// A real result: every standard workload run on a small generated corpus with fast settings
+    /// (measured once, shared by the tests).
+    static let measured = measuredResult()
+
     static func measuredResult() -> BenchResult {
         var generator = CorpusGenerator(options: CorpusGeneratorOptions(documentCount: 40, seed: 5, reprintProbability: 0.4))
         var documents: [Document] = []
@@ -30,7 +33,7 @@ struct BenchResultTests {
 
     @Test("emitted JSON validates against Docs/simbench-result.schema.json")
     func validatesAgainstSchema() throws {
-        let result = Self.measuredResult()
+        let result = Self.measured
         let json = try result.jsonData()
         let violations = try SchemaValidator.resultSchema().violations(of: json)
         #expect(violations.isEmpty, "\(violations.prefix(10))")
@@ -42,7 +45,7 @@ struct BenchResultTests {
 
     @Test("the validator catches a missing field, a wrong type and an unknown build configuration")
     func validatorRejectsBrokenJSON() throws {
-        let json = try Self.measuredResult().jsonData()
+        let json = try Self.measured.jsonData()
         var object = try JSONSerialization.jsonObject(with: json) as! [String: Any]
         object["label"] = nil
         var machine = object["machine"] as! [String: Any]
@@ -63,7 +66,7 @@ struct BenchResultTests {
 
     @Test("JSON round-trips, and other schema versions are rejected")
     func roundTrip() throws {
-        let result = Self.measuredResult()
+        let result = Self.measured
         let decoded = try BenchResult.decode(try result.jsonData())
         #expect(decoded == result)
         var object = try JSONSerialization.jsonObject(with: try result.jsonData()) as! [String: Any]
@@ -75,7 +78,7 @@ struct BenchResultTests {
 
     @Test("workloads report accuracy against planted pairs and agree with the naive reference")
     func accuracyAndAgreement() throws {
-        let result = Self.measuredResult()
+        let result = Self.measured
         let allPairs = result.records.filter { $0.workload == "all-pairs" && $0.implementation == "simcore" }
         let full = try #require(allPairs.first { $0.threads == 1 && $0.units.documents == 40 })
         #expect(full.metrics["f1"] == 1, "generator seed 5")

@@ -23,6 +23,10 @@ struct MeasurementTests {
         let stats = Sampler(samples: 4, minimumSampleSeconds: 0).measure { calls += 1 }
         #expect(calls == 5)
         #expect(stats.secondsPerRun.count == 4)
+        var slowCalls = 0
+        let slow = Sampler(samples: 5, minimumSampleSeconds: 0, budgetSeconds: 0).measure { slowCalls += 1 }
+        #expect(slowCalls == 2, "a body slower than the budget gets one sample after the warm-up")
+        #expect(slow.secondsPerRun.count == 1)
     }
 
     @Test("thread counts double up to the core count, which is always last", arguments: [
