@@ -3,7 +3,7 @@ import Foundation
 /// Per-workload throughput ratios between result files (machines or variants).
 ///
 /// Records are matched by ``WorkloadRecord/key`` (workload, variant, implementation, threads).
-/// Each row compares the first file's primary throughput metric (MB/s, else docs/s, else pairs/s)
+/// Each row compares the first file's primary throughput metric (MB/s, else pairs/s, else docs/s)
 /// with the same metric in the other files; a ratio above 1 means that file was faster.
 ///
 /// ```swift

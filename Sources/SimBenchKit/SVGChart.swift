@@ -44,7 +44,7 @@ public enum SVGChart {
 
     /// The colour of series `index` (a colour-blind-safe palette, cycled).
     public static func color(_ index: Int) -> String {
-        let palette = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000"]
+        let palette = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#7F7F7F", "#000000"]
         return palette[((index % palette.count) + palette.count) % palette.count]
     }
 
@@ -106,11 +106,16 @@ public enum SVGChart {
         let height = plotTop + plotHeight + 50 + 20 * Double(lines.count)
         var svg = header(width: left + plotWidth + 40, height: height, title: title)
         svg += "<rect x=\"\(left)\" y=\"\(plotTop)\" width=\"\(plotWidth)\" height=\"\(plotHeight)\" fill=\"none\" stroke=\"#999\"/>"
+        // Whole-number x values (thread counts) get a tick each; anything else five even ticks.
+        let distinctX = Set(points.map(\.x)).sorted()
+        let xTicks = distinctX.count <= 10 && distinctX.allSatisfy { $0 == $0.rounded() }
+            ? distinctX : (0...4).map { xMin + (xMax - xMin) * Double($0) / 4 }
         for tick in 0...4 {
             let y = yMin + (yMax - yMin) * Double(tick) / 4
-            let x = xMin + (xMax - xMin) * Double(tick) / 4
             svg += "<line x1=\"\(left)\" x2=\"\(left + plotWidth)\" y1=\"\(format(py(y)))\" y2=\"\(format(py(y)))\" stroke=\"#eee\"/>"
             svg += "<text x=\"\(left - 6)\" y=\"\(format(py(y) + 4))\" text-anchor=\"end\" font-size=\"11\">\(TextTable.number(y))</text>"
+        }
+        for x in xTicks {
             svg += "<text x=\"\(format(px(x)))\" y=\"\(plotTop + plotHeight + 16)\" text-anchor=\"middle\" font-size=\"11\">\(TextTable.number(x))</text>"
         }
         svg += "<text x=\"\(left + plotWidth / 2)\" y=\"\(plotTop + plotHeight + 34)\" text-anchor=\"middle\" font-size=\"12\">\(escape(xLabel))</text>"

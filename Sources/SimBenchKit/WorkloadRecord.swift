@@ -66,10 +66,10 @@ public struct WorkloadRecord: Sendable, Hashable, Codable {
     /// The identity used to match records across files: workload, variant, implementation, threads.
     public var key: String { "\(workload) | \(variant) | \(implementation) | \(threads)t" }
 
-    /// The metric that best describes throughput, with its name: MB/s, else docs/s, else pairs/s,
-    /// else runs per second.
+    /// The metric that best describes throughput, with its name: MB/s, else pairs/s (all-pairs
+    /// work grows with pairs, not documents), else docs/s, else shingles/s, else runs per second.
     public var primaryThroughput: (name: String, value: Double) {
-        for name in ["megabytesPerSecond", "docsPerSecond", "pairsPerSecond", "shinglesPerSecond"] {
+        for name in ["megabytesPerSecond", "pairsPerSecond", "docsPerSecond", "shinglesPerSecond"] {
             if let value = metrics[name] { return (name, value) }
         }
         return ("runsPerSecond", samples.median > 0 ? 1 / samples.median : 0)
