@@ -289,6 +289,7 @@ public struct CorpusGenerator {
         for token in paragraph {
             bound += token >= Self.special ? 5 : 1 + vocabulary.length(of: Int(token & ~Self.capital))
         }
+        bound += _GeneratorVocabulary.padding
         let start = text.count
         text.append(contentsOf: repeatElement(0, count: bound))
         let end = text.withUnsafeMutableBufferPointer { output in
@@ -307,15 +308,19 @@ public struct CorpusGenerator {
     /// Writes a paragraph's tokens as text at `output` and returns the bytes written.
     ///
     /// At most 5 bytes per special token (` — ` is 5, an escaped straight quote 2) and
-    /// 1 + length per word (a separating space), which is the bound the caller reserves.
+    /// 1 + length per word (a separating space), plus 32 bytes of slack for the block copies of
+    /// the last word, which is the bound the caller reserves.
     static func _writeParagraph(
         _ tokens: UnsafeBufferPointer<UInt32>, words: UnsafeBufferPointer<UInt8>, offsets: UnsafeBufferPointer<Int32>,
         curly: Bool, escaped: Bool, into output: UnsafeMutablePointer<UInt8>
     ) -> Int {
         var cursor = 0
         var space = false
-        // SAFETY: the caller reserved 5 bytes per special token and 1 + length per word, and each
-        // case below writes at most that; word ids index `offsets` because the vocabulary made them.
+        // SAFETY: the caller reserved 5 bytes per special token, 1 + length per word and 32 bytes
+        // of slack; each case writes at most that, and a word's block copy writes at most 31
+        // bytes past its end (words are under 32 bytes), which the next token overwrites or the
+        // slack absorbs. Reads stay inside `words` because the vocabulary pads it with 32 zero
+        // bytes; word ids index `offsets` because the vocabulary made them.
         @inline(__always) func put(_ byte: UInt8) {
             output[cursor] = byte
             cursor &+= 1
@@ -347,7 +352,14 @@ public struct CorpusGenerator {
                 let id = Int(token & ~capital)
                 let start = Int(offsets[id])
                 let count = Int(offsets[id &+ 1]) &- start
-                (output + cursor).update(from: words.baseAddress! + start, count: count)
+                // 16-byte block copies: words are short, and a libc call per word cost more
+                // than the copy. The bytes written past `count` are overwritten or trimmed.
+                var copied = 0
+                repeat {
+                    let block = UnsafeRawPointer(words.baseAddress! + start + copied).loadUnaligned(as: SIMD16<UInt8>.self)
+                    UnsafeMutableRawPointer(output + cursor + copied).storeBytes(of: block, as: SIMD16<UInt8>.self)
+                    copied &+= 16
+                } while copied < count
                 if token & capital != 0, output[cursor] >= 0x61, output[cursor] <= 0x7A { output[cursor] &-= 0x20 }
                 cursor &+= count
                 space = true

@@ -4,8 +4,11 @@
 /// Sampling is O(1) and branch-light: Walker's alias method, one table entry per word. Names (for bylines and quotes) follow the words
 /// and are drawn uniformly.
 struct _GeneratorVocabulary: Sendable {
-    /// Every word's bytes, back to back.
+    /// Every word's bytes, back to back, then ``padding`` zero bytes so that 16-byte block copies
+    /// of any word stay inside the buffer.
     let bytes: [UInt8]
+    /// Zero bytes after the last word.
+    static let padding = 32
     /// Word `i` is `bytes[offsets[i]..<offsets[i + 1]]`.
     let offsets: [Int32]
     /// How many Zipf-drawn words there are (names come after them).
@@ -62,6 +65,10 @@ struct _GeneratorVocabulary: Sendable {
             bytes.append(contentsOf: name.utf8)
             offsets.append(Int32(bytes.count))
         }
+        for id in 0..<(offsets.count - 1) {
+            precondition(offsets[id + 1] - offsets[id] < Self.padding, "words must be shorter than the padding")
+        }
+        bytes.append(contentsOf: repeatElement(0, count: Self.padding))
         self.bytes = bytes
         self.offsets = offsets
 
