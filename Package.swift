@@ -18,8 +18,11 @@ let package = Package(
             providers: [.apt(["libxxhash-dev"])]
         ),
         .target(
+            name: "CSimKernels"
+        ),
+        .target(
             name: "SimCore",
-            dependencies: ["CXXHash"]
+            dependencies: ["CXXHash", "CSimKernels"]
         ),
         .target(
             name: "SimBenchKit",

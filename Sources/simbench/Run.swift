@@ -1,6 +1,5 @@
 import ArgumentParser
 import Foundation
-import SimBenchKit
 import SimCore
 
 /// `simbench run`: similarity matrices, reprint pairs and stage throughput for one corpus.
@@ -118,18 +117,17 @@ struct Run: ParsableCommand {
                 + pad(String(format: "%10.0f docs/s", count / seconds), 18) + ratio)
         }
         print("single-thread throughput (median of \(samples) samples):")
-        let sampler = Sampler(samples: samples, minimumSampleSeconds: sampleSeconds)
-        let xxh3 = sampler.measure {
+        let xxh3 = Stopwatch.medianSecondsPerCall(samples: samples, minimumSeconds: sampleSeconds) {
             var sink: UInt64 = 0
             for document in documents { sink &+= XXH3.hash64(document.utf8, seed: 0) }
             blackHole(sink)
-        }.median
-        let normalize = sampler.measure {
+        }
+        let normalize = Stopwatch.medianSecondsPerCall(samples: samples, minimumSeconds: sampleSeconds) {
             var sink = 0
             for document in documents { sink &+= normalizer.normalize(utf8: document.utf8).count }
             blackHole(sink)
-        }.median
-        let hashes = sampler.measure {
+        }
+        let hashes = Stopwatch.medianSecondsPerCall(samples: samples, minimumSeconds: sampleSeconds) {
             var sink: UInt64 = 0
             for document in documents {
                 document.utf8.withUnsafeBytes { bytes in
@@ -137,18 +135,50 @@ struct Run: ParsableCommand {
                 }
             }
             blackHole(sink)
-        }.median
-        let sets = sampler.measure {
+        }
+        let sets = Stopwatch.medianSecondsPerCall(samples: samples, minimumSeconds: sampleSeconds) {
             var sink = 0
             for document in documents { sink &+= shingler.shingles(ofUTF8: document.utf8).count }
             blackHole(sink)
-        }.median
+        }
         row("XXH3-64 of whole documents", xxh3)
         row("normalize", normalize, ceiling: xxh3)
         row("normalize+shingle (hashes)", hashes, ceiling: xxh3)
         row("normalize+shingle (sorted set)", sets, ceiling: xxh3)
+        let costs = Run.shortInputHashCost(samples: samples, sampleSeconds: sampleSeconds)
+        let described = costs.map { "\($0.0.rawValue) \(String(format: "%.2f", $0.1)) ns" }.joined(separator: ", ")
+        print("XXH3-64 per call on 4-40 byte inputs: \(described)")
     }
 }
 
+/// Keeps a value alive so the optimizer cannot remove the work that produced it.
+@_optimize(none)
+func blackHole<T>(_ value: T) {}
+
 /// Left-aligns `text` in a column of `width` characters.
-func pad(_ text: String, _ width: Int) -> String { TextTable.pad(text, width) }
+func pad(_ text: String, _ width: Int) -> String {
+    text.count >= width ? text + " " : text + String(repeating: " ", count: width - text.count)
+}
+
+extension Run {
+    /// Nanoseconds per XXH3-64 call on short inputs (4 to 40 bytes, the length of tokens and
+    /// character k-grams), through the inlined header and through the shared library.
+    static func shortInputHashCost(samples: Int, sampleSeconds: Double) -> [(XXH3.Implementation, Double)] {
+        var generator = SplitMix64(seed: 1)
+        let lengths = (0..<4096).map { _ in 4 + Int(generator.next() % 37) }
+        let bytes = (0..<(4096 + 64)).map { _ in UInt8(truncatingIfNeeded: generator.next()) }
+        return XXH3.Implementation.allCases.map { implementation in
+            let seconds = bytes.withUnsafeBytes { raw in
+                Stopwatch.medianSecondsPerCall(samples: samples, minimumSeconds: sampleSeconds) {
+                    var sink: UInt64 = 0
+                    for (offset, length) in lengths.enumerated() {
+                        sink ^= XXH3.hash64(UnsafeRawBufferPointer(rebasing: raw[offset..<offset + length]),
+                                            seed: 0, implementation: implementation)
+                    }
+                    blackHole(sink)
+                }
+            }
+            return (implementation, seconds / Double(lengths.count) * 1e9)
+        }
+    }
+}

@@ -60,7 +60,10 @@ final class _LineReader {
     /// Calls `body` with the next line, or returns `nil` at the end of the input.
     func nextLine<R>(_ body: (UnsafeRawBufferPointer) throws -> R) throws -> R? {
         while true {
-            if let newline = buffer[start..<end].firstIndex(of: 0x0A) {
+            let found = buffer.withUnsafeBytes { raw in
+                memchr(raw.baseAddress! + start, 0x0A, end - start).map { UnsafeRawPointer($0) - raw.baseAddress! }
+            }
+            if let newline = found {
                 let lineStart = start
                 start = newline + 1
                 lineNumber += 1

@@ -8,34 +8,101 @@ enum _ShingleHashing {
     static let prime1: UInt64 = 0x9E37_79B1_85EB_CA87
     static let prime2: UInt64 = 0xC2B2_AE3D_27D4_EB4F
 
-    /// Hashes each space-separated token of normalized text with XXH3.
+    /// Hashes each token (maximal run of bytes other than 0x20) of mapped text with XXH3.
     ///
-    /// - Precondition: `tokenHashes` has room for `count / 2 + 1` hashes.
+    /// Finds token boundaries 64 bytes at a time: a bit mask of non-separator bytes, its
+    /// transitions against the previous bit (token starts and ends), and one trailing-zero count
+    /// per boundary. Starts and ends alternate, so each start pairs with the lowest end left;
+    /// the loop's cost is per block and per token, not per byte, with one hard-to-predict exit
+    /// per block.
+    ///
+    /// - Precondition: `text` is followed by at least 64 readable 0x20 bytes; `tokenHashes` has
+    ///   room for `count / 2 + 1` hashes.
     /// - Returns: The number of tokens.
     static func hashTokens(
         _ text: UnsafePointer<UInt8>, count: Int, seed: UInt64, into tokenHashes: UnsafeMutablePointer<UInt64>
     ) -> Int {
-        guard count > 0 else { return 0 }
         var tokens = 0
-        var start = 0
-        for index in 0..<count where text[index] == 0x20 {
-            tokenHashes[tokens] = _xxh3_64(text + start, index &- start, seed)
-            tokens &+= 1
-            start = index &+ 1
+        var tokenStart = 0
+        var isOpen = false        // a token started in an earlier block and has not ended yet
+        var previousIsWord: UInt64 = 0
+        var offset = 0
+        while offset < count {
+            var isWord: UInt64 = 0
+            for wordIndex in 0..<8 {
+                let word = UnsafeRawPointer(text + (offset &+ wordIndex &* 8)).loadUnaligned(as: UInt64.self)
+                isWord |= _nonSeparatorMask(word) << UInt64(wordIndex &* 8)
+            }
+            let shifted = isWord << 1 | previousIsWord
+            var starts = isWord & ~shifted
+            var ends = ~isWord & shifted
+            if isOpen {
+                guard ends != 0 else {
+                    previousIsWord = isWord >> 63
+                    offset &+= 64
+                    continue
+                }
+                let end = offset &+ ends.trailingZeroBitCount
+                tokenHashes[tokens] = _xxh3_64(text + tokenStart, end &- tokenStart, seed)
+                tokens &+= 1
+                ends &= ends &- 1
+                isOpen = false
+            }
+            while starts != 0 {
+                tokenStart = offset &+ starts.trailingZeroBitCount
+                starts &= starts &- 1
+                if ends == 0 {
+                    isOpen = true
+                    break
+                }
+                let end = offset &+ ends.trailingZeroBitCount
+                ends &= ends &- 1
+                tokenHashes[tokens] = _xxh3_64(text + tokenStart, end &- tokenStart, seed)
+                tokens &+= 1
+            }
+            previousIsWord = isWord >> 63
+            offset &+= 64
         }
-        tokenHashes[tokens] = _xxh3_64(text + start, count &- start, seed)
-        return tokens &+ 1
+        // A block that overran `count` closed any open token there (the padding is separators);
+        // a block that ended exactly at `count` may leave one open.
+        if isOpen {
+            tokenHashes[tokens] = _xxh3_64(text + tokenStart, count &- tokenStart, seed)
+            tokens &+= 1
+        }
+        return tokens
     }
 
-    /// One word n-gram's hash from its tokens' hashes: order-sensitive, then fully mixed.
+    /// Bit i is set iff byte i of `word` (little-endian) is not 0x20.
+    ///
+    /// Exact zero-byte test on `word ^ 0x20…20` (no false positives across bytes), then the
+    /// eight high bits gathered into one byte by a multiplication.
+    @inline(__always)
+    static func _nonSeparatorMask(_ word: UInt64) -> UInt64 {
+        let x = word ^ 0x2020_2020_2020_2020
+        let low7: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
+        let nonZero = (((x & low7) &+ low7) | x) & 0x8080_8080_8080_8080
+        return ((nonZero >> 7) &* 0x0102_0408_1020_4080) >> 56
+    }
+
+    /// The base of the rolling polynomial over token hashes (xxHash's PRIME64_1, odd).
+    static let base: UInt64 = prime1
+
+    /// One word n-gram's hash from its tokens' hashes t₀…tₙ₋₁: the polynomial
+    /// Σ tⱼ·Bⁿ⁻¹⁻ʲ (mod 2⁶⁴), which is order-sensitive and rolls in O(1) from one window to the
+    /// next, then keyed by the seed and the window's width and fully mixed.
     @inline(__always)
     static func combine(_ tokenHashes: UnsafePointer<UInt64>, count: Int, seed: UInt64) -> UInt64 {
-        var hash = seed ^ prime2 ^ UInt64(truncatingIfNeeded: count)
+        var polynomial: UInt64 = 0
         for index in 0..<count {
-            hash = (hash ^ tokenHashes[index]) &* prime1
-            hash = (hash << 31) | (hash >> 33)
+            polynomial = polynomial &* base &+ tokenHashes[index]
         }
-        return finalMix(hash)
+        return finalize(polynomial, width: count, seed: seed)
+    }
+
+    /// Keys a window's polynomial by seed and width, then mixes it.
+    @inline(__always)
+    static func finalize(_ polynomial: UInt64, width: Int, seed: UInt64) -> UInt64 {
+        finalMix(polynomial ^ (seed &* prime2) ^ UInt64(truncatingIfNeeded: width))
     }
 
     /// A 64-bit finalizer with full avalanche (Murmur3's fmix64).
@@ -65,8 +132,17 @@ enum _ShingleHashing {
             return 1
         }
         let count = tokens &- width &+ 1
-        for index in 0..<count {
-            shingles[index] = combine(tokenHashes + index, count: width, seed: seed)
+        // Bⁿ⁻¹, the weight of the token that leaves the window.
+        var leadingWeight: UInt64 = 1
+        for _ in 1..<width { leadingWeight &*= base }
+        var polynomial: UInt64 = 0
+        for index in 0..<width {
+            polynomial = polynomial &* base &+ tokenHashes[index]
+        }
+        shingles[0] = finalize(polynomial, width: width, seed: seed)
+        for index in 1..<count {
+            polynomial = (polynomial &- tokenHashes[index &- 1] &* leadingWeight) &* base &+ tokenHashes[index &+ width &- 1]
+            shingles[index] = finalize(polynomial, width: width, seed: seed)
         }
         return count
     }

@@ -26,7 +26,10 @@ public struct ShingleSet: Sendable, Hashable, RandomAccessCollection {
     /// - Complexity: O(n log n).
     public init<S: Sequence<UInt64>>(_ hashes: S) {
         var sorted = Array(hashes)
-        let count = sorted.withUnsafeMutableBufferPointer { _sortUnique($0) }
+        var scratch = [UInt64](repeating: 0, count: sorted.count)
+        let count = sorted.withUnsafeMutableBufferPointer { keys in
+            scratch.withUnsafeMutableBufferPointer { _sortUnique(keys, scratch: $0) }
+        }
         sorted.removeLast(sorted.count - count)
         self.hashes = sorted
     }
@@ -79,10 +82,11 @@ public struct WeightedShingleSet: Sendable, Hashable {
 }
 
 /// Sorts `buffer` and moves its distinct values to the front; returns how many there are.
-func _sortUnique(_ buffer: UnsafeMutableBufferPointer<UInt64>) -> Int {
+///
+/// - Parameter scratch: Working space for the sort, at least `buffer.count` elements.
+func _sortUnique(_ buffer: UnsafeMutableBufferPointer<UInt64>, scratch: UnsafeMutableBufferPointer<UInt64>) -> Int {
     guard buffer.count > 1 else { return buffer.count }
-    var buffer = buffer
-    buffer.sort()
+    _radixSort(buffer, scratch: scratch)
     var write = 1
     for read in 1..<buffer.count where buffer[read] != buffer[write - 1] {
         buffer[write] = buffer[read]

@@ -50,7 +50,9 @@ public struct Shingler {
     public func shingles(ofUTF8 bytes: UnsafeRawBufferPointer) -> ShingleSet {
         precondition(bytes.count < Int(Int32.max), "a document must be smaller than 2 GiB")
         let count = shingleHashes(ofUTF8: bytes)
-        let unique = _sortUnique(UnsafeMutableBufferPointer(start: scratch.shingles.storage.baseAddress, count: count))
+        let unique = _sortUnique(
+            UnsafeMutableBufferPointer(start: scratch.shingles.storage.baseAddress, count: count),
+            scratch: scratch.sortSpace.reserve(count))
         return ShingleSet(sortedUniqueHashes: Array(scratch.shingles.storage[0..<unique]))
     }
 
@@ -81,18 +83,21 @@ public struct Shingler {
 
     /// Normalizes and hashes into `scratch.shingles`; returns the number of shingle hashes.
     private func shingleHashes(ofUTF8 bytes: UnsafeRawBufferPointer) -> Int {
-        let normalizedCount = normalizer._normalize(bytes, into: scratch.text)
-        guard normalizedCount > 0 else { return 0 }
-        let text = UnsafePointer(scratch.text.storage.baseAddress!)
         let seed = options.seed
         switch options.unit {
         case .words(let width):
-            let tokenHashes = scratch.tokens.reserve(normalizedCount / 2 + 1).baseAddress!
-            let tokens = _ShingleHashing.hashTokens(text, count: normalizedCount, seed: seed, into: tokenHashes)
-            let shingles = scratch.shingles.reserve(tokens).baseAddress!
+            let mappedCount = normalizer._mapForTokens(bytes, into: scratch.text)
+            guard mappedCount > 0 else { return 0 }
+            let tokenHashes = scratch.tokens.reserve(mappedCount / 2 + 1).baseAddress!
+            let tokens = _ShingleHashing.hashTokens(
+                scratch.text.storage.baseAddress!, count: mappedCount, seed: seed, into: tokenHashes)
+            let shingles = scratch.shingles.reserve(Swift.max(tokens, 1)).baseAddress!
             return _ShingleHashing.wordShingles(
                 tokenHashes, tokens: tokens, width: width, seed: seed, into: shingles)
         case .characters(let width):
+            let normalizedCount = normalizer._normalize(bytes, into: scratch.text)
+            guard normalizedCount > 0 else { return 0 }
+            let text = UnsafePointer(scratch.text.storage.baseAddress!)
             let starts = scratch.scalarStarts.reserve(normalizedCount + 1).baseAddress!
             let shingles = scratch.shingles.reserve(normalizedCount + 1).baseAddress!
             return _ShingleHashing.characterShingles(
@@ -107,4 +112,5 @@ final class _ShinglerScratch {
     let tokens = _ScratchBuffer<UInt64>()
     let scalarStarts = _ScratchBuffer<Int32>()
     let shingles = _ScratchBuffer<UInt64>()
+    let sortSpace = _ScratchBuffer<UInt64>()
 }

@@ -18,11 +18,35 @@ public protocol SignatureScheme: Sendable {
     ///   - hashes: A document's shingle hashes, in any order, repeats allowed.
     ///   - output: Exactly ``length`` values.
     func sign(_ hashes: UnsafeBufferPointer<UInt64>, into output: UnsafeMutableBufferPointer<UInt64>)
+
+    /// Estimates the Jaccard similarity of the two documents whose signatures are `a` and `b`.
+    ///
+    /// The default is the fraction of positions where the values are equal (a SIMD equality
+    /// count, see ``SignatureEstimators/equalCount(_:_:)``); schemes whose values are not full
+    /// minima (``BBitMinHash``) correct for chance matches.
+    ///
+    /// - Parameters:
+    ///   - a: A signature of ``length`` values made by this scheme.
+    ///   - b: Another signature of ``length`` values made by this scheme.
+    /// - Returns: The estimate, unbiased; it can stray slightly outside 0...1 for corrected schemes.
+    /// - Complexity: O(k).
+    func estimatedJaccard(_ a: UnsafeBufferPointer<UInt64>, _ b: UnsafeBufferPointer<UInt64>) -> Double
 }
 
 /// The signatures of a corpus: one row of `length` values per document, contiguous, row-major.
 ///
-/// Byte layout when written to disk: little-endian `UInt64`s, row after row.
+/// Byte layout when written to disk: little-endian `UInt64`s, row after row. What a value holds
+/// depends on the scheme (all deterministic across machines, builds and thread counts):
+///
+/// | scheme | value | empty document |
+/// | --- | --- | --- |
+/// | ``MinHash`` | 32-bit minimum, zero-extended | `UInt64.max` |
+/// | ``OnePermutationMinHash`` | 64-bit bin minimum (< `UInt64.max`) | `UInt64.max` |
+/// | ``SuperMinHash`` | `position << 32 \| fraction` | `UInt64.max` |
+/// | ``BBitMinHash`` | base value's low b bits | `2^b − 1` |
+///
+/// Compare signatures only from the same scheme, length and seed. ``BBitSignatureMatrix`` packs
+/// b-bit values; ``SimHashFingerprint`` documents SimHash's layout.
 public struct SignatureMatrix: Sendable, Hashable {
     /// Values per signature (k).
     public let length: Int

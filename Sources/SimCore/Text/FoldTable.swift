@@ -1,5 +1,4 @@
 import Foundation
-import Synchronization
 
 /// What each Unicode scalar becomes under one set of ``NormalizationOptions``.
 ///
@@ -47,17 +46,35 @@ final class _FoldTable: @unchecked Sendable {
     }
 
     /// The shared table for `options`, built on first use.
+    ///
+    /// One static constant per combination of options: Swift initializes each exactly once,
+    /// thread-safely, on first access, so no lock is needed afterwards.
     static func shared(for options: NormalizationOptions) -> _FoldTable {
-        let index = options._tableIndex
-        return tables.withLock { tables in
-            if let table = tables[index] { return table }
-            let table = _FoldTable(options: options)
-            tables[index] = table
-            return table
+        switch options._tableIndex {
+        case 0: table0
+        case 1: table1
+        case 2: table2
+        case 3: table3
+        case 4: table4
+        case 5: table5
+        case 6: table6
+        default: table7
         }
     }
 
-    private static let tables = Mutex<[_FoldTable?]>(Array(repeating: nil, count: 8))
+    private static func make(_ index: Int) -> _FoldTable {
+        _FoldTable(options: NormalizationOptions(
+            lowercase: index & 1 != 0, foldCompatibilityForms: index & 2 != 0, keepPunctuation: index & 4 != 0))
+    }
+
+    private static let table0 = make(0)
+    private static let table1 = make(1)
+    private static let table2 = make(2)
+    private static let table3 = make(3)
+    private static let table4 = make(4)
+    private static let table5 = make(5)
+    private static let table6 = make(6)
+    private static let table7 = make(7)
 
     /// Appends the normalized form of one scalar: UTF-8 bytes, 0x20 for a separator.
     static func fold(_ scalar: Unicode.Scalar, options: NormalizationOptions, into output: inout [UInt8]) {

@@ -57,59 +57,98 @@ public struct TextNormalizer: Sendable {
         bytes.withUnsafeBytes { normalize(utf8: $0) }
     }
 
-    /// Normalizes `input` into `output` (grown as needed) and returns the number of bytes written.
+    /// Normalizes `input` into `output` (grown as needed): the collapsed canonical text.
     ///
-    /// The hot loop is branch-light: each ASCII byte is looked up, written, and the write cursor
-    /// advances unless the byte is a separator following a separator.
+    /// The hot loop is branch-free per ASCII byte and takes eight bytes at a time while they are
+    /// all ASCII: each byte is looked up and written, and the write cursor advances unless the
+    /// byte is a separator following a separator.
+    ///
+    /// - Returns: The number of bytes written.
     func _normalize(_ input: UnsafeRawBufferPointer, into output: _ScratchBuffer<UInt8>) -> Int {
         let inputCount = input.count
         guard inputCount > 0, let source = input.baseAddress?.assumingMemoryBound(to: UInt8.self) else {
             return 0
         }
-        var out = output.reserve(inputCount + 8)
         let ascii = UnsafePointer(table.ascii.baseAddress!)
-        var written = 0
-        var last: UInt8 = 0x20  // pretend the text starts after a separator: no leading space
+        // SAFETY: `state.out` keeps room for one byte per remaining input byte, plus slack:
+        // reserved here, and grown by `appendFolded` before every expansion.
+        var state = _NormalizerState(out: output.reserve(inputCount + 8).baseAddress!)
         var index = 0
-        /// Appends a folded scalar, growing `out` so that it keeps room for the rest of the input.
-        @inline(__always) func emit(_ folded: UnsafeBufferPointer<UInt8>) {
-            let needed = written + folded.count + (inputCount - index) + 8
-            if needed > out.count {
-                out = output.grow(to: needed, keeping: written)
-            }
-            for mapped in folded {
-                out[written] = mapped
-                written &+= (mapped != 0x20 || last != 0x20) ? 1 : 0
-                last = mapped
-            }
-        }
         while index < inputCount {
+            if index &+ 8 <= inputCount {
+                let word = UnsafeRawPointer(source + index).loadUnaligned(as: UInt64.self)
+                if word & 0x8080_8080_8080_8080 == 0 {
+                    state.step(ascii[Int(truncatingIfNeeded: word & 0xFF)])
+                    state.step(ascii[Int(truncatingIfNeeded: (word >> 8) & 0xFF)])
+                    state.step(ascii[Int(truncatingIfNeeded: (word >> 16) & 0xFF)])
+                    state.step(ascii[Int(truncatingIfNeeded: (word >> 24) & 0xFF)])
+                    state.step(ascii[Int(truncatingIfNeeded: (word >> 32) & 0xFF)])
+                    state.step(ascii[Int(truncatingIfNeeded: (word >> 40) & 0xFF)])
+                    state.step(ascii[Int(truncatingIfNeeded: (word >> 48) & 0xFF)])
+                    state.step(ascii[Int(truncatingIfNeeded: word >> 56)])
+                    index &+= 8
+                    continue
+                }
+            }
             let byte = source[index]
             if byte < 0x80 {
-                // SAFETY: `out` always has room for one byte per remaining input byte (checked
-                // on entry and after every expansion below).
-                let mapped = ascii[Int(byte)]
-                out[written] = mapped
-                written &+= (mapped != 0x20 || last != 0x20) ? 1 : 0
-                last = mapped
+                state.step(ascii[Int(byte)])
                 index &+= 1
                 continue
             }
             let (scalar, length) = _decodeUTF8(source, index, inputCount)
             index &+= length
-            if scalar < 0x10000 {
-                let entry = table.entries[Int(scalar)]
-                emit(UnsafeBufferPointer(start: table.pool.baseAddress! + Int(entry >> 8), count: Int(entry & 0xFF)))
-            } else {
-                var folded: [UInt8] = []
-                _FoldTable.fold(Unicode.Scalar(scalar)!, options: options, into: &folded)
-                folded.withUnsafeBufferPointer { emit($0) }
+            state = appendFolded(scalar, to: state, remainingInput: inputCount - index, output: output)
+        }
+        return state.finish()
+    }
+
+    /// Appends the folded form of one non-ASCII scalar, growing the buffers first if needed.
+    /// Out of line: it is the rare path, and taking `state` by value keeps the hot loop's state
+    /// in registers.
+    @inline(never)
+    private func appendFolded(
+        _ scalar: UInt32, to state: _NormalizerState, remainingInput: Int, output: _ScratchBuffer<UInt8>
+    ) -> _NormalizerState {
+        var state = state
+        func append(_ folded: UnsafeBufferPointer<UInt8>) {
+            let needed = state.written + folded.count + remainingInput + 8
+            if needed > output.storage.count {
+                state.out = output.grow(to: needed, keeping: state.written).baseAddress!
             }
+            for mapped in folded { state.step(mapped) }
         }
-        if written > 0 && last == 0x20 {
-            written -= 1
+        if scalar < 0x10000 {
+            let entry = table.entries[Int(scalar)]
+            append(UnsafeBufferPointer(start: table.pool.baseAddress! + Int(entry >> 8), count: Int(entry & 0xFF)))
+        } else {
+            var folded: [UInt8] = []
+            _FoldTable.fold(Unicode.Scalar(scalar)!, options: options, into: &folded)
+            folded.withUnsafeBufferPointer { append($0) }
         }
-        return written
+        return state
+    }
+}
+
+/// The write side of normalization: the cursor and the last byte written.
+struct _NormalizerState {
+    var out: UnsafeMutablePointer<UInt8>
+    var written = 0
+    /// The text starts as if after a separator, so that no leading space is written.
+    var last: UInt8 = 0x20
+
+    /// Appends one normalized byte (0x20 for a separator), without a branch.
+    @inline(__always)
+    mutating func step(_ mapped: UInt8) {
+        out[written] = mapped
+        // No table byte is 0x00, so `mapped | last` is 0x20 only for two separators in a row.
+        written &+= (mapped | last) != 0x20 ? 1 : 0
+        last = mapped
+    }
+
+    /// Takes back a trailing separator; returns the number of bytes.
+    func finish() -> Int {
+        last == 0x20 ? Swift.max(0, written - 1) : written
     }
 }
 

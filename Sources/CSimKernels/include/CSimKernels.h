@@ -1,0 +1,49 @@
+// SimCore's ISA-specific kernels: small C functions with AVX2 and AVX-512 variants chosen once
+// at run time (`__builtin_cpu_supports`), and a portable variant that gives identical output.
+//
+// The environment variable SIMCORE_ISA=portable|avx2|avx512 caps the variant: the dispatcher
+// uses the best one the CPU supports that is not above the requested one. No compiler flags are
+// needed (each variant carries `__attribute__((target(...)))`), so the package stays usable as a
+// dependency. Any other value of SIMCORE_ISA (or none) leaves the choice to the CPU.
+#ifndef SIMCORE_CSIMKERNELS_H
+#define SIMCORE_CSIMKERNELS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/// Instruction-set variants of the kernels.
+enum {
+    SIMK_ISA_PORTABLE = 0,
+    SIMK_ISA_AVX2 = 1,
+    SIMK_ISA_AVX512 = 2,
+};
+
+/// The variant the dispatcher uses: the best the CPU supports, capped by SIMCORE_ISA.
+/// Decided on the first call and fixed for the life of the process.
+int simk_active_isa(void);
+
+/// Whether this CPU can run `isa` (and the variant was compiled in).
+int simk_isa_supported(int isa);
+
+/// Classic MinHash, 32-bit lanes: for every hash x and every lane i,
+///   v = mul[i] * fold(x) + add[i]   (mod 2^32),   fold(x) = low32(x) ^ high32(x),
+///   mins[i] = min(mins[i], v).
+/// `mins` must be initialized by the caller (to 0xFFFFFFFF for a fresh signature).
+/// Every variant gives the same `mins` bit for bit.
+void simk_minhash32(const uint64_t *hashes, size_t count, const uint32_t *mul,
+                    const uint32_t *add, uint32_t *mins, size_t lanes);
+
+/// `simk_minhash32` forced onto one variant, for tests and benchmarks.
+/// Returns 0 on success, -1 (and does nothing) if this CPU cannot run `isa`.
+int simk_minhash32_isa(int isa, const uint64_t *hashes, size_t count, const uint32_t *mul,
+                       const uint32_t *add, uint32_t *mins, size_t lanes);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

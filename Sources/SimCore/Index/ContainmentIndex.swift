@@ -1,0 +1,291 @@
+/// Containment search with LSH Ensemble (Zhu, Nargesian, Pu and Miller, VLDB 2016): finds the
+/// documents that contain most of a query even when their Jaccard similarity is low (a reprint
+/// inside a page of tickers and comments).
+///
+/// **Method.** Containment C(Q ⊂ X) = |Q ∩ X| / |Q| is not what MinHash estimates, but for a
+/// known |Q| = q and an upper bound u on |X| it converts to a Jaccard threshold: if C ≥ t then
+/// J(Q, X) = tq / (q + |X| − tq) ≥ s = tq / (q + u − tq). The bound is tight only when |X| is
+/// close to u, so documents are *partitioned by set size* into geometric classes
+/// `[2^(p/2), 2^((p+1)/2))` (ratio √2, which keeps u/|X| < 1.42 and works for any size
+/// distribution and for streaming inserts). Each query converts t into one Jaccard threshold
+/// per non-empty partition and probes each partition with the banding that minimizes the
+/// weighted false-positive and false-negative areas at that threshold (as
+/// ``BandingParameters/optimal(threshold:signatureLength:falsePositiveWeight:falseNegativeWeight:)``,
+/// restricted to b ≤ ``bandCount`` and r ≤ ``maximumRowsPerBand``).
+///
+/// **Variable banding at query time.** As in the paper, each partition is an LSH Forest: the
+/// signature is cut into ``bandCount`` = k / rMax bands of rMax rows, and a document is filed
+/// under the key of every prefix of every band (r = 1 … rMax rows, ``BandKey`` of the prefix
+/// with the band index as seed, mixed with the partition and r). A query with banding (b, r)
+/// looks up the r-row prefixes of its first b bands.
+///
+/// ``Direction/either`` also finds documents contained in the query (the partition's lower
+/// bound l gives s = tl / (l + q − tl)), which is what symmetric deduplication needs.
+///
+/// Candidates are not verified; ``Deduplicator`` verifies them.
+///
+/// ```swift
+/// var index = ContainmentIndex(signatureLength: 128)
+/// index.insert(signatureOfPage, size: 900)
+/// index.candidates(for: signatureOfReprint, size: 600, threshold: 0.8)   // [0]
+/// ```
+public struct ContainmentIndex: Sendable {
+    /// Which containment a query asks for.
+    public enum Direction: String, Sendable, Hashable, Codable {
+        /// Documents X with C(Q ⊂ X) ≥ t: the query lies inside them.
+        case queryInDocument
+        /// Documents with C(Q ⊂ X) ≥ t or C(X ⊂ Q) ≥ t (the overlap coefficient).
+        case either
+    }
+
+    /// Values per signature (k).
+    public let signatureLength: Int
+    /// Rows per band at most (rMax, the forest's depth).
+    public let maximumRowsPerBand: Int
+    /// Bands, k / rMax.
+    public let bandCount: Int
+    var tables: [_PostingTable]
+    /// Shingle-set size of each document (0 for empty ones).
+    var sizes: [Int32] = []
+    var partitionCounts = [Int](repeating: 0, count: 64)
+    var removedBits: [UInt64] = []
+    /// The chosen banding for each Jaccard threshold on a grid of step 1/200: `b << 8 | r`.
+    let choices: [UInt16]
+    /// The number of documents inserted, removed ones included.
+    public private(set) var count = 0
+
+    /// An empty index.
+    ///
+    /// - Parameters:
+    ///   - signatureLength: k (default 128).
+    ///   - maximumRowsPerBand: rMax, 1...64 (default 4): bands are k / rMax.
+    ///   - falsePositiveWeight: Weight of false positives when choosing a banding (default 0.5).
+    ///   - falseNegativeWeight: Weight of false negatives (default 0.5).
+    /// - Complexity: O(k) banding choices of 32-interval integrals per threshold grid point.
+    public init(
+        signatureLength: Int = 128, maximumRowsPerBand: Int = 4,
+        falsePositiveWeight: Double = 0.5, falseNegativeWeight: Double = 0.5
+    ) {
+        precondition(maximumRowsPerBand >= 1 && maximumRowsPerBand <= 64, "rows per band must be 1...64")
+        precondition(signatureLength >= maximumRowsPerBand, "signature shorter than one band")
+        self.signatureLength = signatureLength
+        self.maximumRowsPerBand = maximumRowsPerBand
+        bandCount = Swift.min(255, signatureLength / maximumRowsPerBand)
+        tables = (0..<bandCount).map { _ in _PostingTable() }
+        let bands = bandCount
+        choices = (0...200).map { step in
+            let threshold = Swift.min(0.999, Swift.max(0.001, Double(step) / 200))
+            var best: UInt16 = 1 << 8 | 1
+            var bestError = Double.infinity
+            for b in 1...bands {
+                for r in 1...maximumRowsPerBand {
+                    let fp = BandingParameters.integrate(from: 0, to: threshold, intervals: 32) {
+                        BandingParameters.candidateProbability($0, bands: b, rows: r)
+                    }
+                    let fn = BandingParameters.integrate(from: threshold, to: 1, intervals: 32) {
+                        1 - BandingParameters.candidateProbability($0, bands: b, rows: r)
+                    }
+                    let error = falsePositiveWeight * fp + falseNegativeWeight * fn
+                    if error < bestError - 1e-15 {
+                        bestError = error
+                        best = UInt16(b) << 8 | UInt16(r)
+                    }
+                }
+            }
+            return best
+        }
+    }
+
+    /// 2^(p/2) for p = 0...64: partition p holds sizes in [bound p, bound p+1).
+    static let partitionLowerBounds: [Double] = (0...64).map { _power(2.0.squareRoot(), $0) }
+
+    /// The size partition of a set of `size` shingles: ⌊2·log₂ size⌋.
+    ///
+    /// - Parameter size: At least 1.
+    /// - Returns: p, with 2^(p/2) ≤ size < 2^((p+1)/2).
+    public static func partition(ofSize size: Int) -> Int {
+        precondition(size >= 1 && size < Int(Int32.max), "size must be in 1..<2^31")
+        let exponent = Int.bitWidth - 1 - size.leadingZeroBitCount
+        return 2 * exponent + (size * size >= 1 << (2 * exponent + 1) ? 1 : 0)
+    }
+
+    /// The banding a query uses on a partition whose converted Jaccard threshold is `threshold`.
+    ///
+    /// - Parameter threshold: A Jaccard threshold; rounded down to a multiple of 1/200.
+    /// - Returns: b ≤ ``bandCount`` and r ≤ ``maximumRowsPerBand``.
+    public func banding(forJaccardThreshold threshold: Double) -> BandingParameters {
+        let step = Swift.min(200, Swift.max(0, Int((threshold * 200).rounded(.down))))
+        let choice = choices[step]
+        return BandingParameters(bandCount: Int(choice >> 8), rowsPerBand: Int(choice & 0xFF))
+    }
+
+    /// Bytes held by the postings, sizes and removal bits.
+    public var byteCount: Int { tables.reduce(0) { $0 + $1.byteCount } + sizes.count * 4 + removedBits.count * 8 }
+
+    /// Whether `document` was inserted and not removed.
+    public func contains(_ document: Int) -> Bool {
+        document >= 0 && document < count && !_bit(removedBits, document)
+    }
+
+    /// The key of the r-row prefix of `band` for a document in `partition`.
+    @inline(__always)
+    static func key(_ signature: UnsafePointer<UInt64>, band: Int, rows: Int, maximumRows: Int, partition: Int) -> UInt64 {
+        let bandKey = _bandKey(signature + band * maximumRows, rows, UInt64(band))
+        return _mix64(bandKey ^ (UInt64(partition) << 8 | UInt64(rows)) &* 0x9E37_79B9_7F4A_7C15)
+    }
+
+    /// Files a signature and its set size; returns its document number.
+    ///
+    /// - Parameters:
+    ///   - signature: k values.
+    ///   - size: The document's number of distinct shingles (0 for an empty document, which is
+    ///     numbered but not filed).
+    /// - Returns: The new document's number.
+    /// - Complexity: O(k·rMax) hashing, k inserts.
+    @discardableResult
+    public mutating func insert(_ signature: UnsafeBufferPointer<UInt64>, size: Int) -> Int {
+        precondition(signature.count == signatureLength, "signature length mismatch")
+        precondition(count < Int(Int32.max), "too many documents")
+        let document = count
+        count += 1
+        sizes.append(Int32(size))
+        guard size > 0, !_isEmptySignature(signature) else { return document }
+        let partition = Self.partition(ofSize: size)
+        partitionCounts[partition] += 1
+        for band in 0..<bandCount {
+            for rows in 1...maximumRowsPerBand {
+                let key = Self.key(signature.baseAddress!, band: band, rows: rows, maximumRows: maximumRowsPerBand, partition: partition)
+                tables[band].insert(key: key, document: Int32(document))
+            }
+        }
+        return document
+    }
+
+    /// Files a signature given as an array.
+    @discardableResult
+    public mutating func insert(_ signature: [UInt64], size: Int) -> Int {
+        signature.withUnsafeBufferPointer { insert($0, size: size) }
+    }
+
+    /// Files every row of `signatures` with its set size on `threads` cores, one worker per band.
+    ///
+    /// - Parameters:
+    ///   - signatures: k values per row.
+    ///   - sizes: One set size per row.
+    ///   - threads: Worker threads (default: all cores).
+    /// - Returns: The new documents' numbers; the same for every thread count.
+    @discardableResult
+    public mutating func insert(
+        contentsOf signatures: SignatureMatrix, sizes newSizes: [Int], threads: Int = Parallelism.defaultThreadCount
+    ) -> Range<Int> {
+        precondition(signatures.length == signatureLength && signatures.count == newSizes.count, "one size per signature")
+        let first = count
+        let n = signatures.count
+        count += n
+        var filed: [Int32] = []
+        var partitions: [Int] = []
+        for row in 0..<n {
+            sizes.append(Int32(newSizes[row]))
+            let empty = newSizes[row] == 0 || signatures.withRow(row) { _isEmptySignature($0) }
+            guard !empty else { continue }
+            filed.append(Int32(row))
+            let partition = Self.partition(ofSize: newSizes[row])
+            partitions.append(partition)
+            partitionCounts[partition] += 1
+        }
+        let levels = maximumRowsPerBand
+        let documents = filed.flatMap { repeatElement($0 + Int32(first), count: levels) }
+        signatures.values.withUnsafeBufferPointer { values in
+            let source = _SendableMutablePointer(base: UnsafeMutablePointer(mutating: values.baseAddress!))
+            // SAFETY: the signatures are only read while the shards are filled.
+            _PostingTable.fill(&tables, documents: documents, threads: threads) { [signatureLength, filed, partitions] band in
+                var keys: [UInt64] = []
+                keys.reserveCapacity(documents.count)
+                for (position, row) in filed.enumerated() {
+                    let signature = UnsafePointer(source.base + Int(row) * signatureLength)
+                    for rows in 1...levels {
+                        keys.append(Self.key(signature, band: band, rows: rows, maximumRows: levels, partition: partitions[position]))
+                    }
+                }
+                return keys
+            }
+        }
+        return first..<count
+    }
+
+    /// Marks `document` removed.
+    ///
+    /// - Returns: Whether it was present.
+    @discardableResult
+    public mutating func remove(_ document: Int) -> Bool {
+        guard contains(document) else { return false }
+        _setBit(&removedBits, document)
+        if sizes[document] > 0 { partitionCounts[Self.partition(ofSize: Int(sizes[document]))] -= 1 }
+        return true
+    }
+
+    /// The documents likely to meet the containment threshold with the query, in increasing order.
+    ///
+    /// - Parameters:
+    ///   - signature: The query's k values.
+    ///   - size: The query's number of distinct shingles.
+    ///   - threshold: The containment to reach, in (0, 1].
+    ///   - direction: Whether only the query must be contained, or either document (default).
+    /// - Returns: Distinct live candidates (unverified).
+    public func candidates(
+        for signature: [UInt64], size: Int, threshold: Double, direction: Direction = .either
+    ) -> [Int] {
+        var found: [Int] = []
+        signature.withUnsafeBufferPointer { query in
+            forEachCandidate(of: query, size: size, threshold: threshold, direction: direction) { found.append($0) }
+        }
+        return found
+    }
+
+    /// Calls `body` once per distinct live candidate, in increasing order.
+    func forEachCandidate(
+        of signature: UnsafeBufferPointer<UInt64>, size: Int, threshold: Double, direction: Direction,
+        _ body: (Int) -> Void
+    ) {
+        precondition(signature.count == signatureLength, "signature length mismatch")
+        precondition(threshold > 0 && threshold <= 1, "threshold must be in (0, 1]")
+        guard size > 0, !_isEmptySignature(signature) else { return }
+        let q = Double(size)
+        let t = threshold
+        var raw: [Int32] = []
+        for partition in 0..<partitionCounts.count where partitionCounts[partition] > 0 {
+            let lower = Self.partitionLowerBounds[partition]
+            let upper = Self.partitionLowerBounds[partition + 1]
+            var jaccard = Double.infinity
+            if upper > t * q {
+                jaccard = Swift.min(jaccard, t * q / (q + Swift.max(upper, q) - t * q))
+            }
+            if direction == .either && lower < q {
+                jaccard = Swift.min(jaccard, t * lower / (lower + q - t * lower))
+            }
+            guard jaccard.isFinite else { continue }
+            let banding = banding(forJaccardThreshold: jaccard)
+            for band in 0..<banding.bandCount {
+                let key = Self.key(signature.baseAddress!, band: band, rows: banding.rowsPerBand, maximumRows: maximumRowsPerBand, partition: partition)
+                tables[band].forEachDocument(withKey: key) { raw.append($0) }
+            }
+        }
+        _forEachDistinct(&raw) { document in
+            if !_bit(removedBits, document) { body(document) }
+        }
+    }
+}
+
+/// Whether bit `index` of a bit array is set (bits past the end are clear).
+@inline(__always)
+func _bit(_ bits: [UInt64], _ index: Int) -> Bool {
+    let word = index >> 6
+    return word < bits.count && bits[word] & (1 << UInt64(index & 63)) != 0
+}
+
+/// Sets bit `index` of a bit array, growing it as needed.
+func _setBit(_ bits: inout [UInt64], _ index: Int) {
+    let word = index >> 6
+    if bits.count <= word { bits.append(contentsOf: repeatElement(0, count: word + 1 - bits.count)) }
+    bits[word] |= 1 << UInt64(index & 63)
+}

@@ -1,0 +1,222 @@
+/// A MinHash LSH index (banding): finds the documents whose signatures agree with a query's on
+/// every row of at least one band, i.e. the candidates for Jaccard similarity above a threshold.
+///
+/// Documents are numbered 0, 1, 2, … in insertion order. Each band is one shard: a compact
+/// posting table from 64-bit band keys (``BandKey``) to document numbers. ``insert(contentsOf:threads:)``
+/// computes band keys on all cores and fills the shards in parallel, one worker per shard, with
+/// no locks; a shard built from empty lays each key's documents out contiguously.
+///
+/// Removal marks a document dead: queries skip it, its postings stay (numbers never change).
+///
+/// Empty documents (signatures of all `UInt64.max`) get a number but are not filed: an empty
+/// document is nobody's duplicate.
+///
+/// A value type; not synchronized. Wrap it in a lock to share it (``Deduplicator`` does).
+///
+/// ```swift
+/// var index = MinHashLSH(signatureLength: 128, threshold: 0.8)
+/// let a = index.insert(signatureOfA)        // 0
+/// index.candidates(for: signatureOfNearCopyOfA)   // [0]
+/// ```
+public struct MinHashLSH: Sendable {
+    /// Values per signature (k).
+    public let signatureLength: Int
+    /// How signatures are cut into bands.
+    public let banding: BandingParameters
+    var tables: [_PostingTable]
+    /// One bit per document number: set when the document was removed.
+    var removedBits: [UInt64] = []
+    /// The number of documents inserted, removed ones included.
+    public internal(set) var count = 0
+    /// The number of documents removed.
+    public internal(set) var removedCount = 0
+
+    /// An empty index with banding set by hand.
+    ///
+    /// - Parameters:
+    ///   - signatureLength: k, the values per signature; at least b·r.
+    ///   - banding: b and r.
+    public init(signatureLength: Int, banding: BandingParameters) {
+        precondition(banding.signatureValuesUsed <= signatureLength, "b·r must not exceed the signature length")
+        self.signatureLength = signatureLength
+        self.banding = banding
+        tables = (0..<banding.bandCount).map { _ in _PostingTable() }
+    }
+
+    /// An empty index whose banding is chosen for a Jaccard threshold.
+    ///
+    /// - Parameters:
+    ///   - signatureLength: k, the values per signature.
+    ///   - threshold: The Jaccard similarity candidates should reach, in (0, 1).
+    ///   - falsePositiveWeight: Weight of false positives in the choice (default 0.5).
+    ///   - falseNegativeWeight: Weight of false negatives in the choice (default 0.5).
+    public init(
+        signatureLength: Int, threshold: Double,
+        falsePositiveWeight: Double = 0.5, falseNegativeWeight: Double = 0.5
+    ) {
+        self.init(
+            signatureLength: signatureLength,
+            banding: .optimal(
+                threshold: threshold, signatureLength: signatureLength,
+                falsePositiveWeight: falsePositiveWeight, falseNegativeWeight: falseNegativeWeight))
+    }
+
+    /// The number of documents that are in the index (inserted and not removed).
+    public var liveCount: Int { count - removedCount }
+
+    /// Bytes held by the postings and the removal bits.
+    public var byteCount: Int { tables.reduce(0) { $0 + $1.byteCount } + removedBits.count * 8 }
+
+    /// Whether `document` was inserted and not removed.
+    public func contains(_ document: Int) -> Bool {
+        document >= 0 && document < count && !isRemoved(document)
+    }
+
+    @inline(__always)
+    func isRemoved(_ document: Int) -> Bool { _bit(removedBits, document) }
+
+    /// Files one signature; returns its document number.
+    ///
+    /// - Parameter signature: k values.
+    /// - Returns: The new document's number, ``count`` before the call.
+    /// - Complexity: O(b·r) amortized.
+    @discardableResult
+    public mutating func insert(_ signature: UnsafeBufferPointer<UInt64>) -> Int {
+        precondition(signature.count == signatureLength, "signature length mismatch")
+        precondition(count < Int(Int32.max), "too many documents")
+        let document = count
+        count += 1
+        guard !_isEmptySignature(signature) else { return document }
+        let rows = banding.rowsPerBand
+        for band in 0..<banding.bandCount {
+            let key = _bandKey(signature.baseAddress! + band * rows, rows, UInt64(band))
+            tables[band].insert(key: key, document: Int32(document))
+        }
+        return document
+    }
+
+    /// Files one signature given as an array; returns its document number.
+    @discardableResult
+    public mutating func insert(_ signature: [UInt64]) -> Int {
+        signature.withUnsafeBufferPointer { insert($0) }
+    }
+
+    /// Files every row of `signatures` on `threads` cores; returns their document numbers.
+    ///
+    /// Band keys are computed in document chunks, then each band's shard is filled by one
+    /// worker. The result is the same for every thread count.
+    ///
+    /// - Parameters:
+    ///   - signatures: One signature per row, of length k.
+    ///   - threads: Worker threads (default: all cores).
+    /// - Returns: The new documents' numbers, in row order.
+    /// - Complexity: O(n·b·r) work, O(n·b) extra memory while building.
+    @discardableResult
+    public mutating func insert(
+        contentsOf signatures: SignatureMatrix, threads: Int = Parallelism.defaultThreadCount
+    ) -> Range<Int> {
+        precondition(signatures.length == signatureLength, "signature length mismatch")
+        precondition(count + signatures.count < Int(Int32.max), "too many documents")
+        let first = count
+        let n = signatures.count
+        count += n
+        guard n > 0 else { return first..<first }
+        let bands = banding.bandCount
+        let rows = banding.rowsPerBand
+        let k = signatureLength
+        // Band-major key matrix; empty documents are dropped from each band's list.
+        var keys = [UInt64](repeating: 0, count: n * bands)
+        let nonEmpty: [[Int32]] = keys.withUnsafeMutableBufferPointer { keyBuffer in
+            let box = _SendableMutablePointer(base: keyBuffer.baseAddress!)
+            return signatures.values.withUnsafeBufferPointer { values in
+                let source = _SendableMutablePointer(base: UnsafeMutablePointer(mutating: values.baseAddress!))
+                return _concurrentChunks(count: n, threads: threads, minimumChunk: 256) { range in
+                    var kept: [Int32] = []
+                    kept.reserveCapacity(range.count)
+                    for row in range {
+                        let signature = UnsafeBufferPointer(start: source.base + row * k, count: k)
+                        guard !_isEmptySignature(signature) else { continue }
+                        kept.append(Int32(row))
+                        for band in 0..<bands {
+                            // SAFETY: row is in this chunk; each (band, row) cell has one writer.
+                            box.base[band * n + row] = _bandKey(signature.baseAddress! + band * rows, rows, UInt64(band))
+                        }
+                    }
+                    return kept
+                }
+            }
+        }
+        let rowsKept = nonEmpty.flatMap { $0 }
+        let documents = rowsKept.map { $0 + Int32(first) }
+        keys.withUnsafeBufferPointer { keyBuffer in
+            let source = _SendableMutablePointer(base: UnsafeMutablePointer(mutating: keyBuffer.baseAddress!))
+            // SAFETY: the key matrix is only read while the shards are filled.
+            _PostingTable.fill(&tables, documents: documents, threads: threads) { band in
+                rowsKept.map { source.base[band * n + Int($0)] }
+            }
+        }
+        return first..<count
+    }
+
+    /// Marks `document` removed: later queries no longer return it.
+    ///
+    /// - Parameter document: A number returned by an insert.
+    /// - Returns: Whether it was present.
+    @discardableResult
+    public mutating func remove(_ document: Int) -> Bool {
+        guard contains(document) else { return false }
+        _setBit(&removedBits, document)
+        removedCount += 1
+        return true
+    }
+
+    /// The documents sharing at least one band with `signature`, in increasing order.
+    ///
+    /// - Parameter signature: k values.
+    /// - Returns: Distinct live document numbers.
+    /// - Complexity: O(b·r + candidates · log candidates).
+    public func candidates(for signature: UnsafeBufferPointer<UInt64>) -> [Int] {
+        var found: [Int] = []
+        forEachCandidate(of: signature) { found.append($0) }
+        return found
+    }
+
+    /// The documents sharing at least one band with `signature` (an array), in increasing order.
+    public func candidates(for signature: [UInt64]) -> [Int] {
+        signature.withUnsafeBufferPointer { candidates(for: $0) }
+    }
+
+    /// Calls `body` once per distinct live candidate of `signature`, in increasing order.
+    func forEachCandidate(of signature: UnsafeBufferPointer<UInt64>, _ body: (Int) -> Void) {
+        precondition(signature.count == signatureLength, "signature length mismatch")
+        guard !_isEmptySignature(signature) else { return }
+        var raw: [Int32] = []
+        let rows = banding.rowsPerBand
+        for band in 0..<banding.bandCount {
+            let key = _bandKey(signature.baseAddress! + band * rows, rows, UInt64(band))
+            tables[band].forEachDocument(withKey: key) { raw.append($0) }
+        }
+        _forEachDistinct(&raw) { document in
+            if !isRemoved(document) { body(document) }
+        }
+    }
+}
+
+/// Sorts `values` and calls `body` once per distinct value, in increasing order.
+@inline(__always)
+func _forEachDistinct(_ values: inout [Int32], _ body: (Int) -> Void) {
+    guard !values.isEmpty else { return }
+    values.sort()
+    var previous: Int32 = -1
+    for value in values where value != previous {
+        previous = value
+        body(Int(value))
+    }
+}
+
+/// Whether a signature is that of an empty document (all `UInt64.max`).
+@inline(__always)
+func _isEmptySignature(_ signature: UnsafeBufferPointer<UInt64>) -> Bool {
+    for value in signature where value != .max { return false }
+    return true
+}

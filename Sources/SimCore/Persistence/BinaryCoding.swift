@@ -1,0 +1,147 @@
+import Foundation
+
+/// Appends little-endian integers and integer arrays to a byte buffer.
+struct _BinaryWriter {
+    var bytes: [UInt8] = []
+
+    mutating func write<T: FixedWidthInteger>(_ value: T) {
+        withUnsafeBytes(of: value.littleEndian) { bytes.append(contentsOf: $0) }
+    }
+
+    /// Writes the count, then the values.
+    mutating func write<T: FixedWidthInteger>(array: [T]) {
+        write(UInt64(array.count))
+        #if _endian(little)
+        array.withUnsafeBytes { bytes.append(contentsOf: $0) }
+        #else
+        for value in array { write(value) }
+        #endif
+    }
+}
+
+/// Reads what ``_BinaryWriter`` wrote, refusing to read past the end.
+struct _BinaryReader {
+    let bytes: UnsafeRawBufferPointer
+    var offset = 0
+
+    mutating func read<T: FixedWidthInteger>(_: T.Type = T.self) throws -> T {
+        let size = MemoryLayout<T>.size
+        guard bytes.count - offset >= size else { throw IndexFileError.corrupt("field past the end at byte \(offset)") }
+        var value = T.zero
+        // SAFETY: `size` bytes are available at `offset` (checked above); loadUnaligned copies them.
+        value = bytes.loadUnaligned(fromByteOffset: offset, as: T.self)
+        offset += size
+        return T(littleEndian: value)
+    }
+
+    /// Reads a count, then that many values; `limit` bounds the count before any allocation.
+    mutating func readArray<T: FixedWidthInteger>(_: T.Type = T.self, limit: Int) throws -> [T] {
+        let count = try read(UInt64.self)
+        let size = MemoryLayout<T>.size
+        guard count <= UInt64(limit), Int(count) <= (bytes.count - offset) / size else {
+            throw IndexFileError.corrupt("array of \(count) values does not fit at byte \(offset)")
+        }
+        let values = [T](unsafeUninitializedCapacity: Int(count)) { buffer, initialized in
+            // SAFETY: count·size bytes are available (checked above); the copy is byte-wise.
+            UnsafeMutableRawBufferPointer(buffer).copyMemory(
+                from: UnsafeRawBufferPointer(rebasing: bytes[offset..<offset + Int(count) * size]))
+            initialized = Int(count)
+        }
+        offset += Int(count) * size
+        #if _endian(little)
+        return values
+        #else
+        return values.map { T(littleEndian: $0) }
+        #endif
+    }
+}
+
+/// The envelope every SimCore index file shares:
+/// `magic (8) | version u32 | reserved u32 | payload length u64 | payload | XXH3-64 u64`,
+/// little-endian, the checksum covering every byte before it.
+enum _IndexFile {
+    static let headerSize = 24
+
+    /// Writes `payload` in the envelope to `path` atomically: a temporary file in the same
+    /// directory, flushed, then renamed over `path`.
+    static func write(payload: [UInt8], magic: [UInt8], version: UInt32, to path: String) throws {
+        precondition(magic.count == 8)
+        var writer = _BinaryWriter()
+        writer.bytes.reserveCapacity(headerSize + payload.count + 8)
+        writer.bytes.append(contentsOf: magic)
+        writer.write(version)
+        writer.write(UInt32(0))
+        writer.write(UInt64(payload.count))
+        writer.bytes.append(contentsOf: payload)
+        writer.write(writer.bytes.withUnsafeBytes { XXH3.hash64($0, seed: 0) })
+        let temporary = path + ".tmp-\(ProcessInfo.processInfo.processIdentifier)-\(_TemporaryNames.next())"
+        guard FileManager.default.createFile(atPath: temporary, contents: nil) else {
+            throw IndexFileError.io(path: temporary, reason: "cannot create the temporary file")
+        }
+        do {
+            let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: temporary))
+            try handle.write(contentsOf: writer.bytes)
+            try handle.synchronize()
+            try handle.close()
+            guard rename(temporary, path) == 0 else {
+                throw IndexFileError.io(path: path, reason: String(cString: strerror(errno)))
+            }
+        } catch {
+            try? FileManager.default.removeItem(atPath: temporary)
+            if let error = error as? IndexFileError { throw error }
+            throw IndexFileError.io(path: temporary, reason: "\(error)")
+        }
+    }
+
+    /// Maps `path`, checks the envelope, and calls `body` with the payload's bytes.
+    static func read<R>(
+        from path: String, magic: [UInt8], version: UInt32, _ body: (UnsafeRawBufferPointer) throws -> R
+    ) throws -> R {
+        let data: Data
+        do {
+            data = try Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped)
+        } catch {
+            throw IndexFileError.io(path: path, reason: "\(error.localizedDescription)")
+        }
+        return try data.withUnsafeBytes { file in
+            guard file.count >= 8, Array(file[0..<8]) == magic else { throw IndexFileError.notAnIndexFile(path: path) }
+            guard file.count >= headerSize + 8 else { throw IndexFileError.truncated(expectedBytes: headerSize + 8, actualBytes: file.count) }
+            var header = _BinaryReader(bytes: file, offset: 8)
+            let found = try header.read(UInt32.self)
+            _ = try header.read(UInt32.self)
+            let payloadLength = try header.read(UInt64.self)
+            guard payloadLength <= UInt64(Int.max / 2) else { throw IndexFileError.corrupt("payload length \(payloadLength)") }
+            let expected = headerSize + Int(payloadLength) + 8
+            guard file.count >= expected else { throw IndexFileError.truncated(expectedBytes: expected, actualBytes: file.count) }
+            guard file.count == expected else { throw IndexFileError.corrupt("\(file.count - expected) bytes after the checksum") }
+            let stored = file.loadUnaligned(fromByteOffset: expected - 8, as: UInt64.self).littleEndian
+            guard XXH3.hash64(UnsafeRawBufferPointer(rebasing: file[0..<expected - 8]), seed: 0) == stored else {
+                throw IndexFileError.checksumMismatch
+            }
+            guard found == version else { throw IndexFileError.unsupportedVersion(found: found, supported: version) }
+            return try body(UnsafeRawBufferPointer(rebasing: file[headerSize..<expected - 8]))
+        }
+    }
+}
+
+/// Temporary file names only need to differ between concurrent writers of one process: a
+/// locked counter (no random numbers).
+enum _TemporaryNames {
+    private static let counter = _LockedCounter()
+
+    static func next() -> UInt64 { counter.next() }
+}
+
+/// A counter behind a lock.
+final class _LockedCounter: @unchecked Sendable {
+    // SAFETY: `value` is read and written only while `lock` is held.
+    private let lock = NSLock()
+    private var value: UInt64 = 0
+
+    func next() -> UInt64 {
+        lock.withLock {
+            value += 1
+            return value
+        }
+    }
+}

@@ -1,0 +1,155 @@
+import Foundation
+
+extension Deduplicator {
+    /// The file format version ``save(to:)`` writes.
+    public static var fileFormatVersion: UInt32 { 1 }
+    static var fileMagic: [UInt8] { Array("SCDEDUP\u{0}".utf8) }
+
+    /// The parameters a saved deduplicator must share with the one loading it, as one line:
+    /// scheme name, k and seed, measure, threshold, verification, banding, weights, rMax and
+    /// shingling options (JSON with sorted keys).
+    var fileParameters: String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        let shingling = (try? encoder.encode(options.shingling)).map { String(decoding: $0, as: UTF8.self) } ?? "?"
+        return "scheme=\(scheme.name) k=\(scheme.length) seed=\(scheme.seed) measure=\(options.measure)"
+            + " threshold=\(options.threshold) verification=\(options.verification.rawValue)"
+            + " banding=\(options.banding.map { "\($0)" } ?? "auto") fp=\(options.falsePositiveWeight)"
+            + " fn=\(options.falseNegativeWeight) rmax=\(options.maximumRowsPerBand) shingling=\(shingling)"
+    }
+
+    /// Saves everything the deduplicator has seen to a versioned binary file, atomically, so a
+    /// service can stop and resume.
+    ///
+    /// Same envelope as ``MinHashLSH/save(to:)`` (magic `SCDEDUP\0`, version, length, payload,
+    /// XXH3-64 checksum; temporary file, flush, rename). Payload: the parameter line, then per
+    /// document its id, byte count, set size and signature, the shingle sets (exact
+    /// verification) and the verified pairs. The index itself is rebuilt on load (batch build,
+    /// all cores), which keeps the file at about k·8 bytes per document plus ids.
+    ///
+    /// ```swift
+    /// try deduplicator.save(to: "dedup.state")
+    /// let resumed = try Deduplicator(contentsOf: "dedup.state")   // same scheme and options
+    /// ```
+    ///
+    /// - Parameter path: The file to create or replace.
+    /// - Throws: ``IndexFileError/io(path:reason:)``.
+    public func save(to path: String) throws {
+        let payload: [UInt8] = lock.withLock {
+            var writer = _BinaryWriter()
+            writer.write(array: Array(fileParameters.utf8))
+            writer.write(UInt64(state.byteCounts.count))
+            writer.write(array: state.byteCounts.map { UInt64($0) })
+            writer.write(array: state.sizes)
+            writer.write(array: state.signatures)
+            let idBytes = state.ids.map { Array($0.utf8) }
+            writer.write(array: idBytes.map { UInt32($0.count) })
+            writer.write(array: idBytes.flatMap { $0 })
+            writer.write(array: state.sets.map { UInt32($0.count) })
+            writer.write(array: state.sets.flatMap(\.hashes))
+            writer.write(array: state.pairs.flatMap { [UInt64($0.first), UInt64($0.second), $0.similarity.bitPattern] })
+            return writer.bytes
+        }
+        try _IndexFile.write(payload: payload, magic: Self.fileMagic, version: Self.fileFormatVersion, to: path)
+    }
+
+    /// Loads a deduplicator saved by ``save(to:)``; `scheme` and `options` must be the ones it
+    /// was saved with.
+    ///
+    /// - Parameters:
+    ///   - path: The file.
+    ///   - scheme: The signature scheme (name, k and seed are checked).
+    ///   - options: The options (measure, threshold, verification, banding, weights, shingling
+    ///     are checked; ``DeduplicationOptions/threads`` is not).
+    /// - Throws: ``IndexFileError``: unreadable, wrong magic, truncated, checksum mismatch,
+    ///   unsupported version, parameter mismatch (both parameter lines in the message) or
+    ///   inconsistent contents.
+    /// - Complexity: O(file size) plus the index's batch build.
+    public convenience init(contentsOf path: String, scheme: Scheme, options: DeduplicationOptions = DeduplicationOptions()) throws {
+        self.init(scheme: scheme, options: options)
+        let expected = fileParameters
+        let k = scheme.length
+        let prepared: (_PreparedBatch, [SimilarPair]) = try _IndexFile.read(
+            from: path, magic: Self.fileMagic, version: Self.fileFormatVersion
+        ) { payload in
+            var reader = _BinaryReader(bytes: payload)
+            let parameters = String(decoding: try reader.readArray(UInt8.self, limit: 1 << 16), as: UTF8.self)
+            guard parameters == expected else {
+                throw IndexFileError.parameterMismatch("file has \(parameters); expected \(expected)")
+            }
+            let count = Int(try reader.read(UInt64.self))
+            guard count >= 0, count < Int(Int32.max) else { throw IndexFileError.corrupt("document count \(count)") }
+            let byteCounts = try reader.readArray(UInt64.self, limit: count)
+            let sizes = try reader.readArray(Int32.self, limit: count)
+            let signatures = try reader.readArray(UInt64.self, limit: count * k)
+            let idLengths = try reader.readArray(UInt32.self, limit: count)
+            let idBytes = try reader.readArray(UInt8.self, limit: Int(Int32.max))
+            let setCounts = try reader.readArray(UInt32.self, limit: count)
+            let setHashes = try reader.readArray(UInt64.self, limit: Int(Int32.max))
+            let pairValues = try reader.readArray(UInt64.self, limit: Int(Int32.max))
+            guard reader.offset == payload.count, byteCounts.count == count, sizes.count == count,
+                  signatures.count == count * k, idLengths.count == count,
+                  idLengths.reduce(0, { $0 + Int($1) }) == idBytes.count,
+                  setCounts.count == (options.verification == .exact ? count : 0),
+                  setCounts.reduce(0, { $0 + Int($1) }) == setHashes.count, pairValues.count % 3 == 0,
+                  sizes.allSatisfy({ $0 >= 0 })
+            else { throw IndexFileError.corrupt("section sizes disagree") }
+            var ids: [String] = []
+            var start = 0
+            for length in idLengths {
+                ids.append(String(decoding: idBytes[start..<start + Int(length)], as: UTF8.self))
+                start += Int(length)
+            }
+            var sets: [ShingleSet] = []
+            start = 0
+            for setCount in setCounts {
+                let hashes = Array(setHashes[start..<start + Int(setCount)])
+                guard zip(hashes, hashes.dropFirst()).allSatisfy({ $0 < $1 }) else { throw IndexFileError.corrupt("unsorted shingle set") }
+                sets.append(ShingleSet(sortedUniqueHashes: hashes))
+                start += Int(setCount)
+            }
+            var pairs: [SimilarPair] = []
+            for i in stride(from: 0, to: pairValues.count, by: 3) {
+                let first = Int(truncatingIfNeeded: pairValues[i])
+                let second = Int(truncatingIfNeeded: pairValues[i + 1])
+                guard first >= 0, first < second, second < count else { throw IndexFileError.corrupt("pair out of range") }
+                pairs.append(SimilarPair(first: first, second: second, similarity: Double(bitPattern: pairValues[i + 2])))
+            }
+            let batch = _PreparedBatch(
+                ids: ids, byteCounts: byteCounts.map { Int($0) }, sizes: sizes.map { Int($0) },
+                signatures: SignatureMatrix(length: k, values: signatures), sets: sets)
+            return (batch, pairs)
+        }
+        lock.withLock { state.restore(prepared.0, pairs: prepared.1, threads: options.threads) }
+    }
+}
+
+extension _DeduplicatorState {
+    /// Refiles a saved batch without verifying again: the index is rebuilt, the clusters come
+    /// from the saved pairs.
+    mutating func restore(_ batch: _PreparedBatch, pairs saved: [SimilarPair], threads: Int) {
+        signatures = batch.signatures.values
+        sizes = batch.sizes.map { Int32($0) }
+        byteCounts = batch.byteCounts
+        ids = batch.ids
+        sets = batch.sets
+        unionFind = UnionFind(count: batch.ids.count)
+        jaccardIndex?.insert(contentsOf: batch.signatures, threads: threads)
+        containmentIndex?.insert(contentsOf: batch.signatures, sizes: batch.sizes, threads: threads)
+        for pair in saved { unionFind.union(pair.first, pair.second) }
+        pairs = saved
+    }
+}
+
+extension Deduplicator where Scheme == OnePermutationMinHash {
+    /// Loads a deduplicator that was saved with the default scheme (one-permutation MinHash,
+    /// k = 128, seed 0).
+    ///
+    /// - Parameters:
+    ///   - path: The file.
+    ///   - options: The options it was saved with.
+    /// - Throws: ``IndexFileError``.
+    public convenience init(contentsOf path: String, options: DeduplicationOptions = DeduplicationOptions()) throws {
+        try self.init(contentsOf: path, scheme: OnePermutationMinHash(length: 128, seed: 0), options: options)
+    }
+}

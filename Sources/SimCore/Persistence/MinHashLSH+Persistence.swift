@@ -1,0 +1,78 @@
+extension MinHashLSH {
+    /// The file format version ``save(to:)`` writes and ``init(contentsOf:expectedSignatureLength:expectedBanding:)`` reads.
+    public static let fileFormatVersion: UInt32 = 1
+    static let fileMagic: [UInt8] = Array("SCMHLSH\u{0}".utf8)
+
+    /// Saves the index to a versioned binary file, atomically.
+    ///
+    /// Format (little-endian): magic `SCMHLSH\0`, version (u32), reserved (u32), payload
+    /// length (u64); payload: k, b, r, document count, removed count (u64 each), the removal
+    /// bits, then per band its posting table (key count, slot keys, slot heads, entry
+    /// documents, entry links); then the XXH3-64 (seed 0) of every preceding byte. The file is
+    /// written to a temporary file in the same directory, flushed, and renamed over `path`,
+    /// so readers see the old file or the new one, never half of one.
+    ///
+    /// ```swift
+    /// try index.save(to: "/var/lib/app/minhash.lsh")
+    /// let again = try MinHashLSH(contentsOf: "/var/lib/app/minhash.lsh")
+    /// ```
+    ///
+    /// - Parameter path: The file to create or replace.
+    /// - Throws: ``IndexFileError/io(path:reason:)``.
+    /// - Complexity: O(size of the index).
+    public func save(to path: String) throws {
+        var writer = _BinaryWriter()
+        for value in [signatureLength, banding.bandCount, banding.rowsPerBand, count, removedCount] {
+            writer.write(UInt64(value))
+        }
+        writer.write(array: removedBits)
+        for table in tables { table.write(to: &writer) }
+        try _IndexFile.write(payload: writer.bytes, magic: Self.fileMagic, version: Self.fileFormatVersion, to: path)
+    }
+
+    /// Loads an index saved by ``save(to:)``, refusing anything damaged or unexpected.
+    ///
+    /// The file is memory-mapped, its checksum checked over the mapping, and the posting
+    /// arrays copied out in bulk (no per-entry parsing beyond bounds checks).
+    ///
+    /// - Parameters:
+    ///   - path: The file.
+    ///   - expectedSignatureLength: If given, the file's k must equal it.
+    ///   - expectedBanding: If given, the file's b and r must equal it.
+    /// - Throws: ``IndexFileError``: unreadable, wrong magic, truncated, checksum mismatch,
+    ///   unsupported version, parameter mismatch or inconsistent contents.
+    /// - Complexity: O(file size).
+    public init(
+        contentsOf path: String, expectedSignatureLength: Int? = nil, expectedBanding: BandingParameters? = nil
+    ) throws {
+        self = try _IndexFile.read(from: path, magic: Self.fileMagic, version: Self.fileFormatVersion) { payload in
+            var reader = _BinaryReader(bytes: payload)
+            let k = Int(try reader.read(UInt64.self))
+            let bands = Int(try reader.read(UInt64.self))
+            let rows = Int(try reader.read(UInt64.self))
+            let count = Int(try reader.read(UInt64.self))
+            let removed = Int(try reader.read(UInt64.self))
+            guard k >= 1, k < 1 << 20, bands >= 1, rows >= 1, bands * rows <= k,
+                  count >= 0, count < Int(Int32.max), removed >= 0, removed <= count else {
+                throw IndexFileError.corrupt("parameters k=\(k) b=\(bands) r=\(rows) n=\(count)")
+            }
+            let banding = BandingParameters(bandCount: bands, rowsPerBand: rows)
+            if let expected = expectedSignatureLength, expected != k {
+                throw IndexFileError.parameterMismatch("signature length \(k), expected \(expected)")
+            }
+            if let expected = expectedBanding, expected != banding {
+                throw IndexFileError.parameterMismatch("\(banding), expected \(expected)")
+            }
+            var index = MinHashLSH(signatureLength: k, banding: banding)
+            index.removedBits = try reader.readArray(UInt64.self, limit: count / 64 + 1)
+            guard index.removedBits.reduce(0, { $0 + $1.nonzeroBitCount }) == removed else {
+                throw IndexFileError.corrupt("removal bits disagree with the removed count")
+            }
+            index.tables = try (0..<bands).map { _ in try _PostingTable(reading: &reader, documentLimit: count) }
+            guard reader.offset == payload.count else { throw IndexFileError.corrupt("unexpected bytes after the tables") }
+            index.count = count
+            index.removedCount = removed
+            return index
+        }
+    }
+}

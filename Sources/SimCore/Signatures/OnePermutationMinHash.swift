@@ -1,0 +1,86 @@
+/// One-permutation MinHash with optimal densification (Shrivastava 2017): one hash per shingle,
+/// k bins, the minimum per bin, empty bins filled from non-empty ones.
+///
+/// Each shingle hash x becomes `h = a·x + b (mod 2⁶⁴)` with a odd (Dietzfelbinger's multiply-add-
+/// shift family: the shingle hashes are already uniform XXH3 values, so one multiply makes the
+/// permutation); its bin is `⌊h·k / 2⁶⁴⌋` (the top bits) and the bin keeps the smallest h. An empty bin i then probes bins `⌊mix64(probeKey XOR (i << 32 |
+/// t))·k / 2⁶⁴⌋` for t = 1, 2, … and copies the first bin that was non-empty before
+/// densification. The probe sequence depends only on (seed, i, t), so two documents agree at i
+/// with probability J, as in classic MinHash. `a` (the first draw with its low bit set), `b` and
+/// `probeKey` are the first three draws of ``SplitMix64`` seeded with ``seed``.
+///
+/// **Values**: the full 64-bit h (clamped below `UInt64.max`); an empty document's signature is
+/// all `UInt64.max`. Layout on disk: see ``SignatureMatrix``.
+///
+/// ```swift
+/// let scheme = OnePermutationMinHash(length: 128)
+/// let signature = scheme.signature(of: ShingleSet([1, 2, 3]))   // 128 values, 3 distinct
+/// ```
+public struct OnePermutationMinHash: SignatureScheme, Hashable {
+    /// The number of bins (k).
+    public let length: Int
+    /// The seed the permutation and the probe sequence come from.
+    public let seed: UInt64
+    /// `oph`.
+    public var name: String { "oph" }
+    private let multiplier: UInt64
+    private let addend: UInt64
+    private let probeKey: UInt64
+
+    /// Creates the scheme.
+    ///
+    /// - Parameters:
+    ///   - length: k, from 1 to 2³¹ (default 128).
+    ///   - seed: Fixes the permutation and the densification probes (default 0).
+    public init(length: Int = 128, seed: UInt64 = 0) {
+        precondition(length >= 1 && length <= Int(Int32.max), "length must be in 1...2^31")
+        self.length = length
+        self.seed = seed
+        var generator = SplitMix64(seed: seed)
+        multiplier = generator.next() | 1
+        addend = generator.next()
+        probeKey = generator.next()
+    }
+
+    /// Writes the densified bin minima of `hashes` into `output`.
+    ///
+    /// - Parameters:
+    ///   - hashes: Shingle hashes, any order, repeats allowed.
+    ///   - output: Exactly ``length`` values.
+    /// - Complexity: O(n + k) expected when n ≥ k (each empty bin probes k / (non-empty bins)
+    ///   times on average); no heap allocation (bins live in a stack buffer for usual k).
+    public func sign(_ hashes: UnsafeBufferPointer<UInt64>, into output: UnsafeMutableBufferPointer<UInt64>) {
+        precondition(output.count == length, "output must hold exactly `length` values")
+        guard !hashes.isEmpty else {
+            output.update(repeating: .max)
+            return
+        }
+        let k = length
+        let (multiplier, addend) = (multiplier, addend)
+        withUnsafeTemporaryAllocation(of: UInt64.self, capacity: k) { bins in
+            bins.initialize(repeating: .max)
+            for x in hashes {
+                let h = Swift.min(x &* multiplier &+ addend, .max - 1)
+                let bin = _scaled(h, to: k)
+                // Branch-free minimum: which is smaller is unpredictable.
+                bins[bin] = Swift.min(h, bins[bin])
+            }
+            var filled = 0
+            for value in bins where value != .max { filled &+= 1 }
+            if filled == k {
+                _ = output.update(fromContentsOf: bins)
+                return
+            }
+            for i in 0..<k {
+                var value = bins[i]
+                var attempt: UInt64 = 1
+                while value == .max {
+                    let probe = _mix64(probeKey ^ (UInt64(truncatingIfNeeded: i) << 32 | attempt))
+                    value = bins[_scaled(probe, to: k)]
+                    attempt &+= 1
+                }
+                output[i] = value
+            }
+        }
+    }
+}

@@ -1,0 +1,90 @@
+extension TextNormalizer {
+    /// Maps `input` to normalized bytes *without* collapsing separators, for word tokenization.
+    ///
+    /// The tokens of the result (maximal runs of bytes other than 0x20) are exactly the tokens of
+    /// ``normalize(utf8:)``; only the separator runs differ. Skipping the collapse lets eight ASCII
+    /// bytes be mapped at once with SWAR arithmetic when punctuation is not kept: letters are
+    /// lower-cased (if asked), letters and digits kept, every other ASCII byte becomes 0x20.
+    /// Non-ASCII scalars take the same fold table as ``normalize(utf8:)``.
+    ///
+    /// - Returns: The number of bytes written; 64 more 0x20 bytes follow them, so that a reader
+    ///   may load whole 64-byte blocks up to the end.
+    func _mapForTokens(_ input: UnsafeRawBufferPointer, into output: _ScratchBuffer<UInt8>) -> Int {
+        let inputCount = input.count
+        guard inputCount > 0, let source = input.baseAddress?.assumingMemoryBound(to: UInt8.self) else {
+            return 0
+        }
+        var out = output.reserve(inputCount + 72).baseAddress!
+        let ascii = UnsafePointer(table.ascii.baseAddress!)
+        let swar = !options.keepPunctuation
+        let caseBit: UInt64 = options.lowercase ? 0x2020_2020_2020_2020 : 0
+        var written = 0
+        var index = 0
+        while index < inputCount {
+            if swar && index &+ 8 <= inputCount {
+                let word = UnsafeRawPointer(source + index).loadUnaligned(as: UInt64.self)
+                if word & 0x8080_8080_8080_8080 == 0 {
+                    // SAFETY: `out` has room for one byte per remaining input byte plus 72.
+                    UnsafeMutableRawPointer(out + written).storeBytes(
+                        of: _mapASCIIWord(word, caseBit: caseBit), as: UInt64.self)
+                    written &+= 8
+                    index &+= 8
+                    continue
+                }
+            }
+            let byte = source[index]
+            if byte < 0x80 {
+                out[written] = ascii[Int(byte)]
+                written &+= 1
+                index &+= 1
+                continue
+            }
+            let (scalar, length) = _decodeUTF8(source, index, inputCount)
+            index &+= length
+            withFolded(scalar) { folded in
+                let needed = written + folded.count + (inputCount - index) + 72
+                if needed > output.storage.count {
+                    out = output.grow(to: needed, keeping: written).baseAddress!
+                }
+                for mapped in folded {
+                    out[written] = mapped
+                    written &+= 1
+                }
+            }
+        }
+        (out + written).initialize(repeating: 0x20, count: 64)
+        return written
+    }
+
+    /// Calls `body` with the folded bytes of one non-ASCII scalar (0x20 for a separator).
+    @inline(never)
+    func withFolded(_ scalar: UInt32, _ body: (UnsafeBufferPointer<UInt8>) -> Void) {
+        if scalar < 0x10000 {
+            let entry = table.entries[Int(scalar)]
+            body(UnsafeBufferPointer(start: table.pool.baseAddress! + Int(entry >> 8), count: Int(entry & 0xFF)))
+        } else {
+            var folded: [UInt8] = []
+            _FoldTable.fold(Unicode.Scalar(scalar)!, options: options, into: &folded)
+            folded.withUnsafeBufferPointer(body)
+        }
+    }
+}
+
+/// Maps eight ASCII bytes at once: letters (lower-cased when `caseBit` is 0x20 in every byte)
+/// and digits are kept, every other byte becomes 0x20.
+///
+/// Each byte is below 0x80, so adding a constant below 0x80 never carries into the next byte:
+/// `b + (0x80 - lo)` has its high bit set iff `b >= lo`, and `b + (0x7F - hi)` iff `b > hi`.
+@inline(__always)
+func _mapASCIIWord(_ word: UInt64, caseBit: UInt64) -> UInt64 {
+    @inline(__always) func inRange(_ low: UInt64, _ high: UInt64) -> UInt64 {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        return (word &+ (0x80 - low) &* ones) & ~(word &+ (0x7F - high) &* ones) & 0x8080_8080_8080_8080
+    }
+    let upper = inRange(0x41, 0x5A)
+    let lower = inRange(0x61, 0x7A)
+    let digit = inRange(0x30, 0x39)
+    let keep = ((upper | lower | digit) >> 7) &* 0xFF
+    let mapped = word | ((upper >> 2) & caseBit)
+    return (mapped & keep) | (0x2020_2020_2020_2020 & ~keep)
+}

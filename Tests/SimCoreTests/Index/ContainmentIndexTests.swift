@@ -1,0 +1,82 @@
+import Testing
+@testable import SimCore
+
+@Suite("ContainmentIndex")
+struct ContainmentIndexTests {
+    @Test("size partitions are ⌊2·log₂ size⌋")
+    func partitions() {
+        #expect([1, 2, 3, 4, 5, 6, 8, 11, 12, 1_000].map(ContainmentIndex.partition(ofSize:)) == [0, 2, 3, 4, 4, 5, 6, 6, 7, 19])
+    }
+
+    @Test("banding per converted threshold: lower thresholds probe with shorter prefixes")
+    func banding() {
+        let index = ContainmentIndex(signatureLength: 128)
+        #expect(index.bandCount == 32)
+        let low = index.banding(forJaccardThreshold: 0.2)
+        let high = index.banding(forJaccardThreshold: 0.9)
+        #expect(low.rowsPerBand < high.rowsPerBand)
+        #expect(high.bandCount <= 32 && high.rowsPerBand <= 4)
+    }
+
+    /// Queries of 40–80 shingles planted inside documents 3–8 times their size, 90% of the
+    /// query inside (Jaccard 0.1–0.3, far below what a Jaccard index at 0.8 would find).
+    /// With the weights ``Deduplicator`` uses (false positives 0.1, false negatives 0.9).
+    /// Bound: the containing document is a candidate for ≥ 90% of 200 queries (seeded), and
+    /// documents sharing nothing are never candidates.
+    @Test("finds containing documents whose Jaccard with the query is low (seeded)")
+    func recall() {
+        let seed: UInt64 = 31
+        let scheme = TestMinHash(length: 128, seed: seed)
+        var generator = SplitMix64(seed: seed)
+        let defaults = DeduplicationOptions()
+        var index = ContainmentIndex(
+            signatureLength: 128, falsePositiveWeight: defaults.falsePositiveWeight, falseNegativeWeight: defaults.falseNegativeWeight)
+        var queries: [([UInt64], Int)] = []
+        var documents: [[UInt64]] = []
+        for _ in 0..<200 {
+            let size = 40 + Int(generator.next() % 41)
+            let query = (0..<size).map { _ in generator.next() }
+            let inside = Int(Double(size) * 0.9)
+            let factor = 3 + Int(generator.next() % 6)
+            let host = Array(query.prefix(inside)) + (0..<(size * factor - inside)).map { _ in generator.next() }
+            documents.append(host)
+            queries.append((query, size))
+        }
+        for (number, document) in documents.enumerated() {
+            let inserted = index.insert(scheme.signature(of: document), size: document.count)
+            #expect(inserted == number)
+        }
+        var found = 0
+        for (number, (query, size)) in queries.enumerated() {
+            let candidates = index.candidates(for: scheme.signature(of: query), size: size, threshold: 0.8, direction: .queryInDocument)
+            if candidates.contains(number) { found += 1 }
+        }
+        print("containment recall, seed \(seed): \(found) of 200")
+        #expect(Double(found) / 200 >= 0.9, "seed \(seed): \(found) of 200")
+        let stranger = (0..<60).map { _ in generator.next() }
+        #expect(index.candidates(for: scheme.signature(of: stranger), size: 60, threshold: 0.8).isEmpty)
+    }
+
+    @Test("batch insert on 1 and 2 threads equals one-by-one inserts; remove hides documents")
+    func batch() {
+        let scheme = TestMinHash(length: 32, seed: 2)
+        var generator = SplitMix64(seed: 8)
+        let sets: [[UInt64]] = (0..<120).map { i in (0..<(5 + i % 50)).map { _ in generator.next() % 500 } }
+        let signatures = SignatureMatrix(length: 32, values: sets.flatMap { scheme.signature(of: $0) })
+        let sizes = sets.map { Set($0).count }
+        var sequential = ContainmentIndex(signatureLength: 32, maximumRowsPerBand: 4)
+        for (set, size) in zip(sets, sizes) { sequential.insert(scheme.signature(of: set), size: size) }
+        for threads in [1, 2] {
+            var batch = ContainmentIndex(signatureLength: 32, maximumRowsPerBand: 4)
+            batch.insert(contentsOf: signatures, sizes: sizes, threads: threads)
+            for (set, size) in zip(sets, sizes) {
+                let query = scheme.signature(of: set)
+                #expect(batch.candidates(for: query, size: size, threshold: 0.5) == sequential.candidates(for: query, size: size, threshold: 0.5))
+            }
+        }
+        let query = scheme.signature(of: sets[3])
+        #expect(sequential.candidates(for: query, size: sizes[3], threshold: 0.9).contains(3))
+        sequential.remove(3)
+        #expect(!sequential.candidates(for: query, size: sizes[3], threshold: 0.9).contains(3))
+    }
+}

@@ -1,0 +1,75 @@
+import Testing
+@testable import SimCore
+
+/// Properties every MinHash-family scheme must have.
+@Suite("Signature schemes")
+struct SignatureSchemeTests {
+    static let schemes: [any SignatureScheme] = [
+        MinHash(length: 128, seed: 3),
+        OnePermutationMinHash(length: 128, seed: 3),
+        SuperMinHash(length: 128, seed: 3),
+        BBitMinHash(MinHash(length: 64, seed: 3), bits: 4),
+        BBitMinHash(OnePermutationMinHash(length: 100, seed: 3), bits: 1),
+        OnePermutationMinHash(length: 7, seed: 1),
+        SuperMinHash(length: 1, seed: 1),
+    ]
+
+    @Test("order and repeats of the hashes do not change the signature", arguments: schemes.indices)
+    func orderAndRepeats(index: Int) {
+        let scheme = Self.schemes[index]
+        let hashes = randomHashes(300, seed: 11)
+        let shuffled = hashes.reversed() + hashes.prefix(50) + hashes.suffix(10)
+        let a = hashes.withUnsafeBufferPointer { scheme.signature(ofHashes: $0) }
+        let b = Array(shuffled).withUnsafeBufferPointer { scheme.signature(ofHashes: $0) }
+        #expect(a == b, "\(scheme.name)")
+        #expect(a.count == scheme.length)
+        #expect(scheme.estimatedJaccard(a, b) == 1)
+    }
+
+    @Test("an empty document signs to all UInt64.max (b-bit: all ones in b bits)", arguments: schemes.indices)
+    func emptyDocument(index: Int) {
+        let scheme = Self.schemes[index]
+        let signature = scheme.signature(of: ShingleSet([UInt64]()))
+        let expected: UInt64 = if let bits = (scheme as? BBitMinHash<MinHash>)?.bits
+            ?? (scheme as? BBitMinHash<OnePermutationMinHash>)?.bits {
+            (UInt64(1) << UInt64(bits)) - 1
+        } else {
+            .max
+        }
+        #expect(signature == Array(repeating: expected, count: scheme.length), "\(scheme.name)")
+    }
+
+    @Test("a different seed gives a different signature", arguments: [0, 1, 2])
+    func seedsMatter(kind: Int) {
+        let set = ShingleSet(randomHashes(200, seed: 4))
+        let (a, b): ([UInt64], [UInt64]) = switch kind {
+        case 0: (MinHash(seed: 1).signature(of: set), MinHash(seed: 2).signature(of: set))
+        case 1: (OnePermutationMinHash(seed: 1).signature(of: set), OnePermutationMinHash(seed: 2).signature(of: set))
+        default: (SuperMinHash(seed: 1).signature(of: set), SuperMinHash(seed: 2).signature(of: set))
+        }
+        #expect(SignatureEstimators.equalCount(a, b) < 10)
+    }
+
+    @Test("OPH with a single shingle densifies every bin to that shingle's value")
+    func densifiesFromOneShingle() {
+        let scheme = OnePermutationMinHash(length: 64, seed: 8)
+        let signature = scheme.signature(of: ShingleSet([42]))
+        #expect(Set(signature).count == 1)
+        #expect(signature[0] != .max)
+    }
+
+    @Test("SuperMinHash values are position << 32 | fraction with position < k")
+    func superMinHashLayout() {
+        let scheme = SuperMinHash(length: 32, seed: 2)
+        let signature = scheme.signature(of: ShingleSet(randomHashes(1000, seed: 6)))
+        #expect(signature.allSatisfy { $0 >> 32 < 32 })
+        // With n ≫ k every value comes from an early step, so positions stay small.
+        #expect(signature.map { $0 >> 32 }.max()! < 8)
+    }
+}
+
+extension SignatureEstimators {
+    static func equalCount(_ a: [UInt64], _ b: [UInt64]) -> Int {
+        a.withUnsafeBufferPointer { a in b.withUnsafeBufferPointer { b in equalCount(a, b) } }
+    }
+}

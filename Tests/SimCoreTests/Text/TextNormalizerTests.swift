@@ -1,0 +1,92 @@
+import Testing
+@testable import SimCore
+
+@Suite("Text normalization")
+struct TextNormalizerTests {
+    struct Case: Sendable, CustomStringConvertible {
+        let input: String
+        let expected: String
+        var description: String { input.debugDescription }
+    }
+
+    static let defaultCases: [Case] = [
+        Case(input: "Hello, World!", expected: "hello world"),
+        Case(input: "  leading and trailing  ", expected: "leading and trailing"),
+        Case(input: "a--b...c", expected: "a b c"),
+        Case(input: "", expected: ""),
+        Case(input: "!!!", expected: ""),
+        Case(input: "Don’t", expected: "don t"),
+        Case(input: "Don't", expected: "don t"),
+        Case(input: "“quoted”", expected: "quoted"),
+        Case(input: "en–dash em—dash", expected: "en dash em dash"),
+        Case(input: "no\u{00A0}break\u{2009}thin\u{3000}ideographic", expected: "no break thin ideographic"),
+        Case(input: "wait…", expected: "wait"),
+        Case(input: "ＦＵＬＬ－ｗｉｄｔｈ", expected: "full width"),
+        Case(input: "ﬁnal ﬂow", expected: "final flow"),
+        Case(input: "x²", expected: "x2"),
+        Case(input: "ÉCOLE Straße ΣΟΦΙΑ Москва", expected: "école straße σοφια москва"),
+        Case(input: "zero\u{200B}width soft\u{00AD}hyphen", expected: "zerowidth softhyphen"),
+        Case(input: "tab\tnew\nline\r\n", expected: "tab new line"),
+        Case(input: "emoji 🙂 here", expected: "emoji here"),
+        Case(input: "CJK 北京 ok", expected: "cjk 北京 ok"),
+        Case(input: "𝐁old math", expected: "bold math"),
+    ]
+
+    @Test("default rules", arguments: defaultCases)
+    func defaults(testCase: Case) {
+        #expect(TextNormalizer().normalize(testCase.input) == testCase.expected)
+    }
+
+    @Test("curly and straight typography normalize to the same text")
+    func typographyFolds() {
+        let curly = "“It’s a deal,” he said — “full support”… 10\u{00A0}000"
+        let straight = "\"It's a deal,\" he said - \"full support\"... 10 000"
+        let normalizer = TextNormalizer()
+        #expect(normalizer.normalize(curly) == normalizer.normalize(straight))
+        let punctuated = TextNormalizer(options: NormalizationOptions(keepPunctuation: true))
+        #expect(punctuated.normalize(curly) == punctuated.normalize(straight))
+        #expect(punctuated.normalize(curly) == "\"it's a deal,\" he said - \"full support\"... 10 000")
+    }
+
+    @Test("options: no lowercasing, no folding, punctuation kept")
+    func options() {
+        #expect(TextNormalizer(options: NormalizationOptions(lowercase: false)).normalize("Hello, World") == "Hello World")
+        let noFold = TextNormalizer(options: NormalizationOptions(foldCompatibilityForms: false))
+        #expect(noFold.normalize("ﬁne ＡＢ") == "ﬁne ａｂ")
+        let keep = TextNormalizer(options: NormalizationOptions(keepPunctuation: true))
+        #expect(keep.normalize("Hi, there!  U.S.") == "hi, there! u.s.")
+    }
+
+    @Test("invalid UTF-8 is replaced, never a crash")
+    func invalidUTF8() {
+        let normalizer = TextNormalizer()
+        let cases: [([UInt8], String)] = [
+            ([0x61, 0xFF, 0x62], "a b"),                 // invalid byte between letters
+            ([0x61, 0xC3], "a"),                         // truncated two-byte sequence at the end
+            ([0xC0, 0xAF, 0x61], "a"),                   // overlong encoding of '/'
+            ([0xED, 0xA0, 0x80, 0x62], "b"),             // encoded surrogate U+D800
+            ([0xF4, 0x90, 0x80, 0x80, 0x63], "c"),       // above U+10FFFF
+            ([0x80, 0x80, 0x80], ""),                    // lone continuation bytes
+            ([0xE2, 0x82], ""),                          // truncated three-byte sequence
+        ]
+        for (bytes, expected) in cases {
+            #expect(String(decoding: normalizer.normalize(utf8: bytes), as: UTF8.self) == expected, "\(bytes)")
+        }
+        let keep = TextNormalizer(options: NormalizationOptions(keepPunctuation: true))
+        #expect(String(decoding: keep.normalize(utf8: [0x61, 0xFF]), as: UTF8.self) == "a\u{FFFD}")
+    }
+
+    @Test("every byte sequence normalizes without trapping, to valid UTF-8 with single spaces")
+    func randomBytes() {
+        var generator = SplitMix64(seed: 11)
+        let normalizer = TextNormalizer()
+        for _ in 0..<500 {
+            let count = Int(generator.next() % 64)
+            let bytes = (0..<count).map { _ in UInt8(truncatingIfNeeded: generator.next()) }
+            let output = normalizer.normalize(utf8: bytes)
+            #expect(output.withUnsafeBytes { _firstInvalidUTF8($0) } == nil)
+            #expect(output.first != 0x20 && output.last != 0x20)
+            #expect(!zip(output, output.dropFirst()).contains { $0 == 0x20 && $1 == 0x20 })
+        }
+    }
+}
