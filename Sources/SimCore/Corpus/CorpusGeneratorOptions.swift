@@ -25,7 +25,7 @@ public struct CorpusGeneratorOptions: Sendable, Hashable, Codable {
     public var paragraphReuseProbability: Double
     /// How many distinct words the Zipf-distributed vocabulary has (default 30,000).
     public var vocabularySize: Int
-    /// Documents per independently seeded block (default 4,096). Each block starts a fresh random
+    /// Documents per independently seeded block (default 2,048). Each block starts a fresh random
     /// stream and paragraph pool and no cluster crosses a block boundary, so blocks can be
     /// generated in parallel (``CorpusGenerator/init(options:firstDocument:)``) with output
     /// identical to a sequential run.
@@ -46,7 +46,7 @@ public struct CorpusGeneratorOptions: Sendable, Hashable, Codable {
     public init(
         documentCount: Int, seed: UInt64 = 0, minimumStoryBytes: Int = 4_000, maximumStoryBytes: Int = 9_000,
         reprintProbability: Double = 0.15, maximumClusterSize: Int = 5, paragraphReuseProbability: Double = 0.2,
-        vocabularySize: Int = 30_000, blockSize: Int = 4_096
+        vocabularySize: Int = 30_000, blockSize: Int = 2_048
     ) {
         precondition(documentCount >= 0, "documentCount must not be negative")
         precondition(minimumStoryBytes >= 200 && maximumStoryBytes >= minimumStoryBytes, "bad story length range")
