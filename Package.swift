@@ -25,10 +25,15 @@ let package = Package(
             name: "SimCore",
             dependencies: ["CXXHash", "CSimKernels"]
         ),
+        .target(
+            name: "SimBenchKit",
+            dependencies: ["SimCore"]
+        ),
         .executableTarget(
             name: "simbench",
             dependencies: [
                 "SimCore",
+                "SimBenchKit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -46,6 +51,10 @@ let package = Package(
         .testTarget(
             name: "SimCoreTests",
             dependencies: ["SimCore"]
+        ),
+        .testTarget(
+            name: "SimBenchKitTests",
+            dependencies: ["SimBenchKit", "SimCore"]
         ),
         .testTarget(
             name: "SimDedupKitTests",

@@ -7,7 +7,7 @@ struct SimBench: ParsableCommand {
         commandName: "simbench",
         abstract: "Benchmarks SimCore's near-duplicate detection on a corpus.",
         discussion: "With no subcommand, runs `simbench run` on Data/wire-stories.",
-        subcommands: [Run.self, Sign.self, Dedupe.self],
+        subcommands: [Run.self, Bench.self, Generate.self, Compare.self, Report.self, Sign.self, Dedupe.self],
         defaultSubcommand: Run.self
     )
 }

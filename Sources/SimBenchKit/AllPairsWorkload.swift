@@ -1,0 +1,83 @@
+import SimCore
+
+/// Measures ``ExactAllPairs`` (prefix-filtered exact Jaccard) over the corpus's shingle sets at
+/// every thread count, its precision/recall/F1 against planted pairs when known, and the naive
+/// reference (every pair of `Set<String>` shingle sets intersected) on a subset, with SimCore
+/// timed on the same subset for the ratio.
+///
+/// ```swift
+/// let output = AllPairsWorkload(threshold: 0.5).run(in: context)
+/// output.records[0].metrics["f1"]   // 1.0 on a generated corpus
+/// ```
+public struct AllPairsWorkload: BenchmarkWorkload {
+    /// `all-pairs`.
+    public let name = "all-pairs"
+    /// The shingle unit the sets are made of (word units only have a naive reference).
+    public var unit: ShinglingOptions.Unit
+    /// The Jaccard threshold: pairs at or above it are reported.
+    public var threshold: Double
+
+    /// Creates the workload.
+    ///
+    /// - Parameters:
+    ///   - unit: Shingle unit (default: word 5-grams).
+    ///   - threshold: Jaccard threshold in (0, 1] (default 0.5).
+    public init(unit: ShinglingOptions.Unit = .words(5), threshold: Double = 0.5) {
+        precondition(threshold > 0 && threshold <= 1, "threshold must be in (0, 1]")
+        self.unit = unit
+        self.threshold = threshold
+    }
+
+    /// The pair count of `n` documents, n(n-1)/2.
+    static func pairCount(_ n: Int) -> Int { n * (n - 1) / 2 }
+
+    /// Measures every thread count, accuracy, and the reference subset.
+    ///
+    /// - Parameter context: Corpus and settings.
+    /// - Returns: The records.
+    public func run(in context: BenchmarkContext) -> BenchmarkOutput {
+        let documents = context.documents
+        let shingler = Shingler(options: ShinglingOptions(unit: unit))
+        let sets = documents.map { shingler.shingles(ofUTF8: $0.utf8) }
+        let shingles = sets.reduce(0) { $0 + $1.count }
+        let variant = "jaccard>=\(threshold) \(unit)"
+        let parameters: [String: ParameterValue] = [
+            "measure": "jaccard", "threshold": .double(threshold), "unit": .string(unit.description),
+        ]
+        let units = WorkUnits(documents: sets.count, shingles: shingles, pairs: Self.pairCount(sets.count))
+        let found = Set(ExactAllPairs.pairs(in: sets, measure: .jaccard, threshold: threshold).map { DocumentPair($0.first, $0.second) })
+        var accuracy: [String: Double] = ["pairsFound": Double(found.count)]
+        if let truth = context.truth { accuracy.merge(PairAccuracy(found: found, truth: truth).metrics) { $1 } }
+        var records = context.threadCounts.map { threads in
+            var record = context.measure(workload: name, variant: variant, parameters: parameters, threads: threads, units: units) {
+                blackHole(ExactAllPairs.pairs(in: sets, measure: .jaccard, threshold: threshold, threads: threads))
+            }
+            record.metrics.merge(accuracy) { $1 }
+            return record
+        }
+        guard case let .words(width) = unit else { return BenchmarkOutput(records: records) }
+
+        let subset = Array(sets.prefix(context.referenceDocuments))
+        let naiveSets = documents.prefix(subset.count).map { NaiveReference.wordShingles($0.text, width: width) }
+        let subsetVariant = "\(variant) first \(subset.count)"
+        var subsetParameters = parameters
+        subsetParameters["documents"] = .int(subset.count)
+        let subsetUnits = WorkUnits(documents: subset.count, pairs: Self.pairCount(subset.count))
+        var subsetRecord = context.measure(workload: name, variant: subsetVariant, parameters: subsetParameters, units: subsetUnits) {
+            blackHole(ExactAllPairs.pairs(in: subset, measure: .jaccard, threshold: threshold, threads: 1))
+        }
+        let reference = context.measure(
+            workload: name, variant: subsetVariant, implementation: WorkloadRecord.naiveReference,
+            parameters: subsetParameters, units: subsetUnits
+        ) {
+            blackHole(NaiveReference.allPairs(naiveSets, threshold: threshold))
+        }
+        let simcorePairs = Set(ExactAllPairs.pairs(in: subset, measure: .jaccard, threshold: threshold, threads: 1).map { DocumentPair($0.first, $0.second) })
+        let naivePairs = NaiveReference.allPairs(naiveSets, threshold: threshold)
+        subsetRecord.metrics["referenceAgreementF1"] = PairAccuracy(found: simcorePairs, truth: naivePairs).f1
+        records.append(subsetRecord)
+        records.addSpeedups(over: reference)
+        records.append(reference)
+        return BenchmarkOutput(records: records)
+    }
+}

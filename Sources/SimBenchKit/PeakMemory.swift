@@ -1,0 +1,45 @@
+import Foundation
+
+/// The process's peak resident memory (high-water mark).
+///
+/// ```swift
+/// PeakMemory.residentBytes()   // e.g. 48_332_800
+/// ```
+public enum PeakMemory {
+    /// The peak resident set size in bytes: `VmHWM` from `/proc/self/status` on Linux, else
+    /// `getrusage`'s `ru_maxrss`.
+    ///
+    /// - Returns: Bytes, or 0 when neither source is available.
+    public static func residentBytes() -> Int {
+        if let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+           let kilobytes = statusKilobytes(status, field: "VmHWM") {
+            return kilobytes * 1024
+        }
+        var usage = rusage()
+        #if os(Linux)
+        let who = RUSAGE_SELF.rawValue
+        #else
+        let who = RUSAGE_SELF
+        #endif
+        guard getrusage(who, &usage) == 0 else { return 0 }
+        #if os(Linux)
+        return Int(usage.ru_maxrss) * 1024
+        #else
+        return Int(usage.ru_maxrss)
+        #endif
+    }
+
+    /// The value in kB of a `Name:   123 kB` line of `/proc/.../status` or `/proc/meminfo`.
+    ///
+    /// - Parameters:
+    ///   - status: The file's text.
+    ///   - field: The field name without the colon.
+    /// - Returns: The number, or `nil` when the field is missing.
+    public static func statusKilobytes(_ status: String, field: String) -> Int? {
+        for line in status.split(separator: "\n") where line.hasPrefix(field + ":") {
+            let digits = line.dropFirst(field.count + 1).filter(\.isNumber)
+            return Int(digits)
+        }
+        return nil
+    }
+}
