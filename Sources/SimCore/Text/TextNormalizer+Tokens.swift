@@ -55,19 +55,6 @@ extension TextNormalizer {
         (out + written).initialize(repeating: 0x20, count: 64)
         return written
     }
-
-    /// Calls `body` with the folded bytes of one non-ASCII scalar (0x20 for a separator).
-    @inline(never)
-    func withFolded(_ scalar: UInt32, _ body: (UnsafeBufferPointer<UInt8>) -> Void) {
-        if scalar < 0x10000 {
-            let entry = table.entries[Int(scalar)]
-            body(UnsafeBufferPointer(start: table.pool.baseAddress! + Int(entry >> 8), count: Int(entry & 0xFF)))
-        } else {
-            var folded: [UInt8] = []
-            _FoldTable.fold(Unicode.Scalar(scalar)!, options: options, into: &folded)
-            folded.withUnsafeBufferPointer(body)
-        }
-    }
 }
 
 /// Maps eight ASCII bytes at once: letters (lower-cased when `caseBit` is 0x20 in every byte)

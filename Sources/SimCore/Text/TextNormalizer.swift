@@ -111,22 +111,27 @@ public struct TextNormalizer: Sendable {
         _ scalar: UInt32, to state: _NormalizerState, remainingInput: Int, output: _ScratchBuffer<UInt8>
     ) -> _NormalizerState {
         var state = state
-        func append(_ folded: UnsafeBufferPointer<UInt8>) {
+        withFolded(scalar) { folded in
             let needed = state.written + folded.count + remainingInput + 8
             if needed > output.storage.count {
                 state.out = output.grow(to: needed, keeping: state.written).baseAddress!
             }
             for mapped in folded { state.step(mapped) }
         }
+        return state
+    }
+
+    /// Calls `body` with the folded bytes of one non-ASCII scalar (0x20 for a separator): from
+    /// the table below U+10000, folded on the fly above.
+    func withFolded(_ scalar: UInt32, _ body: (UnsafeBufferPointer<UInt8>) -> Void) {
         if scalar < 0x10000 {
             let entry = table.entries[Int(scalar)]
-            append(UnsafeBufferPointer(start: table.pool.baseAddress! + Int(entry >> 8), count: Int(entry & 0xFF)))
+            body(UnsafeBufferPointer(start: table.pool.baseAddress! + Int(entry >> 8), count: Int(entry & 0xFF)))
         } else {
             var folded: [UInt8] = []
             _FoldTable.fold(Unicode.Scalar(scalar)!, options: options, into: &folded)
-            folded.withUnsafeBufferPointer { append($0) }
+            folded.withUnsafeBufferPointer(body)
         }
-        return state
     }
 }
 
