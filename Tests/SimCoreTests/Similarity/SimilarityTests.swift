@@ -29,7 +29,7 @@ struct SimilarityTests {
     }
 
     /// A random corpus of sets with planted near-copies, so every threshold has pairs to find.
-    static func randomCorpus(seed: UInt64, count: Int) -> [ShingleSet] {
+    static func randomCorpus(seed: UInt64, count: Int, universe: UInt64 = 300) -> [ShingleSet] {
         var generator = SplitMix64(seed: seed)
         var sets: [ShingleSet] = []
         for index in 0..<count {
@@ -40,13 +40,13 @@ struct SimilarityTests {
                     if !copy.isEmpty && generator.next() % 2 == 0 {
                         copy.remove(at: Int(generator.next() % UInt64(copy.count)))
                     } else {
-                        copy.append(generator.next() % 300)
+                        copy.append(generator.next() % universe)
                     }
                 }
                 sets.append(ShingleSet(copy))
             } else {
                 let size = Int(generator.next() % 30)
-                sets.append(ShingleSet((0..<size).map { _ in generator.next() % 300 }))
+                sets.append(ShingleSet((0..<size).map { _ in generator.next() % universe }))
             }
         }
         return sets
@@ -63,15 +63,17 @@ struct SimilarityTests {
         return pairs
     }
 
-    @Test("all pairs equals the naive O(N²) reference", arguments: [1, 2, 3] as [UInt64])
-    func allPairsAgainstNaive(seed: UInt64) {
-        let sets = Self.randomCorpus(seed: seed, count: 150)
+    /// A small universe makes most shingles shared; a large one makes most unique to one
+    /// document, so that whole prefixes fall outside the index.
+    @Test("all pairs equals the naive O(N²) reference", arguments: [1, 2, 3] as [UInt64], [300, 20_000] as [UInt64])
+    func allPairsAgainstNaive(seed: UInt64, universe: UInt64) {
+        let sets = Self.randomCorpus(seed: seed, count: 150, universe: universe)
         for measure in SimilarityMeasure.allCases {
             for threshold in [0.2, 0.5, 0.7, 0.8, 0.9, 1.0] {
                 let expected = Self.naivePairs(sets, measure, threshold)
                 for threads in [1, 3] {
                     let found = ExactAllPairs.pairs(in: sets, measure: measure, threshold: threshold, threads: threads)
-                    #expect(found == expected, "seed \(seed), \(measure) ≥ \(threshold), \(threads) threads")
+                    #expect(found == expected, "seed \(seed), universe \(universe), \(measure) ≥ \(threshold), \(threads) threads")
                 }
             }
         }

@@ -1,0 +1,203 @@
+/// The inverted index of exact all-pairs search, with each document's prefix in rarity order.
+///
+/// Built in three steps, all on contiguous arrays:
+/// 1. every shingle hash of the corpus is radix-sorted once; the hashes that more than one
+///    document holds become the `keys`, with their document frequencies. A shingle only one
+///    document holds is the rarest kind, first in every prefix, and can never lead to a
+///    candidate: it is counted, not indexed;
+/// 2. each document's prefix — its first |A| − ⌈t·|A|⌉ + 1 shingles in (frequency, hash) order —
+///    is kept as positions in `keys`, without the shingles no other document holds (on all
+///    cores); a document whose whole prefix is such shingles cannot match anyone;
+/// 3. the postings (documents per key, in increasing document order) are laid out CSR-style:
+///    every shared shingle for containment and overlap, prefix shingles only for Jaccard.
+///
+/// Memory: 16 bytes per shingle of the corpus while building (the sort), then 4 bytes per
+/// indexed shingle, 4 per prefix shingle and 12 per shared distinct shingle.
+struct _PrefixIndex: Sendable {
+    /// For each document, its prefix as positions in the distinct keys, rarest first.
+    let prefixes: [[Int32]]
+    /// `postings[offsets[k]..<offsets[k + 1]]` are the documents indexed under key k.
+    let offsets: [Int]
+    let postings: [Int32]
+
+    init(sets: [ShingleSet], measure: SimilarityMeasure, threshold: Double, threads: Int) {
+        let (keys, frequencies) = Self.documentFrequencies(of: sets)
+        // Each document's shingles as key positions, and its prefix in rarity order.
+        let perDocument: [[(positions: [Int32], prefix: [Int32])]] = _concurrentChunks(
+            count: sets.count, threads: threads, minimumChunk: 32
+        ) { range in
+            range.map { document in
+                let hashes = sets[document].hashes
+                var positions: [Int32] = []
+                // (frequency << 32 | position): sorting these orders the document's shared
+                // shingles by (frequency, hash), since keys are sorted by hash.
+                var rarityOrder: [UInt64] = []
+                var unshared = 0
+                keys.withUnsafeBufferPointer { keys in
+                    frequencies.withUnsafeBufferPointer { frequencies in
+                        for hash in hashes {
+                            guard let position = Self.position(of: hash, in: keys) else {
+                                unshared += 1
+                                continue
+                            }
+                            positions.append(Int32(truncatingIfNeeded: position))
+                            rarityOrder.append(UInt64(UInt32(bitPattern: frequencies[position])) << 32 | UInt64(position))
+                        }
+                    }
+                }
+                let length = ExactAllPairs.prefixLength(count: hashes.count, threshold: threshold) - unshared
+                guard length > 0 else { return (measure == .jaccard ? [] : positions, []) }
+                rarityOrder.sort()
+                let prefix = rarityOrder.prefix(length).map { Int32(truncatingIfNeeded: $0 & 0xFFFF_FFFF) }
+                return (measure == .jaccard ? [] : positions, prefix)
+            }
+        }
+        prefixes = perDocument.flatMap { $0.map(\.prefix) }
+        let indexed = measure == .jaccard ? prefixes : perDocument.flatMap { $0.map(\.positions) }
+        var counts = [Int](repeating: 0, count: keys.count + 1)
+        for positions in indexed {
+            for position in positions { counts[Int(position) + 1] += 1 }
+        }
+        for key in 0..<keys.count { counts[key + 1] += counts[key] }
+        offsets = counts
+        var cursor = counts
+        var postings = [Int32](repeating: 0, count: counts[keys.count])
+        for (document, positions) in indexed.enumerated() {
+            for position in positions {
+                postings[cursor[Int(position)]] = Int32(truncatingIfNeeded: document)
+                cursor[Int(position)] += 1
+            }
+        }
+        self.postings = postings
+    }
+
+    /// The position of `hash` in the sorted, uniformly distributed `keys` (it must be there):
+    /// interpolation gives a guess within a few thousand places, then a galloping search around
+    /// it touches nearby memory only.
+    static func position(of hash: UInt64, in keys: UnsafeBufferPointer<UInt64>) -> Int {
+        let count = keys.count
+        var guess = Int(Double(hash) / 18_446_744_073_709_551_616.0 * Double(count))
+        guess = Swift.min(Swift.max(guess, 0), count - 1)
+        var low: Int
+        var high: Int
+        if keys[guess] < hash {
+            var step = 1
+            low = guess + 1
+            high = Swift.min(guess + step, count)
+            while high < count && keys[high - 1] < hash {
+                low = high
+                step *= 2
+                high = Swift.min(high + step, count)
+            }
+        } else {
+            var step = 1
+            high = guess + 1
+            low = Swift.max(guess - step, 0)
+            while low > 0 && keys[low] > hash {
+                high = low + 1
+                step *= 2
+                low = Swift.max(low - step, 0)
+            }
+        }
+        while low < high {
+            let middle = (low + high) / 2
+            if keys[middle] < hash { low = middle + 1 } else { high = middle }
+        }
+        assert(keys[low] == hash)
+        return low
+    }
+
+    /// The position of `hash` in the sorted, uniformly distributed `keys`, or `nil` if it is not
+    /// there: interpolation gives a guess close to the answer, and a galloping search around it
+    /// touches nearby memory only.
+    static func position(of hash: UInt64, in keys: UnsafeBufferPointer<UInt64>) -> Int? {
+        let count = keys.count
+        guard count > 0 else { return nil }
+        let guess = Swift.min(Swift.max(Int(Double(hash) / 18_446_744_073_709_551_616.0 * Double(count)), 0), count - 1)
+        // Find [low, high) with keys[low - 1] < hash ≤ keys[high - 1] (bounds standing in).
+        var low = guess
+        var high = guess + 1
+        var step = 1
+        if keys[guess] < hash {
+            while high < count && keys[high - 1] < hash {
+                low = high
+                high = Swift.min(high + step, count)
+                step *= 2
+            }
+        } else {
+            while low > 0 && keys[low - 1] >= hash {
+                high = low
+                low = Swift.max(low - step, 0)
+                step *= 2
+            }
+        }
+        while low < high {
+            let middle = (low + high) / 2
+            if keys[middle] < hash { low = middle + 1 } else { high = middle }
+        }
+        return low < count && keys[low] == hash ? low : nil
+    }
+
+    /// The hashes more than one set holds, sorted, and how many sets hold each.
+    static func documentFrequencies(of sets: [ShingleSet]) -> (keys: [UInt64], frequencies: [Int32]) {
+        var all = sets.flatMap(\.hashes)
+        var scratch = [UInt64](repeating: 0, count: all.count)
+        all.withUnsafeMutableBufferPointer { all in
+            scratch.withUnsafeMutableBufferPointer { _radixSort(all, scratch: $0) }
+        }
+        scratch = []
+        var keys: [UInt64] = []
+        var frequencies: [Int32] = []
+        all.withUnsafeBufferPointer { all in
+            var start = 0
+            while start < all.count {
+                var end = start + 1
+                while end < all.count && all[end] == all[start] { end += 1 }
+                if end - start > 1 {
+                    keys.append(all[start])
+                    frequencies.append(Int32(truncatingIfNeeded: end - start))
+                }
+                start = end
+            }
+        }
+        return (keys, frequencies)
+    }
+
+    /// The candidates' verified pairs for the documents in `range`.
+    func search(
+        _ range: Range<Int>, sets: [ShingleSet], measure: SimilarityMeasure, threshold: Double
+    ) -> [SimilarPair] {
+        var found: [SimilarPair] = []
+        var stamp = [Int32](repeating: -1, count: sets.count)
+        for a in range {
+            let setA = sets[a]
+            let sizeA = setA.count
+            for key in prefixes[a] {
+                for position in offsets[Int(key)]..<offsets[Int(key) + 1] {
+                    let b = Int(postings[position])
+                    guard b != a, stamp[b] != Int32(a) else { continue }
+                    stamp[b] = Int32(a)
+                    let sizeB = sets[b].count
+                    switch measure {
+                    case .jaccard:
+                        guard b > a,
+                              Double(Swift.min(sizeA, sizeB)) >= threshold * Double(Swift.max(sizeA, sizeB)) - 1e-9
+                        else { continue }
+                    case .overlap:
+                        guard (sizeA, a) < (sizeB, b) else { continue }
+                    case .containment:
+                        break
+                    }
+                    let similarity = measure.value(
+                        intersection: setA.intersectionCount(with: sets[b]), first: sizeA, second: sizeB)
+                    guard similarity >= threshold else { continue }
+                    found.append(SimilarPair(
+                        first: measure == .containment ? a : Swift.min(a, b),
+                        second: measure == .containment ? b : Swift.max(a, b),
+                        similarity: similarity))
+                }
+            }
+        }
+        return found
+    }
+}
