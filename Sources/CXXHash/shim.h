@@ -24,6 +24,10 @@ static inline void simcore_lib_xxh3_128(const void *data, size_t length, uint64_
     *high = h.high64;
 }
 
+// Swift's Clang importer parses this header without optimization, so `__NO_INLINE__` is
+// defined and xxHash would drop its always-inline hints: the length-class helpers would stay
+// separate calls. Keep the hints; the Swift optimizer then inlines the whole short-input path.
+#define XXH_NO_INLINE_HINTS 0
 #define XXH_INLINE_ALL
 #include <xxhash.h>
 

@@ -23,14 +23,21 @@ extension TextNormalizer {
         while index < inputCount {
             if swar && index &+ 8 <= inputCount {
                 let word = UnsafeRawPointer(source + index).loadUnaligned(as: UInt64.self)
-                if word & 0x8080_8080_8080_8080 == 0 {
-                    // SAFETY: `out` has room for one byte per remaining input byte plus 72.
-                    UnsafeMutableRawPointer(out + written).storeBytes(
-                        of: _mapASCIIWord(word, caseBit: caseBit), as: UInt64.self)
+                let highBits = word & 0x8080_8080_8080_8080
+                // SAFETY: `out` has room for one byte per remaining input byte plus 72, so a
+                // whole word may be stored even when only its first bytes are kept.
+                UnsafeMutableRawPointer(out + written).storeBytes(
+                    of: _mapASCIIWord(word, caseBit: caseBit), as: UInt64.self)
+                if highBits == 0 {
                     written &+= 8
                     index &+= 8
                     continue
                 }
+                // Keep the ASCII bytes before the first non-ASCII one: a byte ≥ 0x80 can only
+                // carry into the bytes after it, so theirs are mapped right.
+                let asciiBytes = highBits.trailingZeroBitCount >> 3
+                written &+= asciiBytes
+                index &+= asciiBytes
             }
             let byte = source[index]
             if byte < 0x80 {
@@ -60,8 +67,10 @@ extension TextNormalizer {
 /// Maps eight ASCII bytes at once: letters (lower-cased when `caseBit` is 0x20 in every byte)
 /// and digits are kept, every other byte becomes 0x20.
 ///
-/// Each byte is below 0x80, so adding a constant below 0x80 never carries into the next byte:
+/// A byte below 0x80 plus a constant below 0x80 never carries into the next byte:
 /// `b + (0x80 - lo)` has its high bit set iff `b >= lo`, and `b + (0x7F - hi)` iff `b > hi`.
+/// A byte of 0x80 or more maps to garbage and may disturb the bytes after it (carries move
+/// upward), never the bytes before it: callers keep only the bytes before the first such byte.
 @inline(__always)
 func _mapASCIIWord(_ word: UInt64, caseBit: UInt64) -> UInt64 {
     @inline(__always) func inRange(_ low: UInt64, _ high: UInt64) -> UInt64 {
