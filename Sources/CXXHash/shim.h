@@ -35,6 +35,13 @@ static inline uint64_t simcore_inline_xxh3_64(const void *data, size_t length, u
     return XXH3_64bits_withSeed(data, length, seed);
 }
 
+// XXH3-64 of at most 16 bytes: the branch of XXH3_64bits_withSeed that such inputs take, with
+// the same secret, so the value is the same. Small enough for the optimizer to inline into a
+// per-token loop, where the full function (with its long-input paths) stays a call.
+static inline uint64_t simcore_inline_xxh3_64_upto16(const void *data, size_t length, uint64_t seed) {
+    return XXH3_len_0to16_64b((const xxh_u8 *)data, length, XXH3_kSecret, seed);
+}
+
 static inline void simcore_inline_xxh3_128(const void *data, size_t length, uint64_t seed,
                                            uint64_t *low, uint64_t *high) {
     XXH128_hash_t h = XXH3_128bits_withSeed(data, length, seed);

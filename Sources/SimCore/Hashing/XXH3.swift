@@ -78,8 +78,10 @@ public enum XXH3 {
 
 /// The inlined XXH3-64 kernel used on every hot path (one token, one character k-gram).
 ///
+/// Inputs of at most 16 bytes (most tokens) take xxHash's own short-input branch directly, which
+/// inlines into the caller's loop; longer ones call the full function. Same values either way.
 /// `start` may be nil only when `count` is 0 (xxHash accepts that).
 @inline(__always)
 internal func _xxh3_64(_ start: UnsafeRawPointer?, _ count: Int, _ seed: UInt64) -> UInt64 {
-    simcore_inline_xxh3_64(start, count, seed)
+    count <= 16 ? simcore_inline_xxh3_64_upto16(start, count, seed) : simcore_inline_xxh3_64(start, count, seed)
 }

@@ -56,6 +56,20 @@ struct XXH3Tests {
         }
     }
 
+    @Test("the hot-path kernel (short-input branch up to 16 bytes) equals the shared library at every length")
+    func hotPathKernel() {
+        var generator = SplitMix64(seed: 5)
+        let bytes = (0..<300).map { _ in UInt8(truncatingIfNeeded: generator.next()) }
+        bytes.withUnsafeBytes { raw in
+            for length in 0...300 {
+                let seed = generator.next()
+                let input = UnsafeRawBufferPointer(rebasing: raw[0..<length])
+                #expect(_xxh3_64(input.baseAddress, length, seed)
+                    == XXH3.hash64(input, seed: seed, implementation: .sharedLibrary), "length \(length)")
+            }
+        }
+    }
+
     @Test("SplitMix64 gives the published stream for seed 0")
     func splitMix() {
         var generator = SplitMix64(seed: 0)
