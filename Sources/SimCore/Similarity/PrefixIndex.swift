@@ -22,6 +22,7 @@ struct _PrefixIndex: Sendable {
 
     init(sets: [ShingleSet], measure: SimilarityMeasure, threshold: Double, threads: Int) {
         let (keys, frequencies) = Self.documentFrequencies(of: sets)
+        let filter = _SharedHashFilter(keys)
         // Each document's shingles as key positions, and its prefix in rarity order.
         let perDocument: [[(positions: [Int32], prefix: [Int32])]] = _concurrentChunks(
             count: sets.count, threads: threads, minimumChunk: 32
@@ -36,7 +37,7 @@ struct _PrefixIndex: Sendable {
                 keys.withUnsafeBufferPointer { keys in
                     frequencies.withUnsafeBufferPointer { frequencies in
                         for hash in hashes {
-                            guard let position = Self.position(of: hash, in: keys) else {
+                            guard filter.mayContain(hash), let position = Self.position(of: hash, in: keys) else {
                                 unshared += 1
                                 continue
                             }
@@ -199,5 +200,32 @@ struct _PrefixIndex: Sendable {
             }
         }
         return found
+    }
+}
+
+/// A bitmap over the top bits of the shared hashes: one bit per eight keys or more, so that most
+/// hashes no other document holds are rejected by one probe into a small array instead of a
+/// search of the (much larger) key array. No false negatives.
+struct _SharedHashFilter: Sendable {
+    private let words: [UInt64]
+    private let shift: UInt64
+
+    init(_ keys: [UInt64]) {
+        var bitCountLog2 = 6
+        while (1 << bitCountLog2) < keys.count * 8 && bitCountLog2 < 34 { bitCountLog2 += 1 }
+        shift = UInt64(64 - bitCountLog2)
+        var words = [UInt64](repeating: 0, count: (1 << bitCountLog2) / 64)
+        for key in keys {
+            let bit = Int(key >> shift)
+            words[bit >> 6] |= 1 << UInt64(bit & 63)
+        }
+        self.words = words
+    }
+
+    /// Whether `hash` may be one of the keys (`false`: it certainly is not).
+    @inline(__always)
+    func mayContain(_ hash: UInt64) -> Bool {
+        let bit = Int(hash >> shift)
+        return words[bit >> 6] & (1 << UInt64(bit & 63)) != 0
     }
 }
