@@ -3,7 +3,7 @@ import SimCore
 
 /// The hot kernels on one fixed generated corpus (200 news-like documents, seed 1, about 1.3 MB):
 /// normalize, XXH3 hashing, shingling (hashes and sorted sets), exact Jaccard estimates between
-/// neighbours, and exact all-pairs. Signature schemes and LSH queries join here as they land.
+/// neighbours, exact all-pairs, signing per scheme, signature estimates, and LSH queries.
 /// Every result goes through `blackHole`, and the throughput scaling factor is documents.
 let benchmarks: @Sendable () -> Void = {
     Benchmark.defaultConfiguration = .init(
@@ -62,6 +62,37 @@ let benchmarks: @Sendable () -> Void = {
     Benchmark("exact all-pairs Jaccard >= 0.5 (200 documents)") { benchmark in
         for _ in benchmark.scaledIterations {
             blackHole(ExactAllPairs.pairs(in: sets, measure: .jaccard, threshold: 0.5, threads: 1))
+        }
+    }
+
+    let schemes: [(String, any SignatureScheme)] = [
+        ("minhash", MinHash(length: 128)), ("oph", OnePermutationMinHash(length: 128)),
+        ("superminhash", SuperMinHash(length: 128)),
+    ]
+    for (name, scheme) in schemes {
+        Benchmark("sign \(name) k=128 (200 shingle sets)") { benchmark in
+            for _ in benchmark.scaledIterations {
+                for set in sets { blackHole(scheme.signature(of: set)) }
+            }
+        }
+    }
+
+    let oph = OnePermutationMinHash(length: 128)
+    let signatures = sets.map { oph.signature(of: $0) }
+    Benchmark("estimated Jaccard from OPH signatures (199 neighbour pairs)") { benchmark in
+        for _ in benchmark.scaledIterations {
+            for index in 1..<signatures.count {
+                blackHole(oph.estimatedJaccard(signatures[index - 1], signatures[index]))
+            }
+        }
+    }
+
+    var index = MinHashLSH(signatureLength: 128, banding: BandingParameters(bandCount: 14, rowsPerBand: 9))
+    for signature in signatures { _ = index.insert(signature) }
+    let lsh = index
+    Benchmark("LSH query b=14 r=9 (200 queries against 200 documents)") { benchmark in
+        for _ in benchmark.scaledIterations {
+            for signature in signatures { blackHole(lsh.candidates(for: signature)) }
         }
     }
 }
