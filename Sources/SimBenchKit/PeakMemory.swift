@@ -29,6 +29,19 @@ public enum PeakMemory {
         #endif
     }
 
+    /// The current resident set size in bytes (`VmRSS`), or 0 where `/proc` is not available.
+    public static func currentResidentBytes() -> Int {
+        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+              let kilobytes = statusKilobytes(status, field: "VmRSS") else { return 0 }
+        return kilobytes * 1024
+    }
+
+    /// Resets the peak to the current resident size (Linux: writes 5 to `/proc/self/clear_refs`),
+    /// so that ``residentBytes()`` measures one phase; does nothing where that is not possible.
+    public static func reset() {
+        try? "5".write(toFile: "/proc/self/clear_refs", atomically: false, encoding: .utf8)
+    }
+
     /// The value in kB of a `Name:   123 kB` line of `/proc/.../status` or `/proc/meminfo`.
     ///
     /// - Parameters:

@@ -1,4 +1,5 @@
 import Dispatch
+import Foundation
 
 /// Times a body the way every workload is timed: one warm-up run, then repeated samples, each
 /// repeating the body until a minimum time has passed and recording the seconds per run. Slow
@@ -11,12 +12,35 @@ import Dispatch
 /// print(stats.median)
 /// ```
 public struct Sampler: Sendable, Hashable {
+    /// What a sample's seconds are measured on.
+    public enum Clock: String, Sendable, Hashable {
+        /// The monotonic wall clock: what multi-threaded work must be timed on.
+        case wall
+        /// The calling thread's CPU time (`CLOCK_THREAD_CPUTIME_ID`): single-threaded work on a
+        /// shared machine, unaffected by other processes taking the core.
+        case threadCPU
+
+        /// The clock's current reading in seconds.
+        public func now() -> Double {
+            switch self {
+            case .wall:
+                return Double(DispatchTime.now().uptimeNanoseconds) / 1e9
+            case .threadCPU:
+                var time = timespec()
+                clock_gettime(CLOCK_THREAD_CPUTIME_ID, &time)
+                return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
+            }
+        }
+    }
+
     /// Samples per measurement (the median is reported).
     public var samples: Int
     /// Minimum seconds per sample; fast bodies are repeated within a sample.
     public var minimumSampleSeconds: Double
     /// Seconds the samples of one measurement may take, judged by the warm-up run.
     public var budgetSeconds: Double
+    /// The clock samples are measured on (default: wall).
+    public var clock: Clock
 
     /// Creates a sampler.
     ///
@@ -24,11 +48,13 @@ public struct Sampler: Sendable, Hashable {
     ///   - samples: Samples per measurement, at least 1.
     ///   - minimumSampleSeconds: Minimum seconds per sample, at least 0.
     ///   - budgetSeconds: Time for the samples of a slow body (default 10).
-    public init(samples: Int = 5, minimumSampleSeconds: Double = 0.2, budgetSeconds: Double = 10) {
+    ///   - clock: The clock samples are measured on (default: wall).
+    public init(samples: Int = 5, minimumSampleSeconds: Double = 0.2, budgetSeconds: Double = 10, clock: Clock = .wall) {
         precondition(samples >= 1 && minimumSampleSeconds >= 0, "samples must be positive, seconds non-negative")
         self.samples = samples
         self.minimumSampleSeconds = minimumSampleSeconds
         self.budgetSeconds = budgetSeconds
+        self.clock = clock
     }
 
     /// Seconds `body` takes once, on the monotonic clock.
@@ -36,9 +62,14 @@ public struct Sampler: Sendable, Hashable {
     /// - Parameter body: The work.
     /// - Returns: Elapsed seconds.
     public static func time(_ body: () throws -> Void) rethrows -> Double {
-        let start = DispatchTime.now().uptimeNanoseconds
+        try time(on: .wall, body)
+    }
+
+    /// Seconds `body` takes once, on `clock`.
+    public static func time(on clock: Clock, _ body: () throws -> Void) rethrows -> Double {
+        let start = clock.now()
         try body()
-        return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        return clock.now() - start
     }
 
     /// Warms up with one run, then takes ``samples`` samples (fewer when runs are slow).
@@ -48,14 +79,14 @@ public struct Sampler: Sendable, Hashable {
     /// - Complexity: About `samples * max(minimumSampleSeconds, one run)` seconds, and at most
     ///   about `budgetSeconds` plus two runs.
     public func measure(_ body: () throws -> Void) rethrows -> SampleStatistics {
-        let warmUp = try Self.time(body)
+        let warmUp = try Self.time(on: clock, body)
         let affordable = warmUp > 0 ? Int(Swift.min(Double(samples), budgetSeconds / warmUp)) : samples
         var perRun: [Double] = []
         for _ in 0..<Swift.max(1, affordable) {
             var runs = 0
             var elapsed = 0.0
             repeat {
-                elapsed += try Self.time(body)
+                elapsed += try Self.time(on: clock, body)
                 runs += 1
             } while elapsed < minimumSampleSeconds
             perRun.append(elapsed / Double(runs))

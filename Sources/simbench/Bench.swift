@@ -111,7 +111,7 @@ struct Bench: ParsableCommand {
             result.curves += output.curves
         }
         print(TextTable.records(result.records))
-        print("peak resident memory: \(TextTable.number(Double(SimBenchKit.PeakMemory.residentBytes())))B")
+        print("peak resident memory: \(TextTable.number(Double(PeakMemory.residentBytes())))B")
         if let output {
             try result.write(to: URL(fileURLWithPath: output))
             print("wrote \(output) (schemaVersion \(result.schemaVersion))")

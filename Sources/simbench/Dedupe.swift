@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SimBenchKit
 import SimCore
 
 /// `simbench dedupe`: LSH index build, query latency, and end-to-end deduplication (raw text to
@@ -71,7 +72,7 @@ struct Dedupe: ParsableCommand {
         if !skipTruth {
             let truthMeasure: SimilarityMeasure = options.measure == .jaccard ? .jaccard : .overlap
             var truth: [SimilarPair] = []
-            let seconds = Stopwatch.time {
+            let seconds = Sampler.time {
                 let shingler = Shingler(options: options.shingling)
                 let sets = documents.map { shingler.shingles(ofUTF8: $0.utf8) }
                 truth = ExactAllPairs.pairs(in: sets, measure: truthMeasure, threshold: threshold)
@@ -82,7 +83,7 @@ struct Dedupe: ParsableCommand {
 
         // Baseline measured in this run: shingling + signing alone, the floor of end to end.
         for threadCount in threadCounts {
-            let signing = Stopwatch.time {
+            let signing = Sampler.time {
                 blackHole(SignatureMatrix(signing: documents, options: options.shingling, scheme: scheme, threads: threadCount))
             }
             print(String(format: "shingle+sign only, %d thread(s): %.0f docs/s (%.1f MB/s)", threadCount,
@@ -93,15 +94,15 @@ struct Dedupe: ParsableCommand {
         for threadCount in threadCounts {
             options.threads = threadCount
             PeakMemory.reset()
-            let before = PeakMemory.current()
+            let before = PeakMemory.currentResidentBytes()
             var deduplicator: Deduplicator<OnePermutationMinHash>!
             var kept: [Int] = []
-            let seconds = Stopwatch.time {
+            let seconds = Sampler.time {
                 deduplicator = Deduplicator(scheme: scheme, options: options)
                 deduplicator.insert(contentsOf: documents, threads: threadCount)
                 kept = deduplicator.keptDocuments()
             }
-            let peak = PeakMemory.peak()
+            let peak = PeakMemory.residentBytes()
             let rate = Double(documents.count) / seconds
             var line = String(format: "  %d thread(s): %.2f s, %.0f docs/s (%.1f MB/s), %.1fx datasketch's 650 docs/s (reported, not measured here); kept %d; peak RSS %.0f MB (+%.0f MB over the loaded corpus); index state %.0f bytes/doc",
                               threadCount, seconds, rate, Double(bytes) / 1e6 / seconds, rate / 650, kept.count,
@@ -123,7 +124,7 @@ struct Dedupe: ParsableCommand {
         for threadCount in threadCounts {
             options.threads = 1
             let deduplicator = Deduplicator(scheme: scheme, options: options)
-            let seconds = Stopwatch.time {
+            let seconds = Sampler.time {
                 DispatchQueue.concurrentPerform(iterations: threadCount) { worker in
                     for index in stride(from: worker, to: streamed.count, by: threadCount) { deduplicator.insert(streamed[index]) }
                 }
@@ -141,7 +142,7 @@ struct Dedupe: ParsableCommand {
         var built = MinHashLSH(signatureLength: length, banding: banding)
         for threadCount in threadCounts {
             var index = MinHashLSH(signatureLength: length, banding: banding)
-            let seconds = Stopwatch.time { index.insert(contentsOf: signatures, threads: threadCount) }
+            let seconds = Sampler.time { index.insert(contentsOf: signatures, threads: threadCount) }
             print(String(format: "  build, %d thread(s), %@: %.3f s, %.0f docs/s, %.1f bytes/doc", threadCount,
                          "\(banding)", seconds, Double(documents.count) / seconds, Double(index.byteCount) / Double(documents.count)))
             built = index
@@ -151,7 +152,7 @@ struct Dedupe: ParsableCommand {
         let step = max(1, documents.count / max(1, queries))
         for row in stride(from: 0, to: documents.count, by: step) {
             let query = Array(signatures[row])
-            latencies.append(Stopwatch.time { sink &+= built.candidates(for: query).count })
+            latencies.append(Sampler.time { sink &+= built.candidates(for: query).count })
         }
         blackHole(sink)
         latencies.sort()
@@ -163,7 +164,7 @@ struct Dedupe: ParsableCommand {
         var streaming = MinHashLSH(signatureLength: length, banding: banding)
         for row in 0..<signatures.count {
             let signature = Array(signatures[row])
-            insertLatencies.append(Stopwatch.time { streaming.insert(signature) })
+            insertLatencies.append(Sampler.time { streaming.insert(signature) })
         }
         insertLatencies.sort()
         print(String(format: "  insert one by one, 1 thread: %.0f docs/s, p50 %.2f µs, p99 %.2f µs",
@@ -171,9 +172,9 @@ struct Dedupe: ParsableCommand {
                      insertLatencies[insertLatencies.count * 99 / 100] * 1e6))
         let path = NSTemporaryDirectory() + "simbench-dedupe-\(ProcessInfo.processInfo.processIdentifier).lsh"
         defer { try? FileManager.default.removeItem(atPath: path) }
-        let save = try Stopwatch.timeThrowing { try built.save(to: path) }
+        let save = try Sampler.time { try built.save(to: path) }
         var loaded: MinHashLSH?
-        let load = try Stopwatch.timeThrowing { loaded = try MinHashLSH(contentsOf: path, expectedBanding: banding) }
+        let load = try Sampler.time { loaded = try MinHashLSH(contentsOf: path, expectedBanding: banding) }
         let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
         print(String(format: "  save %.3f s, load %.3f s, file %.1f MB (%.1f bytes/doc), %d documents loaded",
                      save, load, Double(size) / 1e6, Double(size) / Double(documents.count), loaded?.count ?? 0))
@@ -224,36 +225,5 @@ enum SyntheticNearDuplicates {
             text.append(contentsOf: vocabulary[word])
         }
         return text
-    }
-}
-
-/// Peak resident memory of this process (Linux `VmHWM`, reset through `/proc/self/clear_refs`).
-enum PeakMemory {
-    static func reset() {
-        try? "5".write(toFile: "/proc/self/clear_refs", atomically: false, encoding: .utf8)
-    }
-
-    static func peak() -> Int { field("VmHWM") }
-
-    static func current() -> Int { field("VmRSS") }
-
-    private static func field(_ name: String) -> Int {
-        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return 0 }
-        for line in status.split(separator: "\n") where line.hasPrefix(name + ":") {
-            return (Int(line.split(separator: " ").dropFirst().first ?? "0") ?? 0) * 1024
-        }
-        return 0
-    }
-}
-
-extension Stopwatch {
-    /// Seconds a throwing `body` takes once.
-    static func timeThrowing(_ body: () throws -> Void) throws -> Double {
-        var failure: Error?
-        let seconds = time {
-            do { try body() } catch { failure = error }
-        }
-        if let failure { throw failure }
-        return seconds
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SimBenchKit
 import SimCore
 
 /// `simbench run`: similarity matrices, reprint pairs and stage throughput for one corpus.
@@ -87,11 +88,11 @@ struct Run: ParsableCommand {
         let title = matrix.measure == .containment
             ? "containment (row's shingles inside column's)" : "\(matrix.measure) similarity"
         print("\(title), \(options)")
-        let header = documents.map { pad(label($0), 13) }.joined(separator: " ")
-        print(pad("", 14) + header)
+        let header = documents.map { TextTable.pad(label($0), 13) }.joined(separator: " ")
+        print(TextTable.pad("", 14) + header)
         for (row, document) in documents.enumerated() {
-            let cells = matrix.values[row].map { pad(String(format: "%.3f", $0), 13) }.joined(separator: " ")
-            print(pad(label(document), 14) + cells)
+            let cells = matrix.values[row].map { TextTable.pad(String(format: "%.3f", $0), 13) }.joined(separator: " ")
+            print(TextTable.pad(label(document), 14) + cells)
         }
     }
 
@@ -113,21 +114,22 @@ struct Run: ParsableCommand {
         let count = Double(documents.count)
         func row(_ name: String, _ seconds: Double, ceiling: Double? = nil) {
             let ratio = ceiling.map { String(format: "  %5.1f%% of XXH3", 100 * $0 / seconds) } ?? ""
-            print(pad(name, 30) + pad(String(format: "%9.1f MB/s", megabytes / seconds), 16)
-                + pad(String(format: "%10.0f docs/s", count / seconds), 18) + ratio)
+            print(TextTable.pad(name, 30) + TextTable.pad(String(format: "%9.1f MB/s", megabytes / seconds), 16)
+                + TextTable.pad(String(format: "%10.0f docs/s", count / seconds), 18) + ratio)
         }
         print("single-thread throughput (median of \(samples) samples):")
-        let xxh3 = Stopwatch.medianSecondsPerCall(samples: samples, minimumSeconds: sampleSeconds) {
+        let sampler = Sampler(samples: samples, minimumSampleSeconds: sampleSeconds)
+        let xxh3 = sampler.measure {
             var sink: UInt64 = 0
             for document in documents { sink &+= XXH3.hash64(document.utf8, seed: 0) }
             blackHole(sink)
-        }
-        let normalize = Stopwatch.medianSecondsPerCall(samples: samples, minimumSeconds: sampleSeconds) {
+        }.median
+        let normalize = sampler.measure {
             var sink = 0
             for document in documents { sink &+= normalizer.normalize(utf8: document.utf8).count }
             blackHole(sink)
-        }
-        let hashes = Stopwatch.medianSecondsPerCall(samples: samples, minimumSeconds: sampleSeconds) {
+        }.median
+        let hashes = sampler.measure {
             var sink: UInt64 = 0
             for document in documents {
                 document.utf8.withUnsafeBytes { bytes in
@@ -135,12 +137,12 @@ struct Run: ParsableCommand {
                 }
             }
             blackHole(sink)
-        }
-        let sets = Stopwatch.medianSecondsPerCall(samples: samples, minimumSeconds: sampleSeconds) {
+        }.median
+        let sets = sampler.measure {
             var sink = 0
             for document in documents { sink &+= shingler.shingles(ofUTF8: document.utf8).count }
             blackHole(sink)
-        }
+        }.median
         row("XXH3-64 of whole documents", xxh3)
         row("normalize", normalize, ceiling: xxh3)
         row("normalize+shingle (hashes)", hashes, ceiling: xxh3)
@@ -149,15 +151,6 @@ struct Run: ParsableCommand {
         let described = costs.map { "\($0.0.rawValue) \(String(format: "%.2f", $0.1)) ns" }.joined(separator: ", ")
         print("XXH3-64 per call on 4-40 byte inputs: \(described)")
     }
-}
-
-/// Keeps a value alive so the optimizer cannot remove the work that produced it.
-@_optimize(none)
-func blackHole<T>(_ value: T) {}
-
-/// Left-aligns `text` in a column of `width` characters.
-func pad(_ text: String, _ width: Int) -> String {
-    text.count >= width ? text + " " : text + String(repeating: " ", count: width - text.count)
 }
 
 extension Run {
@@ -169,14 +162,14 @@ extension Run {
         let bytes = (0..<(4096 + 64)).map { _ in UInt8(truncatingIfNeeded: generator.next()) }
         return XXH3.Implementation.allCases.map { implementation in
             let seconds = bytes.withUnsafeBytes { raw in
-                Stopwatch.medianSecondsPerCall(samples: samples, minimumSeconds: sampleSeconds) {
+                Sampler(samples: samples, minimumSampleSeconds: sampleSeconds).measure {
                     var sink: UInt64 = 0
                     for (offset, length) in lengths.enumerated() {
                         sink ^= XXH3.hash64(UnsafeRawBufferPointer(rebasing: raw[offset..<offset + length]),
                                             seed: 0, implementation: implementation)
                     }
                     blackHole(sink)
-                }
+                }.median
             }
             return (implementation, seconds / Double(lengths.count) * 1e9)
         }

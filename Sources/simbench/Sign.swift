@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SimBenchKit
 import SimCore
 
 /// `simbench sign`: signing throughput per signature scheme, with the shingling and XXH3 costs
@@ -70,20 +71,20 @@ struct Sign: ParsableCommand {
         let shingles = hashBuffers.reduce(0) { $0 + $1.count }
         print("shingle hashes: \(shingles / documents.count) per document; 1-thread rows: thread CPU time, \(threads)-thread rows: wall time")
         print()
-        print(pad("measurement", 40) + pad("MB/s", 11) + pad("docs/s", 12) + pad("ns/shingle", 12) + "vs normalize+shingle")
+        print(TextTable.pad("measurement", 40) + TextTable.pad("MB/s", 11) + TextTable.pad("docs/s", 12) + TextTable.pad("ns/shingle", 12) + "vs normalize+shingle")
         // Single-thread rows use this thread's CPU time, so that other processes on a shared
         // machine do not inflate them; multi-thread rows need wall-clock time.
         func time(_ body: () -> Void) -> Double {
-            ThreadCPUClock.medianSecondsPerCall(samples: samples, minimumSeconds: sampleSeconds, body)
+            Sampler(samples: samples, minimumSampleSeconds: sampleSeconds, clock: .threadCPU).measure(body).median
         }
         func wallTime(_ body: () -> Void) -> Double {
-            Stopwatch.medianSecondsPerCall(samples: samples, minimumSeconds: sampleSeconds, body)
+            Sampler(samples: samples, minimumSampleSeconds: sampleSeconds).measure(body).median
         }
         func row(_ name: String, _ seconds: Double, baseline: Double?) {
             let ratio = baseline.map { String(format: "%6.2fx time", seconds / $0) } ?? ""
-            print(pad(name, 40) + pad(String(format: "%8.1f", megabytes / seconds), 11)
-                + pad(String(format: "%9.0f", count / seconds), 12)
-                + pad(String(format: "%8.2f", seconds * 1e9 / Double(shingles)), 12) + ratio)
+            print(TextTable.pad(name, 40) + TextTable.pad(String(format: "%8.1f", megabytes / seconds), 11)
+                + TextTable.pad(String(format: "%9.0f", count / seconds), 12)
+                + TextTable.pad(String(format: "%8.2f", seconds * 1e9 / Double(shingles)), 12) + ratio)
         }
 
         let xxh3 = time {
@@ -151,34 +152,6 @@ struct Sign: ParsableCommand {
         case "superminhash": SuperMinHash(length: length, seed: seed)
         default: BBitMinHash(MinHash(length: length, seed: seed), bits: 1)
         }
-    }
-}
-
-/// Timing by the calling thread's CPU time (`CLOCK_THREAD_CPUTIME_ID`).
-enum ThreadCPUClock {
-    /// This thread's CPU seconds so far.
-    static func now() -> Double {
-        var time = timespec()
-        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &time)
-        return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
-    }
-
-    /// The median CPU seconds per call of `body` over `samples` samples, each repeating `body`
-    /// until at least `minimumSeconds` of CPU time have passed, after one warm-up call.
-    static func medianSecondsPerCall(samples: Int, minimumSeconds: Double, _ body: () -> Void) -> Double {
-        body()
-        var perCall: [Double] = []
-        for _ in 0..<max(1, samples) {
-            var calls = 0
-            let start = now()
-            while now() - start < minimumSeconds {
-                body()
-                calls += 1
-            }
-            perCall.append((now() - start) / Double(calls))
-        }
-        perCall.sort()
-        return perCall[perCall.count / 2]
     }
 }
 
