@@ -1,16 +1,29 @@
 // swift-tools-version: 6.1
 import PackageDescription
 
+// Targets by concern, in the order a document travels (see README, "Layout"):
+//   SimCoreInternals  package-access helpers every target shares (chunked parallelism, UTF-8,
+//                     radix sort, scratch buffers, atomic files, the platform shim)
+//   SimCore           the algorithms: normalize, shingle, hash, compare, sign, index, cluster, store
+//   SimCoreIO         corpus I/O: one line reader, one JSON Lines reader, one writer
+//   SimCoreFixtures   the corpus generator and ground truth shared by tests, simbench, Benchmarks/
+//                     and the Spark smoke test
+//   SimCommandLine    the option groups, argument types, exit statuses and progress both CLIs share
+//   SimDedupKit       simdedup's commands; SimBenchKit: simbench's measurement and reports
 let package = Package(
     name: "SimCore",
     platforms: [.macOS(.v13)],
     products: [
         .library(name: "SimCore", targets: ["SimCore"]),
+        .library(name: "SimCoreIO", targets: ["SimCoreIO"]),
+        .library(name: "SimCoreFixtures", targets: ["SimCoreFixtures"]),
         .executable(name: "simbench", targets: ["simbench"]),
         .executable(name: "simdedup", targets: ["simdedup"]),
     ],
     dependencies: [
-        .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2")
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-system", from: "1.4.0"),
+        .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.4.0"),
     ],
     targets: [
         .systemLibrary(
@@ -22,43 +35,73 @@ let package = Package(
             name: "CSimKernels"
         ),
         .target(
+            name: "SimCoreInternals",
+            dependencies: [.product(name: "SystemPackage", package: "swift-system")]
+        ),
+        .target(
             name: "SimCore",
-            dependencies: ["CXXHash", "CSimKernels"]
+            dependencies: ["CXXHash", "CSimKernels", "SimCoreInternals"]
+        ),
+        .target(
+            name: "SimCoreIO",
+            dependencies: ["SimCore", "SimCoreInternals", .product(name: "SystemPackage", package: "swift-system")]
+        ),
+        .target(
+            name: "SimCoreFixtures",
+            dependencies: ["SimCore", "SimCoreIO", "SimCoreInternals"]
+        ),
+        .target(
+            name: "SimCommandLine",
+            dependencies: [
+                "SimCore", "SimCoreIO", "SimCoreInternals",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
         ),
         .target(
             name: "SimBenchKit",
-            dependencies: ["SimCore"]
+            dependencies: ["SimCore", "SimCoreIO", "SimCoreFixtures", "SimCoreInternals"]
         ),
         .executableTarget(
             name: "simbench",
             dependencies: [
-                "SimCore",
-                "SimBenchKit",
+                "SimCore", "SimCoreIO", "SimCoreFixtures", "SimBenchKit", "SimCommandLine", "SimCoreInternals",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .target(
             name: "SimDedupKit",
             dependencies: [
-                "SimCore",
+                "SimCore", "SimCoreIO", "SimCommandLine", "SimCoreInternals",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .executableTarget(
             name: "simdedup",
-            dependencies: ["SimDedupKit"]
+            dependencies: ["SimDedupKit", "SimCommandLine"]
+        ),
+        .testTarget(
+            name: "SimCoreInternalsTests",
+            dependencies: ["SimCoreInternals", "SimCore"]
         ),
         .testTarget(
             name: "SimCoreTests",
-            dependencies: ["SimCore"]
+            dependencies: ["SimCore", "SimCoreIO", "SimCoreFixtures", "SimCoreInternals"]
+        ),
+        .testTarget(
+            name: "SimCoreIOTests",
+            dependencies: ["SimCoreIO", "SimCore", "SimCoreFixtures", "SimCoreInternals"]
+        ),
+        .testTarget(
+            name: "SimCoreFixturesTests",
+            dependencies: ["SimCoreFixtures", "SimCore", "SimCoreIO"]
         ),
         .testTarget(
             name: "SimBenchKitTests",
-            dependencies: ["SimBenchKit", "SimCore"]
+            dependencies: ["SimBenchKit", "SimCore", "SimCoreFixtures"]
         ),
         .testTarget(
             name: "SimDedupKitTests",
-            dependencies: ["SimDedupKit", "SimCore"]
+            dependencies: ["SimDedupKit", "SimCommandLine", "SimCore", "SimCoreIO", "SimCoreFixtures"]
         ),
     ]
 )

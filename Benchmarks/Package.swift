@@ -18,6 +18,7 @@ let package = Package(
             name: "KernelBenchmarks",
             dependencies: [
                 .product(name: "SimCore", package: "SimCore"),
+                .product(name: "SimCoreFixtures", package: "SimCore"),
                 .product(name: "Benchmark", package: "benchmark"),
             ],
             path: "Benchmarks/KernelBenchmarks",

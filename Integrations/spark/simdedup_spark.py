@@ -42,7 +42,7 @@ def parse_arguments(argv=None):
                         help="path of the simdedup binary on the executors (default: ./simdedup/simdedup "
                              "when shipped with --archives simdedup.tar.gz#simdedup, else simdedup on PATH)")
     parser.add_argument("--scheme", default="oph")
-    parser.add_argument("--k", type=int, default=128)
+    parser.add_argument("-k", "--signature-length", type=int, default=128, dest="signature_length")
     parser.add_argument("--shingle", default="words:5")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--threshold", type=float, default=0.8)
@@ -63,7 +63,7 @@ def bands_command(args):
     binary = args.simdedup
     if binary is None:
         binary = "./simdedup/simdedup" if os.path.exists("./simdedup/simdedup") else (shutil.which("simdedup") or "simdedup")
-    command = [binary, "bands", "--scheme", args.scheme, "--k", str(args.k), "--shingle", args.shingle,
+    command = [binary, "bands", "--scheme", args.scheme, "--signature-length", str(args.signature_length), "--shingle", args.shingle,
                "--seed", str(args.seed), "--threshold", repr(args.threshold)]
     if args.bands is not None:
         command += ["--bands", str(args.bands), "--rows", str(args.rows)]

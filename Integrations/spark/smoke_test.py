@@ -104,7 +104,7 @@ def main():
     planted, texts = generate(corpus, args.documents, args.seed)
     print(f"smoke: corpus {corpus}: {args.documents} documents, {len(planted)} planted copies", flush=True)
 
-    options = ["--k", "128", "--shingle", "words:5", "--seed", "0", "--threshold", "0.8"]
+    options = ["--signature-length", "128", "--shingle", "words:5", "--seed", "0", "--threshold", "0.8"]
     bands = os.path.join(args.work, "bands.jsonl")
     reference = os.path.join(args.work, "reference.jsonl")
     started = time.time()
@@ -121,7 +121,7 @@ def main():
                     "--output-format", "jsonl", "--partitions", str(args.partitions),
                     "--shuffle-partitions", str(args.partitions),
                     "--simdedup", args.executor_simdedup or args.simdedup,
-                    "--k", "128", "--shingle", "words:5", "--seed", "0", "--threshold", "0.8"], check=True)
+                    "--signature-length", "128", "--shingle", "words:5", "--seed", "0", "--threshold", "0.8"], check=True)
     print(f"smoke: Spark job: {time.time() - started:.1f} s", flush=True)
 
     expected = read_labels(reference)

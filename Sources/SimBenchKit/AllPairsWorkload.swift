@@ -1,4 +1,6 @@
 import SimCore
+import SimCoreFixtures
+import SimCoreInternals
 
 /// Measures ``ExactAllPairs`` (prefix-filtered exact Jaccard) over the corpus's shingle sets at
 /// every thread count, its precision/recall/F1 against planted pairs when known, and the naive

@@ -1,4 +1,5 @@
 import Foundation
+import SimCoreIO
 
 /// One `simbench` result file: the machine, the corpus, and one record per measured workload
 /// variant and thread count. Its JSON form is documented by `Docs/simbench-result.schema.json`.
@@ -60,21 +61,41 @@ public struct BenchResult: Sendable, Hashable, Codable {
         return try encoder.encode(self)
     }
 
-    /// Writes the JSON form to `url`.
+    /// Writes the JSON form to `path` atomically (a complete file or none).
     ///
-    /// - Parameter url: The file to (over)write.
-    /// - Throws: Encoding or file-system errors.
-    public func write(to url: URL) throws {
-        try jsonData().write(to: url)
+    /// - Parameter path: The file to create or replace.
+    /// - Throws: ``OutputError`` naming the path and the reason.
+    public func save(to path: String) throws(OutputError) {
+        let data: Data
+        do {
+            data = try jsonData()
+        } catch {
+            throw OutputError(destination: path, reason: "\(error)")
+        }
+        let sink = try OutputSink.file(atomicallyAt: path)
+        try sink.write(bytes: data)
+        try sink.close()
     }
 
     /// Reads a result file, rejecting unknown schema versions.
     ///
-    /// - Parameter url: A file written by ``write(to:)``.
+    /// - Parameter path: A file written by ``save(to:)``.
     /// - Returns: The decoded result.
-    /// - Throws: ``BenchResultError`` for an unknown version; decoding or file errors otherwise.
-    public static func read(from url: URL) throws -> BenchResult {
-        try decode(Data(contentsOf: url), source: url.path)
+    /// - Throws: ``BenchResultError``: unreadable, not a result, or an unknown version.
+    public static func load(from path: String) throws(BenchResultError) -> BenchResult {
+        let data: Data
+        do {
+            data = try Data(contentsOf: URL(fileURLWithPath: path))
+        } catch {
+            throw .unreadable(path: path, reason: error.localizedDescription)
+        }
+        do {
+            return try decode(data, source: path)
+        } catch let error as BenchResultError {
+            throw error
+        } catch {
+            throw .malformed(path: path, reason: "\(error)")
+        }
     }
 
     /// Decodes a result from JSON bytes, rejecting unknown schema versions.
@@ -98,10 +119,16 @@ public struct BenchResult: Sendable, Hashable, Codable {
 public enum BenchResultError: Error, Sendable, Hashable, CustomStringConvertible {
     /// The file's `schemaVersion` is not one this build reads.
     case unsupportedSchemaVersion(Int, source: String)
+    /// The file could not be read.
+    case unreadable(path: String, reason: String)
+    /// The file is not a simbench result (not JSON, or fields missing).
+    case malformed(path: String, reason: String)
 
     /// A one-line explanation.
     public var description: String {
         switch self {
+        case let .unreadable(path, reason): "\(path): cannot read: \(reason)"
+        case let .malformed(path, reason): "\(path): not a simbench result file: \(reason)"
         case let .unsupportedSchemaVersion(version, source):
             "\(source): schemaVersion \(version) is not supported (this simbench reads \(BenchResult.currentSchemaVersion))"
         }

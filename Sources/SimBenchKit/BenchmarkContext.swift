@@ -1,4 +1,6 @@
 import SimCore
+import SimCoreFixtures
+import SimCoreInternals
 
 /// Everything a workload needs to measure itself the common way: the corpus, the planted pairs
 /// (when known), the thread counts, the samplers and progress.

@@ -1,4 +1,5 @@
 import Foundation
+import SimCoreInternals
 
 /// Where a result was measured: CPU, cores, SIMD features, memory, kernel, Swift, build.
 ///
@@ -54,12 +55,7 @@ public struct MachineFingerprint: Sendable, Hashable, Codable {
     public static func current() -> MachineFingerprint {
         let cpuinfo = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) ?? ""
         let release = (try? String(contentsOfFile: "/etc/os-release", encoding: .utf8)) ?? ""
-        var name = utsname()
-        uname(&name)
-        func field(_ value: Any) -> String {
-            withUnsafeBytes(of: value) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
-        }
-        let kernel = "\(field(name.sysname)) \(field(name.release)) \(field(name.machine))"
+        let kernel = Platform.kernelDescription()
         #if DEBUG
         let configuration = "debug"
         #else

@@ -1,4 +1,6 @@
 import SimCore
+import SimCoreFixtures
+import SimCoreInternals
 
 /// Measures ``TextNormalizer`` over the corpus at every thread count, and the naive reference
 /// (`lowercased()` and splitting on non-alphanumerics) on one thread.
@@ -33,7 +35,7 @@ public struct NormalizeWorkload: BenchmarkWorkload {
         ]
         var records = context.threadCounts.map { threads in
             context.measure(workload: name, variant: "default", parameters: parameters, threads: threads, units: units) {
-                blackHole(parallelChunks(count: documents.count, threads: threads) { range in
+                blackHole(concurrentChunks(count: documents.count, threads: threads) { range in
                     var total = 0
                     for index in range { total &+= normalizer.normalize(utf8: documents[index].utf8).count }
                     return total

@@ -1,3 +1,5 @@
+import SimCoreFixtures
+
 /// Precision, recall and F1 of found duplicate pairs against planted ones.
 ///
 /// Pairs are unordered: `(a, b)` and `(b, a)` are the same pair.
@@ -45,22 +47,4 @@ public struct PairAccuracy: Sendable, Hashable {
 
     /// The metrics under their result names: `precision`, `recall`, `f1`.
     public var metrics: [String: Double] { ["precision": precision, "recall": recall, "f1": f1] }
-}
-
-/// An unordered pair of document indices, stored smaller first.
-public struct DocumentPair: Sendable, Hashable, Codable {
-    /// The smaller index.
-    public let first: Int
-    /// The larger index.
-    public let second: Int
-
-    /// Creates the pair of `a` and `b` in either order.
-    ///
-    /// - Parameters:
-    ///   - a: A document index.
-    ///   - b: Another document index.
-    public init(_ a: Int, _ b: Int) {
-        first = Swift.min(a, b)
-        second = Swift.max(a, b)
-    }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import SimCoreInternals
 
 /// The process's peak resident memory (high-water mark).
 ///
@@ -15,18 +16,7 @@ public enum PeakMemory {
            let kilobytes = statusKilobytes(status, field: "VmHWM") {
             return kilobytes * 1024
         }
-        var usage = rusage()
-        #if os(Linux)
-        let who = RUSAGE_SELF.rawValue
-        #else
-        let who = RUSAGE_SELF
-        #endif
-        guard getrusage(who, &usage) == 0 else { return 0 }
-        #if os(Linux)
-        return Int(usage.ru_maxrss) * 1024
-        #else
-        return Int(usage.ru_maxrss)
-        #endif
+        return Platform.peakResidentBytesFromRusage()
     }
 
     /// The current resident set size in bytes (`VmRSS`), or 0 where `/proc` is not available.

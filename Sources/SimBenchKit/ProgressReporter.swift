@@ -1,4 +1,5 @@
 import Foundation
+import SimCoreInternals
 
 /// Progress lines on standard error for long runs: shown when standard error is a terminal or
 /// when forced (`--progress`), so piped output and result files stay clean.
@@ -15,7 +16,7 @@ public struct ProgressReporter: Sendable {
     ///
     /// - Parameter forced: Report even when standard error is not a terminal.
     public init(forced: Bool) {
-        isEnabled = forced || isatty(STDERR_FILENO) != 0
+        isEnabled = forced || Platform.isTerminal(2)
     }
 
     /// Writes `message` as one line on standard error when enabled.

@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import SimCoreInternals
 
 /// Times a body the way every workload is timed: one warm-up run, then repeated samples, each
 /// repeating the body until a minimum time has passed and recording the seconds per run. Slow
@@ -26,9 +27,7 @@ public struct Sampler: Sendable, Hashable {
             case .wall:
                 return Double(DispatchTime.now().uptimeNanoseconds) / 1e9
             case .threadCPU:
-                var time = timespec()
-                clock_gettime(CLOCK_THREAD_CPUTIME_ID, &time)
-                return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
+                return Platform.threadCPUSeconds()
             }
         }
     }

@@ -1,5 +1,7 @@
 import Dispatch
 import SimCore
+import SimCoreFixtures
+import SimCoreInternals
 
 /// Measures ``Shingler`` (normalize, tokenize, hash, sort into a ``ShingleSet``) for each shingle
 /// unit at every thread count, per-document latency p50/p99 on one thread, and the naive
@@ -55,7 +57,7 @@ public struct ShingleWorkload: BenchmarkWorkload {
         let units = WorkUnits(documents: documents.count, bytes: context.totalBytes, shingles: shingleCount)
         var records = context.threadCounts.map { threads in
             context.measure(workload: name, variant: variant, parameters: parameters, threads: threads, units: units) {
-                blackHole(parallelChunks(count: documents.count, threads: threads) { range in
+                blackHole(concurrentChunks(count: documents.count, threads: threads) { range in
                     let shingler = Shingler(options: options)
                     var total = 0
                     for index in range { total &+= shingler.shingles(ofUTF8: documents[index].utf8).count }

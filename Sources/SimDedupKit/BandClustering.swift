@@ -1,5 +1,7 @@
-import Foundation
+import SimCommandLine
 import SimCore
+import SimCoreIO
+import SimCoreInternals
 
 /// `simdedup cluster`: the single-machine reference clustering of `bands` output.
 ///
@@ -44,64 +46,60 @@ public enum BandClustering {
 
     /// Reads `bands` lines from `input`, and writes `{"id":…,"cluster":…}` lines in input order.
     ///
+    /// Lines are read by the same ``JSONRecordParser`` as every corpus, with the same policy
+    /// (strict JSON, ids as given, UTF-8 checked).
+    ///
     /// - Parameters:
     ///   - input: The `bands` output.
     ///   - output: Receives one line per input line.
     /// - Returns: The number of documents and of clusters.
-    /// - Throws: ``SimDedupError`` (exit status 1) naming `path:line` for malformed JSON, missing
-    ///   or mistyped fields, invalid UTF-8, or an id seen before.
-    public static func run(input: LineInput, output: OutputSink) throws(SimDedupError) -> (documents: Int, clusters: Int) {
-        let decoder = JSONDecoder()
+    /// - Throws: ``CommandError`` (exit status 1) naming `path:line` for malformed JSON, missing
+    ///   or mistyped fields, invalid UTF-8, an id seen before, or a read error; ``OutputError``.
+    public static func run(input: LineReader, output: OutputSink) throws -> (documents: Int, clusters: Int) {
+        let parser = JSONRecordParser(idField: "id", integersField: "bands")
         var ids: [DocumentID] = []
         var bands: [[Int64]] = []
         var seen: [DocumentID: Int] = [:]
-        while let line = input.nextLine() {
-            if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { continue }
-            let record = try decode(line, path: input.path, line: input.lineNumber, decoder: decoder)
-            if let first = seen[record.id] {
-                throw .badInput(path: input.path, line: input.lineNumber, "duplicate id \(record.id) (first on line \(first))")
+        while let record = try input.nextLine({ line throws(CorpusError) -> JSONRecordParser.Record? in
+            if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { return nil }
+            return try decode(line, path: input.path, line: input.lineNumber, parser: parser)
+        }) {
+            guard let record else { continue }
+            guard let id = record.id else { throw CommandError.badInput(path: input.path, line: input.lineNumber, #"missing field "id""#) }
+            guard let keys = record.integers else {
+                throw CommandError.badInput(path: input.path, line: input.lineNumber, #"missing field "bands""#)
             }
-            seen[record.id] = input.lineNumber
-            ids.append(record.id)
-            bands.append(record.bands)
+            if let first = seen[id] {
+                throw CommandError.badInput(path: input.path, line: input.lineNumber, "duplicate id \(id) (first on line \(first))")
+            }
+            seen[id] = input.lineNumber
+            ids.append(id)
+            bands.append(keys)
         }
         let labels = labels(bands: bands, ids: ids)
         var line: [UInt8] = []
         for (document, label) in labels.enumerated() {
             line.removeAll(keepingCapacity: true)
             line.append(contentsOf: #"{"id":"#.utf8)
-            JSONText.appendID(ids[document], to: &line)
+            ids[document].appendJSON(to: &line)
             line.append(contentsOf: #","cluster":"#.utf8)
-            JSONText.appendID(ids[label], to: &line)
+            ids[label].appendJSON(to: &line)
             line.append(contentsOf: "}\n".utf8)
-            output.write(bytes: line)
+            try output.write(bytes: line)
         }
         return (ids.count, Set(labels).count)
     }
 
     private static func decode(
-        _ line: [UInt8], path: String, line number: Int, decoder: JSONDecoder
-    ) throws(SimDedupError) -> BandsRecord {
-        let valid = _firstInvalidUTF8Offset(line)
-        if valid < line.count {
-            throw .badInput(path: path, line: number, "invalid UTF-8 at byte \(valid)")
+        _ line: UnsafeRawBufferPointer, path: String, line number: Int, parser: JSONRecordParser
+    ) throws(CorpusError) -> JSONRecordParser.Record {
+        if let offset = UTF8Scalars.firstInvalidOffset(line) {
+            throw CorpusError(path: path, line: number, reason: .invalidUTF8(offset: offset))
         }
         do {
-            return try decoder.decode(BandsRecord.self, from: Data(line))
-        } catch let DecodingError.keyNotFound(key, _) {
-            throw .badInput(path: path, line: number, "missing field \"\(key.stringValue)\"")
-        } catch let DecodingError.typeMismatch(_, context) {
-            let field = context.codingPath.first?.stringValue ?? "value"
-            let expected = field == "id" ? "a string or an integer" : "an array of signed 64-bit integers"
-            throw .badInput(path: path, line: number, "field \"\(field)\" must be \(expected)")
-        } catch let DecodingError.valueNotFound(_, context) {
-            let field = context.codingPath.first?.stringValue ?? "value"
-            throw .badInput(path: path, line: number, "field \"\(field)\" must not be null")
-        } catch let DecodingError.dataCorrupted(context) where !context.codingPath.isEmpty {
-            let field = context.codingPath.first?.stringValue ?? "value"
-            throw .badInput(path: path, line: number, "field \"\(field)\": \(context.debugDescription)")
+            return try parser.parse(line)
         } catch {
-            throw .badInput(path: path, line: number, "malformed JSON")
+            throw CorpusError(path: path, line: number, reason: error.corpusReason)
         }
     }
 }
@@ -110,23 +108,4 @@ public enum BandClustering {
 struct BandSlot: Hashable {
     let band: Int
     let key: Int64
-}
-
-/// One `bands` line.
-struct BandsRecord: Decodable {
-    let id: DocumentID
-    let bands: [Int64]
-}
-
-/// The offset of the first byte that is not valid UTF-8 (the line's length if there is none).
-func _firstInvalidUTF8Offset(_ bytes: [UInt8]) -> Int {
-    var parser = Unicode.UTF8.ForwardParser()
-    var iterator = bytes.makeIterator()
-    var offset = 0
-    while true {
-        switch parser.parseScalar(from: &iterator) {
-        case .valid(let scalar): offset += scalar.count
-        case .error, .emptyInput: return offset
-        }
-    }
 }

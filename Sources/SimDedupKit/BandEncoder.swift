@@ -10,7 +10,7 @@ import SimCore
 /// candidate: its signature would be all `UInt64.max` and would collide with every other such one.
 ///
 /// ```swift
-/// var encoder = BandEncoder(scheme: OnePermutationMinHash(length: 128), banding: .init(bandCount: 16, rowsPerBand: 8))
+/// var encoder = BandEncoder(scheme: OnePermutationMinHash(signatureLength: 128), banding: .init(bandCount: 16, rowsPerBand: 8))
 /// var keys: [Int64] = []
 /// encoder.keys(ofUTF8: Array("the quick brown fox jumps over".utf8), into: &keys)   // 16 keys
 /// ```
@@ -29,11 +29,11 @@ public struct BandEncoder<Scheme: SignatureScheme> {
     ///   - banding: The bands and rows per band.
     ///   - shingling: The shingling options (default: word 5-grams, seed 0).
     public init(scheme: Scheme, banding: BandingParameters, shingling: ShinglingOptions = ShinglingOptions()) {
-        precondition(banding.signatureValuesUsed <= scheme.length, "bands × rows must not exceed the signature length")
+        precondition(banding.signatureValuesUsed <= scheme.signatureLength, "bands × rows must not exceed the signature length")
         self.scheme = scheme
         self.banding = banding
         shingler = Shingler(options: shingling)
-        signature = [UInt64](repeating: 0, count: scheme.length)
+        signature = [UInt64](repeating: 0, count: scheme.signatureLength)
     }
 
     /// Replaces `keys` with the band keys of `bytes`, in band order (empty when it has no shingles).

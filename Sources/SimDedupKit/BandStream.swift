@@ -1,4 +1,6 @@
+import SimCommandLine
 import SimCore
+import SimCoreIO
 
 /// `simdedup bands`: documents in, one `{"id": …, "bands": […]}` line out per document, in order.
 ///
@@ -27,42 +29,42 @@ public enum BandStream {
     ///   - scheme: The signature scheme.
     ///   - banding: The bands and rows.
     ///   - shingling: The shingling options.
-    ///   - output: Receives the lines.
-    ///   - messages: Receives one line per skipped record.
+    ///   - io: Receives the lines, and one message per skipped record.
     /// - Returns: The counts.
-    /// - Throws: ``SimDedupError`` (exit status 1) at the first bad record when not skipping.
+    /// - Throws: ``CommandError`` (exit status 1) at the first bad record when not skipping;
+    ///   ``OutputError`` when output fails.
     public static func run(
         reader: CorpusReader, scheme: some SignatureScheme, banding: BandingParameters, shingling: ShinglingOptions,
-        output: OutputSink, messages: OutputSink
-    ) throws(SimDedupError) -> Outcome {
+        io: CommandIO
+    ) throws -> Outcome {
         var encoder = BandEncoder(scheme: scheme, banding: banding, shingling: shingling)
         var keys: [Int64] = []
         var line: [UInt8] = []
         var outcome = Outcome()
         var reported = 0
         while true {
-            let next: Document?
+            let next: CorpusRecord?
             do {
-                next = try reader.next()
+                next = try reader.nextRecord()
             } catch {
-                throw .corpus(error)
+                throw CommandError.corpus(error)
             }
             while reported < reader.rejected.count {
-                messages.write("simdedup: skipped \(reader.rejected[reported])\n")
+                io.message("simdedup: skipped \(reader.rejected[reported])")
                 reported += 1
             }
-            guard let document = next else { break }
-            encoder.keys(ofUTF8: document.utf8, into: &keys)
+            guard let record = next else { break }
+            encoder.keys(ofUTF8: record.document.utf8, into: &keys)
             line.removeAll(keepingCapacity: true)
             line.append(contentsOf: #"{"id":"#.utf8)
-            JSONText.appendID(DocumentID(document), to: &line)
+            record.id.appendJSON(to: &line)
             line.append(contentsOf: #","bands":["#.utf8)
             for (index, key) in keys.enumerated() {
                 if index > 0 { line.append(UInt8(ascii: ",")) }
                 JSONText.appendInteger(key, to: &line)
             }
             line.append(contentsOf: "]}\n".utf8)
-            output.write(bytes: line)
+            try io.standardOutput.write(bytes: line)
             outcome.documents += 1
         }
         outcome.rejected = reader.rejected.count

@@ -1,4 +1,7 @@
+import SimCommandLine
 import SimCore
+import SimCoreIO
+import SimCoreInternals
 
 /// `simdedup dedupe`: a corpus in, one verdict line per document out, in input order.
 ///
@@ -12,7 +15,11 @@ import SimCore
 /// - `representative`: whether this is the one document kept from its cluster (the longest, the
 ///   earliest among equals), exactly one per cluster;
 /// - `match`, `similarity`: the most similar *earlier* document that passed verification, and the
-///   similarity (Jaccard, or containment of the smaller in the larger), or `null` for none.
+///   similarity (Jaccard, or the overlap coefficient), or `null` for none.
+///
+/// The engine keeps the ids and hands back each document's cluster by number
+/// (``Deduplicator/assignments()``); this layer only remembers which ids were JSON numbers, so
+/// that it echoes them as the input wrote them.
 public enum DedupeRun {
     /// What a run did, for the summary line.
     public struct Summary: Equatable, Sendable {
@@ -29,13 +36,13 @@ public enum DedupeRun {
         /// Wall-clock seconds.
         public var seconds = 0.0
 
-        /// The summary line printed on standard error.
+        /// The summary line printed on standard error (without a newline).
         public var description: String {
             let rate = seconds > 0 ? Double(documents) / seconds : 0
             let megabytesPerSecond = seconds > 0 ? Double(bytes) / 1e6 / seconds : 0
             return "simdedup: \(documents + rejected) documents in, \(rejected) rejected, \(clusters) clusters, "
                 + "\(duplicates) duplicates; \(formatted(seconds, 2)) s, \(formatted(rate, 0)) docs/s, "
-                + "\(formatted(megabytesPerSecond, 1)) MB/s\n"
+                + "\(formatted(megabytesPerSecond, 1)) MB/s"
         }
     }
 
@@ -45,93 +52,74 @@ public enum DedupeRun {
     ///   - reader: The documents (its options decide whether bad records fail or are skipped).
     ///   - scheme: The signature scheme.
     ///   - options: Threshold, measure, shingling, verification, threads.
-    ///   - output: Receives the verdict lines (all at the end).
-    ///   - messages: Receives skipped-record lines and the progress bar.
-    ///   - showProgress: Whether to draw a progress bar on `messages`.
+    ///   - io: Receives the verdict lines (all at the end), skipped-record lines and progress.
+    ///   - showProgress: Whether to draw a progress line on standard error.
     /// - Returns: The summary.
-    /// - Throws: ``SimDedupError`` (exit status 1) at the first bad record when not skipping;
-    ///   nothing is written to `output` then.
+    /// - Throws: ``CommandError`` (exit status 1) at the first bad record when not skipping;
+    ///   nothing is written to standard output then. ``OutputError`` when output fails.
     public static func run<Scheme: SignatureScheme>(
-        reader: CorpusReader, scheme: Scheme, options: DeduplicationOptions,
-        output: OutputSink, messages: OutputSink, showProgress: Bool
-    ) throws(SimDedupError) -> Summary {
+        reader: CorpusReader, scheme: Scheme, options: DeduplicationOptions, io: CommandIO, showProgress: Bool
+    ) throws -> Summary {
         let clock = ContinuousClock()
         let start = clock.now
         let deduplicator = Deduplicator(scheme: scheme, options: options)
-        let progress = showProgress ? ProgressBar(sink: messages) : nil
-        var ids: [DocumentID] = []
-        var match: [Int] = []
-        var similarity: [Double] = []
+        let progress = showProgress ? ProgressBar(sink: io.standardError) : nil
+        var numericIDs: [Bool] = []
         var summary = Summary()
         var batch: [Document] = []
         var reported = 0
-        func file(_ batch: [Document]) {
-            for result in deduplicator.insert(contentsOf: batch, threads: options.threads) {
-                if case .duplicate(let other, let value) = result.verdict {
-                    match.append(other)
-                    similarity.append(value)
-                } else {
-                    match.append(-1)
-                    similarity.append(0)
-                }
-            }
-        }
         while true {
-            let next: Document?
+            let next: CorpusRecord?
             do {
-                next = try reader.next()
+                next = try reader.nextRecord()
             } catch {
                 progress?.finish()
-                throw .corpus(error)
+                throw CommandError.corpus(error)
             }
             while reported < reader.rejected.count {
                 progress?.finish()
-                messages.write("simdedup: skipped \(reader.rejected[reported])\n")
+                io.message("simdedup: skipped \(reader.rejected[reported])")
                 reported += 1
             }
-            guard let document = next else { break }
-            ids.append(DocumentID(document))
-            summary.bytes += document.utf8.count
-            batch.append(document)
+            guard let record = next else { break }
+            numericIDs.append(record.id.isNumber)
+            summary.bytes += record.document.utf8.count
+            batch.append(record.document)
             if batch.count == 4096 {
-                file(batch)
+                deduplicator.insert(contentsOf: batch, threads: options.threads)
                 batch.removeAll(keepingCapacity: true)
-                progress?.update(documents: ids.count, bytes: summary.bytes)
+                progress?.update(documents: numericIDs.count, bytes: summary.bytes)
             }
         }
-        file(batch)
+        deduplicator.insert(contentsOf: batch, threads: options.threads)
         progress?.finish()
 
-        var label = [Int](repeating: -1, count: ids.count)
-        var representative = [Bool](repeating: false, count: ids.count)
-        let clusters = deduplicator.clusters(includingSingletons: true)
-        for cluster in clusters {
-            let smallest = cluster.members.min { ids[$0] < ids[$1] }!
-            for member in cluster.members { label[member] = smallest }
-            representative[cluster.representative] = true
+        let assignments = deduplicator.assignments()
+        func id(_ document: Int) -> DocumentID {
+            DocumentID(text: deduplicator.id(of: document), isNumber: numericIDs[document])
         }
         var line: [UInt8] = []
-        for document in ids.indices {
+        for assignment in assignments {
             line.removeAll(keepingCapacity: true)
             line.append(contentsOf: #"{"id":"#.utf8)
-            JSONText.appendID(ids[document], to: &line)
+            id(assignment.document).appendJSON(to: &line)
             line.append(contentsOf: #","cluster":"#.utf8)
-            JSONText.appendID(ids[label[document]], to: &line)
-            line.append(contentsOf: (representative[document] ? #","representative":true"# : #","representative":false"#).utf8)
+            id(assignment.cluster).appendJSON(to: &line)
+            line.append(contentsOf: (assignment.isRepresentative ? #","representative":true"# : #","representative":false"#).utf8)
             line.append(contentsOf: #","match":"#.utf8)
-            if match[document] >= 0 {
-                JSONText.appendID(ids[match[document]], to: &line)
+            if case .duplicate(let match, let similarity) = assignment.verdict {
+                id(match).appendJSON(to: &line)
                 line.append(contentsOf: #","similarity":"#.utf8)
-                line.append(contentsOf: String(similarity[document]).utf8)
+                line.append(contentsOf: String(similarity).utf8)
             } else {
                 line.append(contentsOf: #"null,"similarity":null"#.utf8)
             }
             line.append(contentsOf: "}\n".utf8)
-            output.write(bytes: line)
+            try io.standardOutput.write(bytes: line)
         }
-        summary.documents = ids.count
-        summary.clusters = clusters.count
-        summary.duplicates = ids.count - clusters.count
+        summary.documents = assignments.count
+        summary.clusters = assignments.reduce(0) { $0 + ($1.isRepresentative ? 1 : 0) }
+        summary.duplicates = summary.documents - summary.clusters
         summary.rejected = reader.rejected.count
         summary.seconds = (clock.now - start).seconds
         return summary

@@ -1,13 +1,30 @@
 import ArgumentParser
+import SimCommandLine
+import SimCore
+import SimCoreInternals
 
 /// The benchmark harness: throughput and accuracy of SimCore's stages on any corpus.
-@main
 struct SimBench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "simbench",
         abstract: "Benchmarks SimCore's near-duplicate detection on a corpus.",
-        discussion: "With no subcommand, runs `simbench run` on Data/wire-stories.",
-        subcommands: [Run.self, Bench.self, Generate.self, Compare.self, Report.self, Sign.self, Dedupe.self],
-        defaultSubcommand: Run.self
+        discussion: """
+            With no subcommand, runs `simbench run` on Data/wire-stories.
+            Exit status: 0 success, 1 bad input (the message names file:line), 2 usage (the message \
+            names the option), 3 output could not be written.
+            """,
+        version: SimCoreVersion.string,
+        subcommands: [
+            RunCommand.self, BenchCommand.self, GenerateCommand.self, CompareCommand.self, ReportCommand.self,
+            SignBenchmarkCommand.self, DedupeBenchmarkCommand.self,
+        ],
+        defaultSubcommand: RunCommand.self
     )
+}
+
+@main
+enum SimBenchMain {
+    static func main() {
+        Platform.exit(CommandLineMain.run(SimBench.self, arguments: Array(CommandLine.arguments.dropFirst()), io: .process()))
+    }
 }

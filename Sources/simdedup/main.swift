@@ -1,8 +1,5 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import SimCommandLine
+import SimCoreInternals
 import SimDedupKit
 
-exit(SimDedupMain.run(arguments: Array(CommandLine.arguments.dropFirst()), io: .process()))
+Platform.exit(CommandLineMain.run(SimDedup.self, arguments: Array(CommandLine.arguments.dropFirst()), io: .process()))

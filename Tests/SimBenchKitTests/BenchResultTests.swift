@@ -1,5 +1,6 @@
 import Foundation
 import SimCore
+import SimCoreFixtures
 import Testing
 @testable import SimBenchKit
 

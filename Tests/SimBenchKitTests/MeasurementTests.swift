@@ -1,5 +1,6 @@
 import Foundation
 import SimCore
+import SimCoreFixtures
 import Testing
 @testable import SimBenchKit
 
@@ -34,13 +35,6 @@ struct MeasurementTests {
     ])
     func threadCounts(cores: Int, expected: [Int]) {
         #expect(BenchmarkContext.defaultThreadCounts(cores: cores) == expected)
-    }
-
-    @Test("parallel chunks give the sequential result in order for any thread count", arguments: [1, 2, 3, 7])
-    func chunks(threads: Int) {
-        let ranges = parallelChunks(count: 103, threads: threads) { $0 }
-        #expect(ranges.flatMap { Array($0) } == Array(0..<103))
-        #expect(parallelChunks(count: 0, threads: threads) { $0.count }.isEmpty)
     }
 
     @Test("precision, recall and F1 on exact small sets")

@@ -1,5 +1,6 @@
 import Foundation
 import SimCore
+import SimCommandLine
 import SimDedupKit
 
 /// Runs `simdedup` in memory, and writes hermetic input files.
@@ -27,7 +28,7 @@ enum CLI {
     /// Runs `simdedup arguments…` against in-memory streams.
     static func run(_ arguments: [String], terminal: Bool = false) -> Result {
         let io = CommandIO(standardOutput: .memory(), standardError: .memory(), standardErrorIsTerminal: terminal)
-        let status = SimDedupMain.run(arguments: arguments, io: io)
+        let status = CommandLineMain.run(SimDedup.self, arguments: arguments, io: io)
         return Result(status: status, output: io.standardOutput.text, errors: io.standardError.text)
     }
 

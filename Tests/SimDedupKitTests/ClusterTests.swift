@@ -1,5 +1,6 @@
 import Foundation
 import SimCore
+import SimCoreIO
 import SimDedupKit
 import Testing
 

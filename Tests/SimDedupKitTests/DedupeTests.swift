@@ -5,9 +5,9 @@ import Testing
 
 @Suite("simdedup dedupe")
 struct DedupeTests {
-    @Test("wire stories: 001 is a near-copy of 000 by containment; one representative per cluster")
+    @Test("wire stories: 001 is a near-copy of 000 by the overlap coefficient; one representative per cluster")
     func wireStories() throws {
-        let result = CLI.run(["dedupe", "--measure", "containment", "--threshold", "0.5", CLI.repositoryRoot + "/Data/wire-stories"])
+        let result = CLI.run(["dedupe", "--measure", "overlap", "--threshold", "0.5", CLI.repositoryRoot + "/Data/wire-stories"])
         #expect(result.status == 0)
         let records = result.records
         try #require(records.count == 5)
@@ -80,8 +80,9 @@ struct DedupeTests {
     }
 
     @Test("usage errors exit 2", arguments: [
-        ["dedupe"], ["dedupe", "--measure", "cosine", "x.jsonl"], ["dedupe", "--threads", "0", "x.jsonl"],
-        ["dedupe", "--threshold", "0", "x.jsonl"],
+        ["dedupe"], ["dedupe", "--measure", "cosine", "x.jsonl"], ["dedupe", "--measure", "containment", "x.jsonl"],
+        ["dedupe", "--threads", "0", "x.jsonl"], ["dedupe", "--threshold", "0", "x.jsonl"],
+        ["dedupe", "--bands", "4", "--rows", "4", "x.jsonl"], ["dedupe", "--scheme", "minhash-b1", "x.jsonl"],
     ])
     func usage(arguments: [String]) {
         let result = CLI.run(arguments)

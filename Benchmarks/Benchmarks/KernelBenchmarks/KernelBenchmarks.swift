@@ -1,5 +1,6 @@
 import Benchmark
 import SimCore
+import SimCoreFixtures
 
 /// The hot kernels on one fixed generated corpus (200 news-like documents, seed 1, about 1.3 MB):
 /// normalize, XXH3 hashing, shingling (hashes and sorted sets), exact Jaccard estimates between
@@ -66,8 +67,8 @@ let benchmarks: @Sendable () -> Void = {
     }
 
     let schemes: [(String, any SignatureScheme)] = [
-        ("minhash", MinHash(length: 128)), ("oph", OnePermutationMinHash(length: 128)),
-        ("superminhash", SuperMinHash(length: 128)),
+        ("minhash", MinHash(signatureLength: 128)), ("oph", OnePermutationMinHash(signatureLength: 128)),
+        ("superminhash", SuperMinHash(signatureLength: 128)),
     ]
     for (name, scheme) in schemes {
         Benchmark("sign \(name) k=128 (200 shingle sets)") { benchmark in
@@ -77,7 +78,7 @@ let benchmarks: @Sendable () -> Void = {
         }
     }
 
-    let oph = OnePermutationMinHash(length: 128)
+    let oph = OnePermutationMinHash(signatureLength: 128)
     let signatures = sets.map { oph.signature(of: $0) }
     Benchmark("estimated Jaccard from OPH signatures (199 neighbour pairs)") { benchmark in
         for _ in benchmark.scaledIterations {

@@ -1,7 +1,7 @@
 /// How a ``Deduplicator`` decides that two documents are near-duplicates.
 ///
-/// Defaults: word 5-grams, measure ``SimilarityMeasure/containment`` at 0.8 (one document has
-/// at least 80% of its shingles inside the other: reprints inside bigger pages count), verified
+/// Defaults: word 5-grams, measure ``Measure/overlap`` at 0.8 (one document has at least 80% of
+/// its shingles inside the other: reprints inside bigger pages count), verified
 /// from signatures, banding chosen automatically with false-positive weight 0.1 and
 /// false-negative weight 0.9.
 ///
@@ -16,6 +16,30 @@
 /// options.verification = .exact       // confirm candidates on shingle sets
 /// ```
 public struct DeduplicationOptions: Sendable, Hashable {
+    /// The symmetric similarities a deduplicator clusters by.
+    ///
+    /// Directed containment |A ∩ B| / |A| (``SimilarityMeasure/containment``) is not one of them:
+    /// clustering needs a symmetric measure, and the overlap coefficient is the larger of the two
+    /// directed containments.
+    public enum Measure: String, Sendable, Hashable, Codable, CaseIterable, CustomStringConvertible {
+        /// |A ∩ B| / |A ∪ B|: the classic near-duplicate measure; served by ``MinHashLSH``.
+        case jaccard
+        /// The overlap coefficient |A ∩ B| / min(|A|, |B|): the smaller document's containment in
+        /// the larger, so a reprint inside a bigger page counts; served by ``ContainmentIndex``.
+        case overlap
+
+        /// The same measure for exact comparisons (``ExactAllPairs``, ``SimilarityMeasure``).
+        public var similarityMeasure: SimilarityMeasure {
+            switch self {
+            case .jaccard: .jaccard
+            case .overlap: .overlap
+            }
+        }
+
+        /// `jaccard` or `overlap`, as the command lines take it.
+        public var description: String { rawValue }
+    }
+
     /// How candidates from the index are confirmed.
     public enum Verification: String, Sendable, Hashable, Codable, CaseIterable {
         /// From the signatures (MinHash's Jaccard estimate; for containment, converted with the
@@ -27,10 +51,8 @@ public struct DeduplicationOptions: Sendable, Hashable {
 
     /// How documents become shingles (default word 5-grams, seed 0).
     public var shingling = ShinglingOptions()
-    /// The measure. ``SimilarityMeasure/jaccard`` uses ``MinHashLSH``; ``SimilarityMeasure/containment``
-    /// and ``SimilarityMeasure/overlap`` both mean the larger of the two containments (clustering
-    /// is symmetric) and use ``ContainmentIndex``. Default: containment.
-    public var measure: SimilarityMeasure = .containment
+    /// The measure (default ``Measure/overlap``).
+    public var measure: Measure = .overlap
     /// The similarity a pair must reach, in (0, 1) (default 0.8).
     public var threshold = 0.8
     /// How candidates are confirmed (default ``Verification/estimated``).
@@ -50,5 +72,5 @@ public struct DeduplicationOptions: Sendable, Hashable {
     public init() {}
 
     /// Whether the measure is served by the containment index.
-    var usesContainment: Bool { measure != .jaccard }
+    var usesContainment: Bool { measure == .overlap }
 }

@@ -3,12 +3,18 @@ import Foundation
 /// The deduplication engine: insert documents one by one or in batches, learn for each whether
 /// it is new or a near-duplicate of an earlier one, and cluster everything seen so far.
 ///
-/// **Pipeline.** Each document is shingled (``DeduplicationOptions/shingling``) and signed by
-/// `Scheme` (default ``OnePermutationMinHash`` with k = 128). Candidates come from a
-/// ``MinHashLSH`` (Jaccard) or a ``ContainmentIndex`` (containment / overlap), are confirmed by
-/// the estimated or exact similarity (``DeduplicationOptions/Verification``), and every
-/// confirmed pair is merged in a ``UnionFind``. A document's verdict names the most similar
-/// earlier document (ties: the first inserted).
+/// **Pipeline.** Each document is shingled (``DeduplicationOptions/shingling``), signed by
+/// `Scheme` (default ``OnePermutationMinHash`` with k = 128) and keyed for the index, all on the
+/// caller's cores before the engine's lock is taken. Under the lock the batch is stored once and
+/// filed in a ``MinHashLSH`` (Jaccard) or a ``ContainmentIndex`` (overlap coefficient); each
+/// document's candidates come from the same keys it was filed under, are confirmed by the
+/// estimated or exact similarity (``DeduplicationOptions/Verification``), and every confirmed
+/// pair is merged in a ``UnionFind``. A document's verdict names the most similar earlier
+/// document (ties: the first inserted).
+///
+/// **Clusters by id.** ``assignments()`` hands back each document's cluster (labelled by its
+/// member with the smallest id, in byte-wise UTF-8 order), whether it is the one to keep, and its
+/// verdict; ``id(of:)`` names any document. Callers need keep nothing of their own.
 ///
 /// **Representatives.** Each cluster keeps its longest document (most UTF-8 bytes), ties going
 /// to the first inserted; ``keptDocuments()`` is "keep one per cluster" in one call.
@@ -16,9 +22,9 @@ import Foundation
 /// **Determinism.** A batch gives exactly the verdicts that inserting its documents one by one
 /// would, on any number of threads.
 ///
-/// **Threads.** Safe to call from several threads: shingling and signing run outside the lock;
-/// one lock (`NSLock`) guards the index and the clusters while a batch is filed, queried and
-/// verified (batch queries run in parallel while the lock is held).
+/// **Threads.** Safe to call from several threads: shingling, signing and keying run outside the
+/// lock; one lock (`NSLock`) guards the store, the index and the clusters while a batch is filed,
+/// queried and verified (batch queries run in parallel while the lock is held).
 ///
 /// ```swift
 /// let deduplicator = Deduplicator()
@@ -27,37 +33,57 @@ import Foundation
 /// deduplicator.keptDocuments()                                          // [0]
 /// ```
 public final class Deduplicator<Scheme: SignatureScheme>: @unchecked Sendable {
-    // SAFETY: every mutable stored property is read and written only while `lock` is held.
+    // SAFETY: `state` is read and written only while `lock` is held; `scheme`, `options` and
+    // `keying` are immutable.
     /// The signature scheme.
     public let scheme: Scheme
     /// The options every document is processed with.
     public let options: DeduplicationOptions
+    /// How a signature becomes the index's keys (fixed at creation).
+    let keying: _IndexKeying
     let lock = NSLock()
     var state: _DeduplicatorState
 
     /// Creates an empty deduplicator.
     ///
     /// - Parameters:
-    ///   - scheme: Any MinHash-family scheme (its ``SignatureScheme/length`` is k).
+    ///   - scheme: Any MinHash-family scheme (its ``SignatureScheme/signatureLength`` is k).
     ///   - options: Measure, threshold, verification, banding (default ``DeduplicationOptions/init()``).
     public init(scheme: Scheme, options: DeduplicationOptions = DeduplicationOptions()) {
         precondition(options.threshold > 0 && options.threshold < 1, "threshold must be in (0, 1)")
         self.scheme = scheme
         self.options = options
-        state = _DeduplicatorState(signatureLength: scheme.length, options: options)
+        let k = scheme.signatureLength
+        let index: any _CandidateIndex
+        switch options.measure {
+        case .overlap:
+            index = ContainmentIndex(
+                signatureLength: k, maximumRowsPerBand: Swift.min(options.maximumRowsPerBand, k),
+                falsePositiveWeight: options.falsePositiveWeight, falseNegativeWeight: options.falseNegativeWeight)
+        case .jaccard:
+            index = MinHashLSH(
+                signatureLength: k,
+                banding: options.banding ?? .optimal(
+                    threshold: options.threshold, signatureLength: k,
+                    falsePositiveWeight: options.falsePositiveWeight, falseNegativeWeight: options.falseNegativeWeight))
+        }
+        keying = index.keying
+        state = _DeduplicatorState(index: index, signatureLength: k)
     }
 
     /// The number of documents inserted.
-    public var count: Int { lock.withLock { state.byteCounts.count } }
+    public var count: Int { lock.withLock { state.documents.count } }
 
-    /// The banding of the Jaccard index (`nil` when the measure is containment).
-    public var banding: BandingParameters? { lock.withLock { state.jaccardIndex?.banding } }
+    /// The banding of the Jaccard index (`nil` when the measure is the overlap coefficient).
+    public var banding: BandingParameters? { lock.withLock { state.filed.index.jaccardBanding } }
 
     /// The id given to `document` when it was inserted.
-    public func id(of document: Int) -> String { lock.withLock { state.ids[document] } }
+    ///
+    /// - Parameter document: A document number, `0..<count`.
+    public func id(of document: Int) -> String { lock.withLock { state.documents.id(of: document) } }
 
-    /// Bytes held by signatures, set sizes, verified pairs, shingle sets (exact verification) and
-    /// the index; document ids excluded.
+    /// Bytes held by signatures, set sizes, shingle sets (exact verification), the index, the
+    /// ids and lengths, and the clustering.
     public var byteCount: Int { lock.withLock { state.byteCount } }
 
     /// Inserts one document.
@@ -72,6 +98,9 @@ public final class Deduplicator<Scheme: SignatureScheme>: @unchecked Sendable {
     }
 
     /// Inserts one corpus document.
+    ///
+    /// - Parameter document: The document.
+    /// - Returns: Its number and verdict.
     @discardableResult
     public func insert(_ document: Document) -> InsertionResult {
         insert(contentsOf: [document], threads: 1)[0]
@@ -87,7 +116,7 @@ public final class Deduplicator<Scheme: SignatureScheme>: @unchecked Sendable {
     @discardableResult
     public func insert(contentsOf documents: [Document], threads: Int? = nil) -> [InsertionResult] {
         let threads = threads ?? options.threads
-        let prepared = _PreparedBatch(documents: documents, scheme: scheme, options: options, threads: threads)
+        let prepared = _PreparedBatch(documents: documents, scheme: scheme, options: options, keying: keying, threads: threads)
         return lock.withLock { state.file(prepared, scheme: scheme, options: options, threads: threads) }
     }
 
@@ -98,6 +127,22 @@ public final class Deduplicator<Scheme: SignatureScheme>: @unchecked Sendable {
     /// - Returns: Clusters ordered by their first member.
     public func clusters(includingSingletons: Bool = false) -> [DuplicateCluster] {
         lock.withLock { state.clusters(minimumSize: includingSingletons ? 1 : 2) }
+    }
+
+    /// Every document's place in the clusters found so far, in document order: its cluster's
+    /// label (the member whose id is smallest in byte-wise UTF-8 order, the first among equal
+    /// ids), whether it is its cluster's representative, and its verdict.
+    ///
+    /// ```swift
+    /// let deduplicator = Deduplicator()
+    /// deduplicator.insert(contentsOf: [page, reprint])   // ids "b-page" and "a-reprint"
+    /// deduplicator.assignments().map(\.cluster)         // [1, 1]: labelled by "a-reprint"
+    /// ```
+    ///
+    /// - Returns: One assignment per document.
+    /// - Complexity: O(n α(n) + pairs + n · id length).
+    public func assignments() -> [DocumentAssignment] {
+        lock.withLock { state.assignments() }
     }
 
     /// Every verified duplicate pair so far: `first` < `second`, with the verified similarity,
@@ -118,221 +163,6 @@ extension Deduplicator where Scheme == OnePermutationMinHash {
     ///
     /// - Parameter options: Measure, threshold, verification (default ``DeduplicationOptions/init()``).
     public convenience init(options: DeduplicationOptions = DeduplicationOptions()) {
-        self.init(scheme: OnePermutationMinHash(length: 128, seed: 0), options: options)
-    }
-}
-
-/// A batch's shingle-set sizes, signatures and (exact verification) shingle sets, made outside
-/// the lock. Sizes cost a sort per document, so Jaccard with estimated verification, which
-/// needs none, records only 0 (empty) or 1.
-struct _PreparedBatch: Sendable {
-    var ids: [String]
-    var byteCounts: [Int]
-    var sizes: [Int]
-    var signatures: SignatureMatrix
-    var sets: [ShingleSet]
-
-    init(ids: [String], byteCounts: [Int], sizes: [Int], signatures: SignatureMatrix, sets: [ShingleSet]) {
-        self.ids = ids
-        self.byteCounts = byteCounts
-        self.sizes = sizes
-        self.signatures = signatures
-        self.sets = sets
-    }
-
-    init(documents: [Document], scheme: some SignatureScheme, options: DeduplicationOptions, threads: Int) {
-        let k = scheme.length
-        let keepSets = options.verification == .exact
-        let needSizes = keepSets || options.usesContainment
-        let n = documents.count
-        ids = documents.map(\.id)
-        byteCounts = documents.map(\.utf8.count)
-        var values = [UInt64](repeating: 0, count: n * k)
-        let chunks: [([Int], [ShingleSet])] = values.withUnsafeMutableBufferPointer { output in
-            let box = _SendableMutablePointer(base: output.baseAddress!)
-            return _concurrentChunks(count: n, threads: threads, minimumChunk: 8) { range in
-                let shingler = Shingler(options: options.shingling)
-                let scratch = _ScratchBuffer<UInt64>()
-                var sizes: [Int] = []
-                var sets: [ShingleSet] = []
-                for index in range {
-                    documents[index].utf8.withUnsafeBytes { bytes in
-                        shingler.withShingleHashes(ofUTF8: bytes) { hashes in
-                            // SAFETY: row `index` belongs to this chunk only.
-                            scheme.sign(hashes, into: UnsafeMutableBufferPointer(start: box.base + index * k, count: k))
-                            guard needSizes else {
-                                // Jaccard from signatures needs no set size: only "empty or not".
-                                sizes.append(hashes.isEmpty ? 0 : 1)
-                                return
-                            }
-                            guard keepSets else {
-                                sizes.append(_distinctCount(hashes, scratch: scratch))
-                                return
-                            }
-                            let set = ShingleSet(hashes)
-                            sizes.append(set.count)
-                            sets.append(set)
-                        }
-                    }
-                }
-                return (sizes, sets)
-            }
-        }
-        sizes = chunks.flatMap(\.0)
-        sets = chunks.flatMap(\.1)
-        signatures = SignatureMatrix(length: k, values: values)
-    }
-}
-
-/// The number of distinct values among `hashes`, by linear probing in a zeroed table of at
-/// least twice as many slots (shingle hashes are uniform, so their low bits pick the slot);
-/// O(n), where sorting would be O(n log n).
-func _distinctCount(_ hashes: UnsafeBufferPointer<UInt64>, scratch: _ScratchBuffer<UInt64>) -> Int {
-    guard hashes.count > 1 else { return hashes.count }
-    var capacity = 16
-    while capacity < hashes.count * 2 { capacity <<= 1 }
-    let table = UnsafeMutableBufferPointer(rebasing: scratch.reserve(capacity)[0..<capacity])
-    table.update(repeating: 0)
-    let mask = capacity - 1
-    var distinct = 0
-    var sawZero = false
-    for hash in hashes {
-        guard hash != 0 else {
-            sawZero = true
-            continue
-        }
-        var slot = Int(truncatingIfNeeded: hash) & mask
-        while table[slot] != 0 && table[slot] != hash { slot = (slot &+ 1) & mask }
-        if table[slot] == 0 {
-            table[slot] = hash
-            distinct &+= 1
-        }
-    }
-    return distinct + (sawZero ? 1 : 0)
-}
-
-/// Everything a deduplicator has filed; guarded by its lock.
-struct _DeduplicatorState: Sendable {
-    var jaccardIndex: MinHashLSH?
-    var containmentIndex: ContainmentIndex?
-    var signatures: [UInt64] = []
-    var sizes: [Int32] = []
-    var byteCounts: [Int] = []
-    var ids: [String] = []
-    var sets: [ShingleSet] = []
-    var unionFind = UnionFind()
-    var pairs: [SimilarPair] = []
-
-    init(signatureLength: Int, options: DeduplicationOptions) {
-        if options.usesContainment {
-            containmentIndex = ContainmentIndex(
-                signatureLength: signatureLength, maximumRowsPerBand: Swift.min(options.maximumRowsPerBand, signatureLength),
-                falsePositiveWeight: options.falsePositiveWeight, falseNegativeWeight: options.falseNegativeWeight)
-        } else {
-            jaccardIndex = MinHashLSH(
-                signatureLength: signatureLength,
-                banding: options.banding ?? .optimal(
-                    threshold: options.threshold, signatureLength: signatureLength,
-                    falsePositiveWeight: options.falsePositiveWeight, falseNegativeWeight: options.falseNegativeWeight))
-        }
-    }
-
-    var byteCount: Int {
-        signatures.count * 8 + sizes.count * 4 + byteCounts.count * 8 + unionFind.count * 8 + pairs.count * 24
-            + sets.reduce(0) { $0 + $1.count * 8 }
-            + (jaccardIndex?.byteCount ?? 0) + (containmentIndex?.byteCount ?? 0)
-    }
-
-    /// Files a prepared batch: index it, query each document against the earlier ones, verify,
-    /// merge clusters.
-    mutating func file(
-        _ batch: _PreparedBatch, scheme: some SignatureScheme, options: DeduplicationOptions, threads: Int
-    ) -> [InsertionResult] {
-        let first = byteCounts.count
-        let n = batch.ids.count
-        signatures.append(contentsOf: batch.signatures.values)
-        sizes.append(contentsOf: batch.sizes.map { Int32($0) })
-        byteCounts.append(contentsOf: batch.byteCounts)
-        ids.append(contentsOf: batch.ids)
-        sets.append(contentsOf: batch.sets)
-        for _ in 0..<n { unionFind.append() }
-        jaccardIndex?.insert(contentsOf: batch.signatures, threads: threads)
-        containmentIndex?.insert(contentsOf: batch.signatures, sizes: batch.sizes, threads: threads)
-
-        let snapshot = self
-        let matches: [[(document: Int, others: [(Int, Double)])]] = _concurrentChunks(
-            count: n, threads: threads, minimumChunk: 16
-        ) { range in
-            range.map { offset in
-                let document = first + offset
-                return (document, snapshot.verifiedMatches(of: document, scheme: scheme, options: options))
-            }
-        }
-        var results: [InsertionResult] = []
-        results.reserveCapacity(n)
-        for chunk in matches {
-            for (document, others) in chunk {
-                var best: (Int, Double)?
-                for (other, similarity) in others {
-                    unionFind.union(document, other)
-                    pairs.append(SimilarPair(first: other, second: document, similarity: similarity))
-                    if best == nil || similarity > best!.1 { best = (other, similarity) }
-                }
-                results.append(InsertionResult(
-                    document: document, verdict: best.map { .duplicate(of: $0.0, similarity: $0.1) } ?? .new))
-            }
-        }
-        return results
-    }
-
-    /// The earlier documents (smaller numbers) whose verified similarity with `document`
-    /// reaches the threshold, in increasing order.
-    func verifiedMatches(of document: Int, scheme: some SignatureScheme, options: DeduplicationOptions) -> [(Int, Double)] {
-        let k = scheme.length
-        var found: [(Int, Double)] = []
-        signatures.withUnsafeBufferPointer { all in
-            let query = UnsafeBufferPointer(rebasing: all[document * k..<(document + 1) * k])
-            let check: (Int) -> Void = { other in
-                guard other < document else { return }
-                let similarity = similarity(document, other, all: all, k: k, scheme: scheme, options: options)
-                if similarity >= options.threshold { found.append((other, similarity)) }
-            }
-            if let index = jaccardIndex {
-                index.forEachCandidate(of: query, check)
-            } else if let index = containmentIndex {
-                index.forEachCandidate(
-                    of: query, size: Int(sizes[document]), threshold: options.threshold, direction: .either, check)
-            }
-        }
-        return found
-    }
-
-    /// The verified similarity of two filed documents under the options' measure.
-    func similarity(
-        _ a: Int, _ b: Int, all: UnsafeBufferPointer<UInt64>, k: Int, scheme: some SignatureScheme,
-        options: DeduplicationOptions
-    ) -> Double {
-        // A document without shingles is nobody's duplicate (its signature is all UInt64.max,
-        // which every other empty document shares).
-        guard sizes[a] > 0 && sizes[b] > 0 else { return 0 }
-        if options.verification == .exact {
-            return options.usesContainment ? sets[a].overlapCoefficient(with: sets[b]) : sets[a].jaccard(with: sets[b])
-        }
-        let jaccard = Swift.min(1, Swift.max(0, scheme.estimatedJaccard(
-            UnsafeBufferPointer(rebasing: all[a * k..<(a + 1) * k]),
-            UnsafeBufferPointer(rebasing: all[b * k..<(b + 1) * k]))))
-        guard options.usesContainment else { return jaccard }
-        let sizeA = Int(sizes[a])
-        let sizeB = Int(sizes[b])
-        return SignatureEstimators.containment(
-            fromJaccard: jaccard, sizeOfA: Swift.min(sizeA, sizeB), sizeOfB: Swift.max(sizeA, sizeB))
-    }
-
-    mutating func clusters(minimumSize: Int) -> [DuplicateCluster] {
-        unionFind.groups(minimumSize: minimumSize).map { members in
-            var representative = members[0]
-            for member in members where byteCounts[member] > byteCounts[representative] { representative = member }
-            return DuplicateCluster(representative: representative, members: members)
-        }
+        self.init(scheme: OnePermutationMinHash(signatureLength: 128, seed: 0), options: options)
     }
 }

@@ -34,3 +34,18 @@ public struct DuplicateCluster: Sendable, Hashable {
     /// Every member's number, increasing (the representative included).
     public let members: [Int]
 }
+
+/// One document's place in a deduplicator's clusters (``Deduplicator/assignments()``).
+public struct DocumentAssignment: Sendable, Hashable {
+    /// The document's number.
+    public let document: Int
+    /// The number of the document that labels its cluster: the member whose id is smallest in
+    /// byte-wise UTF-8 order (the first inserted among equal ids). A document without duplicates
+    /// labels its own one-member cluster.
+    public let cluster: Int
+    /// Whether this is the one document kept from its cluster (the longest, the first inserted
+    /// among equals).
+    public let isRepresentative: Bool
+    /// New, or a duplicate of the most similar earlier document, as when it was inserted.
+    public let verdict: DuplicateVerdict
+}

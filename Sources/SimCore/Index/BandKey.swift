@@ -40,10 +40,25 @@ public enum BandKey {
     /// - Complexity: O(b·r).
     public static func keys(of signature: [UInt64], banding: BandingParameters) -> [UInt64] {
         precondition(signature.count >= banding.signatureValuesUsed, "signature shorter than b·r")
-        return signature.withUnsafeBufferPointer { values in
-            (0..<banding.bandCount).map { band in
-                hash(UnsafeBufferPointer(rebasing: values[band * banding.rowsPerBand..<(band + 1) * banding.rowsPerBand]), band: band)
-            }
+        return [UInt64](unsafeUninitializedCapacity: banding.bandCount) { keys, initialized in
+            signature.withUnsafeBufferPointer { banding.bandKeys(of: $0.baseAddress!, into: keys.baseAddress!) }
+            initialized = banding.bandCount
+        }
+    }
+}
+
+extension BandingParameters {
+    /// Writes the b band keys of one signature: ``BandKey`` of each band's r values, band 0
+    /// first.
+    ///
+    /// - Parameters:
+    ///   - signature: At least b·r values.
+    ///   - keys: Room for b keys.
+    @inline(__always)
+    func bandKeys(of signature: UnsafePointer<UInt64>, into keys: UnsafeMutablePointer<UInt64>) {
+        let rows = rowsPerBand
+        for band in 0..<bandCount {
+            keys[band] = _bandKey(signature + band * rows, rows, UInt64(band))
         }
     }
 }

@@ -1,3 +1,5 @@
+import SimCoreInternals
+
 /// Containment search with LSH Ensemble (Zhu, Nargesian, Pu and Miller, VLDB 2016): finds the
 /// documents that contain most of a query even when their Jaccard similarity is low (a reprint
 /// inside a page of tickers and comments).
@@ -127,11 +129,26 @@ public struct ContainmentIndex: Sendable {
         document >= 0 && document < count && !_bit(removedBits, document)
     }
 
-    /// The key of the r-row prefix of `band` for a document in `partition`.
+    /// The number of prefix keys ``prefixKeys(of:into:)`` writes per document: bands × rMax.
+    var keysPerDocument: Int { bandCount * maximumRowsPerBand }
+
+    /// Writes the key of every prefix of every band of one signature: entry `band · rMax + r − 1`
+    /// is ``BandKey`` of the band's first r values, seeded with the band index. Filing and
+    /// querying mix these with a partition (``key(prefixKey:rows:partition:)``), so a document's
+    /// prefixes are hashed once whatever the partitions a query probes.
+    ///
+    /// - Parameters:
+    ///   - signature: k values.
+    ///   - keys: Room for ``keysPerDocument`` keys.
     @inline(__always)
-    static func key(_ signature: UnsafePointer<UInt64>, band: Int, rows: Int, maximumRows: Int, partition: Int) -> UInt64 {
-        let bandKey = _bandKey(signature + band * maximumRows, rows, UInt64(band))
-        return _mix64(bandKey ^ (UInt64(partition) << 8 | UInt64(rows)) &* 0x9E37_79B9_7F4A_7C15)
+    func prefixKeys(of signature: UnsafePointer<UInt64>, into keys: UnsafeMutablePointer<UInt64>) {
+        keying.keys(of: signature, into: keys)
+    }
+
+    /// The posting key of an r-row band prefix for a document in `partition`.
+    @inline(__always)
+    static func key(prefixKey: UInt64, rows: Int, partition: Int) -> UInt64 {
+        _mix64(prefixKey ^ (UInt64(partition) << 8 | UInt64(rows)) &* 0x9E37_79B9_7F4A_7C15)
     }
 
     /// Files a signature and its set size; returns its document number.
@@ -145,20 +162,11 @@ public struct ContainmentIndex: Sendable {
     @discardableResult
     public mutating func insert(_ signature: UnsafeBufferPointer<UInt64>, size: Int) -> Int {
         precondition(signature.count == signatureLength, "signature length mismatch")
-        precondition(count < Int(Int32.max), "too many documents")
-        let document = count
-        count += 1
-        sizes.append(Int32(size))
-        guard size > 0, !_isEmptySignature(signature) else { return document }
-        let partition = Self.partition(ofSize: size)
-        partitionCounts[partition] += 1
-        for band in 0..<bandCount {
-            for rows in 1...maximumRowsPerBand {
-                let key = Self.key(signature.baseAddress!, band: band, rows: rows, maximumRows: maximumRowsPerBand, partition: partition)
-                tables[band].insert(key: key, document: Int32(document))
-            }
+        let empty = size == 0 || _isEmptySignature(signature)
+        return withUnsafeTemporaryAllocation(of: UInt64.self, capacity: keysPerDocument) { keys in
+            if !empty { prefixKeys(of: signature.baseAddress!, into: keys.baseAddress!) }
+            return insert(prefixKeys: UnsafeBufferPointer(keys), sizes: [size], filedRows: empty ? [] : [0], threads: 1).lowerBound
         }
-        return document
     }
 
     /// Files a signature given as an array.
@@ -178,37 +186,57 @@ public struct ContainmentIndex: Sendable {
     public mutating func insert(
         contentsOf signatures: SignatureMatrix, sizes newSizes: [Int], threads: Int = Parallelism.defaultThreadCount
     ) -> Range<Int> {
-        precondition(signatures.length == signatureLength && signatures.count == newSizes.count, "one size per signature")
-        let first = count
+        precondition(signatures.signatureLength == signatureLength && signatures.count == newSizes.count, "one size per signature")
         let n = signatures.count
-        count += n
+        let width = keysPerDocument
+        var keys = [UInt64](repeating: 0, count: n * width)
         var filed: [Int32] = []
-        var partitions: [Int] = []
-        for row in 0..<n {
-            sizes.append(Int32(newSizes[row]))
-            let empty = newSizes[row] == 0 || signatures.withRow(row) { _isEmptySignature($0) }
-            guard !empty else { continue }
-            filed.append(Int32(row))
-            let partition = Self.partition(ofSize: newSizes[row])
-            partitions.append(partition)
-            partitionCounts[partition] += 1
-        }
-        let levels = maximumRowsPerBand
-        let documents = filed.flatMap { repeatElement($0 + Int32(first), count: levels) }
-        signatures.values.withUnsafeBufferPointer { values in
-            let source = _SendableMutablePointer(base: UnsafeMutablePointer(mutating: values.baseAddress!))
-            // SAFETY: the signatures are only read while the shards are filled.
-            _PostingTable.fill(&tables, documents: documents, threads: threads) { [signatureLength, filed, partitions] band in
-                var keys: [UInt64] = []
-                keys.reserveCapacity(documents.count)
-                for (position, row) in filed.enumerated() {
-                    let signature = UnsafePointer(source.base + Int(row) * signatureLength)
-                    for rows in 1...levels {
-                        keys.append(Self.key(signature, band: band, rows: rows, maximumRows: levels, partition: partitions[position]))
-                    }
+        keys.withUnsafeMutableBufferPointer { keys in
+            for row in 0..<n where newSizes[row] > 0 {
+                signatures.withRow(row) { signature in
+                    guard !_isEmptySignature(signature) else { return }
+                    filed.append(Int32(row))
+                    prefixKeys(of: signature.baseAddress!, into: keys.baseAddress! + row * width)
                 }
-                return keys
             }
+        }
+        return keys.withUnsafeBufferPointer { insert(prefixKeys: $0, sizes: newSizes, filedRows: filed, threads: threads) }
+    }
+
+    /// Files documents by their precomputed prefix keys (``prefixKeys(of:into:)``, row-major,
+    /// ``keysPerDocument`` per document) and set sizes. Rows not listed in `filedRows` (empty
+    /// documents) get a number but are not filed.
+    ///
+    /// - Parameters:
+    ///   - prefixKeys: One row of keys per new document.
+    ///   - sizes: One set size per new document.
+    ///   - filedRows: The rows to file, increasing.
+    ///   - threads: Worker threads; the result does not depend on it.
+    /// - Returns: The new documents' numbers.
+    @discardableResult
+    mutating func insert(prefixKeys: UnsafeBufferPointer<UInt64>, sizes newSizes: [Int], filedRows: [Int32], threads: Int) -> Range<Int> {
+        precondition(count + newSizes.count < Int(Int32.max), "too many documents")
+        let first = count
+        count += newSizes.count
+        sizes.append(contentsOf: newSizes.map { Int32($0) })
+        guard !filedRows.isEmpty else { return first..<count }
+        let partitions = filedRows.map { Self.partition(ofSize: newSizes[Int($0)]) }
+        for partition in partitions { partitionCounts[partition] += 1 }
+        let depth = maximumRowsPerBand
+        let width = keysPerDocument
+        let documents = filedRows.flatMap { repeatElement($0 + Int32(first), count: depth) }
+        let source = SendableMutablePointer(base: UnsafeMutablePointer(mutating: prefixKeys.baseAddress!))
+        // SAFETY: the prefix keys are only read while the shards are filled.
+        _PostingTable.fill(&tables, documents: documents, threads: threads) { band in
+            var keys: [UInt64] = []
+            keys.reserveCapacity(documents.count)
+            for (position, row) in filedRows.enumerated() {
+                let row = source.base + Int(row) * width + band * depth
+                for rows in 1...depth {
+                    keys.append(Self.key(prefixKey: row[rows - 1], rows: rows, partition: partitions[position]))
+                }
+            }
+            return keys
         }
         return first..<count
     }
@@ -248,10 +276,27 @@ public struct ContainmentIndex: Sendable {
         _ body: (Int) -> Void
     ) {
         precondition(signature.count == signatureLength, "signature length mismatch")
-        precondition(threshold > 0 && threshold <= 1, "threshold must be in (0, 1]")
         guard size > 0, !_isEmptySignature(signature) else { return }
+        withUnsafeTemporaryAllocation(of: UInt64.self, capacity: keysPerDocument) { keys in
+            prefixKeys(of: signature.baseAddress!, into: keys.baseAddress!)
+            forEachCandidate(prefixKeys: UnsafeBufferPointer(keys), size: size, threshold: threshold, direction: direction, body)
+        }
+    }
+
+    /// Calls `body` once per distinct live candidate of a query given by its prefix keys
+    /// (``prefixKeys(of:into:)``) and set size, in increasing order.
+    ///
+    /// For each non-empty partition the containment threshold becomes a Jaccard threshold, which
+    /// picks a banding (b, r); the query looks up the r-row prefix of its first b bands.
+    func forEachCandidate(
+        prefixKeys: UnsafeBufferPointer<UInt64>, size: Int, threshold: Double, direction: Direction,
+        _ body: (Int) -> Void
+    ) {
+        precondition(threshold > 0 && threshold <= 1, "threshold must be in (0, 1]")
+        guard size > 0 else { return }
         let q = Double(size)
         let t = threshold
+        let depth = maximumRowsPerBand
         var raw: [Int32] = []
         for partition in 0..<partitionCounts.count where partitionCounts[partition] > 0 {
             let lower = Self.partitionLowerBounds[partition]
@@ -265,8 +310,9 @@ public struct ContainmentIndex: Sendable {
             }
             guard jaccard.isFinite else { continue }
             let banding = banding(forJaccardThreshold: jaccard)
+            let rows = banding.rowsPerBand
             for band in 0..<banding.bandCount {
-                let key = Self.key(signature.baseAddress!, band: band, rows: banding.rowsPerBand, maximumRows: maximumRowsPerBand, partition: partition)
+                let key = Self.key(prefixKey: prefixKeys[band * depth + rows - 1], rows: rows, partition: partition)
                 tables[band].forEachDocument(withKey: key) { raw.append($0) }
             }
         }

@@ -1,3 +1,5 @@
+import SimCoreInternals
+
 /// A MinHash LSH index (banding): finds the documents whose signatures agree with a query's on
 /// every row of at least one band, i.e. the candidates for Jaccard similarity above a threshold.
 ///
@@ -87,10 +89,11 @@ public struct MinHashLSH: Sendable {
         let document = count
         count += 1
         guard !_isEmptySignature(signature) else { return document }
-        let rows = banding.rowsPerBand
-        for band in 0..<banding.bandCount {
-            let key = _bandKey(signature.baseAddress! + band * rows, rows, UInt64(band))
-            tables[band].insert(key: key, document: Int32(document))
+        withUnsafeTemporaryAllocation(of: UInt64.self, capacity: banding.bandCount) { keys in
+            bandKeys(of: signature.baseAddress!, into: keys.baseAddress!)
+            for band in 0..<banding.bandCount {
+                tables[band].insert(key: keys[band], document: Int32(document))
+            }
         }
         return document
     }
@@ -115,45 +118,69 @@ public struct MinHashLSH: Sendable {
     public mutating func insert(
         contentsOf signatures: SignatureMatrix, threads: Int = Parallelism.defaultThreadCount
     ) -> Range<Int> {
-        precondition(signatures.length == signatureLength, "signature length mismatch")
-        precondition(count + signatures.count < Int(Int32.max), "too many documents")
-        let first = count
+        precondition(signatures.signatureLength == signatureLength, "signature length mismatch")
         let n = signatures.count
-        count += n
-        guard n > 0 else { return first..<first }
-        let bands = banding.bandCount
-        let rows = banding.rowsPerBand
+        let b = banding.bandCount
         let k = signatureLength
-        // Band-major key matrix; empty documents are dropped from each band's list.
-        var keys = [UInt64](repeating: 0, count: n * bands)
-        let nonEmpty: [[Int32]] = keys.withUnsafeMutableBufferPointer { keyBuffer in
-            let box = _SendableMutablePointer(base: keyBuffer.baseAddress!)
+        let banding = self.banding
+        var keys = [UInt64](repeating: 0, count: n * b)
+        let filed: [[Int32]] = keys.withUnsafeMutableBufferPointer { keyBuffer in
+            let output = SendableMutablePointer(base: keyBuffer.baseAddress!)
             return signatures.values.withUnsafeBufferPointer { values in
-                let source = _SendableMutablePointer(base: UnsafeMutablePointer(mutating: values.baseAddress!))
-                return _concurrentChunks(count: n, threads: threads, minimumChunk: 256) { range in
+                let source = SendableMutablePointer(base: UnsafeMutablePointer(mutating: values.baseAddress!))
+                return concurrentChunks(count: n, threads: threads, minimumChunk: 256) { range in
                     var kept: [Int32] = []
                     kept.reserveCapacity(range.count)
                     for row in range {
+                        // SAFETY: rows are disjoint across chunks; each row's b keys have one writer.
                         let signature = UnsafeBufferPointer(start: source.base + row * k, count: k)
                         guard !_isEmptySignature(signature) else { continue }
                         kept.append(Int32(row))
-                        for band in 0..<bands {
-                            // SAFETY: row is in this chunk; each (band, row) cell has one writer.
-                            box.base[band * n + row] = _bandKey(signature.baseAddress! + band * rows, rows, UInt64(band))
-                        }
+                        banding.bandKeys(of: signature.baseAddress!, into: output.base + row * b)
                     }
                     return kept
                 }
             }
         }
-        let rowsKept = nonEmpty.flatMap { $0 }
-        let documents = rowsKept.map { $0 + Int32(first) }
-        keys.withUnsafeBufferPointer { keyBuffer in
-            let source = _SendableMutablePointer(base: UnsafeMutablePointer(mutating: keyBuffer.baseAddress!))
-            // SAFETY: the key matrix is only read while the shards are filled.
-            _PostingTable.fill(&tables, documents: documents, threads: threads) { band in
-                rowsKept.map { source.base[band * n + Int($0)] }
-            }
+        return keys.withUnsafeBufferPointer { insert(bandKeys: $0, count: n, filedRows: filed.flatMap { $0 }, threads: threads) }
+    }
+
+    /// The number of keys ``bandKeys(of:into:)`` writes per document: b.
+    var keysPerDocument: Int { banding.bandCount }
+
+    /// Writes the b band keys of one signature (``BandKey`` of each band's r values).
+    ///
+    /// - Parameters:
+    ///   - signature: k values.
+    ///   - keys: Room for b keys.
+    @inline(__always)
+    func bandKeys(of signature: UnsafePointer<UInt64>, into keys: UnsafeMutablePointer<UInt64>) {
+        banding.bandKeys(of: signature, into: keys)
+    }
+
+    /// Files documents by their precomputed band keys: row-major, b keys per document, one row
+    /// per new document. Rows not listed in `filedRows` (empty documents) get a number but are
+    /// not filed.
+    ///
+    /// - Parameters:
+    ///   - bandKeys: `n × b` keys.
+    ///   - n: The number of new documents.
+    ///   - filedRows: The rows to file, increasing.
+    ///   - threads: Worker threads; the result does not depend on it.
+    /// - Returns: The new documents' numbers.
+    @discardableResult
+    mutating func insert(bandKeys: UnsafeBufferPointer<UInt64>, count n: Int, filedRows: [Int32], threads: Int) -> Range<Int> {
+        let b = banding.bandCount
+        precondition(bandKeys.count >= n * b, "one row of b keys per document")
+        precondition(count + n < Int(Int32.max), "too many documents")
+        let first = count
+        count += n
+        guard !filedRows.isEmpty else { return first..<count }
+        let documents = filedRows.map { $0 + Int32(first) }
+        let source = SendableMutablePointer(base: UnsafeMutablePointer(mutating: bandKeys.baseAddress!))
+        // SAFETY: the key matrix is only read while the shards are filled.
+        _PostingTable.fill(&tables, documents: documents, threads: threads) { band in
+            filedRows.map { source.base[Int($0) * b + band] }
         }
         return first..<count
     }
@@ -190,11 +217,22 @@ public struct MinHashLSH: Sendable {
     func forEachCandidate(of signature: UnsafeBufferPointer<UInt64>, _ body: (Int) -> Void) {
         precondition(signature.count == signatureLength, "signature length mismatch")
         guard !_isEmptySignature(signature) else { return }
+        withUnsafeTemporaryAllocation(of: UInt64.self, capacity: banding.bandCount) { keys in
+            bandKeys(of: signature.baseAddress!, into: keys.baseAddress!)
+            forEachCandidate(bandKeys: UnsafeBufferPointer(keys), body)
+        }
+    }
+
+    /// Calls `body` once per distinct live document filed under any of a query's b band keys,
+    /// in increasing order.
+    ///
+    /// - Parameters:
+    ///   - bandKeys: The query's b keys (``bandKeys(of:into:)``).
+    ///   - body: Receives each candidate.
+    func forEachCandidate(bandKeys: UnsafeBufferPointer<UInt64>, _ body: (Int) -> Void) {
         var raw: [Int32] = []
-        let rows = banding.rowsPerBand
         for band in 0..<banding.bandCount {
-            let key = _bandKey(signature.baseAddress! + band * rows, rows, UInt64(band))
-            tables[band].forEachDocument(withKey: key) { raw.append($0) }
+            tables[band].forEachDocument(withKey: bandKeys[band]) { raw.append($0) }
         }
         _forEachDistinct(&raw) { document in
             if !isRemoved(document) { body(document) }

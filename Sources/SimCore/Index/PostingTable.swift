@@ -1,3 +1,5 @@
+import SimCoreInternals
+
 /// A compact multimap from 64-bit keys to 32-bit document numbers: the postings of one shard
 /// of an LSH index (one band, or one band of one level).
 ///
@@ -66,8 +68,8 @@ struct _PostingTable: Sendable {
         _ shards: inout [_PostingTable], documents: [Int32], threads: Int, keys: @Sendable (Int) -> [UInt64]
     ) {
         shards.withUnsafeMutableBufferPointer { shards in
-            let box = _SendableMutablePointer(base: shards.baseAddress!)
-            _ = _concurrentChunks(count: shards.count, threads: threads) { range in
+            let box = SendableMutablePointer(base: shards.baseAddress!)
+            _ = concurrentChunks(count: shards.count, threads: threads) { range in
                 for shard in range {
                     let shardKeys = keys(shard)
                     // SAFETY: each shard is touched only by the chunk that owns it.

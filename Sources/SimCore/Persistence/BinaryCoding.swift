@@ -1,4 +1,5 @@
 import Foundation
+import SimCoreInternals
 
 /// Appends little-endian integers and integer arrays to a byte buffer.
 struct _BinaryWriter {
@@ -63,8 +64,9 @@ enum _IndexFile {
     static let headerSize = 24
 
     /// Writes `payload` in the envelope to `path` atomically: a temporary file in the same
-    /// directory, flushed, then renamed over `path`.
-    static func write(payload: [UInt8], magic: [UInt8], version: UInt32, to path: String) throws {
+    /// directory, flushed to disk, renamed over `path`, and the directory flushed
+    /// (``AtomicFile``).
+    static func write(payload: [UInt8], magic: [UInt8], version: UInt32, to path: String) throws(IndexFileError) {
         precondition(magic.count == 8)
         var writer = _BinaryWriter()
         writer.bytes.reserveCapacity(headerSize + payload.count + 8)
@@ -74,22 +76,10 @@ enum _IndexFile {
         writer.write(UInt64(payload.count))
         writer.bytes.append(contentsOf: payload)
         writer.write(writer.bytes.withUnsafeBytes { XXH3.hash64($0, seed: 0) })
-        let temporary = path + ".tmp-\(ProcessInfo.processInfo.processIdentifier)-\(_TemporaryNames.next())"
-        guard FileManager.default.createFile(atPath: temporary, contents: nil) else {
-            throw IndexFileError.io(path: temporary, reason: "cannot create the temporary file")
-        }
         do {
-            let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: temporary))
-            try handle.write(contentsOf: writer.bytes)
-            try handle.synchronize()
-            try handle.close()
-            guard rename(temporary, path) == 0 else {
-                throw IndexFileError.io(path: path, reason: String(cString: strerror(errno)))
-            }
+            try AtomicFile.write(writer.bytes, to: path)
         } catch {
-            try? FileManager.default.removeItem(atPath: temporary)
-            if let error = error as? IndexFileError { throw error }
-            throw IndexFileError.io(path: temporary, reason: "\(error)")
+            throw IndexFileError.io(path: path, reason: error.reason)
         }
     }
 
@@ -120,28 +110,6 @@ enum _IndexFile {
             }
             guard found == version else { throw IndexFileError.unsupportedVersion(found: found, supported: version) }
             return try body(UnsafeRawBufferPointer(rebasing: file[headerSize..<expected - 8]))
-        }
-    }
-}
-
-/// Temporary file names only need to differ between concurrent writers of one process: a
-/// locked counter (no random numbers).
-enum _TemporaryNames {
-    private static let counter = _LockedCounter()
-
-    static func next() -> UInt64 { counter.next() }
-}
-
-/// A counter behind a lock.
-final class _LockedCounter: @unchecked Sendable {
-    // SAFETY: `value` is read and written only while `lock` is held.
-    private let lock = NSLock()
-    private var value: UInt64 = 0
-
-    func next() -> UInt64 {
-        lock.withLock {
-            value += 1
-            return value
         }
     }
 }

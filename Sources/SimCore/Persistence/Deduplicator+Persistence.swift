@@ -12,7 +12,10 @@ extension Deduplicator {
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
         let shingling = (try? encoder.encode(options.shingling)).map { String(decoding: $0, as: UTF8.self) } ?? "?"
-        return "scheme=\(scheme.name) k=\(scheme.length) seed=\(scheme.seed) measure=\(options.measure)"
+        // Format version 1 named the overlap coefficient "containment"; the name stays so that
+        // files written before the measure was renamed still load.
+        let measure = options.measure == .overlap ? "containment" : options.measure.rawValue
+        return "scheme=\(scheme.name) k=\(scheme.signatureLength) seed=\(scheme.seed) measure=\(measure)"
             + " threshold=\(options.threshold) verification=\(options.verification.rawValue)"
             + " banding=\(options.banding.map { "\($0)" } ?? "auto") fp=\(options.falsePositiveWeight)"
             + " fn=\(options.falseNegativeWeight) rmax=\(options.maximumRowsPerBand) shingling=\(shingling)"
@@ -38,15 +41,14 @@ extension Deduplicator {
         let payload: [UInt8] = lock.withLock {
             var writer = _BinaryWriter()
             writer.write(array: Array(fileParameters.utf8))
-            writer.write(UInt64(state.byteCounts.count))
-            writer.write(array: state.byteCounts.map { UInt64($0) })
-            writer.write(array: state.sizes)
-            writer.write(array: state.signatures)
-            let idBytes = state.ids.map { Array($0.utf8) }
-            writer.write(array: idBytes.map { UInt32($0.count) })
-            writer.write(array: idBytes.flatMap { $0 })
-            writer.write(array: state.sets.map { UInt32($0.count) })
-            writer.write(array: state.sets.flatMap(\.hashes))
+            writer.write(UInt64(state.documents.count))
+            writer.write(array: state.documents.byteCounts.map { UInt64($0) })
+            writer.write(array: state.filed.sizes)
+            writer.write(array: state.filed.signatures.values)
+            writer.write(array: state.documents.idLengths.map { UInt32($0) })
+            writer.write(array: state.documents.idBytes)
+            writer.write(array: state.filed.sets.map { UInt32($0.count) })
+            writer.write(array: state.filed.sets.flatMap(\.hashes))
             writer.write(array: state.pairs.flatMap { [UInt64($0.first), UInt64($0.second), $0.similarity.bitPattern] })
             return writer.bytes
         }
@@ -68,7 +70,7 @@ extension Deduplicator {
     public convenience init(contentsOf path: String, scheme: Scheme, options: DeduplicationOptions = DeduplicationOptions()) throws {
         self.init(scheme: scheme, options: options)
         let expected = fileParameters
-        let k = scheme.length
+        let k = scheme.signatureLength
         let prepared: (_PreparedBatch, [SimilarPair]) = try _IndexFile.read(
             from: path, magic: Self.fileMagic, version: Self.fileFormatVersion
         ) { payload in
@@ -117,27 +119,10 @@ extension Deduplicator {
             }
             let batch = _PreparedBatch(
                 ids: ids, byteCounts: byteCounts.map { Int($0) }, sizes: sizes.map { Int($0) },
-                signatures: SignatureMatrix(length: k, values: signatures), sets: sets)
+                signatures: signatures, sets: sets, signatureLength: k, keying: keying, threads: options.threads)
             return (batch, pairs)
         }
         lock.withLock { state.restore(prepared.0, pairs: prepared.1, threads: options.threads) }
-    }
-}
-
-extension _DeduplicatorState {
-    /// Refiles a saved batch without verifying again: the index is rebuilt, the clusters come
-    /// from the saved pairs.
-    mutating func restore(_ batch: _PreparedBatch, pairs saved: [SimilarPair], threads: Int) {
-        signatures = batch.signatures.values
-        sizes = batch.sizes.map { Int32($0) }
-        byteCounts = batch.byteCounts
-        ids = batch.ids
-        sets = batch.sets
-        unionFind = UnionFind(count: batch.ids.count)
-        jaccardIndex?.insert(contentsOf: batch.signatures, threads: threads)
-        containmentIndex?.insert(contentsOf: batch.signatures, sizes: batch.sizes, threads: threads)
-        for pair in saved { unionFind.union(pair.first, pair.second) }
-        pairs = saved
     }
 }
 
@@ -150,6 +135,6 @@ extension Deduplicator where Scheme == OnePermutationMinHash {
     ///   - options: The options it was saved with.
     /// - Throws: ``IndexFileError``.
     public convenience init(contentsOf path: String, options: DeduplicationOptions = DeduplicationOptions()) throws {
-        try self.init(contentsOf: path, scheme: OnePermutationMinHash(length: 128, seed: 0), options: options)
+        try self.init(contentsOf: path, scheme: OnePermutationMinHash(signatureLength: 128, seed: 0), options: options)
     }
 }

@@ -1,3 +1,5 @@
+import SimCoreInternals
+
 /// A document's shingles as a sorted, duplicate-free buffer of 64-bit hashes.
 ///
 /// Sorted order makes every exact set operation a linear merge, and gives all-pairs search
@@ -86,7 +88,7 @@ public struct WeightedShingleSet: Sendable, Hashable {
 /// - Parameter scratch: Working space for the sort, at least `buffer.count` elements.
 func _sortUnique(_ buffer: UnsafeMutableBufferPointer<UInt64>, scratch: UnsafeMutableBufferPointer<UInt64>) -> Int {
     guard buffer.count > 1 else { return buffer.count }
-    _radixSort(buffer, scratch: scratch)
+    radixSort(buffer, scratch: scratch)
     var write = 1
     for read in 1..<buffer.count where buffer[read] != buffer[write - 1] {
         buffer[write] = buffer[read]

@@ -1,19 +1,32 @@
+import SimCoreInternals
+
 /// Turns documents into shingle hashes: normalize, tokenize, hash, in reusable buffers.
 ///
 /// A `Shingler` owns scratch buffers that grow to the largest document it has seen and are then
 /// reused, so shingling a corpus allocates only the results it returns (and nothing at all
-/// through ``withShingleHashes(ofUTF8:_:)``). It is not thread-safe: make one per thread.
+/// through ``withShingleHashes(ofUTF8:_:)``).
+///
+/// **Ownership.** A shingler is a reference to its buffers: copies of the reference share them.
+/// It is neither thread-safe nor reentrant: give each thread its own (batch APIs make one per
+/// chunk of documents), and do not call a shingler from inside the closure it is running, whose
+/// buffer the inner call would overwrite (a precondition checks this).
 ///
 /// ```swift
-/// var shingler = Shingler(options: ShinglingOptions(unit: .words(3)))
+/// let shingler = Shingler(options: ShinglingOptions(unit: .words(3)))
 /// let set = shingler.shingles(of: "One two three four")   // 2 word 3-grams
 /// ```
-public struct Shingler {
+public final class Shingler {
     /// The options every document is shingled with.
     public let options: ShinglingOptions
     /// The normalizer applied first.
     public let normalizer: TextNormalizer
-    private let scratch = _ShinglerScratch()
+    private let textBuffer = ScratchBuffer<UInt8>()
+    private let tokenBuffer = ScratchBuffer<UInt64>()
+    private let scalarStartBuffer = ScratchBuffer<Int32>()
+    private let shingleBuffer = ScratchBuffer<UInt64>()
+    private let sortBuffer = ScratchBuffer<UInt64>()
+    /// Set while a closure holds a pointer into ``shingleBuffer``.
+    private var isLending = false
 
     /// Creates a shingler.
     ///
@@ -37,9 +50,10 @@ public struct Shingler {
     public func withShingleHashes<R>(
         ofUTF8 bytes: UnsafeRawBufferPointer, _ body: (UnsafeBufferPointer<UInt64>) throws -> R
     ) rethrows -> R {
-        precondition(bytes.count < Int(Int32.max), "a document must be smaller than 2 GiB")
         let count = shingleHashes(ofUTF8: bytes)
-        return try body(UnsafeBufferPointer(start: scratch.shingles.storage.baseAddress, count: count))
+        isLending = true
+        defer { isLending = false }
+        return try body(UnsafeBufferPointer(start: shingleBuffer.storage.baseAddress, count: count))
     }
 
     /// The document's shingles as a sorted, duplicate-free set.
@@ -48,12 +62,11 @@ public struct Shingler {
     /// - Returns: Its shingle set; empty when the document has no tokens.
     /// - Complexity: O(n log n) in the number of shingles.
     public func shingles(ofUTF8 bytes: UnsafeRawBufferPointer) -> ShingleSet {
-        precondition(bytes.count < Int(Int32.max), "a document must be smaller than 2 GiB")
         let count = shingleHashes(ofUTF8: bytes)
         let unique = _sortUnique(
-            UnsafeMutableBufferPointer(start: scratch.shingles.storage.baseAddress, count: count),
-            scratch: scratch.sortSpace.reserve(count))
-        return ShingleSet(sortedUniqueHashes: Array(scratch.shingles.storage[0..<unique]))
+            UnsafeMutableBufferPointer(start: shingleBuffer.storage.baseAddress, count: count),
+            scratch: sortBuffer.reserve(count))
+        return ShingleSet(sortedUniqueHashes: Array(shingleBuffer.storage[0..<unique]))
     }
 
     /// The shingles of a string as a sorted, duplicate-free set.
@@ -81,36 +94,29 @@ public struct Shingler {
         return text.withUTF8 { weightedShingles(ofUTF8: UnsafeRawBufferPointer($0)) }
     }
 
-    /// Normalizes and hashes into `scratch.shingles`; returns the number of shingle hashes.
+    /// Normalizes and hashes into ``shingleBuffer``; returns the number of shingle hashes.
     private func shingleHashes(ofUTF8 bytes: UnsafeRawBufferPointer) -> Int {
+        precondition(!isLending, "a Shingler is not reentrant: use another one inside withShingleHashes")
+        precondition(bytes.count < Int(Int32.max), "a document must be smaller than 2 GiB")
         let seed = options.seed
         switch options.unit {
         case .words(let width):
-            let mappedCount = normalizer._mapForTokens(bytes, into: scratch.text)
+            let mappedCount = normalizer._mapForTokens(bytes, into: textBuffer)
             guard mappedCount > 0 else { return 0 }
-            let tokenHashes = scratch.tokens.reserve(mappedCount / 2 + 1).baseAddress!
+            let tokenHashes = tokenBuffer.reserve(mappedCount / 2 + 1).baseAddress!
             let tokens = _ShingleHashing.hashTokens(
-                scratch.text.storage.baseAddress!, count: mappedCount, seed: seed, into: tokenHashes)
-            let shingles = scratch.shingles.reserve(Swift.max(tokens, 1)).baseAddress!
+                textBuffer.storage.baseAddress!, count: mappedCount, seed: seed, into: tokenHashes)
+            let shingles = shingleBuffer.reserve(Swift.max(tokens, 1)).baseAddress!
             return _ShingleHashing.wordShingles(
                 tokenHashes, tokens: tokens, width: width, seed: seed, into: shingles)
         case .characters(let width):
-            let normalizedCount = normalizer._normalize(bytes, into: scratch.text)
+            let normalizedCount = normalizer._normalize(bytes, into: textBuffer)
             guard normalizedCount > 0 else { return 0 }
-            let text = UnsafePointer(scratch.text.storage.baseAddress!)
-            let starts = scratch.scalarStarts.reserve(normalizedCount + 1).baseAddress!
-            let shingles = scratch.shingles.reserve(normalizedCount + 1).baseAddress!
+            let text = UnsafePointer(textBuffer.storage.baseAddress!)
+            let starts = scalarStartBuffer.reserve(normalizedCount + 1).baseAddress!
+            let shingles = shingleBuffer.reserve(normalizedCount + 1).baseAddress!
             return _ShingleHashing.characterShingles(
                 text, count: normalizedCount, width: width, seed: seed, scalarStarts: starts, into: shingles)
         }
     }
-}
-
-/// The buffers one ``Shingler`` reuses from document to document.
-final class _ShinglerScratch {
-    let text = _ScratchBuffer<UInt8>()
-    let tokens = _ScratchBuffer<UInt64>()
-    let scalarStarts = _ScratchBuffer<Int32>()
-    let shingles = _ScratchBuffer<UInt64>()
-    let sortSpace = _ScratchBuffer<UInt64>()
 }

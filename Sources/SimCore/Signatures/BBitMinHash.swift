@@ -10,7 +10,7 @@
 /// **Values**: `base value & (2^b − 1)`; an empty document's values are all `2^b − 1`.
 ///
 /// ```swift
-/// let scheme = BBitMinHash(OnePermutationMinHash(length: 256), bits: 4)
+/// let scheme = BBitMinHash(OnePermutationMinHash(signatureLength: 256), bits: 4)
 /// scheme.name   // "oph-b4"
 /// ```
 public struct BBitMinHash<Base: SignatureScheme>: SignatureScheme {
@@ -19,7 +19,7 @@ public struct BBitMinHash<Base: SignatureScheme>: SignatureScheme {
     /// b: 1, 2, 4, 8 or 16.
     public let bits: Int
     /// The base scheme's k.
-    public var length: Int { base.length }
+    public var signatureLength: Int { base.signatureLength }
     /// The base scheme's seed.
     public var seed: UInt64 { base.seed }
     /// The base scheme's name and `-b` bits, e.g. `minhash-b1`.
@@ -40,7 +40,7 @@ public struct BBitMinHash<Base: SignatureScheme>: SignatureScheme {
     ///
     /// - Parameters:
     ///   - hashes: Shingle hashes, any order, repeats allowed.
-    ///   - output: Exactly ``length`` values.
+    ///   - output: Exactly ``signatureLength`` values.
     /// - Complexity: The base scheme's, plus O(k).
     public func sign(_ hashes: UnsafeBufferPointer<UInt64>, into output: UnsafeMutableBufferPointer<UInt64>) {
         base.sign(hashes, into: output)
@@ -56,8 +56,8 @@ public struct BBitMinHash<Base: SignatureScheme>: SignatureScheme {
     /// - Returns: (P − 2^−b) / (1 − 2^−b); unbiased, so it can dip below 0 for unrelated documents.
     /// - Complexity: O(k).
     public func estimatedJaccard(_ a: UnsafeBufferPointer<UInt64>, _ b: UnsafeBufferPointer<UInt64>) -> Double {
-        precondition(a.count == length && b.count == length, "signatures must have the scheme's length")
-        let matches = Double(SignatureEstimators.equalCount(a, b)) / Double(length)
+        precondition(a.count == signatureLength && b.count == signatureLength, "signatures must have the scheme's signatureLength")
+        let matches = Double(SignatureEstimators.equalCount(a, b)) / Double(signatureLength)
         return SignatureEstimators.bBitJaccard(matchFraction: matches, bits: bits)
     }
 }

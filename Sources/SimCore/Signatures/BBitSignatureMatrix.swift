@@ -6,7 +6,7 @@
 /// k = 128, b = 1; 64 · 8 = 1024 bytes unpacked).
 ///
 /// ```swift
-/// let full = SignatureMatrix(signing: documents, scheme: MinHash(length: 128))
+/// let full = SignatureMatrix(signing: documents, scheme: MinHash(signatureLength: 128))
 /// let packed = BBitSignatureMatrix(compressing: full, bits: 2)
 /// packed.estimatedJaccard(0, 1)   // tracks the full-width estimate
 /// ```
@@ -17,7 +17,7 @@ public struct BBitSignatureMatrix: Sendable, Hashable {
     /// b, bits kept per value.
     public let bits: Int
     /// k, values per signature.
-    public let length: Int
+    public let signatureLength: Int
     /// Words per row, ⌈k·b / 64⌉.
     public let wordsPerRow: Int
     /// All rows' words, row-major.
@@ -33,17 +33,17 @@ public struct BBitSignatureMatrix: Sendable, Hashable {
     public init(compressing matrix: SignatureMatrix, bits: Int) {
         precondition(Self.supportedBits.contains(bits), "bits must be 1, 2, 4, 8 or 16")
         self.bits = bits
-        length = matrix.length
+        signatureLength = matrix.signatureLength
         let perWord = 64 / bits
-        let wordsPerRow = (matrix.length + perWord - 1) / perWord
+        let wordsPerRow = (matrix.signatureLength + perWord - 1) / perWord
         self.wordsPerRow = wordsPerRow
         let mask = (UInt64(1) << UInt64(bits)) &- 1
         var words = [UInt64](repeating: 0, count: matrix.count * wordsPerRow)
         matrix.values.withUnsafeBufferPointer { values in
             words.withUnsafeMutableBufferPointer { words in
                 for row in 0..<matrix.count {
-                    for i in 0..<matrix.length {
-                        let value = values[row * matrix.length + i] & mask
+                    for i in 0..<matrix.signatureLength {
+                        let value = values[row * matrix.signatureLength + i] & mask
                         words[row * wordsPerRow + i / perWord] |= value << UInt64((i % perWord) * bits)
                     }
                 }
@@ -60,7 +60,7 @@ public struct BBitSignatureMatrix: Sendable, Hashable {
 
     /// The b-bit value `index` of document `row`.
     public func value(row: Int, index: Int) -> UInt64 {
-        precondition(index >= 0 && index < length, "index out of range")
+        precondition(index >= 0 && index < signatureLength, "index out of range")
         let perWord = 64 / bits
         let word = words[row * wordsPerRow + index / perWord]
         return (word >> UInt64((index % perWord) * bits)) & ((UInt64(1) << UInt64(bits)) &- 1)
@@ -97,7 +97,7 @@ public struct BBitSignatureMatrix: Sendable, Hashable {
                 differing &+= (x & low).nonzeroBitCount
             }
         }
-        return length - differing
+        return signatureLength - differing
     }
 
     /// Li and König's Jaccard estimate for two rows.
@@ -107,6 +107,6 @@ public struct BBitSignatureMatrix: Sendable, Hashable {
     ///   - other: Another document.
     /// - Returns: (P − 2^−b) / (1 − 2^−b) with P the fraction of equal values; unbiased, not clamped.
     public func estimatedJaccard(_ row: Int, _ other: Int) -> Double {
-        SignatureEstimators.bBitJaccard(matchFraction: Double(matchCount(row, other)) / Double(length), bits: bits)
+        SignatureEstimators.bBitJaccard(matchFraction: Double(matchCount(row, other)) / Double(signatureLength), bits: bits)
     }
 }

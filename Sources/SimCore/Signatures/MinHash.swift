@@ -11,13 +11,13 @@
 /// all `UInt64.max`. Layout on disk: see ``SignatureMatrix``.
 ///
 /// ```swift
-/// let scheme = MinHash(length: 128, seed: 0)
+/// let scheme = MinHash(signatureLength: 128, seed: 0)
 /// let a = scheme.signature(of: Shingler().shingles(of: text))
 /// scheme.estimatedJaccard(a, a)   // 1.0
 /// ```
 public struct MinHash: SignatureScheme, Hashable {
     /// The number of hash functions (k).
-    public let length: Int
+    public let signatureLength: Int
     /// The seed the coefficients come from.
     public let seed: UInt64
     /// `minhash`.
@@ -28,17 +28,17 @@ public struct MinHash: SignatureScheme, Hashable {
     /// Creates the scheme.
     ///
     /// - Parameters:
-    ///   - length: k, at least 1 (default 128).
+    ///   - signatureLength: k, at least 1 (default 128).
     ///   - seed: Fixes every coefficient (default 0).
     /// - Complexity: O(k).
-    public init(length: Int = 128, seed: UInt64 = 0) {
-        precondition(length >= 1, "a signature needs at least one value")
-        self.length = length
+    public init(signatureLength: Int = 128, seed: UInt64 = 0) {
+        precondition(signatureLength >= 1, "a signature needs at least one value")
+        self.signatureLength = signatureLength
         self.seed = seed
         var generator = SplitMix64(seed: seed)
         var multipliers: [UInt32] = []
         var addends: [UInt32] = []
-        for _ in 0..<length {
+        for _ in 0..<signatureLength {
             let draw = generator.next()
             multipliers.append(UInt32(truncatingIfNeeded: draw) | 1)
             addends.append(UInt32(truncatingIfNeeded: draw >> 32))
@@ -51,7 +51,7 @@ public struct MinHash: SignatureScheme, Hashable {
     ///
     /// - Parameters:
     ///   - hashes: Shingle hashes, any order, repeats allowed.
-    ///   - output: Exactly ``length`` values.
+    ///   - output: Exactly ``signatureLength`` values.
     /// - Complexity: O(n·k), k lanes per SIMD step.
     public func sign(_ hashes: UnsafeBufferPointer<UInt64>, into output: UnsafeMutableBufferPointer<UInt64>) {
         let done = _sign(hashes, into: output, isa: nil)
@@ -63,19 +63,19 @@ public struct MinHash: SignatureScheme, Hashable {
         _ hashes: UnsafeBufferPointer<UInt64>, into output: UnsafeMutableBufferPointer<UInt64>,
         isa: SignatureKernelISA?
     ) -> Bool {
-        precondition(output.count == length, "output must hold exactly `length` values")
+        precondition(output.count == signatureLength, "output must hold exactly `signatureLength` values")
         guard !hashes.isEmpty else {
             output.update(repeating: .max)
             return true
         }
-        return withUnsafeTemporaryAllocation(of: UInt32.self, capacity: length) { mins in
+        return withUnsafeTemporaryAllocation(of: UInt32.self, capacity: signatureLength) { mins in
             mins.initialize(repeating: .max)
             let done = multipliers.withUnsafeBufferPointer { multipliers in
                 addends.withUnsafeBufferPointer { addends in
                     _minHash32(hashes, multipliers: multipliers, addends: addends, mins: mins, isa: isa)
                 }
             }
-            for i in 0..<length { output[i] = UInt64(mins[i]) }
+            for i in 0..<signatureLength { output[i] = UInt64(mins[i]) }
             return done
         }
     }

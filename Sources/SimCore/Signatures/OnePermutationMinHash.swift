@@ -13,12 +13,12 @@
 /// all `UInt64.max`. Layout on disk: see ``SignatureMatrix``.
 ///
 /// ```swift
-/// let scheme = OnePermutationMinHash(length: 128)
+/// let scheme = OnePermutationMinHash(signatureLength: 128)
 /// let signature = scheme.signature(of: ShingleSet([1, 2, 3]))   // 128 values, 3 distinct
 /// ```
 public struct OnePermutationMinHash: SignatureScheme, Hashable {
     /// The number of bins (k).
-    public let length: Int
+    public let signatureLength: Int
     /// The seed the permutation and the probe sequence come from.
     public let seed: UInt64
     /// `oph`.
@@ -30,11 +30,11 @@ public struct OnePermutationMinHash: SignatureScheme, Hashable {
     /// Creates the scheme.
     ///
     /// - Parameters:
-    ///   - length: k, from 1 to 2³¹ (default 128).
+    ///   - signatureLength: k, from 1 to 2³¹ (default 128).
     ///   - seed: Fixes the permutation and the densification probes (default 0).
-    public init(length: Int = 128, seed: UInt64 = 0) {
-        precondition(length >= 1 && length <= Int(Int32.max), "length must be in 1...2^31")
-        self.length = length
+    public init(signatureLength: Int = 128, seed: UInt64 = 0) {
+        precondition(signatureLength >= 1 && signatureLength <= Int(Int32.max), "signatureLength must be in 1...2^31")
+        self.signatureLength = signatureLength
         self.seed = seed
         var generator = SplitMix64(seed: seed)
         multiplier = generator.next() | 1
@@ -46,16 +46,16 @@ public struct OnePermutationMinHash: SignatureScheme, Hashable {
     ///
     /// - Parameters:
     ///   - hashes: Shingle hashes, any order, repeats allowed.
-    ///   - output: Exactly ``length`` values.
+    ///   - output: Exactly ``signatureLength`` values.
     /// - Complexity: O(n + k) expected when n ≥ k (each empty bin probes k / (non-empty bins)
     ///   times on average); no heap allocation (bins live in a stack buffer for usual k).
     public func sign(_ hashes: UnsafeBufferPointer<UInt64>, into output: UnsafeMutableBufferPointer<UInt64>) {
-        precondition(output.count == length, "output must hold exactly `length` values")
+        precondition(output.count == signatureLength, "output must hold exactly `signatureLength` values")
         guard !hashes.isEmpty else {
             output.update(repeating: .max)
             return
         }
-        let k = length
+        let k = signatureLength
         let (multiplier, addend) = (multiplier, addend)
         withUnsafeTemporaryAllocation(of: UInt64.self, capacity: k) { bins in
             bins.initialize(repeating: .max)

@@ -16,7 +16,7 @@ public enum SignatureEstimators {
     /// - Returns: The number of `i` with `a[i] == b[i]`.
     /// - Complexity: O(n).
     public static func equalCount(_ a: UnsafeBufferPointer<UInt64>, _ b: UnsafeBufferPointer<UInt64>) -> Int {
-        precondition(a.count == b.count, "signatures must have the same length")
+        precondition(a.count == b.count, "signatures must have the same signatureLength")
         return _equalCount(a.baseAddress, b.baseAddress, a.count)
     }
 
@@ -28,7 +28,7 @@ public enum SignatureEstimators {
     /// - Returns: The Hamming distance.
     /// - Complexity: O(n).
     public static func hammingDistance(_ a: UnsafeBufferPointer<UInt64>, _ b: UnsafeBufferPointer<UInt64>) -> Int {
-        precondition(a.count == b.count, "bit vectors must have the same length")
+        precondition(a.count == b.count, "bit vectors must have the same signatureLength")
         var distance = 0
         for i in 0..<a.count { distance &+= (a[i] ^ b[i]).nonzeroBitCount }
         return distance

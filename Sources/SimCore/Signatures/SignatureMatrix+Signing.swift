@@ -1,3 +1,5 @@
+import SimCoreInternals
+
 extension SignatureMatrix {
     /// Signs a corpus into one contiguous matrix, on `threads` cores.
     ///
@@ -6,7 +8,7 @@ extension SignatureMatrix {
     /// shingler's buffers have grown. The result does not depend on `threads`.
     ///
     /// ```swift
-    /// let matrix = SignatureMatrix(signing: corpus.documents, scheme: OnePermutationMinHash(length: 128))
+    /// let matrix = SignatureMatrix(signing: corpus.documents, scheme: OnePermutationMinHash(signatureLength: 128))
     /// matrix.bytesPerDocument   // 1024
     /// ```
     ///
@@ -21,10 +23,10 @@ extension SignatureMatrix {
         scheme: some SignatureScheme, threads: Int = Parallelism.defaultThreadCount
     ) {
         let values = _signCorpus(
-            count: documents.count, rowLength: scheme.length, options: options, threads: threads,
+            count: documents.count, rowLength: scheme.signatureLength, options: options, threads: threads,
             withText: { index, body in documents[index].utf8.withUnsafeBytes(body) },
             sign: { scheme.sign($0, into: $1) })
-        self.init(length: scheme.length, values: values)
+        self.init(signatureLength: scheme.signatureLength, values: values)
     }
 
     /// Signs texts given as UTF-8 byte arrays into one contiguous matrix, on `threads` cores.
@@ -40,14 +42,14 @@ extension SignatureMatrix {
         scheme: some SignatureScheme, threads: Int = Parallelism.defaultThreadCount
     ) {
         let values = _signCorpus(
-            count: texts.count, rowLength: scheme.length, options: options, threads: threads,
+            count: texts.count, rowLength: scheme.signatureLength, options: options, threads: threads,
             withText: { index, body in texts[index].withUnsafeBytes(body) },
             sign: { scheme.sign($0, into: $1) })
-        self.init(length: scheme.length, values: values)
+        self.init(signatureLength: scheme.signatureLength, values: values)
     }
 
-    /// Bytes the matrix holds per document: `length · 8`.
-    public var bytesPerDocument: Int { length * MemoryLayout<UInt64>.stride }
+    /// Bytes the matrix holds per document: `signatureLength · 8`.
+    public var bytesPerDocument: Int { signatureLength * MemoryLayout<UInt64>.stride }
 
     /// The estimated Jaccard similarity of two rows, by `scheme` (the one that signed them).
     ///
@@ -58,7 +60,7 @@ extension SignatureMatrix {
     /// - Returns: The scheme's estimate.
     /// - Complexity: O(k).
     public func estimatedJaccard(_ row: Int, _ other: Int, scheme: some SignatureScheme) -> Double {
-        precondition(scheme.length == length, "the scheme must have the matrix's length")
+        precondition(scheme.signatureLength == signatureLength, "the scheme must have the matrix's signatureLength")
         return withRow(row) { a in withRow(other) { b in scheme.estimatedJaccard(a, b) } }
     }
 }
@@ -79,8 +81,8 @@ func _signCorpus(
             return
         }
         buffer.initialize(repeating: 0)
-        let output = _SendableMutablePointer(base: buffer.baseAddress!)
-        _ = _concurrentChunks(count: count, threads: threads, minimumChunk: 8) { range in
+        let output = SendableMutablePointer(base: buffer.baseAddress!)
+        _ = concurrentChunks(count: count, threads: threads, minimumChunk: 8) { range in
             let shingler = Shingler(options: options)
             for index in range {
                 // SAFETY: row `index` belongs to this chunk only; the buffer holds count × rowLength.

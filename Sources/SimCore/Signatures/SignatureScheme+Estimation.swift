@@ -2,19 +2,19 @@ extension SignatureScheme {
     /// The fraction of positions where `a` and `b` hold equal values: MinHash's Jaccard estimate.
     ///
     /// - Parameters:
-    ///   - a: A signature of ``length`` values made by this scheme.
-    ///   - b: Another signature of ``length`` values made by this scheme.
+    ///   - a: A signature of ``signatureLength`` values made by this scheme.
+    ///   - b: Another signature of ``signatureLength`` values made by this scheme.
     /// - Returns: equal positions ÷ k, in 0...1.
     /// - Complexity: O(k), SIMD.
     public func estimatedJaccard(_ a: UnsafeBufferPointer<UInt64>, _ b: UnsafeBufferPointer<UInt64>) -> Double {
-        precondition(a.count == length && b.count == length, "signatures must have the scheme's length")
-        return Double(SignatureEstimators.equalCount(a, b)) / Double(length)
+        precondition(a.count == signatureLength && b.count == signatureLength, "signatures must have the scheme's signatureLength")
+        return Double(SignatureEstimators.equalCount(a, b)) / Double(signatureLength)
     }
 
     /// Estimates the Jaccard similarity of two signatures held in arrays.
     ///
     /// ```swift
-    /// let scheme = OnePermutationMinHash(length: 128)
+    /// let scheme = OnePermutationMinHash(signatureLength: 128)
     /// let a = scheme.signature(of: ShingleSet([1, 2, 3]))
     /// scheme.estimatedJaccard(a, a)   // 1.0
     /// ```
@@ -48,7 +48,7 @@ extension SignatureScheme {
     /// The signature of a shingle set, as an array.
     ///
     /// - Parameter set: A document's shingles.
-    /// - Returns: ``length`` values.
+    /// - Returns: ``signatureLength`` values.
     /// - Complexity: The scheme's signing cost (O(n + k) for one-permutation hashing).
     public func signature(of set: ShingleSet) -> [UInt64] {
         set.hashes.withUnsafeBufferPointer { signature(ofHashes: $0) }
@@ -57,12 +57,12 @@ extension SignatureScheme {
     /// The signature of shingle hashes in any order, repeats allowed, as an array.
     ///
     /// - Parameter hashes: Shingle hashes, e.g. from ``Shingler/withShingleHashes(ofUTF8:_:)``.
-    /// - Returns: ``length`` values.
+    /// - Returns: ``signatureLength`` values.
     public func signature(ofHashes hashes: UnsafeBufferPointer<UInt64>) -> [UInt64] {
-        [UInt64](unsafeUninitializedCapacity: length) { buffer, initialized in
+        [UInt64](unsafeUninitializedCapacity: signatureLength) { buffer, initialized in
             buffer.initialize(repeating: 0)
             sign(hashes, into: buffer)
-            initialized = length
+            initialized = signatureLength
         }
     }
 }

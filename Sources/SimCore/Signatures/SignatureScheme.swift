@@ -1,4 +1,4 @@
-/// A MinHash-family signature scheme: maps a document's shingle hashes to `length` values whose
+/// A MinHash-family signature scheme: maps a document's shingle hashes to `signatureLength` (k) values whose
 /// position-wise equality rate between two documents estimates their Jaccard similarity.
 ///
 /// Every scheme is deterministic: the same hashes, length and seed give the same values on
@@ -6,7 +6,7 @@
 /// An empty document's signature is all `UInt64.max`.
 public protocol SignatureScheme: Sendable {
     /// The number of values per signature (k).
-    var length: Int { get }
+    var signatureLength: Int { get }
     /// The seed every hash function and permutation of the scheme is derived from.
     var seed: UInt64 { get }
     /// A short name for tables and files, e.g. `minhash`, `oph`, `superminhash`.
@@ -16,7 +16,7 @@ public protocol SignatureScheme: Sendable {
     ///
     /// - Parameters:
     ///   - hashes: A document's shingle hashes, in any order, repeats allowed.
-    ///   - output: Exactly ``length`` values.
+    ///   - output: Exactly ``signatureLength`` values.
     func sign(_ hashes: UnsafeBufferPointer<UInt64>, into output: UnsafeMutableBufferPointer<UInt64>)
 
     /// Estimates the Jaccard similarity of the two documents whose signatures are `a` and `b`.
@@ -26,14 +26,14 @@ public protocol SignatureScheme: Sendable {
     /// minima (``BBitMinHash``) correct for chance matches.
     ///
     /// - Parameters:
-    ///   - a: A signature of ``length`` values made by this scheme.
-    ///   - b: Another signature of ``length`` values made by this scheme.
+    ///   - a: A signature of ``signatureLength`` values made by this scheme.
+    ///   - b: Another signature of ``signatureLength`` values made by this scheme.
     /// - Returns: The estimate, unbiased; it can stray slightly outside 0...1 for corrected schemes.
     /// - Complexity: O(k).
     func estimatedJaccard(_ a: UnsafeBufferPointer<UInt64>, _ b: UnsafeBufferPointer<UInt64>) -> Double
 }
 
-/// The signatures of a corpus: one row of `length` values per document, contiguous, row-major.
+/// The signatures of a corpus: one row of `signatureLength` (k) values per document, contiguous, row-major.
 ///
 /// Byte layout when written to disk: little-endian `UInt64`s, row after row. What a value holds
 /// depends on the scheme (all deterministic across machines, builds and thread counts):
@@ -49,31 +49,31 @@ public protocol SignatureScheme: Sendable {
 /// b-bit values; ``SimHashFingerprint`` documents SimHash's layout.
 public struct SignatureMatrix: Sendable, Hashable {
     /// Values per signature (k).
-    public let length: Int
-    /// All values, `count × length`, row-major.
+    public let signatureLength: Int
+    /// All values, `count × signatureLength`, row-major.
     public private(set) var values: [UInt64]
 
     /// Creates a matrix from row-major values.
     ///
     /// - Parameters:
-    ///   - length: Values per signature, at least 1.
-    ///   - values: `count × length` values.
-    public init(length: Int, values: [UInt64]) {
-        precondition(length >= 1 && values.count % length == 0, "values must hold whole rows")
-        self.length = length
+    ///   - signatureLength: Values per signature, at least 1.
+    ///   - values: `count × signatureLength` values.
+    public init(signatureLength: Int, values: [UInt64]) {
+        precondition(signatureLength >= 1 && values.count % signatureLength == 0, "values must hold whole rows")
+        self.signatureLength = signatureLength
         self.values = values
     }
 
     /// The number of signatures (documents).
-    public var count: Int { values.count / length }
+    public var count: Int { values.count / signatureLength }
 
     /// The signature of document `row`.
     public subscript(row: Int) -> ArraySlice<UInt64> {
-        values[row * length..<(row + 1) * length]
+        values[row * signatureLength..<(row + 1) * signatureLength]
     }
 
     /// Calls `body` with the values of document `row`.
     public func withRow<R>(_ row: Int, _ body: (UnsafeBufferPointer<UInt64>) throws -> R) rethrows -> R {
-        try values.withUnsafeBufferPointer { try body(UnsafeBufferPointer(rebasing: $0[row * length..<(row + 1) * length])) }
+        try values.withUnsafeBufferPointer { try body(UnsafeBufferPointer(rebasing: $0[row * signatureLength..<(row + 1) * signatureLength])) }
     }
 }

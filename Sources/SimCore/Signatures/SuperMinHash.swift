@@ -12,12 +12,12 @@
 /// `UInt64.max`. Layout on disk: see ``SignatureMatrix``.
 ///
 /// ```swift
-/// let scheme = SuperMinHash(length: 128)
+/// let scheme = SuperMinHash(signatureLength: 128)
 /// let a = scheme.signature(of: ShingleSet([1, 2, 3]))
 /// ```
 public struct SuperMinHash: SignatureScheme, Hashable {
     /// The number of values (k).
-    public let length: Int
+    public let signatureLength: Int
     /// The seed every shingle's generator is keyed with.
     public let seed: UInt64
     /// `superminhash`.
@@ -27,11 +27,11 @@ public struct SuperMinHash: SignatureScheme, Hashable {
     /// Creates the scheme.
     ///
     /// - Parameters:
-    ///   - length: k, from 1 to 2³¹ (default 128).
+    ///   - signatureLength: k, from 1 to 2³¹ (default 128).
     ///   - seed: Fixes every shingle's random stream (default 0).
-    public init(length: Int = 128, seed: UInt64 = 0) {
-        precondition(length >= 1 && length <= Int(Int32.max), "length must be in 1...2^31")
-        self.length = length
+    public init(signatureLength: Int = 128, seed: UInt64 = 0) {
+        precondition(signatureLength >= 1 && signatureLength <= Int(Int32.max), "signatureLength must be in 1...2^31")
+        self.signatureLength = signatureLength
         self.seed = seed
         var generator = SplitMix64(seed: seed)
         key = generator.next()
@@ -41,14 +41,14 @@ public struct SuperMinHash: SignatureScheme, Hashable {
     ///
     /// - Parameters:
     ///   - hashes: Shingle hashes, any order, repeats allowed (fewer than 2³² of them).
-    ///   - output: Exactly ``length`` values.
+    ///   - output: Exactly ``signatureLength`` values.
     /// - Complexity: O(n + k log² k) expected (Ertl); scratch lives in stack buffers.
     public func sign(_ hashes: UnsafeBufferPointer<UInt64>, into output: UnsafeMutableBufferPointer<UInt64>) {
-        precondition(output.count == length, "output must hold exactly `length` values")
+        precondition(output.count == signatureLength, "output must hold exactly `signatureLength` values")
         precondition(hashes.count < Int(UInt32.max), "too many hashes")
         output.update(repeating: .max)
         guard !hashes.isEmpty else { return }
-        let m = length
+        let m = signatureLength
         withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 3 * m) { scratch in
             // p: the current shingle's permutation; q: which shingle p[j] was last reset for;
             // b: how many values have integer part j (∞ counts at m − 1).

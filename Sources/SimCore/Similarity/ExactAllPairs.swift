@@ -1,3 +1,5 @@
+import SimCoreInternals
+
 /// Two documents (by index) and their exact similarity.
 public struct SimilarPair: Sendable, Hashable, Codable {
     /// Index of the first document. For symmetric measures the smaller index; for containment,
@@ -49,7 +51,7 @@ public enum ExactAllPairs {
         precondition(threshold > 0 && threshold <= 1, "threshold must be in (0, 1]")
         precondition(sets.count < Int(Int32.max), "too many documents")
         let index = _PrefixIndex(sets: sets, measure: measure, threshold: threshold, threads: threads)
-        let chunks = _concurrentChunks(count: sets.count, threads: threads, minimumChunk: 16) { range in
+        let chunks = concurrentChunks(count: sets.count, threads: threads, minimumChunk: 16) { range in
             index.search(range, sets: sets, measure: measure, threshold: threshold)
         }
         var pairs = chunks.flatMap { $0 }

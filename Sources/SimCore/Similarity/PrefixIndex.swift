@@ -1,3 +1,5 @@
+import SimCoreInternals
+
 /// The inverted index of exact all-pairs search, with each document's prefix in rarity order.
 ///
 /// Built in three steps, all on contiguous arrays:
@@ -24,7 +26,7 @@ struct _PrefixIndex: Sendable {
         let (keys, frequencies) = Self.documentFrequencies(of: sets)
         let filter = _SharedHashFilter(keys)
         // Each document's shingles as key positions, and its prefix in rarity order.
-        let perDocument: [[(positions: [Int32], prefix: [Int32])]] = _concurrentChunks(
+        let perDocument: [[(positions: [Int32], prefix: [Int32])]] = concurrentChunks(
             count: sets.count, threads: threads, minimumChunk: 32
         ) { range in
             range.map { document in
@@ -144,7 +146,7 @@ struct _PrefixIndex: Sendable {
         var all = sets.flatMap(\.hashes)
         var scratch = [UInt64](repeating: 0, count: all.count)
         all.withUnsafeMutableBufferPointer { all in
-            scratch.withUnsafeMutableBufferPointer { _radixSort(all, scratch: $0) }
+            scratch.withUnsafeMutableBufferPointer { radixSort(all, scratch: $0) }
         }
         scratch = []
         var keys: [UInt64] = []

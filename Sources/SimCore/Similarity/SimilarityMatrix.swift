@@ -1,3 +1,5 @@
+import SimCoreInternals
+
 /// The dense matrix of one measure between every two documents of a small corpus.
 ///
 /// For display and for checking small corpora by eye; memory is N², so use
@@ -18,7 +20,7 @@ public struct SimilarityMatrix: Sendable, Hashable {
     /// - Complexity: O(N² · average set size).
     public init(sets: [ShingleSet], measure: SimilarityMeasure, threads: Int = Parallelism.defaultThreadCount) {
         self.measure = measure
-        let rows = _concurrentChunks(count: sets.count, threads: threads) { range in
+        let rows = concurrentChunks(count: sets.count, threads: threads) { range in
             range.map { i in sets.map { measure.value(sets[i], $0) } }
         }
         values = rows.flatMap { $0 }

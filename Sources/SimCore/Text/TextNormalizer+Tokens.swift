@@ -1,3 +1,5 @@
+import SimCoreInternals
+
 extension TextNormalizer {
     /// Maps `input` to normalized bytes *without* collapsing separators, for word tokenization.
     ///
@@ -9,7 +11,7 @@ extension TextNormalizer {
     ///
     /// - Returns: The number of bytes written; 64 more 0x20 bytes follow them, so that a reader
     ///   may load whole 64-byte blocks up to the end.
-    func _mapForTokens(_ input: UnsafeRawBufferPointer, into output: _ScratchBuffer<UInt8>) -> Int {
+    func _mapForTokens(_ input: UnsafeRawBufferPointer, into output: ScratchBuffer<UInt8>) -> Int {
         let inputCount = input.count
         guard inputCount > 0, let source = input.baseAddress?.assumingMemoryBound(to: UInt8.self) else {
             return 0
@@ -46,7 +48,7 @@ extension TextNormalizer {
                 index &+= 1
                 continue
             }
-            let (scalar, length) = _decodeUTF8(source, index, inputCount)
+            let (scalar, length) = UTF8Scalars.decode(source, index, inputCount)
             index &+= length
             withFolded(scalar) { folded in
                 let needed = written + folded.count + (inputCount - index) + 72

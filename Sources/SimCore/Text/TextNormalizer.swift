@@ -1,3 +1,5 @@
+import SimCoreInternals
+
 /// Turns raw UTF-8 bytes into SimCore's canonical text: tokens separated by single ASCII spaces.
 ///
 /// Rules, applied to each Unicode scalar in one pass over the bytes (no `String` per token):
@@ -47,7 +49,7 @@ public struct TextNormalizer: Sendable {
     /// - Returns: The canonical text as UTF-8 bytes.
     /// - Complexity: O(n) in the number of bytes.
     public func normalize(utf8 bytes: UnsafeRawBufferPointer) -> [UInt8] {
-        let scratch = _ScratchBuffer<UInt8>()
+        let scratch = ScratchBuffer<UInt8>()
         let count = _normalize(bytes, into: scratch)
         return Array(scratch.storage[0..<count])
     }
@@ -64,7 +66,7 @@ public struct TextNormalizer: Sendable {
     /// byte is a separator following a separator.
     ///
     /// - Returns: The number of bytes written.
-    func _normalize(_ input: UnsafeRawBufferPointer, into output: _ScratchBuffer<UInt8>) -> Int {
+    func _normalize(_ input: UnsafeRawBufferPointer, into output: ScratchBuffer<UInt8>) -> Int {
         let inputCount = input.count
         guard inputCount > 0, let source = input.baseAddress?.assumingMemoryBound(to: UInt8.self) else {
             return 0
@@ -96,7 +98,7 @@ public struct TextNormalizer: Sendable {
                 index &+= 1
                 continue
             }
-            let (scalar, length) = _decodeUTF8(source, index, inputCount)
+            let (scalar, length) = UTF8Scalars.decode(source, index, inputCount)
             index &+= length
             state = appendFolded(scalar, to: state, remainingInput: inputCount - index, output: output)
         }
@@ -108,7 +110,7 @@ public struct TextNormalizer: Sendable {
     /// in registers.
     @inline(never)
     private func appendFolded(
-        _ scalar: UInt32, to state: _NormalizerState, remainingInput: Int, output: _ScratchBuffer<UInt8>
+        _ scalar: UInt32, to state: _NormalizerState, remainingInput: Int, output: ScratchBuffer<UInt8>
     ) -> _NormalizerState {
         var state = state
         withFolded(scalar) { folded in
@@ -155,35 +157,4 @@ struct _NormalizerState {
     func finish() -> Int {
         last == 0x20 ? Swift.max(0, written - 1) : written
     }
-}
-
-/// Decodes one scalar of UTF-8 starting at a non-ASCII byte.
-///
-/// - Returns: The scalar value (U+FFFD for an invalid sequence) and how many bytes it used
-///   (1 for an invalid sequence, so decoding resynchronizes at the next byte).
-@inline(__always)
-func _decodeUTF8(_ bytes: UnsafePointer<UInt8>, _ index: Int, _ count: Int) -> (UInt32, Int) {
-    let lead = UInt32(bytes[index])
-    @inline(__always) func continuation(_ offset: Int) -> UInt32? {
-        guard index + offset < count else { return nil }
-        let byte = UInt32(bytes[index + offset])
-        return byte & 0xC0 == 0x80 ? byte & 0x3F : nil
-    }
-    switch lead {
-    case 0xC2...0xDF:
-        if let c1 = continuation(1) { return ((lead & 0x1F) << 6 | c1, 2) }
-    case 0xE0...0xEF:
-        if let c1 = continuation(1), let c2 = continuation(2) {
-            let value = (lead & 0x0F) << 12 | c1 << 6 | c2
-            if value >= 0x800 && !(0xD800...0xDFFF).contains(value) { return (value, 3) }
-        }
-    case 0xF0...0xF4:
-        if let c1 = continuation(1), let c2 = continuation(2), let c3 = continuation(3) {
-            let value = (lead & 0x07) << 18 | c1 << 12 | c2 << 6 | c3
-            if (0x10000...0x10FFFF).contains(value) { return (value, 4) }
-        }
-    default:
-        break
-    }
-    return (0xFFFD, 1)
 }

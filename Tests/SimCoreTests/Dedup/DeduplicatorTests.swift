@@ -1,6 +1,8 @@
 import Dispatch
 import Testing
 @testable import SimCore
+import SimCoreInternals
+import SimCoreIO
 
 @Suite("Deduplicator")
 struct DeduplicatorTests {
@@ -80,8 +82,8 @@ struct DeduplicatorTests {
 struct DeduplicatorStreamingTests {
     static let corpus = NearDuplicateCorpus(count: 600, seed: 13, groupEvery: 2)
 
-    @Test("batches on 1 and 2 threads give the verdicts of one-by-one inserts", arguments: [SimilarityMeasure.jaccard, .containment])
-    func batchEqualsStreaming(measure: SimilarityMeasure) {
+    @Test("batches on 1 and 2 threads give the verdicts of one-by-one inserts", arguments: [DeduplicationOptions.Measure.jaccard, .overlap])
+    func batchEqualsStreaming(measure: DeduplicationOptions.Measure) {
         let documents = DeduplicatorTests.documents(Self.corpus.documents)
         var options = DeduplicatorOptionsForTests.with(measure)
         options.threads = 1
@@ -119,8 +121,8 @@ struct DeduplicatorStreamingTests {
     }
 
     @Test("representative: the longest member, ties to the first inserted; documents without shingles stay alone",
-          arguments: [SimilarityMeasure.jaccard, .containment], [DeduplicationOptions.Verification.estimated, .exact])
-    func representatives(measure: SimilarityMeasure, verification: DeduplicationOptions.Verification) {
+          arguments: [DeduplicationOptions.Measure.jaccard, .overlap], [DeduplicationOptions.Verification.estimated, .exact])
+    func representatives(measure: DeduplicationOptions.Measure, verification: DeduplicationOptions.Verification) {
         var options = DeduplicatorOptionsForTests.with(measure)
         options.verification = verification
         let deduplicator = Deduplicator(options: options)
@@ -135,7 +137,7 @@ struct DeduplicatorStreamingTests {
 }
 
 enum DeduplicatorOptionsForTests {
-    static func with(_ measure: SimilarityMeasure) -> DeduplicationOptions {
+    static func with(_ measure: DeduplicationOptions.Measure) -> DeduplicationOptions {
         var options = DeduplicationOptions()
         options.measure = measure
         return options
@@ -166,7 +168,7 @@ struct DistinctCountTests {
     @Test("hash-table distinct count equals the sorted set's, zeros and repeats included (seeded)")
     func agreesWithSort() {
         var generator = SplitMix64(seed: 41)
-        let scratch = _ScratchBuffer<UInt64>()
+        let scratch = ScratchBuffer<UInt64>()
         for length in [0, 1, 2, 17, 500, 3_000] {
             let values = (0..<length).map { _ in generator.next() % 3 == 0 ? generator.next() % 40 : generator.next() }
             let counted = values.withUnsafeBufferPointer { _distinctCount($0, scratch: scratch) }

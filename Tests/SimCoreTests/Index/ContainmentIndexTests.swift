@@ -26,7 +26,7 @@ struct ContainmentIndexTests {
     @Test("finds containing documents whose Jaccard with the query is low (seeded)")
     func recall() {
         let seed: UInt64 = 31
-        let scheme = TestMinHash(length: 128, seed: seed)
+        let scheme = TestMinHash(signatureLength: 128, seed: seed)
         var generator = SplitMix64(seed: seed)
         let defaults = DeduplicationOptions()
         var index = ContainmentIndex(
@@ -59,10 +59,10 @@ struct ContainmentIndexTests {
 
     @Test("batch insert on 1 and 2 threads equals one-by-one inserts; remove hides documents")
     func batch() {
-        let scheme = TestMinHash(length: 32, seed: 2)
+        let scheme = TestMinHash(signatureLength: 32, seed: 2)
         var generator = SplitMix64(seed: 8)
         let sets: [[UInt64]] = (0..<120).map { i in (0..<(5 + i % 50)).map { _ in generator.next() % 500 } }
-        let signatures = SignatureMatrix(length: 32, values: sets.flatMap { scheme.signature(of: $0) })
+        let signatures = SignatureMatrix(signatureLength: 32, values: sets.flatMap { scheme.signature(of: $0) })
         let sizes = sets.map { Set($0).count }
         var sequential = ContainmentIndex(signatureLength: 32, maximumRowsPerBand: 4)
         for (set, size) in zip(sets, sizes) { sequential.insert(scheme.signature(of: set), size: size) }

@@ -10,7 +10,7 @@ struct MinHashLSHTests {
 
     @Test("insert, query, remove")
     func basics() {
-        let scheme = TestMinHash(length: 32, seed: 3)
+        let scheme = TestMinHash(signatureLength: 32, seed: 3)
         var generator = SplitMix64(seed: 11)
         let a = Self.randomSet(50, &generator)
         let b = Self.randomSet(50, &generator)
@@ -29,7 +29,7 @@ struct MinHashLSHTests {
 
     @Test("empty documents are numbered but never candidates")
     func empty() {
-        let scheme = TestMinHash(length: 16)
+        let scheme = TestMinHash(signatureLength: 16)
         var index = MinHashLSH(signatureLength: 16, banding: BandingParameters(bandCount: 4, rowsPerBand: 4))
         let empty = scheme.signature(of: [])
         #expect(empty.allSatisfy { $0 == .max })
@@ -40,12 +40,12 @@ struct MinHashLSHTests {
 
     @Test("batch build on 1 and 2 threads equals one-by-one inserts")
     func batch() {
-        let scheme = TestMinHash(length: 64, seed: 5)
+        let scheme = TestMinHash(signatureLength: 64, seed: 5)
         var generator = SplitMix64(seed: 21)
         var sets = (0..<300).map { _ in Self.randomSet(40, &generator) }
         for i in stride(from: 0, to: 300, by: 3) { sets[i + 1] = Array(sets[i].dropFirst(2)) + [generator.next()] }
         sets[7] = []
-        let signatures = SignatureMatrix(length: 64, values: sets.flatMap { scheme.signature(of: $0) })
+        let signatures = SignatureMatrix(signatureLength: 64, values: sets.flatMap { scheme.signature(of: $0) })
         let banding = BandingParameters.optimal(threshold: 0.7, signatureLength: 64)
         var sequential = MinHashLSH(signatureLength: 64, banding: banding)
         for row in 0..<signatures.count { sequential.insert(Array(signatures[row])) }
@@ -75,7 +75,7 @@ struct MinHashLSHTests {
     func sCurve() {
         let seed: UInt64 = 2024
         let k = 128
-        let scheme = TestMinHash(length: k, seed: seed)
+        let scheme = TestMinHash(signatureLength: k, seed: seed)
         let banding = BandingParameters.optimal(threshold: 0.8, signatureLength: k)
         var generator = SplitMix64(seed: seed)
         let trials = 300

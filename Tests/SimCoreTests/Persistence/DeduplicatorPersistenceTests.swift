@@ -7,8 +7,8 @@ struct DeduplicatorPersistenceTests {
     static let documents = DeduplicatorTests.documents(NearDuplicateCorpus(count: 400, seed: 17, groupEvery: 2).documents)
 
     @Test("save, load, continue: the same clusters, pairs, ids and later verdicts as never stopping",
-          arguments: [(SimilarityMeasure.jaccard, DeduplicationOptions.Verification.exact), (.containment, .estimated)])
-    func resume(measure: SimilarityMeasure, verification: DeduplicationOptions.Verification) throws {
+          arguments: [(DeduplicationOptions.Measure.jaccard, DeduplicationOptions.Verification.exact), (.overlap, .estimated)])
+    func resume(measure: DeduplicationOptions.Measure, verification: DeduplicationOptions.Verification) throws {
         var options = DeduplicatorOptionsForTests.with(measure)
         options.verification = verification
         let path = MinHashLSHPersistenceTests.temporaryPath("dedup-\(measure)")
@@ -16,7 +16,7 @@ struct DeduplicatorPersistenceTests {
         let original = Deduplicator(options: options)
         original.insert(contentsOf: Array(Self.documents[0..<300]))
         try original.save(to: path)
-        let resumed = try Deduplicator(contentsOf: path, scheme: OnePermutationMinHash(length: 128, seed: 0), options: options)
+        let resumed = try Deduplicator(contentsOf: path, scheme: OnePermutationMinHash(signatureLength: 128, seed: 0), options: options)
         #expect(resumed.count == 300)
         #expect(resumed.id(of: 299) == original.id(of: 299))
         #expect(resumed.verifiedPairs() == original.verifiedPairs())
@@ -42,8 +42,8 @@ struct DeduplicatorPersistenceTests {
             Issue.record("expected a parameter mismatch, got \(String(describing: error))")
         }
         #expect(throws: IndexFileError.parameterMismatch(
-            "file has \(Deduplicator().fileParameters); expected \(Deduplicator(scheme: OnePermutationMinHash(length: 64)).fileParameters)")) {
-            try Deduplicator(contentsOf: path, scheme: OnePermutationMinHash(length: 64))
+            "file has \(Deduplicator().fileParameters); expected \(Deduplicator(scheme: OnePermutationMinHash(signatureLength: 64)).fileParameters)")) {
+            try Deduplicator(contentsOf: path, scheme: OnePermutationMinHash(signatureLength: 64))
         }
         let bytes = MinHashLSHPersistenceTests.bytes(path)
         var flipped = bytes

@@ -6,7 +6,7 @@ import Testing
 struct MinHashLSHPersistenceTests {
     /// An index of 200 random documents (every third a near copy), with two removed.
     static func sample() -> (MinHashLSH, [[UInt64]]) {
-        let scheme = TestMinHash(length: 32, seed: 9)
+        let scheme = TestMinHash(signatureLength: 32, seed: 9)
         var generator = SplitMix64(seed: 99)
         var signatures: [[UInt64]] = []
         var index = MinHashLSH(signatureLength: 32, banding: BandingParameters(bandCount: 8, rowsPerBand: 4))

@@ -1,5 +1,6 @@
 import Testing
 @testable import SimCore
+import SimCoreInternals
 
 @Suite("Shingling")
 struct ShinglerTests {
@@ -134,7 +135,7 @@ struct TokenizationTests {
             for length in [0, 1, 7, 8, 9, 63, 64, 65, 127, 128, 129, 300] + (0..<40).map({ _ in Int(generator.next() % 400) }) {
                 let text = Self.randomText(&generator, length: length)
                 let expected = normalizer.normalize(utf8: text).split(separator: 0x20).map { XXH3.hash64(Array($0), seed: 3) }
-                let scratch = _ScratchBuffer<UInt8>()
+                let scratch = ScratchBuffer<UInt8>()
                 let mapped = text.withUnsafeBytes { normalizer._mapForTokens($0, into: scratch) }
                 var hashes = [UInt64](repeating: 0, count: mapped / 2 + 1)
                 let count = hashes.withUnsafeMutableBufferPointer {

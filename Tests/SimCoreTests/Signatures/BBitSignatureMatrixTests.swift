@@ -8,7 +8,7 @@ struct BBitSignatureMatrixTests {
         // Rows share values often, so matches are frequent enough to test.
         let pool = (0..<5).map { _ in generator.next() }
         let values = (0..<rows * length).map { _ in generator.next() % 3 == 0 ? pool[Int(generator.next() % 5)] : generator.next() }
-        return SignatureMatrix(length: length, values: values)
+        return SignatureMatrix(signatureLength: length, values: values)
     }
 
     @Test("packing round-trips every b-bit value and pads with zero bits", arguments: [1, 2, 4, 8, 16])
@@ -34,7 +34,7 @@ struct BBitSignatureMatrixTests {
     func matchCounts(bits: Int) {
         let full = Self.matrix(rows: 6, length: 100, seed: 17)
         let packed = BBitSignatureMatrix(compressing: full, bits: bits)
-        let scheme = BBitMinHash(MinHash(length: 100), bits: bits)
+        let scheme = BBitMinHash(MinHash(signatureLength: 100), bits: bits)
         let mask = (UInt64(1) << UInt64(bits)) - 1
         for row in 0..<6 {
             for other in 0..<6 {

@@ -1,11 +1,12 @@
 import Testing
 @testable import SimCore
+import SimCoreIO
 
 @Suite("Batch signing")
 struct BatchSigningTests {
     static let schemes: [any SignatureScheme] = [
-        MinHash(length: 128, seed: 1), OnePermutationMinHash(length: 128, seed: 1), SuperMinHash(length: 64, seed: 1),
-        BBitMinHash(SuperMinHash(length: 64, seed: 1), bits: 2),
+        MinHash(signatureLength: 128, seed: 1), OnePermutationMinHash(signatureLength: 128, seed: 1), SuperMinHash(signatureLength: 64, seed: 1),
+        BBitMinHash(SuperMinHash(signatureLength: 64, seed: 1), bits: 2),
     ]
 
     /// The wire stories plus an empty document and many short generated ones (more chunks than
@@ -34,7 +35,7 @@ struct BatchSigningTests {
         }
         for threads in [1, 2, 3] {
             let matrix = SignatureMatrix(signing: documents, options: options, scheme: scheme, threads: threads)
-            #expect(matrix.count == documents.count && matrix.length == scheme.length)
+            #expect(matrix.count == documents.count && matrix.signatureLength == scheme.signatureLength)
             #expect(matrix.values == expected, "\(scheme.name), \(threads) threads")
             let fromBytes = SignatureMatrix(signingUTF8: documents.map(\.utf8), options: options, scheme: scheme, threads: threads)
             #expect(fromBytes == matrix)
@@ -46,14 +47,14 @@ struct BatchSigningTests {
 
     @Test("an empty corpus gives an empty matrix; bytes per document is 8k")
     func emptyCorpus() {
-        let matrix = SignatureMatrix(signing: [], scheme: MinHash(length: 16))
-        #expect(matrix.count == 0 && matrix.length == 16 && matrix.bytesPerDocument == 128)
+        let matrix = SignatureMatrix(signing: [], scheme: MinHash(signatureLength: 16))
+        #expect(matrix.count == 0 && matrix.signatureLength == 16 && matrix.bytesPerDocument == 128)
     }
 
     @Test("matrix estimates: 000 vs 001 near their exact Jaccard, a row with itself is 1")
     func matrixEstimate() throws {
         let documents = try CorpusReader.readAll(paths: [TestSupport.wireStories]).documents
-        let scheme = OnePermutationMinHash(length: 256, seed: 4)
+        let scheme = OnePermutationMinHash(signatureLength: 256, seed: 4)
         let matrix = SignatureMatrix(signing: documents, scheme: scheme)
         let shingler = Shingler()
         let exact = shingler.shingles(ofUTF8: documents[0].utf8).jaccard(with: shingler.shingles(ofUTF8: documents[1].utf8))

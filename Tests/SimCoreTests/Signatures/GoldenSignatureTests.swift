@@ -21,7 +21,7 @@ struct GoldenSignatureTests {
     @Test("classic MinHash (32-bit values), on every supported kernel variant")
     func minHash() {
         let expected: [UInt64] = [0x1085123B, 0x879B6B6, 0x8280E02, 0x134018A7, 0x93526CD, 0x9056832]
-        let scheme = MinHash(length: 16, seed: 42)
+        let scheme = MinHash(signatureLength: 16, seed: 42)
         #expect(Array(scheme.signature(of: Self.set()).prefix(6)) == expected)
         for isa in SignatureKernelISA.allCases where isa.isSupported {
             var output = [UInt64](repeating: 0, count: 16)
@@ -38,7 +38,7 @@ struct GoldenSignatureTests {
             0x35379DF8DCA35F4, 0x1D42E9888B100B07, 0x21726529C5F4461A,
             0x35379DF8DCA35F4, 0x1D42E9888B100B07, 0xA078B1B7FBABF0A7,
         ]
-        let signature = OnePermutationMinHash(length: 16, seed: 42).signature(of: Self.set())
+        let signature = OnePermutationMinHash(signatureLength: 16, seed: 42).signature(of: Self.set())
         #expect(Array(signature.prefix(6)) == expected)
         // A bin's own minimum lies in its range of the top bits; a densified one does not.
         #expect(signature[1] / (UInt64.max / 16 + 1) == 1 && signature[3] / (UInt64.max / 16 + 1) != 3)
@@ -47,13 +47,13 @@ struct GoldenSignatureTests {
     @Test("SuperMinHash (position << 32 | fraction)")
     func superMinHash() {
         let expected: [UInt64] = [0x2DFECD89, 0x4C88DCD2, 0x438023D2, 0x2413A890, 0x229D2A7D, 0x1C8D70979]
-        #expect(Array(SuperMinHash(length: 16, seed: 42).signature(of: Self.set()).prefix(6)) == expected)
+        #expect(Array(SuperMinHash(signatureLength: 16, seed: 42).signature(of: Self.set()).prefix(6)) == expected)
     }
 
     @Test("4-bit MinHash keeps the low nibble of classic MinHash")
     func bBit() {
         let expected: [UInt64] = [0xB, 0x6, 0x2, 0x7, 0xD, 0x2]
-        #expect(Array(BBitMinHash(MinHash(length: 16, seed: 42), bits: 4).signature(of: Self.set()).prefix(6)) == expected)
+        #expect(Array(BBitMinHash(MinHash(signatureLength: 16, seed: 42), bits: 4).signature(of: Self.set()).prefix(6)) == expected)
     }
 
     @Test("SimHash 128 (64 is its low word)")

@@ -8,7 +8,7 @@ struct MinHashKernelTests {
 
     @Test("every supported ISA variant gives the portable variant's signature", arguments: lengths)
     func variantsAgree(length: Int) {
-        let scheme = MinHash(length: length, seed: UInt64(length))
+        let scheme = MinHash(signatureLength: length, seed: UInt64(length))
         for count in [1, 2, 17, 1000] {
             let hashes = randomHashes(count, seed: UInt64(count * 1000 + length))
             let portable = sign(scheme, hashes, isa: .portable)
@@ -31,7 +31,7 @@ struct MinHashKernelTests {
         if let requested = ProcessInfo.processInfo.environment["SIMCORE_ISA"].flatMap(SignatureKernelISA.init(rawValue:)) {
             #expect(SignatureKernelISA.allCases.firstIndex(of: active)! <= SignatureKernelISA.allCases.firstIndex(of: requested)!)
         }
-        let scheme = MinHash(length: 8)
+        let scheme = MinHash(signatureLength: 8)
         for isa in SignatureKernelISA.allCases where !isa.isSupported {
             #expect(sign(scheme, [1, 2, 3], isa: isa) == nil)
         }
@@ -40,7 +40,7 @@ struct MinHashKernelTests {
     @Test("values are the scalar definition: min over x of mul·fold(x) + add mod 2^32")
     func matchesScalarDefinition() {
         let length = 19
-        let scheme = MinHash(length: length, seed: 5)
+        let scheme = MinHash(signatureLength: length, seed: 5)
         let hashes = randomHashes(50, seed: 9)
         var generator = SplitMix64(seed: 5)
         var expected: [UInt64] = []
@@ -58,7 +58,7 @@ struct MinHashKernelTests {
     }
 
     private func sign(_ scheme: MinHash, _ hashes: [UInt64], isa: SignatureKernelISA) -> [UInt64]? {
-        var output = [UInt64](repeating: 0, count: scheme.length)
+        var output = [UInt64](repeating: 0, count: scheme.signatureLength)
         let done = hashes.withUnsafeBufferPointer { hashes in
             output.withUnsafeMutableBufferPointer { scheme._sign(hashes, into: $0, isa: isa) }
         }

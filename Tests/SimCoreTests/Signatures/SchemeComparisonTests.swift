@@ -1,5 +1,6 @@
 import Testing
 @testable import SimCore
+import SimCoreIO
 
 /// Every scheme on the same labelled pairs, checked against the exact similarity it estimates.
 ///
@@ -17,7 +18,7 @@ struct SchemeComparisonTests {
 
         /// A MinHash-family scheme estimating Jaccard; `factor` scales √(J(1−J)/k).
         static func minHash(_ scheme: some SignatureScheme, bits: Int? = nil) -> Entry {
-            let k = Double(scheme.length)
+            let k = Double(scheme.signatureLength)
             return Entry(
                 description: scheme.name,
                 estimate: { a, b in scheme.estimatedJaccard(scheme.signature(of: a.unweighted), scheme.signature(of: b.unweighted)) },
@@ -44,12 +45,12 @@ struct SchemeComparisonTests {
     }
 
     static let entries: [Entry] = [
-        .minHash(MinHash(length: 128, seed: 10)),
-        .minHash(OnePermutationMinHash(length: 128, seed: 10)),
-        .minHash(SuperMinHash(length: 128, seed: 10)),
-        .minHash(BBitMinHash(MinHash(length: 128, seed: 10), bits: 1), bits: 1),
-        .minHash(BBitMinHash(OnePermutationMinHash(length: 128, seed: 10), bits: 2), bits: 2),
-        .minHash(BBitMinHash(SuperMinHash(length: 128, seed: 10), bits: 8), bits: 8),
+        .minHash(MinHash(signatureLength: 128, seed: 10)),
+        .minHash(OnePermutationMinHash(signatureLength: 128, seed: 10)),
+        .minHash(SuperMinHash(signatureLength: 128, seed: 10)),
+        .minHash(BBitMinHash(MinHash(signatureLength: 128, seed: 10), bits: 1), bits: 1),
+        .minHash(BBitMinHash(OnePermutationMinHash(signatureLength: 128, seed: 10), bits: 2), bits: 2),
+        .minHash(BBitMinHash(SuperMinHash(signatureLength: 128, seed: 10), bits: 8), bits: 8),
         .simHash(SimHash(bitCount: 64, seed: 10)),
         .simHash(SimHash(bitCount: 128, seed: 10)),
     ]

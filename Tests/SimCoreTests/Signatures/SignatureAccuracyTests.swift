@@ -28,7 +28,7 @@ struct SignatureAccuracyTests {
     }
 
     static let fullWidth: [any SignatureScheme] = [
-        MinHash(length: k, seed: 21), OnePermutationMinHash(length: k, seed: 21), SuperMinHash(length: k, seed: 21),
+        MinHash(signatureLength: k, seed: 21), OnePermutationMinHash(signatureLength: k, seed: 21), SuperMinHash(signatureLength: k, seed: 21),
     ]
 
     @Test("full-width schemes: unbiased within 4σ/√T, spread within the stated factors of √(J(1−J)/k)",
@@ -51,8 +51,8 @@ struct SignatureAccuracyTests {
     func superMinHashBeatsClassic() {
         for jaccard in Self.jaccards {
             let seed = UInt64(jaccard * 1000) &+ 5
-            let classic = SyntheticPairs.meanAndDeviation(Self.estimates(MinHash(length: Self.k, seed: 2), jaccard: jaccard, seed: seed).estimates)
-            let superMin = SyntheticPairs.meanAndDeviation(Self.estimates(SuperMinHash(length: Self.k, seed: 2), jaccard: jaccard, seed: seed).estimates)
+            let classic = SyntheticPairs.meanAndDeviation(Self.estimates(MinHash(signatureLength: Self.k, seed: 2), jaccard: jaccard, seed: seed).estimates)
+            let superMin = SyntheticPairs.meanAndDeviation(Self.estimates(SuperMinHash(signatureLength: Self.k, seed: 2), jaccard: jaccard, seed: seed).estimates)
             #expect(superMin.deviation < classic.deviation, "J=\(jaccard): super \(superMin.deviation) classic \(classic.deviation) seed \(seed)")
         }
     }
@@ -60,7 +60,7 @@ struct SignatureAccuracyTests {
     @Test("b-bit: unbiased within 4σ_b/√T with σ_b = √(P(1−P)/k)/(1−2^−b), spread ≤ 1.25·σ_b",
           arguments: [1, 2, 4, 8, 16], [0.1, 0.5, 0.95])
     func bBitAccuracy(bits: Int, jaccard: Double) {
-        let scheme = BBitMinHash(OnePermutationMinHash(length: Self.k, seed: 9), bits: bits)
+        let scheme = BBitMinHash(OnePermutationMinHash(signatureLength: Self.k, seed: 9), bits: bits)
         let seed = UInt64(bits * 100) &+ UInt64(jaccard * 1000)
         let (values, exact) = Self.estimates(scheme, jaccard: jaccard, seed: seed)
         let j = exact[0]
@@ -74,7 +74,7 @@ struct SignatureAccuracyTests {
 
     @Test("b-bit estimates track the full-width estimate pair by pair", arguments: [1, 2, 4, 8, 16])
     func bBitTracksFullWidth(bits: Int) {
-        let base = MinHash(length: 256, seed: 13)
+        let base = MinHash(signatureLength: 256, seed: 13)
         let compressed = BBitMinHash(base, bits: bits)
         var generator = SplitMix64(seed: 99)
         // Per pair, the b-bit estimate differs from the full one only through chance matches:

@@ -1,5 +1,6 @@
 import Testing
 @testable import SimCore
+import SimCoreIO
 
 @Suite("Signature estimators")
 struct SignatureEstimatorsTests {
@@ -40,7 +41,7 @@ struct SignatureEstimatorsTests {
         let documents = try CorpusReader.readAll(paths: [TestSupport.wireStories]).documents
         let shingler = Shingler()
         let sets = documents.map { shingler.shingles(ofUTF8: $0.utf8) }
-        let scheme = OnePermutationMinHash(length: 256, seed: 1)
+        let scheme = OnePermutationMinHash(signatureLength: 256, seed: 1)
         let estimate = scheme.estimatedContainment(
             of: scheme.signature(of: sets[1]), in: scheme.signature(of: sets[0]),
             sizeOfA: sets[1].count, sizeOfB: sets[0].count)

@@ -5,13 +5,13 @@ import Testing
 @Suite("Signature schemes")
 struct SignatureSchemeTests {
     static let schemes: [any SignatureScheme] = [
-        MinHash(length: 128, seed: 3),
-        OnePermutationMinHash(length: 128, seed: 3),
-        SuperMinHash(length: 128, seed: 3),
-        BBitMinHash(MinHash(length: 64, seed: 3), bits: 4),
-        BBitMinHash(OnePermutationMinHash(length: 100, seed: 3), bits: 1),
-        OnePermutationMinHash(length: 7, seed: 1),
-        SuperMinHash(length: 1, seed: 1),
+        MinHash(signatureLength: 128, seed: 3),
+        OnePermutationMinHash(signatureLength: 128, seed: 3),
+        SuperMinHash(signatureLength: 128, seed: 3),
+        BBitMinHash(MinHash(signatureLength: 64, seed: 3), bits: 4),
+        BBitMinHash(OnePermutationMinHash(signatureLength: 100, seed: 3), bits: 1),
+        OnePermutationMinHash(signatureLength: 7, seed: 1),
+        SuperMinHash(signatureLength: 1, seed: 1),
     ]
 
     @Test("order and repeats of the hashes do not change the signature", arguments: schemes.indices)
@@ -22,7 +22,7 @@ struct SignatureSchemeTests {
         let a = hashes.withUnsafeBufferPointer { scheme.signature(ofHashes: $0) }
         let b = Array(shuffled).withUnsafeBufferPointer { scheme.signature(ofHashes: $0) }
         #expect(a == b, "\(scheme.name)")
-        #expect(a.count == scheme.length)
+        #expect(a.count == scheme.signatureLength)
         #expect(scheme.estimatedJaccard(a, b) == 1)
     }
 
@@ -36,7 +36,7 @@ struct SignatureSchemeTests {
         } else {
             .max
         }
-        #expect(signature == Array(repeating: expected, count: scheme.length), "\(scheme.name)")
+        #expect(signature == Array(repeating: expected, count: scheme.signatureLength), "\(scheme.name)")
     }
 
     @Test("a different seed gives a different signature", arguments: [0, 1, 2])
@@ -52,7 +52,7 @@ struct SignatureSchemeTests {
 
     @Test("OPH with a single shingle densifies every bin to that shingle's value")
     func densifiesFromOneShingle() {
-        let scheme = OnePermutationMinHash(length: 64, seed: 8)
+        let scheme = OnePermutationMinHash(signatureLength: 64, seed: 8)
         let signature = scheme.signature(of: ShingleSet([42]))
         #expect(Set(signature).count == 1)
         #expect(signature[0] != .max)
@@ -60,7 +60,7 @@ struct SignatureSchemeTests {
 
     @Test("SuperMinHash values are position << 32 | fraction with position < k")
     func superMinHashLayout() {
-        let scheme = SuperMinHash(length: 32, seed: 2)
+        let scheme = SuperMinHash(signatureLength: 32, seed: 2)
         let signature = scheme.signature(of: ShingleSet(randomHashes(1000, seed: 6)))
         #expect(signature.allSatisfy { $0 >> 32 < 32 })
         // With n ≫ k every value comes from an early step, so positions stay small.

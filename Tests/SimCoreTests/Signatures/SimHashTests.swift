@@ -1,5 +1,6 @@
 import Testing
 @testable import SimCore
+import SimCoreIO
 
 @Suite("SimHash")
 struct SimHashTests {

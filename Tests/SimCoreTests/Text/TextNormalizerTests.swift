@@ -1,5 +1,6 @@
 import Testing
 @testable import SimCore
+import SimCoreInternals
 
 @Suite("Text normalization")
 struct TextNormalizerTests {
@@ -84,7 +85,7 @@ struct TextNormalizerTests {
             let count = Int(generator.next() % 64)
             let bytes = (0..<count).map { _ in UInt8(truncatingIfNeeded: generator.next()) }
             let output = normalizer.normalize(utf8: bytes)
-            #expect(output.withUnsafeBytes { _firstInvalidUTF8($0) } == nil)
+            #expect(output.withUnsafeBytes { UTF8Scalars.firstInvalidOffset($0) } == nil)
             #expect(output.first != 0x20 && output.last != 0x20)
             #expect(!zip(output, output.dropFirst()).contains { $0 == 0x20 && $1 == 0x20 })
         }

@@ -1,0 +1,65 @@
+import SimCoreIO
+import SimCoreInternals
+
+/// Where a command writes: its results, its messages, and whether messages go to a terminal
+/// (which turns the redrawn progress line on).
+///
+/// ```swift
+/// let io = CommandIO.memory()
+/// let status = CommandLineMain.run(SimDedup.self, arguments: ["cluster", "bands.jsonl"], io: io)
+/// io.standardOutput.text   // the cluster lines
+/// ```
+public struct CommandIO {
+    /// Results: JSON Lines, tables.
+    public let standardOutput: OutputSink
+    /// Messages: errors, rejects, the summary, progress.
+    public let standardError: OutputSink
+    /// Whether ``standardError`` is a terminal (`isatty(2)` for the process's own streams).
+    public let standardErrorIsTerminal: Bool
+
+    /// Creates a context from two sinks.
+    ///
+    /// - Parameters:
+    ///   - standardOutput: The result sink.
+    ///   - standardError: The message sink.
+    ///   - standardErrorIsTerminal: Whether progress may redraw one line on `standardError`.
+    public init(standardOutput: OutputSink, standardError: OutputSink, standardErrorIsTerminal: Bool = false) {
+        self.standardOutput = standardOutput
+        self.standardError = standardError
+        self.standardErrorIsTerminal = standardErrorIsTerminal
+    }
+
+    /// The process's standard output and error; progress redraws when standard error is a
+    /// terminal.
+    ///
+    /// - Returns: A context over file descriptors 1 and 2.
+    public static func process() -> CommandIO {
+        CommandIO(
+            standardOutput: OutputSink(fileDescriptor: 1),
+            standardError: OutputSink(fileDescriptor: 2),
+            standardErrorIsTerminal: Platform.isTerminal(2))
+    }
+
+    /// Two in-memory sinks and no terminal, for tests.
+    ///
+    /// - Returns: A context whose output can be read back with ``OutputSink/text``.
+    public static func memory() -> CommandIO {
+        CommandIO(standardOutput: .memory(), standardError: .memory())
+    }
+
+    /// Writes `line` and a newline to standard output.
+    ///
+    /// - Parameter line: The text (default: an empty line).
+    /// - Throws: ``OutputError`` when standard output cannot be written.
+    public func print(_ line: String = "") throws(OutputError) {
+        try standardOutput.write(line + "\n")
+    }
+
+    /// Writes `line` and a newline to standard error.
+    ///
+    /// - Parameter line: The message.
+    public func message(_ line: String) {
+        // A message that cannot be written has nowhere else to go.
+        try? standardError.write(line + "\n")
+    }
+}

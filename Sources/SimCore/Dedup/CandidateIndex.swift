@@ -1,0 +1,83 @@
+/// The index a ``Deduplicator`` draws candidates from, seen through what the engine needs: the
+/// keys each document is filed under (computed once per document, outside the engine's lock),
+/// filing, and querying with the same keys. ``MinHashLSH`` serves Jaccard, ``ContainmentIndex``
+/// the overlap coefficient.
+protocol _CandidateIndex: Sendable {
+    /// How a signature becomes this index's keys.
+    var keying: _IndexKeying { get }
+    /// Bytes held by the index.
+    var byteCount: Int { get }
+    /// The banding, for a Jaccard index; `nil` for a containment index.
+    var jaccardBanding: BandingParameters? { get }
+
+    /// Files one row of keys per new document (``_IndexKeying/keysPerDocument`` each); rows not
+    /// in `filedRows` (empty documents) get a number but are not filed.
+    mutating func insert(keys: UnsafeBufferPointer<UInt64>, sizes: [Int], filedRows: [Int32], threads: Int)
+
+    /// Calls `body` once per distinct live document that shares a key with the query, in
+    /// increasing order.
+    func forEachCandidate(keys: UnsafeBufferPointer<UInt64>, size: Int, threshold: Double, _ body: (Int) -> Void)
+}
+
+/// How an index turns a signature into the keys it files a document under: an immutable value
+/// that batch code shares across threads.
+enum _IndexKeying: Sendable, Hashable {
+    /// b band keys (``MinHashLSH``).
+    case bands(BandingParameters)
+    /// The keys of every 1…rMax-row prefix of every band (``ContainmentIndex``).
+    case prefixes(bandCount: Int, depth: Int)
+
+    /// Keys per document.
+    var keysPerDocument: Int {
+        switch self {
+        case .bands(let banding): banding.bandCount
+        case .prefixes(let bandCount, let depth): bandCount * depth
+        }
+    }
+
+    /// Writes the keys of one signature.
+    ///
+    /// - Parameters:
+    ///   - signature: k values.
+    ///   - keys: Room for ``keysPerDocument`` keys.
+    @inline(__always)
+    func keys(of signature: UnsafePointer<UInt64>, into keys: UnsafeMutablePointer<UInt64>) {
+        switch self {
+        case .bands(let banding):
+            banding.bandKeys(of: signature, into: keys)
+        case .prefixes(let bandCount, let depth):
+            for band in 0..<bandCount {
+                for rows in 1...depth {
+                    keys[band &* depth &+ rows &- 1] = _bandKey(signature + band * depth, rows, UInt64(band))
+                }
+            }
+        }
+    }
+}
+
+extension MinHashLSH: _CandidateIndex {
+    var keying: _IndexKeying { .bands(banding) }
+    var jaccardBanding: BandingParameters? { banding }
+
+    mutating func insert(keys: UnsafeBufferPointer<UInt64>, sizes: [Int], filedRows: [Int32], threads: Int) {
+        insert(bandKeys: keys, count: sizes.count, filedRows: filedRows, threads: threads)
+    }
+
+    func forEachCandidate(keys: UnsafeBufferPointer<UInt64>, size: Int, threshold: Double, _ body: (Int) -> Void) {
+        guard size > 0 else { return }
+        forEachCandidate(bandKeys: keys, body)
+    }
+}
+
+extension ContainmentIndex: _CandidateIndex {
+    var keying: _IndexKeying { .prefixes(bandCount: bandCount, depth: maximumRowsPerBand) }
+    var jaccardBanding: BandingParameters? { nil }
+
+    mutating func insert(keys: UnsafeBufferPointer<UInt64>, sizes: [Int], filedRows: [Int32], threads: Int) {
+        insert(prefixKeys: keys, sizes: sizes, filedRows: filedRows, threads: threads)
+    }
+
+    func forEachCandidate(keys: UnsafeBufferPointer<UInt64>, size: Int, threshold: Double, _ body: (Int) -> Void) {
+        forEachCandidate(prefixKeys: keys, size: size, threshold: threshold, direction: .either, body)
+    }
+}

@@ -1,0 +1,157 @@
+import Foundation
+import SimCore
+import SimCoreIO
+import SimCoreInternals
+
+/// Streams a ``CorpusGenerator`` corpus to disk with its ground truth.
+///
+/// Two layouts, chosen by the output path:
+/// - `NAME.jsonl`: one `{"id":…,"text":…}` line per document, plus `NAME.truth.jsonl` (one
+///   `{"id":…,"cluster":…,"edits":[…]}` line per document; `borrowedFrom` names a story a
+///   paragraph was reused from) and `NAME.pairs.tsv` (one planted pair per line, ids tab-separated).
+/// - any other path, a directory: one `ID.txt` per document plus `truth.jsonl` and `pairs.tsv`.
+///
+/// Blocks of ``CorpusGeneratorOptions/blockSize`` documents are rendered in memory on several
+/// threads (text JSON-escaped as it is generated, no per-word allocation) and written in order,
+/// so the files are byte-identical for the same options whatever the thread count.
+///
+/// ```swift
+/// let summary = try GeneratedCorpusWriter.write(options: CorpusGeneratorOptions(documentCount: 1_000, seed: 1),
+///                                               to: "corpus.jsonl")
+/// summary.truthPath   // "corpus.truth.jsonl"
+/// ```
+public enum GeneratedCorpusWriter {
+    /// What was written.
+    public struct Summary: Sendable, Hashable {
+        /// Documents written.
+        public var documents: Int
+        /// Document text bytes (before JSON escaping).
+        public var textBytes: Int
+        /// Planted pairs written.
+        public var plantedPairs: Int
+        /// The corpus file or directory.
+        public var corpusPath: String
+        /// The ground-truth file.
+        public var truthPath: String
+        /// The planted-pairs file.
+        public var pairsPath: String
+    }
+
+    /// The truth and pairs paths that belong to a corpus path (used by readers to find them).
+    ///
+    /// - Parameter corpusPath: A `.jsonl` file or a directory.
+    /// - Returns: The truth and pairs file paths.
+    public static func companionPaths(of corpusPath: String) -> (truth: String, pairs: String) {
+        if corpusPath.lowercased().hasSuffix(".jsonl") {
+            let stem = String(corpusPath.dropLast(".jsonl".count))
+            return (stem + ".truth.jsonl", stem + ".pairs.tsv")
+        }
+        return ((corpusPath as NSString).appendingPathComponent("truth.jsonl"), (corpusPath as NSString).appendingPathComponent("pairs.tsv"))
+    }
+
+    /// Generates and writes a corpus, generating blocks of documents on `threads` threads.
+    ///
+    /// - Parameters:
+    ///   - options: Generator options.
+    ///   - path: `NAME.jsonl`, or a directory (created if missing).
+    ///   - threads: Threads generating blocks in parallel (default: all cores); the files are
+    ///     identical for every thread count.
+    ///   - progress: Called after each round of blocks with the documents written so far.
+    /// - Returns: What was written.
+    /// - Throws: File-system errors.
+    /// - Complexity: O(total bytes); memory holds `threads` blocks.
+    public static func write(
+        options: CorpusGeneratorOptions, to path: String, threads: Int = Parallelism.defaultThreadCount,
+        progress: (Int) -> Void = { _ in }
+    ) throws -> Summary {
+        let jsonLines = path.lowercased().hasSuffix(".jsonl")
+        let directory = jsonLines ? (path as NSString).deletingLastPathComponent : path
+        if !directory.isEmpty { try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) }
+        let (truthPath, pairsPath) = companionPaths(of: path)
+        let corpus = jsonLines ? try OutputSink.file(atomicallyAt: path) : nil
+        let truth = try OutputSink.file(atomicallyAt: truthPath)
+        let pairs = try OutputSink.file(atomicallyAt: pairsPath)
+        var summary = Summary(documents: 0, textBytes: 0, plantedPairs: 0, corpusPath: path, truthPath: truthPath, pairsPath: pairsPath)
+        let blocks = (options.documentCount + options.blockSize - 1) / options.blockSize
+        var next = 0
+        while next < blocks {
+            let first = next
+            let round = Swift.min(Swift.max(1, threads), blocks - first)
+            let outputs = concurrentChunks(count: round, threads: threads) { range in
+                range.map { _Block.render(options: options, block: first + $0, textDirectory: jsonLines ? nil : path) }
+            }.flatMap { $0 }
+            for output in outputs {
+                if let failure = output.failure { throw failure }
+                try corpus?.write(bytes: output.corpus)
+                try truth.write(bytes: output.truth)
+                try pairs.write(bytes: output.pairs)
+                summary.documents += output.documents
+                summary.textBytes += output.textBytes
+                summary.plantedPairs += output.plantedPairs
+            }
+            next += round
+            progress(summary.documents)
+        }
+        try corpus?.close()
+        try truth.close()
+        try pairs.close()
+        return summary
+    }
+}
+
+/// One block of generated documents rendered in memory: corpus lines, truth lines, pair lines.
+struct _Block: Sendable {
+    var corpus: [UInt8] = []
+    var truth: [UInt8] = []
+    var pairs: [UInt8] = []
+    var documents = 0
+    var textBytes = 0
+    var plantedPairs = 0
+    var failure: OutputError?
+
+    /// Renders block `block`; with `textDirectory`, writes one `ID.txt` per document there
+    /// instead of JSON Lines.
+    static func render(options: CorpusGeneratorOptions, block: Int, textDirectory: String?) -> _Block {
+        let firstDocument = block * options.blockSize
+        var generator = CorpusGenerator(options: options, firstDocument: firstDocument)
+        var output = _Block()
+        output.corpus.reserveCapacity(textDirectory == nil ? options.blockSize * ((options.minimumStoryBytes + options.maximumStoryBytes) / 2 + 2_000) : 0)
+        var text: [UInt8] = []
+        var clusterMembers: [String] = []
+        for index in firstDocument..<Swift.min(firstDocument + options.blockSize, options.documentCount) {
+            let id = GeneratedDocument.id(ofIndex: index)
+            let record: GeneratedDocument
+            if let textDirectory {
+                record = generator.generate(into: &text)!
+                output.textBytes += text.count
+                let file = (textDirectory as NSString).appendingPathComponent(id + ".txt")
+                do {
+                    try AtomicFile.write(text, to: file)
+                } catch {
+                    output.failure = OutputError(destination: file, reason: error.reason)
+                    return output
+                }
+                text.removeAll(keepingCapacity: true)
+            } else {
+                record = generator.generate(into: &text)!
+                output.textBytes += text.count
+                output.corpus.append(contentsOf: "{\"id\":\"\(id)\",\"text\":\"".utf8)
+                JSONText.appendEscaped(utf8: text, to: &output.corpus)
+                output.corpus.append(contentsOf: "\"}\n".utf8)
+                text.removeAll(keepingCapacity: true)
+            }
+            let cluster = GeneratedDocument.id(ofIndex: record.cluster)
+            let edits = record.edits.names.map { "\"\($0)\"" }.joined(separator: ",")
+            let borrowed = record.borrowedFrom.map { ",\"borrowedFrom\":\"\(GeneratedDocument.id(ofIndex: $0))\"" } ?? ""
+            output.truth.append(contentsOf: "{\"id\":\"\(id)\",\"cluster\":\"\(cluster)\",\"edits\":[\(edits)]\(borrowed)}\n".utf8)
+            if record.isOriginal { clusterMembers.removeAll(keepingCapacity: true) }
+            for member in clusterMembers {
+                output.pairs.append(contentsOf: "\(member)\t\(id)\n".utf8)
+                output.plantedPairs += 1
+            }
+            clusterMembers.append(id)
+            output.documents += 1
+        }
+        return output
+    }
+}

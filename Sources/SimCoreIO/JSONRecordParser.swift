@@ -1,0 +1,361 @@
+/// The one JSON Lines record parser: a small, strict JSON parser that extracts the fields a
+/// reader asks for from one top-level object and skips every other value without building it.
+///
+/// Policy, the same for every SimCore reader (`dedupe`, `bands`, `cluster`, `simbench`):
+/// - the line is exactly one JSON object (RFC 8259), with optional white space around tokens;
+///   no trailing commas, no comments, nesting at most 512 levels deep;
+/// - a field the reader asks for may appear only once (other keys may repeat: they are skipped);
+/// - numbers follow JSON's grammar (no leading zeros, no `+`, no bare `.`); an id that is a number
+///   is kept as its literal text (`1.0` stays `1.0`, `12345678901234567890` is not rounded);
+/// - strings are decoded to UTF-8 (escapes, `\uXXXX`, surrogate pairs); in a text field a lone
+///   surrogate becomes U+FFFD, in an id it is an error (two such ids would collide).
+///
+/// ```swift
+/// let parser = JSONRecordParser(idField: "id", textField: "text")
+/// let record = try parser.parse(#"{"id":7,"text":"hello","extra":[1,2]}"#)
+/// record.id       // DocumentID(text: "7", isNumber: true)
+/// record.text     // the bytes of "hello"
+/// ```
+public struct JSONRecordParser: Sendable {
+    /// The fields one record held.
+    public struct Record: Sendable, Hashable {
+        /// The id field: a string's text or a number's literal text; `nil` when absent.
+        public var id: DocumentID?
+        /// The text field's UTF-8 bytes; `nil` when absent (or not asked for).
+        public var text: [UInt8]?
+        /// The integer-array field; `nil` when absent (or not asked for).
+        public var integers: [Int64]?
+    }
+
+    /// Why a record was refused.
+    public enum Failure: Error, Sendable, Hashable {
+        /// Not one JSON object: what was expected, and at which column.
+        case syntax(String)
+        /// A field the reader needs has another JSON type.
+        case wrongType(field: String, expected: String)
+        /// A field the reader needs appears twice.
+        case duplicateField(String)
+        /// A string id holds a lone surrogate.
+        case invalidID(String)
+    }
+
+    /// The name of the id field (a string or a number).
+    public let idField: String
+    /// The name of the text field (a string), if the reader wants one.
+    public let textField: String?
+    /// The name of an array-of-integers field (signed 64-bit), if the reader wants one.
+    public let integersField: String?
+    private let idKey: [UInt8]
+    private let textKey: [UInt8]?
+    private let integersKey: [UInt8]?
+
+    /// Creates a parser for records with these fields.
+    ///
+    /// - Parameters:
+    ///   - idField: The id field's name.
+    ///   - textField: The text field's name, or `nil`.
+    ///   - integersField: An integer-array field's name, or `nil`.
+    public init(idField: String, textField: String? = nil, integersField: String? = nil) {
+        self.idField = idField
+        self.textField = textField
+        self.integersField = integersField
+        idKey = Array(idField.utf8)
+        textKey = textField.map { Array($0.utf8) }
+        integersKey = integersField.map { Array($0.utf8) }
+    }
+
+    /// Parses one line given as a string (for tests and small inputs).
+    ///
+    /// - Parameter line: One JSON object.
+    /// - Returns: The fields asked for.
+    /// - Throws: ``Failure``.
+    public func parse(_ line: String) throws(Failure) -> Record {
+        let bytes = Array(line.utf8)
+        let result = bytes.withUnsafeBytes { raw in Result { () throws(Failure) -> Record in try parse(raw) } }
+        return try result.get()
+    }
+
+    /// Parses one line.
+    ///
+    /// - Parameter line: The line's bytes, without its line ending.
+    /// - Returns: The fields asked for (each `nil` when absent).
+    /// - Throws: ``Failure`` for a syntax error, a wanted field of another type, or a wanted
+    ///   field given twice.
+    /// - Complexity: O(line length); allocates only the wanted fields' values.
+    public func parse(_ line: UnsafeRawBufferPointer) throws(Failure) -> Record {
+        var cursor = Cursor(bytes: line.bindMemory(to: UInt8.self))
+        var record = Record()
+        var seenID = false
+        var seenText = false
+        var seenIntegers = false
+        cursor.skipSpace()
+        try cursor.expect(UInt8(ascii: "{"))
+        cursor.skipSpace()
+        if cursor.peek == UInt8(ascii: "}") {
+            cursor.advance()
+        } else {
+            while true {
+                cursor.skipSpace()
+                let key = try cursor.string(strictSurrogates: false)
+                cursor.skipSpace()
+                try cursor.expect(UInt8(ascii: ":"))
+                cursor.skipSpace()
+                if let textKey, key == textKey {
+                    guard !seenText else { throw .duplicateField(textField!) }
+                    seenText = true
+                    guard cursor.peek == UInt8(ascii: "\"") else {
+                        try cursor.skipValue(depth: 0)
+                        throw .wrongType(field: textField!, expected: "a string")
+                    }
+                    record.text = try cursor.string(strictSurrogates: false)
+                } else if key == idKey {
+                    guard !seenID else { throw .duplicateField(idField) }
+                    seenID = true
+                    record.id = try cursor.id(field: idField)
+                } else if let integersKey, key == integersKey {
+                    guard !seenIntegers else { throw .duplicateField(integersField!) }
+                    seenIntegers = true
+                    record.integers = try cursor.integerArray(field: integersField!)
+                } else {
+                    try cursor.skipValue(depth: 0)
+                }
+                cursor.skipSpace()
+                if cursor.peek == UInt8(ascii: ",") {
+                    cursor.advance()
+                    continue
+                }
+                try cursor.expect(UInt8(ascii: "}"))
+                break
+            }
+        }
+        cursor.skipSpace()
+        guard cursor.atEnd else { throw cursor.error("end of line after the object") }
+        return record
+    }
+
+    /// A read position in one line.
+    struct Cursor {
+        let bytes: UnsafeBufferPointer<UInt8>
+        var position = 0
+
+        var atEnd: Bool { position >= bytes.count }
+        var peek: UInt8? { atEnd ? nil : bytes[position] }
+        mutating func advance() { position += 1 }
+
+        func error(_ expected: String) -> Failure {
+            let found = peek.map { $0 >= 0x20 && $0 < 0x7F ? "'\(Character(Unicode.Scalar($0)))'" : "byte \($0)" }
+            return .syntax("expected \(expected) at column \(position + 1), found \(found ?? "end of line")")
+        }
+
+        mutating func skipSpace() {
+            while let byte = peek, byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D { advance() }
+        }
+
+        mutating func expect(_ byte: UInt8) throws(Failure) {
+            guard peek == byte else { throw error("'\(Character(Unicode.Scalar(byte)))'") }
+            advance()
+        }
+
+        /// An id: a string (lone surrogates refused) or a number's literal text.
+        mutating func id(field: String) throws(Failure) -> DocumentID {
+            if peek == UInt8(ascii: "\"") {
+                return DocumentID(text: String(decoding: try string(strictSurrogates: true), as: UTF8.self))
+            }
+            if let first = peek, first == UInt8(ascii: "-") || (0x30...0x39).contains(first) {
+                return DocumentID(text: String(decoding: try number(), as: UTF8.self), isNumber: true)
+            }
+            try skipValue(depth: 0)
+            throw .wrongType(field: field, expected: "a string or a number")
+        }
+
+        /// An array of signed 64-bit integers.
+        mutating func integerArray(field: String) throws(Failure) -> [Int64] {
+            let wrongType = Failure.wrongType(field: field, expected: "an array of signed 64-bit integers")
+            guard peek == UInt8(ascii: "[") else {
+                try skipValue(depth: 0)
+                throw wrongType
+            }
+            advance()
+            skipSpace()
+            var values: [Int64] = []
+            if peek == UInt8(ascii: "]") {
+                advance()
+                return values
+            }
+            while true {
+                skipSpace()
+                guard let first = peek, first == UInt8(ascii: "-") || (0x30...0x39).contains(first) else { throw wrongType }
+                let literal = try number()
+                guard let value = Int64(String(decoding: literal, as: UTF8.self)) else { throw wrongType }
+                values.append(value)
+                skipSpace()
+                if peek == UInt8(ascii: ",") {
+                    advance()
+                    continue
+                }
+                try expect(UInt8(ascii: "]"))
+                return values
+            }
+        }
+
+        /// Decodes a string to UTF-8 bytes. A `\u` escape of a lone surrogate becomes U+FFFD,
+        /// or an error with `strictSurrogates`.
+        mutating func string(strictSurrogates: Bool) throws(Failure) -> [UInt8] {
+            try expect(UInt8(ascii: "\""))
+            var output: [UInt8] = []
+            var runStart = position
+            while true {
+                guard let byte = peek else { throw error("closing '\"'") }
+                switch byte {
+                case UInt8(ascii: "\""):
+                    output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<position]))
+                    advance()
+                    return output
+                case UInt8(ascii: "\\"):
+                    output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<position]))
+                    advance()
+                    try escape(into: &output, strictSurrogates: strictSurrogates)
+                    runStart = position
+                case 0..<0x20:
+                    throw error("no raw control character inside a string")
+                default:
+                    advance()
+                }
+            }
+        }
+
+        private mutating func escape(into output: inout [UInt8], strictSurrogates: Bool) throws(Failure) {
+            guard let byte = peek else { throw error("an escape") }
+            advance()
+            switch byte {
+            case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): output.append(byte)
+            case UInt8(ascii: "b"): output.append(0x08)
+            case UInt8(ascii: "f"): output.append(0x0C)
+            case UInt8(ascii: "n"): output.append(0x0A)
+            case UInt8(ascii: "r"): output.append(0x0D)
+            case UInt8(ascii: "t"): output.append(0x09)
+            case UInt8(ascii: "u"):
+                let escapeStart = position - 2
+                var scalar = try hex4()
+                var lone = false
+                if (0xD800...0xDBFF).contains(scalar) {
+                    let save = position
+                    if peek == UInt8(ascii: "\\"), position + 1 < bytes.count, bytes[position + 1] == UInt8(ascii: "u") {
+                        position += 2
+                        let low = try hex4()
+                        if (0xDC00...0xDFFF).contains(low) {
+                            scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
+                        } else {
+                            position = save
+                            lone = true
+                        }
+                    } else {
+                        lone = true
+                    }
+                } else if (0xDC00...0xDFFF).contains(scalar) {
+                    lone = true
+                }
+                if lone {
+                    if strictSurrogates {
+                        let text = String(decoding: bytes[escapeStart..<escapeStart + 6], as: UTF8.self)
+                        throw .invalidID("lone surrogate \(text) at column \(escapeStart + 1)")
+                    }
+                    scalar = 0xFFFD
+                }
+                output.append(contentsOf: Unicode.UTF8.encode(Unicode.Scalar(scalar)!)!)
+            default:
+                position -= 1
+                throw error("a valid escape (\\\" \\\\ \\/ \\b \\f \\n \\r \\t \\uXXXX)")
+            }
+        }
+
+        private mutating func hex4() throws(Failure) -> UInt32 {
+            var value: UInt32 = 0
+            for _ in 0..<4 {
+                guard let byte = peek else { throw error("four hex digits") }
+                let digit: UInt32
+                switch byte {
+                case 0x30...0x39: digit = UInt32(byte - 0x30)
+                case 0x41...0x46: digit = UInt32(byte - 0x41 + 10)
+                case 0x61...0x66: digit = UInt32(byte - 0x61 + 10)
+                default: throw error("four hex digits")
+                }
+                value = value << 4 | digit
+                advance()
+            }
+            return value
+        }
+
+        /// Reads a number in JSON's grammar and returns its literal text.
+        mutating func number() throws(Failure) -> [UInt8] {
+            let start = position
+            if peek == UInt8(ascii: "-") { advance() }
+            guard let first = peek, (0x30...0x39).contains(first) else { throw error("a digit") }
+            advance()
+            if first == 0x30, let next = peek, (0x30...0x39).contains(next) {
+                throw error("no leading zero in a number")
+            }
+            while let byte = peek, (0x30...0x39).contains(byte) { advance() }
+            if peek == UInt8(ascii: ".") {
+                advance()
+                guard let digit = peek, (0x30...0x39).contains(digit) else { throw error("a digit after '.'") }
+                while let byte = peek, (0x30...0x39).contains(byte) { advance() }
+            }
+            if peek == UInt8(ascii: "e") || peek == UInt8(ascii: "E") {
+                advance()
+                if peek == UInt8(ascii: "+") || peek == UInt8(ascii: "-") { advance() }
+                guard let digit = peek, (0x30...0x39).contains(digit) else { throw error("an exponent") }
+                while let byte = peek, (0x30...0x39).contains(byte) { advance() }
+            }
+            return Array(bytes[start..<position])
+        }
+
+        /// Skips any JSON value.
+        mutating func skipValue(depth: Int) throws(Failure) {
+            guard depth < 512 else { throw error("nesting no deeper than 512 levels") }
+            guard let byte = peek else { throw error("a value") }
+            switch byte {
+            case UInt8(ascii: "\""):
+                _ = try string(strictSurrogates: false)
+            case UInt8(ascii: "{"), UInt8(ascii: "["):
+                let close = byte == UInt8(ascii: "{") ? UInt8(ascii: "}") : UInt8(ascii: "]")
+                advance()
+                skipSpace()
+                if peek == close {
+                    advance()
+                    return
+                }
+                while true {
+                    skipSpace()
+                    if close == UInt8(ascii: "}") {
+                        _ = try string(strictSurrogates: false)
+                        skipSpace()
+                        try expect(UInt8(ascii: ":"))
+                        skipSpace()
+                    }
+                    try skipValue(depth: depth + 1)
+                    skipSpace()
+                    if peek == UInt8(ascii: ",") {
+                        advance()
+                        continue
+                    }
+                    try expect(close)
+                    return
+                }
+            case UInt8(ascii: "t"): try literal("true")
+            case UInt8(ascii: "f"): try literal("false")
+            case UInt8(ascii: "n"): try literal("null")
+            default:
+                _ = try number()
+            }
+        }
+
+        private mutating func literal(_ word: StaticString) throws(Failure) {
+            let expected = UnsafeBufferPointer(start: word.utf8Start, count: word.utf8CodeUnitCount)
+            for byte in expected {
+                guard peek == byte else { throw error("'\(word)'") }
+                advance()
+            }
+        }
+    }
+}

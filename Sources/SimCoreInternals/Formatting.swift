@@ -1,0 +1,28 @@
+/// `value` with `digits` decimals, without Foundation's locale-dependent formatting: the same
+/// text on every platform.
+///
+/// ```swift
+/// formatted(3.14159, 2)   // "3.14"
+/// formatted(2.5, 0)       // "3"
+/// ```
+package func formatted(_ value: Double, _ digits: Int) -> String {
+    guard value.isFinite else { return "\(value)" }
+    var scale = 1.0
+    for _ in 0..<digits { scale *= 10 }
+    let rounded = (value * scale).rounded() / scale
+    if digits == 0 { return String(Int64(rounded)) }
+    var text = String(rounded)
+    if let dot = text.firstIndex(of: "."), !text.contains("e") {
+        let decimals = text.distance(from: dot, to: text.endIndex) - 1
+        if decimals < digits { text += String(repeating: "0", count: digits - decimals) }
+    }
+    return text
+}
+
+extension Duration {
+    /// The duration in seconds.
+    package var seconds: Double {
+        let (whole, attoseconds) = components
+        return Double(whole) + Double(attoseconds) * 1e-18
+    }
+}

@@ -1,0 +1,97 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The one place SimCore talks to the C library directly: every call that swift-system and
+/// Foundation do not cover, behind `#if canImport` so that the package builds on Linux (glibc or
+/// musl) and macOS alike.
+package enum Platform {
+    /// Whether `descriptor` is a terminal (`isatty`).
+    ///
+    /// - Parameter descriptor: An open file descriptor, e.g. 2 for standard error.
+    /// - Returns: `true` for a terminal; `false` for files, pipes and closed descriptors.
+    package static func isTerminal(_ descriptor: Int32) -> Bool {
+        isatty(descriptor) == 1
+    }
+
+    /// The calling thread's CPU time in seconds (`CLOCK_THREAD_CPUTIME_ID`).
+    package static func threadCPUSeconds() -> Double {
+        var time = timespec()
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &time)
+        return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
+    }
+
+    /// The process's peak resident set size in bytes from `getrusage` (kilobytes on Linux, bytes
+    /// on macOS), or 0 when the call fails.
+    package static func peakResidentBytesFromRusage() -> Int {
+        var usage = rusage()
+        #if os(Linux)
+        let who = RUSAGE_SELF.rawValue
+        #else
+        let who = RUSAGE_SELF
+        #endif
+        guard getrusage(who, &usage) == 0 else { return 0 }
+        #if os(Linux)
+        return Int(usage.ru_maxrss) * 1024
+        #else
+        return Int(usage.ru_maxrss)
+        #endif
+    }
+
+    /// The calling thread's last error number (`errno`).
+    package static var errno: Int32 { currentErrno() }
+
+    /// This process's id.
+    package static var processIdentifier: Int32 { getpid() }
+
+    /// Renames `source` to `destination` (`rename(2)`); 0 on success, −1 with ``errno`` set.
+    package static func rename(_ source: UnsafePointer<CChar>, _ destination: UnsafePointer<CChar>) -> Int32 {
+        renameFile(source, destination)
+    }
+
+    /// Deletes a file (`unlink(2)`); 0 on success, −1 with ``errno`` set.
+    package static func unlink(_ path: UnsafePointer<CChar>) -> Int32 {
+        unlinkFile(path)
+    }
+
+    /// Flushes a file's data and metadata to disk (`fsync(2)`); 0 on success, −1 with ``errno``.
+    package static func synchronize(_ descriptor: Int32) -> Int32 {
+        fsync(descriptor)
+    }
+
+    /// The offset of the first `byte` in `buffer` (`memchr`, vectorized by the C library), or
+    /// `nil` when it does not occur.
+    @inlinable
+    package static func firstIndex(of byte: UInt8, in buffer: UnsafeRawBufferPointer) -> Int? {
+        guard let base = buffer.baseAddress, buffer.count > 0 else { return nil }
+        guard let found = memchr(base, Int32(byte), buffer.count) else { return nil }
+        return UnsafeRawPointer(found) - base
+    }
+
+    /// Ends the process with `status` (`exit(3)`: buffered C streams are flushed).
+    package static func exit(_ status: Int32) -> Never {
+        exitProcess(status)
+    }
+
+    /// `uname -s -r -m`: the kernel's name, release and machine, e.g. `Linux 6.1.0 x86_64`.
+    package static func kernelDescription() -> String {
+        var name = utsname()
+        guard uname(&name) == 0 else { return "unknown" }
+        func field(_ value: Any) -> String {
+            withUnsafeBytes(of: value) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+        }
+        return "\(field(name.sysname)) \(field(name.release)) \(field(name.machine))"
+    }
+}
+
+// Free functions, so that the C names are not shadowed by ``Platform``'s members.
+private func currentErrno() -> Int32 { errno }
+private func renameFile(_ source: UnsafePointer<CChar>, _ destination: UnsafePointer<CChar>) -> Int32 {
+    rename(source, destination)
+}
+private func unlinkFile(_ path: UnsafePointer<CChar>) -> Int32 { unlink(path) }
+private func exitProcess(_ status: Int32) -> Never { exit(status) }

@@ -1,0 +1,78 @@
+/// UTF-8 decoding and validation: the one implementation the normalizer, the corpus readers and
+/// the command lines share.
+///
+/// A sequence is valid when it is shortest-form, encodes no surrogate and no value above
+/// U+10FFFF (RFC 3629). Decoding resynchronizes one byte at a time after an invalid sequence, as
+/// the Unicode standard recommends ("maximal subpart" replacement is not attempted).
+package enum UTF8Scalars {
+    /// Decodes one scalar of UTF-8 starting at a non-ASCII byte.
+    ///
+    /// - Parameters:
+    ///   - bytes: The text.
+    ///   - index: The position of the lead byte (at least 0x80).
+    ///   - count: The number of readable bytes at `bytes`.
+    /// - Returns: The scalar value (U+FFFD for an invalid sequence) and how many bytes it used
+    ///   (1 for an invalid sequence, so decoding resynchronizes at the next byte).
+    @inlinable @inline(__always)
+    package static func decode(_ bytes: UnsafePointer<UInt8>, _ index: Int, _ count: Int) -> (UInt32, Int) {
+        let lead = UInt32(bytes[index])
+        @inline(__always) func continuation(_ offset: Int) -> UInt32? {
+            guard index + offset < count else { return nil }
+            let byte = UInt32(bytes[index + offset])
+            return byte & 0xC0 == 0x80 ? byte & 0x3F : nil
+        }
+        switch lead {
+        case 0xC2...0xDF:
+            if let c1 = continuation(1) { return ((lead & 0x1F) << 6 | c1, 2) }
+        case 0xE0...0xEF:
+            if let c1 = continuation(1), let c2 = continuation(2) {
+                let value = (lead & 0x0F) << 12 | c1 << 6 | c2
+                if value >= 0x800 && !(0xD800...0xDFFF).contains(value) { return (value, 3) }
+            }
+        case 0xF0...0xF4:
+            if let c1 = continuation(1), let c2 = continuation(2), let c3 = continuation(3) {
+                let value = (lead & 0x07) << 18 | c1 << 12 | c2 << 6 | c3
+                if (0x10000...0x10FFFF).contains(value) { return (value, 4) }
+            }
+        default:
+            break
+        }
+        return (0xFFFD, 1)
+    }
+
+    /// The offset of the first byte that does not start a valid UTF-8 sequence, or `nil` if all
+    /// of `bytes` is valid UTF-8. ASCII is checked eight bytes at a time.
+    ///
+    /// - Parameter bytes: Any bytes.
+    /// - Returns: The offset of the first invalid sequence, or `nil`.
+    /// - Complexity: O(n).
+    package static func firstInvalidOffset(_ bytes: UnsafeRawBufferPointer) -> Int? {
+        guard let base = bytes.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return nil }
+        let count = bytes.count
+        var index = 0
+        while index < count {
+            if index + 8 <= count {
+                let word = UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self)
+                if word & 0x8080_8080_8080_8080 == 0 {
+                    index += 8
+                    continue
+                }
+            }
+            if base[index] < 0x80 {
+                index += 1
+                continue
+            }
+            let (scalar, length) = decode(base, index, count)
+            if scalar == 0xFFFD && length == 1 {
+                return index
+            }
+            index += length
+        }
+        return nil
+    }
+
+    /// ``firstInvalidOffset(_:)`` of a byte array.
+    package static func firstInvalidOffset(_ bytes: [UInt8]) -> Int? {
+        bytes.withUnsafeBytes { firstInvalidOffset($0) }
+    }
+}

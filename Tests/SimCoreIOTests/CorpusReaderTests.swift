@@ -1,0 +1,152 @@
+import Foundation
+import Testing
+import SimCore
+@testable import SimCoreIO
+import SimCoreFixtures
+
+@Suite("Corpus input")
+struct CorpusReaderTests {
+    /// A fresh temporary directory for one test.
+    private func temporaryDirectory() throws -> String {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("simcore-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        return path
+    }
+
+    private func write(_ bytes: [UInt8], to path: String) throws {
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+    }
+
+    private func jsonl(_ lines: [String]) throws -> String {
+        let path = try temporaryDirectory() + "/input.jsonl"
+        try write(Array(lines.joined(separator: "\n").utf8), to: path)
+        return path
+    }
+
+    @Test("a directory of .txt files: sorted by name, id without .txt, other files ignored")
+    func directory() throws {
+        let directory = try temporaryDirectory()
+        try write(Array("second".utf8), to: directory + "/b.txt")
+        try write(Array("first".utf8), to: directory + "/a.txt")
+        try write(Array("not a document".utf8), to: directory + "/labels.tsv")
+        let corpus = try CorpusReader.readAll(paths: [directory])
+        #expect(corpus.documents.map(\.id) == ["a", "b"])
+        #expect(corpus.documents.map(\.text) == ["first", "second"])
+    }
+
+    @Test("JSON Lines: ids as strings or numbers, escapes, surrogate pairs, blank lines, CRLF")
+    func jsonLines() throws {
+        let path = try jsonl([
+            #"{"id": "a", "text": "plain"}"#,
+            "",
+            #"{"text": "tab\there \"quoted\" caf\u00e9 \ud83d\ude00", "id": 42, "extra": [1, {"x": null}, true]}"#,
+            "{\"id\":-7,\"text\":\"crlf\"}\r",
+            #"{"id": "lone", "text": "a\udc00b"}"#,
+        ])
+        let corpus = try CorpusReader.readAll(paths: [path])
+        #expect(corpus.documents.map(\.id) == ["a", "42", "-7", "lone"])
+        #expect(corpus.documents[1].text == "tab\there \"quoted\" café 😀")
+        #expect(corpus.documents[2].text == "crlf")
+        #expect(corpus.documents[3].text == "a\u{FFFD}b")
+        let reader = CorpusReader(paths: [path])
+        var records: [CorpusRecord] = []
+        while let record = try reader.nextRecord() { records.append(record) }
+        #expect(records.map(\.line) == [1, 3, 4, 5])
+        #expect(records.allSatisfy { $0.path == path })
+        #expect(records.map(\.id) == [
+            DocumentID(text: "a"), DocumentID(text: "42", isNumber: true), DocumentID(text: "-7", isNumber: true),
+            DocumentID(text: "lone"),
+        ])
+    }
+
+    @Test("custom field names")
+    func customFields() throws {
+        let path = try jsonl([#"{"doc_id": "x", "content": "hello", "text": 5}"#])
+        let corpus = try CorpusReader.readAll(paths: [path], options: CorpusOptions(idField: "doc_id", textField: "content"))
+        #expect(corpus.documents == [Document(id: "x", text: "hello")])
+    }
+
+    struct BadLine: Sendable, CustomStringConvertible {
+        let line: String
+        let reason: CorpusError.Reason
+        var description: String { line }
+    }
+
+    static let badLines: [BadLine] = [
+        BadLine(line: #"{"id": "a", "text": "unterminated}"#, reason: .malformedJSON("expected closing '\"' at column 35, found end of line")),
+        BadLine(line: #"{"id": "a" "text": "x"}"#, reason: .malformedJSON("expected '}' at column 12, found '\"'")),
+        BadLine(line: #"["id", "text"]"#, reason: .malformedJSON("expected '{' at column 1, found '['")),
+        BadLine(line: #"{"id": "a", "text": "x"} trailing"#, reason: .malformedJSON("expected end of line after the object at column 26, found 't'")),
+        BadLine(line: #"{"id": "a", "text": "bad \q escape"}"#, reason: .malformedJSON(#"expected a valid escape (\" \\ \/ \b \f \n \r \t \uXXXX) at column 27, found 'q'"#)),
+        BadLine(line: #"{"text": "no id"}"#, reason: .missingField("id")),
+        BadLine(line: #"{"id": "no text"}"#, reason: .missingField("text")),
+        BadLine(line: #"{"id": "a", "text": null}"#, reason: .wrongType(field: "text", expected: "a string")),
+        BadLine(line: #"{"id": true, "text": "x"}"#, reason: .wrongType(field: "id", expected: "a string or a number")),
+        BadLine(line: #"{"id": "a", "text": ""}"#, reason: .emptyText),
+    ]
+
+    @Test("bad lines are refused with file, line and reason", arguments: badLines)
+    func badLine(bad: BadLine) throws {
+        let path = try jsonl([#"{"id": "ok", "text": "fine"}"#, bad.line])
+        #expect(throws: CorpusError(path: path, line: 2, reason: bad.reason)) {
+            try CorpusReader.readAll(paths: [path])
+        }
+    }
+
+    @Test("invalid UTF-8 is refused by default, skipped and counted, or replaced on request")
+    func invalidUTF8() throws {
+        let directory = try temporaryDirectory()
+        let path = directory + "/mixed.jsonl"
+        var bytes = Array(#"{"id": "1", "text": "good"}"#.utf8) + [0x0A]
+        bytes += Array(#"{"id": "2", "text": "bad "#.utf8) + [0xFF] + Array(#""}"#.utf8) + [0x0A]
+        bytes += Array(#"{"id": "3", "text": "good too"}"#.utf8) + [0x0A]
+        try write(bytes, to: path)
+        #expect(throws: CorpusError(path: path, line: 2, reason: .invalidUTF8(offset: 25))) {
+            try CorpusReader.readAll(paths: [path])
+        }
+        let skipped = try CorpusReader.readAll(paths: [path], options: CorpusOptions(invalidInput: .skip))
+        #expect(skipped.documents.map(\.id) == ["1", "3"])
+        #expect(skipped.rejected == [CorpusError(path: path, line: 2, reason: .invalidUTF8(offset: 25))])
+        #expect(skipped.inputCount == 3)
+        let replaced = try CorpusReader.readAll(paths: [path], options: CorpusOptions(replaceInvalidUTF8: true))
+        #expect(replaced.documents.map(\.id) == ["1", "2", "3"])
+        #expect(TextNormalizer().normalize(utf8: replaced.documents[1].utf8) == Array("bad".utf8))
+    }
+
+    @Test("every document is either read or rejected: counts in = counts out + rejects")
+    func accounting() throws {
+        let path = try jsonl([
+            #"{"id": "1", "text": "a"}"#, "not json", #"{"id": "3"}"#, #"{"id": "4", "text": "b"}"#,
+            #"{"id": "5", "text": ""}"#, #"{"id": "6", "text": "c"}"#,
+        ])
+        let corpus = try CorpusReader.readAll(paths: [path], options: CorpusOptions(invalidInput: .skip))
+        #expect(corpus.documents.map(\.id) == ["1", "4", "6"])
+        #expect(corpus.rejected.map(\.line) == [2, 3, 5])
+        #expect(corpus.inputCount == 6)
+    }
+
+    @Test("unreadable paths, empty files and unsupported inputs are clear errors")
+    func paths() throws {
+        let directory = try temporaryDirectory()
+        #expect(throws: CorpusError(path: directory + "/missing.jsonl", line: nil, reason: .unreadable("No such file or directory"))) {
+            try CorpusReader.readAll(paths: [directory + "/missing.jsonl"])
+        }
+        try write(Array("x".utf8), to: directory + "/notes.csv")
+        #expect(throws: CorpusError(path: directory + "/notes.csv", line: nil, reason: .unsupportedInput)) {
+            try CorpusReader.readAll(paths: [directory + "/notes.csv"])
+        }
+        let texts = try temporaryDirectory()
+        try write([], to: texts + "/empty.txt")
+        #expect(throws: CorpusError(path: texts + "/empty.txt", line: nil, reason: .emptyText)) {
+            try CorpusReader.readAll(paths: [texts])
+        }
+    }
+
+    @Test("lines longer than the read buffer are read whole")
+    func longLines() throws {
+        let long = String(repeating: "word ", count: 500_000)
+        let path = try jsonl([#"{"id": "long", "text": "\#(long)"}"#, #"{"id": "short", "text": "s"}"#])
+        let corpus = try CorpusReader.readAll(paths: [path])
+        #expect(corpus.documents.map(\.utf8.count) == [long.utf8.count, 1])
+    }
+}
