@@ -37,23 +37,12 @@ public enum BandStream {
         reader: CorpusReader, scheme: some SignatureScheme, banding: BandingParameters, shingling: ShinglingOptions,
         io: CommandIO
     ) throws -> Outcome {
-        var encoder = BandEncoder(scheme: scheme, banding: banding, shingling: shingling)
-        var keys: [Int64] = []
+        let encoder = BandEncoder(scheme: scheme, banding: banding, shingling: shingling)
+        var keys: [UInt64] = []
         var line: [UInt8] = []
         var outcome = Outcome()
-        var reported = 0
-        while true {
-            let next: CorpusRecord?
-            do {
-                next = try reader.nextRecord()
-            } catch {
-                throw CommandError.corpus(error)
-            }
-            while reported < reader.rejected.count {
-                io.message("simdedup: skipped \(reader.rejected[reported])")
-                reported += 1
-            }
-            guard let record = next else { break }
+        let input = CommandInput(reader: reader, io: io, tool: "simdedup")
+        while let record = try input.next() {
             encoder.keys(ofUTF8: record.document.utf8, into: &keys)
             line.removeAll(keepingCapacity: true)
             line.append(contentsOf: #"{"id":"#.utf8)
@@ -61,13 +50,13 @@ public enum BandStream {
             line.append(contentsOf: #","bands":["#.utf8)
             for (index, key) in keys.enumerated() {
                 if index > 0 { line.append(UInt8(ascii: ",")) }
-                JSONText.appendInteger(key, to: &line)
+                JSONText.appendInteger(Int64(bitPattern: key), to: &line)
             }
             line.append(contentsOf: "]}\n".utf8)
             try io.standardOutput.write(bytes: line)
             outcome.documents += 1
         }
-        outcome.rejected = reader.rejected.count
+        outcome.rejected = input.rejectedCount
         return outcome
     }
 }

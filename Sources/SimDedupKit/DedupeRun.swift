@@ -67,21 +67,8 @@ public enum DedupeRun {
         var numericIDs: [Bool] = []
         var summary = Summary()
         var batch: [Document] = []
-        var reported = 0
-        while true {
-            let next: CorpusRecord?
-            do {
-                next = try reader.nextRecord()
-            } catch {
-                progress?.finish()
-                throw CommandError.corpus(error)
-            }
-            while reported < reader.rejected.count {
-                progress?.finish()
-                io.message("simdedup: skipped \(reader.rejected[reported])")
-                reported += 1
-            }
-            guard let record = next else { break }
+        let input = CommandInput(reader: reader, io: io, tool: "simdedup")
+        while let record = try input.next(clearing: progress) {
             numericIDs.append(record.id.isNumber)
             summary.bytes += record.document.utf8.count
             batch.append(record.document)
@@ -120,7 +107,7 @@ public enum DedupeRun {
         summary.documents = assignments.count
         summary.clusters = assignments.reduce(0) { $0 + ($1.isRepresentative ? 1 : 0) }
         summary.duplicates = summary.documents - summary.clusters
-        summary.rejected = reader.rejected.count
+        summary.rejected = input.rejectedCount
         summary.seconds = (clock.now - start).seconds
         return summary
     }

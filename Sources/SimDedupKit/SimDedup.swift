@@ -13,7 +13,7 @@ public struct SimDedup: ParsableCommand {
             Exit status: 0 success, 1 bad input (the message names file:line), 2 usage (the message \
             names the option), 3 output could not be written.
             """,
-        version: SimCoreVersion.string,
+        version: SimCoreRelease.version,
         subcommands: [DedupeCommand.self, BandsCommand.self, ClusterCommand.self]
     )
 

@@ -5,7 +5,7 @@ internal import CXXHash
 /// A thin, safe wrapper over xxHash (Debian's `libxxhash-dev`). SimCore compiles the header's
 /// own implementation into its code (`XXH_INLINE_ALL`) because that measured faster than a call
 /// into the shared library on the short inputs that shingling hashes; ``Implementation`` keeps
-/// both reachable so `simbench hash` can compare them on any machine.
+/// both reachable so `simbench run` can compare them on any machine.
 ///
 /// The values are xxHash's, identical on every machine and byte order:
 /// ```swift

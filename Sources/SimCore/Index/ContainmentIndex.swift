@@ -179,7 +179,7 @@ public struct ContainmentIndex: Sendable {
     ///
     /// - Parameters:
     ///   - signatures: k values per row.
-    ///   - sizes: One set size per row.
+    ///   - newSizes: One set size per row.
     ///   - threads: Worker threads (default: all cores).
     /// - Returns: The new documents' numbers; the same for every thread count.
     @discardableResult

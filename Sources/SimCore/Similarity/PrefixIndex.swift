@@ -74,42 +74,6 @@ struct _PrefixIndex: Sendable {
         self.postings = postings
     }
 
-    /// The position of `hash` in the sorted, uniformly distributed `keys` (it must be there):
-    /// interpolation gives a guess within a few thousand places, then a galloping search around
-    /// it touches nearby memory only.
-    static func position(of hash: UInt64, in keys: UnsafeBufferPointer<UInt64>) -> Int {
-        let count = keys.count
-        var guess = Int(Double(hash) / 18_446_744_073_709_551_616.0 * Double(count))
-        guess = Swift.min(Swift.max(guess, 0), count - 1)
-        var low: Int
-        var high: Int
-        if keys[guess] < hash {
-            var step = 1
-            low = guess + 1
-            high = Swift.min(guess + step, count)
-            while high < count && keys[high - 1] < hash {
-                low = high
-                step *= 2
-                high = Swift.min(high + step, count)
-            }
-        } else {
-            var step = 1
-            high = guess + 1
-            low = Swift.max(guess - step, 0)
-            while low > 0 && keys[low] > hash {
-                high = low + 1
-                step *= 2
-                low = Swift.max(low - step, 0)
-            }
-        }
-        while low < high {
-            let middle = (low + high) / 2
-            if keys[middle] < hash { low = middle + 1 } else { high = middle }
-        }
-        assert(keys[low] == hash)
-        return low
-    }
-
     /// The position of `hash` in the sorted, uniformly distributed `keys`, or `nil` if it is not
     /// there: interpolation gives a guess close to the answer, and a galloping search around it
     /// touches nearby memory only.

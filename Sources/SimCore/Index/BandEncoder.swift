@@ -1,20 +1,21 @@
-import SimCore
-
-/// Turns one document's UTF-8 text into its LSH band keys: shingle, sign, then ``BandKey`` per band.
+/// Turns one document's UTF-8 text into its LSH band keys: shingle, sign, then ``BandKey`` per
+/// band, in reusable buffers.
 ///
-/// The keys are exactly those ``MinHashLSH`` and the ``Deduplicator`` file documents under for the
-/// same scheme, shingling and ``BandingParameters``, written as signed 64-bit integers
-/// (`Int64(bitPattern:)`), which is how Spark and most JSON readers hold them.
+/// The keys are exactly those ``MinHashLSH`` and the ``Deduplicator`` file documents under for
+/// the same scheme, shingling and ``BandingParameters``; `simdedup bands` writes them (as signed
+/// 64-bit integers) for Spark and any other system that joins documents on band keys.
 ///
 /// A document with no shingles (only punctuation, say) gets **no** keys, so it is never a
 /// candidate: its signature would be all `UInt64.max` and would collide with every other such one.
 ///
+/// Like ``Shingler`` it owns its buffers: one encoder per thread.
+///
 /// ```swift
-/// var encoder = BandEncoder(scheme: OnePermutationMinHash(signatureLength: 128), banding: .init(bandCount: 16, rowsPerBand: 8))
-/// var keys: [Int64] = []
+/// let encoder = BandEncoder(scheme: OnePermutationMinHash(signatureLength: 128), banding: .init(bandCount: 16, rowsPerBand: 8))
+/// var keys: [UInt64] = []
 /// encoder.keys(ofUTF8: Array("the quick brown fox jumps over".utf8), into: &keys)   // 16 keys
 /// ```
-public struct BandEncoder<Scheme: SignatureScheme> {
+public final class BandEncoder<Scheme: SignatureScheme> {
     /// The signature scheme.
     public let scheme: Scheme
     /// The bands and rows per band.
@@ -36,13 +37,13 @@ public struct BandEncoder<Scheme: SignatureScheme> {
         signature = [UInt64](repeating: 0, count: scheme.signatureLength)
     }
 
-    /// Replaces `keys` with the band keys of `bytes`, in band order (empty when it has no shingles).
+    /// Replaces `keys` with the band keys of `bytes`, band 0 first (empty when it has no shingles).
     ///
     /// - Parameters:
     ///   - bytes: The document's UTF-8 text.
     ///   - keys: Receives ``BandingParameters/bandCount`` keys, or none.
     /// - Complexity: O(text length + k); no allocation once `keys` has its capacity.
-    public mutating func keys(ofUTF8 bytes: [UInt8], into keys: inout [Int64]) {
+    public func keys(ofUTF8 bytes: [UInt8], into keys: inout [UInt64]) {
         keys.removeAll(keepingCapacity: true)
         let scheme = scheme
         let hasShingles = bytes.withUnsafeBytes { raw in
@@ -53,12 +54,10 @@ public struct BandEncoder<Scheme: SignatureScheme> {
             }
         }
         guard hasShingles else { return }
-        let rows = banding.rowsPerBand
+        let count = banding.bandCount
+        keys.append(contentsOf: repeatElement(0, count: count))
         signature.withUnsafeBufferPointer { values in
-            for band in 0..<banding.bandCount {
-                let slice = UnsafeBufferPointer(rebasing: values[band * rows..<(band + 1) * rows])
-                keys.append(Int64(bitPattern: BandKey.hash(slice, band: band)))
-            }
+            keys.withUnsafeMutableBufferPointer { banding.bandKeys(of: values.baseAddress!, into: $0.baseAddress!) }
         }
     }
 }
