@@ -66,7 +66,9 @@ public struct DedupeCommand: IOCommand {
 
     /// Runs the command.
     public func execute(io: CommandIO) throws {
-        let reader = CorpusReader(paths: inputs, options: input.corpusOptions)
+        var corpusOptions = input.corpusOptions
+        corpusOptions.threads = threads.threads
+        let reader = CorpusReader(paths: inputs, options: corpusOptions)
         let summary = try DedupeRun.run(
             reader: reader, scheme: signature.makeScheme(seed: shingling.seed), options: deduplicationOptions,
             io: io, showProgress: io.standardErrorIsTerminal)
