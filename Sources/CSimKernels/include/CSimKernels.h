@@ -42,6 +42,29 @@ void simk_minhash32(const uint64_t *hashes, size_t count, const uint32_t *mul,
 int simk_minhash32_isa(int isa, const uint64_t *hashes, size_t count, const uint32_t *mul,
                        const uint32_t *add, uint32_t *mins, size_t lanes);
 
+/// Loads a pointer slot with acquire ordering: what was written before the matching
+/// `simk_store_release` is visible once the pointer is. For tables built lazily and shared by
+/// every thread (Swift's own atomics need macOS 15).
+static inline void *simk_load_acquire(void *const *slot) {
+    return __atomic_load_n(slot, __ATOMIC_ACQUIRE);
+}
+
+/// Stores a pointer slot with release ordering (see `simk_load_acquire`).
+static inline void simk_store_release(void **slot, void *value) {
+    __atomic_store_n(slot, value, __ATOMIC_RELEASE);
+}
+
+/// Loads a 32-bit slot atomically (relaxed): for memo tables whose values are their own data,
+/// computed deterministically, so that two threads filling one slot write the same value.
+static inline uint32_t simk_load_relaxed_u32(const uint32_t *slot) {
+    return __atomic_load_n(slot, __ATOMIC_RELAXED);
+}
+
+/// Stores a 32-bit slot atomically (relaxed; see `simk_load_relaxed_u32`).
+static inline void simk_store_relaxed_u32(uint32_t *slot, uint32_t value) {
+    __atomic_store_n(slot, value, __ATOMIC_RELAXED);
+}
+
 #ifdef __cplusplus
 }
 #endif

@@ -1,5 +1,6 @@
 import Testing
 @testable import SimCore
+import SimCoreInternals
 
 @Suite("ContainmentIndex")
 struct ContainmentIndexTests {
@@ -78,5 +79,45 @@ struct ContainmentIndexTests {
         #expect(sequential.candidates(for: query, size: sizes[3], threshold: 0.9).contains(3))
         sequential.remove(3)
         #expect(!sequential.candidates(for: query, size: sizes[3], threshold: 0.9).contains(3))
+    }
+
+    @Test("bandings chosen on first query, from several threads at once, equal choosing all 201 up front", arguments: [(128, 4, 0.1, 0.9), (64, 3, 0.5, 0.5), (256, 8, 0.2, 0.8)])
+    func lazyBandings(k: Int, depth: Int, falsePositiveWeight: Double, falseNegativeWeight: Double) {
+        let index = ContainmentIndex(
+            signatureLength: k, maximumRowsPerBand: depth, falsePositiveWeight: falsePositiveWeight,
+            falseNegativeWeight: falseNegativeWeight)
+        // The reference: every grid step chosen eagerly, as the index did before choices were lazy.
+        let bands = Swift.min(255, k / depth)
+        let expected: [BandingParameters] = (0...200).map { step in
+            let threshold = Swift.min(0.999, Swift.max(0.001, Double(step) / 200))
+            var best = BandingParameters(bandCount: 1, rowsPerBand: 1)
+            var bestError = Double.infinity
+            for b in 1...bands {
+                for r in 1...depth {
+                    let fp = BandingParameters.integrate(from: 0, to: threshold, intervals: 32) {
+                        BandingParameters.candidateProbability($0, bands: b, rows: r)
+                    }
+                    let fn = BandingParameters.integrate(from: threshold, to: 1, intervals: 32) {
+                        1 - BandingParameters.candidateProbability($0, bands: b, rows: r)
+                    }
+                    let error = falsePositiveWeight * fp + falseNegativeWeight * fn
+                    if error < bestError - 1e-15 {
+                        bestError = error
+                        best = BandingParameters(bandCount: b, rowsPerBand: r)
+                    }
+                }
+            }
+            return best
+        }
+        let seen = concurrentChunks(count: 4, threads: 4) { workers in
+            workers.map { worker in
+                (0...200).map { offset in
+                    let step = (offset &* 37 &+ worker &* 50) % 201
+                    return (step, index.banding(forJaccardThreshold: (Double(step) + 0.5) / 200))
+                }
+            }
+        }.flatMap { $0 }.flatMap { $0 }
+        for (step, banding) in seen { #expect(banding == expected[step], "step \(step)") }
+        #expect(seen.count == 4 * 201)
     }
 }
