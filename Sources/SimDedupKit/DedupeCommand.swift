@@ -29,6 +29,8 @@ public struct DedupeCommand: IOCommand {
     /// The verification.
     @Option(help: "Verify candidates: estimated (from signatures) or exact (from shingle sets, more memory).")
     public var verification: DeduplicationOptions.Verification = DeduplicationOptions().verification
+    @Option(help: "Bits of each signature value kept to verify candidates: 64 (whole), 16 or 8 (2·k or k bytes per document; estimates a little noisier).")
+    public var verificationBits: Int = DeduplicationOptions().verificationBits
     /// Worker threads.
     @OptionGroup public var threads: ThreadOptionGroup
     /// Input options.
@@ -47,6 +49,9 @@ public struct DedupeCommand: IOCommand {
         guard signature.scheme.isBandable else {
             throw ValidationError("--scheme \(signature.scheme.rawValue) cannot be banded; use oph, minhash or superminhash")
         }
+        guard [8, 16, 64].contains(verificationBits) else {
+            throw ValidationError("--verification-bits must be 8, 16 or 64, not \(verificationBits)")
+        }
         if banding.bands != nil && measure != .jaccard {
             throw ValidationError("--bands and --rows apply to --measure jaccard; overlap chooses its banding per query")
         }
@@ -59,6 +64,7 @@ public struct DedupeCommand: IOCommand {
         options.measure = measure
         options.threshold = banding.threshold
         options.verification = verification
+        options.verificationBits = verificationBits
         if measure == .jaccard { options.banding = banding.banding(signatureLength: signature.signatureLength) }
         options.threads = threads.threads
         return options

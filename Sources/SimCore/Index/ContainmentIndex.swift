@@ -56,7 +56,7 @@ public struct ContainmentIndex: Sendable {
     /// time a query needs it.
     let choices: _BandingChoices
     /// The number of documents inserted, removed ones included.
-    public private(set) var count = 0
+    public internal(set) var count = 0
 
     /// An empty index.
     ///
