@@ -27,10 +27,7 @@ public struct DedupeCommand: IOCommand {
     @Option(help: "Similarity: overlap (the smaller document's containment in the larger) or jaccard.")
     public var measure: DeduplicationOptions.Measure = DeduplicationOptions().measure
     /// The verification.
-    @Option(help: "Verify candidates: estimated (from signatures) or exact (from shingle sets, more memory).")
-    public var verification: DeduplicationOptions.Verification = DeduplicationOptions().verification
-    @Option(help: "Bits of each signature value kept to verify candidates: 64 (whole), 16 or 8 (2·k or k bytes per document; estimates a little noisier).")
-    public var verificationBits: Int = DeduplicationOptions().verificationBits
+    @OptionGroup public var verification: VerificationOptionGroup
     /// Worker threads.
     @OptionGroup public var threads: ThreadOptionGroup
     /// Input options.
@@ -49,9 +46,6 @@ public struct DedupeCommand: IOCommand {
         guard signature.scheme.isBandable else {
             throw ValidationError("--scheme \(signature.scheme.rawValue) cannot be banded; use oph, minhash or superminhash")
         }
-        guard [8, 16, 64].contains(verificationBits) else {
-            throw ValidationError("--verification-bits must be 8, 16 or 64, not \(verificationBits)")
-        }
         if banding.bands != nil && measure != .jaccard {
             throw ValidationError("--bands and --rows apply to --measure jaccard; overlap chooses its banding per query")
         }
@@ -63,8 +57,8 @@ public struct DedupeCommand: IOCommand {
         options.shingling = shingling.shinglingOptions
         options.measure = measure
         options.threshold = banding.threshold
-        options.verification = verification
-        options.verificationBits = verificationBits
+        options.verification = verification.verification
+        options.verificationBits = verification.verificationBits
         if measure == .jaccard { options.banding = banding.banding(signatureLength: signature.signatureLength) }
         options.threads = threads.threads
         return options
