@@ -43,9 +43,7 @@ struct _SignatureStore: Sendable {
         let bits = bits
         var offset = 0
         while offset < rows.count {
-            if count == pages.count * rowsPerPage {
-                pages.append([UInt64](repeating: 0, count: rowsPerPage * width))
-            }
+            if count == pages.count * rowsPerPage { pages.append(Self.page(words: rowsPerPage * width)) }
             let slot = count % rowsPerPage
             let take = Swift.min(rowsPerPage - slot, (rows.count - offset) / k)
             pages[pages.count - 1].withUnsafeMutableBufferPointer { page in
@@ -58,6 +56,8 @@ struct _SignatureStore: Sendable {
                 let target = UnsafeMutableRawPointer(page.baseAddress! + slot * width)
                 for row in 0..<take {
                     let rowTarget = target + row * width * 8
+                    // The last word may be only partly filled: its padding lanes must be zero.
+                    rowTarget.storeBytes(of: 0, toByteOffset: (width - 1) * 8, as: UInt64.self)
                     for i in 0..<k {
                         let value = source[row * k + i]
                         if bits == 16 {
@@ -80,9 +80,7 @@ struct _SignatureStore: Sendable {
         precondition(words.count % width == 0, "whole rows only")
         var offset = 0
         while offset < words.count {
-            if count == pages.count * rowsPerPage {
-                pages.append([UInt64](repeating: 0, count: rowsPerPage * width))
-            }
+            if count == pages.count * rowsPerPage { pages.append(Self.page(words: rowsPerPage * width)) }
             let slot = count % rowsPerPage
             let take = Swift.min(rowsPerPage - slot, (words.count - offset) / width)
             pages[pages.count - 1].withUnsafeMutableBufferPointer { page in
@@ -103,6 +101,12 @@ struct _SignatureStore: Sendable {
             words.append(contentsOf: page[0..<rows * wordsPerRow])
         }
         return words
+    }
+
+    /// A new page of `words` words, not zeroed: rows are read only after they are written
+    /// (``count`` rows, each written whole), so zeroing 1 MiB per page would be wasted.
+    private static func page(words: Int) -> [UInt64] {
+        [UInt64](unsafeUninitializedCapacity: words) { _, count in count = words }
     }
 
     /// Calls `body` with the words of row `row` (``wordsPerRow`` words; k whole values when
