@@ -42,6 +42,30 @@ void simk_minhash32(const uint64_t *hashes, size_t count, const uint32_t *mul,
 int simk_minhash32_isa(int isa, const uint64_t *hashes, size_t count, const uint32_t *mul,
                        const uint32_t *add, uint32_t *mins, size_t lanes);
 
+/// The variant the text kernels use: the dispatcher's, one lower where the CPU lacks an
+/// extension they need (their AVX-512 variant also needs AVX-512BW).
+int simk_text_isa(void);
+
+/// Maps the ASCII prefix of `input` for word tokenization: letters (lower-cased when `lowercase`
+/// is non-zero) and digits are kept, every other ASCII byte becomes 0x20. Stops at the first byte
+/// of 0x80 or more, or after `count` bytes.
+/// Returns the number of bytes mapped (all of them written to `output`). `output` must have room
+/// for `count` bytes plus 64: whole vectors may be stored past the mapped prefix.
+size_t simk_map_ascii(const uint8_t *input, size_t count, uint8_t *output, int lowercase);
+
+/// `simk_map_ascii` forced onto one variant, for tests. Returns 0 and sets `*processed`, or -1
+/// (and does nothing) if this CPU cannot run `isa`.
+int simk_map_ascii_isa(int isa, const uint8_t *input, size_t count, uint8_t *output, int lowercase,
+                       size_t *processed);
+
+/// For each of `blocks` blocks of 64 bytes of `text`, the mask whose bit i is set iff byte i of
+/// the block is not 0x20 (an ASCII space). Reads exactly `blocks * 64` bytes.
+void simk_nonspace_masks(const uint8_t *text, size_t blocks, uint64_t *masks);
+
+/// `simk_nonspace_masks` forced onto one variant, for tests. Returns 0, or -1 (and does nothing)
+/// if this CPU cannot run `isa`.
+int simk_nonspace_masks_isa(int isa, const uint8_t *text, size_t blocks, uint64_t *masks);
+
 /// Loads a pointer slot with acquire ordering: what was written before the matching
 /// `simk_store_release` is visible once the pointer is. For tables built lazily and shared by
 /// every thread (Swift's own atomics need macOS 15).
