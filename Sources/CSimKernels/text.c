@@ -64,7 +64,54 @@ static void nonspace_masks_portable(const uint8_t *text, size_t blocks, uint64_t
     }
 }
 
+// The first '"', '\\' or control byte (below 0x20) of a JSON string's bytes, SWAR: for each class,
+// (x - 0x01…01) & ~x & 0x80…80 marks the zero bytes of x (x = the word XOR the class's byte, or
+// the word minus 0x20 per byte for controls); a borrow only marks bytes above a true hit, so the
+// lowest mark is exact.
+static size_t json_special_portable(const uint8_t *bytes, size_t count) {
+    const uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
+    size_t i = 0;
+    for (; i + 8 <= count; i += 8) {
+        uint64_t word;
+        memcpy(&word, bytes + i, 8);
+        const uint64_t quote = word ^ (0x22 * ones), backslash = word ^ (0x5C * ones);
+        const uint64_t marks = (((quote - ones) & ~quote) | ((backslash - ones) & ~backslash) | ((word - 0x20 * ones) & ~word)) & highs;
+        if (marks) return i + (size_t)(__builtin_ctzll(marks) >> 3);
+    }
+    for (; i < count; i++) {
+        if (bytes[i] == 0x22 || bytes[i] == 0x5C || bytes[i] < 0x20) return i;
+    }
+    return count;
+}
+
 #if SIMK_X86
+__attribute__((target("avx2")))
+static size_t json_special_avx2(const uint8_t *bytes, size_t count) {
+    const __m256i quote = _mm256_set1_epi8(0x22), backslash = _mm256_set1_epi8(0x5C), control = _mm256_set1_epi8(0x1F);
+    size_t i = 0;
+    for (; i + 32 <= count; i += 32) {
+        const __m256i v = _mm256_loadu_si256((const __m256i *)(bytes + i));
+        // x <= 0x1F (unsigned) iff min(x, 0x1F) == x.
+        const __m256i hits = _mm256_or_si256(_mm256_or_si256(_mm256_cmpeq_epi8(v, quote), _mm256_cmpeq_epi8(v, backslash)),
+                                             _mm256_cmpeq_epi8(_mm256_min_epu8(v, control), v));
+        const unsigned mask = (unsigned)_mm256_movemask_epi8(hits);
+        if (mask) return i + (size_t)__builtin_ctz(mask);
+    }
+    return i + json_special_portable(bytes + i, count - i);
+}
+
+__attribute__((target("avx512f,avx512bw")))
+static size_t json_special_avx512(const uint8_t *bytes, size_t count) {
+    const __m512i quote = _mm512_set1_epi8(0x22), backslash = _mm512_set1_epi8(0x5C), space = _mm512_set1_epi8(0x20);
+    size_t i = 0;
+    for (; i + 64 <= count; i += 64) {
+        const __m512i v = _mm512_loadu_si512((const void *)(bytes + i));
+        const uint64_t mask = _mm512_cmpeq_epi8_mask(v, quote) | _mm512_cmpeq_epi8_mask(v, backslash) | _mm512_cmplt_epu8_mask(v, space);
+        if (mask) return i + (size_t)__builtin_ctzll(mask);
+    }
+    return i + json_special_portable(bytes + i, count - i);
+}
+
 // Byte ranges by signed comparison: every byte here is ASCII (below 0x80), so signed and
 // unsigned order agree.
 __attribute__((target("avx2")))
@@ -195,6 +242,8 @@ static void nonspace_masks_run(int isa, const uint8_t *text, size_t blocks, uint
 
 int simk_text_isa(void) { return text_active_isa(); }
 
+int simk_text_isa_supported(int isa) { return text_isa_supported(isa); }
+
 size_t simk_map_ascii(const uint8_t *input, size_t count, uint8_t *output, int lowercase) {
     return map_ascii_run(text_active_isa(), input, count, output, lowercase);
 }
@@ -213,5 +262,28 @@ void simk_nonspace_masks(const uint8_t *text, size_t blocks, uint64_t *masks) {
 int simk_nonspace_masks_isa(int isa, const uint8_t *text, size_t blocks, uint64_t *masks) {
     if (!text_isa_supported(isa)) return -1;
     nonspace_masks_run(isa, text, blocks, masks);
+    return 0;
+}
+
+static size_t json_special_run(int isa, const uint8_t *bytes, size_t count) {
+    switch (isa) {
+#if SIMK_X86
+    case SIMK_ISA_AVX512:
+        return json_special_avx512(bytes, count);
+    case SIMK_ISA_AVX2:
+        return json_special_avx2(bytes, count);
+#endif
+    default:
+        return json_special_portable(bytes, count);
+    }
+}
+
+size_t simk_json_special(const uint8_t *bytes, size_t count) {
+    return json_special_run(text_active_isa(), bytes, count);
+}
+
+int simk_json_special_isa(int isa, const uint8_t *bytes, size_t count, size_t *position) {
+    if (!text_isa_supported(isa)) return -1;
+    *position = json_special_run(isa, bytes, count);
     return 0;
 }

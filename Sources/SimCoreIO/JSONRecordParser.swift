@@ -1,3 +1,5 @@
+import SimCore
+
 /// The one JSON Lines record parser: a small, strict JSON parser that extracts the fields a
 /// reader asks for from one top-level object and skips every other value without building it.
 ///
@@ -258,7 +260,9 @@ public struct JSONRecordParser: Sendable {
         }
 
         /// The position of the first `"`, `\` or control byte (below 0x20) at or after `start`,
-        /// or the end of the line: eight bytes per step with SWAR arithmetic.
+        /// or the end of the line: 32 or 64 bytes per step in the C kernel
+        /// (``_TextKernels/jsonSpecialByte(_:count:isa:)``) for long runs, eight bytes per step
+        /// with SWAR arithmetic for short ones (keys, ids), where a call would cost more.
         ///
         /// For each byte class, `(x − 0x01…01) & ~x & 0x80…80` marks the zero bytes of x (x = the
         /// word XOR the class's byte, or for controls the word minus 0x20 per byte); a borrow can
@@ -267,6 +271,10 @@ public struct JSONRecordParser: Sendable {
         func nextSpecialByte(from start: Int) -> Int {
             let count = bytes.count
             guard let base = bytes.baseAddress else { return count }
+            if count &- start >= 64 {
+                // SAFETY: bytes start..<count are inside the line.
+                return start &+ (_TextKernels.jsonSpecialByte(base + start, count: count &- start) ?? 0)
+            }
             let raw = UnsafeRawPointer(base)
             let ones: UInt64 = 0x0101_0101_0101_0101
             let highs: UInt64 = 0x8080_8080_8080_8080

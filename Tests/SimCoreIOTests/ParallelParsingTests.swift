@@ -163,8 +163,40 @@ struct ParallelParsingTests {
                 }
             }
         }
+        // Long strings take the vector kernel: a special byte at every offset of a 200-byte run.
+        for special in specials {
+            for offset in stride(from: 0, through: 200, by: 7) {
+                var body = String(repeating: "b", count: 200)
+                body.insert(contentsOf: special, at: body.index(body.startIndex, offsetBy: offset))
+                let line = #"{"id":"x","text":"\#(body)"}"#
+                let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
+                #expect(try parser.parse(line).text == (object?["text"] as? String).map { Array($0.utf8) }, "\(line)")
+            }
+        }
         // A key with an escape still names its field.
         #expect(try parser.parse(#"{"\u0069d":"y","t\u0065xt":"z"}"#).text == Array("z".utf8))
+    }
+
+    @Test("the JSON string kernel of every variant finds the first quote, backslash or control byte")
+    func jsonKernel() {
+        var random = SplitMix64(seed: 99)
+        let variants = _TextKernels.supportedVariants
+        for _ in 0..<3_000 {
+            let count = Int(random.next() % 300)
+            let bytes: [UInt8] = (0..<count).map { _ in
+                switch random.next() % 300 {
+                case 0: 0x22
+                case 1: 0x5C
+                case 2: UInt8(random.next() % 0x20)
+                default: UInt8(0x20 + random.next() % 224)
+                }
+            }
+            let expected = bytes.firstIndex { $0 == 0x22 || $0 == 0x5C || $0 < 0x20 } ?? count
+            for isa in variants {
+                let found = bytes.withUnsafeBufferPointer { _TextKernels.jsonSpecialByte($0.baseAddress ?? UnsafePointer(bitPattern: 1)!, count: count, isa: isa) }
+                #expect(found == expected, "\(isa), \(count) bytes")
+            }
+        }
     }
 }
 

@@ -46,6 +46,9 @@ int simk_minhash32_isa(int isa, const uint64_t *hashes, size_t count, const uint
 /// extension they need (their AVX-512 variant also needs AVX-512BW).
 int simk_text_isa(void);
 
+/// Whether this CPU can run the text kernels' variant `isa`.
+int simk_text_isa_supported(int isa);
+
 /// Maps the ASCII prefix of `input` for word tokenization: letters (lower-cased when `lowercase`
 /// is non-zero) and digits are kept, every other ASCII byte becomes 0x20. Stops at the first byte
 /// of 0x80 or more, or after `count` bytes.
@@ -65,6 +68,14 @@ void simk_nonspace_masks(const uint8_t *text, size_t blocks, uint64_t *masks);
 /// `simk_nonspace_masks` forced onto one variant, for tests. Returns 0, or -1 (and does nothing)
 /// if this CPU cannot run `isa`.
 int simk_nonspace_masks_isa(int isa, const uint8_t *text, size_t blocks, uint64_t *masks);
+
+/// The position of the first '"', '\\' or control byte (below 0x20) among `count` bytes (the
+/// inside of a JSON string), or `count` if there is none. Reads exactly `count` bytes.
+size_t simk_json_special(const uint8_t *bytes, size_t count);
+
+/// `simk_json_special` forced onto one variant, for tests. Returns 0 and sets `*position`, or -1
+/// (and does nothing) if this CPU cannot run `isa`.
+int simk_json_special_isa(int isa, const uint8_t *bytes, size_t count, size_t *position);
 
 /// Loads a pointer slot with acquire ordering: what was written before the matching
 /// `simk_store_release` is visible once the pointer is. For tables built lazily and shared by

@@ -41,35 +41,26 @@ struct _SignatureStore: Sendable {
         precondition(rows.count % k == 0, "whole rows only")
         let width = wordsPerRow
         let bits = bits
-        var offset = 0
-        while offset < rows.count {
-            if count == pages.count * rowsPerPage { pages.append(Self.page(words: rowsPerPage * width)) }
-            let slot = count % rowsPerPage
-            let take = Swift.min(rowsPerPage - slot, (rows.count - offset) / k)
-            pages[pages.count - 1].withUnsafeMutableBufferPointer { page in
-                // SAFETY: slot + take ≤ rowsPerPage rows fit in the page; the source holds them.
-                let source = rows.baseAddress! + offset
-                if bits == 64 {
-                    (page.baseAddress! + slot * k).update(from: source, count: take * k)
-                    return
-                }
-                let target = UnsafeMutableRawPointer(page.baseAddress! + slot * width)
-                for row in 0..<take {
-                    let rowTarget = target + row * width * 8
-                    // The last word may be only partly filled: its padding lanes must be zero.
-                    rowTarget.storeBytes(of: 0, toByteOffset: (width - 1) * 8, as: UInt64.self)
-                    for i in 0..<k {
-                        let value = source[row * k + i]
-                        if bits == 16 {
-                            rowTarget.storeBytes(of: UInt16(truncatingIfNeeded: value).littleEndian, toByteOffset: i * 2, as: UInt16.self)
-                        } else {
-                            rowTarget.storeBytes(of: UInt8(truncatingIfNeeded: value), toByteOffset: i, as: UInt8.self)
-                        }
+        appendRows(rows.count / k) { target, first, take in
+            let source = rows.baseAddress! + first * k
+            if bits == 64 {
+                target.update(from: source, count: take * k)
+                return
+            }
+            let raw = UnsafeMutableRawPointer(target)
+            for row in 0..<take {
+                let rowTarget = raw + row * width * 8
+                // The last word may be only partly filled: its padding lanes must be zero.
+                rowTarget.storeBytes(of: 0, toByteOffset: (width - 1) * 8, as: UInt64.self)
+                for i in 0..<k {
+                    let value = source[row * k + i]
+                    if bits == 16 {
+                        rowTarget.storeBytes(of: UInt16(truncatingIfNeeded: value).littleEndian, toByteOffset: i * 2, as: UInt16.self)
+                    } else {
+                        rowTarget.storeBytes(of: UInt8(truncatingIfNeeded: value), toByteOffset: i, as: UInt8.self)
                     }
                 }
             }
-            count += take
-            offset += take * k
         }
     }
 
@@ -78,17 +69,28 @@ struct _SignatureStore: Sendable {
     mutating func append(words: UnsafeBufferPointer<UInt64>) {
         let width = wordsPerRow
         precondition(words.count % width == 0, "whole rows only")
-        var offset = 0
-        while offset < words.count {
+        appendRows(words.count / width) { target, first, take in
+            target.update(from: words.baseAddress! + first * width, count: take * width)
+        }
+    }
+
+    /// Appends `rowCount` rows page by page: `write(target, first, take)` fills `take` rows
+    /// (`take · wordsPerRow` words at `target`) with the rows `first..<first + take` of its source.
+    private mutating func appendRows(
+        _ rowCount: Int, _ write: (UnsafeMutablePointer<UInt64>, Int, Int) -> Void
+    ) {
+        let width = wordsPerRow
+        var done = 0
+        while done < rowCount {
             if count == pages.count * rowsPerPage { pages.append(Self.page(words: rowsPerPage * width)) }
             let slot = count % rowsPerPage
-            let take = Swift.min(rowsPerPage - slot, (words.count - offset) / width)
+            let take = Swift.min(rowsPerPage - slot, rowCount - done)
             pages[pages.count - 1].withUnsafeMutableBufferPointer { page in
-                // SAFETY: slot + take ≤ rowsPerPage rows fit in the page; the source holds them.
-                (page.baseAddress! + slot * width).update(from: words.baseAddress! + offset, count: take * width)
+                // SAFETY: slot + take ≤ rowsPerPage rows fit in the page.
+                write(page.baseAddress! + slot * width, done, take)
             }
             count += take
-            offset += take * width
+            done += take
         }
     }
 

@@ -127,7 +127,7 @@ struct TokenizationTests {
     }
 
     /// The kernel variants this CPU runs (the portable one always).
-    static var variants: [SignatureKernelISA] { SignatureKernelISA.allCases.filter { $0.isSupported } }
+    static var variants: [SignatureKernelISA] { _TextKernels.supportedVariants }
 
     @Test("the vector token path finds exactly the tokens of normalize(), with every kernel variant", arguments: [1, 2] as [UInt64])
     func agreesWithNormalize(seed: UInt64) {
