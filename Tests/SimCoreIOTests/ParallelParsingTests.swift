@@ -139,6 +139,30 @@ struct ParallelParsingTests {
         }
     }
 
+    @Test("a pipe writer that waits for each line to be read is not kept waiting for a whole block")
+    func lineAtATimePipe() throws {
+        let pipe = Pipe()
+        let firstBlockRead = DispatchSemaphore(value: 0)
+        let writer = pipe.fileHandleForWriting
+        let waited = LockedBox(false)
+        let thread = Thread {
+            writer.write(Data(#"{"id":"1","text":"first"}"#.utf8 + [0x0A]))
+            // Waits for the reader to hand out the first line before writing the second.
+            if firstBlockRead.wait(timeout: .now() + 20) == .timedOut { waited.value = true }
+            writer.write(Data(#"{"id":"2","text":"second"}"#.utf8 + [0x0A]))
+            try? writer.close()
+        }
+        thread.start()
+        let lines = try LineReader(path: "/dev/fd/\(pipe.fileHandleForReading.fileDescriptor)")
+        var seen: [Int] = []
+        while let count = try lines.nextLines(maximumBytes: 4 << 20, { _, ranges, _ in ranges.count }) {
+            seen.append(count)
+            if seen.count == 1 { firstBlockRead.signal() }
+        }
+        #expect(seen == [1, 1])
+        #expect(!waited.value, "the reader waited for a whole block before handing out the first line")
+    }
+
     @Test("JSON strings: escapes and controls at every offset decode as Foundation decodes them")
     func stringScan() throws {
         let parser = JSONRecordParser(idField: "id", textField: "text")
@@ -204,5 +228,17 @@ extension Result {
     fileprivate var failureValue: Failure? {
         if case .failure(let error) = self { return error }
         return nil
+    }
+}
+
+/// A value shared between a test and the thread it starts.
+final class LockedBox<Value>: @unchecked Sendable {
+    // SAFETY: `value` is read and written only under `lock`.
+    private let lock = NSLock()
+    private var stored: Value
+    init(_ value: Value) { stored = value }
+    var value: Value {
+        get { lock.withLock { stored } }
+        set { lock.withLock { stored = newValue } }
     }
 }
