@@ -85,9 +85,10 @@ public final class LineReader {
     /// block holds `maximumBytes` (a single line longer than that comes alone). Parallel readers
     /// split the block among threads; the block is valid only inside `body`.
     ///
-    /// The input is read only when no whole line is buffered, into a buffer of at least
-    /// `maximumBytes`: a regular file gives blocks of about `maximumBytes`, a pipe the lines that
-    /// have arrived, so a writer that waits for each answer is never kept waiting for a block.
+    /// The input is read into a buffer of at least `maximumBytes` while a read would not block
+    /// (`poll`), and otherwise only when no whole line is buffered: a regular file gives blocks of
+    /// about `maximumBytes`, a busy pipe too, and a writer that waits for each answer gets it
+    /// without waiting for a block.
     ///
     /// Blank lines are included (so line numbers stay consecutive); each range excludes its line
     /// ending (`\n`, or `\r\n`). Line ``lineNumber`` + 1 is the block's first when `body` runs;
@@ -111,6 +112,11 @@ public final class LineReader {
         precondition(maximumBytes > 0, "maximumBytes must be positive")
         var lineRanges: [Range<Int>] = []
         while true {
+            // Gather up to a block while reading cannot block (a file always; a pipe while data is
+            // waiting), so that the parallel parser gets whole blocks from pipes too.
+            while !atEnd && end - start < maximumBytes && Platform.isReadable(file.rawValue) {
+                try refill(minimumCapacity: maximumBytes)
+            }
             lineRanges.removeAll(keepingCapacity: true)
             var position = start
             let limit = start + maximumBytes
@@ -132,9 +138,7 @@ public final class LineReader {
             }
             if lineRanges.isEmpty {
                 if atEnd && start >= end { return nil }
-                // No whole line is buffered: read once more (the buffer grows when one line fills
-                // it). Reading only then keeps a line-at-a-time writer on a pipe from waiting for a
-                // whole block; a regular file still fills the `maximumBytes` buffer in one read.
+                // No whole line is buffered: wait for more (the buffer grows when one line fills it).
                 try refill(minimumCapacity: maximumBytes)
                 continue
             }
