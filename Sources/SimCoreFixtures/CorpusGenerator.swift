@@ -41,6 +41,7 @@ public struct CorpusGenerator {
     private var copiesLeft = 0
     private var pool: [(story: Int, paragraph: [UInt32])] = []
     private var poolCursor = 0
+    private var paragraphScratch: [UInt8] = []
 
     /// Creates a generator that starts at document `firstDocument`.
     ///
@@ -284,25 +285,26 @@ public struct CorpusGenerator {
         return edits
     }
 
-    private func appendParagraph(_ paragraph: [UInt32], curly: Bool, to text: inout [UInt8]) {
+    private mutating func appendParagraph(_ paragraph: [UInt32], curly: Bool, to text: inout [UInt8]) {
         var bound = 0
         for token in paragraph {
             bound += token >= Self.special ? 5 : 1 + vocabulary.length(of: Int(token & ~Self.capital))
         }
         bound += _GeneratorVocabulary.padding
-        let start = text.count
-        text.append(contentsOf: repeatElement(0, count: bound))
-        let end = text.withUnsafeMutableBufferPointer { output in
+        // The paragraph is written into a scratch buffer that only ever grows, then copied: no
+        // zero-filling of `text` per paragraph, which debug builds (the tests) ran byte by byte.
+        if paragraphScratch.count < bound { paragraphScratch = [UInt8](repeating: 0, count: Swift.max(bound, 2 * paragraphScratch.count)) }
+        let vocabulary = self.vocabulary
+        let end = paragraphScratch.withUnsafeMutableBufferPointer { output in
             vocabulary.bytes.withUnsafeBufferPointer { bytes in
                 vocabulary.offsets.withUnsafeBufferPointer { offsets in
                     paragraph.withUnsafeBufferPointer { tokens in
-                        Self._writeParagraph(tokens, words: bytes, offsets: offsets, curly: curly,
-                                             into: output.baseAddress! + start)
+                        Self._writeParagraph(tokens, words: bytes, offsets: offsets, curly: curly, into: output.baseAddress!)
                     }
                 }
             }
         }
-        text.removeLast(bound - end)
+        text.append(contentsOf: paragraphScratch[..<end])
     }
 
     /// Writes a paragraph's tokens as text at `output` and returns the bytes written.
