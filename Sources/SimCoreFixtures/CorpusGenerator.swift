@@ -55,9 +55,16 @@ public struct CorpusGenerator {
     ///   - firstDocument: A multiple of ``CorpusGeneratorOptions/blockSize`` (default 0).
     /// - Complexity: O(`vocabularySize`) to build the vocabulary (a few milliseconds).
     public init(options: CorpusGeneratorOptions, firstDocument: Int = 0) {
+        self.init(options: options, vocabulary: _GeneratorVocabulary(size: options.vocabularySize, seed: options.seed),
+                  firstDocument: firstDocument)
+    }
+
+    /// Creates a generator that reuses a vocabulary built for the same options (it depends only on
+    /// ``CorpusGeneratorOptions/vocabularySize`` and ``CorpusGeneratorOptions/seed``).
+    init(options: CorpusGeneratorOptions, vocabulary: _GeneratorVocabulary, firstDocument: Int) {
         precondition(firstDocument >= 0 && firstDocument % options.blockSize == 0, "firstDocument must start a block")
         self.options = options
-        self.vocabulary = _GeneratorVocabulary(size: options.vocabularySize, seed: options.seed)
+        self.vocabulary = vocabulary
         self.random = SplitMix64(seed: options.seed)
         self.nextIndex = firstDocument
     }

@@ -29,10 +29,11 @@ public struct GeneratedCorpus: Sendable {
     /// - Complexity: O(total bytes).
     public init(options: CorpusGeneratorOptions, threads: Int = Parallelism.defaultThreadCount) {
         let blocks = (options.documentCount + options.blockSize - 1) / options.blockSize
+        let vocabulary = _GeneratorVocabulary(size: options.vocabularySize, seed: options.seed)
         let chunks = concurrentChunks(count: blocks, threads: threads) { range in
             let first = range.lowerBound * options.blockSize
             let end = Swift.min(range.upperBound * options.blockSize, options.documentCount)
-            var generator = CorpusGenerator(options: options, firstDocument: first)
+            var generator = CorpusGenerator(options: options, vocabulary: vocabulary, firstDocument: first)
             var documents: [Document] = []
             var truth: [GeneratedDocument] = []
             documents.reserveCapacity(end - first)
