@@ -5,13 +5,6 @@ import SimDedupKit
 
 /// Runs `simdedup` in memory, and writes hermetic input files.
 enum CLI {
-    /// The repository root (this file is Tests/SimDedupKitTests/CLITestSupport.swift).
-    static let repositoryRoot: String = {
-        var url = URL(fileURLWithPath: #filePath)
-        for _ in 0..<3 { url.deleteLastPathComponent() }
-        return url.path
-    }()
-
     struct Result {
         let status: Int32
         let output: String

@@ -1,5 +1,6 @@
 import Foundation
 import SimCore
+import SimCoreFixtures
 import SimDedupKit
 import Testing
 
@@ -7,7 +8,7 @@ import Testing
 struct DedupeTests {
     @Test("wire stories: 001 is a near-copy of 000 by the overlap coefficient; one representative per cluster")
     func wireStories() throws {
-        let result = CLI.run(["dedupe", "--measure", "overlap", "--threshold", "0.5", CLI.repositoryRoot + "/Data/wire-stories"])
+        let result = CLI.run(["dedupe", "--measure", "overlap", "--threshold", "0.5", RepositoryPaths.wireStories])
         #expect(result.status == 0)
         let records = result.records
         try #require(records.count == 5)

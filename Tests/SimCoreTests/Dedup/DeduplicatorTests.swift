@@ -1,6 +1,7 @@
 import Dispatch
 import Testing
 @testable import SimCore
+import SimCoreFixtures
 import SimCoreInternals
 import SimCoreIO
 
@@ -12,7 +13,7 @@ struct DeduplicatorTests {
 
     @Test("wire stories, default settings: 000 and 001 are one story; 003 and 004 stay alone")
     func wireStories() throws {
-        let corpus = try CorpusReader.readAll(paths: [TestSupport.wireStories], options: CorpusOptions())
+        let corpus = try CorpusReader.readAll(paths: [RepositoryPaths.wireStories], options: CorpusOptions())
         let documents = corpus.documents.sorted { $0.id < $1.id }
         for verification in DeduplicationOptions.Verification.allCases {
             var options = DeduplicationOptions()
@@ -33,7 +34,7 @@ struct DeduplicatorTests {
 
     @Test("Jaccard measure on the wire stories: 000 and 001 (J = 0.62) stay apart at 0.8")
     func wireStoriesJaccard() throws {
-        let corpus = try CorpusReader.readAll(paths: [TestSupport.wireStories], options: CorpusOptions())
+        let corpus = try CorpusReader.readAll(paths: [RepositoryPaths.wireStories], options: CorpusOptions())
         var options = DeduplicationOptions()
         options.measure = .jaccard
         let deduplicator = Deduplicator(options: options)
