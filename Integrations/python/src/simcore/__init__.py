@@ -20,10 +20,20 @@ from collections import namedtuple
 from . import _native, _texts
 from ._native import IndexFileError, lib
 
-try:
-    import numpy as _numpy
-except ImportError:  # NumPy is optional
-    _numpy = None
+#: NumPy, imported on the first call that returns an array (None when it is not installed), so
+#: that importing simcore costs no NumPy start-up.
+_numpy = ...
+
+
+def _numpy_module():
+    global _numpy
+    if _numpy is ...:
+        try:
+            import numpy
+        except ImportError:  # NumPy is optional
+            numpy = None
+        _numpy = numpy
+    return _numpy
 
 __all__ = [
     "Deduplicator", "Verdict", "Cluster", "Assignment", "ShingleSet", "IndexFileError",
@@ -210,8 +220,9 @@ def signatures(texts, *, scheme="oph", k=128, seed=0, shingle="words:5", threads
         chunks.append(output)
         rows += len(batch)
     data = chunks[0] if len(chunks) == 1 else bytearray().join(chunks)
-    if _numpy is not None:
-        return _numpy.frombuffer(data, dtype=_numpy.uint64).reshape(rows, k)
+    numpy = _numpy_module()
+    if numpy is not None:
+        return numpy.frombuffer(data, dtype=numpy.uint64).reshape(rows, k)
     return memoryview(data).cast("B").cast("Q", (rows, k)) if rows else memoryview(data).cast("Q")
 
 
