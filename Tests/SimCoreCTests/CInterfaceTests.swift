@@ -63,7 +63,7 @@ struct CInterfaceTests {
             FileManager.default.fileExists(atPath: library.path),
             "\(library.path) is missing: build the product first (swift build --product simcore)")
         let executable = directory.appendingPathComponent("simcore_check").path
-        let compiler = ProcessInfo.processInfo.environment["CC"] ?? "/usr/bin/cc"
+        let compiler = try #require(cCompiler(), "no C compiler: set CC, or put cc, clang or gcc on PATH")
         let source = repositoryRoot.appendingPathComponent("Tests/SimCoreCTests/CProgram/simcore_check.c").path
         let include = repositoryRoot.appendingPathComponent("Sources/CSimCore/include").path
         let result = try run(compiler, [
@@ -72,6 +72,23 @@ struct CInterfaceTests {
         ])
         try #require(result.status == 0, "\(compiler) failed:\n\(result.errors)")
         return executable
+    }
+
+    /// `$CC`, or the first of cc, clang and gcc on `PATH` (the Swift toolchain brings clang).
+    static func cCompiler() -> String? {
+        let environment = ProcessInfo.processInfo.environment
+        var names = ["cc", "clang", "gcc"]
+        if let compiler = environment["CC"], !compiler.isEmpty {
+            if compiler.contains("/") { return compiler }
+            names = [compiler]
+        }
+        let directories = (environment["PATH"] ?? "/usr/bin").split(separator: ":").map(String.init)
+        for name in names {
+            for directory in directories where FileManager.default.isExecutableFile(atPath: directory + "/" + name) {
+                return directory + "/" + name
+            }
+        }
+        return nil
     }
 
     /// A double as the C program prints it: its bit pattern, 16 hex digits.
