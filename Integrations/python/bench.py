@@ -21,7 +21,8 @@ there to its answer. Each tool runs in its own process, so peak memory is its ow
 
 Python shingling for the peers is Benchmarks/peers/peer_dedupe.py's (lower-case, \\w+ tokens,
 word 5-grams), as a real pipeline does it. Prints docs/s, MB/s, peak RSS, duplicates and each
-peer's time over simcore's, with the load average before and after.
+peer's wall and CPU time over simcore's (CPU seconds of all threads: steadier than wall time on a
+loaded machine), with the load average before and after.
 """
 import argparse
 import importlib.util
@@ -118,9 +119,15 @@ def run_datasketch(texts):
     return duplicates, sum(len(members) > 1 for members in clusters.values())
 
 
+def cpu_seconds():
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
 def measure(corpus, documents, tool):
     texts = load(corpus, documents)
     loaded = rss_bytes()
+    cpu = cpu_seconds()
     start = time.perf_counter()
     if tool == "simcore":
         duplicates, clusters = run_simcore(texts, None)
@@ -131,9 +138,10 @@ def measure(corpus, documents, tool):
     else:
         duplicates, clusters = run_datasketch(texts)
     seconds = time.perf_counter() - start
+    cpu = cpu_seconds() - cpu
     print(json.dumps({
         "tool": tool, "documents": len(texts), "bytes": sum(len(t.encode("utf-8")) for t in texts),
-        "seconds": seconds, "peak_rss": peak_rss_bytes(), "loaded_rss": loaded, "duplicates": duplicates,
+        "seconds": seconds, "cpu_seconds": cpu, "peak_rss": peak_rss_bytes(), "loaded_rss": loaded, "duplicates": duplicates,
         "clusters": clusters,
     }))
 
@@ -168,12 +176,14 @@ def main():
         results.append(result)
         print(f"  {tool}: {result['seconds']:.2f} s (load average {loadavg()})", flush=True)
     base = next((r for r in results if r["tool"] == "simcore"), results[0])
-    header = f"{'tool':<12} {'documents':>9} {'seconds':>9} {'docs/s':>9} {'MB/s':>7} {'peak RSS':>9} {'above corpus':>12} {'duplicates':>10}  time / {base['tool']}"
+    header = (f"{'tool':<12} {'documents':>9} {'seconds':>9} {'docs/s':>9} {'MB/s':>7} {'CPU s':>8} {'peak RSS':>9} "
+              f"{'above corpus':>12} {'duplicates':>10}  time / {base['tool']}  CPU / {base['tool']}")
     print(header)
     for r in results:
         print(f"{r['tool']:<12} {r['documents']:>9} {r['seconds']:>9.2f} {r['documents'] / r['seconds']:>9.0f} "
-              f"{r['bytes'] / 1e6 / r['seconds']:>7.1f} {r['peak_rss'] / 2**30:>7.2f} GB {(r['peak_rss'] - r['loaded_rss']) / 2**30:>9.2f} GB "
-              f"{r['duplicates']:>10}  {r['seconds'] / base['seconds']:.1f}×")
+              f"{r['bytes'] / 1e6 / r['seconds']:>7.1f} {r['cpu_seconds']:>8.2f} {r['peak_rss'] / 2**30:>7.2f} GB "
+              f"{(r['peak_rss'] - r['loaded_rss']) / 2**30:>9.2f} GB {r['duplicates']:>10}  "
+              f"{r['seconds'] / base['seconds']:>11.1f}×  {r['cpu_seconds'] / base['cpu_seconds']:>9.1f}×")
     print(f"load average after: {loadavg()}")
 
 

@@ -1,7 +1,7 @@
 import CSimCore
 import SimCoreInternals
 
-/// Texts and ids handed over by C: checked (offsets, emptiness, UTF-8) and copied into Swift
+/// Texts and ids handed over by C: checked (pointers, lengths, emptiness, UTF-8) and copied into Swift
 /// arrays before any SimCore call sees them.
 enum CTexts {
     /// One text with an explicit length, checked.
@@ -30,11 +30,11 @@ enum CTexts {
         return bytes
     }
 
-    /// A batch given as one buffer and `count + 1` offsets, checked and copied.
+    /// A batch given as `count` pointers and `count` lengths, checked and copied.
     ///
     /// - Parameters:
-    ///   - data: The concatenated bytes.
-    ///   - offsets: `count + 1` nondecreasing offsets into `data`.
+    ///   - texts: `count` pointers (one may be NULL where its length is 0).
+    ///   - lengths: `count` byte counts.
     ///   - count: The number of items.
     ///   - name: What an item is called in messages ("document", "id").
     ///   - allowsEmpty: Whether empty items are accepted.
@@ -42,23 +42,20 @@ enum CTexts {
     /// - Returns: Each item's bytes.
     /// - Throws: ``CError`` naming the first bad item by its index.
     static func batch(
-        data: UnsafePointer<UInt8>?, offsets: UnsafePointer<Int>?, count: Int, name: String,
+        texts: UnsafePointer<UnsafePointer<UInt8>?>?, lengths: UnsafePointer<Int>?, count: Int, name: String,
         allowsEmpty: Bool = false, replacesInvalidUTF8: Bool = false
     ) throws(CError) -> [[UInt8]] {
         guard count > 0 else { return [] }
         guard count < Int(Int32.max) else { throw .invalidArgument("count \(count) is too large") }
-        let offsets = try required(offsets, "\(name) offsets")
+        let texts = try required(texts, name == "document" ? "texts" : "ids")
+        let lengths = try required(lengths, name == "document" ? "lengths" : "id_lengths")
         var items: [[UInt8]] = []
         items.reserveCapacity(count)
         for index in 0..<count {
-            let start = offsets[index]
-            let end = offsets[index + 1]
-            guard start >= 0, end >= start else {
-                throw .invalidArgument("\(name) offsets must be nondecreasing: offsets[\(index)] = \(start), offsets[\(index + 1)] = \(end)")
-            }
+            guard lengths[index] >= 0 else { throw .invalidArgument("\(name) \(index) has length \(lengths[index])") }
             let bytes = try buffer(
-                end > start ? try required(data, "\(name) data") + start : nil, length: end - start,
-                name: "\(name) \(index)", allowsEmpty: allowsEmpty, replacesInvalidUTF8: replacesInvalidUTF8)
+                texts[index], length: lengths[index], name: "\(name) \(index)", allowsEmpty: allowsEmpty,
+                replacesInvalidUTF8: replacesInvalidUTF8)
             items.append(Array(bytes))
         }
         return items

@@ -165,23 +165,24 @@ private func strlenWithoutLibc(_ pointer: UnsafePointer<CChar>) -> Int {
 
 /// `simcore_dedup_insert_many`.
 @c public func simcore_dedup_insert_many(
-    _ dedup: OpaquePointer?, _ data: UnsafePointer<UInt8>?, _ offsets: UnsafePointer<Int>?, _ count: Int,
-    _ idData: UnsafePointer<UInt8>?, _ idOffsets: UnsafePointer<Int>?, _ out: UnsafeMutablePointer<simcore_verdict>?
+    _ dedup: OpaquePointer?, _ texts: UnsafePointer<UnsafePointer<UInt8>?>?, _ lengths: UnsafePointer<Int>?, _ count: Int,
+    _ ids: UnsafePointer<UnsafePointer<UInt8>?>?, _ idLengths: UnsafePointer<Int>?,
+    _ out: UnsafeMutablePointer<simcore_verdict>?
 ) -> simcore_status {
     withStatus { () throws(CError) in
         let handle = try DeduplicatorHandle.from(dedup)
         guard count >= 0 else { throw .invalidArgument("count must not be negative") }
         let texts = try CTexts.batch(
-            data: data, offsets: offsets, count: count, name: "document",
+            texts: texts, lengths: lengths, count: count, name: "document",
             replacesInvalidUTF8: handle.options.replacesInvalidUTF8)
-        var ids = [String](repeating: "", count: count)
-        if idData != nil || idOffsets != nil {
-            let idBytes = try CTexts.batch(data: idData, offsets: idOffsets, count: count, name: "id", allowsEmpty: true)
-            ids = idBytes.map { String(decoding: $0, as: UTF8.self) }
+        var names = [String](repeating: "", count: count)
+        if ids != nil || idLengths != nil {
+            let idBytes = try CTexts.batch(texts: ids, lengths: idLengths, count: count, name: "id", allowsEmpty: true)
+            names = idBytes.map { String(decoding: $0, as: UTF8.self) }
         }
         var documents: [Document] = []
         documents.reserveCapacity(count)
-        for (id, text) in zip(ids, texts) { documents.append(Document(id: id, utf8: text)) }
+        for (id, text) in zip(names, texts) { documents.append(Document(id: id, utf8: text)) }
         handle.insert(documents, into: out)
     }
 }

@@ -3,8 +3,8 @@ import SimCore
 
 /// `simcore_signatures`: a batch signed on all cores into the caller's buffer.
 @c public func simcore_signatures(
-    _ options: UnsafePointer<simcore_options>?, _ data: UnsafePointer<UInt8>?, _ offsets: UnsafePointer<Int>?,
-    _ count: Int, _ out: UnsafeMutablePointer<UInt64>?, _ outCapacity: Int
+    _ options: UnsafePointer<simcore_options>?, _ texts: UnsafePointer<UnsafePointer<UInt8>?>?,
+    _ lengths: UnsafePointer<Int>?, _ count: Int, _ out: UnsafeMutablePointer<UInt64>?, _ outCapacity: Int
 ) -> simcore_status {
     withStatus { () throws(CError) in
         let options = try COptions(options)
@@ -19,7 +19,7 @@ import SimCore
         guard count > 0 else { return }
         let out = try required(out, "out")
         let texts = try CTexts.batch(
-            data: data, offsets: offsets, count: count, name: "document", replacesInvalidUTF8: options.replacesInvalidUTF8)
+            texts: texts, lengths: lengths, count: count, name: "document", replacesInvalidUTF8: options.replacesInvalidUTF8)
         let matrix = SignatureMatrix(
             signingUTF8: texts, options: options.shingling, scheme: options.scheme, threads: options.threads)
         matrix.values.withUnsafeBufferPointer { values in

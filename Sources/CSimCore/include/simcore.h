@@ -19,8 +19,8 @@
  *   Last error. simcore_last_error() is per thread: a failing call on one thread never changes
  *     another thread's message. Successful calls leave it unchanged.
  *   Texts. UTF-8 bytes with an explicit length (no NUL terminator needed; NUL bytes are text).
- *     Batches are one buffer and count + 1 offsets: document i is data[offsets[i] .. offsets[i+1]),
- *     offsets nondecreasing, offsets[0] may be nonzero. Texts must be valid UTF-8 (or set
+ *     Batches are count pointers and count lengths: document i is texts[i][0 .. lengths[i]),
+ *     wherever each lives (the caller concatenates nothing). Texts must be valid UTF-8 (or set
  *     options.invalid_utf8 = SIMCORE_UTF8_REPLACE) and at least one byte long: an empty text is
  *     SIMCORE_E_EMPTY_TEXT, as in SimCore's corpus readers.
  *   Paths. NUL-terminated UTF-8.
@@ -215,9 +215,9 @@ simcore_status simcore_similarity(const simcore_options *options, uint32_t measu
  * gives it. options: the shingling fields, scheme, signature_length, seed, threads, invalid_utf8.
  * out: caller-owned, at least count * signature_length values (out_capacity counts values).
  * Every text is checked before any is signed; on failure out is untouched.
- * count may be 0 (data and out may then be NULL).
+ * count may be 0 (texts, lengths and out may then be NULL).
  */
-simcore_status simcore_signatures(const simcore_options *options, const uint8_t *data, const size_t *offsets,
+simcore_status simcore_signatures(const simcore_options *options, const uint8_t *const *texts, const size_t *lengths,
                                   size_t count, uint64_t *out, size_t out_capacity);
 
 /* ---------------------------------------------------------------------------------------------
@@ -271,8 +271,9 @@ typedef struct simcore_clusters {
 } simcore_clusters;
 
 /**
- * A new, empty deduplicator. options: everything but invalid_utf8 is fixed for its lifetime;
- * scheme must be OPH, MINHASH or SUPERMINHASH; measure JACCARD or OVERLAP.
+ * A new, empty deduplicator. The options are copied: they hold for the handle's lifetime
+ * (threads and invalid_utf8 included); scheme must be OPH, MINHASH or SUPERMINHASH, measure
+ * JACCARD or OVERLAP.
  * *out: release with simcore_dedup_free.
  */
 simcore_status simcore_dedup_new(const simcore_options *options, simcore_dedup **out);
@@ -299,12 +300,12 @@ simcore_status simcore_dedup_insert(simcore_dedup *dedup, const uint8_t *text, s
 
 /**
  * Inserts count documents in order on options.threads cores, with exactly the verdicts
- * one-by-one inserts would give. ids: id_data and count + 1 id_offsets like the texts (empty ids
- * allowed), or both NULL for empty ids. Every text and id is
- * checked first: on failure nothing is inserted. out: caller-owned, count verdicts, may be NULL.
+ * one-by-one inserts would give. ids and id_lengths: like texts and lengths (empty ids allowed),
+ * or both NULL for empty ids. Every text and id is checked first: on failure nothing is
+ * inserted. out: caller-owned, count verdicts, may be NULL.
  */
-simcore_status simcore_dedup_insert_many(simcore_dedup *dedup, const uint8_t *data, const size_t *offsets,
-                                         size_t count, const uint8_t *id_data, const size_t *id_offsets,
+simcore_status simcore_dedup_insert_many(simcore_dedup *dedup, const uint8_t *const *texts, const size_t *lengths,
+                                         size_t count, const uint8_t *const *ids, const size_t *id_lengths,
                                          simcore_verdict *out);
 
 /** The number of documents inserted. *out: caller-owned. */

@@ -60,6 +60,11 @@ typedef struct corpus {
     size_t *offsets;
     uint8_t *id_data;
     size_t *id_offsets;
+    /* The batch form simcore.h takes: a pointer and a length per document (and per id). */
+    const uint8_t **texts;
+    size_t *lengths;
+    const uint8_t **ids;
+    size_t *id_lengths;
 } corpus;
 
 /* Reads each file whole; the id is the file name without directory and ".txt". */
@@ -96,6 +101,16 @@ static int read_corpus(int count, char **paths, corpus *out) {
         id_used += length;
         out->id_offsets[i + 1] = id_used;
     }
+    out->texts = calloc((size_t)count, sizeof *out->texts);
+    out->lengths = calloc((size_t)count, sizeof *out->lengths);
+    out->ids = calloc((size_t)count, sizeof *out->ids);
+    out->id_lengths = calloc((size_t)count, sizeof *out->id_lengths);
+    for (int i = 0; i < count; i++) {
+        out->texts[i] = out->data + out->offsets[i];
+        out->lengths[i] = out->offsets[i + 1] - out->offsets[i];
+        out->ids[i] = out->id_data + out->id_offsets[i];
+        out->id_lengths[i] = out->id_offsets[i + 1] - out->id_offsets[i];
+    }
     return 1;
 }
 
@@ -130,7 +145,8 @@ static void check_contract(const char *workdir) {
     simcore_shingle_set *set = NULL;
     simcore_dedup *dedup = NULL;
     uint64_t signature[128];
-    size_t offsets[3] = {0, text_length, text_length};
+    const uint8_t *texts[2] = {text, text};
+    size_t lengths[2] = {text_length, 0};
 
     /* Arguments and options. */
     CHECK_STATUS(simcore_shingle_set_new(NULL, text, text_length, &set), SIMCORE_E_INVALID_ARGUMENT, "options must not be NULL");
@@ -143,7 +159,7 @@ static void check_contract(const char *workdir) {
     CHECK_STATUS(simcore_dedup_new(&bad, &dedup), SIMCORE_E_INVALID_ARGUMENT, "shingle_width");
     bad = options;
     bad.signature_length = 5000;
-    CHECK_STATUS(simcore_signatures(&bad, text, offsets, 1, signature, 128), SIMCORE_E_INVALID_ARGUMENT, "signature_length");
+    CHECK_STATUS(simcore_signatures(&bad, texts, lengths, 1, signature, 128), SIMCORE_E_INVALID_ARGUMENT, "signature_length");
     bad = options;
     bad.threshold = 1.0;
     CHECK_STATUS(simcore_dedup_new(&bad, &dedup), SIMCORE_E_INVALID_ARGUMENT, "threshold");
@@ -179,21 +195,21 @@ static void check_contract(const char *workdir) {
     CHECK(simcore_shingle_set_count(set) == 1);
     simcore_shingle_set_free(set);
     set = NULL;
-    CHECK_STATUS(simcore_signatures(&options, text, offsets, 2, signature, 256), SIMCORE_E_EMPTY_TEXT, "document 1 is empty");
-    CHECK_STATUS(simcore_signatures(&options, text, offsets, 2, signature, 200), SIMCORE_E_BUFFER_TOO_SMALL, "need 256");
-    size_t backwards[3] = {0, text_length, 3};
-    CHECK_STATUS(simcore_signatures(&options, text, backwards, 2, signature, 256), SIMCORE_E_INVALID_ARGUMENT, "nondecreasing");
+    CHECK_STATUS(simcore_signatures(&options, texts, lengths, 2, signature, 256), SIMCORE_E_EMPTY_TEXT, "document 1 is empty");
+    CHECK_STATUS(simcore_signatures(&options, texts, lengths, 2, signature, 200), SIMCORE_E_BUFFER_TOO_SMALL, "need 256");
+    const uint8_t *missing[2] = {text, NULL};
+    size_t nonzero[2] = {text_length, 4};
+    CHECK_STATUS(simcore_signatures(&options, missing, nonzero, 2, signature, 256), SIMCORE_E_INVALID_ARGUMENT, "document 1 must not be NULL");
+    CHECK_STATUS(simcore_signatures(&options, NULL, nonzero, 2, signature, 256), SIMCORE_E_INVALID_ARGUMENT, "texts must not be NULL");
     CHECK(simcore_signatures(&options, NULL, NULL, 0, NULL, 0) == SIMCORE_OK);
 
     /* The deduplicator: a bad batch inserts nothing. */
     CHECK(simcore_dedup_new(&options, &dedup) == SIMCORE_OK);
-    uint8_t batch[64];
-    memcpy(batch, text, text_length);
-    memcpy(batch + text_length, invalid, sizeof invalid);
-    size_t batch_offsets[3] = {0, text_length, text_length + sizeof invalid};
+    const uint8_t *batch[2] = {text, invalid};
+    size_t batch_lengths[2] = {text_length, sizeof invalid};
     simcore_verdict verdicts[2];
     size_t count = 99;
-    CHECK_STATUS(simcore_dedup_insert_many(dedup, batch, batch_offsets, 2, NULL, NULL, verdicts), SIMCORE_E_INVALID_UTF8, "document 1");
+    CHECK_STATUS(simcore_dedup_insert_many(dedup, batch, batch_lengths, 2, NULL, NULL, verdicts), SIMCORE_E_INVALID_UTF8, "document 1");
     CHECK(simcore_dedup_count(dedup, &count) == SIMCORE_OK && count == 0);
     const uint8_t bad_id[] = {0xFF};
     CHECK_STATUS(simcore_dedup_insert(dedup, text, text_length, bad_id, 1, verdicts), SIMCORE_E_INVALID_UTF8, "id");
@@ -272,7 +288,7 @@ static void print_results(const corpus *texts) {
     uint64_t *values = malloc(texts->count * 16 * sizeof(uint64_t));
     for (size_t s = 0; s < sizeof schemes / sizeof schemes[0]; s++) {
         options.scheme = schemes[s];
-        CHECK(simcore_signatures(&options, texts->data, texts->offsets, texts->count, values, texts->count * 16) == SIMCORE_OK);
+        CHECK(simcore_signatures(&options, texts->texts, texts->lengths, texts->count, values, texts->count * 16) == SIMCORE_OK);
         for (size_t doc = 0; doc < texts->count; doc++) {
             printf("signature %s %zu", scheme_names[s], doc);
             for (size_t j = 0; j < 16; j++) printf(" %" PRIx64, values[doc * 16 + j]);
@@ -312,7 +328,7 @@ static void print_results(const corpus *texts) {
     simcore_dedup *dedup = NULL;
     CHECK(simcore_dedup_new(&options, &dedup) == SIMCORE_OK);
     simcore_verdict *verdicts = calloc(texts->count, sizeof *verdicts);
-    CHECK(simcore_dedup_insert_many(dedup, texts->data, texts->offsets, texts->count, texts->id_data, texts->id_offsets,
+    CHECK(simcore_dedup_insert_many(dedup, texts->texts, texts->lengths, texts->count, texts->ids, texts->id_lengths,
                                     verdicts) == SIMCORE_OK);
     for (size_t doc = 0; doc < texts->count; doc++) {
         printf("verdict %" PRId64 " %" PRId64 " %016" PRIx64 "\n", verdicts[doc].document, verdicts[doc].duplicate_of,

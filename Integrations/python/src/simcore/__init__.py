@@ -133,12 +133,9 @@ def shingles(text, *, shingle="words:5", seed=0, invalid_utf8="strict", **normal
     ``lowercase``, ``fold_compatibility_forms`` (default True), ``keep_punctuation`` (False).
     """
     options = _shingling_options(shingle, seed, invalid_utf8, normalization)
-    data = _texts.encode(text, None, "text")
+    data = _texts.encode(text, None, "text", invalid_utf8 == "strict")
     pointer = ctypes.c_void_p()
-    status = lib.simcore_shingle_set_new(ctypes.byref(options), data, len(data), ctypes.byref(pointer))
-    if status == _native.E_INVALID_UTF8:
-        _raise_batch_utf8_error(_texts.Batch(None, [data], None), "text")
-    _native.check(status)
+    _native.check(lib.simcore_shingle_set_new(ctypes.byref(options), data, len(data), ctypes.byref(pointer)))
     return ShingleSet(pointer.value, options)
 
 
@@ -148,8 +145,8 @@ def _exact(a, b, measure, shingle, seed, invalid_utf8, normalization):
     if isinstance(a, ShingleSet) or isinstance(b, ShingleSet):
         raise TypeError("pass two texts or two ShingleSets")
     options = _shingling_options(shingle, seed, invalid_utf8, normalization)
-    first = _texts.encode(a, None, "a")
-    second = _texts.encode(b, None, "b")
+    first = _texts.encode(a, None, "a", invalid_utf8 == "strict")
+    second = _texts.encode(b, None, "b", invalid_utf8 == "strict")
     value = ctypes.c_double()
     _native.check(lib.simcore_similarity(
         ctypes.byref(options), _native.MEASURES[measure], first, len(first), second, len(second), ctypes.byref(value)))
@@ -174,21 +171,6 @@ def overlap(a, b, *, shingle="words:5", seed=0, invalid_utf8="strict", **normali
 # Signatures -----------------------------------------------------------------------------------
 
 
-def _raise_batch_utf8_error(batch, what="texts"):
-    """Raises ValueError naming the first item of ``batch`` that is not valid UTF-8 (position
-    None for a single argument)."""
-    index = _texts.first_invalid_utf8(batch.items)
-    if index is None:
-        return
-    try:
-        batch.items[index].decode("utf-8")
-    except UnicodeDecodeError as error:
-        position = None if batch.start is None else batch.start + index
-        raise ValueError(
-            f"{_texts.label(what, position)} is not valid UTF-8 (byte {error.start}); "
-            "pass invalid_utf8='replace' to have invalid bytes replaced") from None
-
-
 def signatures(texts, *, scheme="oph", k=128, seed=0, shingle="words:5", threads=None,
                batch_size=DEFAULT_BATCH_SIZE, invalid_utf8="strict", **normalization):
     """MinHash-family signatures of many texts, on all cores.
@@ -207,15 +189,13 @@ def signatures(texts, *, scheme="oph", k=128, seed=0, shingle="words:5", threads
         raise ValueError(f"batch_size must be a positive int, not {batch_size!r}")
     chunks = []
     rows = 0
-    for batch, _ in _texts.batches(_texts.iterate(texts), batch_size):
+    for batch, _ in _texts.batches(_texts.iterate(texts), batch_size, strict=invalid_utf8 == "strict"):
         if batch.error is not None:
             raise batch.error
         output = bytearray(len(batch) * k * 8)
         buffer = (ctypes.c_char * len(output)).from_buffer(output)
-        status = lib.simcore_signatures(ctypes.byref(options), batch.data, batch.offsets, len(batch), buffer, len(batch) * k)
+        status = lib.simcore_signatures(ctypes.byref(options), batch.pointers, batch.lengths, len(batch), buffer, len(batch) * k)
         del buffer
-        if status == _native.E_INVALID_UTF8:
-            _raise_batch_utf8_error(batch)
         _native.check(status)
         chunks.append(output)
         rows += len(batch)
@@ -249,6 +229,7 @@ class Deduplicator:
             threshold=threshold, measure=measure, k=k, scheme=scheme, shingle=shingle, seed=seed,
             verification=verification, bands=bands, rows=rows, threads=threads, invalid_utf8=invalid_utf8,
             **normalization)
+        self._strict_utf8 = invalid_utf8 == "strict"
         self._condition = threading.Condition()
         self._users = 0
         self._pointer = None
@@ -264,6 +245,7 @@ class Deduplicator:
         SimCore file, is corrupt or of another version, or was made with other options."""
         self = cls.__new__(cls)
         self._options = _native.make_options(threshold=threshold, measure=measure, k=k, **options)
+        self._strict_utf8 = options.get("invalid_utf8", "strict") == "strict"
         self._condition = threading.Condition()
         self._users = 0
         self._pointer = None
@@ -371,17 +353,14 @@ class Deduplicator:
 
     def add(self, text, id=None):
         """Adds one document (str or UTF-8 bytes) and returns its :class:`Verdict`."""
-        data = _texts.encode(text, None, "text")
+        data = _texts.encode(text, None, "text", self._strict_utf8)
         identifier = _texts.encode_id(id, None, "id")
         raw = _native.Verdict()
         pointer = self._acquire()
         try:
             if identifier:
                 self._has_ids = True
-            status = lib.simcore_dedup_insert(pointer, data, len(data), identifier, len(identifier), ctypes.byref(raw))
-            if status == _native.E_INVALID_UTF8:
-                _raise_batch_utf8_error(_texts.Batch(None, [data], None), "text")
-            _native.check(status)
+            _native.check(lib.simcore_dedup_insert(pointer, data, len(data), identifier, len(identifier), ctypes.byref(raw)))
             return self._verdict(pointer, raw, id if id is not None else raw.document)
         finally:
             self._release()
@@ -398,17 +377,9 @@ class Deduplicator:
         text_iterator = _texts.iterate(texts)
         id_iterator = None if ids is None else _texts.iterate(ids, "ids")
         verdicts = []
-        for batch, id_batch in _texts.batches(text_iterator, batch_size, id_iterator):
+        for batch, id_batch in _texts.batches(text_iterator, batch_size, id_iterator, strict=self._strict_utf8):
             if len(batch):
-                status = self._insert_batch(batch, id_batch, verdicts)
-                if status == _native.E_INVALID_UTF8:
-                    bad = _texts.first_invalid_utf8(batch.items)
-                    if bad:
-                        prefix = _texts.Batch(batch.start, batch.items[:bad], None)
-                        prefix_ids = _texts.Batch(batch.start, id_batch.items[:bad], None) if id_batch else None
-                        _native.check(self._insert_batch(prefix, prefix_ids, verdicts))
-                    _raise_batch_utf8_error(batch)
-                _native.check(status)
+                self._insert_batch(batch, id_batch, verdicts)
             if batch.error is not None:
                 raise batch.error
         return verdicts
@@ -421,17 +392,15 @@ class Deduplicator:
             if id_batch is not None and any(id_batch.items):
                 self._has_ids = True
                 status = lib.simcore_dedup_insert_many(
-                    pointer, batch.data, batch.offsets, count, id_batch.data, id_batch.offsets, raw)
+                    pointer, batch.pointers, batch.lengths, count, id_batch.pointers, id_batch.lengths, raw)
             else:
-                status = lib.simcore_dedup_insert_many(pointer, batch.data, batch.offsets, count, None, None, raw)
-            if status != _native.OK:
-                return status
+                status = lib.simcore_dedup_insert_many(pointer, batch.pointers, batch.lengths, count, None, None, raw)
+            _native.check(status)
             if id_batch is not None and self._has_ids:
                 keys = [item.decode("utf-8") if item else raw[i].document for i, item in enumerate(id_batch.items)]
             else:
                 keys = [raw[i].document for i in range(count)]
             verdicts.extend(self._verdict(pointer, raw[i], keys[i]) for i in range(count))
-            return status
         finally:
             self._release()
 

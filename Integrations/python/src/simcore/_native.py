@@ -100,14 +100,14 @@ def _load():
         "simcore_shingle_set_hashes": (POINTER(c_uint64), [c_void_p]),
         "simcore_shingle_set_similarity": (c_int, [c_void_p, c_void_p, c_uint32, POINTER(c_double)]),
         "simcore_similarity": (c_int, [POINTER(Options), c_uint32, c_char_p, c_size_t, c_char_p, c_size_t, POINTER(c_double)]),
-        "simcore_signatures": (c_int, [POINTER(Options), c_char_p, POINTER(c_size_t), c_size_t, c_void_p, c_size_t]),
+        "simcore_signatures": (c_int, [POINTER(Options), POINTER(c_char_p), POINTER(c_size_t), c_size_t, c_void_p, c_size_t]),
         "simcore_dedup_new": (c_int, [POINTER(Options), POINTER(c_void_p)]),
         "simcore_dedup_load": (c_int, [c_char_p, POINTER(Options), POINTER(c_void_p)]),
         "simcore_dedup_save": (c_int, [c_void_p, c_char_p]),
         "simcore_dedup_free": (None, [c_void_p]),
         "simcore_dedup_insert": (c_int, [c_void_p, c_char_p, c_size_t, c_char_p, c_size_t, POINTER(Verdict)]),
         "simcore_dedup_insert_many": (c_int, [
-            c_void_p, c_char_p, POINTER(c_size_t), c_size_t, c_char_p, POINTER(c_size_t), POINTER(Verdict)]),
+            c_void_p, POINTER(c_char_p), POINTER(c_size_t), c_size_t, POINTER(c_char_p), POINTER(c_size_t), POINTER(Verdict)]),
         "simcore_dedup_count": (c_int, [c_void_p, POINTER(c_size_t)]),
         "simcore_dedup_id": (c_int, [c_void_p, c_int64, POINTER(c_uint8), c_size_t, POINTER(c_size_t)]),
         "simcore_dedup_ids": (c_int, [c_void_p, POINTER(POINTER(c_uint8)), POINTER(POINTER(c_size_t)), POINTER(c_size_t)]),
@@ -193,7 +193,10 @@ def make_options(*, shingle="words:5", seed=0, scheme="oph", k=128, measure="ove
         options.bands = integer(bands, "bands", 1, 4096)
         options.rows = integer(rows, "rows", 1, 4096)
     options.threads = 0 if threads is None else integer(threads, "threads", 1, 1024)
-    options.invalid_utf8 = choice(invalid_utf8, UTF8_POLICIES, "invalid_utf8")
+    choice(invalid_utf8, UTF8_POLICIES, "invalid_utf8")
+    # The package checks bytes for UTF-8 itself (naming the item), and text from str is valid by
+    # construction: the library replaces, which for valid input changes nothing.
+    options.invalid_utf8 = UTF8_POLICIES["replace"]
     options.lowercase = int(bool(lowercase))
     options.fold_compatibility_forms = int(bool(fold_compatibility_forms))
     options.keep_punctuation = int(bool(keep_punctuation))

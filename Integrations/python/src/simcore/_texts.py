@@ -1,11 +1,13 @@
-"""Python texts → libsimcore batches: one UTF-8 buffer and count + 1 offsets.
+"""Python texts → libsimcore batches: a pointer and a length per text, pointing into the
+encoded ``bytes`` objects themselves (nothing is concatenated).
 
-Every item is checked here (type, emptiness, encodability) with its position in the caller's
-iterable in the message, so that a bad item is a ``TypeError`` or ``ValueError`` that names it.
-Invalid UTF-8 inside ``bytes`` is found by the library; ``first_problem`` then names the item.
+Every item is checked here (type, emptiness, encodability, and for ``bytes`` UTF-8 validity
+unless invalid bytes are to be replaced) with its position in the caller's iterable in the
+message, so that a bad item is a ``TypeError`` or ``ValueError`` that names it. Texts that come
+from ``str`` are valid UTF-8 by construction, so the library is always asked to replace rather
+than to check again (the same result, one pass less).
 """
 import ctypes
-from itertools import accumulate
 
 _BYTES_LIKE = (bytes, bytearray, memoryview)
 
@@ -15,9 +17,9 @@ def label(what, position):
     return what if position is None else f"{what}[{position}]"
 
 
-def encode(item, position, what="texts"):
+def encode(item, position, what="texts", strict=True):
     """One text as UTF-8 bytes, or TypeError/ValueError naming ``what[position]``
-    (``what`` alone when position is None)."""
+    (``what`` alone when position is None). ``strict``: refuse bytes that are not UTF-8."""
     kind = type(item)
     if kind is str:
         try:
@@ -25,10 +27,15 @@ def encode(item, position, what="texts"):
         except UnicodeEncodeError as error:
             raise ValueError(
                 f"{label(what, position)} cannot be encoded as UTF-8 ({error.reason} at index {error.start})") from None
-    elif kind is bytes:
-        data = item
     elif isinstance(item, _BYTES_LIKE):
-        data = bytes(item)
+        data = item if kind is bytes else bytes(item)
+        if strict:
+            try:
+                data.decode("utf-8")
+            except UnicodeDecodeError as error:
+                raise ValueError(
+                    f"{label(what, position)} is not valid UTF-8 (byte {error.start}); "
+                    "pass invalid_utf8='replace' to have invalid bytes replaced") from None
     elif isinstance(item, str):
         data = str(item).encode("utf-8", "strict")
     else:
@@ -51,18 +58,17 @@ def iterate(texts, what="texts"):
 
 
 class Batch:
-    """Up to ``size`` encoded items with their offsets, ready for a libsimcore call."""
+    """Encoded items with the pointer and length arrays a libsimcore call takes."""
 
-    __slots__ = ("start", "items", "data", "offsets", "error")
+    __slots__ = ("start", "items", "pointers", "lengths", "error")
 
     def __init__(self, start, items, error):
         self.start = start          # position of the first item in the caller's iterable
-        self.items = items          # encoded bytes
+        self.items = items          # encoded bytes, kept alive while the pointers are used
         self.error = error          # the exception for the item after the last good one, or None
-        self.data = b"".join(items)
-        offsets = (ctypes.c_size_t * (len(items) + 1))()
-        offsets[:] = list(accumulate(map(len, items), initial=0))
-        self.offsets = offsets
+        count = len(items)
+        self.pointers = (ctypes.c_char_p * count)(*items)
+        self.lengths = (ctypes.c_size_t * count)(*map(len, items))
 
     def __len__(self):
         return len(self.items)
@@ -86,7 +92,7 @@ def encode_id(item, position, what="ids"):
 _END = object()
 
 
-def batches(texts, size, ids=None, what="texts"):
+def batches(texts, size, ids=None, what="texts", strict=True):
     """Batches of encoded texts (and ids, when ``ids`` is an iterator), ``size`` at a time.
 
     A bad item ends the stream: its batch holds the good items before it and carries the
@@ -109,7 +115,7 @@ def batches(texts, size, ids=None, what="texts"):
                 finished = True
                 break
             try:
-                encoded = encode(text, position + len(text_items), what)
+                encoded = encode(text, position + len(text_items), what, strict)
                 if ids is not None:
                     id_items.append(encode_id(identifier, position + len(text_items)))
             except (TypeError, ValueError) as caught:
@@ -121,13 +127,3 @@ def batches(texts, size, ids=None, what="texts"):
         if error is not None or finished:
             return
         position += len(text_items)
-
-
-def first_invalid_utf8(items):
-    """The index of the first item that is not valid UTF-8 (bytes inputs), or None."""
-    for index, item in enumerate(items):
-        try:
-            item.decode("utf-8")
-        except UnicodeDecodeError:
-            return index
-    return None
