@@ -9,13 +9,15 @@ import SimCore
 /// followed by 1 to `maximumClusterSize - 1` reprints made with the edits real reprints show
 /// (``CorpusEdits``): another outlet's header (dateline, byline, market ticker) and footer
 /// ("Comments (N)", copyright), curly instead of straight quotes and dashes, a short paragraph
-/// (at most 10% of the words) dropped, two paragraphs swapped or merged, up to 6 words changed,
-/// one or two sentences appended. Stories also borrow a paragraph from an earlier unrelated story
+/// (at most 10% of the words) dropped, two paragraphs swapped or merged, a few words changed
+/// (1 to 6 by default, ``CorpusGeneratorOptions/changedWordCount``), one or two sentences
+/// appended. Stories also borrow a paragraph from an earlier unrelated story
 /// (``CorpusGeneratorOptions/paragraphReuseProbability``), which is shared text but no duplicate.
 ///
-/// With these bounds, on word 5-grams with the default normalization, every planted pair has a
-/// Jaccard similarity of at least 0.5 and every other pair stays far below it (about 0.1 at most),
-/// which the tests check with ``ExactAllPairs``.
+/// With the default options, on word 5-grams with the default normalization, every planted pair
+/// has a Jaccard similarity of at least 0.5 and every other pair stays far below it (about 0.1 at
+/// most), which the tests check with ``ExactAllPairs``. Short stories with more changed words
+/// bring planted pairs down towards any threshold a test needs.
 ///
 /// Output is identical on every machine for the same options: every choice comes from one
 /// ``SplitMix64`` seeded with ``CorpusGeneratorOptions/seed``. The generator holds one story
@@ -41,6 +43,7 @@ public struct CorpusGenerator {
     private var copiesLeft = 0
     private var pool: [(story: Int, paragraph: [UInt32])] = []
     private var poolCursor = 0
+    private var paragraphScratch: [UInt8] = []
 
     /// Creates a generator that starts at document `firstDocument`.
     ///
@@ -52,9 +55,16 @@ public struct CorpusGenerator {
     ///   - firstDocument: A multiple of ``CorpusGeneratorOptions/blockSize`` (default 0).
     /// - Complexity: O(`vocabularySize`) to build the vocabulary (a few milliseconds).
     public init(options: CorpusGeneratorOptions, firstDocument: Int = 0) {
+        self.init(options: options, vocabulary: _GeneratorVocabulary(size: options.vocabularySize, seed: options.seed),
+                  firstDocument: firstDocument)
+    }
+
+    /// Creates a generator that reuses a vocabulary built for the same options (it depends only on
+    /// ``CorpusGeneratorOptions/vocabularySize`` and ``CorpusGeneratorOptions/seed``).
+    init(options: CorpusGeneratorOptions, vocabulary: _GeneratorVocabulary, firstDocument: Int) {
         precondition(firstDocument >= 0 && firstDocument % options.blockSize == 0, "firstDocument must start a block")
         self.options = options
-        self.vocabulary = _GeneratorVocabulary(size: options.vocabularySize, seed: options.seed)
+        self.vocabulary = vocabulary
         self.random = SplitMix64(seed: options.seed)
         self.nextIndex = firstDocument
     }
@@ -134,34 +144,35 @@ public struct CorpusGenerator {
         var paragraphs = story
         var edits: CorpusEdits = []
         let totalWords = paragraphs.reduce(0) { $0 + $1.count }
-        if paragraphs.count >= 4 && chance(0.3) {
+        if paragraphs.count >= 4 && chance(options.paragraphEditProbability) {
             let short = paragraphs.indices.filter { paragraphs[$0].count * 10 <= totalWords }
             if !short.isEmpty {
                 paragraphs.remove(at: short[uniform(short.count)])
                 edits.insert(.droppedParagraph)
             }
         }
-        if paragraphs.count >= 2 && chance(0.3) {
+        if paragraphs.count >= 2 && chance(options.paragraphEditProbability) {
             let first = uniform(paragraphs.count - 1)
             paragraphs.swapAt(first, first + 1)
             edits.insert(.reorderedParagraphs)
         }
-        if paragraphs.count >= 2 && chance(0.3) {
+        if paragraphs.count >= 2 && chance(options.paragraphEditProbability) {
             let first = uniform(paragraphs.count - 1)
             paragraphs[first].append(contentsOf: paragraphs.remove(at: first + 1))
             edits.insert(.mergedParagraphs)
         }
-        if chance(0.6) {
-            for _ in 0..<(1 + uniform(6)) {
+        if chance(options.changedWordsProbability) {
+            let changes = options.changedWordCount.lowerBound + uniform(options.changedWordCount.count)
+            for _ in 0..<changes {
                 let row = uniform(paragraphs.count)
                 let column = uniform(paragraphs[row].count)
                 let token = paragraphs[row][column]
                 guard token < Self.special else { continue }
                 paragraphs[row][column] = (token & Self.capital) | vocabulary.sampleWord(&random)
             }
-            edits.insert(.changedWords)
+            if changes > 0 { edits.insert(.changedWords) }
         }
-        if chance(0.4) {
+        if chance(options.appendedSentencesProbability) {
             var added: [UInt32] = []
             for _ in 0..<(1 + uniform(2)) { appendSentence(to: &added, maximumWords: 16) }
             paragraphs.append(added)
@@ -228,7 +239,7 @@ public struct CorpusGenerator {
         var edits: CorpusEdits = []
         let newline: [UInt8] = [0x0A]
         let outlet = Self.outlets[uniform(Self.outlets.count)]
-        if chance(0.7) {
+        if chance(options.headerProbability) {
             edits.insert(.header)
             if chance(0.8) {
                 text.append(contentsOf: "By ".utf8)
@@ -269,7 +280,7 @@ public struct CorpusGenerator {
             appendParagraph(paragraph, curly: curly, to: &text)
         }
         text.append(contentsOf: newline)
-        if chance(0.7) {
+        if chance(options.footerProbability) {
             edits.insert(.footer)
             text.append(contentsOf: newline)
             text.append(contentsOf: "Comments (".utf8)
@@ -284,25 +295,26 @@ public struct CorpusGenerator {
         return edits
     }
 
-    private func appendParagraph(_ paragraph: [UInt32], curly: Bool, to text: inout [UInt8]) {
+    private mutating func appendParagraph(_ paragraph: [UInt32], curly: Bool, to text: inout [UInt8]) {
         var bound = 0
         for token in paragraph {
             bound += token >= Self.special ? 5 : 1 + vocabulary.length(of: Int(token & ~Self.capital))
         }
         bound += _GeneratorVocabulary.padding
-        let start = text.count
-        text.append(contentsOf: repeatElement(0, count: bound))
-        let end = text.withUnsafeMutableBufferPointer { output in
+        // The paragraph is written into a scratch buffer that only ever grows, then copied: no
+        // zero-filling of `text` per paragraph, which debug builds (the tests) ran byte by byte.
+        if paragraphScratch.count < bound { paragraphScratch = [UInt8](repeating: 0, count: Swift.max(bound, 2 * paragraphScratch.count)) }
+        let vocabulary = self.vocabulary
+        let end = paragraphScratch.withUnsafeMutableBufferPointer { output in
             vocabulary.bytes.withUnsafeBufferPointer { bytes in
                 vocabulary.offsets.withUnsafeBufferPointer { offsets in
                     paragraph.withUnsafeBufferPointer { tokens in
-                        Self._writeParagraph(tokens, words: bytes, offsets: offsets, curly: curly,
-                                             into: output.baseAddress! + start)
+                        Self._writeParagraph(tokens, words: bytes, offsets: offsets, curly: curly, into: output.baseAddress!)
                     }
                 }
             }
         }
-        text.removeLast(bound - end)
+        text.append(contentsOf: paragraphScratch[..<end])
     }
 
     /// Writes a paragraph's tokens as text at `output` and returns the bytes written.

@@ -1,11 +1,17 @@
 /// What ``CorpusGenerator`` makes: how many documents, from which seed, how long, how many reprints.
 ///
 /// The defaults give news-like stories of about 6 KB in which roughly a third of the documents
-/// belong to a planted near-duplicate cluster of 2 to 5 copies.
+/// belong to a planted near-duplicate cluster of 2 to 5 copies. The edit options shape how far a
+/// reprint strays from its original: short stories without boilerplate and with a few changed
+/// words give small corpora whose planted pairs crowd a Jaccard threshold (the tests use them).
+/// Every option's default is the generator's original behaviour, and an option at its default
+/// draws the same random numbers, so default output stays byte-identical.
 ///
 /// ```swift
 /// let options = CorpusGeneratorOptions(documentCount: 1_000, seed: 7)
 /// var generator = CorpusGenerator(options: options)   // 1,000 documents, identical on every machine
+/// let short = CorpusGeneratorOptions(documentCount: 600, seed: 13, minimumStoryBytes: 600, maximumStoryBytes: 1_000,
+///                                    headerProbability: 0, footerProbability: 0, changedWordCount: 1...3)
 /// ```
 public struct CorpusGeneratorOptions: Sendable, Hashable, Codable {
     /// How many documents to generate (the last cluster is cut short to fit).
@@ -23,6 +29,25 @@ public struct CorpusGeneratorOptions: Sendable, Hashable, Codable {
     /// The probability that a new story reuses one paragraph of an earlier, unrelated story
     /// (default 0.2). Such documents share text but are not planted duplicates.
     public var paragraphReuseProbability: Double
+    /// The probability that a document gets an outlet's header: byline, dateline and sometimes a
+    /// market ticker (default 0.7). Headers differ between an original and its reprints.
+    public var headerProbability: Double
+    /// The probability that a document gets an outlet's footer: comment count and copyright
+    /// (default 0.7).
+    public var footerProbability: Double
+    /// The probability of each paragraph edit a reprint may get, drawn independently: dropping a
+    /// short paragraph (of a story with at least 4), swapping two neighbours, merging two
+    /// neighbours (default 0.3 each).
+    public var paragraphEditProbability: Double
+    /// The probability that a reprint has some of its words replaced by other words (default 0.6).
+    public var changedWordsProbability: Double
+    /// How many word positions such a reprint replaces, uniformly in this range (default 1...6).
+    /// A position that holds punctuation, or a replacement that draws the same word, changes
+    /// nothing, so a reprint can change fewer words than drawn.
+    public var changedWordCount: ClosedRange<Int>
+    /// The probability that a reprint ends with one or two sentences the original does not have
+    /// (default 0.4).
+    public var appendedSentencesProbability: Double
     /// How many distinct words the Zipf-distributed vocabulary has (default 30,000).
     public var vocabularySize: Int
     /// Documents per independently seeded block (default 2,048). Each block starts a fresh random
@@ -41,17 +66,33 @@ public struct CorpusGeneratorOptions: Sendable, Hashable, Codable {
     ///   - reprintProbability: Chance in [0, 1] that a story is reprinted.
     ///   - maximumClusterSize: Largest cluster, at least 2.
     ///   - paragraphReuseProbability: Chance in [0, 1] that a story borrows a paragraph.
+    ///   - headerProbability: Chance in [0, 1] that a document has a header.
+    ///   - footerProbability: Chance in [0, 1] that a document has a footer.
+    ///   - paragraphEditProbability: Chance in [0, 1] of each paragraph edit of a reprint.
+    ///   - changedWordsProbability: Chance in [0, 1] that a reprint changes words.
+    ///   - changedWordCount: Word positions a reprint changes, lower bound at least 0.
+    ///   - appendedSentencesProbability: Chance in [0, 1] that a reprint appends sentences.
     ///   - vocabularySize: Distinct words, 1,000 to 1,000,000.
     ///   - blockSize: Documents per independently seeded block, at least 2.
     public init(
         documentCount: Int, seed: UInt64 = 0, minimumStoryBytes: Int = 4_000, maximumStoryBytes: Int = 9_000,
         reprintProbability: Double = 0.15, maximumClusterSize: Int = 5, paragraphReuseProbability: Double = 0.2,
-        vocabularySize: Int = 30_000, blockSize: Int = 2_048
+        headerProbability: Double = 0.7, footerProbability: Double = 0.7, paragraphEditProbability: Double = 0.3,
+        changedWordsProbability: Double = 0.6, changedWordCount: ClosedRange<Int> = 1...6,
+        appendedSentencesProbability: Double = 0.4, vocabularySize: Int = 30_000, blockSize: Int = 2_048
     ) {
         precondition(documentCount >= 0, "documentCount must not be negative")
         precondition(minimumStoryBytes >= 200 && maximumStoryBytes >= minimumStoryBytes, "bad story length range")
-        precondition((0...1).contains(reprintProbability), "reprintProbability must be in [0, 1]")
-        precondition((0...1).contains(paragraphReuseProbability), "paragraphReuseProbability must be in [0, 1]")
+        let probabilities = [
+            ("reprintProbability", reprintProbability), ("paragraphReuseProbability", paragraphReuseProbability),
+            ("headerProbability", headerProbability), ("footerProbability", footerProbability),
+            ("paragraphEditProbability", paragraphEditProbability), ("changedWordsProbability", changedWordsProbability),
+            ("appendedSentencesProbability", appendedSentencesProbability),
+        ]
+        for (name, probability) in probabilities {
+            precondition((0...1).contains(probability), "\(name) must be in [0, 1]")
+        }
+        precondition(changedWordCount.lowerBound >= 0, "changedWordCount must not be negative")
         precondition(maximumClusterSize >= 2, "maximumClusterSize must be at least 2")
         precondition((1_000...1_000_000).contains(vocabularySize), "vocabularySize must be in 1,000...1,000,000")
         precondition(blockSize >= 2, "blockSize must be at least 2")
@@ -62,6 +103,12 @@ public struct CorpusGeneratorOptions: Sendable, Hashable, Codable {
         self.reprintProbability = reprintProbability
         self.maximumClusterSize = maximumClusterSize
         self.paragraphReuseProbability = paragraphReuseProbability
+        self.headerProbability = headerProbability
+        self.footerProbability = footerProbability
+        self.paragraphEditProbability = paragraphEditProbability
+        self.changedWordsProbability = changedWordsProbability
+        self.changedWordCount = changedWordCount
+        self.appendedSentencesProbability = appendedSentencesProbability
         self.vocabularySize = vocabularySize
         self.blockSize = blockSize
     }

@@ -8,8 +8,14 @@ import SimCoreInternals
 /// Two layouts, chosen by the output path:
 /// - `NAME.jsonl`: one `{"id":…,"text":…}` line per document, plus `NAME.truth.jsonl` (one
 ///   `{"id":…,"cluster":…,"edits":[…]}` line per document; `borrowedFrom` names a story a
-///   paragraph was reused from) and `NAME.pairs.tsv` (one planted pair per line, ids tab-separated).
+///   paragraph was reused from) and `NAME.pairs.tsv` (one planted pair per line).
 /// - any other path, a directory: one `ID.txt` per document plus `truth.jsonl` and `pairs.tsv`.
+///
+/// A `pairs.tsv` line is `idA<TAB>idB<TAB>jaccard`: the earlier document's id, the later one's,
+/// and their exact Jaccard similarity on word 5-grams with the default ``ShinglingOptions``
+/// (``Shingler`` and ``ShingleSet/jaccard(with:)``), written as the shortest decimal that reads
+/// back as the same `Double` (`0.8571428571428571`, `1.0`). Readers that cannot reproduce
+/// SimCore's normalization (a Python test harness) filter planted pairs by it.
 ///
 /// Blocks of ``CorpusGeneratorOptions/blockSize`` documents are rendered in memory on several
 /// threads (text JSON-escaped as it is generated, no per-word allocation) and written in order,
@@ -73,12 +79,15 @@ public enum GeneratedCorpusWriter {
         let pairs = try OutputSink.file(atomicallyAt: pairsPath)
         var summary = Summary(documents: 0, textBytes: 0, plantedPairs: 0, corpusPath: path, truthPath: truthPath, pairsPath: pairsPath)
         let blocks = (options.documentCount + options.blockSize - 1) / options.blockSize
+        let vocabulary = _GeneratorVocabulary(size: options.vocabularySize, seed: options.seed)
         var next = 0
         while next < blocks {
             let first = next
             let round = Swift.min(Swift.max(1, threads), blocks - first)
             let outputs = concurrentChunks(count: round, threads: threads) { range in
-                range.map { _Block.render(options: options, block: first + $0, textDirectory: jsonLines ? nil : path) }
+                range.map {
+                    _Block.render(options: options, vocabulary: vocabulary, block: first + $0, textDirectory: jsonLines ? nil : path)
+                }
             }.flatMap { $0 }
             for output in outputs {
                 if let failure = output.failure { throw failure }
@@ -110,20 +119,23 @@ struct _Block: Sendable {
     var failure: OutputError?
 
     /// Renders block `block`; with `textDirectory`, writes one `ID.txt` per document there
-    /// instead of JSON Lines.
-    static func render(options: CorpusGeneratorOptions, block: Int, textDirectory: String?) -> _Block {
+    /// instead of JSON Lines. Planted pairs get their Jaccard similarity here: no cluster crosses a
+    /// block, and only members of a cluster of two or more are shingled.
+    static func render(options: CorpusGeneratorOptions, vocabulary: _GeneratorVocabulary, block: Int, textDirectory: String?) -> _Block {
         let firstDocument = block * options.blockSize
-        var generator = CorpusGenerator(options: options, firstDocument: firstDocument)
+        var generator = CorpusGenerator(options: options, vocabulary: vocabulary, firstDocument: firstDocument)
         var output = _Block()
         output.corpus.reserveCapacity(textDirectory == nil ? options.blockSize * ((options.minimumStoryBytes + options.maximumStoryBytes) / 2 + 2_000) : 0)
+        let shingler = Shingler()
         var text: [UInt8] = []
+        var originalText: [UInt8] = []
         var clusterMembers: [String] = []
+        var clusterShingles: [ShingleSet] = []
         for index in firstDocument..<Swift.min(firstDocument + options.blockSize, options.documentCount) {
             let id = GeneratedDocument.id(ofIndex: index)
-            let record: GeneratedDocument
+            let record = generator.generate(into: &text)!
+            output.textBytes += text.count
             if let textDirectory {
-                record = generator.generate(into: &text)!
-                output.textBytes += text.count
                 let file = (textDirectory as NSString).appendingPathComponent(id + ".txt")
                 do {
                     try AtomicFile.write(text, to: file)
@@ -131,26 +143,32 @@ struct _Block: Sendable {
                     output.failure = OutputError(destination: file, reason: error.reason)
                     return output
                 }
-                text.removeAll(keepingCapacity: true)
             } else {
-                record = generator.generate(into: &text)!
-                output.textBytes += text.count
                 output.corpus.append(contentsOf: "{\"id\":\"\(id)\",\"text\":\"".utf8)
                 JSONText.appendEscaped(utf8: text, to: &output.corpus)
                 output.corpus.append(contentsOf: "\"}\n".utf8)
-                text.removeAll(keepingCapacity: true)
             }
             let cluster = GeneratedDocument.id(ofIndex: record.cluster)
             let edits = record.edits.names.map { "\"\($0)\"" }.joined(separator: ",")
             let borrowed = record.borrowedFrom.map { ",\"borrowedFrom\":\"\(GeneratedDocument.id(ofIndex: $0))\"" } ?? ""
             output.truth.append(contentsOf: "{\"id\":\"\(id)\",\"cluster\":\"\(cluster)\",\"edits\":[\(edits)]\(borrowed)}\n".utf8)
-            if record.isOriginal { clusterMembers.removeAll(keepingCapacity: true) }
-            for member in clusterMembers {
-                output.pairs.append(contentsOf: "\(member)\t\(id)\n".utf8)
-                output.plantedPairs += 1
+            if record.isOriginal {
+                clusterMembers.removeAll(keepingCapacity: true)
+                clusterShingles.removeAll(keepingCapacity: true)
+                // Kept until the next document says whether this story is reprinted.
+                swap(&originalText, &text)
+            } else {
+                if clusterShingles.isEmpty { clusterShingles.append(shingler.shingles(ofUTF8: originalText)) }
+                let shingles = shingler.shingles(ofUTF8: text)
+                for (member, memberShingles) in zip(clusterMembers, clusterShingles) {
+                    output.pairs.append(contentsOf: "\(member)\t\(id)\t\(memberShingles.jaccard(with: shingles))\n".utf8)
+                    output.plantedPairs += 1
+                }
+                clusterShingles.append(shingles)
             }
             clusterMembers.append(id)
             output.documents += 1
+            text.removeAll(keepingCapacity: true)
         }
         return output
     }

@@ -31,7 +31,7 @@ struct GenerateCommand: IOCommand {
     @Option(help: "Largest planted cluster.")
     var maxClusterSize: Int = 5
 
-    @Option(help: "Shortest story body in bytes, before headers and footers (at least 200; 600 with --max-story-bytes 1200 gives documents of about 1 KB).")
+    @Option(help: "Shortest story body in bytes, before headers and footers (at least 200; 400 with --max-story-bytes 800 gives documents of about 1 KB).")
     var minStoryBytes: Int = CorpusGeneratorOptions(documentCount: 0).minimumStoryBytes
 
     @Option(help: "Longest story body in bytes, before headers and footers (at least --min-story-bytes).")

@@ -1,4 +1,5 @@
 import Foundation
+import SimCoreFixtures
 
 /// A small JSON Schema checker for the keywords `Docs/simbench-result.schema.json` uses:
 /// type (one or a list), required, properties, additionalProperties, items, const, enum,
@@ -6,14 +7,8 @@ import Foundation
 struct SchemaValidator {
     let root: [String: Any]
 
-    static let repositoryRoot: String = {
-        var url = URL(fileURLWithPath: #filePath)
-        for _ in 0..<3 { url.deleteLastPathComponent() }
-        return url.path
-    }()
-
     static func resultSchema() throws -> SchemaValidator {
-        let data = try Data(contentsOf: URL(fileURLWithPath: repositoryRoot + "/Docs/simbench-result.schema.json"))
+        let data = try Data(contentsOf: URL(fileURLWithPath: RepositoryPaths.resultSchema))
         return SchemaValidator(root: try JSONSerialization.jsonObject(with: data) as! [String: Any])
     }
 

@@ -111,6 +111,42 @@ struct CorpusGeneratorTests {
         #expect(corpus.truth[17].id == "g00000017")
     }
 
+    @Test("edit options: short stories without boilerplate whose reprints differ only in the changed words (seed 5)",
+          arguments: [0...0, 2...2, 1...4] as [ClosedRange<Int>])
+    func editOptions(changedWordCount: ClosedRange<Int>) {
+        let options = CorpusGeneratorOptions(
+            documentCount: 300, seed: 5, minimumStoryBytes: 300, maximumStoryBytes: 600, reprintProbability: 0.5,
+            paragraphReuseProbability: 0, headerProbability: 0, footerProbability: 0, paragraphEditProbability: 0,
+            changedWordsProbability: 1, changedWordCount: changedWordCount, appendedSentencesProbability: 0)
+        let corpus = Self.generate(options)
+        let text = corpus.documents.map(\.text).joined()
+        #expect(!text.contains("Comments (") && !text.contains(" GMT\n") && !text.contains("All rights reserved"))
+        var reprints = 0
+        var changed = 0
+        for record in corpus.truth {
+            let document = corpus.documents[record.index]
+            if record.isOriginal {
+                #expect(document.utf8.count >= 300 && document.utf8.count < 1_200, "\(record.id): \(document.utf8.count) bytes")
+                #expect(record.borrowedFrom == nil)
+                continue
+            }
+            reprints += 1
+            #expect(record.edits.isSubset(of: [.changedWords, .typography]), "\(record.id): \(record.edits.names)")
+            let words = NaiveReference.words(document.text)
+            let originalWords = NaiveReference.words(corpus.documents[record.cluster].text)
+            guard words.count == originalWords.count else {
+                Issue.record("\(record.id): \(words.count) words, its original \(originalWords.count)")
+                continue
+            }
+            let differing = zip(words, originalWords).filter { $0 != $1 }.count
+            #expect(differing <= changedWordCount.upperBound, "\(record.id): \(differing) words changed")
+            if differing > 0 { changed += 1 }
+        }
+        #expect(reprints > 50)
+        if changedWordCount.lowerBound > 0 { #expect(changed * 10 > reprints * 9, "most reprints change a word") }
+        if changedWordCount.upperBound == 0 { #expect(changed == 0) }
+    }
+
     @Test("a generator started at a block boundary continues exactly where a full run would be")
     func blocks() {
         let options = CorpusGeneratorOptions(documentCount: 50, seed: 21, reprintProbability: 0.5, blockSize: 16)

@@ -40,7 +40,7 @@ struct GeneratedCorpusWriterTests {
         #expect(one.documents == 70 && three.documents == 70 && one.plantedPairs == three.plantedPairs)
     }
 
-    @Test("the JSON Lines corpus reads back as the generator's documents, with consistent truth and pairs")
+    @Test("the JSON Lines corpus reads back as the generator's documents, with consistent truth, pairs and pair Jaccard")
     func readsBack() throws {
         let directory = try Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
@@ -64,10 +64,18 @@ struct GeneratedCorpusWriterTests {
         #expect(truth == GroundTruth(generated: records))
         let planted = truth.pairs(documentIDs: ids)
         let lines = try String(contentsOfFile: summary.pairsPath, encoding: .utf8).split(separator: "\n")
-        let fromFile = Set(lines.map { line -> DocumentPair in
+        let shingles = corpus.documents.map { Shingler().shingles(ofUTF8: $0.utf8) }
+        var fromFile = Set<DocumentPair>()
+        for line in lines {
             let parts = line.split(separator: "\t").map(String.init)
-            return DocumentPair(ids.firstIndex(of: parts[0])!, ids.firstIndex(of: parts[1])!)
-        })
+            try #require(parts.count == 3, "\(line)")
+            let (a, b) = (try #require(ids.firstIndex(of: parts[0])), try #require(ids.firstIndex(of: parts[1])))
+            #expect(a < b)
+            fromFile.insert(DocumentPair(a, b))
+            let jaccard = try #require(Double(parts[2]))
+            #expect(jaccard == shingles[a].jaccard(with: shingles[b]), "\(line)")
+            #expect(jaccard >= 0.5 && jaccard <= 1)
+        }
         #expect(fromFile == planted)
         #expect(summary.plantedPairs == planted.count && planted.count > 10)
     }

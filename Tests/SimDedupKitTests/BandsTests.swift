@@ -29,8 +29,9 @@ struct BandsTests {
 
     @Test("keys equal BandKey over the scheme's signature of the shingles", arguments: SignatureSchemeKind.allCases.filter(\.isBandable))
     func agreesWithLibrary(scheme: SignatureSchemeKind) throws {
-        let documents = CLI.corpus(seed: 11, originals: 6, copies: 1, edits: 3)
-        let path = CLI.corpusFile(documents)
+        let corpus = CLI.corpus(documents: 12, seed: 11)
+        let documents = corpus.documents
+        let path = CLI.corpusFile(corpus)
         let result = CLI.run(["bands", "--scheme", scheme.rawValue, "-k", "64", "--seed", "9", "--threshold", "0.7", path])
         #expect(result.status == 0)
         let signatureScheme = scheme.make(signatureLength: 64, seed: 9)
@@ -39,21 +40,21 @@ struct BandsTests {
         let records = result.records
         try #require(records.count == documents.count)
         for (record, document) in zip(records, documents) {
-            let hashes = shingler.shingles(of: document.1).hashes
+            let hashes = shingler.shingles(ofUTF8: document.utf8).hashes
             var signature = [UInt64](repeating: 0, count: 64)
             hashes.withUnsafeBufferPointer { input in
                 signature.withUnsafeMutableBufferPointer { signatureScheme.sign(input, into: $0) }
             }
             let expected = BandKey.keys(of: signature, banding: banding).map { Int64(bitPattern: $0) }
             let actual = try #require(record["bands"] as? [NSNumber]).map(\.int64Value)
-            #expect(record["id"] as? String == document.0)
-            #expect(actual == expected, "scheme \(scheme), document \(document.0)")
+            #expect(record["id"] as? String == document.id)
+            #expect(actual == expected, "scheme \(scheme), document \(document.id)")
         }
     }
 
     @Test("the seed alone fixes the keys: same seed same output, another seed other keys")
     func determinism() {
-        let path = CLI.corpusFile(CLI.corpus(seed: 5, originals: 4, copies: 1, edits: 2))
+        let path = CLI.corpusFile(CLI.corpus(documents: 8, seed: 5))
         let first = CLI.run(["bands", "--seed", "3", path])
         let second = CLI.run(["bands", "--seed", "3", path])
         let other = CLI.run(["bands", "--seed", "4", path])

@@ -1,17 +1,11 @@
 import Foundation
 import SimCore
+import SimCoreFixtures
 import SimCommandLine
 import SimDedupKit
 
 /// Runs `simdedup` in memory, and writes hermetic input files.
 enum CLI {
-    /// The repository root (this file is Tests/SimDedupKitTests/CLITestSupport.swift).
-    static let repositoryRoot: String = {
-        var url = URL(fileURLWithPath: #filePath)
-        for _ in 0..<3 { url.deleteLastPathComponent() }
-        return url.path
-    }()
-
     struct Result {
         let status: Int32
         let output: String
@@ -52,29 +46,28 @@ enum CLI {
         return String(decoding: data, as: UTF8.self)
     }
 
-    /// A seeded corpus: `originals` random 60-120-word texts, each followed by `copies` copies
-    /// with `edits` random words replaced. Returns (id, text) pairs; ids are `g<original>-<copy>`.
-    static func corpus(seed: UInt64, originals: Int, copies: Int, edits: Int) -> [(String, String)] {
-        var generator = SplitMix64(seed: seed)
-        let letters = Array("abcdefghijklmnopqrstuvwxyz")
-        let vocabulary: [String] = (0..<2_000).map { _ in
-            String((0..<(3 + Int(generator.next() % 6))).map { _ in letters[Int(generator.next() % 26)] })
-        }
-        var documents: [(String, String)] = []
-        for group in 0..<originals {
-            let words = (0..<(60 + Int(generator.next() % 61))).map { _ in vocabulary[Int(generator.next() % 2_000)] }
-            documents.append(("g\(group)-0", words.joined(separator: " ")))
-            for copy in 1...max(1, copies) where copies > 0 {
-                var edited = words
-                for _ in 0..<edits { edited[Int(generator.next() % UInt64(edited.count))] = vocabulary[Int(generator.next() % 2_000)] }
-                documents.append(("g\(group)-\(copy)", edited.joined(separator: " ")))
-            }
-        }
-        return documents
+    /// A generated corpus for the command tests: short stories (1,000–1,500 bytes of body) with no
+    /// header, footer, borrowed or rearranged paragraph, 80% of them reprinted 1 to 3 times with
+    /// 1 or 2 words changed and nothing appended. Planted pairs keep a word 5-gram Jaccard above
+    /// 0.8 (``lowestPlantedJaccard(_:)``) and other pairs share next to no shingle.
+    static func corpus(documents: Int, seed: UInt64) -> GeneratedCorpus {
+        GeneratedCorpus(options: CorpusGeneratorOptions(
+            documentCount: documents, seed: seed, minimumStoryBytes: 1_000, maximumStoryBytes: 1_500,
+            reprintProbability: 0.8, maximumClusterSize: 4, paragraphReuseProbability: 0, headerProbability: 0,
+            footerProbability: 0, paragraphEditProbability: 0, changedWordsProbability: 1, changedWordCount: 1...2,
+            appendedSentencesProbability: 0))
     }
 
-    /// `corpus` as a JSONL file.
-    static func corpusFile(_ documents: [(String, String)]) -> String {
-        file("corpus.jsonl", documents.map { record($0.0, $0.1) }.joined(separator: "\n") + "\n")
+    /// The smallest word 5-gram Jaccard similarity of a planted pair of `corpus`.
+    static func lowestPlantedJaccard(_ corpus: GeneratedCorpus) -> Double {
+        let shingler = Shingler()
+        let sets = corpus.documents.map { shingler.shingles(ofUTF8: $0.utf8) }
+        return corpus.plantedPairs.map { sets[$0.first].jaccard(with: sets[$0.second]) }.min() ?? 1
+    }
+
+    /// `corpus` as a JSON Lines file, written by `GeneratedCorpusWriter` as `simbench generate` writes it.
+    static func corpusFile(_ corpus: GeneratedCorpus) -> String {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("simdedup-tests-\(UUID().uuidString)")
+        return try! GeneratedCorpusWriter.write(options: corpus.options, to: directory.appendingPathComponent("corpus.jsonl").path).corpusPath
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import SimCore
+import SimCoreFixtures
 import SimCoreIO
 import SimDedupKit
 import Testing
@@ -73,18 +74,20 @@ struct ClusterTests {
         #expect(Set(labels).count < count, "seed \(seed): the test needs some clusters")
     }
 
-    @Test("bands | cluster puts planted copies with 1 of 60-120 words changed (Jaccard >= 0.84) with their original")
+    @Test("bands | cluster labels every generated document with its planted cluster's smallest id (seed 3)")
     func pipeline() throws {
-        let documents = CLI.corpus(seed: 3, originals: 40, copies: 2, edits: 1)
-        let bands = CLI.run(["bands", "--threshold", "0.7", CLI.corpusFile(documents)])
+        let corpus = CLI.corpus(documents: 120, seed: 3)
+        try #require(CLI.lowestPlantedJaccard(corpus) >= 0.8, "seed 3: planted pairs must stay clear of the 0.7 threshold")
+        let bands = CLI.run(["bands", "--threshold", "0.7", CLI.corpusFile(corpus)])
         try #require(bands.status == 0)
         let clustered = CLI.run(["cluster", CLI.file("bands.jsonl", bands.output)])
         #expect(clustered.status == 0)
         let labels = Dictionary(uniqueKeysWithValues: clustered.records.map { ($0["id"] as! String, $0["cluster"] as! String) })
-        #expect(labels.count == documents.count)
-        for group in 0..<40 {
-            #expect(labels["g\(group)-1"] == "g\(group)-0" && labels["g\(group)-2"] == "g\(group)-0", "seed 3, group \(group)")
+        #expect(labels.count == corpus.documents.count)
+        for (document, cluster) in zip(corpus.documents, corpus.clusterIDs) {
+            #expect(labels[document.id] == cluster, "seed 3, \(document.id)")
         }
+        #expect(Set(corpus.clusterIDs).count < corpus.documents.count / 2, "seed 3: the test needs clusters")
     }
 
     @Test("bad input exits 1 naming file:line", arguments: [

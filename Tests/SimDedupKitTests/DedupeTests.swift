@@ -1,5 +1,6 @@
 import Foundation
 import SimCore
+import SimCoreFixtures
 import SimDedupKit
 import Testing
 
@@ -7,7 +8,7 @@ import Testing
 struct DedupeTests {
     @Test("wire stories: 001 is a near-copy of 000 by the overlap coefficient; one representative per cluster")
     func wireStories() throws {
-        let result = CLI.run(["dedupe", "--measure", "overlap", "--threshold", "0.5", CLI.repositoryRoot + "/Data/wire-stories"])
+        let result = CLI.run(["dedupe", "--measure", "overlap", "--threshold", "0.5", RepositoryPaths.wireStories])
         #expect(result.status == 0)
         let records = result.records
         try #require(records.count == 5)
@@ -40,18 +41,22 @@ struct DedupeTests {
             """)
     }
 
-    @Test("planted copies (seeded) join their original; threads do not change the output")
-    func threadsAgree() {
-        let documents = CLI.corpus(seed: 21, originals: 30, copies: 2, edits: 1)
-        let path = CLI.corpusFile(documents)
+    @Test("generated reprints (seed 21) share their planted cluster's smallest id; threads do not change the output")
+    func threadsAgree() throws {
+        let corpus = CLI.corpus(documents: 90, seed: 21)
+        try #require(CLI.lowestPlantedJaccard(corpus) >= 0.8, "seed 21: planted pairs must stay clear of the 0.7 threshold")
+        let path = CLI.corpusFile(corpus)
         let one = CLI.run(["dedupe", "--threshold", "0.7", "--threads", "1", path])
         let two = CLI.run(["dedupe", "--threshold", "0.7", "--threads", "2", path])
         #expect(one.status == 0 && two.status == 0)
         #expect(one.output == two.output)
-        for record in one.records {
-            let id = record["id"] as! String
-            #expect(record["cluster"] as? String == String(id.prefix { $0 != "-" }) + "-0", "seed 21, \(id)")
+        let records = one.records
+        try #require(records.count == corpus.documents.count)
+        for (record, (document, cluster)) in zip(records, zip(corpus.documents, corpus.clusterIDs)) {
+            #expect(record["id"] as? String == document.id)
+            #expect(record["cluster"] as? String == cluster, "seed 21, \(document.id)")
         }
+        #expect(Set(corpus.clusterIDs).count < corpus.documents.count / 2, "seed 21: the test needs clusters")
     }
 
     @Test("every bad-input case exits 1 with file:line, and is counted with --skip-invalid", arguments: [
@@ -99,7 +104,7 @@ struct DedupeTests {
 
     @Test("the progress bar is drawn only on a terminal")
     func progress() {
-        let path = CLI.corpusFile(CLI.corpus(seed: 2, originals: 3, copies: 1, edits: 1))
+        let path = CLI.corpusFile(CLI.corpus(documents: 6, seed: 2))
         #expect(!CLI.run(["dedupe", path]).errors.contains("\r"))
         #expect(CLI.run(["dedupe", path], terminal: true).errors.contains("\r\u{1B}[K"))
     }

@@ -4,7 +4,7 @@ import Testing
 
 @Suite("Deduplicator persistence")
 struct DeduplicatorPersistenceTests {
-    static let documents = DeduplicatorTests.documents(NearDuplicateCorpus(count: 400, seed: 17, groupEvery: 2).documents)
+    static let documents = DeduplicatorTests.reprintedStories(count: 400, seed: 17)
 
     @Test("save, load, continue: the same clusters, pairs, ids and later verdicts as never stopping",
           arguments: [(DeduplicationOptions.Measure.jaccard, DeduplicationOptions.Verification.exact), (.overlap, .estimated)])

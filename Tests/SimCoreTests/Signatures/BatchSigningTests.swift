@@ -1,5 +1,6 @@
 import Testing
 @testable import SimCore
+import SimCoreFixtures
 import SimCoreIO
 
 @Suite("Batch signing")
@@ -12,7 +13,7 @@ struct BatchSigningTests {
     /// The wire stories plus an empty document and many short generated ones (more chunks than
     /// threads), so chunking is exercised.
     static func corpus() throws -> [Document] {
-        var documents = try CorpusReader.readAll(paths: [TestSupport.wireStories]).documents
+        var documents = try CorpusReader.readAll(paths: [RepositoryPaths.wireStories]).documents
         documents.append(Document(id: "empty", text: ""))
         var generator = SplitMix64(seed: 3)
         for n in 0..<60 {
@@ -53,7 +54,7 @@ struct BatchSigningTests {
 
     @Test("matrix estimates: 000 vs 001 near their exact Jaccard, a row with itself is 1")
     func matrixEstimate() throws {
-        let documents = try CorpusReader.readAll(paths: [TestSupport.wireStories]).documents
+        let documents = try CorpusReader.readAll(paths: [RepositoryPaths.wireStories]).documents
         let scheme = OnePermutationMinHash(signatureLength: 256, seed: 4)
         let matrix = SignatureMatrix(signing: documents, scheme: scheme)
         let shingler = Shingler()

@@ -1,5 +1,6 @@
 import Testing
 @testable import SimCore
+import SimCoreFixtures
 import SimCoreIO
 
 /// Every scheme on the same labelled pairs, checked against the exact similarity it estimates.
@@ -58,7 +59,7 @@ struct SchemeComparisonTests {
     /// The labelled pairs: all pairs of the wire stories (word 5-grams) and synthetic pairs with
     /// Jaccard 0.1 ... 0.95.
     static func pairs() throws -> [(label: String, a: WeightedShingleSet, b: WeightedShingleSet)] {
-        let documents = try CorpusReader.readAll(paths: [TestSupport.wireStories]).documents
+        let documents = try CorpusReader.readAll(paths: [RepositoryPaths.wireStories]).documents
         let shingler = Shingler()
         let sets = documents.map { shingler.weightedShingles(ofUTF8: $0.utf8) }
         var pairs: [(String, WeightedShingleSet, WeightedShingleSet)] = []

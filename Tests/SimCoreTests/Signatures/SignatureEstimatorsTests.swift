@@ -1,5 +1,6 @@
 import Testing
 @testable import SimCore
+import SimCoreFixtures
 import SimCoreIO
 
 @Suite("Signature estimators")
@@ -38,7 +39,7 @@ struct SignatureEstimatorsTests {
 
     @Test("estimated containment from OPH signatures of the wire stories: 001 in 000 within 0.1 of exact")
     func containmentFromSignatures() throws {
-        let documents = try CorpusReader.readAll(paths: [TestSupport.wireStories]).documents
+        let documents = try CorpusReader.readAll(paths: [RepositoryPaths.wireStories]).documents
         let shingler = Shingler()
         let sets = documents.map { shingler.shingles(ofUTF8: $0.utf8) }
         let scheme = OnePermutationMinHash(signatureLength: 256, seed: 1)

@@ -1,5 +1,6 @@
 import Testing
 @testable import SimCore
+import SimCoreFixtures
 import SimCoreIO
 
 @Suite("SimHash")
@@ -75,7 +76,7 @@ struct SimHashTests {
 
     @Test("batch fingerprints equal one-by-one fingerprints, for any thread count")
     func batch() throws {
-        let documents = try CorpusReader.readAll(paths: [TestSupport.wireStories]).documents
+        let documents = try CorpusReader.readAll(paths: [RepositoryPaths.wireStories]).documents
         let options = ShinglingOptions(unit: .words(5))
         let shingler = Shingler(options: options)
         for bitCount in [64, 128] {

@@ -1,5 +1,6 @@
 import Testing
 @testable import SimCore
+import SimCoreFixtures
 import SimCoreIO
 
 @Suite("Exact similarity")
@@ -90,7 +91,7 @@ struct SimilarityTests {
 
     @Test("the wire stories: the AFP reprint is contained, other outlets stay apart")
     func wireStories() throws {
-        let corpus = try CorpusReader.readAll(paths: [TestSupport.wireStories])
+        let corpus = try CorpusReader.readAll(paths: [RepositoryPaths.wireStories])
         #expect(corpus.documents.map(\.id).map { String($0.prefix(3)) } == ["000", "001", "002", "003", "004"])
         let shingler = Shingler(options: ShinglingOptions(unit: .words(5)))
         let sets = corpus.documents.map { shingler.shingles(ofUTF8: $0.utf8) }
