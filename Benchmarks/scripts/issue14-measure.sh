@@ -7,7 +7,7 @@
 # BASE_BIN and NEW_BIN are directories holding release builds of simdedup and simbench (for
 # example `git worktree add /tmp/base main && swift build -c release --package-path /tmp/base`
 # then /tmp/base/.build/release); WORK_DIR receives the corpora (about 1.6 GB, or 13 GB more with
-# --ten-million) and the results. Every timing line is preceded by the load average. Output
+# --ten-million) and the results. Every timing is preceded (on stderr) by the load average. Output
 # identity between the two builds is checked first (Benchmarks/scripts/output-digests.sh).
 # Needs python3; the rensa comparison needs `pip install rensa datasketch` (a venv is made in
 # WORK_DIR/venv when rensa is missing).
@@ -15,7 +15,7 @@ set -euo pipefail
 base=$(cd "$1" && pwd); new=$(cd "$2" && pwd); work=$3; ten=${4:-}
 here=$(cd "$(dirname "$0")" && pwd)
 mkdir -p "$work"; cd "$work"
-timed() { echo "## load $(cut -d' ' -f1-3 /proc/loadavg): $*"; /usr/bin/time -f "   wall %e s, user %U s, sys %S s, peak RSS %M KB" "$@"; }
+timed() { echo "## load $(cut -d' ' -f1-3 /proc/loadavg): $*" >&2; /usr/bin/time -f "   wall %e s, user %U s, sys %S s, peak RSS %M KB" "$@"; }
 
 # Corpora: 100,000 news-like documents (7 KB), 20,000 for identity checks, their paragraphs.
 [ -f news100k.jsonl ] || "$new/simbench" generate --documents 100000 --corpus-seed 7 --output news100k.jsonl
