@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 import SimCore
 import SimCoreInternals
@@ -17,8 +18,10 @@ import SimCoreInternals
 /// silently: ``documentsRead`` + `rejected.count` is every document the input holds.
 ///
 /// JSON Lines are read in blocks of about 4 MiB of whole lines, and a block's lines are parsed
-/// (and their UTF-8 checked) on ``CorpusOptions/threads`` threads; records, rejects and errors
-/// still come out one at a time in input order, so nothing a caller sees depends on the count.
+/// (and their UTF-8 checked) on ``CorpusOptions/threads`` threads; with more than one, the next
+/// block is read and parsed in the background while the caller works on the current one.
+/// Records, rejects and errors still come out one at a time in input order, so nothing a caller
+/// sees depends on the count.
 ///
 /// ```swift
 /// let corpus = try CorpusReader.readAll(paths: ["Data/wire-stories"])
@@ -39,6 +42,8 @@ public final class CorpusReader {
     /// The parsed lines of the current block of the open JSON Lines file, and the next to hand out.
     private var block: [Result<CorpusRecord, CorpusError>] = []
     private var blockPosition = 0
+    /// The next block, being read and parsed in the background (more than one thread only).
+    private var prefetch: _BlockPrefetch?
     /// Bytes of whole lines parsed per block: enough for every thread to get several chunks,
     /// small enough that a block's records stay a few MiB.
     let blockBytes: Int
@@ -150,19 +155,31 @@ public final class CorpusReader {
                     return record
                 }
             }
-            guard let next = try Self.parseBlock(of: reader, maximumBytes: blockBytes, parser: parser, options: options) else {
+            let next: [Result<CorpusRecord, CorpusError>]?
+            if let pending = prefetch {
+                prefetch = nil
+                next = try pending.wait()
+            } else {
+                next = try Self.parseBlock(of: reader, maximumBytes: blockBytes, parser: parser, options: options)
+            }
+            guard let next else {
                 block = []
                 blockPosition = 0
                 return nil
             }
             block = next
             blockPosition = 0
+            // With more than one thread, the next block is read and parsed while this one's
+            // records are used: reading overlaps with the caller's work.
+            if options.threads > 1 {
+                prefetch = _BlockPrefetch(reader: reader, maximumBytes: blockBytes, parser: parser, options: options)
+            }
         }
     }
 
     /// Reads the next block of lines and parses its non-blank lines on ``CorpusOptions/threads``
     /// threads; the outcomes come back in line order. `nil` at the end of the file.
-    private static func parseBlock(
+    fileprivate static func parseBlock(
         of reader: LineReader, maximumBytes: Int, parser: JSONRecordParser, options: CorpusOptions
     ) throws(CorpusError) -> [Result<CorpusRecord, CorpusError>]? {
         let path = reader.path
@@ -233,6 +250,42 @@ public final class CorpusReader {
             return nil
         }
     }
+}
+
+/// One block of a JSON Lines file read and parsed on a background queue while the reader's
+/// caller works on the previous block.
+private final class _BlockPrefetch: @unchecked Sendable {
+    // SAFETY: between `init` and the end of `wait()` the line reader is used by the background
+    // task alone (the corpus reader touches it again only after `wait()`, which waits for the
+    // task); `result` is written by the task before it leaves `done` and read after `done.wait()`.
+    private let done = DispatchGroup()
+    private var result: Result<[Result<CorpusRecord, CorpusError>]?, CorpusError> = .success(nil)
+
+    init(reader: LineReader, maximumBytes: Int, parser: JSONRecordParser, options: CorpusOptions) {
+        done.enter()
+        let task = _PrefetchTask(reader: reader)
+        DispatchQueue.global().async {
+            let outcome = Result { () throws(CorpusError) in
+                try CorpusReader.parseBlock(of: task.reader, maximumBytes: maximumBytes, parser: parser, options: options)
+            }
+            self.result = outcome
+            self.done.leave()
+        }
+    }
+
+    /// The block (`nil` at the end of the file), once it is ready.
+    ///
+    /// - Throws: The ``CorpusError`` reading the block threw.
+    func wait() throws(CorpusError) -> [Result<CorpusRecord, CorpusError>]? {
+        done.wait()
+        return try result.get()
+    }
+}
+
+/// The line reader handed to a prefetch task.
+private struct _PrefetchTask: @unchecked Sendable {
+    // SAFETY: see ``_BlockPrefetch``: one user at a time.
+    let reader: LineReader
 }
 
 extension JSONRecordParser.Failure {
