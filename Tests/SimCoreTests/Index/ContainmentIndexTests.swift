@@ -81,34 +81,22 @@ struct ContainmentIndexTests {
         #expect(!sequential.candidates(for: query, size: sizes[3], threshold: 0.9).contains(3))
     }
 
-    @Test("bandings chosen on first query, from several threads at once, equal choosing all 201 up front", arguments: [(128, 4, 0.1, 0.9), (64, 3, 0.5, 0.5), (256, 8, 0.2, 0.8)])
+    @Test("bandings chosen on first query, from several threads at once, equal choosing all 201 in order on one thread", arguments: [(128, 4, 0.1, 0.9), (64, 3, 0.5, 0.5), (256, 8, 0.2, 0.8)])
     func lazyBandings(k: Int, depth: Int, falsePositiveWeight: Double, falseNegativeWeight: Double) {
         let index = ContainmentIndex(
             signatureLength: k, maximumRowsPerBand: depth, falsePositiveWeight: falsePositiveWeight,
             falseNegativeWeight: falseNegativeWeight)
-        // The reference: every grid step chosen eagerly, as the index did before choices were lazy.
-        let bands = Swift.min(255, k / depth)
+        // The reference: every grid step chosen in order on one thread by a table of its own.
+        let sequential = _BandingChoices(
+            bandCount: Swift.min(255, k / depth), maximumRowsPerBand: depth, falsePositiveWeight: falsePositiveWeight,
+            falseNegativeWeight: falseNegativeWeight)
         let expected: [BandingParameters] = (0...200).map { step in
-            let threshold = Swift.min(0.999, Swift.max(0.001, Double(step) / 200))
-            var best = BandingParameters(bandCount: 1, rowsPerBand: 1)
-            var bestError = Double.infinity
-            for b in 1...bands {
-                for r in 1...depth {
-                    let fp = BandingParameters.integrate(from: 0, to: threshold, intervals: 32) {
-                        BandingParameters.candidateProbability($0, bands: b, rows: r)
-                    }
-                    let fn = BandingParameters.integrate(from: threshold, to: 1, intervals: 32) {
-                        1 - BandingParameters.candidateProbability($0, bands: b, rows: r)
-                    }
-                    let error = falsePositiveWeight * fp + falseNegativeWeight * fn
-                    if error < bestError - 1e-15 {
-                        bestError = error
-                        best = BandingParameters(bandCount: b, rowsPerBand: r)
-                    }
-                }
-            }
-            return best
+            let choice = sequential.choice(step: step)
+            return BandingParameters(bandCount: Int(choice >> 8), rowsPerBand: Int(choice & 0xFF))
         }
+        #expect(expected.allSatisfy { $0.bandCount >= 1 && $0.rowsPerBand >= 1 && $0.rowsPerBand <= depth })
+        // Lower thresholds never probe with longer prefixes than higher ones.
+        #expect(expected[20].rowsPerBand <= expected[180].rowsPerBand)
         let seen = concurrentChunks(count: 4, threads: 4) { workers in
             workers.map { worker in
                 (0...200).map { offset in
