@@ -33,7 +33,7 @@ struct _PreparedBatch: Sendable {
         threads: Int
     ) {
         let k = scheme.signatureLength
-        let keepSets = options.verification == .exact
+        let keepSets = options.comparesShingleSets
         let needSizes = keepSets || options.usesContainment
         let n = documents.count
         var signatures = [UInt64](repeating: 0, count: n * k)
