@@ -31,6 +31,11 @@ let package = Package(
             pkgConfig: "libxxhash",
             providers: [.apt(["libxxhash-dev"])]
         ),
+        .systemLibrary(
+            name: "CZlib",
+            pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]
+        ),
         .target(
             name: "CSimKernels"
         ),
@@ -44,7 +49,7 @@ let package = Package(
         ),
         .target(
             name: "SimCoreIO",
-            dependencies: ["SimCore", "SimCoreInternals", .product(name: "SystemPackage", package: "swift-system")]
+            dependencies: ["SimCore", "SimCoreInternals", "CZlib", .product(name: "SystemPackage", package: "swift-system")]
         ),
         .target(
             name: "SimCoreFixtures",

@@ -21,6 +21,10 @@ public struct CorpusOptions: Sendable, Hashable {
     /// Let invalid UTF-8 through (normalization then replaces it) instead of treating it as a
     /// bad document. Default: `false`.
     public var replaceInvalidUTF8: Bool
+    /// Keep each JSON Lines record's input line, byte for byte, in ``CorpusRecord/sourceLine``
+    /// (for writing kept records back out with every field intact). Default: `false`, which
+    /// copies nothing.
+    public var keepsSourceLines = false
 
     /// Creates corpus options.
     ///

@@ -12,8 +12,8 @@ struct GenerateCommand: IOCommand {
         abstract: "Write a deterministic news-like corpus with planted near-duplicate clusters.",
         discussion: """
             OUTPUT ending in .jsonl gets one {"id","text"} line per document, with NAME.truth.jsonl and \
-            NAME.pairs.tsv beside it; any other OUTPUT is a directory of ID.txt files with truth.jsonl \
-            and pairs.tsv inside. The same --corpus-seed gives byte-identical files on every machine \
+            NAME.pairs.tsv beside it; any other OUTPUT is a directory of ID.txt files with \
+            OUTPUT.truth.jsonl and OUTPUT.pairs.tsv beside it. The same --corpus-seed gives byte-identical files on every machine \
             and for every --threads.
             """)
 
