@@ -37,8 +37,8 @@ public final class CorpusReader {
     /// Documents returned so far.
     public private(set) var documentsRead = 0
 
-    /// The paths as given, until ``plan()`` expands them into ``inputs``.
-    private let paths: [String]
+    /// The paths as given.
+    public let paths: [String]
     /// Every input file in reading order, once planned.
     private var inputs: [InputFile] = []
     private var planned = false
