@@ -26,10 +26,10 @@ let package = Package(
         .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.4.0"),
     ],
     targets: [
+        // xxhash.h only (Debian's libxxhash-dev): the implementation is compiled in, nothing links
+        // against libxxhash.so (see Sources/CXXHash/shim.h).
         .systemLibrary(
-            name: "CXXHash",
-            pkgConfig: "libxxhash",
-            providers: [.apt(["libxxhash-dev"])]
+            name: "CXXHash"
         ),
         .systemLibrary(
             name: "CZlib",
@@ -64,7 +64,7 @@ let package = Package(
         ),
         .target(
             name: "SimBenchKit",
-            dependencies: ["SimCore", "SimCoreIO", "SimCoreFixtures", "SimCoreInternals"]
+            dependencies: ["SimCore", "SimCoreIO", "SimCoreFixtures", "SimCoreInternals", "SimCommandLine"]
         ),
         .executableTarget(
             name: "simbench",
@@ -102,7 +102,8 @@ let package = Package(
         ),
         .testTarget(
             name: "SimBenchKitTests",
-            dependencies: ["SimBenchKit", "SimCore", "SimCoreFixtures"]
+            // simbench: the command tests run the executable as a user does.
+            dependencies: ["SimBenchKit", "SimCore", "SimCoreFixtures", "simbench"]
         ),
         .testTarget(
             name: "SimDedupKitTests",

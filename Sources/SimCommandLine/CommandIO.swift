@@ -56,8 +56,8 @@ public struct CommandIO {
     ///   - tool: The line prefix (`simdedup`, `simbench`).
     ///   - quiet: Whether `--quiet` was given.
     /// - Returns: The display.
-    public func progress(tool: String, quiet: Bool) -> Progress {
-        Progress(
+    public func progress(tool: String, quiet: Bool) -> ProgressDisplay {
+        ProgressDisplay(
             sink: standardError, display: quiet ? .off : standardErrorIsTerminal ? .line : .sparse, tool: tool,
             startDelay: progressStartDelay)
     }

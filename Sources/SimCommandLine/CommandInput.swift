@@ -16,7 +16,7 @@ public final class CommandInput {
     public let reader: CorpusReader
     private let io: CommandIO
     private let tool: String
-    private let progress: Progress?
+    private let progress: ProgressDisplay?
     private var reported = 0
     private var started = false
     /// Documents handed out so far.
@@ -31,7 +31,7 @@ public final class CommandInput {
     ///   - io: Where skipped records are reported.
     ///   - tool: The prefix of those messages, e.g. `simdedup`.
     ///   - progress: The progress display to drive (task `reading`, in bytes of input), if any.
-    public init(reader: CorpusReader, io: CommandIO, tool: String, progress: Progress? = nil) {
+    public init(reader: CorpusReader, io: CommandIO, tool: String, progress: ProgressDisplay? = nil) {
         self.reader = reader
         self.io = io
         self.tool = tool
@@ -96,7 +96,7 @@ public final class CommandInput {
     /// - Returns: The documents in input order, and the rejects.
     /// - Throws: ``CommandError`` (exit status 1).
     public static func readAll(
-        paths: [String], options: CorpusOptions, io: CommandIO, tool: String, progress: Progress? = nil
+        paths: [String], options: CorpusOptions, io: CommandIO, tool: String, progress: ProgressDisplay? = nil
     ) throws(CommandError) -> Corpus {
         let input = CommandInput(reader: CorpusReader(paths: paths, options: options), io: io, tool: tool, progress: progress)
         var documents: [Document] = []

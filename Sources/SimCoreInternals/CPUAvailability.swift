@@ -17,6 +17,18 @@ package struct CPUAvailability: Sendable, Hashable {
     /// The processors online, whatever the mask.
     package var onlineCores: Int
 
+    /// Creates an availability from its parts.
+    ///
+    /// - Parameters:
+    ///   - affinity: The CPUs of the affinity mask, or `nil`.
+    ///   - cgroupCPULimit: The cgroup CPU limit, or `nil`.
+    ///   - onlineCores: The processors online.
+    package init(affinity: [Int]?, cgroupCPULimit: Double?, onlineCores: Int) {
+        self.affinity = affinity
+        self.cgroupCPULimit = cgroupCPULimit
+        self.onlineCores = onlineCores
+    }
+
     /// The availability of this process, read once.
     package static let current = CPUAvailability(
         affinity: Platform.cpuAffinity(), cgroupCPULimit: readCgroupCPULimit(),

@@ -36,7 +36,7 @@ public enum BandStream {
     ///   when the input holds no document; ``OutputError`` when output fails.
     public static func run(
         reader: CorpusReader, scheme: some SignatureScheme, banding: BandingParameters, shingling: ShinglingOptions,
-        io: CommandIO, progress: Progress? = nil
+        io: CommandIO, progress: ProgressDisplay? = nil
     ) throws -> Outcome {
         let encoder = BandEncoder(scheme: scheme, banding: banding, shingling: shingling)
         var keys: [UInt64] = []

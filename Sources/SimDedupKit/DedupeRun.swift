@@ -73,7 +73,7 @@ public enum DedupeRun {
     ///   cannot be written.
     static func run(
         reader: CorpusReader, settings: DedupeSettings, state: (path: String, exists: Bool)?, keepPath: String?,
-        io: CommandIO, progress: Progress
+        io: CommandIO, progress: ProgressDisplay
     ) throws -> Summary {
         func open<Scheme: SignatureScheme>(_ scheme: Scheme) throws -> Summary {
             let clock = ContinuousClock()
@@ -108,7 +108,7 @@ public enum DedupeRun {
     /// Feeds `reader` to `deduplicator` (which may hold documents of earlier runs), then writes
     /// this run's verdicts and kept records.
     static func run<Scheme: SignatureScheme>(
-        reader: CorpusReader, deduplicator: Deduplicator<Scheme>, keepPath: String?, io: CommandIO, progress: Progress
+        reader: CorpusReader, deduplicator: Deduplicator<Scheme>, keepPath: String?, io: CommandIO, progress: ProgressDisplay
     ) throws -> Summary {
         let first = deduplicator.count
         let threads = deduplicator.options.threads

@@ -17,13 +17,13 @@ import SimCoreInternals
 /// may report from its worker threads.
 ///
 /// ```swift
-/// let progress = Progress(sink: io.standardError, display: .line, tool: "simdedup")
+/// let progress = ProgressDisplay(sink: io.standardError, display: .line, tool: "simdedup")
 /// progress.start("reading", total: 2_900_000_000, unit: .bytes)
 /// progress.update(1_200_000_000, items: 35_120)
 /// // "simdedup: reading 41% (1.2 of 2.9 GB), 35,120 documents, 118.2 MB/s, 14 s left"
 /// progress.finish()
 /// ```
-public final class Progress: @unchecked Sendable {
+public final class ProgressDisplay: @unchecked Sendable {
     // SAFETY: every mutable property is read and written with `lock` held.
 
     /// Where progress goes.
@@ -68,6 +68,7 @@ public final class Progress: @unchecked Sendable {
     private var detail = ""
     private var lineShown = false
     private var sparseTenths = 0
+    private var stepsBegun = 0
 
     /// Creates a display.
     ///
@@ -110,6 +111,7 @@ public final class Progress: @unchecked Sendable {
             items = 0
             detail = ""
             sparseTenths = 0
+            stepsBegun = 0
         }
     }
 
@@ -124,6 +126,18 @@ public final class Progress: @unchecked Sendable {
             self.done = done
             if let items { self.items = items }
             if let detail { self.detail = detail }
+            draw(force: false)
+        }
+    }
+
+    /// Starts the next step of a ``Unit/steps`` task: `done` counts the steps begun before it.
+    ///
+    /// - Parameter detail: What the step measures, shown on the line.
+    public func beginStep(_ detail: String) {
+        lock.withLock {
+            done = stepsBegun
+            stepsBegun += 1
+            self.detail = detail
             draw(force: false)
         }
     }
