@@ -42,7 +42,7 @@ public struct HTMLReport: Sendable {
             + "The naive reference is the <code>Set&lt;String&gt;</code> baseline measured in the same run.</p>"
         body += throughputCharts()
         body += "<h2>Scaling with threads</h2><p>One colour per file; dashed: its ideal linear scaling from its 1-thread median.</p>"
-        body += scalingCharts()
+        body += "<div class=\"grid\">" + scalingCharts() + "</div>"
         body += "<h2>Measured curves against theory</h2><p>Grey dashed: theory; points: each file's measurement.</p>"
         body += curveCharts()
         body += "<h2>Accuracy per variant</h2>"
@@ -58,6 +58,7 @@ public struct HTMLReport: Sendable {
             th, td { border: 1px solid #ccc; padding: 3px 6px; text-align: left; vertical-align: top; }
             th { background: #f2f2f2; }
             svg { display: block; margin: 8px 0 18px 0; }
+            .grid svg { display: inline-block; vertical-align: top; margin-right: 18px; }
             .note { color: #666; font-style: italic; }
             .warning { color: #a33; }
             </style></head><body>
@@ -175,7 +176,8 @@ public struct HTMLReport: Sendable {
                 }
                 guard !lines.isEmpty else { continue }
                 html += SVGChart.lines(
-                    title: "\(workload) \(variant): scaling", xLabel: "threads", yLabel: MetricNames.name(of: metric), lines: lines)
+                    title: "\(workload) \(variant): scaling", xLabel: "threads", yLabel: MetricNames.name(of: metric), lines: lines,
+                    plotWidth: 380)
             }
         }
         return html.isEmpty ? "<p class=\"note\">No workload was measured at more than one thread count.</p>" : html

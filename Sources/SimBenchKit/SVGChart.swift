@@ -129,9 +129,12 @@ public enum SVGChart {
     ///   - yLabel: The y-axis label.
     ///   - lines: The lines.
     ///   - yRange: The y range (default: 0 to the largest y).
+    ///   - plotWidth: The plot area's width in pixels (default 560; 380 fits two charts side by side).
     /// - Returns: An `<svg>` element.
-    public static func lines(title: String, xLabel: String, yLabel: String, lines: [Line], yRange: ClosedRange<Double>? = nil) -> String {
-        let left = 80.0, plotWidth = 560.0, plotTop = 36.0, plotHeight = 260.0
+    public static func lines(
+        title: String, xLabel: String, yLabel: String, lines: [Line], yRange: ClosedRange<Double>? = nil, plotWidth: Double = 560
+    ) -> String {
+        let left = 80.0, plotTop = 36.0, plotHeight = 260.0
         let points = lines.flatMap(\.points)
         let xMin = points.map(\.x).min() ?? 0
         let xMax = Swift.max(points.map(\.x).max() ?? 1, xMin + 1e-12)

@@ -145,4 +145,19 @@ struct SimBenchCommandTests {
         #expect(result.errors.contains("-0.5"), "\(result.errors)")
         #expect(try SimBenchProcess.run(["--version"]).output.contains(SimCoreRelease.version))
     }
+
+    @Test("the tools do not link libxxhash: xxHash is compiled in, the shared library only loaded for simbench run's comparison")
+    func noXXHashLibrary() throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["ldd", SimBenchProcess.executable]
+        let output = Pipe()
+        process.standardOutput = output
+        try process.run()
+        let libraries = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+        #expect(libraries.contains("libc.so"), "\(libraries)")
+        #expect(!libraries.contains("libxxhash"), "\(libraries)")
+    }
 }
