@@ -55,7 +55,7 @@ public struct DedupeCommand: IOCommand {
     @Option(name: .customLong("state"), help: ArgumentHelp("Load the engine from this file if it exists, add this run's documents, save it back atomically.", valueName: "file"))
     public var statePath: String?
     /// Inputs.
-    @Argument(help: "JSON Lines files (.jsonl, .ndjson, .json, or .gz of one), .txt files, directories of shards and .txt files, or - for standard input.")
+    @Argument(help: "JSON Lines files (.jsonl, .ndjson, .json, or .gz of one), .txt files, directories (their JSON Lines shards in byte order of names, then their .txt files; not recursive), or - for standard input.")
     public var inputs: [String] = []
 
     /// Creates the defaults.
