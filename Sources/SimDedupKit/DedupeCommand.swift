@@ -105,6 +105,9 @@ public struct DedupeCommand: IOCommand {
                     throw CommandError("\(statePath): not a state file this simdedup can read: \(error)")
                 }
                 settings = try DedupeSettings(command: self, saved: saved, statePath: statePath)
+                if !quiet.quiet {
+                    io.message("simdedup: \(statePath): \(saved.documentCount) documents from earlier runs; loading (\(settings))")
+                }
             } else if !quiet.quiet {
                 io.message("simdedup: \(statePath) does not exist yet: starting a new state")
             }
