@@ -30,10 +30,15 @@ let package = Package(
         .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.4.0"),
     ],
     targets: [
+        // xxhash.h only (Debian's libxxhash-dev): the implementation is compiled in, nothing links
+        // against libxxhash.so (see Sources/CXXHash/shim.h).
         .systemLibrary(
-            name: "CXXHash",
-            pkgConfig: "libxxhash",
-            providers: [.apt(["libxxhash-dev"])]
+            name: "CXXHash"
+        ),
+        .systemLibrary(
+            name: "CZlib",
+            pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]
         ),
         .target(
             name: "CSimKernels"
@@ -55,7 +60,7 @@ let package = Package(
         ),
         .target(
             name: "SimCoreIO",
-            dependencies: ["SimCore", "SimCoreInternals", .product(name: "SystemPackage", package: "swift-system")]
+            dependencies: ["SimCore", "SimCoreInternals", "CZlib", .product(name: "SystemPackage", package: "swift-system")]
         ),
         .target(
             name: "SimCoreFixtures",
@@ -70,7 +75,7 @@ let package = Package(
         ),
         .target(
             name: "SimBenchKit",
-            dependencies: ["SimCore", "SimCoreIO", "SimCoreFixtures", "SimCoreInternals"]
+            dependencies: ["SimCore", "SimCoreIO", "SimCoreFixtures", "SimCoreInternals", "SimCommandLine"]
         ),
         .executableTarget(
             name: "simbench",
@@ -113,7 +118,8 @@ let package = Package(
         ),
         .testTarget(
             name: "SimBenchKitTests",
-            dependencies: ["SimBenchKit", "SimCore", "SimCoreFixtures"]
+            // simbench: the command tests run the executable as a user does.
+            dependencies: ["SimBenchKit", "SimCore", "SimCoreFixtures", "simbench"]
         ),
         .testTarget(
             name: "SimDedupKitTests",

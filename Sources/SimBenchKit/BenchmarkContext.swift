@@ -1,3 +1,4 @@
+import SimCommandLine
 import SimCore
 import SimCoreFixtures
 import SimCoreInternals
@@ -31,8 +32,9 @@ public struct BenchmarkContext: Sendable {
     /// How many documents the quadratic naive all-pairs reference runs on (SimCore is timed on
     /// the same subset for the ratio).
     public var referenceDocuments: Int
-    /// Progress on standard error.
-    public var progress: ProgressReporter
+    /// Progress on standard error, if any: each measurement is one step of the task the caller
+    /// started (``ProgressDisplay/start(_:total:unit:unknownTotalReason:)`` with ``ProgressDisplay/Unit/steps``).
+    public var progress: ProgressDisplay?
 
     /// Creates a context.
     ///
@@ -43,12 +45,12 @@ public struct BenchmarkContext: Sendable {
     ///   - sampler: Sampler for SimCore (default: 5 samples of at least 0.2 s).
     ///   - referenceSampler: Sampler for the naive reference (default: 3 samples, no minimum).
     ///   - referenceDocuments: Subset size of the naive all-pairs reference (default 200).
-    ///   - progress: Progress reporter (default: only on a terminal).
+    ///   - progress: The progress display (default: none).
     public init(
         documents: [Document], truth: Set<DocumentPair>? = nil,
         threadCounts: [Int] = BenchmarkContext.defaultThreadCounts(cores: Parallelism.defaultThreadCount),
         sampler: Sampler = Sampler(), referenceSampler: Sampler = Sampler(samples: 3, minimumSampleSeconds: 0),
-        referenceDocuments: Int = 200, progress: ProgressReporter = ProgressReporter(forced: false)
+        referenceDocuments: Int = 200, progress: ProgressDisplay? = nil
     ) {
         self.documents = documents
         self.totalBytes = documents.reduce(0) { $0 + $1.utf8.count }
@@ -93,7 +95,7 @@ public struct BenchmarkContext: Sendable {
         parameters: [String: ParameterValue] = [:], threads: Int = 1, units: WorkUnits, sampler: Sampler? = nil,
         _ body: () -> Void
     ) -> WorkloadRecord {
-        progress.report("\(workload) \(variant) [\(implementation), \(threads) thread\(threads == 1 ? "" : "s")]")
+        progress?.beginStep("\(workload) \(variant) [\(implementation), \(threads) thread\(threads == 1 ? "" : "s")]")
         let chosen = sampler ?? (implementation == WorkloadRecord.naiveReference ? referenceSampler : self.sampler)
         let samples = chosen.measure(body)
         return WorkloadRecord(workload: workload, variant: variant, implementation: implementation,

@@ -94,8 +94,8 @@ struct COptions {
                 "options.measure must be SIMCORE_MEASURE_OVERLAP (3) or SIMCORE_MEASURE_JACCARD (1), not \(raw.measure)"
                     + " (directed containment is for exact similarity only)")
         }
-        guard raw.threshold > 0 && raw.threshold < 1 else {
-            throw .invalidArgument("options.threshold must be in (0, 1), not \(raw.threshold)")
+        guard raw.threshold > 0 && raw.threshold <= 1 else {
+            throw .invalidArgument("options.threshold must be in (0, 1] (1: exact duplicates), not \(raw.threshold)")
         }
         deduplication.threshold = raw.threshold
         switch Int32(bitPattern: raw.verification) {

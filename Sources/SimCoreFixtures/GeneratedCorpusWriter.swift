@@ -9,7 +9,9 @@ import SimCoreInternals
 /// - `NAME.jsonl`: one `{"id":…,"text":…}` line per document, plus `NAME.truth.jsonl` (one
 ///   `{"id":…,"cluster":…,"edits":[…]}` line per document; `borrowedFrom` names a story a
 ///   paragraph was reused from) and `NAME.pairs.tsv` (one planted pair per line).
-/// - any other path, a directory: one `ID.txt` per document plus `truth.jsonl` and `pairs.tsv`.
+/// - any other path, a directory: one `ID.txt` per document, with `NAME.truth.jsonl` and
+///   `NAME.pairs.tsv` beside the directory (not inside it, where a reader would take the truth
+///   file for a JSON Lines shard of the corpus).
 ///
 /// A `pairs.tsv` line is `idA<TAB>idB<TAB>jaccard`: the earlier document's id, the later one's,
 /// and their exact Jaccard similarity on word 5-grams with the default ``ShinglingOptions``
@@ -48,11 +50,13 @@ public enum GeneratedCorpusWriter {
     /// - Parameter corpusPath: A `.jsonl` file or a directory.
     /// - Returns: The truth and pairs file paths.
     public static func companionPaths(of corpusPath: String) -> (truth: String, pairs: String) {
-        if corpusPath.lowercased().hasSuffix(".jsonl") {
-            let stem = String(corpusPath.dropLast(".jsonl".count))
-            return (stem + ".truth.jsonl", stem + ".pairs.tsv")
+        var stem = corpusPath
+        if stem.lowercased().hasSuffix(".jsonl") {
+            stem = String(stem.dropLast(".jsonl".count))
+        } else {
+            while stem.count > 1 && stem.hasSuffix("/") { stem.removeLast() }
         }
-        return ((corpusPath as NSString).appendingPathComponent("truth.jsonl"), (corpusPath as NSString).appendingPathComponent("pairs.tsv"))
+        return (stem + ".truth.jsonl", stem + ".pairs.tsv")
     }
 
     /// Generates and writes a corpus, generating blocks of documents on `threads` threads.

@@ -25,6 +25,10 @@ public struct CorpusOptions: Sendable, Hashable {
     /// and the records come back in input order, so every result, reject and `file:line` is the
     /// same for every count. Default: 1.
     public var threads: Int
+    /// Keep each JSON Lines record's input line, byte for byte, in ``CorpusRecord/sourceLine``
+    /// (for writing kept records back out with every field intact). Default: `false`, which
+    /// copies nothing.
+    public var keepsSourceLines = false
 
     /// Creates corpus options.
     ///

@@ -3,14 +3,23 @@ import Foundation
 import SimCore
 import SimCoreInternals
 
-/// Reads documents from directories of `.txt` files, JSON Lines files, and standard input,
-/// one at a time, without loading a JSON Lines file whole.
+/// Reads documents from directories, JSON Lines files (plain or gzip-compressed), `.txt` files
+/// and standard input, one at a time, without loading a JSON Lines file whole.
 ///
-/// - A directory: every regular file whose name ends in `.txt`, in byte order of the names (not
-///   recursive); the id is the file name without `.txt`.
-/// - A file ending in `.jsonl`, `.ndjson` or `.json`, or `-` for standard input: one JSON object
-///   per line with an id (string or number) and a text (string), read by
-///   ``JSONRecordParser`` through ``LineReader``; blank lines are passed over.
+/// Each path is, in the order given:
+/// - a **directory**: its JSON Lines shards (names ending in `.jsonl`, `.ndjson`, `.jsonl.gz` or
+///   `.ndjson.gz`) in byte order of their names, then its `.txt` files in byte order of their
+///   names; not recursive (subdirectories and other files are passed over), and a directory
+///   holding neither is an error;
+/// - a **JSON Lines file** (`.jsonl`, `.ndjson` or `.json`, optionally followed by `.gz`), or `-`
+///   for standard input: one JSON object per line with an id (string or number) and a text
+///   (string), read by ``JSONRecordParser`` through ``LineReader``; blank lines are passed over;
+///   gzip data is recognized by its magic bytes and inflated as it is read;
+/// - a **`.txt` file**: one document, whose id is the file name without `.txt`.
+///
+/// Every path is checked (and directories listed) before the first document is returned, so a
+/// missing or unsupported path fails at once, and ``inputBytes`` gives the total size for a
+/// progress display.
 ///
 /// A bad document (unreadable file, malformed line, missing or mistyped field, invalid UTF-8,
 /// empty text) throws a ``CorpusError`` naming file and line, or, with
@@ -35,8 +44,14 @@ public final class CorpusReader {
     /// Documents returned so far.
     public private(set) var documentsRead = 0
 
-    private var pending: [String]
-    private var files: [String] = []
+    /// The paths as given.
+    public let paths: [String]
+    /// Every input file in reading order, once planned.
+    private var inputs: [InputFile] = []
+    private var planned = false
+    private var nextInput = 0
+    /// On-disk bytes of the inputs finished so far.
+    private var finishedBytes = 0
     private var lines: LineReader?
     private let parser: JSONRecordParser
     /// The parsed lines of the current block of the open JSON Lines file, and the next to hand out.
@@ -48,10 +63,19 @@ public final class CorpusReader {
     /// small enough that a block's records stay a few MiB.
     let blockBytes: Int
 
+    /// One file to read: a JSON Lines file (or standard input) or a `.txt` document.
+    struct InputFile {
+        enum Kind { case jsonLines, text }
+        let path: String
+        let kind: Kind
+        /// Its size on disk; `nil` for standard input.
+        let size: Int?
+    }
+
     /// Prepares to read `paths` in order; nothing is opened until ``next()``.
     ///
     /// - Parameters:
-    ///   - paths: Directories of `.txt` files, JSON Lines files, or `-` for standard input.
+    ///   - paths: Directories, JSON Lines files (`.gz` too), `.txt` files, or `-` for standard input.
     ///   - options: Field names and the policy for bad documents.
     public convenience init(paths: [String], options: CorpusOptions = CorpusOptions()) {
         self.init(paths: paths, options: options, blockBytes: 4 << 20)
@@ -62,8 +86,40 @@ public final class CorpusReader {
     init(paths: [String], options: CorpusOptions, blockBytes: Int) {
         self.blockBytes = blockBytes
         self.options = options
-        self.pending = paths.reversed()
+        self.paths = paths
         self.parser = JSONRecordParser(idField: options.idField, textField: options.textField)
+    }
+
+    /// The total size on disk of every input (compressed size for gzip), or `nil` when standard
+    /// input is among them or before the inputs are planned (``plan()``, or the first ``next()``).
+    public var inputBytes: Int? {
+        guard planned else { return nil }
+        var total = 0
+        for input in inputs {
+            guard let size = input.size else { return nil }
+            total += size
+        }
+        return total
+    }
+
+    /// Bytes of the inputs read so far, on disk (compressed bytes for gzip): whole files
+    /// finished, plus how far the open JSON Lines file has been read (ahead of the records
+    /// handed out by at most a read buffer). For a progress display against ``inputBytes``.
+    public var inputBytesRead: Int { finishedBytes + (lines?.sourceBytesRead ?? 0) }
+
+    /// Checks every path and lists directories, in order. Called by the first ``next()``; call
+    /// it earlier to learn ``inputBytes`` or to fail on a bad path before reading anything.
+    ///
+    /// - Throws: ``CorpusError`` for a path that does not exist, cannot be listed, is of an
+    ///   unsupported kind, or is a directory without readable files.
+    public func plan() throws(CorpusError) {
+        guard !planned else { return }
+        var inputs: [InputFile] = []
+        for path in paths {
+            inputs += try Self.expand(path)
+        }
+        self.inputs = inputs
+        planned = true
     }
 
     /// The next document, or `nil` when every input is exhausted.
@@ -79,30 +135,38 @@ public final class CorpusReader {
     ///
     /// - Throws: ``CorpusError`` as ``next()`` does.
     public func nextRecord() throws(CorpusError) -> CorpusRecord? {
+        try plan()
         while true {
             if let reader = lines {
                 if let record = try nextLineRecord(reader) {
                     documentsRead += 1
                     return record
                 }
+                finishedBytes += inputs[nextInput - 1].size ?? reader.sourceBytesRead
                 lines = nil
                 continue
             }
-            if let path = files.popLast() {
-                if let record = try accept({ () throws(CorpusError) -> CorpusRecord in
+            guard nextInput < inputs.count else { return nil }
+            let input = inputs[nextInput]
+            nextInput += 1
+            switch input.kind {
+            case .jsonLines:
+                lines = try LineReader(path: input.path)
+            case .text:
+                let path = input.path
+                let record = try accept({ () throws(CorpusError) -> CorpusRecord in
                     let bytes = try FileContents.read(path)
                     try check(bytes, path: path, line: nil)
                     let name = (path as NSString).lastPathComponent
                     let id = String(name.dropLast(4))
                     return CorpusRecord(document: Document(id: id, utf8: bytes), id: DocumentID(text: id), path: path, line: nil)
-                }) {
+                })
+                finishedBytes += input.size ?? 0
+                if let record {
                     documentsRead += 1
                     return record
                 }
-                continue
             }
-            guard let path = pending.popLast() else { return nil }
-            try open(path)
         }
     }
 
@@ -122,27 +186,54 @@ public final class CorpusReader {
         return Corpus(documents: documents, rejected: reader.rejected)
     }
 
-    private func open(_ path: String) throws(CorpusError) {
+    /// The input files of one path, in reading order.
+    static func expand(_ path: String) throws(CorpusError) -> [InputFile] {
+        if path == "-" { return [InputFile(path: path, kind: .jsonLines, size: nil)] }
         var isDirectory: ObjCBool = false
-        if path != "-" && FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && isDirectory.boolValue {
-            let names: [String]
-            do {
-                names = try FileManager.default.contentsOfDirectory(atPath: path)
-            } catch {
-                throw CorpusError(path: path, line: nil, reason: .unreadable("\(error.localizedDescription)"))
-            }
-            let texts = names.filter { $0.hasSuffix(".txt") }.sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
-            files = texts.reversed().map { (path as NSString).appendingPathComponent($0) }
-            return
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            throw CorpusError(path: path, line: nil, reason: .unreadable("No such file or directory"))
         }
-        let lowered = path.lowercased()
-        guard path == "-" || lowered.hasSuffix(".jsonl") || lowered.hasSuffix(".ndjson") || lowered.hasSuffix(".json") else {
-            if !FileManager.default.fileExists(atPath: path) {
-                throw CorpusError(path: path, line: nil, reason: .unreadable("no such file or directory"))
+        if !isDirectory.boolValue {
+            let lowered = path.lowercased()
+            let kind: InputFile.Kind
+            if jsonLinesSuffixes.contains(where: lowered.hasSuffix) || lowered.hasSuffix(".json") || lowered.hasSuffix(".json.gz") {
+                kind = .jsonLines
+            } else if lowered.hasSuffix(".txt") {
+                kind = .text
+            } else {
+                throw CorpusError(path: path, line: nil, reason: .unsupportedInput)
             }
-            throw CorpusError(path: path, line: nil, reason: .unsupportedInput)
+            return [InputFile(path: path, kind: kind, size: fileSize(path))]
         }
-        lines = try LineReader(path: path)
+        let names: [String]
+        do {
+            names = try FileManager.default.contentsOfDirectory(atPath: path)
+        } catch {
+            throw CorpusError(path: path, line: nil, reason: .unreadable("\(error.localizedDescription)"))
+        }
+        var shards: [InputFile] = []
+        var texts: [InputFile] = []
+        for name in names.sorted(by: { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }) {
+            let lowered = name.lowercased()
+            let isShard = jsonLinesSuffixes.contains(where: lowered.hasSuffix)
+            guard isShard || lowered.hasSuffix(".txt") else { continue }
+            let file = (path as NSString).appendingPathComponent(name)
+            var entryIsDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: file, isDirectory: &entryIsDirectory), !entryIsDirectory.boolValue else { continue }
+            let input = InputFile(path: file, kind: isShard ? .jsonLines : .text, size: fileSize(file))
+            if isShard { shards.append(input) } else { texts.append(input) }
+        }
+        guard !shards.isEmpty || !texts.isEmpty else {
+            throw CorpusError(path: path, line: nil, reason: .noInputFiles)
+        }
+        return shards + texts
+    }
+
+    /// The names a directory's JSON Lines shards end in (lower case).
+    static let jsonLinesSuffixes = [".jsonl", ".ndjson", ".jsonl.gz", ".ndjson.gz"]
+
+    private static func fileSize(_ path: String) -> Int? {
+        (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.intValue
     }
 
     /// The next record of the open JSON Lines file, applying the policy; `nil` at its end.
@@ -212,10 +303,19 @@ public final class CorpusReader {
         } catch {
             throw CorpusError(path: path, line: number, reason: error.corpusReason)
         }
-        guard let id = fields.id else { throw CorpusError(path: path, line: number, reason: .missingField(options.idField)) }
-        guard let text = fields.text else { throw CorpusError(path: path, line: number, reason: .missingField(options.textField)) }
+        guard let id = fields.id else { throw missingField(options.idField, line: line, path: path, number: number) }
+        guard let text = fields.text else { throw missingField(options.textField, line: line, path: path, number: number) }
         if text.isEmpty { throw CorpusError(path: path, line: number, reason: .emptyText) }
-        return CorpusRecord(document: Document(id: id.text, utf8: text), id: id, path: path, line: number)
+        var record = CorpusRecord(document: Document(id: id.text, utf8: text), id: id, path: path, line: number)
+        if options.keepsSourceLines { record.sourceLine = Array(line) }
+        return record
+    }
+
+    /// A missing-field error that lists the fields the line does have.
+    private static func missingField(_ field: String, line: UnsafeRawBufferPointer, path: String, number: Int) -> CorpusError {
+        var error = CorpusError(path: path, line: number, reason: .missingField(field))
+        error.fieldsPresent = JSONRecordParser.topLevelKeys(of: line)
+        return error
     }
 
     /// Throws for invalid UTF-8 (unless replacement is on) and for empty text.
@@ -311,6 +411,9 @@ public struct CorpusRecord: Sendable, Hashable {
     public var path: String
     /// The 1-based line for JSON Lines input; `nil` for a whole `.txt` file.
     public var line: Int?
+    /// The input line exactly as read (without its line ending), when
+    /// ``CorpusOptions/keepsSourceLines`` asked for it; `nil` for `.txt` documents and otherwise.
+    public var sourceLine: [UInt8]?
 
     /// Creates a record.
     ///

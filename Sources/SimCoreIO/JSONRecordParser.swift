@@ -135,6 +135,32 @@ public struct JSONRecordParser: Sendable {
         return record
     }
 
+    /// The keys of a line's top-level object, in order, for messages such as "missing field
+    /// "text" (fields present: "title", "body")"; as many as can be read before a syntax error.
+    ///
+    /// - Parameter line: One JSON object.
+    /// - Returns: The keys (each decoded; repeated keys listed once).
+    /// - Complexity: O(line length); only for error messages, never on the record path.
+    public static func topLevelKeys(of line: UnsafeRawBufferPointer) -> [String] {
+        var cursor = Cursor(bytes: line.bindMemory(to: UInt8.self))
+        var keys: [String] = []
+        cursor.skipSpace()
+        guard (try? cursor.expect(UInt8(ascii: "{"))) != nil else { return keys }
+        while true {
+            cursor.skipSpace()
+            guard cursor.peek == UInt8(ascii: "\""), let key = try? cursor.string(strictSurrogates: false) else { return keys }
+            let name = String(decoding: key, as: UTF8.self)
+            if !keys.contains(name) { keys.append(name) }
+            cursor.skipSpace()
+            guard (try? cursor.expect(UInt8(ascii: ":"))) != nil else { return keys }
+            cursor.skipSpace()
+            guard (try? cursor.skipValue(depth: 0)) != nil else { return keys }
+            cursor.skipSpace()
+            guard cursor.peek == UInt8(ascii: ",") else { return keys }
+            cursor.advance()
+        }
+    }
+
     /// A read position in one line.
     struct Cursor {
         let bytes: UnsafeBufferPointer<UInt8>

@@ -9,6 +9,9 @@ import SystemPackage
 /// - Lines may be of any length: the buffer (1 MiB to begin with) grows to the longest line.
 /// - A read error (a directory, a device error) throws ``CorpusError`` naming the path and the
 ///   line; it is never taken for the end of the input.
+/// - gzip-compressed input (recognized by its magic bytes `1f 8b`, whatever the name, standard
+///   input included) is inflated as it is read, through zlib; concatenated members read as one
+///   stream, and corrupt or truncated data throws.
 ///
 /// ```swift
 /// let lines = try LineReader(path: "corpus.jsonl")
@@ -26,6 +29,17 @@ public final class LineReader {
     private var end = 0
     private var atEnd = false
     private var checkedByteOrderMark = false
+    /// Whether the first bytes were checked for the gzip magic.
+    private var checkedCompression = false
+    private var inflater: GzipInflater?
+    private var rawBytesRead = 0
+
+    /// Bytes read from the file or standard input so far (compressed bytes for gzip input): how
+    /// far a progress display has come through the input's size on disk.
+    public var sourceBytesRead: Int { inflater?.compressedBytesRead ?? rawBytesRead }
+
+    /// Whether the input is gzip-compressed (known once the first line was asked for).
+    public var isCompressed: Bool { inflater != nil }
 
     /// Opens `path` for reading.
     ///
@@ -168,20 +182,58 @@ public final class LineReader {
         if end == buffer.count || buffer.count < minimumCapacity {
             buffer.append(contentsOf: repeatElement(0, count: Swift.max(buffer.count, minimumCapacity - buffer.count)))
         }
+        if !checkedCompression { try detectCompression() }
         let read: Int
         do {
             read = try buffer.withUnsafeMutableBytes { raw in
-                try file.read(into: UnsafeMutableRawBufferPointer(rebasing: raw[end...]), retryOnInterrupt: true)
+                let room = UnsafeMutableRawBufferPointer(rebasing: raw[end...])
+                if let inflater { return try inflater.read(into: room) }
+                return try file.read(into: room, retryOnInterrupt: true)
             }
+        } catch let error as CorpusError {
+            throw CorpusError(path: path, line: lineNumber + 1, reason: error.reason)
         } catch {
             throw CorpusError(path: path, line: lineNumber + 1, reason: .unreadable("\(error)"))
         }
+        if inflater == nil { rawBytesRead += read }
         end += read
         if read == 0 { atEnd = true }
         if !checkedByteOrderMark && (end >= 3 || atEnd) {
             checkedByteOrderMark = true
             if end >= 3 && buffer[0] == 0xEF && buffer[1] == 0xBB && buffer[2] == 0xBF { start = 3 }
         }
+    }
+}
+
+extension LineReader {
+    /// Reads the input's first bytes; when they are gzip's magic, hands them to a ``GzipInflater``
+    /// that every later read goes through. Runs once, before the first line is read.
+    fileprivate func detectCompression() throws(CorpusError) {
+        checkedCompression = true
+        var head = [UInt8](repeating: 0, count: 2)
+        var count = 0
+        do {
+            while count < 2 {
+                let read = try head.withUnsafeMutableBytes { raw in
+                    try file.read(into: UnsafeMutableRawBufferPointer(rebasing: raw[count...]), retryOnInterrupt: true)
+                }
+                if read == 0 { break }
+                count += read
+            }
+        } catch {
+            throw CorpusError(path: path, line: 1, reason: .unreadable("\(error)"))
+        }
+        if count == 2 && head[0] == 0x1F && head[1] == 0x8B {
+            let started = head.withUnsafeBytes { pending in
+                Result { () throws(CorpusError) -> GzipInflater in try GzipInflater(file: file, path: path, pending: pending) }
+            }
+            inflater = try started.get()
+            return
+        }
+        // Not compressed: the bytes read are the input's first (the buffer is empty here).
+        rawBytesRead += count
+        buffer.replaceSubrange(0..<count, with: head[0..<count])
+        end = count
     }
 }
 

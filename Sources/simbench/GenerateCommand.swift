@@ -12,9 +12,9 @@ struct GenerateCommand: IOCommand {
         abstract: "Write a deterministic news-like corpus with planted near-duplicate clusters.",
         discussion: """
             OUTPUT ending in .jsonl gets one {"id","text"} line per document, with NAME.truth.jsonl and \
-            NAME.pairs.tsv beside it; any other OUTPUT is a directory of ID.txt files with truth.jsonl \
-            and pairs.tsv inside. The same --corpus-seed gives byte-identical files on every machine \
-            and for every --threads.
+            NAME.pairs.tsv beside it; any other OUTPUT is a directory of ID.txt files, with \
+            OUTPUT.truth.jsonl and OUTPUT.pairs.tsv beside the directory. The same --corpus-seed \
+            gives byte-identical files on every machine and for every --threads.
             """)
 
     @Option(help: "Documents to generate (10 to 10,000,000).")
@@ -42,8 +42,7 @@ struct GenerateCommand: IOCommand {
 
     @OptionGroup var threads: ThreadOptionGroup
 
-    @Flag(help: "Report progress on standard error even when it is not a terminal.")
-    var progress = false
+    @OptionGroup var quiet: QuietOption
 
     func validate() throws {
         guard (10...10_000_000).contains(documents) else { throw ValidationError("--documents must be in 10...10,000,000, not \(documents)") }
@@ -64,13 +63,15 @@ struct GenerateCommand: IOCommand {
             documentCount: documents, seed: seed.corpusSeed, minimumStoryBytes: minStoryBytes,
             maximumStoryBytes: maxStoryBytes, reprintProbability: reprintProbability,
             maximumClusterSize: maxClusterSize, paragraphReuseProbability: paragraphReuseProbability)
-        let reporter = ProgressReporter(forced: progress)
+        let progress = io.progress(tool: "simbench", quiet: quiet.quiet)
+        progress.start("generating", total: documents, unit: .items("documents"))
         var summary: GeneratedCorpusWriter.Summary?
         let seconds = try Sampler.time {
             summary = try GeneratedCorpusWriter.write(options: options, to: output, threads: threads.threads) { written in
-                reporter.report("generated \(written) of \(documents) documents")
+                progress.update(written)
             }
         }
+        progress.finish()
         guard let summary else { return }
         let megabytes = Double(summary.textBytes) / 1e6
         try io.print("generated \(summary.documents) documents, \(String(format: "%.1f", megabytes)) MB of text, \(summary.plantedPairs) planted pairs, corpus seed \(seed.corpusSeed)")

@@ -142,7 +142,8 @@ typedef struct simcore_options {
     uint32_t measure;
     /** The one hash seed: of the shingle hash and of the scheme (default 0). */
     uint64_t seed;
-    /** The similarity a pair must reach, in (0, 1) (default 0.8). */
+    /** The similarity a pair must reach, in (0, 1] (default 0.8); 1 means exact duplicates
+        (identical shingle sets). */
     double threshold;
     /** SIMCORE_VERIFY_* (default ESTIMATED). */
     uint32_t verification;

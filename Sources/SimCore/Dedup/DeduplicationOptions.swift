@@ -53,7 +53,20 @@ public struct DeduplicationOptions: Sendable, Hashable {
     public var shingling = ShinglingOptions()
     /// The measure (default ``Measure/overlap``).
     public var measure: Measure = .overlap
-    /// The similarity a pair must reach, in (0, 1) (default 0.8).
+    /// The similarity a pair must reach, in (0, 1] (default 0.8).
+    ///
+    /// **1 means exact duplicates**, under either measure: two documents are duplicates when
+    /// their shingle sets are identical (the same normalized n-grams, whatever their order or
+    /// repetition). Candidates are the documents whose whole signatures agree (one band of all
+    /// k values: identical sets always have identical signatures, so none is missed) and each is
+    /// confirmed on the shingle sets, which the engine then keeps whatever ``verification``
+    /// says (8 bytes per distinct shingle). A subset is not a duplicate at 1, even though its
+    /// overlap coefficient is 1.
+    ///
+    /// ```swift
+    /// var options = DeduplicationOptions()
+    /// options.threshold = 1        // identical shingle sets only
+    /// ```
     public var threshold = 0.8
     /// How candidates are confirmed (default ``Verification/estimated``).
     public var verification: Verification = .estimated
@@ -86,6 +99,13 @@ public struct DeduplicationOptions: Sendable, Hashable {
     /// The default options.
     public init() {}
 
-    /// Whether the measure is served by the containment index.
-    var usesContainment: Bool { measure == .overlap }
+    /// Whether the threshold asks for exact duplicates (``threshold`` 1): identical shingle sets.
+    public var findsExactDuplicates: Bool { threshold >= 1 }
+
+    /// Whether the measure is served by the containment index (exact duplicates never are).
+    var usesContainment: Bool { measure == .overlap && !findsExactDuplicates }
+
+    /// Whether documents' shingle sets are kept and compared: exact verification, or exact
+    /// duplicates.
+    var comparesShingleSets: Bool { verification == .exact || findsExactDuplicates }
 }

@@ -182,6 +182,9 @@ struct _FiledDocuments: Sendable {
         // A document without shingles is nobody's duplicate (its signature is all UInt64.max,
         // which every other empty document shares).
         guard sizes[a] > 0 && sizes[b] > 0 else { return 0 }
+        if options.findsExactDuplicates {
+            return sets[a] == sets[b] ? 1 : 0
+        }
         if options.verification == .exact {
             return options.measure.similarityMeasure.value(sets[a], sets[b])
         }

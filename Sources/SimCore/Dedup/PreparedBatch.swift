@@ -33,7 +33,7 @@ struct _PreparedBatch: Sendable {
         threads: Int
     ) {
         let k = scheme.signatureLength
-        let keepSets = options.verification == .exact
+        let keepSets = options.comparesShingleSets
         let needSizes = keepSets || options.usesContainment
         let n = documents.count
         // Every row is written by `scheme.sign` below, so the rows need no zeroing first (4 MiB

@@ -128,7 +128,7 @@ extension Deduplicator {
             guard reader.offset == payload.count, byteCounts.count == count, sizes.count == count,
                   signatures.count == count * rowWords, idLengths.count == count,
                   idLengths.reduce(0, { $0 + Int($1) }) == idBytes.count,
-                  setCounts.count == (options.verification == .exact ? count : 0),
+                  setCounts.count == (options.comparesShingleSets ? count : 0),
                   setCounts.reduce(0, { $0 + Int($1) }) == setHashes.count, pairValues.count % 3 == 0,
                   sizes.allSatisfy({ $0 >= 0 })
             else { throw IndexFileError.corrupt("section sizes disagree") }

@@ -161,7 +161,7 @@ static void check_contract(const char *workdir) {
     bad.signature_length = 5000;
     CHECK_STATUS(simcore_signatures(&bad, texts, lengths, 1, signature, 128), SIMCORE_E_INVALID_ARGUMENT, "signature_length");
     bad = options;
-    bad.threshold = 1.0;
+    bad.threshold = 1.5;
     CHECK_STATUS(simcore_dedup_new(&bad, &dedup), SIMCORE_E_INVALID_ARGUMENT, "threshold");
     bad = options;
     bad.measure = SIMCORE_MEASURE_CONTAINMENT;
