@@ -100,6 +100,16 @@ public final class CorpusReader {
         return Corpus(documents: documents, rejected: reader.rejected)
     }
 
+    /// The raw bytes of one file, as they are: no UTF-8 check, no byte-order mark removed (for
+    /// tools that report byte offsets into the file, such as `simdedup align`).
+    ///
+    /// - Parameter path: A regular file.
+    /// - Returns: Its contents.
+    /// - Throws: ``CorpusError`` naming the file and the system's reason.
+    public static func readFile(atPath path: String) throws(CorpusError) -> [UInt8] {
+        try FileContents.read(path)
+    }
+
     private func open(_ path: String) throws(CorpusError) {
         var isDirectory: ObjCBool = false
         if path != "-" && FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && isDirectory.boolValue {

@@ -78,9 +78,19 @@ public final class PassageAligner {
         kernel.index(tokensA)
     }
 
+    /// Tokenizes B, for ``alignPrepared()`` against any number of A's.
+    func prepareB(_ b: UnsafeRawBufferPointer) {
+        tokensB.tokenize(b, width: options.ngramWidth, seed: options.seed)
+    }
+
+    /// Aligns the last prepared B against the last prepared A.
+    func alignPrepared() -> Alignment {
+        kernel.align(tokensA, with: tokensB)
+    }
+
     /// Aligns B against the A of the last ``prepareA(_:)``.
     func align(preparedWith b: UnsafeRawBufferPointer) -> Alignment {
-        tokensB.tokenize(b, width: options.ngramWidth, seed: options.seed)
-        return kernel.align(tokensA, with: tokensB)
+        prepareB(b)
+        return alignPrepared()
     }
 }
