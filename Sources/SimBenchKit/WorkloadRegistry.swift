@@ -18,7 +18,7 @@ public struct WorkloadRegistry: Sendable {
         self.workloads = workloads
     }
 
-    /// normalize, shingle (each unit) and all-pairs (on the first unit).
+    /// normalize, shingle (each unit), all-pairs (on the first unit) and reuse (default options).
     ///
     /// - Parameters:
     ///   - shingleUnits: Shingle units, at least one (default: word 5-grams).
@@ -28,6 +28,7 @@ public struct WorkloadRegistry: Sendable {
         precondition(!shingleUnits.isEmpty, "at least one shingle unit")
         return WorkloadRegistry([
             NormalizeWorkload(), ShingleWorkload(units: shingleUnits), AllPairsWorkload(unit: shingleUnits[0], threshold: threshold),
+            ReuseWorkload(),
         ])
     }
 

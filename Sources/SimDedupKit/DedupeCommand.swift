@@ -29,6 +29,8 @@ public struct DedupeCommand: IOCommand {
     /// The verification.
     @Option(help: "Verify candidates: estimated (from signatures) or exact (from shingle sets, more memory).")
     public var verification: DeduplicationOptions.Verification = DeduplicationOptions().verification
+    /// Boilerplate handling (off by default: the engine streams and sees every line).
+    @OptionGroup public var boilerplate: BoilerplateOptionGroup
     /// Worker threads.
     @OptionGroup public var threads: ThreadOptionGroup
     /// Input options.
@@ -69,7 +71,7 @@ public struct DedupeCommand: IOCommand {
         let reader = CorpusReader(paths: inputs, options: input.corpusOptions)
         let summary = try DedupeRun.run(
             reader: reader, scheme: signature.makeScheme(seed: shingling.seed), options: deduplicationOptions,
-            io: io, showProgress: io.standardErrorIsTerminal)
+            io: io, showProgress: io.standardErrorIsTerminal, boilerplate: boilerplate)
         try io.standardOutput.flush()
         io.message(summary.description)
     }

@@ -54,11 +54,15 @@ public enum DedupeRun {
     ///   - options: Threshold, measure, shingling, verification, threads.
     ///   - io: Receives the verdict lines (all at the end), skipped-record lines and progress.
     ///   - showProgress: Whether to draw a progress line on standard error.
+    ///   - boilerplate: With `--boilerplate auto`, every document is read first, the corpus's
+    ///     boilerplate lines are found (``BoilerplateLines``), and the engine sees each text with
+    ///     them blanked; by default (`off`) documents stream straight into the engine.
     /// - Returns: The summary.
     /// - Throws: ``CommandError`` (exit status 1) at the first bad record when not skipping;
     ///   nothing is written to standard output then. ``OutputError`` when output fails.
     public static func run<Scheme: SignatureScheme>(
-        reader: CorpusReader, scheme: Scheme, options: DeduplicationOptions, io: CommandIO, showProgress: Bool
+        reader: CorpusReader, scheme: Scheme, options: DeduplicationOptions, io: CommandIO, showProgress: Bool,
+        boilerplate: BoilerplateOptionGroup = BoilerplateOptionGroup()
     ) throws -> Summary {
         let clock = ContinuousClock()
         let start = clock.now
@@ -67,15 +71,29 @@ public enum DedupeRun {
         var numericIDs: [Bool] = []
         var summary = Summary()
         var batch: [Document] = []
+        var held: [Document] = []
+        let blanksBoilerplate = boilerplate.isOn(defaultMode: .off)
         let input = CommandInput(reader: reader, io: io, tool: "simdedup")
         while let record = try input.next(clearing: progress) {
             numericIDs.append(record.id.isNumber)
             summary.bytes += record.document.utf8.count
+            if blanksBoilerplate {
+                held.append(record.document)
+                continue
+            }
             batch.append(record.document)
             if batch.count == 4096 {
                 deduplicator.insert(contentsOf: batch, threads: options.threads)
                 batch.removeAll(keepingCapacity: true)
                 progress?.update(documents: numericIDs.count, bytes: summary.bytes)
+            }
+        }
+        if blanksBoilerplate {
+            progress?.finish()
+            let model = try boilerplate.model(of: held, threads: options.threads, io: io, tool: "simdedup")
+            for start in stride(from: 0, to: held.count, by: 4096) {
+                let slice = held[start..<Swift.min(start + 4096, held.count)]
+                deduplicator.insert(contentsOf: slice.map { Document(id: $0.id, utf8: model.blanking($0.utf8)) }, threads: options.threads)
             }
         }
         deduplicator.insert(contentsOf: batch, threads: options.threads)

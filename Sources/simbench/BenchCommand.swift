@@ -11,7 +11,7 @@ import SimCoreIO
 struct BenchCommand: IOCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
-        abstract: "Measure workloads (normalize, shingle, all-pairs) and write a JSON result.",
+        abstract: "Measure workloads (normalize, shingle, all-pairs, reuse) and write a JSON result.",
         discussion: """
             With no inputs, measures a generated corpus (--generate documents, --corpus-seed). Inputs \
             are directories of .txt files or JSON Lines files; ground truth is read from --truth or \
@@ -73,12 +73,12 @@ struct BenchCommand: IOCommand {
         } catch {
             throw CommandError("\(error)", status: .usage)
         }
-        let (documents, planted, corpusSummary) = try loadCorpus(reporter)
+        let (documents, planted, passages, corpusSummary) = try loadCorpus(reporter)
         let context = BenchmarkContext(
             documents: documents, truth: planted, threadCounts: BenchmarkContext.defaultThreadCounts(cores: threads.threads),
             sampler: sampling.sampler(),
             referenceSampler: Sampler(samples: Swift.min(sampling.samples, 3), minimumSampleSeconds: 0),
-            referenceDocuments: referenceDocuments, progress: reporter)
+            referenceDocuments: referenceDocuments, progress: reporter, passageTruth: passages)
         var result = BenchResult(machine: .current(), corpus: corpusSummary, label: label)
         let machine = result.machine
         try io.print("machine: \(machine.cpuModel), \(machine.logicalCores) cores, \(String(format: "%.1f", Double(machine.memoryBytes) / 1_073_741_824)) GiB, \(machine.simdFeatures.joined(separator: " "))")
@@ -99,7 +99,7 @@ struct BenchCommand: IOCommand {
         }
     }
 
-    private func loadCorpus(_ reporter: ProgressReporter) throws -> ([Document], Set<DocumentPair>?, CorpusSummary) {
+    private func loadCorpus(_ reporter: ProgressReporter) throws -> ([Document], Set<DocumentPair>?, PassageTruth?, CorpusSummary) {
         if inputs.isEmpty {
             reporter.report("generating \(generate) documents, corpus seed \(corpusSeed.corpusSeed)")
             var generator = CorpusGenerator(options: CorpusGeneratorOptions(documentCount: generate, seed: corpusSeed.corpusSeed))
@@ -111,7 +111,8 @@ struct BenchCommand: IOCommand {
             }
             let planted = GroundTruth(generated: records).pairs(documentIDs: documents.map(\.id))
             let bytes = documents.reduce(0) { $0 + $1.utf8.count }
-            return (documents, planted, CorpusSummary(name: "generated", documents: documents.count, bytes: bytes, seed: corpusSeed.corpusSeed, hasGroundTruth: true))
+            return (documents, planted, PassageTruth(generated: records),
+                    CorpusSummary(name: "generated", documents: documents.count, bytes: bytes, seed: corpusSeed.corpusSeed, hasGroundTruth: true))
         }
         let corpus = try CorpusReader.readAll(paths: inputs, options: input.corpusOptions)
         guard corpus.documents.count >= 2 else { throw CommandError("need at least two documents in \(inputs.joined(separator: ", "))") }
@@ -127,8 +128,13 @@ struct BenchCommand: IOCommand {
                 throw CommandError("\(path): not a truth file: \(error)")
             }
         }
+        var passages: PassageTruth?
+        if inputs.count == 1, case let path = GeneratedCorpusWriter.passagesPath(of: inputs[0]), FileManager.default.fileExists(atPath: path) {
+            passages = try? PassageTruth.read(from: URL(fileURLWithPath: path), documentIDs: corpus.documents.map(\.id))
+        }
         let bytes = corpus.documents.reduce(0) { $0 + $1.utf8.count }
         let name = inputs.map { ($0 as NSString).lastPathComponent }.joined(separator: "+")
-        return (corpus.documents, planted, CorpusSummary(name: name, documents: corpus.documents.count, bytes: bytes, hasGroundTruth: planted != nil))
+        return (corpus.documents, planted, passages,
+                CorpusSummary(name: name, documents: corpus.documents.count, bytes: bytes, hasGroundTruth: planted != nil))
     }
 }

@@ -16,7 +16,7 @@ struct SimBench: ParsableCommand {
         version: SimCoreRelease.version,
         subcommands: [
             RunCommand.self, BenchCommand.self, GenerateCommand.self, CompareCommand.self, ReportCommand.self,
-            SignBenchmarkCommand.self, DedupeBenchmarkCommand.self,
+            SignBenchmarkCommand.self, DedupeBenchmarkCommand.self, ReuseBenchmarkCommand.self,
         ],
         defaultSubcommand: RunCommand.self
     )

@@ -3,52 +3,120 @@ import SimCoreInternals
 /// The inverted index of ``ReuseIndex``: each anchor n-gram hash to the documents holding it.
 ///
 /// Open addressing (linear probing, at most half full) from hash to its document count and the
-/// head of a list of postings; postings are appended to one growing array and linked newest
-/// first, so an insert is O(1) amortized and nothing moves but the arrays' growth.
+/// head of a list of postings; postings are appended to one growing buffer and linked newest
+/// first, so an insert is O(1) amortized. Searches read it through a ``_AnchorReader``, a
+/// snapshot of its pointers taken once per chunk of work, so that no class property is touched
+/// per lookup.
 final class _AnchorTable: @unchecked Sendable {
     // SAFETY: ``ReuseIndex`` only mutates the table in `insert`, on the calling thread; its
-    // parallel searches read it, and the index is documented as not callable from several
-    // threads at once, so no read overlaps a write.
-    private var keys: [UInt64] = []
-    /// Per slot: documents holding the anchor (0: empty slot).
-    private var counts: [UInt32] = []
-    /// Per slot: the newest posting.
-    private var heads: [UInt32] = []
-    private var mask = 0
+    // parallel searches read it through readers taken after the last insert, and the index is
+    // documented as not callable from several threads at once, so no read overlaps a write.
+    private var slots: UnsafeMutableBufferPointer<_AnchorSlot>
     private var used = 0
-    /// Per posting: the document.
-    private(set) var postingDocuments: [UInt32] = []
-    /// Per posting: the next (older) posting of the same anchor, or `UInt32.max`.
-    private var postingNext: [UInt32] = []
+    private let postingDocuments = ScratchBuffer<UInt32>()
+    private let postingNext = ScratchBuffer<UInt32>()
+    private var postings = 0
 
     init() {
-        resize(16)
+        slots = .allocate(capacity: 16)
+        slots.initialize(repeating: _AnchorSlot(key: 0, count: 0, head: 0))
+    }
+
+    deinit {
+        slots.deallocate()
     }
 
     /// Bytes held: slots and postings.
-    var byteCount: Int { keys.count * 16 + postingDocuments.count * 8 }
+    var byteCount: Int { slots.count * MemoryLayout<_AnchorSlot>.stride + postings * 8 }
 
-    private func resize(_ capacity: Int) {
-        let oldKeys = keys, oldCounts = counts, oldHeads = heads
-        keys = [UInt64](repeating: 0, count: capacity)
-        counts = [UInt32](repeating: 0, count: capacity)
-        heads = [UInt32](repeating: 0, count: capacity)
-        mask = capacity - 1
-        for slot in oldKeys.indices where oldCounts[slot] != 0 {
-            var target = Int(truncatingIfNeeded: oldKeys[slot]) & mask
-            while counts[target] != 0 { target = (target &+ 1) & mask }
-            keys[target] = oldKeys[slot]
-            counts[target] = oldCounts[slot]
-            heads[target] = oldHeads[slot]
-        }
+    /// A snapshot of the table for lookups, valid until the next ``insert(_:document:)``.
+    var reader: _AnchorReader {
+        _AnchorReader(slots: UnsafePointer(slots.baseAddress!), mask: slots.count - 1,
+                      documents: UnsafePointer(postingDocuments.storage.baseAddress!), next: UnsafePointer(postingNext.storage.baseAddress!))
     }
+
+    /// Rehashes into `capacity` slots (a power of two).
+    private func resize(_ capacity: Int) {
+        let old = slots
+        let grown = UnsafeMutableBufferPointer<_AnchorSlot>.allocate(capacity: capacity)
+        grown.initialize(repeating: _AnchorSlot(key: 0, count: 0, head: 0))
+        let mask = capacity - 1
+        for slot in old where slot.count != 0 {
+            var target = Int(truncatingIfNeeded: slot.key) & mask
+            while grown[target].count != 0 { target = (target &+ 1) & mask }
+            grown[target] = slot
+        }
+        old.deallocate()
+        slots = grown
+    }
+
+    /// Makes room for `additional` more anchors, so that filing them rehashes at most once.
+    func reserve(_ additional: Int) {
+        var capacity = slots.count
+        while (used + additional) * 2 > capacity { capacity *= 2 }
+        if capacity > slots.count { resize(capacity) }
+    }
+
+    /// Files `document` under each of its (distinct) anchors.
+    func insert(_ anchors: [UInt64], document: Int) {
+        if (used + anchors.count) * 2 > slots.count {
+            var capacity = slots.count
+            while (used + anchors.count) * 2 > capacity { capacity *= 2 }
+            resize(capacity)
+        }
+        let needed = postings + anchors.count
+        if needed > postingDocuments.storage.count {
+            let capacity = Swift.max(needed, postings * 2)
+            _ = postingDocuments.grow(to: capacity, keeping: postings)
+            _ = postingNext.grow(to: capacity, keeping: postings)
+        }
+        let table = slots.baseAddress!, mask = slots.count - 1
+        let documents = postingDocuments.storage.baseAddress!, next = postingNext.storage.baseAddress!
+        var posting = postings
+        var added = 0
+        let documentNumber = UInt32(truncatingIfNeeded: document)
+        for hash in anchors {
+            var slot = Int(truncatingIfNeeded: hash) & mask
+            while table[slot].count != 0 && table[slot].key != hash { slot = (slot &+ 1) & mask }
+            documents[posting] = documentNumber
+            if table[slot].count == 0 {
+                table[slot] = _AnchorSlot(key: hash, count: 1, head: UInt32(truncatingIfNeeded: posting))
+                next[posting] = UInt32.max
+                added &+= 1
+            } else {
+                next[posting] = table[slot].head
+                table[slot].head = UInt32(truncatingIfNeeded: posting)
+                if table[slot].count < UInt32.max { table[slot].count &+= 1 }
+            }
+            posting &+= 1
+        }
+        postings = posting
+        used += added
+    }
+}
+
+/// One slot of the anchor table: the hash, how many documents hold it (0: empty), and its newest
+/// posting.
+struct _AnchorSlot {
+    var key: UInt64
+    var count: UInt32
+    var head: UInt32
+}
+
+/// Read-only lookups in an ``_AnchorTable``, from pointers taken once.
+struct _AnchorReader: @unchecked Sendable {
+    // SAFETY: see ``_AnchorTable``: readers are only used while the table is not mutated.
+    let slots: UnsafePointer<_AnchorSlot>
+    let mask: Int
+    let documents: UnsafePointer<UInt32>
+    let next: UnsafePointer<UInt32>
 
     /// The slot of `hash`, or -1.
     @inline(__always)
     func slot(of hash: UInt64) -> Int {
         var slot = Int(truncatingIfNeeded: hash) & mask
-        while counts[slot] != 0 {
-            if keys[slot] == hash { return slot }
+        while slots[slot].count != 0 {
+            if slots[slot].key == hash { return slot }
             slot = (slot &+ 1) & mask
         }
         return -1
@@ -56,77 +124,54 @@ final class _AnchorTable: @unchecked Sendable {
 
     /// Documents holding the anchor in `slot`.
     @inline(__always)
-    func count(at slot: Int) -> Int { Int(counts[slot]) }
+    func count(at slot: Int) -> Int { Int(slots[slot].count) }
 
     /// Calls `body` with each document holding the anchor in `slot`, newest first.
     @inline(__always)
     func forEachDocument(at slot: Int, _ body: (Int) -> Void) {
-        var posting = heads[slot]
+        var posting = slots[slot].head
         while posting != UInt32.max {
-            body(Int(postingDocuments[Int(posting)]))
-            posting = postingNext[Int(posting)]
-        }
-    }
-
-    /// Files `document` under each of its (distinct) anchors.
-    func insert(_ anchors: [UInt64], document: Int) {
-        if (used + anchors.count) * 2 > keys.count {
-            var capacity = keys.count
-            while (used + anchors.count) * 2 > capacity { capacity *= 2 }
-            resize(capacity)
-        }
-        for hash in anchors {
-            var slot = Int(truncatingIfNeeded: hash) & mask
-            while counts[slot] != 0 && keys[slot] != hash { slot = (slot &+ 1) & mask }
-            let posting = UInt32(truncatingIfNeeded: postingDocuments.count)
-            postingDocuments.append(UInt32(truncatingIfNeeded: document))
-            if counts[slot] == 0 {
-                keys[slot] = hash
-                counts[slot] = 1
-                postingNext.append(UInt32.max)
-                used += 1
-            } else {
-                postingNext.append(heads[slot])
-                if counts[slot] < UInt32.max { counts[slot] += 1 }
-            }
-            heads[slot] = posting
+            body(Int(documents[Int(posting)]))
+            posting = next[Int(posting)]
         }
     }
 }
 
-extension _WordTokens {
-    /// The winnowed anchors of the last document: in every window of `window` consecutive
-    /// n-grams, the smallest hash (the rightmost of equal ones), distinct and sorted.
-    ///
-    /// - Complexity: O(n) with a monotone queue of positions, plus the sort of the anchors.
-    func anchors(window: Int, queue: ScratchBuffer<Int32>, scratch: ScratchBuffer<UInt64>) -> [UInt64] {
-        let grams = gramCount
-        guard grams > 0 else { return [] }
-        let hashes = gramHashes.storage.baseAddress!
-        let width = Swift.min(window, grams)
-        let positions = queue.reserve(grams).baseAddress!
-        var selected: [UInt64] = []
-        selected.reserveCapacity(grams * 2 / (width + 1) + 2)
-        var head = 0, tail = 0
-        var lastSelected = -1
-        for position in 0..<grams {
-            // Keep the queue's hashes increasing from head to tail; a newer equal hash wins.
-            while tail > head && hashes[Int(positions[tail - 1])] >= hashes[position] { tail -= 1 }
-            positions[tail] = Int32(truncatingIfNeeded: position)
-            tail += 1
-            if Int(positions[head]) <= position - width { head += 1 }
-            if position >= width - 1 {
-                let minimum = Int(positions[head])
-                if minimum != lastSelected {
-                    selected.append(hashes[minimum])
-                    lastSelected = minimum
-                }
+/// The winnowed anchors of a document's word n-gram hashes: in every window of `window`
+/// consecutive n-grams, the smallest hash (the rightmost of equal ones), distinct and sorted.
+///
+/// - Complexity: O(n) with a monotone queue of positions, plus the sort of the anchors (about
+///   2n / (window + 1) of them).
+func _winnowedAnchors(_ hashes: UnsafeBufferPointer<UInt64>, window: Int, queue: ScratchBuffer<Int32>) -> [UInt64] {
+    let grams = hashes.count
+    guard grams > 0 else { return [] }
+    let width = Swift.min(window, grams)
+    let positions = queue.reserve(grams).baseAddress!
+    var selected: [UInt64] = []
+    selected.reserveCapacity(grams * 2 / (width + 1) + 2)
+    var head = 0, tail = 0
+    var lastSelected = -1
+    for position in 0..<grams {
+        // Keep the queue's hashes increasing from head to tail; a newer equal hash wins.
+        while tail > head && hashes[Int(positions[tail - 1])] >= hashes[position] { tail -= 1 }
+        positions[tail] = Int32(truncatingIfNeeded: position)
+        tail += 1
+        if Int(positions[head]) <= position - width { head += 1 }
+        if position >= width - 1 {
+            let minimum = Int(positions[head])
+            if minimum != lastSelected {
+                selected.append(hashes[minimum])
+                lastSelected = minimum
             }
         }
-        let unique = selected.withUnsafeMutableBufferPointer { buffer in
-            _sortUnique(buffer, scratch: scratch.reserve(buffer.count))
-        }
-        selected.removeSubrange(unique...)
-        return selected
     }
+    // A few hundred values: the standard sort beats eight radix passes over 256-entry counts.
+    selected.sort()
+    var write = 0
+    for read in selected.indices where read == 0 || selected[read] != selected[write - 1] {
+        selected[write] = selected[read]
+        write += 1
+    }
+    selected.removeSubrange(write...)
+    return selected
 }

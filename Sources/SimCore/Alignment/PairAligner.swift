@@ -27,6 +27,10 @@ final class _PairAligner {
 
     private let slots = ScratchBuffer<_GramSlot>()
     private var slotMask = 0
+    /// One bit per hash of A (bits 40 and up pick it): most of B's n-grams that A lacks are
+    /// turned away here, in a few kilobytes that stay in L1, before any probe of the table.
+    private let filter = ScratchBuffer<UInt64>()
+    private var filterMask = 0
     private let next = ScratchBuffer<Int32>()
     private let slotOfB = ScratchBuffer<Int32>()
     private let active = ScratchBuffer<_Run>()
@@ -48,12 +52,23 @@ final class _PairAligner {
         indexedGrams = grams
         var capacity = 16
         while capacity < grams &* 2 { capacity &<<= 1 }
-        slotMask = capacity &- 1
+        let slotMask = capacity &- 1
+        self.slotMask = slotMask
         let table = slots.reserve(capacity).baseAddress!
         for slot in 0..<capacity { table[slot].countA = 0 }
+        // Eight bits per n-gram: about one miss in eight gets past the filter.
+        let filterWords = Swift.max(1, capacity / 16)
+        filterMask = filterWords &* 64 &- 1
+        let bits = filter.reserve(filterWords).baseAddress!
+        bits.update(repeating: 0, count: filterWords)
         guard grams > 0 else { return }
         let chain = next.reserve(grams).baseAddress!
         let hashes = a.gramHashes.storage.baseAddress!
+        let filterMask = filterMask
+        for position in 0..<grams {
+            let bit = Int(truncatingIfNeeded: hashes[position] >> 40) & filterMask
+            bits[bit &>> 6] |= 1 &<< UInt64(bit & 63)
+        }
         // Backwards, so that each chain lists positions in increasing order.
         for position in stride(from: grams &- 1, through: 0, by: -1) {
             let hash = hashes[position]
@@ -72,7 +87,7 @@ final class _PairAligner {
 
     /// The slot of `hash` in A's table, or -1.
     @inline(__always)
-    private func find(_ hash: UInt64, _ table: UnsafeMutablePointer<_GramSlot>) -> Int {
+    private static func find(_ hash: UInt64, _ table: UnsafeMutablePointer<_GramSlot>, mask slotMask: Int) -> Int {
         var slot = Int(truncatingIfNeeded: hash) & slotMask
         while table[slot].countA != 0 {
             if table[slot].key == hash { return slot }
@@ -109,8 +124,16 @@ final class _PairAligner {
         let table = slots.storage.baseAddress!
         let hashes = b.gramHashes.storage.baseAddress!
         let slotOf = slotOfB.reserve(grams).baseAddress!
+        let mask = slotMask, filterMask = filterMask
+        let bits = UnsafePointer(filter.storage.baseAddress!)
         for position in 0..<grams {
-            let slot = find(hashes[position], table)
+            let hash = hashes[position]
+            let bit = Int(truncatingIfNeeded: hash >> 40) & filterMask
+            guard bits[bit &>> 6] & (1 &<< UInt64(bit & 63)) != 0 else {
+                slotOf[position] = -1
+                continue
+            }
+            let slot = Self.find(hash, table, mask: mask)
             slotOf[position] = Int32(truncatingIfNeeded: slot)
             if slot >= 0 && table[slot].countB < UInt16.max { table[slot].countB &+= 1 }
         }
@@ -120,7 +143,23 @@ final class _PairAligner {
         let chain = UnsafePointer(next.storage.baseAddress!)
         var activeCount = 0
         var runCount = 0
+        // Buffers are read once here and again only after they grow: a class property read per
+        // seed costs an exclusivity check.
+        var activeRuns = active.storage.baseAddress!
+        var activeCapacity = active.storage.count
+        var finished = runs.storage.baseAddress!
+        var finishedCapacity = runs.storage.count
+        @inline(__always) func finish(_ run: _Run) {
+            if runCount == finishedCapacity {
+                let grown = runs.grow(to: runCount &* 2, keeping: runCount)
+                finished = grown.baseAddress!
+                finishedCapacity = grown.count
+            }
+            finished[runCount] = run
+            runCount &+= 1
+        }
         let reach = width &+ maximumGap
+        let width = width
         let repeats = UInt16(truncatingIfNeeded: maximumRepeats)
         for j in 0..<grams {
             let slot = Int(slotOf[j])
@@ -130,12 +169,11 @@ final class _PairAligner {
                 let diagonal = j &- i
                 var extended = false
                 var index = 0
-                var activeRuns = active.storage.baseAddress!
                 while index < activeCount {
                     let run = activeRuns[index]
                     if Int(run.jEnd) &- width &+ reach < j {
                         // Too far behind to be extended on its diagonal: finished.
-                        runCount = appendRun(run, at: runCount)
+                        finish(run)
                         activeCount &-= 1
                         activeRuns[index] = activeRuns[activeCount]
                         continue
@@ -151,8 +189,10 @@ final class _PairAligner {
                     index &+= 1
                 }
                 if !extended {
-                    if activeCount == active.storage.count {
-                        activeRuns = active.grow(to: activeCount &* 2, keeping: activeCount).baseAddress!
+                    if activeCount == activeCapacity {
+                        let grown = active.grow(to: activeCount &* 2, keeping: activeCount)
+                        activeRuns = grown.baseAddress!
+                        activeCapacity = grown.count
                     }
                     activeRuns[activeCount] = _Run(
                         iStart: Int32(truncatingIfNeeded: i), iEnd: Int32(truncatingIfNeeded: i &+ width),
@@ -163,15 +203,8 @@ final class _PairAligner {
                 i = Int(chain[i])
             }
         }
-        for index in 0..<activeCount { runCount = appendRun(active.storage[index], at: runCount) }
+        for index in 0..<activeCount { finish(activeRuns[index]) }
         return runCount
-    }
-
-    @inline(__always)
-    private func appendRun(_ run: _Run, at count: Int) -> Int {
-        if count == runs.storage.count { _ = runs.grow(to: count &* 2, keeping: count) }
-        runs.storage[count] = run
-        return count &+ 1
     }
 
     /// Step 4: runs into chains; returns the chains that are passages, by position in A then B.
@@ -179,12 +212,13 @@ final class _PairAligner {
         guard runCount > 0 else { return [] }
         var sorted = UnsafeMutableBufferPointer(rebasing: runs.storage[0..<runCount])
         sorted.sort { ($0.iStart, $0.jStart) < ($1.iStart, $1.jStart) }
+        // At most one chain per run, and at most one open chain per chain.
+        let chainList = chains.reserve(runCount).baseAddress!
+        let openList = open.reserve(runCount).baseAddress!
         var chainCount = 0
         var openCount = 0
         let gap = maximumGap
         for run in sorted {
-            var chainList = chains.storage.baseAddress!
-            let openList = open.grow(to: openCount &+ 1, keeping: openCount).baseAddress!
             var best = -1
             var bestScore = Int32.min
             var bestGap = Int.max
@@ -222,9 +256,6 @@ final class _PairAligner {
                 chainList[chainIndex].lastIStart = run.iStart
                 chainList[chainIndex].lastJStart = run.jStart
             } else {
-                if chainCount == chains.storage.count {
-                    chainList = chains.grow(to: chainCount &* 2, keeping: chainCount).baseAddress!
-                }
                 chainList[chainCount] = _Chain(
                     iStart: run.iStart, iEnd: run.iEnd, jStart: run.jStart, jEnd: run.jEnd,
                     lastIStart: run.iStart, lastJStart: run.jStart, matched: run.matched)
@@ -234,7 +265,7 @@ final class _PairAligner {
             }
         }
         let minimum = Int32(truncatingIfNeeded: minimumPassageWords)
-        return UnsafeBufferPointer(rebasing: chains.storage[0..<chainCount]).filter { $0.matched >= minimum }
+        return UnsafeBufferPointer(start: chainList, count: chainCount).filter { $0.matched >= minimum }
     }
 }
 

@@ -73,18 +73,18 @@ public final class PassageAligner {
     }
 
     /// Tokenizes and indexes A, for any number of ``align(preparedWith:)`` calls.
-    func prepareA(_ a: UnsafeRawBufferPointer) {
+    package func prepareA(_ a: UnsafeRawBufferPointer) {
         tokensA.tokenize(a, width: options.ngramWidth, seed: options.seed)
         kernel.index(tokensA)
     }
 
     /// Tokenizes B, for ``alignPrepared()`` against any number of A's.
-    func prepareB(_ b: UnsafeRawBufferPointer) {
+    package func prepareB(_ b: UnsafeRawBufferPointer) {
         tokensB.tokenize(b, width: options.ngramWidth, seed: options.seed)
     }
 
-    /// Aligns the last prepared B against the last prepared A.
-    func alignPrepared() -> Alignment {
+    /// Aligns the last prepared B against the last prepared A (the kernel alone: no tokenizing).
+    package func alignPrepared() -> Alignment {
         kernel.align(tokensA, with: tokensB)
     }
 

@@ -5,9 +5,10 @@ import SimCoreInternals
 ///
 /// Each document is tokenized as ``Shingler`` does it and its word n-grams are winnowed into
 /// anchors (``ReuseOptions/anchorWindow``), which an inverted index files. Two documents are a
-/// candidate pair when they share an anchor held by at most
-/// ``ReuseOptions/maximumDocumentFrequency`` documents; each candidate pair is then aligned once
-/// by ``PassageAligner``, and kept when it has a passage.
+/// candidate pair when they share two anchors held by at most
+/// ``ReuseOptions/maximumDocumentFrequency`` documents each (so every verbatim passage of the
+/// minimum length is found); each candidate pair is then aligned once by ``PassageAligner``,
+/// and kept when it has a passage.
 ///
 /// - **Batch**: ``pairs(in:options:boilerplate:threads:)`` (or ``insert(contentsOf:threads:)``
 ///   then ``pairs(threads:)``) gives every pair with a shared passage, ordered by first then second
@@ -54,6 +55,13 @@ public final class ReuseIndex {
         self.boilerplate = boilerplate
     }
 
+    /// Two documents are a candidate pair when they share at least this many capped anchors. An
+    /// exact shared run of `minimumPassageWords` words holds two disjoint windows of
+    /// ``ReuseOptions/anchorWindow`` n-grams, hence two shared anchors, so no verbatim passage of
+    /// the minimum length is missed; most pairs that share a single common phrase are never
+    /// aligned (on generated news, nine in ten candidates with one shared anchor had no passage).
+    static let minimumSharedAnchors: Int32 = 2
+
     /// Documents indexed.
     public var count: Int { documents.count }
 
@@ -62,6 +70,9 @@ public final class ReuseIndex {
     /// - Parameter index: A document index, below ``count``.
     /// - Returns: Its id.
     public func id(of index: Int) -> String { documents[index].id }
+
+    /// Candidate pairs the last ``pairs(threads:)`` aligned (those sharing a capped anchor).
+    public private(set) var candidatePairs = 0
 
     /// Bytes the index holds beyond the documents' text: anchors and postings.
     public var indexByteCount: Int { table.byteCount }
@@ -86,6 +97,7 @@ public final class ReuseIndex {
     public func insert(contentsOf documents: [Document], threads: Int = Parallelism.defaultThreadCount) {
         let prepared = prepare(documents, threads: threads)
         let first = self.documents.count
+        table.reserve(prepared.reduce(0) { $0 + $1.anchors.count })
         for (offset, entry) in prepared.enumerated() {
             self.documents.append(entry.document)
             table.insert(entry.anchors, document: first + offset)
@@ -96,17 +108,28 @@ public final class ReuseIndex {
     private func prepare(_ documents: [Document], threads: Int) -> [(document: Document, anchors: [UInt64])] {
         let options = options, boilerplate = boilerplate
         return concurrentChunks(count: documents.count, threads: threads, minimumChunk: 16) { range in
-            let tokens = _WordTokens(normalization: options.alignment.normalization)
-            let queue = ScratchBuffer<Int32>(), scratch = ScratchBuffer<UInt64>()
+            let shingler = Self.shingler(options), queue = ScratchBuffer<Int32>()
             return range.map { index in
                 let document = boilerplate.map { Document(id: documents[index].id, utf8: $0.blanking(documents[index].utf8)) }
                     ?? documents[index]
-                document.utf8.withUnsafeBytes {
-                    tokens.tokenize($0, width: options.alignment.ngramWidth, seed: options.alignment.seed)
-                }
-                return (document, tokens.anchors(window: options.anchorWindow, queue: queue, scratch: scratch))
+                return (document, Self.anchors(of: document, shingler: shingler, window: options.anchorWindow, queue: queue))
             }
         }.flatMap { $0 }
+    }
+
+    /// A shingler whose word n-grams are the alignment's seeds.
+    private static func shingler(_ options: ReuseOptions) -> Shingler {
+        Shingler(options: ShinglingOptions(
+            unit: .words(options.alignment.ngramWidth), seed: options.alignment.seed, normalization: options.alignment.normalization))
+    }
+
+    /// A document's anchors, from the shingler's allocation-free n-gram stream (no byte offsets
+    /// needed). A text shorter than the n-gram width gets one hash of all its words, which two
+    /// documents can share but never twice: it makes no candidate pair.
+    private static func anchors(of document: Document, shingler: Shingler, window: Int, queue: ScratchBuffer<Int32>) -> [UInt64] {
+        document.utf8.withUnsafeBytes { bytes in
+            shingler.withShingleHashes(ofUTF8: bytes) { _winnowedAnchors($0, window: window, queue: queue) }
+        }
     }
 
     /// Every pair of indexed documents that shares a passage.
@@ -117,36 +140,49 @@ public final class ReuseIndex {
     /// - Complexity: O(candidate pairs × their lengths), plus the sum of squared capped document
     ///   frequencies.
     public func pairs(threads: Int = Parallelism.defaultThreadCount) -> [ReusedPair] {
-        let documents = documents, table = table, options = options
+        let documents = documents, table = table.reader, options = options
         let cap = options.maximumDocumentFrequency
-        return concurrentChunks(count: documents.count, threads: threads, minimumChunk: 8) { range in
+        let chunks = concurrentChunks(count: documents.count, threads: threads, minimumChunk: 8) { range in
             let aligner = PassageAligner(options: options.alignment)
-            let queue = ScratchBuffer<Int32>(), scratch = ScratchBuffer<UInt64>()
+            let shingler = Self.shingler(options), queue = ScratchBuffer<Int32>()
             var stamps = [Int32](repeating: -1, count: documents.count)
+            var shared = [Int32](repeating: 0, count: documents.count)
             var found: [ReusedPair] = []
+            var partners: [Int] = []
             var candidates: [Int] = []
+            var aligned = 0
             for first in range {
-                documents[first].utf8.withUnsafeBytes { aligner.prepareA($0) }
-                let anchors = aligner.tokensA.anchors(window: options.anchorWindow, queue: queue, scratch: scratch)
-                candidates.removeAll(keepingCapacity: true)
+                let anchors = Self.anchors(of: documents[first], shingler: shingler, window: options.anchorWindow, queue: queue)
+                partners.removeAll(keepingCapacity: true)
+                let stamp = Int32(truncatingIfNeeded: first)
                 for anchor in anchors {
                     let slot = table.slot(of: anchor)
                     guard slot >= 0, table.count(at: slot) <= cap else { continue }
                     table.forEachDocument(at: slot) { other in
-                        if other > first && stamps[other] != Int32(truncatingIfNeeded: first) {
-                            stamps[other] = Int32(truncatingIfNeeded: first)
-                            candidates.append(other)
+                        guard other > first else { return }
+                        if stamps[other] != stamp {
+                            stamps[other] = stamp
+                            shared[other] = 0
+                            partners.append(other)
                         }
+                        shared[other] &+= 1
                     }
                 }
+                candidates.removeAll(keepingCapacity: true)
+                for other in partners where shared[other] >= Self.minimumSharedAnchors { candidates.append(other) }
+                guard !candidates.isEmpty else { continue }
                 candidates.sort()
+                aligned += candidates.count
+                documents[first].utf8.withUnsafeBytes { aligner.prepareA($0) }
                 for second in candidates {
                     let alignment = documents[second].utf8.withUnsafeBytes { aligner.align(preparedWith: $0) }
                     if !alignment.passages.isEmpty { found.append(ReusedPair(first: first, second: second, alignment: alignment)) }
                 }
             }
-            return found
-        }.flatMap { $0 }
+            return (found, aligned)
+        }
+        candidatePairs = chunks.reduce(0) { $0 + $1.1 }
+        return chunks.flatMap(\.0)
     }
 
     /// The passages a new document shares with indexed ones; the document is not added.
@@ -161,14 +197,15 @@ public final class ReuseIndex {
     public func matches(for document: Document, threads: Int = Parallelism.defaultThreadCount) -> [ReusedPair] {
         let query = prepare([document], threads: 1)[0]
         let cap = options.maximumDocumentFrequency
-        var isCandidate = Set<Int>()
+        var shared: [Int: Int] = [:]
+        let table = table.reader
         for anchor in query.anchors {
             let slot = table.slot(of: anchor)
             // The new document counts towards the frequency, as it will once inserted.
             guard slot >= 0, table.count(at: slot) + 1 <= cap else { continue }
-            table.forEachDocument(at: slot) { isCandidate.insert($0) }
+            table.forEachDocument(at: slot) { shared[$0, default: 0] += 1 }
         }
-        let candidates = isCandidate.sorted()
+        let candidates = shared.filter { $0.value >= Self.minimumSharedAnchors }.keys.sorted()
         let documents = documents, options = options, newIndex = documents.count
         return concurrentChunks(count: candidates.count, threads: threads) { range in
             // The indexed document is side A, as in a batch: the same pair aligns the same way.

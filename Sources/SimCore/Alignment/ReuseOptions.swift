@@ -26,8 +26,9 @@ public struct ReuseOptions: Sendable, Hashable, Codable {
     /// The index keeps one n-gram per window of this many consecutive n-grams (the smallest
     /// hash, "winnowing"): every exact run of `anchorWindow + ngramWidth - 1` shared words shares
     /// an indexed n-gram, while the index holds about 2 / (window + 1) of all n-grams. The window
-    /// is half the n-grams of a shortest passage, so a passage with one edit in its middle still
-    /// has a guaranteed anchor on one side of it.
+    /// is half the n-grams of a shortest passage, so a verbatim passage of
+    /// ``AlignmentOptions/minimumPassageWords`` words shares at least two anchors (one in each
+    /// half), which is what makes two documents a candidate pair.
     public var anchorWindow: Int {
         Swift.max(1, (alignment.minimumPassageWords - alignment.ngramWidth + 1) / 2)
     }
