@@ -2,7 +2,7 @@ import SimCoreInternals
 
 /// The inverted index of ``ReuseIndex``: each anchor n-gram hash to the documents holding it.
 ///
-/// Open addressing (linear probing, at most half full) from hash to its document count and the
+/// Open addressing (linear probing, at most 70% full) from hash to its document count and the
 /// head of a list of postings; postings are appended to one growing buffer and linked newest
 /// first, so an insert is O(1) amortized. Searches read it through a ``_AnchorReader``, a
 /// snapshot of its pointers taken once per chunk of work, so that no class property is touched
@@ -15,7 +15,13 @@ final class _AnchorTable: @unchecked Sendable {
     private var used = 0
     private let postingDocuments = ScratchBuffer<UInt32>()
     private let postingNext = ScratchBuffer<UInt32>()
+    /// Per posting: the slot of its anchor (kept right across rehashes), so that a document's
+    /// anchors can be looked up again from its postings without tokenizing it.
+    private let postingSlots = ScratchBuffer<UInt32>()
     private var postings = 0
+    /// Where each document's postings start (they are appended together); one more entry than
+    /// documents.
+    private(set) var documentStarts: [Int] = [0]
 
     init() {
         slots = .allocate(capacity: 16)
@@ -27,12 +33,13 @@ final class _AnchorTable: @unchecked Sendable {
     }
 
     /// Bytes held: slots and postings.
-    var byteCount: Int { slots.count * MemoryLayout<_AnchorSlot>.stride + postings * 8 }
+    var byteCount: Int { slots.count * MemoryLayout<_AnchorSlot>.stride + postings * 12 }
 
     /// A snapshot of the table for lookups, valid until the next ``insert(_:document:)``.
     var reader: _AnchorReader {
         _AnchorReader(slots: UnsafePointer(slots.baseAddress!), mask: slots.count - 1,
-                      documents: UnsafePointer(postingDocuments.storage.baseAddress!), next: UnsafePointer(postingNext.storage.baseAddress!))
+                      documents: UnsafePointer(postingDocuments.storage.baseAddress!), next: UnsafePointer(postingNext.storage.baseAddress!),
+                      postingSlots: UnsafePointer(postingSlots.storage.baseAddress!))
     }
 
     /// Rehashes into `capacity` slots (a power of two).
@@ -41,11 +48,16 @@ final class _AnchorTable: @unchecked Sendable {
         let grown = UnsafeMutableBufferPointer<_AnchorSlot>.allocate(capacity: capacity)
         grown.initialize(repeating: _AnchorSlot(key: 0, count: 0, head: 0))
         let mask = capacity - 1
-        for slot in old where slot.count != 0 {
-            var target = Int(truncatingIfNeeded: slot.key) & mask
+        let moved = UnsafeMutableBufferPointer<UInt32>.allocate(capacity: old.count)
+        defer { moved.deallocate() }
+        for index in old.indices where old[index].count != 0 {
+            var target = Int(truncatingIfNeeded: old[index].key) & mask
             while grown[target].count != 0 { target = (target &+ 1) & mask }
-            grown[target] = slot
+            grown[target] = old[index]
+            moved[index] = UInt32(truncatingIfNeeded: target)
         }
+        let postingSlot = postingSlots.storage.baseAddress!
+        for posting in 0..<postings { postingSlot[posting] = moved[Int(postingSlot[posting])] }
         old.deallocate()
         slots = grown
     }
@@ -53,32 +65,33 @@ final class _AnchorTable: @unchecked Sendable {
     /// Makes room for `additional` more anchors, so that filing them rehashes at most once.
     func reserve(_ additional: Int) {
         var capacity = slots.count
-        while (used + additional) * 2 > capacity { capacity *= 2 }
+        while (used + additional) * 10 > capacity * 7 { capacity *= 2 }
         if capacity > slots.count { resize(capacity) }
     }
 
-    /// Files `document` under each of its (distinct) anchors.
+    /// Files `document` under each of its anchors (a repeated anchor once).
     func insert(_ anchors: [UInt64], document: Int) {
-        if (used + anchors.count) * 2 > slots.count {
-            var capacity = slots.count
-            while (used + anchors.count) * 2 > capacity { capacity *= 2 }
-            resize(capacity)
-        }
+        reserve(anchors.count)
         let needed = postings + anchors.count
         if needed > postingDocuments.storage.count {
             let capacity = Swift.max(needed, postings * 2)
             _ = postingDocuments.grow(to: capacity, keeping: postings)
             _ = postingNext.grow(to: capacity, keeping: postings)
+            _ = postingSlots.grow(to: capacity, keeping: postings)
         }
         let table = slots.baseAddress!, mask = slots.count - 1
         let documents = postingDocuments.storage.baseAddress!, next = postingNext.storage.baseAddress!
+        let slotOf = postingSlots.storage.baseAddress!
         var posting = postings
         var added = 0
         let documentNumber = UInt32(truncatingIfNeeded: document)
         for hash in anchors {
             var slot = Int(truncatingIfNeeded: hash) & mask
             while table[slot].count != 0 && table[slot].key != hash { slot = (slot &+ 1) & mask }
+            // An anchor the document already filed (a repeated n-gram): once is enough.
+            if table[slot].count != 0 && documents[Int(table[slot].head)] == documentNumber { continue }
             documents[posting] = documentNumber
+            slotOf[posting] = UInt32(truncatingIfNeeded: slot)
             if table[slot].count == 0 {
                 table[slot] = _AnchorSlot(key: hash, count: 1, head: UInt32(truncatingIfNeeded: posting))
                 next[posting] = UInt32.max
@@ -92,6 +105,7 @@ final class _AnchorTable: @unchecked Sendable {
         }
         postings = posting
         used += added
+        documentStarts.append(posting)
     }
 }
 
@@ -110,6 +124,7 @@ struct _AnchorReader: @unchecked Sendable {
     let mask: Int
     let documents: UnsafePointer<UInt32>
     let next: UnsafePointer<UInt32>
+    let postingSlots: UnsafePointer<UInt32>
 
     /// The slot of `hash`, or -1.
     @inline(__always)
@@ -138,10 +153,9 @@ struct _AnchorReader: @unchecked Sendable {
 }
 
 /// The winnowed anchors of a document's word n-gram hashes: in every window of `window`
-/// consecutive n-grams, the smallest hash (the rightmost of equal ones), distinct and sorted.
+/// consecutive n-grams, the smallest hash (the rightmost of equal ones), in order of position.
 ///
-/// - Complexity: O(n) with a monotone queue of positions, plus the sort of the anchors (about
-///   2n / (window + 1) of them).
+/// - Complexity: O(n) with a monotone queue of positions.
 func _winnowedAnchors(_ hashes: UnsafeBufferPointer<UInt64>, window: Int, queue: ScratchBuffer<Int32>) -> [UInt64] {
     let grams = hashes.count
     guard grams > 0 else { return [] }
@@ -165,13 +179,8 @@ func _winnowedAnchors(_ hashes: UnsafeBufferPointer<UInt64>, window: Int, queue:
             }
         }
     }
-    // A few hundred values: the standard sort beats eight radix passes over 256-entry counts.
-    selected.sort()
-    var write = 0
-    for read in selected.indices where read == 0 || selected[read] != selected[write - 1] {
-        selected[write] = selected[read]
-        write += 1
-    }
-    selected.removeSubrange(write...)
+    // Not sorted or made distinct: a hash selected at two positions (a repeated n-gram) is rare,
+    // the table files a document once per anchor anyway, and a repeat only counts twice towards
+    // a candidate pair, which alignment then decides.
     return selected
 }

@@ -140,24 +140,34 @@ public final class ReuseIndex {
     /// - Complexity: O(candidate pairs × their lengths), plus the sum of squared capped document
     ///   frequencies.
     public func pairs(threads: Int = Parallelism.defaultThreadCount) -> [ReusedPair] {
-        let documents = documents, table = table.reader, options = options
+        let documents = documents, starts = table.documentStarts, table = table.reader, options = options
         let cap = options.maximumDocumentFrequency
         let chunks = concurrentChunks(count: documents.count, threads: threads, minimumChunk: 8) { range in
             let aligner = PassageAligner(options: options.alignment)
-            let shingler = Self.shingler(options), queue = ScratchBuffer<Int32>()
-            var stamps = [Int32](repeating: -1, count: documents.count)
-            var shared = [Int32](repeating: 0, count: documents.count)
+            // SAFETY: both buffers are this chunk's own, indexed by document numbers below
+            // `documents.count`, and freed when the chunk ends.
+            let stamps = UnsafeMutableBufferPointer<Int32>.allocate(capacity: Swift.max(1, documents.count))
+            let shared = UnsafeMutableBufferPointer<Int32>.allocate(capacity: Swift.max(1, documents.count))
+            stamps.initialize(repeating: -1)
+            shared.initialize(repeating: 0)
+            defer {
+                stamps.deallocate()
+                shared.deallocate()
+            }
+            // A document is side B of every earlier partner: reprints of one story come in a run,
+            // so the last few B texts' tokens are kept rather than tokenized again.
+            let recent = _RecentTokens(options: options.alignment, capacity: 16)
             var found: [ReusedPair] = []
             var partners: [Int] = []
             var candidates: [Int] = []
             var aligned = 0
             for first in range {
-                let anchors = Self.anchors(of: documents[first], shingler: shingler, window: options.anchorWindow, queue: queue)
                 partners.removeAll(keepingCapacity: true)
                 let stamp = Int32(truncatingIfNeeded: first)
-                for anchor in anchors {
-                    let slot = table.slot(of: anchor)
-                    guard slot >= 0, table.count(at: slot) <= cap else { continue }
+                // The document's anchors, from its own postings: no second tokenization.
+                for posting in starts[first]..<starts[first + 1] {
+                    let slot = Int(table.postingSlots[posting])
+                    guard table.count(at: slot) <= cap else { continue }
                     table.forEachDocument(at: slot) { other in
                         guard other > first else { return }
                         if stamps[other] != stamp {
@@ -175,7 +185,8 @@ public final class ReuseIndex {
                 aligned += candidates.count
                 documents[first].utf8.withUnsafeBytes { aligner.prepareA($0) }
                 for second in candidates {
-                    let alignment = documents[second].utf8.withUnsafeBytes { aligner.align(preparedWith: $0) }
+                    let tokens = recent.tokens(of: second, in: documents)
+                    let alignment = aligner.kernel.align(aligner.tokensA, with: tokens)
                     if !alignment.passages.isEmpty { found.append(ReusedPair(first: first, second: second, alignment: alignment)) }
                 }
             }
@@ -236,5 +247,29 @@ public final class ReuseIndex {
         let index = ReuseIndex(options: options, boilerplate: boilerplate)
         index.insert(contentsOf: documents, threads: threads)
         return index.pairs(threads: threads)
+    }
+}
+
+/// The tokens of the last few documents a worker aligned as side B, replaced round robin.
+final class _RecentTokens {
+    private let options: AlignmentOptions
+    private var documents: [Int]
+    private let tokens: [_WordTokens]
+    private var victim = 0
+
+    init(options: AlignmentOptions, capacity: Int) {
+        self.options = options
+        documents = [Int](repeating: -1, count: capacity)
+        tokens = (0..<capacity).map { _ in _WordTokens(normalization: options.normalization) }
+    }
+
+    /// Document `index`'s tokens, tokenized unless kept from a recent call.
+    func tokens(of index: Int, in corpus: [Document]) -> _WordTokens {
+        if let kept = documents.firstIndex(of: index) { return tokens[kept] }
+        let slot = victim
+        victim = (victim + 1) % documents.count
+        documents[slot] = index
+        corpus[index].utf8.withUnsafeBytes { tokens[slot].tokenize($0, width: options.ngramWidth, seed: options.seed) }
+        return tokens[slot]
     }
 }
