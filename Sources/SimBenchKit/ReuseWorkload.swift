@@ -52,9 +52,9 @@ public struct ReuseWorkload: BenchmarkWorkload {
     public func run(in context: BenchmarkContext) -> BenchmarkOutput {
         let documents = context.documents
         let threads = context.threadCounts.last ?? 1
-        let model = boilerplate ? BoilerplateLines(documents: documents, threads: threads) : nil
-        let index = ReuseIndex(options: options, boilerplate: model)
-        index.insert(contentsOf: documents, threads: threads)
+        let clean = boilerplate ? BoilerplateLines.blanking(documents, threads: threads).documents : documents
+        let index = ReuseIndex(options: options)
+        index.insert(contentsOf: clean, threads: threads)
         let found = index.pairs(threads: threads)
         var accuracy: [String: Double] = [
             "pairsFound": Double(found.count), "passagesFound": Double(found.reduce(0) { $0 + $1.alignment.passages.count }),
@@ -66,8 +66,8 @@ public struct ReuseWorkload: BenchmarkWorkload {
         let units = WorkUnits(documents: documents.count, bytes: context.totalBytes, pairs: index.candidatePairs)
         var records = context.threadCounts.map { threadCount in
             var record = context.measure(workload: name, variant: variant, parameters: parameters, threads: threadCount, units: units) {
-                let lines = boilerplate ? BoilerplateLines(documents: documents, threads: threadCount) : nil
-                blackHole(ReuseIndex.pairs(in: documents, options: options, boilerplate: lines, threads: threadCount))
+                let clean = boilerplate ? BoilerplateLines.blanking(documents, threads: threadCount).documents : documents
+                blackHole(ReuseIndex.pairs(in: clean, options: options, threads: threadCount))
             }
             record.metrics.merge(accuracy) { $1 }
             return record

@@ -101,18 +101,20 @@ public struct BoilerplateOptionGroup: ParsableArguments {
         (boilerplate ?? (boilerplateReport != nil ? .auto : defaultMode)) == .auto
     }
 
-    /// Finds the boilerplate of `documents`, writes the report if asked, and says on standard error
-    /// what was found.
+    /// Finds the boilerplate of `documents` and blanks it, writes the report if asked, and says on
+    /// standard error what was found.
     ///
     /// - Parameters:
     ///   - documents: The corpus.
     ///   - threads: Worker threads.
     ///   - io: Where the summary line goes.
     ///   - tool: The message prefix.
-    /// - Returns: The boilerplate model.
+    /// - Returns: The boilerplate lines, and the documents with them blanked (same lengths).
     /// - Throws: ``OutputError`` when the report cannot be written.
-    public func model(of documents: [Document], threads: Int, io: CommandIO, tool: String) throws(OutputError) -> BoilerplateLines {
-        let model = BoilerplateLines(documents: documents, threads: threads)
+    public func blanking(
+        _ documents: [Document], threads: Int, io: CommandIO, tool: String
+    ) throws(OutputError) -> (lines: BoilerplateLines, documents: [Document]) {
+        let (model, blanked) = BoilerplateLines.blanking(documents, threads: threads)
         let most = model.lines.first.map { "; the most frequent in \($0.documents) documents" } ?? ""
         io.message("\(tool): boilerplate: \(model.lines.count) lines in at least \(model.threshold) documents each\(most)"
             + (boilerplateReport.map { " (listed in \($0))" } ?? ""))
@@ -128,6 +130,6 @@ public struct BoilerplateOptionGroup: ParsableArguments {
             }
             try sink.close()
         }
-        return model
+        return (model, blanked)
     }
 }

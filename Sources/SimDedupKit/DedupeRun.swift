@@ -90,10 +90,10 @@ public enum DedupeRun {
         }
         if blanksBoilerplate {
             progress?.finish()
-            let model = try boilerplate.model(of: held, threads: options.threads, io: io, tool: "simdedup")
-            for start in stride(from: 0, to: held.count, by: 4096) {
-                let slice = held[start..<Swift.min(start + 4096, held.count)]
-                deduplicator.insert(contentsOf: slice.map { Document(id: $0.id, utf8: model.blanking($0.utf8)) }, threads: options.threads)
+            let blanked = try boilerplate.blanking(held, threads: options.threads, io: io, tool: "simdedup").documents
+            held = []
+            for start in stride(from: 0, to: blanked.count, by: 4096) {
+                deduplicator.insert(contentsOf: Array(blanked[start..<Swift.min(start + 4096, blanked.count)]), threads: options.threads)
             }
         }
         deduplicator.insert(contentsOf: batch, threads: options.threads)

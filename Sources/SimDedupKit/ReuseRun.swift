@@ -74,12 +74,12 @@ public enum ReuseRun {
         }
         summary.documents = documents.count
         summary.rejected = input.rejectedCount
-        var model: BoilerplateLines?
         if boilerplate.isOn(defaultMode: .auto) {
-            model = try boilerplate.model(of: documents, threads: threads, io: io, tool: "simdedup")
-            summary.boilerplateLines = model?.lines.count ?? 0
+            let (model, blanked) = try boilerplate.blanking(documents, threads: threads, io: io, tool: "simdedup")
+            summary.boilerplateLines = model.lines.count
+            documents = blanked
         }
-        let pairs = ReuseIndex.pairs(in: documents, options: options, boilerplate: model, threads: threads)
+        let pairs = ReuseIndex.pairs(in: documents, options: options, threads: threads)
         summary.pairs = pairs.count
         summary.passages = pairs.reduce(0) { $0 + $1.alignment.passages.count }
         var line: [UInt8] = []

@@ -85,24 +85,75 @@ public struct BoilerplateLines: Sendable {
         documents: [Document], options: BoilerplateOptions = BoilerplateOptions(),
         normalization: NormalizationOptions = .default, threads: Int = Parallelism.defaultThreadCount
     ) {
-        let normalizer = TextNormalizer(options: normalization)
-        // Per chunk: each line hash's document count and its first occurrence.
-        let counts = concurrentChunks(count: documents.count, threads: threads, minimumChunk: 64) { range in
-            let scratch = ScratchBuffer<UInt8>()
-            var found: [UInt64: (count: Int, document: Int, line: Range<Int>)] = [:]
-            var seen = Set<UInt64>()
-            for index in range {
-                seen.removeAll(keepingCapacity: true)
-                Self.forEachLine(documents[index].utf8, normalizer: normalizer, scratch: scratch) { hash, line in
-                    guard seen.insert(hash).inserted else { return }
-                    found[hash, default: (0, index, line)].count += 1
+        self.init(documents: documents, lines: Self.lines(of: documents, normalization: normalization, threads: threads),
+                  options: options, normalization: normalization)
+    }
+
+    /// Finds the boilerplate lines of `documents` and blanks them, normalizing each line once.
+    ///
+    /// The same as ``init(documents:options:normalization:threads:)`` followed by
+    /// ``blanking(_:)`` of every document, in one pass over the text instead of two.
+    ///
+    /// ```swift
+    /// let (boilerplate, clean) = BoilerplateLines.blanking(corpus)
+    /// let pairs = ReuseIndex.pairs(in: clean)   // byte ranges still index the original texts
+    /// ```
+    ///
+    /// - Parameters:
+    ///   - documents: The corpus.
+    ///   - options: The threshold rule.
+    ///   - normalization: How lines are compared.
+    ///   - threads: Worker threads (default: all cores).
+    /// - Returns: The boilerplate lines, and the documents with them blanked (same ids, same lengths).
+    /// - Complexity: O(total bytes).
+    public static func blanking(
+        _ documents: [Document], options: BoilerplateOptions = BoilerplateOptions(),
+        normalization: NormalizationOptions = .default, threads: Int = Parallelism.defaultThreadCount
+    ) -> (lines: BoilerplateLines, documents: [Document]) {
+        let lines = lines(of: documents, normalization: normalization, threads: threads)
+        let model = BoilerplateLines(documents: documents, lines: lines, options: options, normalization: normalization)
+        guard !model.hashes.isEmpty else { return (model, documents) }
+        let blanked = concurrentChunks(count: documents.count, threads: threads, minimumChunk: 64) { range in
+            range.map { index in
+                let found = lines[index].filter { model.hashes.contains($0.hash) }
+                guard !found.isEmpty else { return documents[index] }
+                var bytes = documents[index].utf8
+                for line in found {
+                    for position in line.range { bytes[position] = 0x20 }
                 }
+                return Document(id: documents[index].id, utf8: bytes)
             }
-            return found
-        }
+        }.flatMap { $0 }
+        return (model, blanked)
+    }
+
+    /// Every line of every document with words: its hash and byte range, by document.
+    private static func lines(
+        of documents: [Document], normalization: NormalizationOptions, threads: Int
+    ) -> [[(hash: UInt64, range: Range<Int>)]] {
+        let normalizer = TextNormalizer(options: normalization)
+        return concurrentChunks(count: documents.count, threads: threads, minimumChunk: 64) { range in
+            let scratch = ScratchBuffer<UInt8>()
+            return range.map { index in
+                var lines: [(hash: UInt64, range: Range<Int>)] = []
+                forEachLine(documents[index].utf8, normalizer: normalizer, scratch: scratch) { lines.append(($0, $1)) }
+                return lines
+            }
+        }.flatMap { $0 }
+    }
+
+    /// Counts the documents each line stands in and keeps those at the threshold.
+    private init(
+        documents: [Document], lines: [[(hash: UInt64, range: Range<Int>)]], options: BoilerplateOptions,
+        normalization: NormalizationOptions
+    ) {
         var total: [UInt64: (count: Int, document: Int, line: Range<Int>)] = [:]
-        for chunk in counts {
-            total.merge(chunk) { old, new in (old.count + new.count, old.document, old.line) }
+        var seen = Set<UInt64>()
+        for (index, documentLines) in lines.enumerated() {
+            seen.removeAll(keepingCapacity: true)
+            for line in documentLines where seen.insert(line.hash).inserted {
+                total[line.hash, default: (0, index, line.range)].count += 1
+            }
         }
         let threshold = options.threshold(documentCount: documents.count)
         let kept = total.filter { $0.value.count >= threshold }
