@@ -72,12 +72,18 @@ class Words:
 
 
 def run_text_matcher(text_a, text_b):
+    """text-matcher's passages of one pair, or None when it fails on the pair (its match extension
+    recurses once per extended word, can exceed Python's recursion limit on long reprints, and can
+    run off the start of its n-gram list)."""
     from text_matcher.matcher import Matcher, Text
 
-    with contextlib.redirect_stdout(io.StringIO()):
-        matcher = Matcher(Text(text_a, "A", removeStopwords=False), Text(text_b, "B", removeStopwords=False),
-                          threshold=3, cutoff=5, ngramSize=3)
-        _, locations_a, locations_b = matcher.match()
+    try:
+        with contextlib.redirect_stdout(io.StringIO()):
+            matcher = Matcher(Text(text_a, "A", removeStopwords=False), Text(text_b, "B", removeStopwords=False),
+                              threshold=3, cutoff=5, ngramSize=3)
+            _, locations_a, locations_b = matcher.match()
+    except (RecursionError, IndexError):
+        return None
     return list(zip(locations_a, locations_b))
 
 
@@ -110,12 +116,15 @@ def main():
         record = json.loads(line)
         simcore[(record["a"], record["b"])] = [(tuple(p["a"]), tuple(p["b"])) for p in record["passages"]]
 
+    sys.setrecursionlimit(20_000)
     matcher = {}
     run_text_matcher(texts[truth[0][0]], texts[truth[0][1]])   # imports NLTK outside the timing
     start, cpu = time.perf_counter(), time.process_time()
     for a, b, _ in truth:
         matcher[(a, b)] = run_text_matcher(texts[a], texts[b])
     matcher_seconds, matcher_wall = time.process_time() - cpu, time.perf_counter() - start
+    failed = [pair for pair, found in matcher.items() if found is None]
+    matcher = {pair: found or [] for pair, found in matcher.items()}
 
     words = {identifier: Words(texts[identifier]) for identifier in ids}
     sides = {"simcore": [0, 0], "text-matcher": [0, 0]}   # hits, reported
@@ -140,6 +149,8 @@ def main():
     print(f"simdedup reuse (1 thread, whole process): {simcore_seconds:.3f} s CPU ({simcore_wall:.3f} s wall)")
     print(f"text-matcher (Matcher per pair):         {matcher_seconds:.3f} s CPU ({matcher_wall:.3f} s wall)")
     print(f"speed ratio (CPU): simdedup is {matcher_seconds / simcore_seconds:.1f}x faster")
+    if failed:
+        print(f"text-matcher failed (RecursionError or IndexError) on {len(failed)} pairs; counted as finding nothing")
     print(f"agreement (Jaccard of words inside passages): {both / either if either else 1:.3f}")
     for name, (hits, reported) in sides.items():
         precision = hits / reported if reported else 1
