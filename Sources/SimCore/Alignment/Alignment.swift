@@ -3,7 +3,7 @@
 ///
 /// Byte ranges are half-open and index the original UTF-8 as given (not normalized text), from
 /// the first byte of the passage's first word to the last byte of its last word; word ranges
-/// count the words of ``TextNormalizer/normalize(utf8:)``.
+/// count the words of ``TextNormalizer/normalize(utf8:)-([UInt8])``.
 ///
 /// ```swift
 /// let passage = alignment.passages[0]

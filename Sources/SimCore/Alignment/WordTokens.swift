@@ -3,7 +3,7 @@ import SimCoreInternals
 /// A document's words as ``Shingler`` sees them, each with the byte range it came from in the
 /// original UTF-8, and their word n-gram hashes: the input of passage alignment.
 ///
-/// Tokens are exactly the tokens of ``TextNormalizer/normalize(utf8:)``: the text is mapped by
+/// Tokens are exactly the tokens of ``TextNormalizer/normalize(utf8:)-([UInt8])``: the text is mapped by
 /// the normalizer's own token mapping (`_mapForTokens`, the fold tables behind `withFolded`), and
 /// a second, cheap pass over the input records where a non-ASCII scalar maps to a different number
 /// of bytes than it has (`_FoldBreak`), so that every normalized position can be traced back to
@@ -190,7 +190,7 @@ struct _FoldBreak {
 }
 
 extension TextNormalizer {
-    /// The byte range of every word in the original UTF-8: the tokens of ``normalize(utf8:)``,
+    /// The byte range of every word in the original UTF-8: the tokens of ``normalize(utf8:)-([UInt8])``,
     /// each traced back to the bytes it came from.
     ///
     /// Ranges are half-open, in order, and index `bytes` as given (invalid UTF-8 included). A
