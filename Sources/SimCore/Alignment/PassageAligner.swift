@@ -14,10 +14,11 @@ import SimCoreInternals
 /// ```swift
 /// let aligner = PassageAligner()
 /// let alignment = aligner.align(
-///     "Putin inked a strategic treaty with Kim Jong Un at a summit in Pyongyang that included a pledge",
-///     "Putin signed a strategic treaty with Kim Jong Un at a summit in Pyongyang that included a pledge")
-/// alignment.passages.count            // 1
-/// alignment.passages[0].similarity    // 0.94: 16 of 17 words match
+///     "Russian President Vladimir Putin landed in Vietnam on Thursday on a state visit, a day after signing a mutual defence pact.",
+///     "Russian President Vladimir Putin landed in Hanoi on Thursday on a state visit, a day after signing a mutual defence pact.")
+/// alignment.passages.count            // 1: the substituted word is bridged
+/// alignment.passages[0].similarity    // 0.952: 20 of 21 words match
+/// alignment.passages[0].bytesB        // 0..<120
 /// ```
 ///
 /// - Complexity: O(n + m) in the two texts' lengths plus the number of seeds, which is at most

@@ -141,6 +141,16 @@ struct PassageAlignerTests {
         #expect(aligner.align(base.joined(separator: " "), split.joined(separator: " ")).passages.count == 2)
     }
 
+    @Test("the documented example: one substituted word bridged")
+    func documentedExample() {
+        let alignment = PassageAligner().align(
+            "Russian President Vladimir Putin landed in Vietnam on Thursday on a state visit, a day after signing a mutual defence pact.",
+            "Russian President Vladimir Putin landed in Hanoi on Thursday on a state visit, a day after signing a mutual defence pact.")
+        #expect(alignment.passages.count == 1)
+        #expect(alignment.passages.first?.matchedWords == 20 && alignment.passages.first?.bytesB == 0..<120)
+        #expect(alignment.coverageA == 1 && alignment.coverageB == 1)
+    }
+
     @Test("bad input gives a clear answer: empty, one word, nothing shared, itself, invalid UTF-8")
     func badInput() {
         let aligner = PassageAligner()
