@@ -10,6 +10,8 @@ import PackageDescription
 //                     and the Spark smoke test
 //   SimCommandLine    the option groups, argument types, exit statuses and progress both CLIs share
 //   SimDedupKit       simdedup's commands; SimBenchKit: simbench's measurement and reports
+//   CSimCore, SimCoreC  libsimcore, the C interface: simcore.h (CSimCore) implemented over
+//                     SimCore's public API (SimCoreC); Integrations/python loads it
 let package = Package(
     name: "SimCore",
     platforms: [.macOS(.v13)],
@@ -19,6 +21,8 @@ let package = Package(
         .library(name: "SimCoreFixtures", targets: ["SimCoreFixtures"]),
         .executable(name: "simbench", targets: ["simbench"]),
         .executable(name: "simdedup", targets: ["simdedup"]),
+        // libsimcore.so / .dylib: the C interface, Sources/CSimCore/include/simcore.h.
+        .library(name: "simcore", type: .dynamic, targets: ["SimCoreC"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -41,6 +45,13 @@ let package = Package(
         .target(
             name: "SimCore",
             dependencies: ["CXXHash", "CSimKernels", "SimCoreInternals"]
+        ),
+        .target(
+            name: "CSimCore"
+        ),
+        .target(
+            name: "SimCoreC",
+            dependencies: ["CSimCore", "SimCore", "SimCoreInternals"]
         ),
         .target(
             name: "SimCoreIO",
@@ -86,6 +97,11 @@ let package = Package(
         .testTarget(
             name: "SimCoreTests",
             dependencies: ["SimCore", "SimCoreIO", "SimCoreFixtures", "SimCoreInternals"]
+        ),
+        .testTarget(
+            name: "SimCoreCTests",
+            dependencies: ["SimCore", "SimCoreIO"],
+            exclude: ["CProgram"]
         ),
         .testTarget(
             name: "SimCoreIOTests",

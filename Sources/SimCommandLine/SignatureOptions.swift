@@ -127,3 +127,31 @@ public struct ThreadOptionGroup: ParsableArguments {
         guard (1...1_024).contains(threads) else { throw ValidationError("--threads must be in 1...1024, not \(threads)") }
     }
 }
+
+/// `--verification` and `--verification-bits`: how candidates are confirmed, and how much of each
+/// signature the engine keeps to confirm them.
+///
+/// ```swift
+/// // simdedup dedupe --measure jaccard --verification-bits 8 corpus.jsonl
+/// options.verification = group.verification          // .estimated
+/// options.verificationBits = group.verificationBits  // 8: 128 bytes per document at k = 128
+/// ```
+public struct VerificationOptionGroup: ParsableArguments {
+    /// Estimated (from signatures) or exact (from shingle sets).
+    @Option(help: "Verify candidates: estimated (from signatures) or exact (from shingle sets, more memory).")
+    public var verification: DeduplicationOptions.Verification = DeduplicationOptions().verification
+
+    /// Bits of each signature value kept for verification: 64, 16 or 8.
+    @Option(help: "Bits of each signature value kept to verify candidates: 64 (whole), 16 or 8 (2·k or k bytes per document; estimates a little noisier).")
+    public var verificationBits: Int = DeduplicationOptions().verificationBits
+
+    /// Creates the defaults.
+    public init() {}
+
+    /// Checks the bits.
+    public func validate() throws {
+        guard [8, 16, 64].contains(verificationBits) else {
+            throw ValidationError("--verification-bits must be 8, 16 or 64, not \(verificationBits)")
+        }
+    }
+}

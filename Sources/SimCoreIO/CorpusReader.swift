@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 import SimCore
 import SimCoreInternals
@@ -16,6 +17,12 @@ import SimCoreInternals
 /// ``CorpusOptions/InvalidInputPolicy/skip``, is recorded in ``rejected``. Nothing is dropped
 /// silently: ``documentsRead`` + `rejected.count` is every document the input holds.
 ///
+/// JSON Lines are read in blocks of about 4 MiB of whole lines, and a block's lines are parsed
+/// (and their UTF-8 checked) on ``CorpusOptions/threads`` threads; with more than one, the next
+/// block is read and parsed in the background while the caller works on the current one.
+/// Records, rejects and errors still come out one at a time in input order, so nothing a caller
+/// sees depends on the count.
+///
 /// ```swift
 /// let corpus = try CorpusReader.readAll(paths: ["Data/wire-stories"])
 /// corpus.documents.count    // 5
@@ -32,13 +39,28 @@ public final class CorpusReader {
     private var files: [String] = []
     private var lines: LineReader?
     private let parser: JSONRecordParser
+    /// The parsed lines of the current block of the open JSON Lines file, and the next to hand out.
+    private var block: [Result<CorpusRecord, CorpusError>] = []
+    private var blockPosition = 0
+    /// The next block, being read and parsed in the background (more than one thread only).
+    private var prefetch: _BlockPrefetch?
+    /// Bytes of whole lines parsed per block: enough for every thread to get several chunks,
+    /// small enough that a block's records stay a few MiB.
+    let blockBytes: Int
 
     /// Prepares to read `paths` in order; nothing is opened until ``next()``.
     ///
     /// - Parameters:
     ///   - paths: Directories of `.txt` files, JSON Lines files, or `-` for standard input.
     ///   - options: Field names and the policy for bad documents.
-    public init(paths: [String], options: CorpusOptions = CorpusOptions()) {
+    public convenience init(paths: [String], options: CorpusOptions = CorpusOptions()) {
+        self.init(paths: paths, options: options, blockBytes: 4 << 20)
+    }
+
+    /// Prepares to read `paths`, parsing JSON Lines in blocks of about `blockBytes` (tests use
+    /// small blocks to cross block boundaries).
+    init(paths: [String], options: CorpusOptions, blockBytes: Int) {
+        self.blockBytes = blockBytes
         self.options = options
         self.pending = paths.reversed()
         self.parser = JSONRecordParser(idField: options.idField, textField: options.textField)
@@ -133,32 +155,67 @@ public final class CorpusReader {
         lines = try LineReader(path: path)
     }
 
-    /// Parses the next non-blank line into a record, applying the policy; `nil` at the end.
+    /// The next record of the open JSON Lines file, applying the policy; `nil` at its end.
     private func nextLineRecord(_ reader: LineReader) throws(CorpusError) -> CorpusRecord? {
         while true {
-            let outcome: Result<CorpusRecord?, CorpusError>?
-            do {
-                outcome = try reader.nextLine { line -> Result<CorpusRecord?, CorpusError> in
-                    let number = reader.lineNumber
-                    if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { return .success(nil) }
-                    return Result { () throws(CorpusError) -> CorpusRecord? in
-                        try self.record(from: line, path: reader.path, line: number)
-                    }
+            while blockPosition < block.count {
+                let outcome = block[blockPosition]
+                blockPosition += 1
+                if let record = try accept({ () throws(CorpusError) in try outcome.get() }) {
+                    return record
                 }
-            } catch let error as CorpusError {
-                throw error
-            } catch {
-                throw CorpusError(path: reader.path, line: reader.lineNumber, reason: .unreadable("\(error)"))
             }
-            guard let outcome else { return nil }
-            if let record = try accept({ () throws(CorpusError) in try outcome.get() }) ?? nil {
-                return record
+            let next: [Result<CorpusRecord, CorpusError>]?
+            if let pending = prefetch {
+                prefetch = nil
+                next = try pending.wait()
+            } else {
+                next = try Self.parseBlock(of: reader, maximumBytes: blockBytes, parser: parser, options: options)
+            }
+            guard let next else {
+                block = []
+                blockPosition = 0
+                return nil
+            }
+            block = next
+            blockPosition = 0
+            // With more than one thread, the next block is read and parsed while this one's
+            // records are used: reading overlaps with the caller's work.
+            if options.threads > 1 {
+                prefetch = _BlockPrefetch(reader: reader, maximumBytes: blockBytes, parser: parser, options: options)
             }
         }
     }
 
-    private func record(from line: UnsafeRawBufferPointer, path: String, line number: Int) throws(CorpusError) -> CorpusRecord {
-        try check(line, path: path, line: number, allowEmpty: true)
+    /// Reads the next block of lines and parses its non-blank lines on ``CorpusOptions/threads``
+    /// threads; the outcomes come back in line order. `nil` at the end of the file.
+    fileprivate static func parseBlock(
+        of reader: LineReader, maximumBytes: Int, parser: JSONRecordParser, options: CorpusOptions
+    ) throws(CorpusError) -> [Result<CorpusRecord, CorpusError>]? {
+        let path = reader.path
+        return try reader.nextLines(maximumBytes: maximumBytes) { block, lines, firstLine in
+            guard let base = block.baseAddress else { return [] }
+            // SAFETY: the block is only read, and only until concurrentChunks returns.
+            let source = SendableMutablePointer(base: UnsafeMutableRawPointer(mutating: base).assumingMemoryBound(to: UInt8.self))
+            return concurrentChunks(count: lines.count, threads: options.threads, minimumChunk: 32) { range in
+                var outcomes: [Result<CorpusRecord, CorpusError>] = []
+                outcomes.reserveCapacity(range.count)
+                for index in range {
+                    let line = UnsafeRawBufferPointer(start: source.base + lines[index].lowerBound, count: lines[index].count)
+                    if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { continue }
+                    outcomes.append(Result { () throws(CorpusError) -> CorpusRecord in
+                        try record(from: line, path: path, line: firstLine + index, parser: parser, options: options)
+                    })
+                }
+                return outcomes
+            }.flatMap { $0 }
+        }
+    }
+
+    private static func record(
+        from line: UnsafeRawBufferPointer, path: String, line number: Int, parser: JSONRecordParser, options: CorpusOptions
+    ) throws(CorpusError) -> CorpusRecord {
+        try check(line, path: path, line: number, allowEmpty: true, options: options)
         let fields: JSONRecordParser.Record
         do {
             fields = try parser.parse(line)
@@ -174,7 +231,7 @@ public final class CorpusReader {
     /// Throws for invalid UTF-8 (unless replacement is on) and for empty text.
     private func check(_ bytes: [UInt8], path: String, line: Int?) throws(CorpusError) {
         do {
-            try bytes.withUnsafeBytes { try check($0, path: path, line: line, allowEmpty: false) }
+            try bytes.withUnsafeBytes { try Self.check($0, path: path, line: line, allowEmpty: false, options: options) }
         } catch let error as CorpusError {
             throw error
         } catch {
@@ -182,7 +239,9 @@ public final class CorpusReader {
         }
     }
 
-    private func check(_ bytes: UnsafeRawBufferPointer, path: String, line: Int?, allowEmpty: Bool) throws(CorpusError) {
+    private static func check(
+        _ bytes: UnsafeRawBufferPointer, path: String, line: Int?, allowEmpty: Bool, options: CorpusOptions
+    ) throws(CorpusError) {
         if !allowEmpty && bytes.isEmpty {
             throw CorpusError(path: path, line: line, reason: .emptyText)
         }
@@ -201,6 +260,42 @@ public final class CorpusReader {
             return nil
         }
     }
+}
+
+/// One block of a JSON Lines file read and parsed on a background queue while the reader's
+/// caller works on the previous block.
+private final class _BlockPrefetch: @unchecked Sendable {
+    // SAFETY: between `init` and the end of `wait()` the line reader is used by the background
+    // task alone (the corpus reader touches it again only after `wait()`, which waits for the
+    // task); `result` is written by the task before it leaves `done` and read after `done.wait()`.
+    private let done = DispatchGroup()
+    private var result: Result<[Result<CorpusRecord, CorpusError>]?, CorpusError> = .success(nil)
+
+    init(reader: LineReader, maximumBytes: Int, parser: JSONRecordParser, options: CorpusOptions) {
+        done.enter()
+        let task = _PrefetchTask(reader: reader)
+        DispatchQueue.global().async {
+            let outcome = Result { () throws(CorpusError) in
+                try CorpusReader.parseBlock(of: task.reader, maximumBytes: maximumBytes, parser: parser, options: options)
+            }
+            self.result = outcome
+            self.done.leave()
+        }
+    }
+
+    /// The block (`nil` at the end of the file), once it is ready.
+    ///
+    /// - Throws: The ``CorpusError`` reading the block threw.
+    func wait() throws(CorpusError) -> [Result<CorpusRecord, CorpusError>]? {
+        done.wait()
+        return try result.get()
+    }
+}
+
+/// The line reader handed to a prefetch task.
+private struct _PrefetchTask: @unchecked Sendable {
+    // SAFETY: see ``_BlockPrefetch``: one user at a time.
+    let reader: LineReader
 }
 
 extension JSONRecordParser.Failure {

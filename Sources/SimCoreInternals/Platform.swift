@@ -72,6 +72,16 @@ package enum Platform {
         return UnsafeRawPointer(found) - base
     }
 
+    /// Whether a read of `descriptor` would return at once: data, the end of the input or an
+    /// error is pending (`poll(2)` with a zero timeout). Regular files are always ready.
+    ///
+    /// - Parameter descriptor: An open file descriptor.
+    /// - Returns: `true` when a read would not block.
+    package static func isReadable(_ descriptor: Int32) -> Bool {
+        var request = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
+        return poll(&request, 1, 0) == 1
+    }
+
     /// Ends the process with `status` (`exit(3)`: buffered C streams are flushed).
     package static func exit(_ status: Int32) -> Never {
         exitProcess(status)

@@ -27,8 +27,7 @@ public struct DedupeCommand: IOCommand {
     @Option(help: "Similarity: overlap (the smaller document's containment in the larger) or jaccard.")
     public var measure: DeduplicationOptions.Measure = DeduplicationOptions().measure
     /// The verification.
-    @Option(help: "Verify candidates: estimated (from signatures) or exact (from shingle sets, more memory).")
-    public var verification: DeduplicationOptions.Verification = DeduplicationOptions().verification
+    @OptionGroup public var verification: VerificationOptionGroup
     /// Boilerplate handling (off by default: the engine streams and sees every line).
     @OptionGroup public var boilerplate: BoilerplateOptionGroup
     /// Worker threads.
@@ -60,7 +59,8 @@ public struct DedupeCommand: IOCommand {
         options.shingling = shingling.shinglingOptions
         options.measure = measure
         options.threshold = banding.threshold
-        options.verification = verification
+        options.verification = verification.verification
+        options.verificationBits = verification.verificationBits
         if measure == .jaccard { options.banding = banding.banding(signatureLength: signature.signatureLength) }
         options.threads = threads.threads
         return options
@@ -68,7 +68,9 @@ public struct DedupeCommand: IOCommand {
 
     /// Runs the command.
     public func execute(io: CommandIO) throws {
-        let reader = CorpusReader(paths: inputs, options: input.corpusOptions)
+        var corpusOptions = input.corpusOptions
+        corpusOptions.threads = threads.threads
+        let reader = CorpusReader(paths: inputs, options: corpusOptions)
         let summary = try DedupeRun.run(
             reader: reader, scheme: signature.makeScheme(seed: shingling.seed), options: deduplicationOptions,
             io: io, showProgress: io.standardErrorIsTerminal, boilerplate: boilerplate)

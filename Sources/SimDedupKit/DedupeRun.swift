@@ -35,6 +35,8 @@ public enum DedupeRun {
         public var bytes = 0
         /// Wall-clock seconds.
         public var seconds = 0.0
+        /// Bytes the engine held at the end (signatures, index, ids, clusters).
+        public var stateBytes = 0
 
         /// The summary line printed on standard error (without a newline).
         public var description: String {
@@ -42,7 +44,8 @@ public enum DedupeRun {
             let megabytesPerSecond = seconds > 0 ? Double(bytes) / 1e6 / seconds : 0
             return "simdedup: \(documents + rejected) documents in, \(rejected) rejected, \(clusters) clusters, "
                 + "\(duplicates) duplicates; \(formatted(seconds, 2)) s, \(formatted(rate, 0)) docs/s, "
-                + "\(formatted(megabytesPerSecond, 1)) MB/s"
+                + "\(formatted(megabytesPerSecond, 1)) MB/s; engine state \(formatted(Double(stateBytes) / 1e6, 1)) MB "
+                + "(\(documents > 0 ? stateBytes / documents : 0) bytes/doc)"
         }
     }
 
@@ -126,6 +129,7 @@ public enum DedupeRun {
         summary.clusters = assignments.reduce(0) { $0 + ($1.isRepresentative ? 1 : 0) }
         summary.duplicates = summary.documents - summary.clusters
         summary.rejected = input.rejectedCount
+        summary.stateBytes = deduplicator.byteCount
         summary.seconds = (clock.now - start).seconds
         return summary
     }

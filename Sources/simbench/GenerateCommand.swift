@@ -32,6 +32,12 @@ struct GenerateCommand: IOCommand {
     @Option(help: "Largest planted cluster.")
     var maxClusterSize: Int = 5
 
+    @Option(help: "Shortest story body in bytes, before headers and footers (at least 200; 400 with --max-story-bytes 800 gives documents of about 1 KB).")
+    var minStoryBytes: Int = CorpusGeneratorOptions(documentCount: 0).minimumStoryBytes
+
+    @Option(help: "Longest story body in bytes, before headers and footers (at least --min-story-bytes).")
+    var maxStoryBytes: Int = CorpusGeneratorOptions(documentCount: 0).maximumStoryBytes
+
     @Option(help: "Probability that a story reuses a paragraph of an unrelated earlier story.")
     var paragraphReuseProbability: Double = 0.2
 
@@ -50,11 +56,18 @@ struct GenerateCommand: IOCommand {
             throw ValidationError("--reprint-probability, --paragraph-reuse-probability and --reused-paragraph-edit-probability must be in [0, 1]")
         }
         guard (2...1_000).contains(maxClusterSize) else { throw ValidationError("--max-cluster-size must be in 2...1000, not \(maxClusterSize)") }
+        guard (200...10_000_000).contains(minStoryBytes) else {
+            throw ValidationError("--min-story-bytes must be in 200...10,000,000, not \(minStoryBytes)")
+        }
+        guard (minStoryBytes...10_000_000).contains(maxStoryBytes) else {
+            throw ValidationError("--max-story-bytes must be in --min-story-bytes (\(minStoryBytes))...10,000,000, not \(maxStoryBytes)")
+        }
     }
 
     func execute(io: CommandIO) throws {
         let options = CorpusGeneratorOptions(
-            documentCount: documents, seed: seed.corpusSeed, reprintProbability: reprintProbability,
+            documentCount: documents, seed: seed.corpusSeed, minimumStoryBytes: minStoryBytes,
+            maximumStoryBytes: maxStoryBytes, reprintProbability: reprintProbability,
             maximumClusterSize: maxClusterSize, paragraphReuseProbability: paragraphReuseProbability,
             reusedParagraphEditProbability: reusedParagraphEditProbability)
         let reporter = ProgressReporter(forced: progress)

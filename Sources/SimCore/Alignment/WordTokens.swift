@@ -18,6 +18,7 @@ final class _WordTokens {
     let normalizer: TextNormalizer
     private let mapped = ScratchBuffer<UInt8>()
     private let breaks = ScratchBuffer<_FoldBreak>()
+    private let masks = ScratchBuffer<UInt64>()
     /// Original byte offset of each token's first byte.
     let starts = ScratchBuffer<Int32>()
     /// Original byte offset just past each token's last byte.
@@ -50,7 +51,11 @@ final class _WordTokens {
         let text = UnsafePointer(mapped.storage.baseAddress!)
         let startPointer = starts.reserve(capacity).baseAddress!
         let endPointer = ends.reserve(capacity).baseAddress!
-        count = Self.scanTokens(text, count: mappedCount, starts: startPointer, ends: endPointer)
+        let blocks = (mappedCount &+ 63) >> 6
+        let maskPointer = masks.reserve(blocks).baseAddress!
+        // SAFETY: the mapped text is followed by 64 bytes of 0x20, so every block is readable.
+        _TextKernels.nonSpaceMasks(text, blocks: blocks, into: maskPointer)
+        count = Self.scanTokens(masks: UnsafePointer(maskPointer), count: mappedCount, starts: startPointer, ends: endPointer)
         let hashes = tokenHashes.reserve(count).baseAddress!
         for token in 0..<count {
             let start = Int(startPointer[token])
@@ -110,26 +115,25 @@ final class _WordTokens {
         return recorded
     }
 
-    /// Finds the tokens (maximal runs of bytes other than 0x20) of mapped text, 64 bytes at a
-    /// time: a bit mask of non-separator bytes and its transitions give token starts and ends,
-    /// which alternate, so the k-th end closes the k-th start.
+    /// Finds the tokens (maximal runs of bytes other than 0x20) of mapped text from its
+    /// non-separator bit masks (one word per 64 bytes, from the shared vector kernel
+    /// `_TextKernels.nonSpaceMasks`): each mask's transitions give token starts and ends, which
+    /// alternate, so the k-th end closes the k-th start.
     ///
-    /// - Precondition: `text` is followed by at least 64 readable 0x20 bytes; `starts` and `ends`
-    ///   have room for `count / 2 + 1` positions.
+    /// - Precondition: `masks` has `(count + 63) / 64` words, bits past `count` clear; `starts`
+    ///   and `ends` have room for `count / 2 + 1` positions.
     /// - Returns: The number of tokens.
     static func scanTokens(
-        _ text: UnsafePointer<UInt8>, count: Int, starts: UnsafeMutablePointer<Int32>, ends: UnsafeMutablePointer<Int32>
+        masks: UnsafePointer<UInt64>, count: Int, starts: UnsafeMutablePointer<Int32>, ends: UnsafeMutablePointer<Int32>
     ) -> Int {
         var startCount = 0
         var endCount = 0
         var previousIsWord: UInt64 = 0
         var offset = 0
+        var block = 0
         while offset < count {
-            var isWord: UInt64 = 0
-            for wordIndex in 0..<8 {
-                let word = UnsafeRawPointer(text + (offset &+ wordIndex &* 8)).loadUnaligned(as: UInt64.self)
-                isWord |= _ShingleHashing._nonSeparatorMask(word) << UInt64(wordIndex &* 8)
-            }
+            let isWord = masks[block]
+            block &+= 1
             let shifted = isWord << 1 | previousIsWord
             var tokenStarts = isWord & ~shifted
             var tokenEnds = ~isWord & shifted

@@ -51,6 +51,8 @@ public final class Deduplicator<Scheme: SignatureScheme>: @unchecked Sendable {
     ///   - options: Measure, threshold, verification, banding (default ``DeduplicationOptions/init()``).
     public init(scheme: Scheme, options: DeduplicationOptions = DeduplicationOptions()) {
         precondition(options.threshold > 0 && options.threshold < 1, "threshold must be in (0, 1)")
+        precondition(
+            _SignatureStore.supportedBits.contains(options.verificationBits), "verificationBits must be 8, 16 or 64")
         self.scheme = scheme
         self.options = options
         let k = scheme.signatureLength
@@ -68,7 +70,7 @@ public final class Deduplicator<Scheme: SignatureScheme>: @unchecked Sendable {
                     falsePositiveWeight: options.falsePositiveWeight, falseNegativeWeight: options.falseNegativeWeight))
         }
         keying = index.keying
-        state = _DeduplicatorState(index: index, signatureLength: k)
+        state = _DeduplicatorState(index: index, signatureLength: k, verificationBits: options.verificationBits)
     }
 
     /// The number of documents inserted.

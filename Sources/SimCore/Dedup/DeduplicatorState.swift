@@ -13,8 +13,9 @@ struct _DeduplicatorState: Sendable {
     /// Every verified pair, `first < second`, in the order found.
     var pairs: [SimilarPair] = []
 
-    init(index: any _CandidateIndex, signatureLength: Int) {
-        filed = _FiledDocuments(index: index, signatures: _SignatureStore(signatureLength: signatureLength))
+    init(index: any _CandidateIndex, signatureLength: Int, verificationBits: Int) {
+        filed = _FiledDocuments(
+            index: index, signatures: _SignatureStore(signatureLength: signatureLength, bits: verificationBits))
     }
 
     /// Bytes held by every part (ids included).
@@ -74,6 +75,24 @@ struct _DeduplicatorState: Sendable {
         for row in 0..<batch.count { documents.append(id: batch.ids[row], byteCount: batch.byteCounts[row]) }
         unionFind = UnionFind(count: batch.count)
         filed.append(batch, threads: threads)
+        for pair in saved { unionFind.union(pair.first, pair.second) }
+        pairs = saved
+    }
+
+    /// Refiles a saved engine whose signatures are too short to compute index keys from: the
+    /// signature rows (in the store's layout) and the posting tables come back as saved.
+    mutating func restore(
+        ids: [String], byteCounts: [Int], sizes: [Int], signatureWords: [UInt64], sets: [ShingleSet],
+        shards: [_PostingTable], pairs saved: [SimilarPair]
+    ) throws {
+        // Rows with shingles were filed (an empty document's signature is never filed).
+        let filedRows = sizes.indices.filter { sizes[$0] > 0 }.map { Int32($0) }
+        for row in 0..<ids.count { documents.append(id: ids[row], byteCount: byteCounts[row]) }
+        unionFind = UnionFind(count: ids.count)
+        signatureWords.withUnsafeBufferPointer { filed.signatures.append(words: $0) }
+        filed.sizes.append(contentsOf: sizes.map { Int32($0) })
+        filed.sets.append(contentsOf: sets)
+        try filed.index.restore(shards: shards, sizes: sizes, filedRows: filedRows)
         for pair in saved { unionFind.union(pair.first, pair.second) }
         pairs = saved
     }
@@ -166,9 +185,7 @@ struct _FiledDocuments: Sendable {
         if options.verification == .exact {
             return options.measure.similarityMeasure.value(sets[a], sets[b])
         }
-        let jaccard = signatures.withRow(a) { rowA in
-            signatures.withRow(b) { rowB in Swift.min(1, Swift.max(0, scheme.estimatedJaccard(rowA, rowB))) }
-        }
+        let jaccard = signatures.estimatedJaccard(a, b, scheme: scheme)
         guard options.usesContainment else { return jaccard }
         let sizeA = Int(sizes[a])
         let sizeB = Int(sizes[b])

@@ -87,6 +87,14 @@ enum _IndexFile {
     static func read<R>(
         from path: String, magic: [UInt8], version: UInt32, _ body: (UnsafeRawBufferPointer) throws -> R
     ) throws -> R {
+        try read(from: path, magic: magic, versions: version...version) { payload, _ in try body(payload) }
+    }
+
+    /// Maps `path`, checks the envelope, and calls `body` with the payload's bytes and the
+    /// file's format version, one of `versions` (a newer reader that still reads older files).
+    static func read<R>(
+        from path: String, magic: [UInt8], versions: ClosedRange<UInt32>, _ body: (UnsafeRawBufferPointer, UInt32) throws -> R
+    ) throws -> R {
         let data: Data
         do {
             data = try Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped)
@@ -108,8 +116,10 @@ enum _IndexFile {
             guard XXH3.hash64(UnsafeRawBufferPointer(rebasing: file[0..<expected - 8]), seed: 0) == stored else {
                 throw IndexFileError.checksumMismatch
             }
-            guard found == version else { throw IndexFileError.unsupportedVersion(found: found, supported: version) }
-            return try body(UnsafeRawBufferPointer(rebasing: file[headerSize..<expected - 8]))
+            guard versions.contains(found) else {
+                throw IndexFileError.unsupportedVersion(found: found, supported: versions.upperBound)
+            }
+            return try body(UnsafeRawBufferPointer(rebasing: file[headerSize..<expected - 8]), found)
         }
     }
 }
