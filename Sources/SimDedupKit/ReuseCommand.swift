@@ -47,8 +47,10 @@ public struct ReuseCommand: IOCommand {
 
     /// Runs the command.
     public func execute(io: CommandIO) throws {
+        var corpusOptions = input.corpusOptions
+        corpusOptions.threads = threads.threads
         let summary = try ReuseRun.run(
-            reader: CorpusReader(paths: inputs, options: input.corpusOptions), options: reuse.reuseOptions,
+            reader: CorpusReader(paths: inputs, options: corpusOptions), options: reuse.reuseOptions,
             boilerplate: boilerplate, groups: passages, threads: threads.threads, io: io)
         try io.standardOutput.flush()
         io.message(summary.description)
