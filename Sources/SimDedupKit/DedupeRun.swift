@@ -71,13 +71,16 @@ public enum DedupeRun {
     ///   - keepPath: Where the kept records go, if anywhere.
     ///   - io: Receives the verdict lines (all at the end) and skipped-record lines.
     ///   - progress: The progress display.
+    ///   - boilerplate: With `--boilerplate auto`, every document of this run is read first, its
+    ///     boilerplate lines are found (``BoilerplateLines``), and the engine sees each text with
+    ///     them blanked; by default (`off`) documents stream straight into the engine.
     /// - Returns: The summary.
     /// - Throws: ``CommandError``: exit status 1 for a bad record (when not skipping), no documents,
     ///   or an unreadable state file, and nothing is written then; exit status 3 when an output
     ///   cannot be written.
     static func run(
         reader: CorpusReader, settings: DedupeSettings, state: (path: String, exists: Bool)?, keepPath: String?,
-        io: CommandIO, progress: ProgressDisplay
+        io: CommandIO, progress: ProgressDisplay, boilerplate: BoilerplateOptionGroup = BoilerplateOptionGroup()
     ) throws -> Summary {
         func open<Scheme: SignatureScheme>(_ scheme: Scheme) throws -> Summary {
             let clock = ContinuousClock()
@@ -93,7 +96,8 @@ public enum DedupeRun {
                 deduplicator = Deduplicator(scheme: scheme, options: settings.options)
             }
             var summary = try run(
-                reader: reader, deduplicator: deduplicator, keepPath: keepPath, io: io, progress: progress)
+                reader: reader, deduplicator: deduplicator, keepPath: keepPath, io: io, progress: progress,
+                boilerplate: boilerplate)
             summary.settings = settings.description
             if let state {
                 summary.documentsBefore = deduplicator.count - summary.documents
@@ -112,23 +116,38 @@ public enum DedupeRun {
     /// Feeds `reader` to `deduplicator` (which may hold documents of earlier runs), then writes
     /// this run's verdicts and kept records.
     static func run<Scheme: SignatureScheme>(
-        reader: CorpusReader, deduplicator: Deduplicator<Scheme>, keepPath: String?, io: CommandIO, progress: ProgressDisplay
+        reader: CorpusReader, deduplicator: Deduplicator<Scheme>, keepPath: String?, io: CommandIO, progress: ProgressDisplay,
+        boilerplate: BoilerplateOptionGroup
     ) throws -> Summary {
         let first = deduplicator.count
         let threads = deduplicator.options.threads
         var summary = Summary()
         var batch: [Document] = []
         let spool = try keepPath.map { path throws(CommandError) in try KeptRecordSpool(besides: path) }
+        let blanksBoilerplate = boilerplate.isOn(defaultMode: .off)
+        var held: [Document] = []
         let input = CommandInput(reader: reader, io: io, tool: "simdedup", progress: progress)
         while let record = try input.next() {
-            batch.append(Document(id: EngineID.encode(record.id), utf8: record.document.utf8))
+            let document = Document(id: EngineID.encode(record.id), utf8: record.document.utf8)
             try spool?.append(record)
+            if blanksBoilerplate {
+                held.append(document)
+                continue
+            }
+            batch.append(document)
             if batch.count == 4096 {
                 deduplicator.insert(contentsOf: batch, threads: threads)
                 batch.removeAll(keepingCapacity: true)
             }
         }
         try input.finish()
+        if blanksBoilerplate {
+            let blanked = try boilerplate.blanking(held, threads: threads, io: io, tool: "simdedup").documents
+            held = []
+            for start in stride(from: 0, to: blanked.count, by: 4096) {
+                deduplicator.insert(contentsOf: Array(blanked[start..<Swift.min(start + 4096, blanked.count)]), threads: threads)
+            }
+        }
         deduplicator.insert(contentsOf: batch, threads: threads)
         summary.bytes = input.textBytes
         summary.rejected = input.rejectedCount
