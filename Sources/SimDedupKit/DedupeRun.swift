@@ -117,19 +117,21 @@ public enum DedupeRun {
         let first = deduplicator.count
         let threads = deduplicator.options.threads
         var summary = Summary()
-        var batch: [Document] = []
         let spool = try keepPath.map { path throws(CommandError) in try KeptRecordSpool(besides: path) }
         let input = CommandInput(reader: reader, io: io, tool: "simdedup", progress: progress)
-        while let record = try input.next() {
-            batch.append(Document(id: EngineID.encode(record.id), utf8: record.document.utf8))
-            try spool?.append(record)
-            if batch.count == 4096 {
-                deduplicator.insert(contentsOf: batch, threads: threads)
-                batch.removeAll(keepingCapacity: true)
+        // Batches of 4,096 documents, read while the engine works on the two before them
+        // (Deduplicator.insert(batchesFrom:)): reading, parsing (in the reader's background
+        // blocks), signing and querying share the cores.
+        try deduplicator.insert(batchesFrom: { () throws(CommandError) -> [Document]? in
+            var batch: [Document] = []
+            batch.reserveCapacity(4096)
+            while batch.count < 4096, let record = try input.next() {
+                batch.append(Document(id: EngineID.encode(record.id), utf8: record.document.utf8))
+                try spool?.append(record)
             }
-        }
+            return batch.isEmpty ? nil : batch
+        }, threads: threads) { _ throws(CommandError) in }
         try input.finish()
-        deduplicator.insert(contentsOf: batch, threads: threads)
         summary.bytes = input.textBytes
         summary.rejected = input.rejectedCount
 

@@ -82,8 +82,9 @@ struct DeduplicatorPersistenceTests {
     /// Writes the engine's state in format version 1, as builds before version 2 did.
     static func writeVersion1(_ deduplicator: Deduplicator<OnePermutationMinHash>, to path: String) throws {
         var writer = _BinaryWriter()
-        deduplicator.lock.withLock {
+        deduplicator.access.withReadLock {
             let state = deduplicator.state
+            let pairs = deduplicator.clusterLock.withLock { deduplicator.clustering.pairs }
             writer.write(array: Array(deduplicator.fileParameters(version: 1).utf8))
             writer.write(UInt64(state.documents.count))
             writer.write(array: state.documents.byteCounts.map { UInt64($0) })
@@ -93,7 +94,7 @@ struct DeduplicatorPersistenceTests {
             writer.write(array: state.documents.idBytes)
             writer.write(array: state.filed.sets.map { UInt32($0.count) })
             writer.write(array: state.filed.sets.flatMap(\.hashes))
-            writer.write(array: state.pairs.flatMap { [UInt64($0.first), UInt64($0.second), $0.similarity.bitPattern] })
+            writer.write(array: pairs.flatMap { [UInt64($0.first), UInt64($0.second), $0.similarity.bitPattern] })
         }
         try _IndexFile.write(payload: writer.bytes, magic: Array("SCDEDUP\u{0}".utf8), version: 1, to: path)
     }
@@ -121,9 +122,9 @@ struct DeduplicatorPersistenceTests {
             let agreeing = zip(got, expected).filter { $0.verdict.isDuplicate == $1.verdict.isDuplicate }.count
             #expect(agreeing * 100 >= got.count * 95, "\(agreeing) of \(got.count) verdicts agree")
         }
-        #expect(throws: IndexFileError.unsupportedVersion(found: 3, supported: 2)) {
+        #expect(throws: IndexFileError.unsupportedVersion(found: 4, supported: 3)) {
             var bytes = MinHashLSHPersistenceTests.bytes(path)
-            bytes[8] = 3
+            bytes[8] = 4
             // Keep the checksum valid so that the version is what is refused.
             let body = Array(bytes[0..<bytes.count - 8])
             let sum = body.withUnsafeBytes { XXH3.hash64($0, seed: 0) }
