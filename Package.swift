@@ -105,7 +105,7 @@ let package = Package(
         ),
         .testTarget(
             name: "SimCoreCTests",
-            dependencies: ["SimCore", "SimCoreIO"],
+            dependencies: ["SimCore", "SimCoreIO", "SimCoreFixtures"],
             exclude: ["CProgram"]
         ),
         .testTarget(

@@ -23,6 +23,9 @@ public struct BenchmarkContext: Sendable {
     public var totalBytes: Int
     /// Planted duplicate pairs by document index, when the corpus has ground truth.
     public var truth: Set<DocumentPair>?
+    /// Planted shared passages by document index, when the corpus has them (`reuse` scores
+    /// against them).
+    public var passageTruth: PassageTruth?
     /// The thread counts to run each parallel workload with (1, 2, 4, ..., all cores by default).
     public var threadCounts: [Int]
     /// The sampler for SimCore's code.
@@ -46,12 +49,14 @@ public struct BenchmarkContext: Sendable {
     ///   - referenceSampler: Sampler for the naive reference (default: 3 samples, no minimum).
     ///   - referenceDocuments: Subset size of the naive all-pairs reference (default 200).
     ///   - progress: The progress display (default: none).
+    ///   - passageTruth: Planted shared passages, if known.
     public init(
         documents: [Document], truth: Set<DocumentPair>? = nil,
         threadCounts: [Int] = BenchmarkContext.defaultThreadCounts(cores: Parallelism.defaultThreadCount),
         sampler: Sampler = Sampler(), referenceSampler: Sampler = Sampler(samples: 3, minimumSampleSeconds: 0),
-        referenceDocuments: Int = 200, progress: ProgressDisplay? = nil
+        referenceDocuments: Int = 200, progress: ProgressDisplay? = nil, passageTruth: PassageTruth? = nil
     ) {
+        self.passageTruth = passageTruth
         self.documents = documents
         self.totalBytes = documents.reduce(0) { $0 + $1.utf8.count }
         self.truth = truth

@@ -1,4 +1,5 @@
 import Foundation
+import SimCoreInternals
 
 /// Inline SVG charts for the HTML report: horizontal bars and line plots, no scripts.
 ///
@@ -76,8 +77,7 @@ public enum SVGChart {
     /// - Parameter text: Any text.
     /// - Returns: The escaped text.
     public static func escape(_ text: String) -> String {
-        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
-            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
+        escapedHTML(text)
     }
 
     /// A horizontal bar chart, one row per bar, with values (and notes) printed at the bar ends

@@ -18,7 +18,8 @@ public struct WorkloadRegistry: Sendable {
         self.workloads = workloads
     }
 
-    /// normalize, shingle (each unit), all-pairs (on the first unit) and the LSH S-curve.
+    /// normalize, shingle (each unit), all-pairs (on the first unit), the LSH S-curve and reuse
+    /// (default options).
     ///
     /// - Parameters:
     ///   - shingleUnits: Shingle units, at least one (default: word 5-grams).
@@ -29,6 +30,7 @@ public struct WorkloadRegistry: Sendable {
         return WorkloadRegistry([
             NormalizeWorkload(), ShingleWorkload(units: shingleUnits), AllPairsWorkload(unit: shingleUnits[0], threshold: threshold),
             LSHCurveWorkload(),
+            ReuseWorkload(),
         ])
     }
 

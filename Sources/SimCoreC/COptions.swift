@@ -51,10 +51,8 @@ struct COptions {
             throw .invalidArgument(
                 "options.shingle_unit must be SIMCORE_SHINGLE_WORDS (1) or SIMCORE_SHINGLE_CHARS (2), not \(raw.shingle_unit)")
         }
-        let normalization = NormalizationOptions(
-            lowercase: try Self.flag(raw.lowercase, "lowercase"),
-            foldCompatibilityForms: try Self.flag(raw.fold_compatibility_forms, "fold_compatibility_forms"),
-            keepPunctuation: try Self.flag(raw.keep_punctuation, "keep_punctuation"))
+        let normalization = try Self.normalization(
+            lowercase: raw.lowercase, foldCompatibilityForms: raw.fold_compatibility_forms, keepPunctuation: raw.keep_punctuation)
         shingling = ShinglingOptions(unit: unit, seed: raw.seed, normalization: normalization)
         seed = raw.seed
 
@@ -70,18 +68,8 @@ struct COptions {
         }
         signatureLength = Int(raw.signature_length)
 
-        guard raw.threads == 0 || Self.threadCounts.contains(Int(raw.threads)) else {
-            throw .invalidArgument("options.threads must be 0 (every core) or 1...1024, not \(raw.threads)")
-        }
-        threads = raw.threads == 0 ? Parallelism.defaultThreadCount : Int(raw.threads)
-
-        switch Int32(bitPattern: raw.invalid_utf8) {
-        case SIMCORE_UTF8_REJECT: replacesInvalidUTF8 = false
-        case SIMCORE_UTF8_REPLACE: replacesInvalidUTF8 = true
-        default:
-            throw .invalidArgument(
-                "options.invalid_utf8 must be SIMCORE_UTF8_REJECT (1) or SIMCORE_UTF8_REPLACE (2), not \(raw.invalid_utf8)")
-        }
+        threads = try Self.threadCount(raw.threads)
+        replacesInvalidUTF8 = try Self.replacesInvalidUTF8(raw.invalid_utf8)
 
         var deduplication = DeduplicationOptions()
         deduplication.shingling = shingling
@@ -132,9 +120,46 @@ struct COptions {
         return scheme
     }
 
+    // The fields simcore_options and simcore_alignment_options share, checked the same way.
+
     /// A 0-or-1 field as a `Bool`.
-    private static func flag(_ value: UInt32, _ name: String) throws(CError) -> Bool {
+    static func flag(_ value: UInt32, _ name: String) throws(CError) -> Bool {
         guard value <= 1 else { throw .invalidArgument("options.\(name) must be 0 or 1, not \(value)") }
         return value == 1
+    }
+
+    /// The three normalization fields.
+    ///
+    /// - Throws: ``CError`` naming a field that is neither 0 nor 1.
+    static func normalization(
+        lowercase: UInt32, foldCompatibilityForms: UInt32, keepPunctuation: UInt32
+    ) throws(CError) -> NormalizationOptions {
+        NormalizationOptions(
+            lowercase: try flag(lowercase, "lowercase"),
+            foldCompatibilityForms: try flag(foldCompatibilityForms, "fold_compatibility_forms"),
+            keepPunctuation: try flag(keepPunctuation, "keep_punctuation"))
+    }
+
+    /// `threads`: 0 for every core, else 1...1024.
+    ///
+    /// - Throws: ``CError`` for any other value.
+    static func threadCount(_ value: UInt32) throws(CError) -> Int {
+        guard value == 0 || threadCounts.contains(Int(value)) else {
+            throw .invalidArgument("options.threads must be 0 (every core) or 1...1024, not \(value)")
+        }
+        return value == 0 ? Parallelism.defaultThreadCount : Int(value)
+    }
+
+    /// `invalid_utf8`: whether invalid UTF-8 is let through (REPLACE) or refused (REJECT).
+    ///
+    /// - Throws: ``CError`` for any other value.
+    static func replacesInvalidUTF8(_ value: UInt32) throws(CError) -> Bool {
+        switch Int32(bitPattern: value) {
+        case SIMCORE_UTF8_REJECT: return false
+        case SIMCORE_UTF8_REPLACE: return true
+        default:
+            throw .invalidArgument(
+                "options.invalid_utf8 must be SIMCORE_UTF8_REJECT (1) or SIMCORE_UTF8_REPLACE (2), not \(value)")
+        }
     }
 }

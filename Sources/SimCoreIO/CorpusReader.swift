@@ -186,6 +186,16 @@ public final class CorpusReader {
         return Corpus(documents: documents, rejected: reader.rejected)
     }
 
+    /// The raw bytes of one file, as they are: no UTF-8 check, no byte-order mark removed (for
+    /// tools that report byte offsets into the file, such as `simdedup align`).
+    ///
+    /// - Parameter path: A regular file.
+    /// - Returns: Its contents.
+    /// - Throws: ``CorpusError`` naming the file and the system's reason.
+    public static func readFile(atPath path: String) throws(CorpusError) -> [UInt8] {
+        try FileContents.read(path)
+    }
+
     /// The input files of one path, in reading order.
     static func expand(_ path: String) throws(CorpusError) -> [InputFile] {
         if path == "-" { return [InputFile(path: path, kind: .jsonLines, size: nil)] }

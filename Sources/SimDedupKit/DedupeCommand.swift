@@ -41,6 +41,8 @@ public struct DedupeCommand: IOCommand {
     public var measureValue: DeduplicationOptions.Measure?
     /// `--verification` and `--verification-bits`.
     @OptionGroup public var verification: VerificationOptionGroup
+    /// Boilerplate handling (off by default: the engine streams and sees every line).
+    @OptionGroup public var boilerplate: BoilerplateOptionGroup
     /// Worker threads.
     @OptionGroup public var threads: ThreadOptionGroup
     /// Input options.
@@ -118,7 +120,7 @@ public struct DedupeCommand: IOCommand {
         let reader = CorpusReader(paths: inputs, options: corpusOptions)
         let summary = try DedupeRun.run(
             reader: reader, settings: settings, state: statePath.map { (path: $0, exists: stateExists) }, keepPath: keepPath,
-            io: io, progress: progress)
+            io: io, progress: progress, boilerplate: boilerplate)
         if !quiet.quiet { io.message(summary.description) }
     }
 }

@@ -71,13 +71,16 @@ public enum DedupeRun {
     ///   - keepPath: Where the kept records go, if anywhere.
     ///   - io: Receives the verdict lines (all at the end) and skipped-record lines.
     ///   - progress: The progress display.
+    ///   - boilerplate: With `--boilerplate auto`, every document of this run is read first, its
+    ///     boilerplate lines are found (``BoilerplateLines``), and the engine sees each text with
+    ///     them blanked; by default (`off`) documents stream straight into the engine.
     /// - Returns: The summary.
     /// - Throws: ``CommandError``: exit status 1 for a bad record (when not skipping), no documents,
     ///   or an unreadable state file, and nothing is written then; exit status 3 when an output
     ///   cannot be written.
     static func run(
         reader: CorpusReader, settings: DedupeSettings, state: (path: String, exists: Bool)?, keepPath: String?,
-        io: CommandIO, progress: ProgressDisplay
+        io: CommandIO, progress: ProgressDisplay, boilerplate: BoilerplateOptionGroup = BoilerplateOptionGroup()
     ) throws -> Summary {
         func open<Scheme: SignatureScheme>(_ scheme: Scheme) throws -> Summary {
             let clock = ContinuousClock()
@@ -93,7 +96,8 @@ public enum DedupeRun {
                 deduplicator = Deduplicator(scheme: scheme, options: settings.options)
             }
             var summary = try run(
-                reader: reader, deduplicator: deduplicator, keepPath: keepPath, io: io, progress: progress)
+                reader: reader, deduplicator: deduplicator, keepPath: keepPath, io: io, progress: progress,
+                boilerplate: boilerplate)
             summary.settings = settings.description
             if let state {
                 summary.documentsBefore = deduplicator.count - summary.documents
@@ -112,26 +116,44 @@ public enum DedupeRun {
     /// Feeds `reader` to `deduplicator` (which may hold documents of earlier runs), then writes
     /// this run's verdicts and kept records.
     static func run<Scheme: SignatureScheme>(
-        reader: CorpusReader, deduplicator: Deduplicator<Scheme>, keepPath: String?, io: CommandIO, progress: ProgressDisplay
+        reader: CorpusReader, deduplicator: Deduplicator<Scheme>, keepPath: String?, io: CommandIO, progress: ProgressDisplay,
+        boilerplate: BoilerplateOptionGroup
     ) throws -> Summary {
         let first = deduplicator.count
         let threads = deduplicator.options.threads
         var summary = Summary()
         let spool = try keepPath.map { path throws(CommandError) in try KeptRecordSpool(besides: path) }
+        let blanksBoilerplate = boilerplate.isOn(defaultMode: .off)
+        var held: [Document] = []
         let input = CommandInput(reader: reader, io: io, tool: "simdedup", progress: progress)
         // Batches of 4,096 documents, read while the engine works on the two before them
         // (Deduplicator.insert(batchesFrom:)): reading, parsing (in the reader's background
-        // blocks), signing and querying share the cores.
+        // blocks), signing and querying share the cores. With boilerplate blanking every
+        // document is held until the end (the blanking needs the whole corpus), then filed.
         try deduplicator.insert(batchesFrom: { () throws(CommandError) -> [Document]? in
             var batch: [Document] = []
             batch.reserveCapacity(4096)
             while batch.count < 4096, let record = try input.next() {
-                batch.append(Document(id: EngineID.encode(record.id), utf8: record.document.utf8))
+                let document = Document(id: EngineID.encode(record.id), utf8: record.document.utf8)
                 try spool?.append(record)
+                if blanksBoilerplate {
+                    held.append(document)
+                } else {
+                    batch.append(document)
+                }
             }
             return batch.isEmpty ? nil : batch
         }, threads: threads) { _ throws(CommandError) in }
         try input.finish()
+        if blanksBoilerplate {
+            let blanked = try boilerplate.blanking(held, threads: threads, io: io, tool: "simdedup").documents
+            held = []
+            var start = 0
+            deduplicator.insert(batchesFrom: {
+                defer { start += 4096 }
+                return start < blanked.count ? Array(blanked[start..<Swift.min(start + 4096, blanked.count)]) : nil
+            }, threads: threads) { _ in }
+        }
         summary.bytes = input.textBytes
         summary.rejected = input.rejectedCount
 

@@ -11,7 +11,7 @@ import SimCoreIO
 struct BenchCommand: IOCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
-        abstract: "Measure workloads (normalize, shingle, all-pairs) and write a JSON result.",
+        abstract: "Measure workloads (normalize, shingle, all-pairs, reuse) and write a JSON result.",
         discussion: """
             With no inputs, measures a generated corpus (--generate documents, --corpus-seed). Inputs \
             are directories of .txt files or JSON Lines files; ground truth is read from --truth or \
@@ -68,12 +68,12 @@ struct BenchCommand: IOCommand {
         } catch {
             throw CommandError("\(error)", status: .usage)
         }
-        let (documents, planted, corpusSummary) = try loadCorpus(io: io, progress: progress)
+        let (documents, planted, passages, corpusSummary) = try loadCorpus(io: io, progress: progress)
         let context = BenchmarkContext(
             documents: documents, truth: planted, threadCounts: BenchmarkContext.defaultThreadCounts(cores: threads.threads),
             sampler: sampling.sampler(),
             referenceSampler: Sampler(samples: Swift.min(sampling.samples, 3), minimumSampleSeconds: 0),
-            referenceDocuments: referenceDocuments, progress: progress)
+            referenceDocuments: referenceDocuments, progress: progress, passageTruth: passages)
         var outcome = BenchResult(machine: .current(), corpus: corpusSummary, label: result.label)
         try printHeader(outcome, io: io)
         try io.print("corpus:  \(corpusSummary.name), \(documents.count) documents, \(corpusSummary.bytes) bytes\(planted.map { ", \($0.count) planted pairs" } ?? ""); threads \(context.threadCounts.map(String.init).joined(separator: ","))")
@@ -98,12 +98,15 @@ struct BenchCommand: IOCommand {
         progress.finish()
     }
 
-    private func loadCorpus(io: CommandIO, progress: ProgressDisplay) throws -> ([Document], Set<DocumentPair>?, CorpusSummary) {
+    private func loadCorpus(
+        io: CommandIO, progress: ProgressDisplay
+    ) throws -> ([Document], Set<DocumentPair>?, PassageTruth?, CorpusSummary) {
         if inputs.isEmpty {
             let corpus = GeneratedCorpus(options: CorpusGeneratorOptions(documentCount: generate, seed: corpusSeed.corpusSeed), threads: threads.threads)
             let planted = GroundTruth(generated: corpus.truth).pairs(documentIDs: corpus.documents.map(\.id))
             let bytes = corpus.documents.reduce(0) { $0 + $1.utf8.count }
-            return (corpus.documents, planted, CorpusSummary(name: "generated", documents: corpus.documents.count, bytes: bytes, seed: corpusSeed.corpusSeed, hasGroundTruth: true))
+            return (corpus.documents, planted, PassageTruth(generated: corpus.truth),
+                    CorpusSummary(name: "generated", documents: corpus.documents.count, bytes: bytes, seed: corpusSeed.corpusSeed, hasGroundTruth: true))
         }
         let corpus = try CommandInput.readAll(paths: inputs, options: input.corpusOptions, io: io, tool: "simbench", progress: progress)
         guard corpus.documents.count >= 2 else { throw CommandError("need at least two documents in \(inputs.joined(separator: ", "))") }
@@ -119,8 +122,13 @@ struct BenchCommand: IOCommand {
                 throw CommandError("\(error)")
             }
         }
+        var passages: PassageTruth?
+        if inputs.count == 1, case let path = GeneratedCorpusWriter.passagesPath(of: inputs[0]), FileManager.default.fileExists(atPath: path) {
+            passages = try? PassageTruth.read(from: URL(fileURLWithPath: path), documentIDs: corpus.documents.map(\.id))
+        }
         let bytes = corpus.documents.reduce(0) { $0 + $1.utf8.count }
         let name = inputs.map { ($0 as NSString).lastPathComponent }.joined(separator: "+")
-        return (corpus.documents, planted, CorpusSummary(name: name, documents: corpus.documents.count, bytes: bytes, hasGroundTruth: planted != nil))
+        return (corpus.documents, planted, passages,
+                CorpusSummary(name: name, documents: corpus.documents.count, bytes: bytes, hasGroundTruth: planted != nil))
     }
 }

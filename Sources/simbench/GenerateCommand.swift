@@ -11,9 +11,10 @@ struct GenerateCommand: IOCommand {
         commandName: "generate",
         abstract: "Write a deterministic news-like corpus with planted near-duplicate clusters.",
         discussion: """
-            OUTPUT ending in .jsonl gets one {"id","text"} line per document, with NAME.truth.jsonl and \
-            NAME.pairs.tsv beside it; any other OUTPUT is a directory of ID.txt files, with \
-            OUTPUT.truth.jsonl and OUTPUT.pairs.tsv beside the directory. The same --corpus-seed \
+            OUTPUT ending in .jsonl gets one {"id","text"} line per document, with NAME.truth.jsonl, \
+            NAME.pairs.tsv and NAME.passages.jsonl (the text documents share, with byte ranges) beside \
+            it; any other OUTPUT is a directory of ID.txt files, with OUTPUT.truth.jsonl, \
+            OUTPUT.pairs.tsv and OUTPUT.passages.jsonl beside the directory. The same --corpus-seed \
             gives byte-identical files on every machine and for every --threads.
             """)
 
@@ -40,14 +41,18 @@ struct GenerateCommand: IOCommand {
     @Option(help: "Probability that a story reuses a paragraph of an unrelated earlier story.")
     var paragraphReuseProbability: Double = 0.2
 
+    @Option(help: "Probability that a reused paragraph is lightly edited (words changed, a clause dropped, words inserted).")
+    var reusedParagraphEditProbability: Double = 0
+
     @OptionGroup var threads: ThreadOptionGroup
 
     @OptionGroup var quiet: QuietOption
 
     func validate() throws {
         guard (10...10_000_000).contains(documents) else { throw ValidationError("--documents must be in 10...10,000,000, not \(documents)") }
-        guard (0...1).contains(reprintProbability), (0...1).contains(paragraphReuseProbability) else {
-            throw ValidationError("--reprint-probability and --paragraph-reuse-probability must be in [0, 1]")
+        guard (0...1).contains(reprintProbability), (0...1).contains(paragraphReuseProbability),
+              (0...1).contains(reusedParagraphEditProbability) else {
+            throw ValidationError("--reprint-probability, --paragraph-reuse-probability and --reused-paragraph-edit-probability must be in [0, 1]")
         }
         guard (2...1_000).contains(maxClusterSize) else { throw ValidationError("--max-cluster-size must be in 2...1000, not \(maxClusterSize)") }
         guard (200...10_000_000).contains(minStoryBytes) else {
@@ -62,7 +67,8 @@ struct GenerateCommand: IOCommand {
         let options = CorpusGeneratorOptions(
             documentCount: documents, seed: seed.corpusSeed, minimumStoryBytes: minStoryBytes,
             maximumStoryBytes: maxStoryBytes, reprintProbability: reprintProbability,
-            maximumClusterSize: maxClusterSize, paragraphReuseProbability: paragraphReuseProbability)
+            maximumClusterSize: maxClusterSize, paragraphReuseProbability: paragraphReuseProbability,
+            reusedParagraphEditProbability: reusedParagraphEditProbability)
         let progress = io.progress(tool: "simbench", quiet: quiet.quiet)
         progress.start("generating", total: documents, unit: .items("documents"))
         var summary: GeneratedCorpusWriter.Summary?
@@ -76,6 +82,6 @@ struct GenerateCommand: IOCommand {
         let megabytes = Double(summary.textBytes) / 1e6
         try io.print("generated \(summary.documents) documents, \(String(format: "%.1f", megabytes)) MB of text, \(summary.plantedPairs) planted pairs, corpus seed \(seed.corpusSeed)")
         try io.print("in \(String(format: "%.2f", seconds)) s (\(String(format: "%.0f", megabytes / seconds)) MB/s)")
-        try io.print("corpus: \(summary.corpusPath)\ntruth:  \(summary.truthPath)\npairs:  \(summary.pairsPath)")
+        try io.print("corpus: \(summary.corpusPath)\ntruth:  \(summary.truthPath)\npairs:  \(summary.pairsPath)\npassages: \(summary.passagesPath)")
     }
 }

@@ -21,7 +21,8 @@ struct BenchResultTests {
         let context = BenchmarkContext(
             documents: documents, truth: GroundTruth(generated: truth).pairs(documentIDs: documents.map(\.id)),
             threadCounts: [1, 2], sampler: Sampler(samples: 2, minimumSampleSeconds: 0),
-            referenceSampler: Sampler(samples: 1, minimumSampleSeconds: 0), referenceDocuments: 20)
+            referenceSampler: Sampler(samples: 1, minimumSampleSeconds: 0), referenceDocuments: 20,
+            passageTruth: PassageTruth(generated: truth))
         var result = BenchResult(
             machine: .current(), corpus: CorpusSummary(name: "generated", documents: 40, bytes: context.totalBytes, seed: 5, hasGroundTruth: true))
         for workload in WorkloadRegistry.standard(shingleUnits: [.words(5), .characters(4)]).workloads {
@@ -40,9 +41,10 @@ struct BenchResultTests {
         let violations = try SchemaValidator.resultSchema().violations(of: json)
         #expect(violations.isEmpty, "\(violations.prefix(10))")
         let workloads = Set(result.records.map(\.workload))
-        #expect(workloads == ["normalize", "shingle", "all-pairs", "lsh-curve"])
-        // normalize 2 + reference; shingle 2 units x 2 threads + 1 word reference; all-pairs 2 + subset + reference; the curve
-        #expect(result.records.count == 3 + 5 + 4 + 1)
+        #expect(workloads == ["normalize", "shingle", "all-pairs", "lsh-curve", "reuse"])
+        // normalize 2 + reference; shingle 2 units x 2 threads + 1 word reference; all-pairs 2 + subset + reference; the curve;
+        // reuse 2 + one pair raw and tokenized
+        #expect(result.records.count == 3 + 5 + 4 + 1 + 4)
         #expect(result.curves.count == 1 && result.curves[0].measured.count == 20)
         let environment = try #require(result.environment)
         #expect(environment.toolVersion == SimCoreRelease.version)

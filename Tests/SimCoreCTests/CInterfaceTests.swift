@@ -1,5 +1,6 @@
 import Foundation
 import SimCore
+import SimCoreFixtures
 import SimCoreIO
 import Testing
 
@@ -166,13 +167,16 @@ struct CInterfaceTests {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         let executable = try Self.compileCheckProgram(into: directory)
+        let planted = Self.plantedCorpus()
+        let plantedPath = directory.appendingPathComponent("planted.bin")
+        try Self.lengthPrefixed(planted).write(to: plantedPath)
 
-        let result = try Self.run(executable, [directory.path] + Self.stories.map(\.path))
+        let result = try Self.run(executable, [directory.path, plantedPath.path] + Self.stories.map(\.path))
         #expect(result.status == 0, "simcore_check failed:\n\(result.errors)")
         let documents = try Self.stories.map { url in
             Document(id: url.deletingPathExtension().lastPathComponent, utf8: Array(try Data(contentsOf: url)))
         }
-        let expected = try Self.expectedLines(documents: documents)
+        let expected = try Self.expectedLines(documents: documents) + Self.alignmentLines(stories: documents, planted: planted)
         let actual = result.output.split(separator: "\n", omittingEmptySubsequences: false).dropLast().map(String.init)
         #expect(actual.count == expected.count)
         for (line, (got, want)) in zip(actual, expected).enumerated() where got != want {
@@ -180,6 +184,9 @@ struct CInterfaceTests {
         }
         // The sample's one reprint: 001 inside 000, found through C as through Swift.
         #expect(expected.contains("kept 0 2 3 4"))
+        // The planted corpus has reuse to find, in the batch and in the stream.
+        #expect(expected.filter { $0.hasPrefix("pair planted ") }.count > 100)
+        #expect(expected.contains { $0.hasPrefix("pair stream ") })
     }
 }
 

@@ -1,8 +1,10 @@
 /*
  * simcore.h: SimCore's C interface (libsimcore), for any language that can call C.
  *
- * SimCore finds near-duplicate text: shingle sets and exact similarity, MinHash-family signatures
- * on all cores, and a streaming deduplicator with clusters, kept documents and saved state.
+ * SimCore finds near-duplicate text and text reuse: shingle sets and exact similarity,
+ * MinHash-family signatures on all cores, a streaming deduplicator with clusters, kept documents
+ * and saved state, the passages two texts share (with byte ranges into both), and every pair of
+ * documents of a corpus that shares a passage, in one batch or as a stream.
  * Build the library with
  *
  *     swift build -c release --product simcore      # .build/release/libsimcore.so
@@ -26,8 +28,9 @@
  *   Paths. NUL-terminated UTF-8.
  *   Ownership. Inputs are borrowed for the duration of the call only. Every output buffer is
  *     either the caller's (stated "caller-owned") or allocated by the library and released by
- *     the function named next to it (simcore_free, simcore_clusters_free, or the handle's
- *     _free). Handles are opaque; free each exactly once. NULL may be passed to every _free.
+ *     the function named next to it (simcore_free, simcore_clusters_free,
+ *     simcore_alignment_free, simcore_reuse_pairs_free, or the handle's _free). Handles are
+ *     opaque; free each exactly once. NULL may be passed to every _free.
  *   Threads. Stated per handle. Batch functions use options.threads workers (0: every core the
  *     process may run on); their results never depend on the thread count. No function keeps a
  *     lock while it returns, and none calls back into the caller.
@@ -35,7 +38,8 @@
  *     and thread count.
  *
  * ABI: types and constants in this header only grow: new functions, new constants, new fields at
- * the end of simcore_options (whose struct_size says which fields the caller knows).
+ * the end of simcore_options and simcore_alignment_options (whose struct_size says which fields
+ * the caller knows).
  * SIMCORE_ABI_VERSION changes only if an existing declaration changes meaning.
  */
 #ifndef SIMCORE_H
@@ -350,6 +354,216 @@ simcore_status simcore_dedup_clusters(simcore_dedup *dedup, int include_singleto
 
 /** Releases the arrays of a simcore_clusters and zeroes it. NULL is allowed. */
 void simcore_clusters_free(simcore_clusters *clusters);
+
+/* ---------------------------------------------------------------------------------------------
+ * Passage alignment and text reuse
+ *
+ * Which passages two texts share, with half-open byte ranges into both ORIGINAL texts (not the
+ * normalized text), and which documents of a corpus share passages: SimCore's PassageAligner and
+ * ReuseIndex, simdedup's align and reuse commands. Texts are tokenized as the shingler does it;
+ * shared word n-grams seed passages, collinear seeds are chained and gaps of up to maximum_gap
+ * words bridged, so a passage survives a few substituted, inserted or deleted words.
+ * ------------------------------------------------------------------------------------------- */
+
+/** simcore_alignment_options.boilerplate */
+#define SIMCORE_BOILERPLATE_AUTO 1    /**< blank lines found in at least max(10, 1% of) the documents (default) */
+#define SIMCORE_BOILERPLATE_OFF 2     /**< keep every line */
+
+/**
+ * How passages are found: SimCore's AlignmentOptions and ReuseOptions, simdedup align's and
+ * reuse's flags. Plain data; copy it freely. Always start from simcore_alignment_options_init(),
+ * then change fields: it sets struct_size and the defaults below.
+ */
+typedef struct simcore_alignment_options {
+    /** sizeof(simcore_alignment_options) as the caller compiled it; set by _init. */
+    uint32_t struct_size;
+    /** Words per seed n-gram, 1..1000 (default 5; simdedup's --shingle words:N). */
+    uint32_t ngram_width;
+    /** The fewest matching words of a reported passage, 1..100000 (default 12; --min-passage-words). */
+    uint32_t minimum_passage_words;
+    /** The most substituted, inserted or deleted words bridged inside a passage, on either side,
+     *  0..10000 (default 12; --max-gap). */
+    uint32_t maximum_gap;
+    /** The hash seed of tokens and n-grams (default 0; --seed). Passages do not depend on it, up
+     *  to 64-bit hash collisions. */
+    uint64_t seed;
+    /** Normalization, as in simcore_options: each 0 or 1 (defaults 1, 1, 0). Boilerplate lines are
+     *  compared under the same rules. */
+    uint32_t lowercase;
+    uint32_t fold_compatibility_forms;
+    uint32_t keep_punctuation;
+    /** SIMCORE_UTF8_* (default REJECT). With REPLACE, invalid bytes are matched as separators and
+     *  byte ranges still index the bytes as given. */
+    uint32_t invalid_utf8;
+    /** Reuse only: n-grams held by more documents than this are left out of the index (common
+     *  phrases make no candidate pairs), at least 2 (default 100; --max-df). */
+    uint32_t maximum_document_frequency;
+    /** simcore_reuse and simcore_reuse_index_new: SIMCORE_BOILERPLATE_AUTO (default, as simdedup
+     *  reuse) or SIMCORE_BOILERPLATE_OFF (--boilerplate). */
+    uint32_t boilerplate;
+    /** Reuse only: worker threads, 0 (default: every core the process may run on) or 1..1024. */
+    uint32_t threads;
+    /** 0, as _init sets it. */
+    uint32_t reserved;
+} simcore_alignment_options;
+
+/** Fills *options with the defaults above and sets struct_size. Thread-safe. */
+void simcore_alignment_options_init(simcore_alignment_options *options);
+
+/** One passage two texts share. */
+typedef struct simcore_passage {
+    /** The passage's bytes in text A, half-open [a_start, a_end): from the first byte of its first
+     *  word to the last byte of its last word, in A as given. */
+    size_t a_start;
+    size_t a_end;
+    /** Its bytes in text B, half-open. */
+    size_t b_start;
+    size_t b_end;
+    /** Its words in A and in B, half-open word numbers (0 is a text's first word). */
+    size_t words_a_start;
+    size_t words_a_end;
+    size_t words_b_start;
+    size_t words_b_end;
+    /** Words of the passage that match a word on the other side, in order. */
+    size_t matched_words;
+    /** 2 × matched_words / (words in A + words in B): 1 for a verbatim passage. */
+    double similarity;
+    /** 0. */
+    uint64_t reserved;
+} simcore_passage;
+
+/** The passages two texts share and how much of each text they cover. */
+typedef struct simcore_alignment {
+    /** Number of passages. */
+    size_t count;
+    /** count passages, by position in A then in B; they may overlap on one side when a text
+     *  repeats a passage the other has once. NULL when count is 0. */
+    simcore_passage *passages;
+    /** Words in A and in B. */
+    size_t word_count_a;
+    size_t word_count_b;
+    /** The fraction of A's (B's) words inside at least one passage (0 for a text without words). */
+    double coverage_a;
+    double coverage_b;
+} simcore_alignment;
+
+/**
+ * The passages texts a and b share (a is side A of every passage), as `simdedup align` finds them.
+ * options: every field but maximum_document_frequency, boilerplate and threads (one pair is
+ * aligned on the calling thread). Work is linear in the two lengths, never quadratic; texts
+ * without a shared passage give count 0.
+ * *out: caller-owned struct whose passages the library allocates; release with
+ * simcore_alignment_free(out).
+ */
+simcore_status simcore_align(const simcore_alignment_options *options, const uint8_t *a, size_t a_length,
+                             const uint8_t *b, size_t b_length, simcore_alignment *out);
+
+/** Releases the passages of a simcore_alignment from simcore_align and zeroes it. NULL is allowed.
+ *  (A simcore_reuse_pair's alignment is released with its simcore_reuse_pairs, never by this.) */
+void simcore_alignment_free(simcore_alignment *alignment);
+
+/** Two documents that share at least one passage. */
+typedef struct simcore_reuse_pair {
+    /** The earlier document's number: side A of alignment. */
+    int64_t a;
+    /** The later document's number (from simcore_reuse_index_matches: the number the new text
+     *  would get, the index's count): side B. */
+    int64_t b;
+    /** Their passages and coverage. alignment.passages points into the simcore_reuse_pairs'
+     *  passages block: do not free it on its own. */
+    simcore_alignment alignment;
+} simcore_reuse_pair;
+
+/** Pairs of documents sharing passages; every array is library-allocated (simcore_reuse_pairs_free). */
+typedef struct simcore_reuse_pairs {
+    /** Number of pairs. */
+    size_t count;
+    /** count pairs, ordered by a then b. NULL when count is 0. */
+    simcore_reuse_pair *pairs;
+    /** Every pair's passages, pair after pair in pair order: pairs[i].alignment.passages is
+     *  passages + (the passage counts of pairs 0 .. i-1). */
+    size_t passage_count;
+    simcore_passage *passages;
+    /** simcore_reuse with SIMCORE_BOILERPLATE_AUTO: how many distinct boilerplate lines were
+     *  blanked; 0 otherwise. */
+    size_t boilerplate_lines;
+} simcore_reuse_pairs;
+
+/** Releases the arrays of a simcore_reuse_pairs and zeroes it. NULL is allowed. */
+void simcore_reuse_pairs_free(simcore_reuse_pairs *pairs);
+
+/**
+ * Every pair of count documents that shares a passage, as `simdedup reuse` prints them for the same
+ * documents in the same order: with SIMCORE_BOILERPLATE_AUTO, lines found in at least
+ * max(10, 1% of) the documents are first blanked (their bytes read as spaces, so byte ranges
+ * still index the original texts). Documents are numbered 0 .. count-1 in order. Runs on
+ * options.threads cores; the result is the same for every thread count. Every text is checked
+ * before any is indexed; count may be 0 (texts and lengths may then be NULL).
+ * *out: caller-owned struct whose arrays the library allocates; release with
+ * simcore_reuse_pairs_free(out).
+ */
+simcore_status simcore_reuse(const simcore_alignment_options *options, const uint8_t *const *texts,
+                             const size_t *lengths, size_t count, simcore_reuse_pairs *out);
+
+/**
+ * A corpus-wide reuse index that grows: insert documents (numbered 0, 1, 2, ... in insertion
+ * order), ask which indexed documents a new text shares passages with, or list every pair.
+ * Thread-safe: any number of threads may call any function on one handle; calls are serialized
+ * inside (each runs on options.threads cores), except simcore_reuse_index_free, which must come
+ * after every other call has returned. Indexed texts are copied and held in memory.
+ */
+typedef struct simcore_reuse_index simcore_reuse_index;
+
+/**
+ * A new, empty index. The options are copied and hold for the handle's lifetime.
+ * A stream has no corpus to count lines in up front, so boilerplate is learned from a sample:
+ * with SIMCORE_BOILERPLATE_AUTO and boilerplate_count > 0, the lines found in at least
+ * max(10, 1% of) those texts are blanked in every document inserted or matched later; with
+ * SIMCORE_BOILERPLATE_OFF or no sample (boilerplate_texts and _lengths may then be NULL), none.
+ * Passing the whole corpus as the sample and inserting it gives simcore_reuse's pairs.
+ * *out: release with simcore_reuse_index_free.
+ */
+simcore_status simcore_reuse_index_new(const simcore_alignment_options *options,
+                                       const uint8_t *const *boilerplate_texts, const size_t *boilerplate_lengths,
+                                       size_t boilerplate_count, simcore_reuse_index **out);
+
+/** Releases an index. NULL is allowed. */
+void simcore_reuse_index_free(simcore_reuse_index *index);
+
+/**
+ * Inserts one document. *document: caller-owned, may be NULL; its number. matches: may be NULL;
+ * otherwise it first receives the passages the text shares with the documents indexed before it
+ * (as simcore_reuse_index_matches), atomically with the insert: a stream's pairs, one document
+ * at a time. Release matches with simcore_reuse_pairs_free.
+ */
+simcore_status simcore_reuse_index_insert(simcore_reuse_index *index, const uint8_t *text, size_t length,
+                                          int64_t *document, simcore_reuse_pairs *matches);
+
+/**
+ * Inserts count documents in order (tokenized on options.threads cores). Every text is checked
+ * first: on failure nothing is inserted. count may be 0.
+ */
+simcore_status simcore_reuse_index_insert_many(simcore_reuse_index *index, const uint8_t *const *texts,
+                                               const size_t *lengths, size_t count);
+
+/** The number of documents inserted. *out: caller-owned. */
+simcore_status simcore_reuse_index_count(simcore_reuse_index *index, size_t *out);
+
+/**
+ * The passages a new text shares with the indexed documents; the text is not inserted. One pair
+ * per indexed document sharing a passage, ordered by it: a is the indexed document (side A), b
+ * the index's count. Document frequencies count the new text, as they will once it is inserted,
+ * so a stream finds the batch's pairs whenever maximum_document_frequency does not bind.
+ * *out: release with simcore_reuse_pairs_free.
+ */
+simcore_status simcore_reuse_index_matches(simcore_reuse_index *index, const uint8_t *text, size_t length,
+                                           simcore_reuse_pairs *out);
+
+/**
+ * Every pair of indexed documents that shares a passage, ordered by a then b; the same for every
+ * thread count. *out: release with simcore_reuse_pairs_free.
+ */
+simcore_status simcore_reuse_index_pairs(simcore_reuse_index *index, simcore_reuse_pairs *out);
 
 #ifdef __cplusplus
 }

@@ -1,4 +1,4 @@
-"""simcore: near-duplicate text detection from Python, over libsimcore (SimCore's C interface).
+"""simcore: near-duplicate detection and text reuse from Python, over libsimcore (SimCore's C interface).
 
     import simcore
     dedup = simcore.Deduplicator(threshold=0.8, measure="jaccard", k=128)
@@ -6,6 +6,8 @@
     dedup.kept()                           # one id per cluster, and every unique document
     simcore.signatures(texts, k=128)       # numpy uint64 (n, 128) when NumPy is installed
     simcore.jaccard(a, b)                  # exact, of word 5-gram sets
+    simcore.align(a, b).passages           # the passages two texts share, with offsets into both
+    simcore.reuse(texts, ids=urls)         # every pair of documents sharing a passage; all cores
 
 Texts are ``str`` or UTF-8 ``bytes``; iterables of any length are streamed in batches. Every
 long call releases the GIL. Names and defaults are simdedup's: ``shingle="words:5"``,
@@ -14,11 +16,13 @@ long call releases the GIL. Names and defaults are simdedup's: ``shingle="words:
 """
 import ctypes
 import os
-import threading
 from collections import namedtuple
 
 from . import _native, _texts
+from ._handle import Handle as _Handle
 from ._native import IndexFileError, lib
+from ._reuse import Alignment, Passage, ReusedPair, ReuseIndex, align, reuse
+from ._texts import DEFAULT_BATCH_SIZE  # how many texts go to the library per call when streaming
 
 #: NumPy, imported on the first call that returns an array (None when it is not installed), so
 #: that importing simcore costs no NumPy start-up.
@@ -38,12 +42,11 @@ def _numpy_module():
 __all__ = [
     "Deduplicator", "Verdict", "Cluster", "Assignment", "ShingleSet", "IndexFileError",
     "signatures", "shingles", "jaccard", "containment", "overlap", "library_version",
+    "align", "reuse", "ReuseIndex", "Alignment", "Passage", "ReusedPair",
 ]
 
 __version__ = "0.2.0"
 
-#: How many texts go to the library per call when streaming an iterable.
-DEFAULT_BATCH_SIZE = 4096
 
 
 def library_version():
@@ -209,7 +212,7 @@ def signatures(texts, *, scheme="oph", k=128, seed=0, shingle="words:5", threads
 # The deduplicator -----------------------------------------------------------------------------
 
 
-class Deduplicator:
+class Deduplicator(_Handle):
     """SimCore's streaming near-duplicate detector.
 
     ``Deduplicator(threshold=0.8, measure="overlap", k=128)`` (``measure="jaccard"`` for classic
@@ -230,13 +233,10 @@ class Deduplicator:
             verification=verification, bands=bands, rows=rows, threads=threads, invalid_utf8=invalid_utf8,
             **normalization)
         self._strict_utf8 = invalid_utf8 == "strict"
-        self._condition = threading.Condition()
-        self._users = 0
-        self._pointer = None
         self._has_ids = False
         pointer = ctypes.c_void_p()
         _native.check(lib.simcore_dedup_new(ctypes.byref(self._options), ctypes.byref(pointer)))
-        self._pointer = pointer.value
+        self._open(pointer.value)
 
     @classmethod
     def load(cls, path, threshold=0.8, measure="overlap", k=128, **options):
@@ -246,55 +246,13 @@ class Deduplicator:
         self = cls.__new__(cls)
         self._options = _native.make_options(threshold=threshold, measure=measure, k=k, **options)
         self._strict_utf8 = options.get("invalid_utf8", "strict") == "strict"
-        self._condition = threading.Condition()
-        self._users = 0
-        self._pointer = None
         pointer = ctypes.c_void_p()
         _native.check(lib.simcore_dedup_load(_path_bytes(path), ctypes.byref(self._options), ctypes.byref(pointer)))
-        self._pointer = pointer.value
+        self._open(pointer.value)
         self._has_ids = any(key is not None for key in self._raw_ids())
         return self
 
-    # Handle lifetime: calls hold a use count; close() waits for them to finish.
-
-    def _acquire(self):
-        with self._condition:
-            if self._pointer is None:
-                raise ValueError("this Deduplicator is closed")
-            self._users += 1
-            return self._pointer
-
-    def _release(self):
-        with self._condition:
-            self._users -= 1
-            if self._users == 0:
-                self._condition.notify_all()
-
-    def close(self):
-        """Frees the engine (after calls in progress on other threads return). Idempotent."""
-        condition = getattr(self, "_condition", None)
-        if condition is None:
-            return
-        with condition:
-            pointer, self._pointer = self._pointer, None
-            while self._users:
-                condition.wait()
-        if pointer:
-            lib.simcore_dedup_free(pointer)
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exception):
-        self.close()
-
-    def __del__(self):
-        self.close()
-
-    @property
-    def closed(self):
-        """Whether :meth:`close` was called."""
-        return self._pointer is None
+    _free = lib.simcore_dedup_free
 
     def __len__(self):
         pointer = self._acquire()

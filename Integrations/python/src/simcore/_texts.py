@@ -9,6 +9,9 @@ than to check again (the same result, one pass less).
 """
 import ctypes
 
+#: How many texts go to the library per call when streaming an iterable.
+DEFAULT_BATCH_SIZE = 4096
+
 _BYTES_LIKE = (bytes, bytearray, memoryview)
 
 
