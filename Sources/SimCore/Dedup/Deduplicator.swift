@@ -188,6 +188,7 @@ public final class Deduplicator<Scheme: SignatureScheme>: @unchecked Sendable {
     ) throws(Failure) {
         let threads = Swift.max(1, threads ?? options.threads)
         var failure: Failure?
+        var receiverFailed = false
         var upcoming: _PreparedBatch?
         do {
             if let documents = try next() { upcoming = makeBatch(documents, threads: threads) }
@@ -203,8 +204,13 @@ public final class Deduplicator<Scheme: SignatureScheme>: @unchecked Sendable {
             if let (batch, first) = waiting {
                 let matches = fetched.matches
                 let merged = clusterLock.withLock { clustering.merge(matches, documentCount: first + batch.count) }
-                if failure == nil {
-                    do { try results(merged) } catch { failure = error }
+                // A failed source still delivers the batches it handed over; a failed receiver
+                // gets nothing more.
+                if !receiverFailed {
+                    do throws(Failure) { try results(merged) } catch {
+                        receiverFailed = true
+                        if failure == nil { failure = error }
+                    }
                 }
             }
             waiting = nil

@@ -184,7 +184,7 @@ extension _PostingTable {
             guard head < entries else { throw IndexFileError.corrupt("posting head out of range") }
             used += 1
         }
-        guard used == Int(keys), used < slots else { throw IndexFileError.corrupt("posting key count") }
+        guard UInt64(used) == keys, used < slots else { throw IndexFileError.corrupt("posting key count") }
         for (document, next) in zip(entryDocuments, entryNext) {
             guard document >= 0, Int(document) < documentLimit, next >= -1, next < entries else {
                 throw IndexFileError.corrupt("posting entry out of range")

@@ -29,7 +29,7 @@ extension Deduplicator {
     /// service can stop and resume.
     ///
     /// Same envelope as ``MinHashLSH/save(to:)`` (magic `SCDEDUP\0`, version, length, payload,
-    /// XXH3-64 checksum; temporary file, flush, rename). Payload of format version 2, each array
+    /// XXH3-64 checksum; temporary file, flush, rename). Payload of format version 3, each array
     /// as a `u64` count and its little-endian elements:
     ///
     /// 1. the parameter line (UTF-8 bytes; it names the verification bits);
@@ -115,8 +115,7 @@ extension Deduplicator {
             // Version 1 and whole-value version 2 files hold k values per row; the keys come from them.
             let whole = version == 1 || options.verificationBits == 64
             let rowWords = whole ? k : wordsPerRow
-            let count = Int(try reader.read(UInt64.self))
-            guard count >= 0, count < Int(Int32.max) else { throw IndexFileError.corrupt("document count \(count)") }
+            let count = try reader.readInt(in: 0...Int(Int32.max) - 1, "document count")
             let byteCounts = try reader.readArray(UInt64.self, limit: count)
             let sizes = try reader.readArray(Int32.self, limit: count)
             let signatures = try reader.readArray(UInt64.self, limit: count * rowWords)
@@ -143,7 +142,7 @@ extension Deduplicator {
                   idLengths.reduce(0, { $0 + Int($1) }) == idBytes.count,
                   setCounts.count == (options.comparesShingleSets ? count : 0),
                   setCounts.reduce(0, { $0 + Int($1) }) == setHashes.count, pairValues.count % 3 == 0,
-                  sizes.allSatisfy({ $0 >= 0 })
+                  sizes.allSatisfy({ $0 >= 0 }), byteCounts.allSatisfy({ $0 <= UInt64(Int.max) })
             else { throw IndexFileError.corrupt("section sizes disagree") }
             var ids: [String] = []
             var start = 0

@@ -52,11 +52,11 @@ extension MinHashLSH {
     ) throws {
         self = try _IndexFile.read(from: path, magic: Self.fileMagic, versions: 1...Self.fileFormatVersion) { payload, version in
             var reader = _BinaryReader(bytes: payload)
-            let k = Int(try reader.read(UInt64.self))
-            let bands = Int(try reader.read(UInt64.self))
-            let rows = Int(try reader.read(UInt64.self))
-            let count = Int(try reader.read(UInt64.self))
-            let removed = Int(try reader.read(UInt64.self))
+            let k = try reader.readInt(in: 1...(1 << 20) - 1, "signature length")
+            let bands = try reader.readInt(in: 1...k, "band count")
+            let rows = try reader.readInt(in: 1...k, "rows per band")
+            let count = try reader.readInt(in: 0...Int(Int32.max) - 1, "document count")
+            let removed = try reader.readInt(in: 0...count, "removed count")
             guard k >= 1, k < 1 << 20, bands >= 1, rows >= 1, bands * rows <= k,
                   count >= 0, count < Int(Int32.max), removed >= 0, removed <= count else {
                 throw IndexFileError.corrupt("parameters k=\(k) b=\(bands) r=\(rows) n=\(count)")

@@ -133,4 +133,80 @@ struct DeduplicatorPersistenceTests {
             return try Deduplicator(contentsOf: path, options: compact)
         }
     }
+
+    /// Writes a truncated engine's state in format version 2, as builds before version 3 did:
+    /// each band's whole 64-bit keys in a hash table. The keys come from `whole`, an engine
+    /// with whole signatures that filed the same documents (a truncated engine keeps only
+    /// their top bits).
+    static func writeVersion2(
+        _ deduplicator: Deduplicator<OnePermutationMinHash>, keysFrom whole: Deduplicator<OnePermutationMinHash>, to path: String
+    ) throws {
+        var writer = _BinaryWriter()
+        let tables = whole.access.withReadLock {
+            whole.state.filed.index.shards.map { shard in
+                let entries = shard.sortedEntries
+                let keys = entries.map(\.prefix)
+                let documents = entries.map { Int32($0.document) }
+                return keys.withUnsafeBufferPointer { k in documents.withUnsafeBufferPointer { _PostingTable(keys: k, documents: $0) } }
+            }
+        }
+        deduplicator.access.withReadLock {
+            let state = deduplicator.state
+            let pairs = deduplicator.clusterLock.withLock { deduplicator.clustering.pairs }
+            writer.write(array: Array(deduplicator.fileParameters(version: 2).utf8))
+            writer.write(UInt64(state.documents.count))
+            writer.write(array: state.documents.byteCounts.map { UInt64($0) })
+            writer.write(array: state.filed.sizes)
+            writer.write(array: state.filed.signatures.words)
+            writer.write(array: state.documents.idLengths.map { UInt32($0) })
+            writer.write(array: state.documents.idBytes)
+            writer.write(array: state.filed.sets.map { UInt32($0.count) })
+            writer.write(array: state.filed.sets.flatMap(\.hashes))
+            writer.write(array: pairs.flatMap { [UInt64($0.first), UInt64($0.second), $0.similarity.bitPattern] })
+            writer.write(UInt64(tables.count))
+            for table in tables { table.write(to: &writer) }
+        }
+        try _IndexFile.write(payload: writer.bytes, magic: Array("SCDEDUP\u{0}".utf8), version: 2, to: path)
+    }
+
+    @Test("version-2 files of compact engines (whole keys in hash tables) load and continue as never stopping",
+          arguments: [DeduplicationOptions.Measure.jaccard, .overlap])
+    func version2(measure: DeduplicationOptions.Measure) throws {
+        var options = DeduplicatorOptionsForTests.with(measure)
+        options.verificationBits = 8
+        let path = MinHashLSHPersistenceTests.temporaryPath("dedup-v2-\(measure)")
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let head = Array(Self.documents[0..<300])
+        let original = Deduplicator(options: options)
+        original.insert(contentsOf: head)
+        let whole = Deduplicator(options: DeduplicatorOptionsForTests.with(measure))
+        whole.insert(contentsOf: head)
+        try Self.writeVersion2(original, keysFrom: whole, to: path)
+        let resumed = try Deduplicator(contentsOf: path, options: options)
+        #expect(resumed.count == 300)
+        #expect(resumed.verifiedPairs() == original.verifiedPairs())
+        #expect(resumed.assignments() == original.assignments())
+        let rest = Array(Self.documents[300...])
+        #expect(resumed.insert(contentsOf: rest) == original.insert(contentsOf: rest))
+    }
+
+    @Test("a count or parameter field past any valid value is refused, never a trap")
+    func hugeFields() throws {
+        let path = MinHashLSHPersistenceTests.temporaryPath("dedup-huge")
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let deduplicator = Deduplicator()
+        deduplicator.insert(contentsOf: Array(Self.documents[0..<20]))
+        try deduplicator.save(to: path)
+        var bytes = MinHashLSHPersistenceTests.bytes(path)
+        // The document count follows the parameter line (its u64 length and bytes) at payload
+        // offset 0, after the 24-byte header.
+        let lineLength = Int(bytes[24]) | Int(bytes[25]) << 8
+        let countOffset = 24 + 8 + lineLength
+        for offset in countOffset..<countOffset + 8 { bytes[offset] = 0xFF }
+        let body = Array(bytes[0..<bytes.count - 8])
+        let sum = body.withUnsafeBytes { XXH3.hash64($0, seed: 0) }
+        bytes.replaceSubrange(bytes.count - 8..<bytes.count, with: withUnsafeBytes(of: sum.littleEndian, Array.init))
+        MinHashLSHPersistenceTests.write(bytes, path)
+        #expect(throws: IndexFileError.self) { try Deduplicator(contentsOf: path) }
+    }
 }
