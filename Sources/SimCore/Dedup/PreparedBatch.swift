@@ -21,8 +21,9 @@ final class _PreparedBatch: @unchecked Sendable {
     let ids: [String]
     /// Their UTF-8 lengths.
     let byteCounts: [Int]
-    /// The documents.
-    private let documents: [Document]
+    /// The documents, until ``finish()`` lets their text go (the batch then waits for its
+    /// queries holding only ids, signatures and keys).
+    private var documents: [Document]
     /// k, the signature length.
     let signatureLength: Int
     /// Keys per document.
@@ -169,6 +170,7 @@ final class _PreparedBatch: @unchecked Sendable {
         sets = chunkResults.flatMap(\.sets)
         filedRows = chunkResults.flatMap(\.filedRows)
         for chunk in chunkResults.indices { chunkResults[chunk] = _ChunkResult() }
+        documents = []
     }
 
     /// Prepares every chunk on `threads` cores and finishes.
