@@ -126,7 +126,9 @@ struct _PostingShard: Sendable {
                 next = cursor.next()
             }
         }
-        recent = _RecentPostings(expectedEntries: Swift.min(mergeThreshold, 1 << 16))
+        // A small table that grows as inserts come: a large empty one would cost as much memory
+        // as the compact layer of a small index (an engine reads `byteCount` as its footprint).
+        recent = _RecentPostings()
     }
 
     /// Moves ``recent`` into the frozen layer (a saved or measured shard is then all compact).
