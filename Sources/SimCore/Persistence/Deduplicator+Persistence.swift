@@ -67,22 +67,29 @@ extension Deduplicator {
             let (pairs, unionFindCount) = clusterLock.withLock { (clustering.pairs, clustering.unionFind.count) }
             precondition(unionFindCount <= state.documents.count)
             var writer = _BinaryWriter()
-            writer.write(array: Array(fileParameters().utf8))
-            writer.write(UInt64(state.documents.count))
-            writer.write(array: state.documents.byteCounts.map { UInt64($0) })
-            writer.write(array: state.filed.sizes)
-            writer.write(array: state.filed.signatures.words)
-            writer.write(array: state.documents.idLengths.map { UInt32($0) })
-            writer.write(array: state.documents.idBytes)
-            writer.write(array: state.filed.sets.map { UInt32($0.count) })
-            writer.write(array: state.filed.sets.flatMap(\.hashes))
-            writer.write(array: pairs.flatMap { [UInt64($0.first), UInt64($0.second), $0.similarity.bitPattern] })
+            writeDocumentSections(to: &writer, version: Self.fileFormatVersion, pairs: pairs)
             let shards = options.verificationBits == 64 ? [] : state.filed.index.shards
             writer.write(UInt64(shards.count))
             for shard in shards { shard.write(to: &writer) }
             return writer.bytes
         }
         try _IndexFile.write(payload: payload, magic: Self.fileMagic, version: Self.fileFormatVersion, to: path)
+    }
+
+    /// Writes sections 1 to 4 of ``save(to:)`` (parameter line of `version`, documents,
+    /// signatures, ids, shingle sets, `pairs`), which every format version shares; the caller
+    /// holds the read lock.
+    func writeDocumentSections(to writer: inout _BinaryWriter, version: UInt32, pairs: [SimilarPair]) {
+        writer.write(array: Array(fileParameters(version: version).utf8))
+        writer.write(UInt64(state.documents.count))
+        writer.write(array: state.documents.byteCounts.map { UInt64($0) })
+        writer.write(array: state.filed.sizes)
+        writer.write(array: state.filed.signatures.words)
+        writer.write(array: state.documents.idLengths.map { UInt32($0) })
+        writer.write(array: state.documents.idBytes)
+        writer.write(array: state.filed.sets.map { UInt32($0.count) })
+        writer.write(array: state.filed.sets.flatMap(\.hashes))
+        writer.write(array: pairs.flatMap { [UInt64($0.first), UInt64($0.second), $0.similarity.bitPattern] })
     }
 
     /// Loads a deduplicator saved by ``save(to:)`` (format version 1, 2 or 3); `scheme` and

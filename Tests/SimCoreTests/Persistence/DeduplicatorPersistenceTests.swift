@@ -83,18 +83,8 @@ struct DeduplicatorPersistenceTests {
     static func writeVersion1(_ deduplicator: Deduplicator<OnePermutationMinHash>, to path: String) throws {
         var writer = _BinaryWriter()
         deduplicator.access.withReadLock {
-            let state = deduplicator.state
             let pairs = deduplicator.clusterLock.withLock { deduplicator.clustering.pairs }
-            writer.write(array: Array(deduplicator.fileParameters(version: 1).utf8))
-            writer.write(UInt64(state.documents.count))
-            writer.write(array: state.documents.byteCounts.map { UInt64($0) })
-            writer.write(array: state.filed.sizes)
-            writer.write(array: state.filed.signatures.words)
-            writer.write(array: state.documents.idLengths.map { UInt32($0) })
-            writer.write(array: state.documents.idBytes)
-            writer.write(array: state.filed.sets.map { UInt32($0.count) })
-            writer.write(array: state.filed.sets.flatMap(\.hashes))
-            writer.write(array: pairs.flatMap { [UInt64($0.first), UInt64($0.second), $0.similarity.bitPattern] })
+            deduplicator.writeDocumentSections(to: &writer, version: 1, pairs: pairs)
         }
         try _IndexFile.write(payload: writer.bytes, magic: Array("SCDEDUP\u{0}".utf8), version: 1, to: path)
     }
@@ -151,18 +141,8 @@ struct DeduplicatorPersistenceTests {
             }
         }
         deduplicator.access.withReadLock {
-            let state = deduplicator.state
             let pairs = deduplicator.clusterLock.withLock { deduplicator.clustering.pairs }
-            writer.write(array: Array(deduplicator.fileParameters(version: 2).utf8))
-            writer.write(UInt64(state.documents.count))
-            writer.write(array: state.documents.byteCounts.map { UInt64($0) })
-            writer.write(array: state.filed.sizes)
-            writer.write(array: state.filed.signatures.words)
-            writer.write(array: state.documents.idLengths.map { UInt32($0) })
-            writer.write(array: state.documents.idBytes)
-            writer.write(array: state.filed.sets.map { UInt32($0.count) })
-            writer.write(array: state.filed.sets.flatMap(\.hashes))
-            writer.write(array: pairs.flatMap { [UInt64($0.first), UInt64($0.second), $0.similarity.bitPattern] })
+            deduplicator.writeDocumentSections(to: &writer, version: 2, pairs: pairs)
             writer.write(UInt64(tables.count))
             for table in tables { table.write(to: &writer) }
         }
