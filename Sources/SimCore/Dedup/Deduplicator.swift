@@ -54,6 +54,9 @@ public final class Deduplicator<Scheme: SignatureScheme>: @unchecked Sendable {
     var state: _DeduplicatorState
     let clusterLock = NSLock()
     var clustering = _ClusterState()
+    /// Counts the batches filed whose pairs are not merged yet, so that ``save(to:)`` writes a
+    /// state in which every filed document has its verified pairs.
+    let filing = _FilingGate()
 
     /// Creates an empty deduplicator.
     ///
@@ -204,6 +207,7 @@ public final class Deduplicator<Scheme: SignatureScheme>: @unchecked Sendable {
             if let (batch, first) = waiting {
                 let matches = fetched.matches
                 let merged = clusterLock.withLock { clustering.merge(matches, documentCount: first + batch.count) }
+                filing.end()
                 // A failed source still delivers the batches it handed over; a failed receiver
                 // gets nothing more.
                 if !receiverFailed {
@@ -216,6 +220,9 @@ public final class Deduplicator<Scheme: SignatureScheme>: @unchecked Sendable {
             waiting = nil
             if let batch = upcoming {
                 batch.finish()
+                // This caller has no batch in flight here (its last one was merged above), so
+                // waiting for a save cannot hold the save up.
+                filing.begin()
                 let first = access.withWriteLock { state.file(batch, threads: threads) }
                 waiting = (batch, first)
             }
@@ -341,4 +348,46 @@ final class _ResultSlot<Value>: @unchecked Sendable {
     var value: Value
 
     init(_ value: Value) { self.value = value }
+}
+
+/// Counts the batches between their filing and the merge of their verified pairs, and lets a
+/// snapshot (``Deduplicator/save(to:)``) stop new filings and wait until none is in flight.
+final class _FilingGate: @unchecked Sendable {
+    // SAFETY: `inFlight` and `paused` are read and written only while `condition` is locked.
+    private let condition = NSCondition()
+    private var inFlight = 0
+    private var paused = false
+
+    /// Called before a batch is filed: waits while a snapshot is being taken.
+    func begin() {
+        condition.lock()
+        while paused { condition.wait() }
+        inFlight += 1
+        condition.unlock()
+    }
+
+    /// Called once the batch's pairs are merged.
+    func end() {
+        condition.lock()
+        inFlight -= 1
+        if inFlight == 0 { condition.broadcast() }
+        condition.unlock()
+    }
+
+    /// Runs `body` with no batch in flight and none filed until it returns. The caller must
+    /// have no batch in flight itself.
+    func withFilingPaused<R>(_ body: () throws -> R) rethrows -> R {
+        condition.lock()
+        while paused { condition.wait() }
+        paused = true
+        while inFlight > 0 { condition.wait() }
+        condition.unlock()
+        defer {
+            condition.lock()
+            paused = false
+            condition.broadcast()
+            condition.unlock()
+        }
+        return try body()
+    }
 }

@@ -63,7 +63,9 @@ extension Deduplicator {
     /// - Parameter path: The file to create or replace.
     /// - Throws: ``IndexFileError/io(path:reason:)``.
     public func save(to path: String) throws {
-        let payload: [UInt8] = access.withReadLock {
+        // With other threads inserting, the file holds the batches filed so far, each with its
+        // verified pairs: new filings wait, and the save waits for those in flight.
+        let payload: [UInt8] = filing.withFilingPaused { access.withReadLock {
             let (pairs, unionFindCount) = clusterLock.withLock { (clustering.pairs, clustering.unionFind.count) }
             precondition(unionFindCount <= state.documents.count)
             var writer = _BinaryWriter()
@@ -72,7 +74,7 @@ extension Deduplicator {
             writer.write(UInt64(shards.count))
             for shard in shards { shard.write(to: &writer) }
             return writer.bytes
-        }
+        } }
         try _IndexFile.write(payload: payload, magic: Self.fileMagic, version: Self.fileFormatVersion, to: path)
     }
 

@@ -189,4 +189,42 @@ struct DeduplicatorPersistenceTests {
         MinHashLSHPersistenceTests.write(bytes, path)
         #expect(throws: IndexFileError.self) { try Deduplicator(contentsOf: path) }
     }
+
+    @Test("saves while 3 threads insert hold whole batches: every filed document with its verified pairs")
+    func saveWhileInserting() async throws {
+        let documents = Self.documents
+        let byID = Dictionary(uniqueKeysWithValues: documents.map { ($0.id, $0) })
+        let options = DeduplicatorOptionsForTests.with(.jaccard)
+        let shared = Deduplicator(options: options)
+        let path = MinHashLSHPersistenceTests.temporaryPath("dedup-concurrent-save")
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        var saved: [Int] = []
+        try await withThrowingTaskGroup(of: [Int].self) { group in
+            for worker in 0..<3 {
+                group.addTask {
+                    let mine = stride(from: worker, to: documents.count, by: 3).map { documents[$0] }
+                    for start in stride(from: 0, to: mine.count, by: 5) {
+                        shared.insert(contentsOf: Array(mine[start..<Swift.min(start + 5, mine.count)]), threads: 2)
+                    }
+                    return []
+                }
+            }
+            group.addTask {
+                var counts: [Int] = []
+                while shared.count < documents.count {
+                    try shared.save(to: path)
+                    let loaded = try Deduplicator(contentsOf: path, options: options)
+                    // The same documents inserted in the saved order on one thread: the same pairs.
+                    let replay = Deduplicator(options: options)
+                    replay.insert(contentsOf: (0..<loaded.count).map { byID[loaded.id(of: $0)]! }, threads: 1)
+                    let (found, expected) = (loaded.verifiedPairs(), replay.verifiedPairs())
+                    #expect(found == expected, "\(loaded.count) documents saved: \(found.count) pairs, \(expected.count) on replay")
+                    counts.append(loaded.count)
+                }
+                return counts
+            }
+            for try await counts in group { saved += counts }
+        }
+        #expect(!saved.isEmpty)
+    }
 }
