@@ -51,3 +51,36 @@ package func concurrentChunks<T: Sendable>(
     }
     return (0..<chunks).map { results[$0]! }
 }
+
+/// Runs tasks `0..<count` on `threads` workers, each taking the next task not yet taken when
+/// it finishes one (tasks of different kinds and costs share the cores with no worker idle
+/// while a task is left). Returns once every task has run.
+///
+/// Tasks run in no fixed order and on any worker, the calling thread included; with one
+/// thread they run in order on the calling thread. Taking a task costs a mutex round trip, so
+/// tasks should be chunks of work, not single items.
+///
+/// ```swift
+/// concurrentTasks(count: chunks.count, threads: 2) { task in process(chunks[task]) }
+/// ```
+///
+/// - Parameters:
+///   - count: The number of tasks.
+///   - threads: How many workers (at least 1).
+///   - body: Runs one task; called concurrently for different tasks.
+package func concurrentTasks(count: Int, threads: Int, _ body: @Sendable (Int) -> Void) {
+    guard count > 0 else { return }
+    let workers = Swift.min(Swift.max(1, threads), count)
+    guard workers > 1 else {
+        for task in 0..<count { body(task) }
+        return
+    }
+    let next = LockedCounter()
+    DispatchQueue.concurrentPerform(iterations: workers) { _ in
+        while true {
+            let task = Int(next.next()) - 1
+            guard task < count else { return }
+            body(task)
+        }
+    }
+}

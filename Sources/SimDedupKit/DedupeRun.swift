@@ -122,33 +122,38 @@ public enum DedupeRun {
         let first = deduplicator.count
         let threads = deduplicator.options.threads
         var summary = Summary()
-        var batch: [Document] = []
         let spool = try keepPath.map { path throws(CommandError) in try KeptRecordSpool(besides: path) }
         let blanksBoilerplate = boilerplate.isOn(defaultMode: .off)
         var held: [Document] = []
         let input = CommandInput(reader: reader, io: io, tool: "simdedup", progress: progress)
-        while let record = try input.next() {
-            let document = Document(id: EngineID.encode(record.id), utf8: record.document.utf8)
-            try spool?.append(record)
-            if blanksBoilerplate {
-                held.append(document)
-                continue
+        // Batches of 4,096 documents, read while the engine works on the two before them
+        // (Deduplicator.insert(batchesFrom:)): reading, parsing (in the reader's background
+        // blocks), signing and querying share the cores. With boilerplate blanking every
+        // document is held until the end (the blanking needs the whole corpus), then filed.
+        try deduplicator.insert(batchesFrom: { () throws(CommandError) -> [Document]? in
+            var batch: [Document] = []
+            batch.reserveCapacity(4096)
+            while batch.count < 4096, let record = try input.next() {
+                let document = Document(id: EngineID.encode(record.id), utf8: record.document.utf8)
+                try spool?.append(record)
+                if blanksBoilerplate {
+                    held.append(document)
+                } else {
+                    batch.append(document)
+                }
             }
-            batch.append(document)
-            if batch.count == 4096 {
-                deduplicator.insert(contentsOf: batch, threads: threads)
-                batch.removeAll(keepingCapacity: true)
-            }
-        }
+            return batch.isEmpty ? nil : batch
+        }, threads: threads) { _ throws(CommandError) in }
         try input.finish()
         if blanksBoilerplate {
             let blanked = try boilerplate.blanking(held, threads: threads, io: io, tool: "simdedup").documents
             held = []
-            for start in stride(from: 0, to: blanked.count, by: 4096) {
-                deduplicator.insert(contentsOf: Array(blanked[start..<Swift.min(start + 4096, blanked.count)]), threads: threads)
-            }
+            var start = 0
+            deduplicator.insert(batchesFrom: {
+                defer { start += 4096 }
+                return start < blanked.count ? Array(blanked[start..<Swift.min(start + 4096, blanked.count)]) : nil
+            }, threads: threads) { _ in }
         }
-        deduplicator.insert(contentsOf: batch, threads: threads)
         summary.bytes = input.textBytes
         summary.rejected = input.rejectedCount
 

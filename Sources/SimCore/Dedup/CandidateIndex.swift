@@ -15,18 +15,22 @@ protocol _CandidateIndex: Sendable {
     mutating func insert(keys: UnsafeBufferPointer<UInt64>, sizes: [Int], filedRows: [Int32], threads: Int)
 
     /// Calls `body` once per distinct live document that shares a key with the query, in
-    /// increasing order.
-    func forEachCandidate(keys: UnsafeBufferPointer<UInt64>, size: Int, threshold: Double, _ body: (Int) -> Void)
+    /// increasing order (with fewer than 64 key bits, a key's top bits; see ``_PostingShard``).
+    func forEachCandidate(
+        keys: UnsafeBufferPointer<UInt64>, size: Int, threshold: Double, collector: _CandidateCollector, _ body: (Int) -> Void)
 
-    /// The posting tables, one per shard (band), as a state file saves them when the signatures
-    /// it keeps are too short to compute the keys again.
-    var shards: [_PostingTable] { get }
+    /// The posting shards, one per band, as a state file saves them when the signatures it
+    /// keeps are too short to compute the keys again.
+    var shards: [_PostingShard] { get }
 
-    /// Numbers `sizes.count` new documents and takes saved posting tables as they are, instead
+    /// Numbers `sizes.count` new documents and takes saved posting shards as they are, instead
     /// of filing keys: the other half of ``shards``.
     ///
-    /// - Throws: ``IndexFileError/corrupt(_:)`` when the tables do not fit this index.
-    mutating func restore(shards: [_PostingTable], sizes: [Int], filedRows: [Int32]) throws
+    /// - Throws: ``IndexFileError/corrupt(_:)`` when the shards do not fit this index.
+    mutating func restore(shards: [_PostingShard], sizes: [Int], filedRows: [Int32]) throws
+
+    /// Moves every shard's recent inserts into its compact layer, on `threads` cores.
+    mutating func compact(threads: Int)
 }
 
 /// How an index turns a signature into the keys it files a document under: an immutable value
@@ -73,18 +77,24 @@ extension MinHashLSH: _CandidateIndex {
         insert(bandKeys: keys, count: sizes.count, filedRows: filedRows, threads: threads)
     }
 
-    func forEachCandidate(keys: UnsafeBufferPointer<UInt64>, size: Int, threshold: Double, _ body: (Int) -> Void) {
+    func forEachCandidate(
+        keys: UnsafeBufferPointer<UInt64>, size: Int, threshold: Double, collector: _CandidateCollector, _ body: (Int) -> Void
+    ) {
         guard size > 0 else { return }
-        forEachCandidate(bandKeys: keys, body)
+        forEachCandidate(bandKeys: keys, collector: collector, body)
     }
 
-    var shards: [_PostingTable] { tables }
+    var shards: [_PostingShard] { tables }
 
-    mutating func restore(shards: [_PostingTable], sizes: [Int], filedRows: [Int32]) throws {
-        guard count == 0, shards.count == banding.bandCount else { throw IndexFileError.corrupt("band table count") }
+    mutating func restore(shards: [_PostingShard], sizes: [Int], filedRows: [Int32]) throws {
+        guard count == 0, shards.count == banding.bandCount, shards.allSatisfy({ $0.keyBits == keyBits }) else {
+            throw IndexFileError.corrupt("band table count")
+        }
         tables = shards
         count = sizes.count
     }
+
+    mutating func compact(threads: Int) { _PostingShard.compact(&tables, threads: threads) }
 }
 
 extension ContainmentIndex: _CandidateIndex {
@@ -95,14 +105,20 @@ extension ContainmentIndex: _CandidateIndex {
         insert(prefixKeys: keys, sizes: sizes, filedRows: filedRows, threads: threads)
     }
 
-    func forEachCandidate(keys: UnsafeBufferPointer<UInt64>, size: Int, threshold: Double, _ body: (Int) -> Void) {
-        forEachCandidate(prefixKeys: keys, size: size, threshold: threshold, direction: .either, body)
+    func forEachCandidate(
+        keys: UnsafeBufferPointer<UInt64>, size: Int, threshold: Double, collector: _CandidateCollector, _ body: (Int) -> Void
+    ) {
+        forEachCandidate(prefixKeys: keys, size: size, threshold: threshold, direction: .either, collector: collector, body)
     }
 
-    var shards: [_PostingTable] { tables }
+    var shards: [_PostingShard] { tables }
 
-    mutating func restore(shards: [_PostingTable], sizes newSizes: [Int], filedRows: [Int32]) throws {
-        guard count == 0, shards.count == bandCount else { throw IndexFileError.corrupt("band table count") }
+    mutating func compact(threads: Int) { _PostingShard.compact(&tables, threads: threads) }
+
+    mutating func restore(shards: [_PostingShard], sizes newSizes: [Int], filedRows: [Int32]) throws {
+        guard count == 0, shards.count == bandCount, shards.allSatisfy({ $0.keyBits == tables[0].keyBits }) else {
+            throw IndexFileError.corrupt("band table count")
+        }
         tables = shards
         count = newSizes.count
         sizes = newSizes.map { Int32($0) }

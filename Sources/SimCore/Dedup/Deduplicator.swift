@@ -1,16 +1,18 @@
 import Foundation
+import SimCoreInternals
 
 /// The deduplication engine: insert documents one by one or in batches, learn for each whether
 /// it is new or a near-duplicate of an earlier one, and cluster everything seen so far.
 ///
 /// **Pipeline.** Each document is shingled (``DeduplicationOptions/shingling``), signed by
 /// `Scheme` (default ``OnePermutationMinHash`` with k = 128) and keyed for the index, all on the
-/// caller's cores before the engine's lock is taken. Under the lock the batch is stored once and
-/// filed in a ``MinHashLSH`` (Jaccard) or a ``ContainmentIndex`` (overlap coefficient); each
-/// document's candidates come from the same keys it was filed under, are confirmed by the
-/// estimated or exact similarity (``DeduplicationOptions/Verification``), and every confirmed
-/// pair is merged in a ``UnionFind``. A document's verdict names the most similar earlier
-/// document (ties: the first inserted).
+/// caller's cores and outside any lock. A batch is then *filed*: numbered, stored once and
+/// filed in a ``MinHashLSH`` (Jaccard) or a ``ContainmentIndex`` (overlap coefficient), by one
+/// writer. It is *queried* as a reader: each document's candidates come from the same keys it
+/// was filed under, restricted to earlier documents, and are confirmed by the estimated or exact
+/// similarity (``DeduplicationOptions/Verification``). Finally every confirmed pair is merged in
+/// a ``UnionFind``. A document's verdict names the most similar earlier document (ties: the
+/// first inserted).
 ///
 /// **Clusters by id.** ``assignments()`` hands back each document's cluster (labelled by its
 /// member with the smallest id, in byte-wise UTF-8 order), whether it is the one to keep, and its
@@ -22,9 +24,13 @@ import Foundation
 /// **Determinism.** A batch gives exactly the verdicts that inserting its documents one by one
 /// would, on any number of threads.
 ///
-/// **Threads.** Safe to call from several threads: shingling, signing and keying run outside the
-/// lock; one lock (`NSLock`) guards the store, the index and the clusters while a batch is filed,
-/// queried and verified (batch queries run in parallel while the lock is held).
+/// **Threads.** Safe to call from several threads. Shingling, signing and keying take no lock;
+/// filing takes a read-write lock as the one writer; queries and verification take it as
+/// readers, so the queries of any number of batches (and callers) run at once, and they never
+/// wait for each other; merging the verified pairs takes a short lock of its own. Verdicts do
+/// not depend on the threads: "earlier" is the filing order, and a query sees only documents
+/// numbered before its own. ``insert(batchesFrom:threads:results:)`` overlaps consecutive
+/// batches: batch N+1 is prepared, and the batch after it fetched, while batch N is queried.
 ///
 /// ```swift
 /// let deduplicator = Deduplicator()
@@ -33,16 +39,24 @@ import Foundation
 /// deduplicator.keptDocuments()                                          // [0]
 /// ```
 public final class Deduplicator<Scheme: SignatureScheme>: @unchecked Sendable {
-    // SAFETY: `state` is read and written only while `lock` is held; `scheme`, `options` and
-    // `keying` are immutable.
+    // SAFETY: `state` is written only inside `access.withWriteLock` and read only inside
+    // `access.withReadLock` or the write lock (readers only read, so any number overlap);
+    // `clustering` is read and written only while `clusterLock` is held; the two are separate
+    // stored properties, so an access to one never overlaps an access to the other. When both
+    // locks are taken, `access` comes first. `scheme`, `options` and `keying` are immutable.
     /// The signature scheme.
     public let scheme: Scheme
     /// The options every document is processed with.
     public let options: DeduplicationOptions
     /// How a signature becomes the index's keys (fixed at creation).
     let keying: _IndexKeying
-    let lock = NSLock()
+    let access = ReadWriteLock()
     var state: _DeduplicatorState
+    let clusterLock = NSLock()
+    var clustering = _ClusterState()
+    /// Counts the batches filed whose pairs are not merged yet, so that ``save(to:)`` writes a
+    /// state in which every filed document has its verified pairs.
+    let filing = _FilingGate()
 
     /// Creates an empty deduplicator.
     ///
@@ -56,12 +70,16 @@ public final class Deduplicator<Scheme: SignatureScheme>: @unchecked Sendable {
         self.scheme = scheme
         self.options = options
         let k = scheme.signatureLength
+        // Whole signatures: exact keys. Truncated ones: the keys' top 32 bits, a quarter of the
+        // postings' memory at ten million documents; the few documents that share a band's top
+        // bits without sharing the band are candidates that verification rejects.
+        let keyBits = options.verificationBits == 64 ? 64 : 32
         let index: any _CandidateIndex
         switch options.usesContainment ? DeduplicationOptions.Measure.overlap : .jaccard {
         case .overlap:
             index = ContainmentIndex(
                 signatureLength: k, maximumRowsPerBand: Swift.min(options.maximumRowsPerBand, k),
-                falsePositiveWeight: options.falsePositiveWeight, falseNegativeWeight: options.falseNegativeWeight)
+                falsePositiveWeight: options.falsePositiveWeight, falseNegativeWeight: options.falseNegativeWeight, keyBits: keyBits)
         case .jaccard:
             // Exact duplicates (threshold 1) under either measure: the optimum is one band of all
             // k rows, so only identical signatures become candidates.
@@ -69,26 +87,39 @@ public final class Deduplicator<Scheme: SignatureScheme>: @unchecked Sendable {
                 signatureLength: k,
                 banding: options.banding ?? .optimal(
                     threshold: options.threshold, signatureLength: k,
-                    falsePositiveWeight: options.falsePositiveWeight, falseNegativeWeight: options.falseNegativeWeight))
+                    falsePositiveWeight: options.falsePositiveWeight, falseNegativeWeight: options.falseNegativeWeight),
+                keyBits: keyBits)
         }
         keying = index.keying
         state = _DeduplicatorState(index: index, signatureLength: k, verificationBits: options.verificationBits)
     }
 
-    /// The number of documents inserted.
-    public var count: Int { lock.withLock { state.documents.count } }
+    /// The number of documents inserted (filed, including those whose batch is still being
+    /// verified by another thread).
+    public var count: Int { access.withReadLock { state.documents.count } }
 
     /// The banding of the Jaccard index (`nil` when the measure is the overlap coefficient).
-    public var banding: BandingParameters? { lock.withLock { state.filed.index.jaccardBanding } }
+    public var banding: BandingParameters? { access.withReadLock { state.filed.index.jaccardBanding } }
 
     /// The id given to `document` when it was inserted.
     ///
     /// - Parameter document: A document number, `0..<count`.
-    public func id(of document: Int) -> String { lock.withLock { state.documents.id(of: document) } }
+    public func id(of document: Int) -> String { access.withReadLock { state.documents.id(of: document) } }
 
     /// Bytes held by signatures, set sizes, shingle sets (exact verification), the index, the
     /// ids and lengths, and the clustering.
-    public var byteCount: Int { lock.withLock { state.byteCount } }
+    public var byteCount: Int {
+        access.withReadLock { clusterLock.withLock { state.byteCount + clustering.byteCount } }
+    }
+
+    /// Moves the index's recent inserts into its compact layer (see ``MinHashLSH``), so that
+    /// ``byteCount`` measures the engine as a long run leaves it; inserts do this by themselves
+    /// as the recent layer fills. Verdicts never depend on it.
+    ///
+    /// - Parameter threads: Workers (default ``DeduplicationOptions/threads``).
+    public func compact(threads: Int? = nil) {
+        access.withWriteLock { state.filed.index.compact(threads: threads ?? options.threads) }
+    }
 
     /// Inserts one document.
     ///
@@ -119,9 +150,137 @@ public final class Deduplicator<Scheme: SignatureScheme>: @unchecked Sendable {
     /// - Complexity: Linear in the text, plus the candidates' verification.
     @discardableResult
     public func insert(contentsOf documents: [Document], threads: Int? = nil) -> [InsertionResult] {
-        let threads = threads ?? options.threads
-        let prepared = _PreparedBatch(documents: documents, scheme: scheme, options: options, keying: keying, threads: threads)
-        return lock.withLock { state.file(prepared, scheme: scheme, options: options, threads: threads) }
+        var pending: [Document]? = documents
+        var results: [InsertionResult] = []
+        results.reserveCapacity(documents.count)
+        insert(batchesFrom: {
+            defer { pending = nil }
+            return pending
+        }, threads: threads) { results += $0 }
+        return results
+    }
+
+    /// Inserts the batches `next` hands over, in order, until it returns `nil`, overlapping
+    /// the work of consecutive batches: while batch N is queried and verified, batch N+1 is
+    /// shingled and signed and `next` is asked for the batch after, all as tasks on `threads`
+    /// workers that take whichever task is left. The verdicts are those of inserting the
+    /// batches one after another with ``insert(contentsOf:threads:)``, on any thread count.
+    ///
+    /// `next` runs on one of the workers (one call at a time, never two at once) and must not
+    /// use this deduplicator; `results` runs on the calling thread, once per batch, in order.
+    /// When `next` or `results` throws, the batches `next` returned before are inserted and
+    /// their results delivered (unless `results` threw), then the error is rethrown.
+    ///
+    /// ```swift
+    /// var remaining = corpus[...]
+    /// try deduplicator.insert(batchesFrom: {
+    ///     defer { remaining = remaining.dropFirst(4_096) }
+    ///     return remaining.isEmpty ? nil : Array(remaining.prefix(4_096))
+    /// }) { results in duplicates += results.filter(\.verdict.isDuplicate).count }
+    /// ```
+    ///
+    /// - Parameters:
+    ///   - next: Returns the next batch, or `nil` at the end.
+    ///   - threads: Workers (default ``DeduplicationOptions/threads``).
+    ///   - results: Receives each batch's results, as one-by-one inserts would give.
+    /// - Throws: What `next` or `results` threw.
+    /// - Complexity: Linear in the text, plus the candidates' verification.
+    public func insert<Failure: Error>(
+        batchesFrom next: () throws(Failure) -> [Document]?, threads: Int? = nil,
+        results: ([InsertionResult]) throws(Failure) -> Void
+    ) throws(Failure) {
+        let threads = Swift.max(1, threads ?? options.threads)
+        var failure: Failure?
+        var receiverFailed = false
+        var upcoming: _PreparedBatch?
+        do {
+            if let documents = try next() { upcoming = makeBatch(documents, threads: threads) }
+        } catch {
+            failure = error
+        }
+        var exhausted = upcoming == nil
+        var waiting: (batch: _PreparedBatch, first: Int)?
+        while upcoming != nil || waiting != nil {
+            let fetched = withoutActuallyEscaping(next) { next in
+                step(query: waiting, prepare: upcoming, fetch: failure == nil && !exhausted ? _Unchecked(next) : nil, threads: threads)
+            }
+            if let (batch, first) = waiting {
+                let matches = fetched.matches
+                let merged = clusterLock.withLock { clustering.merge(matches, documentCount: first + batch.count) }
+                filing.end()
+                // A failed source still delivers the batches it handed over; a failed receiver
+                // gets nothing more.
+                if !receiverFailed {
+                    do throws(Failure) { try results(merged) } catch {
+                        receiverFailed = true
+                        if failure == nil { failure = error }
+                    }
+                }
+            }
+            waiting = nil
+            if let batch = upcoming {
+                batch.finish()
+                // This caller has no batch in flight here (its last one was merged above), so
+                // waiting for a save cannot hold the save up.
+                filing.begin()
+                let first = access.withWriteLock { state.file(batch, threads: threads) }
+                waiting = (batch, first)
+            }
+            upcoming = nil
+            switch fetched.next {
+            case .success(let documents?) where failure == nil && !exhausted: upcoming = makeBatch(documents, threads: threads)
+            case .success: exhausted = true
+            case .failure(let error) where failure == nil: failure = error
+            case .failure: break
+            }
+        }
+        if let failure { throw failure }
+    }
+
+    /// An unprepared batch of `documents`.
+    private func makeBatch(_ documents: [Document], threads: Int) -> _PreparedBatch {
+        _PreparedBatch(documents: documents, signatureLength: scheme.signatureLength, keying: keying, threads: threads)
+    }
+
+    /// One pipeline step on `threads` workers: the query and verification of a filed batch
+    /// (chunks, each a reader), the preparation of the next one (chunks, no lock), and one call
+    /// of `fetch`, as tasks taken by whichever worker is free.
+    private func step<Failure: Error>(
+        query waiting: (batch: _PreparedBatch, first: Int)?, prepare upcoming: _PreparedBatch?,
+        fetch: _Unchecked<() throws(Failure) -> [Document]?>?, threads: Int
+    ) -> (matches: [[(document: Int, others: [(Int, Double)])]], next: Result<[Document]?, Failure>) {
+        let queryCount = waiting?.batch.count ?? 0
+        let queryChunk = Swift.max(16, (queryCount + threads * 4 - 1) / Swift.max(1, threads * 4))
+        let queryChunks = (queryCount + queryChunk - 1) / queryChunk
+        let prepareChunks = upcoming?.chunkCount ?? 0
+        let fetchTasks = fetch == nil ? 0 : 1
+        let matches = UnsafeMutableBufferPointer<[(document: Int, others: [(Int, Double)])]>.allocate(capacity: queryChunks)
+        matches.initialize(repeating: [])
+        defer { matches.deinitialize().deallocate() }
+        let fetched = _ResultSlot<Result<[Document]?, Failure>>(.success(nil))
+        let output = _Unchecked(matches)
+        let scheme = scheme
+        let options = options
+        // The fetch first (it is serial and may take longest), then queries and preparation.
+        concurrentTasks(count: fetchTasks + queryChunks + prepareChunks, threads: threads) { task in
+            if task < fetchTasks {
+                // SAFETY: one task calls `fetch`, once; the caller waits for the tasks to end.
+                let result: Result<[Document]?, Failure>
+                do throws(Failure) { result = .success(try fetch!.value()) } catch { result = .failure(error) }
+                fetched.value = result
+            } else if task < fetchTasks + queryChunks, let waiting {
+                let chunk = task - fetchTasks
+                let rows = chunk * queryChunk..<Swift.min((chunk + 1) * queryChunk, queryCount)
+                let found = self.access.withReadLock {
+                    self.state.matches(of: waiting.batch, first: waiting.first, rows: rows, scheme: scheme, options: options)
+                }
+                // SAFETY: slot `chunk` belongs to this task; it is read after the tasks end.
+                output.value[chunk] = found
+            } else if let upcoming {
+                upcoming.prepareChunk(task - fetchTasks - queryChunks, scheme: scheme, options: options)
+            }
+        }
+        return (Array(matches), fetched.value)
     }
 
     /// The clusters of near-duplicates found so far.
@@ -130,7 +289,9 @@ public final class Deduplicator<Scheme: SignatureScheme>: @unchecked Sendable {
     ///   one-member clusters (default `false`).
     /// - Returns: Clusters ordered by their first member.
     public func clusters(includingSingletons: Bool = false) -> [DuplicateCluster] {
-        lock.withLock { state.clusters(minimumSize: includingSingletons ? 1 : 2) }
+        access.withReadLock {
+            clusterLock.withLock { clustering.clusters(minimumSize: includingSingletons ? 1 : 2, documents: state.documents) }
+        }
     }
 
     /// Every document's place in the clusters found so far, in document order: its cluster's
@@ -146,13 +307,13 @@ public final class Deduplicator<Scheme: SignatureScheme>: @unchecked Sendable {
     /// - Returns: One assignment per document.
     /// - Complexity: O(n α(n) + pairs + n · id length).
     public func assignments() -> [DocumentAssignment] {
-        lock.withLock { state.assignments() }
+        access.withReadLock { clusterLock.withLock { clustering.assignments(documents: state.documents) } }
     }
 
     /// Every verified duplicate pair so far: `first` < `second`, with the verified similarity,
     /// sorted by `first`, then `second`.
     public func verifiedPairs() -> [SimilarPair] {
-        lock.withLock { state.pairs.sorted { ($0.first, $0.second) < ($1.first, $1.second) } }
+        clusterLock.withLock { clustering.pairs }.sorted { ($0.first, $0.second) < ($1.first, $1.second) }
     }
 
     /// The documents to keep: one representative per cluster and every document without
@@ -168,5 +329,65 @@ extension Deduplicator where Scheme == OnePermutationMinHash {
     /// - Parameter options: Measure, threshold, verification (default ``DeduplicationOptions/init()``).
     public convenience init(options: DeduplicationOptions = DeduplicationOptions()) {
         self.init(scheme: OnePermutationMinHash(signatureLength: 128, seed: 0), options: options)
+    }
+}
+
+/// A value handed to concurrent tasks without a `Sendable` check.
+struct _Unchecked<Value>: @unchecked Sendable {
+    // SAFETY: each use says why its tasks never touch the value at once (one task calls a
+    // closure; each task writes its own slot of a buffer).
+    let value: Value
+
+    init(_ value: Value) { self.value = value }
+}
+
+/// A slot one concurrent task writes and the caller reads after the tasks end.
+final class _ResultSlot<Value>: @unchecked Sendable {
+    // SAFETY: written by at most one task, read by the caller after `concurrentTasks` returns
+    // (which orders the write before the read).
+    var value: Value
+
+    init(_ value: Value) { self.value = value }
+}
+
+/// Counts the batches between their filing and the merge of their verified pairs, and lets a
+/// snapshot (``Deduplicator/save(to:)``) stop new filings and wait until none is in flight.
+final class _FilingGate: @unchecked Sendable {
+    // SAFETY: `inFlight` and `paused` are read and written only while `condition` is locked.
+    private let condition = NSCondition()
+    private var inFlight = 0
+    private var paused = false
+
+    /// Called before a batch is filed: waits while a snapshot is being taken.
+    func begin() {
+        condition.lock()
+        while paused { condition.wait() }
+        inFlight += 1
+        condition.unlock()
+    }
+
+    /// Called once the batch's pairs are merged.
+    func end() {
+        condition.lock()
+        inFlight -= 1
+        if inFlight == 0 { condition.broadcast() }
+        condition.unlock()
+    }
+
+    /// Runs `body` with no batch in flight and none filed until it returns. The caller must
+    /// have no batch in flight itself.
+    func withFilingPaused<R>(_ body: () throws -> R) rethrows -> R {
+        condition.lock()
+        while paused { condition.wait() }
+        paused = true
+        while inFlight > 0 { condition.wait() }
+        condition.unlock()
+        defer {
+            condition.lock()
+            paused = false
+            condition.broadcast()
+            condition.unlock()
+        }
+        return try body()
     }
 }

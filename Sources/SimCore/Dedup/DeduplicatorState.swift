@@ -1,17 +1,14 @@
 import SimCoreInternals
 
-/// Everything a deduplicator has filed: the documents' signatures, sizes and (exact
-/// verification) shingle sets with the index over them, the ids and lengths, and the clustering.
-/// Guarded by the deduplicator's lock.
+/// What a deduplicator has filed: the documents' signatures, sizes and (exact verification)
+/// shingle sets with the index over them, and the ids and lengths. Guarded by the
+/// deduplicator's read-write lock: batches are filed by a writer, queried and verified by any
+/// number of readers at once.
 struct _DeduplicatorState: Sendable {
-    /// What verification reads: never mutated while a batch's queries run.
+    /// What verification reads.
     var filed: _FiledDocuments
     /// Ids and lengths.
     var documents = _DocumentTable()
-    /// The clusters: verified pairs merged.
-    var unionFind = UnionFind()
-    /// Every verified pair, `first < second`, in the order found.
-    var pairs: [SimilarPair] = []
 
     init(index: any _CandidateIndex, signatureLength: Int, verificationBits: Int) {
         filed = _FiledDocuments(
@@ -19,41 +16,69 @@ struct _DeduplicatorState: Sendable {
     }
 
     /// Bytes held by every part (ids included).
-    var byteCount: Int {
-        filed.byteCount + documents.byteCount + unionFind.count * 8 + pairs.count * 24
+    var byteCount: Int { filed.byteCount + documents.byteCount }
+
+    /// Files a prepared batch: numbers, stores and indexes its documents.
+    ///
+    /// - Returns: The number of its first document.
+    mutating func file(_ batch: _PreparedBatch, threads: Int) -> Int {
+        let first = documents.count
+        for row in 0..<batch.count { documents.append(id: batch.ids[row], byteCount: batch.byteCounts[row]) }
+        filed.append(batch, threads: threads)
+        return first
     }
 
-    /// Files a prepared batch: stores and indexes it, queries each document against the earlier
-    /// ones (in parallel, with the keys it was filed under), verifies, and merges clusters.
-    ///
-    /// - Returns: One result per document, as one-by-one inserts would give.
-    mutating func file(
-        _ batch: _PreparedBatch, scheme: some SignatureScheme, options: DeduplicationOptions, threads: Int
-    ) -> [InsertionResult] {
-        let first = documents.count
-        let n = batch.count
-        for row in 0..<n { documents.append(id: batch.ids[row], byteCount: batch.byteCounts[row]) }
-        for _ in 0..<n { unionFind.append() }
-        filed.append(batch, threads: threads)
-
-        var matches: [[(document: Int, others: [(Int, Double)])]] = []
-        if n > 0 {
-            // A copy of the references only: `filed` is not mutated until the queries are done.
-            let view = filed
-            let width = view.index.keying.keysPerDocument
-            matches = batch.keys.withUnsafeBufferPointer { keys in
-                let source = SendableMutablePointer(base: UnsafeMutablePointer(mutating: keys.baseAddress!))
-                return concurrentChunks(count: n, threads: threads, minimumChunk: 16) { range in
-                    range.map { row in
-                        // SAFETY: the batch's keys are only read here.
-                        let rowKeys = UnsafeBufferPointer(start: source.base + row * width, count: width)
-                        return (first + row, view.verifiedMatches(of: first + row, keys: rowKeys, scheme: scheme, options: options))
-                    }
-                }
-            }
+    /// The verified matches of rows `rows` of a batch filed from document `first` on: for each,
+    /// its number and the earlier documents whose verified similarity reaches the threshold, in
+    /// increasing order.
+    func matches(
+        of batch: _PreparedBatch, first: Int, rows: Range<Int>, scheme: some SignatureScheme, options: DeduplicationOptions
+    ) -> [(document: Int, others: [(Int, Double)])] {
+        let collector = _CandidateCollector(shards: filed.index.shards)
+        return rows.map { row in
+            (first + row, filed.verifiedMatches(
+                of: first + row, keys: batch.keys(ofRow: row), scheme: scheme, options: options, collector: collector))
         }
+    }
+
+    /// Refiles a saved batch without verifying again: the store and index are rebuilt.
+    mutating func restore(_ batch: _PreparedBatch, threads: Int) {
+        for row in 0..<batch.count { documents.append(id: batch.ids[row], byteCount: batch.byteCounts[row]) }
+        filed.append(batch, threads: threads)
+    }
+
+    /// Refiles a saved engine whose signatures are too short to compute index keys from: the
+    /// signature rows (in the store's layout) and the posting shards come back as saved.
+    mutating func restore(
+        ids: [String], byteCounts: [Int], sizes: [Int], signatureWords: [UInt64], sets: [ShingleSet], shards: [_PostingShard]
+    ) throws {
+        // Rows with shingles were filed (an empty document's signature is never filed).
+        let filedRows = sizes.indices.filter { sizes[$0] > 0 }.map { Int32($0) }
+        for row in 0..<ids.count { documents.append(id: ids[row], byteCount: byteCounts[row]) }
+        signatureWords.withUnsafeBufferPointer { filed.signatures.append(words: $0) }
+        filed.sizes.append(contentsOf: sizes.map { Int32($0) })
+        filed.sets.append(contentsOf: sets)
+        try filed.index.restore(shards: shards, sizes: sizes, filedRows: filedRows)
+    }
+}
+
+/// The clustering of a deduplicator: verified pairs merged. Guarded by the deduplicator's
+/// cluster lock; batches merge their verified pairs in any order (each document's pairs arrive
+/// together, earlier documents first), and the clusters do not depend on it.
+struct _ClusterState: Sendable {
+    /// The clusters: verified pairs merged.
+    var unionFind = UnionFind()
+    /// Every verified pair, `first < second`; a document's pairs together, in increasing `first`.
+    var pairs: [SimilarPair] = []
+
+    /// Bytes held.
+    var byteCount: Int { unionFind.count * 8 + pairs.count * 24 }
+
+    /// Merges a queried batch's matches and returns its results, as one-by-one inserts would
+    /// give: each document's verdict names its most similar match, the first among equals.
+    mutating func merge(_ matches: [[(document: Int, others: [(Int, Double)])]], documentCount: Int) -> [InsertionResult] {
+        grow(to: documentCount)
         var results: [InsertionResult] = []
-        results.reserveCapacity(n)
         for chunk in matches {
             for (document, others) in chunk {
                 var best: (Int, Double)?
@@ -69,38 +94,16 @@ struct _DeduplicatorState: Sendable {
         return results
     }
 
-    /// Refiles a saved batch without verifying again: the store and index are rebuilt, the
-    /// clusters come from the saved pairs.
-    mutating func restore(_ batch: _PreparedBatch, pairs saved: [SimilarPair], threads: Int) {
-        for row in 0..<batch.count { documents.append(id: batch.ids[row], byteCount: batch.byteCounts[row]) }
-        unionFind = UnionFind(count: batch.count)
-        filed.append(batch, threads: threads)
-        for pair in saved { unionFind.union(pair.first, pair.second) }
-        pairs = saved
-    }
-
-    /// Refiles a saved engine whose signatures are too short to compute index keys from: the
-    /// signature rows (in the store's layout) and the posting tables come back as saved.
-    mutating func restore(
-        ids: [String], byteCounts: [Int], sizes: [Int], signatureWords: [UInt64], sets: [ShingleSet],
-        shards: [_PostingTable], pairs saved: [SimilarPair]
-    ) throws {
-        // Rows with shingles were filed (an empty document's signature is never filed).
-        let filedRows = sizes.indices.filter { sizes[$0] > 0 }.map { Int32($0) }
-        for row in 0..<ids.count { documents.append(id: ids[row], byteCount: byteCounts[row]) }
-        unionFind = UnionFind(count: ids.count)
-        signatureWords.withUnsafeBufferPointer { filed.signatures.append(words: $0) }
-        filed.sizes.append(contentsOf: sizes.map { Int32($0) })
-        filed.sets.append(contentsOf: sets)
-        try filed.index.restore(shards: shards, sizes: sizes, filedRows: filedRows)
-        for pair in saved { unionFind.union(pair.first, pair.second) }
-        pairs = saved
+    /// Adds singletons up to `count` elements (documents filed whose batch has not merged yet).
+    mutating func grow(to count: Int) {
+        while unionFind.count < count { unionFind.append() }
     }
 
     /// The clusters with at least `minimumSize` members, each with its representative (the
     /// longest member, the first among equals), ordered by first member.
-    mutating func clusters(minimumSize: Int) -> [DuplicateCluster] {
-        unionFind.groups(minimumSize: minimumSize).map { members in
+    mutating func clusters(minimumSize: Int, documents: _DocumentTable) -> [DuplicateCluster] {
+        grow(to: documents.count)
+        return unionFind.groups(minimumSize: minimumSize).map { members in
             var representative = members[0]
             for member in members where documents.byteCounts[member] > documents.byteCounts[representative] {
                 representative = member
@@ -110,21 +113,21 @@ struct _DeduplicatorState: Sendable {
     }
 
     /// Every document's cluster label, representative flag and verdict, in document order.
-    mutating func assignments() -> [DocumentAssignment] {
+    mutating func assignments(documents: _DocumentTable) -> [DocumentAssignment] {
         let n = documents.count
         var label = [Int](repeating: 0, count: n)
         var isRepresentative = [Bool](repeating: false, count: n)
-        for cluster in clusters(minimumSize: 1) {
+        for cluster in clusters(minimumSize: 1, documents: documents) {
             var smallest = cluster.members[0]
             for member in cluster.members where documents.idPrecedes(member, smallest) { smallest = member }
             for member in cluster.members { label[member] = smallest }
             isRepresentative[cluster.representative] = true
         }
-        // The verdict: the most similar earlier verified document, the first among equals (pairs
-        // are stored in the order insertion found them, earlier documents first).
+        // The verdict: the most similar earlier verified document, the first among equals (a
+        // document's pairs are stored together, earlier documents first).
         var match = [Int](repeating: -1, count: n)
         var similarity = [Double](repeating: 0, count: n)
-        for pair in pairs where match[pair.second] < 0 || pair.similarity > similarity[pair.second] {
+        for pair in pairs where pair.second < n && (match[pair.second] < 0 || pair.similarity > similarity[pair.second]) {
             match[pair.second] = pair.first
             similarity[pair.second] = pair.similarity
         }
@@ -155,21 +158,20 @@ struct _FiledDocuments: Sendable {
 
     /// Stores and indexes a batch.
     mutating func append(_ batch: _PreparedBatch, threads: Int) {
-        batch.signatures.withUnsafeBufferPointer { signatures.append(rows: $0) }
+        signatures.append(rows: UnsafeBufferPointer(batch.signatures))
         sizes.append(contentsOf: batch.sizes.map { Int32($0) })
         sets.append(contentsOf: batch.sets)
-        batch.keys.withUnsafeBufferPointer { keys in
-            index.insert(keys: keys, sizes: batch.sizes, filedRows: batch.filedRows, threads: threads)
-        }
+        index.insert(keys: UnsafeBufferPointer(batch.keys), sizes: batch.sizes, filedRows: batch.filedRows, threads: threads)
     }
 
     /// The earlier documents (smaller numbers) whose verified similarity with `document`
     /// reaches the threshold, in increasing order.
     func verifiedMatches(
-        of document: Int, keys: UnsafeBufferPointer<UInt64>, scheme: some SignatureScheme, options: DeduplicationOptions
+        of document: Int, keys: UnsafeBufferPointer<UInt64>, scheme: some SignatureScheme, options: DeduplicationOptions,
+        collector: _CandidateCollector
     ) -> [(Int, Double)] {
         var found: [(Int, Double)] = []
-        index.forEachCandidate(keys: keys, size: Int(sizes[document]), threshold: options.threshold) { other in
+        index.forEachCandidate(keys: keys, size: Int(sizes[document]), threshold: options.threshold, collector: collector) { other in
             guard other < document else { return }
             let similarity = similarity(document, other, scheme: scheme, options: options)
             if similarity >= options.threshold { found.append((other, similarity)) }

@@ -1,110 +1,190 @@
 import SimCoreInternals
 
-/// A batch made ready for filing outside the engine's lock, on all cores: each document's id,
+/// A batch made ready for filing outside the engine's locks, on all cores: each document's id,
 /// length, shingle-set size, signature and index keys, and (exact verification) its shingle set.
 ///
 /// Everything downstream uses these values as they are: the signatures are copied once into the
 /// engine's store, and the same keys file the document and query for its candidates.
 ///
+/// Preparation is cut into chunks of documents (``chunkCount``), each written by one task
+/// (``prepareChunk(_:scheme:options:)``) into its own rows, so that chunks of a batch can run
+/// next to other work (the previous batch's queries) on a pool of workers; ``finish()`` then
+/// gathers the per-chunk sizes, sets and filed rows. After that the batch is immutable.
+///
 /// Set sizes cost a sort or a hash table per document, so Jaccard with estimated verification,
 /// which needs none, records only 0 (no shingles) or 1.
-struct _PreparedBatch: Sendable {
+final class _PreparedBatch: @unchecked Sendable {
+    // SAFETY: `signatures` and `keys` are written only by `prepareChunk`, each chunk its own
+    // rows, and by the initializers; `chunkResults` slot `c` only by chunk `c`. Everything is
+    // read only after the tasks that wrote it have joined (`finish()` is called after them).
     /// The documents' ids, in batch order.
-    var ids: [String]
+    let ids: [String]
     /// Their UTF-8 lengths.
-    var byteCounts: [Int]
-    /// Their distinct-shingle counts (0 or 1 only, when no measure needs them).
-    var sizes: [Int]
+    let byteCounts: [Int]
+    /// The documents, until ``finish()`` lets their text go (the batch then waits for its
+    /// queries holding only ids, signatures and keys).
+    private var documents: [Document]
+    /// k, the signature length.
+    let signatureLength: Int
+    /// Keys per document.
+    let keysPerDocument: Int
+    private let keying: _IndexKeying
     /// `count × k` signature values, row-major.
-    var signatures: [UInt64]
+    let signatures: UnsafeMutableBufferPointer<UInt64>
     /// `count × keysPerDocument` index keys, row-major (rows of empty documents unset).
-    var keys: [UInt64]
+    let keys: UnsafeMutableBufferPointer<UInt64>
+    /// Their distinct-shingle counts (0 or 1 only, when no measure needs them).
+    private(set) var sizes: [Int] = []
     /// The rows that have shingles, increasing: the ones the index files.
-    var filedRows: [Int32]
+    private(set) var filedRows: [Int32] = []
     /// Shingle sets, one per document, for exact verification; empty otherwise.
-    var sets: [ShingleSet]
+    private(set) var sets: [ShingleSet] = []
+    private var chunkResults: UnsafeMutableBufferPointer<_ChunkResult>
+    /// Documents per preparation chunk.
+    let chunkSize: Int
+
+    private struct _ChunkResult {
+        var sizes: [Int] = []
+        var sets: [ShingleSet] = []
+        var filedRows: [Int32] = []
+    }
 
     /// The number of documents.
     var count: Int { ids.count }
 
-    /// Shingles, signs and keys `documents` on `threads` cores.
-    init(
-        documents: [Document], scheme: some SignatureScheme, options: DeduplicationOptions, keying: _IndexKeying,
-        threads: Int
-    ) {
-        let k = scheme.signatureLength
-        let keepSets = options.comparesShingleSets
-        let needSizes = keepSets || options.usesContainment
+    /// Preparation chunks: ``prepareChunk(_:scheme:options:)`` takes `0..<chunkCount`.
+    var chunkCount: Int { chunkResults.count }
+
+    /// An unprepared batch of `documents`, cut into chunks for `threads` workers.
+    init(documents: [Document], signatureLength k: Int, keying: _IndexKeying, threads: Int) {
         let n = documents.count
-        // Every row is written by `scheme.sign` below, so the rows need no zeroing first (4 MiB
-        // of memset per 4,096-document batch at k = 128).
-        var signatures = [UInt64](unsafeUninitializedCapacity: n * k) { _, count in count = n * k }
-        let chunks: [([Int], [ShingleSet])] = n == 0 ? [] : signatures.withUnsafeMutableBufferPointer { output in
-            let box = SendableMutablePointer(base: output.baseAddress!)
-            return concurrentChunks(count: n, threads: threads, minimumChunk: 8) { range in
-                let shingler = Shingler(options: options.shingling)
-                let scratch = ScratchBuffer<UInt64>()
-                var sizes: [Int] = []
-                var sets: [ShingleSet] = []
-                for index in range {
-                    documents[index].utf8.withUnsafeBytes { bytes in
-                        shingler.withShingleHashes(ofUTF8: bytes) { hashes in
-                            // SAFETY: row `index` belongs to this chunk only.
-                            scheme.sign(hashes, into: UnsafeMutableBufferPointer(start: box.base + index * k, count: k))
-                            guard needSizes else {
-                                sizes.append(hashes.isEmpty ? 0 : 1)
-                                return
-                            }
-                            guard keepSets else {
-                                sizes.append(_distinctCount(hashes, scratch: scratch))
-                                return
-                            }
-                            let set = ShingleSet(hashes)
-                            sizes.append(set.count)
-                            sets.append(set)
-                        }
-                    }
-                }
-                return (sizes, sets)
-            }
-        }
-        self.init(
-            ids: documents.map(\.id), byteCounts: documents.map(\.utf8.count), sizes: chunks.flatMap(\.0),
-            signatures: signatures, sets: chunks.flatMap(\.1), signatureLength: k, keying: keying, threads: threads)
+        self.documents = documents
+        ids = documents.map(\.id)
+        byteCounts = documents.map(\.utf8.count)
+        signatureLength = k
+        self.keying = keying
+        keysPerDocument = keying.keysPerDocument
+        // Every row is written by `prepareChunk` (keys only for filed rows, which are the only
+        // ones read), so nothing is zeroed first (4 MiB of memset per 4,096-document batch at
+        // k = 128).
+        signatures = .allocate(capacity: n * k)
+        keys = .allocate(capacity: n * keysPerDocument)
+        // At least four chunks per worker; at least 8 documents per chunk.
+        let chunks = n == 0 ? 0 : Swift.max(1, Swift.min(Swift.max(1, threads) * 4, (n + 7) / 8))
+        chunkSize = chunks == 0 ? 1 : (n + chunks - 1) / chunks
+        let chunkTotal = chunks == 0 ? 0 : (n + chunkSize - 1) / chunkSize
+        chunkResults = .allocate(capacity: chunkTotal)
+        chunkResults.initialize(repeating: _ChunkResult())
     }
 
     /// A batch from values already made (a saved engine): computes the keys on `threads` cores.
-    init(
-        ids: [String], byteCounts: [Int], sizes: [Int], signatures: [UInt64], sets: [ShingleSet], signatureLength k: Int,
+    convenience init(
+        ids: [String], byteCounts: [Int], sizes: [Int], signatures values: [UInt64], sets: [ShingleSet], signatureLength k: Int,
         keying: _IndexKeying, threads: Int
     ) {
         let n = ids.count
-        let width = keying.keysPerDocument
-        var keys = [UInt64](repeating: 0, count: n * width)
-        let filed: [[Int32]] = n == 0 ? [] : keys.withUnsafeMutableBufferPointer { output in
-            let box = SendableMutablePointer(base: output.baseAddress!)
-            return signatures.withUnsafeBufferPointer { values in
-                let source = SendableMutablePointer(base: UnsafeMutablePointer(mutating: values.baseAddress!))
-                return concurrentChunks(count: n, threads: threads, minimumChunk: 64) { range in
-                    var filed: [Int32] = []
-                    for row in range where sizes[row] > 0 {
-                        // SAFETY: rows are disjoint across chunks; the signatures are only read.
-                        let signature = UnsafeBufferPointer(start: source.base + row * k, count: k)
-                        guard !_isEmptySignature(signature) else { continue }
-                        filed.append(Int32(row))
-                        keying.keys(of: signature.baseAddress!, into: box.base + row * width)
+        self.init(documents: [], ids: ids, byteCounts: byteCounts, signatureLength: k, keying: keying)
+        self.sizes = sizes
+        self.sets = sets
+        guard n > 0 else { return }
+        _ = self.signatures.initialize(fromContentsOf: values)
+        let width = keysPerDocument
+        let source = SendableMutablePointer(base: signatures.baseAddress!)
+        let output = SendableMutablePointer(base: keys.baseAddress!)
+        let filed: [[Int32]] = concurrentChunks(count: n, threads: threads, minimumChunk: 64) { range in
+            var filed: [Int32] = []
+            for row in range where sizes[row] > 0 {
+                // SAFETY: rows are disjoint across chunks; the signatures are only read.
+                let signature = UnsafeBufferPointer(start: source.base + row * k, count: k)
+                guard !_isEmptySignature(signature) else { continue }
+                filed.append(Int32(row))
+                keying.keys(of: signature.baseAddress!, into: output.base + row * width)
+            }
+            return filed
+        }
+        filedRows = filed.flatMap { $0 }
+    }
+
+    private init(documents: [Document], ids: [String], byteCounts: [Int], signatureLength k: Int, keying: _IndexKeying) {
+        self.documents = documents
+        self.ids = ids
+        self.byteCounts = byteCounts
+        signatureLength = k
+        self.keying = keying
+        keysPerDocument = keying.keysPerDocument
+        signatures = .allocate(capacity: ids.count * k)
+        keys = .allocate(capacity: ids.count * keysPerDocument)
+        chunkSize = 1
+        chunkResults = .allocate(capacity: 0)
+    }
+
+    deinit {
+        signatures.deallocate()
+        keys.deallocate()
+        chunkResults.deinitialize().deallocate()
+    }
+
+    /// Shingles, signs and keys the documents of chunk `chunk` into their rows.
+    func prepareChunk(_ chunk: Int, scheme: some SignatureScheme, options: DeduplicationOptions) {
+        let k = signatureLength
+        let width = keysPerDocument
+        let keepSets = options.comparesShingleSets
+        let needSizes = keepSets || options.usesContainment
+        let range = chunk * chunkSize..<Swift.min((chunk + 1) * chunkSize, documents.count)
+        let shingler = Shingler(options: options.shingling)
+        let scratch = ScratchBuffer<UInt64>()
+        var result = _ChunkResult()
+        result.sizes.reserveCapacity(range.count)
+        let signatures = signatures.baseAddress!
+        let keys = keys.baseAddress
+        for index in range {
+            documents[index].utf8.withUnsafeBytes { bytes in
+                shingler.withShingleHashes(ofUTF8: bytes) { hashes in
+                    // SAFETY: row `index` belongs to this chunk only.
+                    let row = signatures + index * k
+                    scheme.sign(hashes, into: UnsafeMutableBufferPointer(start: row, count: k))
+                    if !hashes.isEmpty && !_isEmptySignature(UnsafeBufferPointer(start: row, count: k)) {
+                        result.filedRows.append(Int32(index))
+                        keying.keys(of: row, into: keys! + index * width)
                     }
-                    return filed
+                    guard needSizes else {
+                        result.sizes.append(hashes.isEmpty ? 0 : 1)
+                        return
+                    }
+                    guard keepSets else {
+                        result.sizes.append(_distinctCount(hashes, scratch: scratch))
+                        return
+                    }
+                    let set = ShingleSet(hashes)
+                    result.sizes.append(set.count)
+                    result.sets.append(set)
                 }
             }
         }
-        self.ids = ids
-        self.byteCounts = byteCounts
-        self.sizes = sizes
-        self.signatures = signatures
-        self.keys = keys
-        self.filedRows = filed.flatMap { $0 }
-        self.sets = sets
+        chunkResults[chunk] = result
+    }
+
+    /// Gathers the chunks' results once every chunk is prepared.
+    func finish() {
+        sizes = chunkResults.flatMap(\.sizes)
+        sets = chunkResults.flatMap(\.sets)
+        filedRows = chunkResults.flatMap(\.filedRows)
+        for chunk in chunkResults.indices { chunkResults[chunk] = _ChunkResult() }
+        documents = []
+    }
+
+    /// Prepares every chunk on `threads` cores and finishes.
+    func prepare(scheme: some SignatureScheme, options: DeduplicationOptions, threads: Int) {
+        concurrentTasks(count: chunkCount, threads: threads) { chunk in
+            self.prepareChunk(chunk, scheme: scheme, options: options)
+        }
+        finish()
+    }
+
+    /// The `keysPerDocument` keys of row `row`.
+    @inline(__always)
+    func keys(ofRow row: Int) -> UnsafeBufferPointer<UInt64> {
+        UnsafeBufferPointer(start: keys.baseAddress! + row * keysPerDocument, count: keysPerDocument)
     }
 }
 

@@ -47,7 +47,7 @@ public struct ContainmentIndex: Sendable {
     public let maximumRowsPerBand: Int
     /// Bands, k / rMax.
     public let bandCount: Int
-    var tables: [_PostingTable]
+    var tables: [_PostingShard]
     /// Shingle-set size of each document (0 for empty ones).
     var sizes: [Int32] = []
     var partitionCounts = [Int](repeating: 0, count: 64)
@@ -71,12 +71,22 @@ public struct ContainmentIndex: Sendable {
         signatureLength: Int = 128, maximumRowsPerBand: Int = 4,
         falsePositiveWeight: Double = 0.5, falseNegativeWeight: Double = 0.5
     ) {
+        self.init(
+            signatureLength: signatureLength, maximumRowsPerBand: maximumRowsPerBand, falsePositiveWeight: falsePositiveWeight,
+            falseNegativeWeight: falseNegativeWeight, keyBits: 64)
+    }
+
+    /// An empty index that files the top `keyBits` bits of each posting key (64: exact; see
+    /// ``_PostingShard``).
+    init(
+        signatureLength: Int, maximumRowsPerBand: Int, falsePositiveWeight: Double, falseNegativeWeight: Double, keyBits: Int
+    ) {
         precondition(maximumRowsPerBand >= 1 && maximumRowsPerBand <= 64, "rows per band must be 1...64")
         precondition(signatureLength >= maximumRowsPerBand, "signature shorter than one band")
         self.signatureLength = signatureLength
         self.maximumRowsPerBand = maximumRowsPerBand
         bandCount = Swift.min(255, signatureLength / maximumRowsPerBand)
-        tables = (0..<bandCount).map { _ in _PostingTable() }
+        tables = (0..<bandCount).map { _ in _PostingShard(keyBits: keyBits) }
         choices = _BandingChoices(
             bandCount: bandCount, maximumRowsPerBand: maximumRowsPerBand,
             falsePositiveWeight: falsePositiveWeight, falseNegativeWeight: falseNegativeWeight)
@@ -211,7 +221,7 @@ public struct ContainmentIndex: Sendable {
         let documents = filedRows.flatMap { repeatElement($0 + Int32(first), count: depth) }
         let source = SendableMutablePointer(base: UnsafeMutablePointer(mutating: prefixKeys.baseAddress!))
         // SAFETY: the prefix keys are only read while the shards are filled.
-        _PostingTable.fill(&tables, documents: documents, threads: threads) { band in
+        _PostingShard.fill(&tables, documents: documents, threads: threads) { band in
             var keys: [UInt64] = []
             keys.reserveCapacity(documents.count)
             for (position, row) in filedRows.enumerated() {
@@ -248,8 +258,11 @@ public struct ContainmentIndex: Sendable {
         for signature: [UInt64], size: Int, threshold: Double, direction: Direction = .either
     ) -> [Int] {
         var found: [Int] = []
+        let collector = _CandidateCollector(shards: tables)
         signature.withUnsafeBufferPointer { query in
-            forEachCandidate(of: query, size: size, threshold: threshold, direction: direction) { found.append($0) }
+            forEachCandidate(of: query, size: size, threshold: threshold, direction: direction, collector: collector) {
+                found.append($0)
+            }
         }
         return found
     }
@@ -257,13 +270,14 @@ public struct ContainmentIndex: Sendable {
     /// Calls `body` once per distinct live candidate, in increasing order.
     func forEachCandidate(
         of signature: UnsafeBufferPointer<UInt64>, size: Int, threshold: Double, direction: Direction,
-        _ body: (Int) -> Void
+        collector: _CandidateCollector, _ body: (Int) -> Void
     ) {
         precondition(signature.count == signatureLength, "signature length mismatch")
         guard size > 0, !_isEmptySignature(signature) else { return }
         withUnsafeTemporaryAllocation(of: UInt64.self, capacity: keysPerDocument) { keys in
             prefixKeys(of: signature.baseAddress!, into: keys.baseAddress!)
-            forEachCandidate(prefixKeys: UnsafeBufferPointer(keys), size: size, threshold: threshold, direction: direction, body)
+            forEachCandidate(
+                prefixKeys: UnsafeBufferPointer(keys), size: size, threshold: threshold, direction: direction, collector: collector, body)
         }
     }
 
@@ -274,14 +288,14 @@ public struct ContainmentIndex: Sendable {
     /// picks a banding (b, r); the query looks up the r-row prefix of its first b bands.
     func forEachCandidate(
         prefixKeys: UnsafeBufferPointer<UInt64>, size: Int, threshold: Double, direction: Direction,
-        _ body: (Int) -> Void
+        collector: _CandidateCollector, _ body: (Int) -> Void
     ) {
         precondition(threshold > 0 && threshold <= 1, "threshold must be in (0, 1]")
         guard size > 0 else { return }
         let q = Double(size)
         let t = threshold
         let depth = maximumRowsPerBand
-        var raw: [Int32] = []
+        collector.removeAll()
         for partition in 0..<partitionCounts.count where partitionCounts[partition] > 0 {
             let lower = Self.partitionLowerBounds[partition]
             let upper = Self.partitionLowerBounds[partition + 1]
@@ -295,12 +309,14 @@ public struct ContainmentIndex: Sendable {
             guard jaccard.isFinite else { continue }
             let banding = banding(forJaccardThreshold: jaccard)
             let rows = banding.rowsPerBand
+            let views = collector.views
+            precondition(views.count == bandCount, "a collector for another index")
             for band in 0..<banding.bandCount {
                 let key = Self.key(prefixKey: prefixKeys[band * depth + rows - 1], rows: rows, partition: partition)
-                tables[band].forEachDocument(withKey: key) { raw.append($0) }
+                views[band].forEachDocument(withKey: key) { collector.append($0) }
             }
         }
-        _forEachDistinct(&raw) { document in
+        collector.forEachDistinct { document in
             if !_bit(removedBits, document) { body(document) }
         }
     }

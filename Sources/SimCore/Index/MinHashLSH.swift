@@ -3,10 +3,13 @@ import SimCoreInternals
 /// A MinHash LSH index (banding): finds the documents whose signatures agree with a query's on
 /// every row of at least one band, i.e. the candidates for Jaccard similarity above a threshold.
 ///
-/// Documents are numbered 0, 1, 2, … in insertion order. Each band is one shard: a compact
-/// posting table from 64-bit band keys (``BandKey``) to document numbers. ``insert(contentsOf:threads:)``
-/// computes band keys on all cores and fills the shards in parallel, one worker per shard, with
-/// no locks; a shard built from empty lays each key's documents out contiguously.
+/// Documents are numbered 0, 1, 2, … in insertion order. Each band is one shard of postings
+/// from 64-bit band keys (``BandKey``) to document numbers, in two layers: a compact sorted
+/// layer (Elias–Fano over the keys, about 8 bytes per entry at a million documents) and a small
+/// hash table for recent inserts, merged into the compact layer as it fills.
+/// ``insert(contentsOf:threads:)`` computes band keys on all cores and fills the shards in
+/// parallel, one worker per shard, with no locks; a batch filed into an empty index becomes its
+/// compact layer directly.
 ///
 /// Removal marks a document dead: queries skip it, its postings stay (numbers never change).
 ///
@@ -25,7 +28,7 @@ public struct MinHashLSH: Sendable {
     public let signatureLength: Int
     /// How signatures are cut into bands.
     public let banding: BandingParameters
-    var tables: [_PostingTable]
+    var tables: [_PostingShard]
     /// One bit per document number: set when the document was removed.
     var removedBits: [UInt64] = []
     /// The number of documents inserted, removed ones included.
@@ -39,11 +42,21 @@ public struct MinHashLSH: Sendable {
     ///   - signatureLength: k, the values per signature; at least b·r.
     ///   - banding: b and r.
     public init(signatureLength: Int, banding: BandingParameters) {
+        self.init(signatureLength: signatureLength, banding: banding, keyBits: 64)
+    }
+
+    /// An empty index that files the top `keyBits` bits of each band key (64: exact; see
+    /// ``_PostingShard``): a ``Deduplicator`` whose signatures are truncated files 32, and
+    /// rejects the few extra candidates by verification.
+    init(signatureLength: Int, banding: BandingParameters, keyBits: Int) {
         precondition(banding.signatureValuesUsed <= signatureLength, "b·r must not exceed the signature length")
         self.signatureLength = signatureLength
         self.banding = banding
-        tables = (0..<banding.bandCount).map { _ in _PostingTable() }
+        tables = (0..<banding.bandCount).map { _ in _PostingShard(keyBits: keyBits) }
     }
+
+    /// Bits of each band key the postings keep (64 for an index made by the public initializers).
+    var keyBits: Int { tables.first?.keyBits ?? 64 }
 
     /// An empty index whose banding is chosen for a Jaccard threshold.
     ///
@@ -179,7 +192,7 @@ public struct MinHashLSH: Sendable {
         let documents = filedRows.map { $0 + Int32(first) }
         let source = SendableMutablePointer(base: UnsafeMutablePointer(mutating: bandKeys.baseAddress!))
         // SAFETY: the key matrix is only read while the shards are filled.
-        _PostingTable.fill(&tables, documents: documents, threads: threads) { band in
+        _PostingShard.fill(&tables, documents: documents, threads: threads) { band in
             filedRows.map { source.base[Int($0) * b + band] }
         }
         return first..<count
@@ -204,7 +217,8 @@ public struct MinHashLSH: Sendable {
     /// - Complexity: O(b·r + candidates · log candidates).
     public func candidates(for signature: UnsafeBufferPointer<UInt64>) -> [Int] {
         var found: [Int] = []
-        forEachCandidate(of: signature) { found.append($0) }
+        let collector = _CandidateCollector(shards: tables)
+        forEachCandidate(of: signature, collector: collector) { found.append($0) }
         return found
     }
 
@@ -214,12 +228,12 @@ public struct MinHashLSH: Sendable {
     }
 
     /// Calls `body` once per distinct live candidate of `signature`, in increasing order.
-    func forEachCandidate(of signature: UnsafeBufferPointer<UInt64>, _ body: (Int) -> Void) {
+    func forEachCandidate(of signature: UnsafeBufferPointer<UInt64>, collector: _CandidateCollector, _ body: (Int) -> Void) {
         precondition(signature.count == signatureLength, "signature length mismatch")
         guard !_isEmptySignature(signature) else { return }
         withUnsafeTemporaryAllocation(of: UInt64.self, capacity: banding.bandCount) { keys in
             bandKeys(of: signature.baseAddress!, into: keys.baseAddress!)
-            forEachCandidate(bandKeys: UnsafeBufferPointer(keys), body)
+            forEachCandidate(bandKeys: UnsafeBufferPointer(keys), collector: collector, body)
         }
     }
 
@@ -228,14 +242,18 @@ public struct MinHashLSH: Sendable {
     ///
     /// - Parameters:
     ///   - bandKeys: The query's b keys (``bandKeys(of:into:)``).
+    ///   - collector: Working space and views of this index's shards (one per thread).
     ///   - body: Receives each candidate.
-    func forEachCandidate(bandKeys: UnsafeBufferPointer<UInt64>, _ body: (Int) -> Void) {
-        var raw: [Int32] = []
-        for band in 0..<banding.bandCount {
-            tables[band].forEachDocument(withKey: bandKeys[band]) { raw.append($0) }
+    func forEachCandidate(bandKeys: UnsafeBufferPointer<UInt64>, collector: _CandidateCollector, _ body: (Int) -> Void) {
+        collector.removeAll()
+        let views = collector.views
+        precondition(views.count == banding.bandCount, "a collector for another index")
+        for band in 0..<views.count {
+            views[band].forEachDocument(withKey: bandKeys[band]) { collector.append($0) }
         }
-        _forEachDistinct(&raw) { document in
-            if !isRemoved(document) { body(document) }
+        let removals = removedCount > 0
+        collector.forEachDistinct { document in
+            if !removals || !isRemoved(document) { body(document) }
         }
     }
 }
@@ -249,6 +267,85 @@ func _forEachDistinct(_ values: inout [Int32], _ body: (Int) -> Void) {
     for value in values where value != previous {
         previous = value
         body(Int(value))
+    }
+}
+
+/// Collects candidate document numbers from several posting lists, then hands out each
+/// distinct one once, in increasing order; reused from query to query (one per thread), so a
+/// query allocates nothing once the collector has seen its largest candidate list.
+///
+/// It also holds raw views of the queried index's shards (``_ShardView``), taken when it is
+/// made: queries read the postings through them with no reference counting. The views are
+/// valid while the index is not mutated, so a collector lives no longer than one read of the
+/// index (one chunk of queries under the engine's read lock, one public query).
+final class _CandidateCollector {
+    // SAFETY: a collector belongs to one thread. `storage` holds `capacity` slots, the first
+    // `count` written; it is replaced (and the old one freed) only by `append`. The stored
+    // properties are never accessed re-entrantly (nothing below hands out a reference to
+    // them), so the dynamic exclusivity checks, a runtime call per candidate, are dropped.
+    @exclusivity(unchecked) private var storage: UnsafeMutablePointer<Int32>
+    @exclusivity(unchecked) private var capacity = 64
+    @exclusivity(unchecked) private var count = 0
+    /// One view per shard of the index being queried.
+    let views: UnsafeMutableBufferPointer<_ShardView>
+
+    /// A collector for an index with these shards.
+    init(shards: [_PostingShard]) {
+        storage = .allocate(capacity: capacity)
+        views = .allocate(capacity: shards.count)
+        _ = views.initialize(fromContentsOf: shards.map(\.view))
+    }
+
+    deinit {
+        storage.deallocate()
+        views.deinitialize().deallocate()
+    }
+
+    /// Forgets the collected numbers.
+    @inline(__always)
+    func removeAll() { count = 0 }
+
+    /// Adds one number.
+    @inline(__always)
+    func append(_ document: Int32) {
+        if count == capacity { grow() }
+        storage[count] = document
+        count &+= 1
+    }
+
+    @inline(never)
+    private func grow() {
+        let bigger = UnsafeMutablePointer<Int32>.allocate(capacity: capacity * 2)
+        bigger.moveInitialize(from: storage, count: count)
+        storage.deallocate()
+        storage = bigger
+        capacity *= 2
+    }
+
+    /// Sorts the collected numbers and calls `body` once per distinct one, in increasing order.
+    @inline(__always)
+    func forEachDistinct(_ body: (Int) -> Void) {
+        guard count > 0 else { return }
+        var values = UnsafeMutableBufferPointer(start: storage, count: count)
+        if count <= 16 {
+            // Insertion sort: most queries find a handful of candidates.
+            for i in 1..<count {
+                let value = values[i]
+                var j = i
+                while j > 0 && values[j &- 1] > value {
+                    values[j] = values[j &- 1]
+                    j &-= 1
+                }
+                values[j] = value
+            }
+        } else {
+            values.sort()
+        }
+        var previous: Int32 = -1
+        for value in values where value != previous {
+            previous = value
+            body(Int(value))
+        }
     }
 }
 

@@ -55,37 +55,6 @@ struct _PostingTable: Sendable {
         }
     }
 
-    /// Files a batch into a set of shards on `threads` cores, one worker per shard, no locks.
-    ///
-    /// An empty shard is rebuilt with each key's documents contiguous; a non-empty one gets
-    /// ordinary inserts. The result does not depend on `threads`.
-    ///
-    /// - Parameters:
-    ///   - shards: The shards (bands).
-    ///   - documents: The document of each key, the same list for every shard.
-    ///   - keys: Shard `i`'s keys, one per element of `documents`.
-    static func fill(
-        _ shards: inout [_PostingTable], documents: [Int32], threads: Int, keys: @Sendable (Int) -> [UInt64]
-    ) {
-        shards.withUnsafeMutableBufferPointer { shards in
-            let box = SendableMutablePointer(base: shards.baseAddress!)
-            _ = concurrentChunks(count: shards.count, threads: threads) { range in
-                for shard in range {
-                    let shardKeys = keys(shard)
-                    // SAFETY: each shard is touched only by the chunk that owns it.
-                    if box.base[shard].entryCount == 0 {
-                        box.base[shard] = shardKeys.withUnsafeBufferPointer { k in
-                            documents.withUnsafeBufferPointer { _PostingTable(keys: k, documents: $0) }
-                        }
-                    } else {
-                        for (key, document) in zip(shardKeys, documents) { box.base[shard].insert(key: key, document: document) }
-                    }
-                }
-                return 0
-            }
-        }
-    }
-
     /// The number of (key, document) entries.
     var entryCount: Int { entryDocuments.count }
 
@@ -184,7 +153,7 @@ extension _PostingTable {
             guard head < entries else { throw IndexFileError.corrupt("posting head out of range") }
             used += 1
         }
-        guard used == Int(keys), used < slots else { throw IndexFileError.corrupt("posting key count") }
+        guard UInt64(used) == keys, used < slots else { throw IndexFileError.corrupt("posting key count") }
         for (document, next) in zip(entryDocuments, entryNext) {
             guard document >= 0, Int(document) < documentLimit, next >= -1, next < entries else {
                 throw IndexFileError.corrupt("posting entry out of range")

@@ -35,6 +35,22 @@ struct _BinaryReader {
         return T(littleEndian: value)
     }
 
+    /// Reads a 64-bit count or parameter and converts it to `Int` only once it is known to lie
+    /// in `range` (a damaged or edited file may hold any 64-bit value there).
+    ///
+    /// - Parameters:
+    ///   - range: The values a well-formed file can hold (non-negative bounds).
+    ///   - what: The field's name, for the error.
+    /// - Throws: ``IndexFileError/corrupt(_:)`` naming the field and the value.
+    mutating func readInt(in range: ClosedRange<Int>, _ what: String) throws -> Int {
+        precondition(range.lowerBound >= 0)
+        let value = try read(UInt64.self)
+        guard value >= UInt64(range.lowerBound), value <= UInt64(range.upperBound) else {
+            throw IndexFileError.corrupt("\(what) \(value) is outside \(range.lowerBound)...\(range.upperBound)")
+        }
+        return Int(value)
+    }
+
     /// Reads a count, then that many values; `limit` bounds the count before any allocation.
     mutating func readArray<T: FixedWidthInteger>(_: T.Type = T.self, limit: Int) throws -> [T] {
         let count = try read(UInt64.self)

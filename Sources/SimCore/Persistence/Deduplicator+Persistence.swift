@@ -1,8 +1,8 @@
 import Foundation
 
 extension Deduplicator {
-    /// The file format version ``save(to:)`` writes (2). Version 1 files still load.
-    public static var fileFormatVersion: UInt32 { 2 }
+    /// The file format version ``save(to:)`` writes (3). Versions 1 and 2 still load.
+    public static var fileFormatVersion: UInt32 { 3 }
     static var fileMagic: [UInt8] { Array("SCDEDUP\u{0}".utf8) }
 
     /// The parameters a saved deduplicator must share with the one loading it, as one line:
@@ -29,7 +29,7 @@ extension Deduplicator {
     /// service can stop and resume.
     ///
     /// Same envelope as ``MinHashLSH/save(to:)`` (magic `SCDEDUP\0`, version, length, payload,
-    /// XXH3-64 checksum; temporary file, flush, rename). Payload of format version 2, each array
+    /// XXH3-64 checksum; temporary file, flush, rename). Payload of format version 3, each array
     /// as a `u64` count and its little-endian elements:
     ///
     /// 1. the parameter line (UTF-8 bytes; it names the verification bits);
@@ -44,11 +44,16 @@ extension Deduplicator {
     /// 5. the index: nothing when the signatures are whole (the index is rebuilt from them on
     ///    load, all cores, which keeps the file at about k·8 bytes per document plus ids);
     ///    otherwise, since truncated values cannot give the keys again, the number of posting
-    ///    tables (`u64`) and each table (key count, slot keys, slot heads, entry documents,
-    ///    entry links), checked link by link on load.
+    ///    shards (`u64`, one per band) and each shard's postings sorted by (key prefix,
+    ///    document): the key bits kept (`u64`, 32 for an engine with truncated signatures), then
+    ///    the prefixes (`u32` each when they have at most 32 bits, else `u64`) and the documents
+    ///    (`u32`), each as an array; checked for order and range on load.
     ///
-    /// Version 1 is the same without the verification bits in the parameter line and without
-    /// section 5 (signatures always whole); it loads into an engine with any verification bits.
+    /// Version 2 is the same with, in section 5, each band's whole 64-bit keys in a hash table
+    /// (key count, slot keys, slot heads, entry documents, entry links); its keys are cut to
+    /// their top 32 bits on load. Version 1 has no verification bits in the parameter line and
+    /// no section 5 (signatures always whole); it loads into an engine with any verification
+    /// bits.
     ///
     /// ```swift
     /// try deduplicator.save(to: "dedup.state")
@@ -58,27 +63,38 @@ extension Deduplicator {
     /// - Parameter path: The file to create or replace.
     /// - Throws: ``IndexFileError/io(path:reason:)``.
     public func save(to path: String) throws {
-        let payload: [UInt8] = lock.withLock {
+        // With other threads inserting, the file holds the batches filed so far, each with its
+        // verified pairs: new filings wait, and the save waits for those in flight.
+        let payload: [UInt8] = filing.withFilingPaused { access.withReadLock {
+            let (pairs, unionFindCount) = clusterLock.withLock { (clustering.pairs, clustering.unionFind.count) }
+            precondition(unionFindCount <= state.documents.count)
             var writer = _BinaryWriter()
-            writer.write(array: Array(fileParameters().utf8))
-            writer.write(UInt64(state.documents.count))
-            writer.write(array: state.documents.byteCounts.map { UInt64($0) })
-            writer.write(array: state.filed.sizes)
-            writer.write(array: state.filed.signatures.words)
-            writer.write(array: state.documents.idLengths.map { UInt32($0) })
-            writer.write(array: state.documents.idBytes)
-            writer.write(array: state.filed.sets.map { UInt32($0.count) })
-            writer.write(array: state.filed.sets.flatMap(\.hashes))
-            writer.write(array: state.pairs.flatMap { [UInt64($0.first), UInt64($0.second), $0.similarity.bitPattern] })
+            writeDocumentSections(to: &writer, version: Self.fileFormatVersion, pairs: pairs)
             let shards = options.verificationBits == 64 ? [] : state.filed.index.shards
             writer.write(UInt64(shards.count))
             for shard in shards { shard.write(to: &writer) }
             return writer.bytes
-        }
+        } }
         try _IndexFile.write(payload: payload, magic: Self.fileMagic, version: Self.fileFormatVersion, to: path)
     }
 
-    /// Loads a deduplicator saved by ``save(to:)`` (format version 1 or 2); `scheme` and
+    /// Writes sections 1 to 4 of ``save(to:)`` (parameter line of `version`, documents,
+    /// signatures, ids, shingle sets, `pairs`), which every format version shares; the caller
+    /// holds the read lock.
+    func writeDocumentSections(to writer: inout _BinaryWriter, version: UInt32, pairs: [SimilarPair]) {
+        writer.write(array: Array(fileParameters(version: version).utf8))
+        writer.write(UInt64(state.documents.count))
+        writer.write(array: state.documents.byteCounts.map { UInt64($0) })
+        writer.write(array: state.filed.sizes)
+        writer.write(array: state.filed.signatures.words)
+        writer.write(array: state.documents.idLengths.map { UInt32($0) })
+        writer.write(array: state.documents.idBytes)
+        writer.write(array: state.filed.sets.map { UInt32($0.count) })
+        writer.write(array: state.filed.sets.flatMap(\.hashes))
+        writer.write(array: pairs.flatMap { [UInt64($0.first), UInt64($0.second), $0.similarity.bitPattern] })
+    }
+
+    /// Loads a deduplicator saved by ``save(to:)`` (format version 1, 2 or 3); `scheme` and
     /// `options` must be the ones it was saved with (a version-1 file, whose signatures are
     /// whole, also loads into an engine with fewer ``DeduplicationOptions/verificationBits``).
     ///
@@ -94,8 +110,9 @@ extension Deduplicator {
     public convenience init(contentsOf path: String, scheme: Scheme, options: DeduplicationOptions = DeduplicationOptions()) throws {
         self.init(scheme: scheme, options: options)
         let k = scheme.signatureLength
-        let wordsPerRow = lock.withLock { state.filed.signatures.wordsPerRow }
-        let restore: (inout _DeduplicatorState) throws -> Void = try _IndexFile.read(
+        let wordsPerRow = access.withReadLock { state.filed.signatures.wordsPerRow }
+        let keyBits = access.withReadLock { state.filed.index.shards.first?.keyBits ?? 64 }
+        let restore: (inout _DeduplicatorState, inout _ClusterState) throws -> Void = try _IndexFile.read(
             from: path, magic: Self.fileMagic, versions: 1...Self.fileFormatVersion
         ) { payload, version in
             let expected = fileParameters(version: version)
@@ -107,8 +124,7 @@ extension Deduplicator {
             // Version 1 and whole-value version 2 files hold k values per row; the keys come from them.
             let whole = version == 1 || options.verificationBits == 64
             let rowWords = whole ? k : wordsPerRow
-            let count = Int(try reader.read(UInt64.self))
-            guard count >= 0, count < Int(Int32.max) else { throw IndexFileError.corrupt("document count \(count)") }
+            let count = try reader.readInt(in: 0...Int(Int32.max) - 1, "document count")
             let byteCounts = try reader.readArray(UInt64.self, limit: count)
             let sizes = try reader.readArray(Int32.self, limit: count)
             let signatures = try reader.readArray(UInt64.self, limit: count * rowWords)
@@ -117,20 +133,25 @@ extension Deduplicator {
             let setCounts = try reader.readArray(UInt32.self, limit: count)
             let setHashes = try reader.readArray(UInt64.self, limit: Int(Int32.max))
             let pairValues = try reader.readArray(UInt64.self, limit: Int(Int32.max))
-            var shards: [_PostingTable] = []
+            var shards: [_PostingShard] = []
             if version >= 2 {
-                let shardCount = Int(try reader.read(UInt64.self))
-                guard shardCount >= 0, shardCount <= 4_096, whole == (shardCount == 0) else {
-                    throw IndexFileError.corrupt("posting table count \(shardCount)")
+                let shardCount = try reader.readInt(in: 0...4_096, "posting table count")
+                guard whole == (shardCount == 0) else { throw IndexFileError.corrupt("posting table count \(shardCount)") }
+                for _ in 0..<shardCount {
+                    if version == 2 {
+                        let table = try _PostingTable(reading: &reader, documentLimit: count)
+                        shards.append(_PostingShard(converting: table, keyBits: keyBits, documentLimit: count))
+                    } else {
+                        shards.append(try _PostingShard(reading: &reader, keyBits: keyBits, documentLimit: count))
+                    }
                 }
-                for _ in 0..<shardCount { shards.append(try _PostingTable(reading: &reader, documentLimit: count)) }
             }
             guard reader.offset == payload.count, byteCounts.count == count, sizes.count == count,
                   signatures.count == count * rowWords, idLengths.count == count,
                   idLengths.reduce(0, { $0 + Int($1) }) == idBytes.count,
                   setCounts.count == (options.comparesShingleSets ? count : 0),
                   setCounts.reduce(0, { $0 + Int($1) }) == setHashes.count, pairValues.count % 3 == 0,
-                  sizes.allSatisfy({ $0 >= 0 })
+                  sizes.allSatisfy({ $0 >= 0 }), byteCounts.allSatisfy({ $0 <= UInt64(Int.max) })
             else { throw IndexFileError.corrupt("section sizes disagree") }
             var ids: [String] = []
             var start = 0
@@ -155,20 +176,29 @@ extension Deduplicator {
             }
             let byteCountValues = byteCounts.map { Int($0) }
             let sizeValues = sizes.map { Int($0) }
+            let restoreClusters: (inout _ClusterState) -> Void = { clustering in
+                clustering.unionFind = UnionFind(count: count)
+                for pair in pairs { clustering.unionFind.union(pair.first, pair.second) }
+                clustering.pairs = pairs
+            }
             guard whole else {
-                return { state in
+                return { state, clustering in
                     try state.restore(
                         ids: ids, byteCounts: byteCountValues, sizes: sizeValues, signatureWords: signatures, sets: sets,
-                        shards: shards, pairs: pairs)
+                        shards: shards)
+                    restoreClusters(&clustering)
                 }
             }
             let batch = _PreparedBatch(
                 ids: ids, byteCounts: byteCountValues, sizes: sizeValues,
                 signatures: signatures, sets: sets, signatureLength: k, keying: keying, threads: options.threads)
             let threads = options.threads
-            return { state in state.restore(batch, pairs: pairs, threads: threads) }
+            return { state, clustering in
+                state.restore(batch, threads: threads)
+                restoreClusters(&clustering)
+            }
         }
-        try lock.withLock { try restore(&state) }
+        try access.withWriteLock { try clusterLock.withLock { try restore(&state, &clustering) } }
     }
 }
 

@@ -1,16 +1,21 @@
 extension MinHashLSH {
-    /// The file format version ``save(to:)`` writes and ``init(contentsOf:expectedSignatureLength:expectedBanding:)`` reads.
-    public static let fileFormatVersion: UInt32 = 1
+    /// The file format version ``save(to:)`` writes (2); ``init(contentsOf:expectedSignatureLength:expectedBanding:)``
+    /// reads it and version 1.
+    public static let fileFormatVersion: UInt32 = 2
     static let fileMagic: [UInt8] = Array("SCMHLSH\u{0}".utf8)
 
     /// Saves the index to a versioned binary file, atomically.
     ///
     /// Format (little-endian): magic `SCMHLSH\0`, version (u32), reserved (u32), payload
     /// length (u64); payload: k, b, r, document count, removed count (u64 each), the removal
-    /// bits, then per band its posting table (key count, slot keys, slot heads, entry
-    /// documents, entry links); then the XXH3-64 (seed 0) of every preceding byte. The file is
-    /// written to a temporary file in the same directory, flushed, and renamed over `path`,
-    /// so readers see the old file or the new one, never half of one.
+    /// bits, then per band its postings sorted by (band key, document): the key bits (`u64`,
+    /// 64), the keys (`u64` array) and the documents (`u32` array); then the XXH3-64 (seed 0)
+    /// of every preceding byte (about 12 bytes per band per document). The file is written to a
+    /// temporary file in the same directory, flushed, and renamed over `path`, so readers see
+    /// the old file or the new one, never half of one.
+    ///
+    /// Version 1 files, which hold each band as a hash table (key count, slot keys, slot heads,
+    /// entry documents, entry links), still load.
     ///
     /// ```swift
     /// try index.save(to: "/var/lib/app/minhash.lsh")
@@ -45,13 +50,13 @@ extension MinHashLSH {
     public init(
         contentsOf path: String, expectedSignatureLength: Int? = nil, expectedBanding: BandingParameters? = nil
     ) throws {
-        self = try _IndexFile.read(from: path, magic: Self.fileMagic, version: Self.fileFormatVersion) { payload in
+        self = try _IndexFile.read(from: path, magic: Self.fileMagic, versions: 1...Self.fileFormatVersion) { payload, version in
             var reader = _BinaryReader(bytes: payload)
-            let k = Int(try reader.read(UInt64.self))
-            let bands = Int(try reader.read(UInt64.self))
-            let rows = Int(try reader.read(UInt64.self))
-            let count = Int(try reader.read(UInt64.self))
-            let removed = Int(try reader.read(UInt64.self))
+            let k = try reader.readInt(in: 1...(1 << 20) - 1, "signature length")
+            let bands = try reader.readInt(in: 1...k, "band count")
+            let rows = try reader.readInt(in: 1...k, "rows per band")
+            let count = try reader.readInt(in: 0...Int(Int32.max) - 1, "document count")
+            let removed = try reader.readInt(in: 0...count, "removed count")
             guard k >= 1, k < 1 << 20, bands >= 1, rows >= 1, bands * rows <= k,
                   count >= 0, count < Int(Int32.max), removed >= 0, removed <= count else {
                 throw IndexFileError.corrupt("parameters k=\(k) b=\(bands) r=\(rows) n=\(count)")
@@ -68,7 +73,13 @@ extension MinHashLSH {
             guard index.removedBits.reduce(0, { $0 + $1.nonzeroBitCount }) == removed else {
                 throw IndexFileError.corrupt("removal bits disagree with the removed count")
             }
-            index.tables = try (0..<bands).map { _ in try _PostingTable(reading: &reader, documentLimit: count) }
+            index.tables = try (0..<bands).map { _ in
+                guard version >= 2 else {
+                    let table = try _PostingTable(reading: &reader, documentLimit: count)
+                    return _PostingShard(converting: table, keyBits: 64, documentLimit: count)
+                }
+                return try _PostingShard(reading: &reader, keyBits: 64, documentLimit: count)
+            }
             guard reader.offset == payload.count else { throw IndexFileError.corrupt("unexpected bytes after the tables") }
             index.count = count
             index.removedCount = removed

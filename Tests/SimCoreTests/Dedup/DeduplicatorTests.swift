@@ -125,6 +125,48 @@ struct DeduplicatorStreamingTests {
         }
     }
 
+    struct Stop: Error, Equatable {}
+
+    @Test("batches from a source, overlapped, give one-by-one verdicts; a failing source or receiver stops cleanly",
+          arguments: [1, 2])
+    func batchesFromSource(threads: Int) throws {
+        let documents = Self.documents
+        let expected = Deduplicator(options: DeduplicatorOptionsForTests.with(.jaccard)).insert(contentsOf: documents, threads: 1)
+        let batches = stride(from: 0, to: documents.count, by: 70).map { Array(documents[$0..<Swift.min($0 + 70, documents.count)]) }
+        let engine = Deduplicator(options: DeduplicatorOptionsForTests.with(.jaccard))
+        var remaining = batches[...]
+        var got: [[InsertionResult]] = []
+        engine.insert(batchesFrom: { remaining.popFirst() }, threads: threads) { got.append($0) }
+        #expect(got.map(\.count) == batches.map(\.count))
+        #expect(got.flatMap { $0 } == expected)
+
+        // The source fails after three batches: those three are inserted and delivered.
+        let failing = Deduplicator(options: DeduplicatorOptionsForTests.with(.jaccard))
+        var served = 0
+        var delivered = 0
+        #expect(throws: Stop()) {
+            try failing.insert(batchesFrom: { () throws(Stop) -> [Document]? in
+                guard served < 3 else { throw Stop() }
+                defer { served += 1 }
+                return batches[served]
+            }, threads: threads) { (results: [InsertionResult]) throws(Stop) in delivered += results.count }
+        }
+        #expect(failing.count == 210 && delivered == 210)
+        // The receiver fails on the second batch: nothing more is fetched than was in flight.
+        let refusing = Deduplicator(options: DeduplicatorOptionsForTests.with(.jaccard))
+        remaining = batches[...]
+        var calls = 0
+        #expect(throws: Stop()) {
+            try refusing.insert(batchesFrom: { () throws(Stop) -> [Document]? in remaining.popFirst() }, threads: threads) {
+                (_: [InsertionResult]) throws(Stop) in
+                calls += 1
+                if calls == 2 { throw Stop() }
+            }
+        }
+        #expect(calls == 2 && refusing.count < documents.count)
+        #expect(refusing.assignments().count == refusing.count)
+    }
+
     @Test("inserts from 4 threads at once give the same clusters as one thread")
     func concurrentInserts() async {
         let documents = Self.documents

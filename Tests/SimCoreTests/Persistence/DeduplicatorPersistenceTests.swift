@@ -82,18 +82,9 @@ struct DeduplicatorPersistenceTests {
     /// Writes the engine's state in format version 1, as builds before version 2 did.
     static func writeVersion1(_ deduplicator: Deduplicator<OnePermutationMinHash>, to path: String) throws {
         var writer = _BinaryWriter()
-        deduplicator.lock.withLock {
-            let state = deduplicator.state
-            writer.write(array: Array(deduplicator.fileParameters(version: 1).utf8))
-            writer.write(UInt64(state.documents.count))
-            writer.write(array: state.documents.byteCounts.map { UInt64($0) })
-            writer.write(array: state.filed.sizes)
-            writer.write(array: state.filed.signatures.words)
-            writer.write(array: state.documents.idLengths.map { UInt32($0) })
-            writer.write(array: state.documents.idBytes)
-            writer.write(array: state.filed.sets.map { UInt32($0.count) })
-            writer.write(array: state.filed.sets.flatMap(\.hashes))
-            writer.write(array: state.pairs.flatMap { [UInt64($0.first), UInt64($0.second), $0.similarity.bitPattern] })
+        deduplicator.access.withReadLock {
+            let pairs = deduplicator.clusterLock.withLock { deduplicator.clustering.pairs }
+            deduplicator.writeDocumentSections(to: &writer, version: 1, pairs: pairs)
         }
         try _IndexFile.write(payload: writer.bytes, magic: Array("SCDEDUP\u{0}".utf8), version: 1, to: path)
     }
@@ -121,9 +112,9 @@ struct DeduplicatorPersistenceTests {
             let agreeing = zip(got, expected).filter { $0.verdict.isDuplicate == $1.verdict.isDuplicate }.count
             #expect(agreeing * 100 >= got.count * 95, "\(agreeing) of \(got.count) verdicts agree")
         }
-        #expect(throws: IndexFileError.unsupportedVersion(found: 3, supported: 2)) {
+        #expect(throws: IndexFileError.unsupportedVersion(found: 4, supported: 3)) {
             var bytes = MinHashLSHPersistenceTests.bytes(path)
-            bytes[8] = 3
+            bytes[8] = 4
             // Keep the checksum valid so that the version is what is refused.
             let body = Array(bytes[0..<bytes.count - 8])
             let sum = body.withUnsafeBytes { XXH3.hash64($0, seed: 0) }
@@ -131,5 +122,111 @@ struct DeduplicatorPersistenceTests {
             MinHashLSHPersistenceTests.write(bytes, path)
             return try Deduplicator(contentsOf: path, options: compact)
         }
+    }
+
+    /// Writes a truncated engine's state in format version 2, as builds before version 3 did:
+    /// each band's whole 64-bit keys in a hash table. The keys come from `whole`, an engine
+    /// with whole signatures that filed the same documents (a truncated engine keeps only
+    /// their top bits).
+    static func writeVersion2(
+        _ deduplicator: Deduplicator<OnePermutationMinHash>, keysFrom whole: Deduplicator<OnePermutationMinHash>, to path: String
+    ) throws {
+        var writer = _BinaryWriter()
+        let tables = whole.access.withReadLock {
+            whole.state.filed.index.shards.map { shard in
+                let entries = shard.sortedEntries
+                let keys = entries.map(\.prefix)
+                let documents = entries.map { Int32($0.document) }
+                return keys.withUnsafeBufferPointer { k in documents.withUnsafeBufferPointer { _PostingTable(keys: k, documents: $0) } }
+            }
+        }
+        deduplicator.access.withReadLock {
+            let pairs = deduplicator.clusterLock.withLock { deduplicator.clustering.pairs }
+            deduplicator.writeDocumentSections(to: &writer, version: 2, pairs: pairs)
+            writer.write(UInt64(tables.count))
+            for table in tables { table.write(to: &writer) }
+        }
+        try _IndexFile.write(payload: writer.bytes, magic: Array("SCDEDUP\u{0}".utf8), version: 2, to: path)
+    }
+
+    @Test("version-2 files of compact engines (whole keys in hash tables) load and continue as never stopping",
+          arguments: [DeduplicationOptions.Measure.jaccard, .overlap])
+    func version2(measure: DeduplicationOptions.Measure) throws {
+        var options = DeduplicatorOptionsForTests.with(measure)
+        options.verificationBits = 8
+        let path = MinHashLSHPersistenceTests.temporaryPath("dedup-v2-\(measure)")
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let head = Array(Self.documents[0..<300])
+        let original = Deduplicator(options: options)
+        original.insert(contentsOf: head)
+        let whole = Deduplicator(options: DeduplicatorOptionsForTests.with(measure))
+        whole.insert(contentsOf: head)
+        try Self.writeVersion2(original, keysFrom: whole, to: path)
+        let resumed = try Deduplicator(contentsOf: path, options: options)
+        #expect(resumed.count == 300)
+        #expect(resumed.verifiedPairs() == original.verifiedPairs())
+        #expect(resumed.assignments() == original.assignments())
+        let rest = Array(Self.documents[300...])
+        #expect(resumed.insert(contentsOf: rest) == original.insert(contentsOf: rest))
+    }
+
+    @Test("a count or parameter field past any valid value is refused, never a trap")
+    func hugeFields() throws {
+        let path = MinHashLSHPersistenceTests.temporaryPath("dedup-huge")
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let deduplicator = Deduplicator()
+        deduplicator.insert(contentsOf: Array(Self.documents[0..<20]))
+        try deduplicator.save(to: path)
+        var bytes = MinHashLSHPersistenceTests.bytes(path)
+        // The document count follows the parameter line (its u64 length and bytes) at payload
+        // offset 0, after the 24-byte header.
+        let lineLength = Int(bytes[24]) | Int(bytes[25]) << 8
+        let countOffset = 24 + 8 + lineLength
+        for offset in countOffset..<countOffset + 8 { bytes[offset] = 0xFF }
+        let body = Array(bytes[0..<bytes.count - 8])
+        let sum = body.withUnsafeBytes { XXH3.hash64($0, seed: 0) }
+        bytes.replaceSubrange(bytes.count - 8..<bytes.count, with: withUnsafeBytes(of: sum.littleEndian, Array.init))
+        MinHashLSHPersistenceTests.write(bytes, path)
+        #expect(throws: IndexFileError.self) { try Deduplicator(contentsOf: path) }
+    }
+
+    @Test("saves while 3 threads insert hold whole batches: every filed document with its verified pairs")
+    func saveWhileInserting() async throws {
+        let documents = Self.documents
+        let byID = Dictionary(uniqueKeysWithValues: documents.map { ($0.id, $0) })
+        let options = DeduplicatorOptionsForTests.with(.jaccard)
+        let shared = Deduplicator(options: options)
+        let path = MinHashLSHPersistenceTests.temporaryPath("dedup-concurrent-save")
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        var saved: [Int] = []
+        try await withThrowingTaskGroup(of: [Int].self) { group in
+            for worker in 0..<3 {
+                group.addTask {
+                    let mine = stride(from: worker, to: documents.count, by: 3).map { documents[$0] }
+                    for start in stride(from: 0, to: mine.count, by: 5) {
+                        shared.insert(contentsOf: Array(mine[start..<Swift.min(start + 5, mine.count)]), threads: 2)
+                    }
+                    return []
+                }
+            }
+            group.addTask {
+                var counts: [Int] = []
+                // At least once, then as long as the inserts run (how many overlap them depends on
+                // the scheduler; each file must be whole whenever it was taken).
+                repeat {
+                    try shared.save(to: path)
+                    let loaded = try Deduplicator(contentsOf: path, options: options)
+                    // The same documents inserted in the saved order on one thread: the same pairs.
+                    let replay = Deduplicator(options: options)
+                    replay.insert(contentsOf: (0..<loaded.count).map { byID[loaded.id(of: $0)]! }, threads: 1)
+                    let (found, expected) = (loaded.verifiedPairs(), replay.verifiedPairs())
+                    #expect(found == expected, "\(loaded.count) documents saved: \(found.count) pairs, \(expected.count) on replay")
+                    counts.append(loaded.count)
+                } while shared.count < documents.count
+                return counts
+            }
+            for try await counts in group { saved += counts }
+        }
+        #expect(!saved.isEmpty && saved.allSatisfy { $0 <= documents.count })
     }
 }

@@ -94,11 +94,11 @@ struct MinHashLSHPersistenceTests {
         defer { try? FileManager.default.removeItem(atPath: path) }
         try Self.sample().0.save(to: path)
         var bytes = Self.bytes(path)
-        bytes[8] = 2
+        bytes[8] = 3
         let checksum = XXH3.hash64(Array(bytes[0..<(bytes.count - 8)]), seed: 0)
         withUnsafeBytes(of: checksum.littleEndian) { bytes.replaceSubrange((bytes.count - 8)..., with: $0) }
         Self.write(bytes, path)
-        #expect(throws: IndexFileError.unsupportedVersion(found: 2, supported: 1)) { try MinHashLSH(contentsOf: path) }
+        #expect(throws: IndexFileError.unsupportedVersion(found: 3, supported: 2)) { try MinHashLSH(contentsOf: path) }
 
         try Self.sample().0.save(to: path)
         #expect(throws: IndexFileError.parameterMismatch("signature length 32, expected 64")) {

@@ -1,0 +1,349 @@
+/// The compact, immutable layer of an LSH shard's postings: every (key, document) entry filed
+/// before the last merge, sorted, in about `keyBits − log₂ n + log₂ N + 2` bits per entry
+/// (n entries, N documents) instead of the 20–40 bytes of a hash table with linked lists.
+///
+/// **Layout (Elias–Fano over key prefixes).** Each entry's key is cut to its top `keyBits`
+/// bits, its *prefix* (all 64 for an exact index). Entries are sorted by (prefix, document).
+/// The top `bucketBits` bits of a prefix (B = ⌊log₂ n⌋, so about one entry per bucket) are its
+/// bucket and are not stored: the *upper* bit vector holds, bucket by bucket, a 1 per entry and
+/// a 0 closing the bucket (n + 2ᴮ bits). The remaining `keyBits − B` bits, the *fingerprint*,
+/// and the document number are stored in two packed arrays of fixed width. A directory gives
+/// the first entry of every 64th bucket (32 bits per 64 buckets).
+///
+/// **Lookup.** A prefix's bucket is found from the directory and at most 15 skipped buckets in
+/// the upper bits (usually one word, a popcount); the bucket's entries (about one) are compared by
+/// fingerprint, which sorts them, so the scan stops at the first larger one. Every read is a
+/// bounded pointer access into memory the object owns; no allocation, no reference counting.
+///
+/// **Merging.** ``init(merging:_:keyBits:documentLimit:)`` streams the entries of an older
+/// layer and a sorted run of new ones into a new object (the layout depends on n, so a merge
+/// rewrites everything, in one sequential pass).
+///
+/// Immutable after its initializer, so any number of threads read it at once.
+final class _FrozenPostings: @unchecked Sendable {
+    // SAFETY: the four buffers are allocated and written by the initializer only, read-only
+    // afterwards, and freed by deinit; every read is within the sizes fixed there (the readers
+    // below say why each index is in range).
+
+    /// Buckets per directory entry: a lookup skips fewer than this many buckets.
+    static let blockBuckets = 16
+
+    /// Entries.
+    let count: Int
+    /// Bits of each key kept: 64 (exact) or fewer (candidates then include documents whose key
+    /// shares the prefix).
+    let keyBits: Int
+    /// B: the prefix bits that pick the bucket (2ᴮ buckets, 2ᴮ ≤ max(1, n)).
+    let bucketBits: Int
+    /// keyBits − B: the prefix bits stored per entry.
+    let fingerprintBits: Int
+    /// Bits per document number.
+    let documentBits: Int
+    /// 2ᴮ.
+    let bucketCount: Int
+    private let upper: UnsafeMutablePointer<UInt64>
+    private let upperWords: Int
+    /// The first entry of buckets 0, 16, 32, …, then `count`.
+    private let blockStarts: UnsafeMutablePointer<UInt32>
+    private let blockCount: Int
+    private let fingerprints: UnsafeMutablePointer<UInt64>
+    private let fingerprintWords: Int
+    private let documents: UnsafeMutablePointer<UInt64>
+    private let documentWords: Int
+
+    /// The empty layer.
+    convenience init(keyBits: Int) {
+        self.init(keyBits: keyBits, count: 0, documentLimit: 1) { _ in }
+    }
+
+    /// Builds a layer from `count` entries that `fill` appends in (prefix, document) order.
+    ///
+    /// - Parameters:
+    ///   - keyBits: Bits of each key kept (1...64); prefixes are below 2^keyBits.
+    ///   - count: The number of entries `fill` appends, fewer than 2³¹.
+    ///   - documentLimit: Every document number is below this.
+    ///   - fill: Appends the entries through the writer, in order.
+    init(keyBits: Int, count: Int, documentLimit: Int, _ fill: (inout _FrozenPostingsWriter) -> Void) {
+        precondition((1...64).contains(keyBits) && count >= 0 && count < Int(Int32.max) && documentLimit >= 1)
+        self.keyBits = keyBits
+        self.count = count
+        let bucketBits = count <= 1 ? 0 : Swift.min(keyBits, Int.bitWidth - 1 - count.leadingZeroBitCount)
+        self.bucketBits = bucketBits
+        fingerprintBits = keyBits - bucketBits
+        documentBits = Swift.max(1, Int.bitWidth - (documentLimit - 1).leadingZeroBitCount)
+        bucketCount = 1 << bucketBits
+        // Two zero words of padding after every array: readers load a word past a value's
+        // first one (see `_PackedBits.value`) and run-length scans stop at a 0 bit.
+        upperWords = (count + bucketCount + 63) / 64 + 2
+        blockCount = (bucketCount + _FrozenPostings.blockBuckets - 1) / _FrozenPostings.blockBuckets + 1
+        fingerprintWords = (count * fingerprintBits + 63) / 64 + 2
+        documentWords = (count * documentBits + 63) / 64 + 2
+        upper = .allocate(capacity: upperWords)
+        upper.initialize(repeating: 0, count: upperWords)
+        blockStarts = .allocate(capacity: blockCount)
+        blockStarts.initialize(repeating: 0, count: blockCount)
+        fingerprints = .allocate(capacity: fingerprintWords)
+        fingerprints.initialize(repeating: 0, count: fingerprintWords)
+        documents = .allocate(capacity: documentWords)
+        documents.initialize(repeating: 0, count: documentWords)
+        var writer = _FrozenPostingsWriter(
+            upper: upper, blockStarts: blockStarts, fingerprints: fingerprints, documents: documents, count: count,
+            keyBits: keyBits, fingerprintBits: fingerprintBits, documentBits: documentBits, documentLimit: documentLimit)
+        fill(&writer)
+        writer.finish(bucketCount: bucketCount)
+    }
+
+    deinit {
+        upper.deallocate()
+        blockStarts.deallocate()
+        fingerprints.deallocate()
+        documents.deallocate()
+    }
+
+    /// Bytes held by the arrays.
+    var byteCount: Int { (upperWords + fingerprintWords + documentWords) * 8 + blockCount * 4 }
+
+    /// The top `keyBits` bits of `key`.
+    @inline(__always)
+    func prefix(of key: UInt64) -> UInt64 { keyBits == 64 ? key : key >> UInt64(64 - keyBits) }
+
+    /// A read-only view for lookups without reference counting, valid while the object lives.
+    var view: _FrozenView {
+        _FrozenView(
+            count: count, fingerprintBits: fingerprintBits, documentBits: documentBits, upper: upper, blockStarts: blockStarts,
+            fingerprints: fingerprints, documents: documents)
+    }
+
+    /// The layer's document limit: every document number is below it.
+    var documentLimit: Int { 1 << documentBits }
+
+    /// Reads the entries in (prefix, document) order.
+    struct Cursor {
+        private let postings: _FrozenPostings
+        private var word = 0
+        private var bits: UInt64 = 0
+        private var entry = 0
+
+        init(_ postings: _FrozenPostings) {
+            self.postings = postings
+            bits = postings.count > 0 ? postings.upper[0] : 0
+        }
+
+        /// The next entry, or `nil` after the last.
+        @inline(__always)
+        mutating func next() -> (prefix: UInt64, document: UInt32)? {
+            guard entry < postings.count else { return nil }
+            while bits == 0 {
+                // SAFETY: entries remain, so a 1 bit remains before the end of `upper`.
+                word &+= 1
+                bits = postings.upper[word]
+            }
+            // The entry's 1 sits after `bucket` zeros and `entry` ones.
+            let bucket = UInt64(word &* 64 &+ bits.trailingZeroBitCount &- entry)
+            let f = postings.fingerprintBits
+            let fingerprint = _PackedBits.value(postings.fingerprints, index: entry, width: f)
+            let document = _PackedBits.value(postings.documents, index: entry, width: postings.documentBits)
+            bits &= bits &- 1
+            entry &+= 1
+            return (f == 64 ? fingerprint : bucket << UInt64(f) | fingerprint, UInt32(truncatingIfNeeded: document))
+        }
+    }
+}
+
+/// Raw pointers into a ``_FrozenPostings`` and its parameters: lookups without reference
+/// counting, valid while the object is alive.
+struct _FrozenView {
+    let count: Int
+    let fingerprintBits: Int
+    let documentBits: Int
+    let upper: UnsafePointer<UInt64>
+    let blockStarts: UnsafePointer<UInt32>
+    let fingerprints: UnsafePointer<UInt64>
+    let documents: UnsafePointer<UInt64>
+
+    init(
+        count: Int, fingerprintBits: Int, documentBits: Int, upper: UnsafeMutablePointer<UInt64>,
+        blockStarts: UnsafeMutablePointer<UInt32>, fingerprints: UnsafeMutablePointer<UInt64>, documents: UnsafeMutablePointer<UInt64>
+    ) {
+        self.count = count
+        self.fingerprintBits = fingerprintBits
+        self.documentBits = documentBits
+        self.upper = UnsafePointer(upper)
+        self.blockStarts = UnsafePointer(blockStarts)
+        self.fingerprints = UnsafePointer(fingerprints)
+        self.documents = UnsafePointer(documents)
+    }
+
+    /// Calls `body` with every document filed under `prefix` (a value below 2^keyBits), in
+    /// increasing order.
+    @inline(__always)
+    func forEachDocument(withPrefix prefix: UInt64, _ body: (Int32) -> Void) {
+        guard count > 0 else { return }
+        let f = fingerprintBits
+        // Smart shifts: a shift by 64 gives 0, so B = 0 (one bucket) and f = 64 need no case.
+        let bucket = Int(truncatingIfNeeded: prefix >> UInt64(f))
+        let target = f == 64 ? prefix : prefix & ((1 << UInt64(f)) &- 1)
+        let (start, end) = entries(ofBucket: bucket)
+        var entry = start
+        while entry < end {
+            // SAFETY: start ≤ entry < end ≤ count.
+            let fingerprint = _PackedBits.value(fingerprints, index: entry, width: f)
+            if fingerprint == target {
+                body(Int32(truncatingIfNeeded: _PackedBits.value(documents, index: entry, width: documentBits)))
+            } else if fingerprint > target {
+                return
+            }
+            entry &+= 1
+        }
+    }
+
+    /// The entries of `bucket` (below the bucket count): `start..<end`.
+    @inline(__always)
+    private func entries(ofBucket bucket: Int) -> (Int, Int) {
+        let block = bucket &>> 4
+        // SAFETY: block ≤ bucket count / 16 < the directory's length.
+        let before = Int(blockStarts[block])
+        // The block's first bucket starts after `before` ones and `block · 16` zeros.
+        var position = before &+ block &<< 4
+        var skip = bucket & 15
+        while skip > 0 {
+            // SAFETY: the skipped zeros close buckets below `bucket`, so every word read lies
+            // before the zero closing the last bucket, plus the padding.
+            let word = _PackedBits.window(upper, bit: position)
+            let zeros = 64 &- word.nonzeroBitCount
+            if zeros >= skip {
+                position &+= _PackedBits.positionOfZero(word, rank: skip &- 1) &+ 1
+                break
+            }
+            skip &-= zeros
+            position &+= 64
+        }
+        let start = position &- bucket
+        var end = start
+        while true {
+            // SAFETY: a run of ones ends at the zero closing `bucket`, inside the vector.
+            let ones = (~_PackedBits.window(upper, bit: position)).trailingZeroBitCount
+            end &+= ones
+            guard ones == 64 else { break }
+            position &+= 64
+        }
+        return (start, end)
+    }
+}
+
+/// Appends sorted entries to a ``_FrozenPostings`` being built.
+struct _FrozenPostingsWriter {
+    fileprivate let upper: UnsafeMutablePointer<UInt64>
+    fileprivate let blockStarts: UnsafeMutablePointer<UInt32>
+    fileprivate let fingerprints: UnsafeMutablePointer<UInt64>
+    fileprivate let documents: UnsafeMutablePointer<UInt64>
+    fileprivate let count: Int
+    fileprivate let keyBits: Int
+    fileprivate let fingerprintBits: Int
+    fileprivate let documentBits: Int
+    fileprivate let documentLimit: Int
+    private var written = 0
+    /// The next bucket whose directory entry is unwritten (a multiple of 16).
+    private var nextBlockBucket = 0
+    private var last: (prefix: UInt64, document: UInt32)?
+
+    fileprivate init(
+        upper: UnsafeMutablePointer<UInt64>, blockStarts: UnsafeMutablePointer<UInt32>, fingerprints: UnsafeMutablePointer<UInt64>,
+        documents: UnsafeMutablePointer<UInt64>, count: Int, keyBits: Int, fingerprintBits: Int, documentBits: Int, documentLimit: Int
+    ) {
+        self.upper = upper
+        self.blockStarts = blockStarts
+        self.fingerprints = fingerprints
+        self.documents = documents
+        self.count = count
+        self.keyBits = keyBits
+        self.fingerprintBits = fingerprintBits
+        self.documentBits = documentBits
+        self.documentLimit = documentLimit
+    }
+
+    /// Appends one entry: `prefix` below 2^keyBits, not before the previous entry in (prefix,
+    /// document) order (a document may repeat under one prefix: two keys of one document can
+    /// share their top bits).
+    @inline(__always)
+    mutating func append(prefix: UInt64, document: UInt32) {
+        // Callers merge sorted runs or append entries a loader has checked; the checks that keep
+        // the buffers in bounds stay on, the order (which only lookups rely on) is asserted.
+        precondition(written < count && Int(document) < documentLimit && (keyBits == 64 || prefix >> UInt64(keyBits) == 0))
+        assert(last.map { ($0.prefix, $0.document) <= (prefix, document) } ?? true, "entries out of order")
+        #if DEBUG
+        last = (prefix, document)
+        #endif
+        let f = fingerprintBits
+        let bucket = Int(truncatingIfNeeded: prefix >> UInt64(f))
+        while nextBlockBucket <= bucket {
+            // SAFETY: nextBlockBucket / 16 < blockCount while nextBlockBucket ≤ bucket < bucketCount.
+            blockStarts[nextBlockBucket / _FrozenPostings.blockBuckets] = UInt32(written)
+            nextBlockBucket &+= _FrozenPostings.blockBuckets
+        }
+        _PackedBits.setBit(upper, bit: written &+ bucket)
+        _PackedBits.store(fingerprints, index: written, width: f, value: f == 64 ? prefix : prefix & ((1 << UInt64(f)) &- 1))
+        _PackedBits.store(documents, index: written, width: documentBits, value: UInt64(document))
+        written &+= 1
+    }
+
+    /// Closes the directory once every entry is in.
+    fileprivate mutating func finish(bucketCount: Int) {
+        precondition(written == count, "fewer entries than announced")
+        while nextBlockBucket <= bucketCount {
+            blockStarts[nextBlockBucket / _FrozenPostings.blockBuckets] = UInt32(written)
+            nextBlockBucket &+= _FrozenPostings.blockBuckets
+        }
+    }
+}
+
+/// Fixed-width values and single bits packed into 64-bit words, least significant bit first.
+/// Every buffer these read from is followed by at least one zero word of padding.
+enum _PackedBits {
+    /// The 64 bits starting at bit `bit`.
+    @inline(__always)
+    static func window(_ words: UnsafePointer<UInt64>, bit: Int) -> UInt64 {
+        let word = bit &>> 6
+        let shift = UInt64(bit & 63)
+        let low = words[word] &>> shift
+        return shift == 0 ? low : low | words[word &+ 1] &<< (64 &- shift)
+    }
+
+    /// Value `index` of `width` bits (1...64; 0 gives 0).
+    @inline(__always)
+    static func value(_ words: UnsafePointer<UInt64>, index: Int, width: Int) -> UInt64 {
+        guard width > 0 else { return 0 }
+        let bits = window(words, bit: index &* width)
+        return width == 64 ? bits : bits & ((1 &<< UInt64(width)) &- 1)
+    }
+
+    /// Stores value `index` of `width` bits into zeroed words.
+    @inline(__always)
+    static func store(_ words: UnsafeMutablePointer<UInt64>, index: Int, width: Int, value: UInt64) {
+        guard width > 0 else { return }
+        let bit = index &* width
+        let word = bit &>> 6
+        let shift = UInt64(bit & 63)
+        words[word] |= value &<< shift
+        if shift != 0 && Int(shift) &+ width > 64 { words[word &+ 1] |= value &>> (64 &- shift) }
+    }
+
+    /// Sets bit `bit`.
+    @inline(__always)
+    static func setBit(_ words: UnsafeMutablePointer<UInt64>, bit: Int) {
+        words[bit &>> 6] |= 1 &<< UInt64(bit & 63)
+    }
+
+    /// The position of zero bit number `rank` (0-based, below 16) of `word`, which has more
+    /// than `rank` zero bits.
+    @inline(__always)
+    static func positionOfZero(_ word: UInt64, rank: Int) -> Int {
+        var bits = ~word
+        var rank = rank
+        while rank > 0 {
+            bits &= bits &- 1
+            rank &-= 1
+        }
+        return bits.trailingZeroBitCount
+    }
+}

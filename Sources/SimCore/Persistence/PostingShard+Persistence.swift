@@ -1,0 +1,67 @@
+extension _PostingShard {
+    /// Appends the shard's postings to `writer`: the key bits kept (`u64`), then, sorted by
+    /// (prefix, document), the prefixes (an array of `u32` when they have at most 32 bits, else
+    /// of `u64`) and the documents (an array of `u32`). Both layers are written as one sorted
+    /// run, so a loaded shard is all compact.
+    func write(to writer: inout _BinaryWriter) {
+        let entries = sortedEntries
+        writer.write(UInt64(keyBits))
+        if keyBits <= 32 {
+            writer.write(array: entries.map { UInt32(truncatingIfNeeded: $0.prefix) })
+        } else {
+            writer.write(array: entries.map(\.prefix))
+        }
+        writer.write(array: entries.map(\.document))
+    }
+
+    /// Reads a shard written by ``write(to:)``, refusing anything a query or a later merge
+    /// could not rely on: other key bits than the index's, prefixes of more than that many bits,
+    /// entries out of (prefix, document) order, documents at or past `documentLimit`.
+    ///
+    /// - Parameters:
+    ///   - keyBits: The key bits the index files.
+    ///   - documentLimit: Document numbers must be below this (the index's document count).
+    /// - Throws: ``IndexFileError/corrupt(_:)``.
+    init(reading reader: inout _BinaryReader, keyBits: Int, documentLimit: Int) throws {
+        let fileKeyBits = try reader.readInt(in: 1...64, "posting key bits")
+        guard fileKeyBits == keyBits else { throw IndexFileError.corrupt("postings of \(fileKeyBits)-bit keys, expected \(keyBits)") }
+        let limit = Int(Int32.max) - 1
+        let prefixes: [UInt64] = keyBits <= 32
+            ? try reader.readArray(UInt32.self, limit: limit).map { UInt64($0) }
+            : try reader.readArray(UInt64.self, limit: limit)
+        let documents = try reader.readArray(UInt32.self, limit: limit)
+        guard documents.count == prefixes.count else { throw IndexFileError.corrupt("posting prefixes and documents disagree") }
+        for i in documents.indices {
+            guard Int(documents[i]) < documentLimit, keyBits == 64 || prefixes[i] >> UInt64(keyBits) == 0 else {
+                throw IndexFileError.corrupt("posting entry out of range")
+            }
+            guard i == 0 || (prefixes[i - 1], documents[i - 1]) <= (prefixes[i], documents[i]) else {
+                throw IndexFileError.corrupt("postings out of order")
+            }
+        }
+        // Checked above: every append below meets the writer's preconditions.
+        self.init(frozen: _FrozenPostings(keyBits: keyBits, count: documents.count, documentLimit: Swift.max(1, documentLimit)) { writer in
+            for i in documents.indices { writer.append(prefix: prefixes[i], document: documents[i]) }
+        })
+    }
+
+    /// The shard holding the postings of a hash table read from an older file (whose keys are
+    /// whole), each key cut to its top `keyBits` bits.
+    ///
+    /// - Parameters:
+    ///   - table: A table whose documents are below `documentLimit` (its reader checks that).
+    ///   - keyBits: The key bits the index files.
+    ///   - documentLimit: The index's document count.
+    init(converting table: _PostingTable, keyBits: Int, documentLimit: Int) {
+        self.init(keyBits: keyBits)
+        var entries: [_PostingEntry] = []
+        entries.reserveCapacity(table.entryCount)
+        table.forEachList { key, entry in
+            entries.append(_PostingEntry(prefix: prefix(of: key), document: UInt32(table.entryDocuments[entry])))
+        }
+        _sortByPrefix(&entries, keyBits: keyBits)
+        self.init(frozen: _FrozenPostings(keyBits: keyBits, count: entries.count, documentLimit: Swift.max(1, documentLimit)) { writer in
+            for entry in entries { writer.append(prefix: entry.prefix, document: entry.document) }
+        })
+    }
+}
