@@ -35,11 +35,27 @@ struct _BinaryReader {
         return T(littleEndian: value)
     }
 
+    /// Reads a 64-bit count or parameter and converts it to `Int` only once it is known to lie
+    /// in `range` (a damaged or edited file may hold any 64-bit value there).
+    ///
+    /// - Parameters:
+    ///   - range: The values a well-formed file can hold (non-negative bounds).
+    ///   - what: The field's name, for the error.
+    /// - Throws: ``IndexFileError/corrupt(_:)`` naming the field and the value.
+    mutating func readInt(in range: ClosedRange<Int>, _ what: String) throws -> Int {
+        precondition(range.lowerBound >= 0)
+        let value = try read(UInt64.self)
+        guard value >= UInt64(range.lowerBound), value <= UInt64(range.upperBound) else {
+            throw IndexFileError.corrupt("\(what) \(value) is outside \(range.lowerBound)...\(range.upperBound)")
+        }
+        return Int(value)
+    }
+
     /// Reads a count, then that many values; `limit` bounds the count before any allocation.
     mutating func readArray<T: FixedWidthInteger>(_: T.Type = T.self, limit: Int) throws -> [T] {
         let count = try read(UInt64.self)
         let size = MemoryLayout<T>.size
-        guard count <= UInt64(limit), Int(count) <= (bytes.count - offset) / size else {
+        guard count <= UInt64(Swift.max(0, limit)), Int(count) <= (bytes.count - offset) / size else {
             throw IndexFileError.corrupt("array of \(count) values does not fit at byte \(offset)")
         }
         let values = [T](unsafeUninitializedCapacity: Int(count)) { buffer, initialized in
@@ -98,6 +114,9 @@ enum _IndexFile {
             guard file.count >= headerSize + 8 else { throw IndexFileError.truncated(expectedBytes: headerSize + 8, actualBytes: file.count) }
             var header = _BinaryReader(bytes: file, offset: 8)
             let found = try header.read(UInt32.self)
+            // The version comes first: a newer format may frame its payload differently, and its
+            // reader deserves a message that says so rather than "checksum mismatch".
+            guard found == version else { throw IndexFileError.unsupportedVersion(found: found, supported: version) }
             _ = try header.read(UInt32.self)
             let payloadLength = try header.read(UInt64.self)
             guard payloadLength <= UInt64(Int.max / 2) else { throw IndexFileError.corrupt("payload length \(payloadLength)") }
@@ -108,7 +127,6 @@ enum _IndexFile {
             guard XXH3.hash64(UnsafeRawBufferPointer(rebasing: file[0..<expected - 8]), seed: 0) == stored else {
                 throw IndexFileError.checksumMismatch
             }
-            guard found == version else { throw IndexFileError.unsupportedVersion(found: found, supported: version) }
             return try body(UnsafeRawBufferPointer(rebasing: file[headerSize..<expected - 8]))
         }
     }

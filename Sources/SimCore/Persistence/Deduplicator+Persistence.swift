@@ -79,23 +79,28 @@ extension Deduplicator {
             guard parameters == expected else {
                 throw IndexFileError.parameterMismatch("file has \(parameters); expected \(expected)")
             }
-            let count = Int(try reader.read(UInt64.self))
-            guard count >= 0, count < Int(Int32.max) else { throw IndexFileError.corrupt("document count \(count)") }
+            // Every count is range-checked before it becomes an Int (see MinHashLSH's loader).
+            let count = try reader.readInt(in: 0...(Int(Int32.max) - 1), "document count")
+            let (signatureValues, overflow) = count.multipliedReportingOverflow(by: k)
+            guard !overflow else { throw IndexFileError.corrupt("document count \(count) with k=\(k)") }
             let byteCounts = try reader.readArray(UInt64.self, limit: count)
             let sizes = try reader.readArray(Int32.self, limit: count)
-            let signatures = try reader.readArray(UInt64.self, limit: count * k)
+            let signatures = try reader.readArray(UInt64.self, limit: signatureValues)
             let idLengths = try reader.readArray(UInt32.self, limit: count)
             let idBytes = try reader.readArray(UInt8.self, limit: Int(Int32.max))
             let setCounts = try reader.readArray(UInt32.self, limit: count)
             let setHashes = try reader.readArray(UInt64.self, limit: Int(Int32.max))
             let pairValues = try reader.readArray(UInt64.self, limit: Int(Int32.max))
             guard reader.offset == payload.count, byteCounts.count == count, sizes.count == count,
-                  signatures.count == count * k, idLengths.count == count,
+                  signatures.count == signatureValues, idLengths.count == count,
                   idLengths.reduce(0, { $0 + Int($1) }) == idBytes.count,
                   setCounts.count == (options.verification == .exact ? count : 0),
-                  setCounts.reduce(0, { $0 + Int($1) }) == setHashes.count, pairValues.count % 3 == 0,
-                  sizes.allSatisfy({ $0 >= 0 })
+                  setCounts.reduce(0, { $0 + Int($1) }) == setHashes.count, pairValues.count % 3 == 0
             else { throw IndexFileError.corrupt("section sizes disagree") }
+            // A set size is below 2³¹ − 1 (what the containment index's partitions take), and a
+            // byte count fits an Int.
+            guard sizes.allSatisfy({ $0 >= 0 && $0 < Int32.max }) else { throw IndexFileError.corrupt("a set size out of range") }
+            guard byteCounts.allSatisfy({ $0 <= UInt64(Int.max) }) else { throw IndexFileError.corrupt("a byte count out of range") }
             var ids: [String] = []
             var start = 0
             for length in idLengths {
@@ -123,6 +128,7 @@ extension Deduplicator {
             return (batch, pairs)
         }
         lock.withLock { state.restore(prepared.0, pairs: prepared.1, threads: options.threads) }
+        try _checkInvariants()
     }
 }
 
