@@ -63,7 +63,8 @@ public struct ContainmentIndex: Sendable {
     ///   - maximumRowsPerBand: rMax, 1...64 (default 4): bands are k / rMax.
     ///   - falsePositiveWeight: Weight of false positives when choosing a banding (default 0.5).
     ///   - falseNegativeWeight: Weight of false negatives (default 0.5).
-    /// - Complexity: O(k) banding choices of 32-interval integrals per threshold grid point.
+    /// - Complexity: O(k) banding choices of 32-interval integrals per threshold grid point, the
+    ///   first time a process uses a combination of bands, rMax and weights; O(k) afterwards.
     public init(
         signatureLength: Int = 128, maximumRowsPerBand: Int = 4,
         falsePositiveWeight: Double = 0.5, falseNegativeWeight: Double = 0.5
@@ -74,8 +75,24 @@ public struct ContainmentIndex: Sendable {
         self.maximumRowsPerBand = maximumRowsPerBand
         bandCount = Swift.min(255, signatureLength / maximumRowsPerBand)
         tables = (0..<bandCount).map { _ in _PostingTable() }
-        let bands = bandCount
-        choices = (0...200).map { step in
+        choices = Self.choiceCache.value(
+            for: _BandingChoiceKey(
+                bands: bandCount, maximumRows: maximumRowsPerBand,
+                falsePositiveWeight: falsePositiveWeight, falseNegativeWeight: falseNegativeWeight),
+            Self.bandingChoices)
+    }
+
+    /// Banding choices depend only on the band count, rMax and the weights: computed once per
+    /// process for each combination (they cost more than the rest of an empty index).
+    private static let choiceCache = LockedCache<_BandingChoiceKey, [UInt16]>()
+
+    /// The banding with the least weighted error for each threshold on the 1/200 grid.
+    private static func bandingChoices(_ key: _BandingChoiceKey) -> [UInt16] {
+        let bands = key.bands
+        let maximumRowsPerBand = key.maximumRows
+        let falsePositiveWeight = key.falsePositiveWeight
+        let falseNegativeWeight = key.falseNegativeWeight
+        return (0...200).map { step in
             let threshold = Swift.min(0.999, Swift.max(0.001, Double(step) / 200))
             var best: UInt16 = 1 << 8 | 1
             var bestError = Double.infinity
@@ -322,6 +339,14 @@ public struct ContainmentIndex: Sendable {
     }
 }
 
+/// What a containment index's banding choices depend on.
+struct _BandingChoiceKey: Hashable, Sendable {
+    let bands: Int
+    let maximumRows: Int
+    let falsePositiveWeight: Double
+    let falseNegativeWeight: Double
+}
+
 /// Whether bit `index` of a bit array is set (bits past the end are clear).
 @inline(__always)
 func _bit(_ bits: [UInt64], _ index: Int) -> Bool {
@@ -334,4 +359,26 @@ func _setBit(_ bits: inout [UInt64], _ index: Int) {
     let word = index >> 6
     if bits.count <= word { bits.append(contentsOf: repeatElement(0, count: word + 1 - bits.count)) }
     bits[word] |= 1 << UInt64(index & 63)
+}
+
+extension ContainmentIndex {
+    /// Checks what queries and inserts rely on: one posting table per band, each whole
+    /// (``_PostingTable/_checkInvariants(documentLimit:)``), one set size per document, each
+    /// below 2³¹ − 1, no negative partition count, and no removal bit past ``count``.
+    ///
+    /// - Throws: ``IndexFileError/corrupt(_:)`` naming the first violation.
+    /// - Complexity: O(slots + entries log entries) over all bands.
+    package func _checkInvariants() throws(IndexFileError) {
+        guard tables.count == bandCount, bandCount * maximumRowsPerBand <= signatureLength,
+              count >= 0, count < Int(Int32.max), sizes.count == count else {
+            throw .corrupt("containment index shape")
+        }
+        guard sizes.allSatisfy({ $0 >= 0 && $0 < Int32.max }) else { throw .corrupt("a set size out of range") }
+        guard partitionCounts.count == 64, partitionCounts.allSatisfy({ $0 >= 0 }) else { throw .corrupt("partition counts") }
+        if let last = removedBits.lastIndex(where: { $0 != 0 }),
+           last * 64 + 63 - removedBits[last].leadingZeroBitCount >= count {
+            throw .corrupt("a removal bit past the last document")
+        }
+        for table in tables { try table._checkInvariants(documentLimit: count) }
+    }
 }

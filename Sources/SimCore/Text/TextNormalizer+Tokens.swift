@@ -86,3 +86,25 @@ func _mapASCIIWord(_ word: UInt64, caseBit: UInt64) -> UInt64 {
     let mapped = word | ((upper >> 2) & caseBit)
     return (mapped & keep) | (0x2020_2020_2020_2020 & ~keep)
 }
+
+extension TextNormalizer {
+    /// The seeded XXH3-64 hash of each token that word shingling's fast path finds in `bytes`
+    /// (``_mapForTokens(_:into:)`` and the 64-byte boundary scan of `_ShingleHashing`), in order.
+    ///
+    /// Package access, so that tests and the normalization fuzz target can hold the fast path
+    /// against the reference: the tokens of ``normalize(utf8:)`` split at spaces.
+    ///
+    /// - Parameters:
+    ///   - bytes: Any bytes (invalid UTF-8 is replaced).
+    ///   - seed: The XXH3 seed.
+    /// - Returns: One hash per token.
+    package func _fastPathTokenHashes(ofUTF8 bytes: UnsafeRawBufferPointer, seed: UInt64) -> [UInt64] {
+        let scratch = ScratchBuffer<UInt8>()
+        let mapped = _mapForTokens(bytes, into: scratch)
+        guard mapped > 0 else { return [] }
+        return [UInt64](unsafeUninitializedCapacity: mapped / 2 + 1) { hashes, initialized in
+            initialized = _ShingleHashing.hashTokens(
+                scratch.storage.baseAddress!, count: mapped, seed: seed, into: hashes.baseAddress!)
+        }
+    }
+}
