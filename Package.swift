@@ -100,6 +100,10 @@ let package = Package(
             dependencies: ["SimBenchKit", "SimCore", "SimCoreFixtures"]
         ),
         .testTarget(
+            name: "SimCommandLineTests",
+            dependencies: ["SimCommandLine", "SimCore", "SimCoreIO", "SimCoreFixtures"]
+        ),
+        .testTarget(
             name: "SimDedupKitTests",
             dependencies: ["SimDedupKit", "SimCommandLine", "SimCore", "SimCoreIO", "SimCoreFixtures"]
         ),

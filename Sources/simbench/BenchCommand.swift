@@ -22,7 +22,7 @@ struct BenchCommand: IOCommand {
     @Argument(help: "Directories of .txt files or JSON Lines files (default: a generated corpus).")
     var inputs: [String] = []
 
-    @Option(help: "Documents to generate in memory when no inputs are given.")
+    @Option(parsing: .unconditional, help: "Documents to generate in memory when no inputs are given.")
     var generate: Int = 1_000
 
     @OptionGroup var corpusSeed: CorpusSeedOption
@@ -36,14 +36,14 @@ struct BenchCommand: IOCommand {
     @Option(help: "A shingle unit, words:N or chars:K (repeat for several); all-pairs uses the first.")
     var shingle: [ShinglingOptions.Unit] = [.words(5)]
 
-    @Option(help: "All-pairs Jaccard threshold, in (0, 1].")
+    @Option(parsing: .unconditional, help: "All-pairs Jaccard threshold, in (0, 1].")
     var threshold: Double = 0.5
 
     @OptionGroup var threads: ThreadOptionGroup
 
     @OptionGroup var sampling: SamplingOptions
 
-    @Option(help: "Documents the quadratic naive all-pairs reference runs on.")
+    @Option(parsing: .unconditional, help: "Documents the quadratic naive all-pairs reference runs on.")
     var referenceDocuments: Int = 200
 
     @Option(help: "Write the JSON result here.")
@@ -65,6 +65,8 @@ struct BenchCommand: IOCommand {
     }
 
     func execute(io: CommandIO) throws {
+        // Open the result file first: an unwritable --output fails now, not after the run.
+        let resultSink = try output.map { path throws(OutputError) in try OutputSink.file(atomicallyAt: path) }
         let reporter = ProgressReporter(forced: progress)
         let registry = WorkloadRegistry.standard(shingleUnits: shingle, threshold: threshold)
         let chosen: [any BenchmarkWorkload]
@@ -93,8 +95,8 @@ struct BenchCommand: IOCommand {
         }
         try io.print(TextTable.records(result.records))
         try io.print("peak resident memory: \(TextTable.number(Double(PeakMemory.residentBytes())))B")
-        if let output {
-            try result.save(to: output)
+        if let output, let resultSink {
+            try result.write(to: resultSink)
             try io.print("wrote \(output) (schemaVersion \(result.schemaVersion))")
         }
     }

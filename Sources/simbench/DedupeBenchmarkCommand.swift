@@ -22,7 +22,7 @@ struct DedupeBenchmarkCommand: IOCommand {
     @Argument(help: "Directories of .txt files, JSON Lines files, or - for standard input.")
     var inputs: [String] = []
 
-    @Option(help: "Generate a corpus of this many documents in memory instead of reading INPUTS.")
+    @Option(parsing: .unconditional, help: "Generate a corpus of this many documents in memory instead of reading INPUTS.")
     var generate: Int?
 
     @OptionGroup var corpusSeed: CorpusSeedOption
@@ -39,7 +39,7 @@ struct DedupeBenchmarkCommand: IOCommand {
 
     @OptionGroup var threads: ThreadOptionGroup
 
-    @Option(help: "Queries timed one by one for latency percentiles.")
+    @Option(parsing: .unconditional, help: "Queries timed one by one for latency percentiles.")
     var queries: Int = 10_000
 
     @Flag(help: "Skip the exact all-pairs ground truth (precision/recall).")

@@ -17,7 +17,7 @@ struct GenerateCommand: IOCommand {
             and for every --threads.
             """)
 
-    @Option(help: "Documents to generate (10 to 10,000,000).")
+    @Option(parsing: .unconditional, help: "Documents to generate (10 to 10,000,000).")
     var documents: Int = 10_000
 
     @OptionGroup var seed: CorpusSeedOption
@@ -25,13 +25,13 @@ struct GenerateCommand: IOCommand {
     @Option(help: "A .jsonl file or a directory.")
     var output: String
 
-    @Option(help: "Probability that a story is reprinted (planted cluster of 2 to --max-cluster-size).")
+    @Option(parsing: .unconditional, help: "Probability that a story is reprinted (planted cluster of 2 to --max-cluster-size).")
     var reprintProbability: Double = 0.15
 
-    @Option(help: "Largest planted cluster.")
+    @Option(parsing: .unconditional, help: "Largest planted cluster.")
     var maxClusterSize: Int = 5
 
-    @Option(help: "Probability that a story reuses a paragraph of an unrelated earlier story.")
+    @Option(parsing: .unconditional, help: "Probability that a story reuses a paragraph of an unrelated earlier story.")
     var paragraphReuseProbability: Double = 0.2
 
     @OptionGroup var threads: ThreadOptionGroup
@@ -43,6 +43,9 @@ struct GenerateCommand: IOCommand {
         guard (10...10_000_000).contains(documents) else { throw ValidationError("--documents must be in 10...10,000,000, not \(documents)") }
         guard (0...1).contains(reprintProbability), (0...1).contains(paragraphReuseProbability) else {
             throw ValidationError("--reprint-probability and --paragraph-reuse-probability must be in [0, 1]")
+        }
+        guard output != "-" else {
+            throw ValidationError("--output must name a .jsonl file or a directory: the corpus comes with two ground-truth files, which standard output cannot hold")
         }
         guard (2...1_000).contains(maxClusterSize) else { throw ValidationError("--max-cluster-size must be in 2...1000, not \(maxClusterSize)") }
     }

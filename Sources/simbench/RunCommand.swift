@@ -16,14 +16,14 @@ struct RunCommand: IOCommand {
 
     @OptionGroup var shingling: ShinglingOptionGroup
 
-    @Option(help: "A pair is a reprint when one document's directed containment in the other reaches this, in (0, 1].")
+    @Option(parsing: .unconditional, help: "A pair is a reprint when one document's directed containment in the other reaches this, in (0, 1].")
     var threshold: Double = 0.8
 
     @OptionGroup var sampling: SamplingOptions
 
     @OptionGroup var input: InputOptions
 
-    @Option(help: "Largest corpus for which the matrices are printed.")
+    @Option(parsing: .unconditional, help: "Largest corpus for which the matrices are printed.")
     var matrixLimit: Int = 12
 
     func validate() throws {
