@@ -14,6 +14,7 @@ public final class CommandInput {
     private let io: CommandIO
     private let tool: String
     private var reported = 0
+    private var commandRejects = 0
 
     /// Wraps `reader`.
     ///
@@ -49,6 +50,24 @@ public final class CommandInput {
         return record
     }
 
-    /// Records skipped so far.
-    public var rejectedCount: Int { reader.rejected.count }
+    /// Refuses a record the reader accepted but the command cannot take (an id seen before):
+    /// under the reader's `skip` policy it is reported like the reader's own rejects and
+    /// counted; otherwise it ends the command.
+    ///
+    /// - Parameters:
+    ///   - error: Why, naming the record's `file:line`.
+    ///   - progress: A progress line to clear before the message.
+    /// - Throws: ``CommandError`` (exit status 1) unless bad records are skipped.
+    public func reject(_ error: CorpusError, clearing progress: ProgressBar? = nil) throws(CommandError) {
+        guard reader.options.invalidInput == .skip else {
+            progress?.finish()
+            throw CommandError.corpus(error)
+        }
+        progress?.finish()
+        io.message("\(tool): skipped \(error)")
+        commandRejects += 1
+    }
+
+    /// Records skipped so far, by the reader and by ``reject(_:clearing:)``.
+    public var rejectedCount: Int { reader.rejected.count + commandRejects }
 }

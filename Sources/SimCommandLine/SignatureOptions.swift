@@ -12,7 +12,7 @@ public struct ShinglingOptionGroup: ParsableArguments {
     public var shingle: ShinglingOptions.Unit = .words(5)
 
     /// The one hash seed.
-    @Option(help: "The seed of the shingle hash and of the signature scheme (the same keys on every machine).")
+    @Option(parsing: .unconditional, help: "The seed of the shingle hash and of the signature scheme (the same keys on every machine).")
     public var seed: UInt64 = 0
 
     /// Creates the defaults.
@@ -27,7 +27,7 @@ public struct ShinglingOptionGroup: ParsableArguments {
 /// `-k`/`--signature-length`: values per signature.
 public struct SignatureLengthOption: ParsableArguments {
     /// The signature length k.
-    @Option(name: [.customShort("k"), .long], help: "Signature length k: values per document, 1...4096.")
+    @Option(name: [.customShort("k"), .long], parsing: .unconditional, help: "Signature length k: values per document, 1...4096.")
     public var signatureLength: Int = 128
 
     /// Creates the default.
@@ -68,15 +68,15 @@ public struct SignatureOptionGroup: ParsableArguments {
 /// `--threshold`, `--bands`, `--rows`: which pairs LSH banding should catch.
 public struct BandingOptionGroup: ParsableArguments {
     /// The similarity threshold the banding is tuned for.
-    @Option(help: "Similarity threshold in (0, 1).")
+    @Option(parsing: .unconditional, help: "Similarity threshold in (0, 1).")
     public var threshold: Double = DeduplicationOptions().threshold
 
     /// An explicit band count (with `--rows`).
-    @Option(help: "Explicit number of bands b (with --rows; default: the optimum for --threshold).")
+    @Option(parsing: .unconditional, help: "Explicit number of bands b (with --rows; default: the optimum for --threshold).")
     public var bands: Int?
 
     /// An explicit rows-per-band count (with `--bands`).
-    @Option(help: "Explicit rows per band r (with --bands); b × r must not exceed -k.")
+    @Option(parsing: .unconditional, help: "Explicit rows per band r (with --bands); b × r must not exceed -k.")
     public var rows: Int?
 
     /// Creates the defaults.
@@ -116,7 +116,7 @@ public struct BandingOptionGroup: ParsableArguments {
 /// `--threads`: how many cores a command may use.
 public struct ThreadOptionGroup: ParsableArguments {
     /// Worker threads.
-    @Option(help: "Worker threads, 1...1024 (default: the cores this process may run on). Output is identical for every count.")
+    @Option(parsing: .unconditional, help: "Worker threads, 1...1024 (default: the cores this process may run on). Output is identical for every count.")
     public var threads: Int = Parallelism.defaultThreadCount
 
     /// Creates the defaults.

@@ -6,7 +6,8 @@ import SimCoreInternals
 /// one at a time, without loading a JSON Lines file whole.
 ///
 /// - A directory: every regular file whose name ends in `.txt`, in byte order of the names (not
-///   recursive); the id is the file name without `.txt`.
+///   recursive); the id is the file name without `.txt`. A directory with no `.txt` file is an
+///   error (``CorpusError/Reason/noTextFiles``), not an input of no documents.
 /// - A file ending in `.jsonl`, `.ndjson` or `.json`, or `-` for standard input: one JSON object
 ///   per line with an id (string or number) and a text (string), read by
 ///   ``JSONRecordParser`` through ``LineReader``; blank lines are passed over.
@@ -110,6 +111,7 @@ public final class CorpusReader {
                 throw CorpusError(path: path, line: nil, reason: .unreadable("\(error.localizedDescription)"))
             }
             let texts = names.filter { $0.hasSuffix(".txt") }.sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
+            guard !texts.isEmpty else { throw CorpusError(path: path, line: nil, reason: .noTextFiles) }
             files = texts.reversed().map { (path as NSString).appendingPathComponent($0) }
             return
         }

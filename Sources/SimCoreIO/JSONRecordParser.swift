@@ -122,6 +122,7 @@ public struct JSONRecordParser: Sendable {
                 cursor.skipSpace()
                 if cursor.peek == UInt8(ascii: ",") {
                     cursor.advance()
+                    try cursor.refuseTrailingComma(before: UInt8(ascii: "}"))
                     continue
                 }
                 try cursor.expect(UInt8(ascii: "}"))
@@ -154,6 +155,15 @@ public struct JSONRecordParser: Sendable {
         mutating func expect(_ byte: UInt8) throws(Failure) {
             guard peek == byte else { throw error("'\(Character(Unicode.Scalar(byte)))'") }
             advance()
+        }
+
+        /// After a `,`: refuses a `close` bracket that follows (with white space between), which
+        /// JSON does not allow and which would otherwise read as a missing key or value.
+        mutating func refuseTrailingComma(before close: UInt8) throws(Failure) {
+            skipSpace()
+            guard peek != close else {
+                throw error(close == UInt8(ascii: "}") ? "a key after ',' (JSON has no trailing commas)" : "a value after ',' (JSON has no trailing commas)")
+            }
         }
 
         /// An id: a string (lone surrogates refused) or a number's literal text.
@@ -191,6 +201,7 @@ public struct JSONRecordParser: Sendable {
                 skipSpace()
                 if peek == UInt8(ascii: ",") {
                     advance()
+                    try refuseTrailingComma(before: UInt8(ascii: "]"))
                     continue
                 }
                 try expect(UInt8(ascii: "]"))
@@ -337,6 +348,7 @@ public struct JSONRecordParser: Sendable {
                     skipSpace()
                     if peek == UInt8(ascii: ",") {
                         advance()
+                        try refuseTrailingComma(before: close)
                         continue
                     }
                     try expect(close)

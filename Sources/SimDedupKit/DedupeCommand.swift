@@ -13,7 +13,9 @@ public struct DedupeCommand: IOCommand {
             Output, one line per document in input order:
             {"id":…,"cluster":<smallest id in the cluster>,"representative":true|false,\
             "match":<most similar earlier id>|null,"similarity":<number>|null}
-            A summary goes to stderr at the end; a progress line too when stderr is a terminal.
+            Ids must be unique (compared by their text): a repeated id is an error naming both places, \
+            or with --skip-invalid a counted reject. A summary goes to stderr at the end; a progress \
+            line too when stderr is a terminal.
             """
     )
 

@@ -55,7 +55,8 @@ public enum DedupeRun {
     ///   - io: Receives the verdict lines (all at the end), skipped-record lines and progress.
     ///   - showProgress: Whether to draw a progress line on standard error.
     /// - Returns: The summary.
-    /// - Throws: ``CommandError`` (exit status 1) at the first bad record when not skipping;
+    /// - Throws: ``CommandError`` (exit status 1) at the first bad record or repeated id when not
+    ///   skipping (with `--skip-invalid` a repeated id is a counted reject, like a bad record);
     ///   nothing is written to standard output then. ``OutputError`` when output fails.
     public static func run<Scheme: SignatureScheme>(
         reader: CorpusReader, scheme: Scheme, options: DeduplicationOptions, io: CommandIO, showProgress: Bool
@@ -65,16 +66,29 @@ public enum DedupeRun {
         let deduplicator = Deduplicator(scheme: scheme, options: options)
         let progress = showProgress ? ProgressBar(sink: io.standardError) : nil
         var numericIDs: [Bool] = []
+        var places = DocumentPlaces()
         var summary = Summary()
         var batch: [Document] = []
+        // The ids of `batch`, which the engine does not hold yet; earlier ids it looks up itself.
+        var batchIDs: [String: Int] = [:]
         let input = CommandInput(reader: reader, io: io, tool: "simdedup")
         while let record = try input.next(clearing: progress) {
+            let id = record.document.id
+            if let first = batchIDs[id] ?? deduplicator.document(withID: id) {
+                try input.reject(
+                    CorpusError(path: record.path, line: record.line, reason: .duplicateID(record.id.description, first: places.place(of: first))),
+                    clearing: progress)
+                continue
+            }
+            batchIDs[id] = numericIDs.count
+            places.append(path: record.path, line: record.line)
             numericIDs.append(record.id.isNumber)
             summary.bytes += record.document.utf8.count
             batch.append(record.document)
             if batch.count == 4096 {
                 deduplicator.insert(contentsOf: batch, threads: options.threads)
                 batch.removeAll(keepingCapacity: true)
+                batchIDs.removeAll(keepingCapacity: true)
                 progress?.update(documents: numericIDs.count, bytes: summary.bytes)
             }
         }
@@ -110,5 +124,35 @@ public enum DedupeRun {
         summary.rejected = input.rejectedCount
         summary.seconds = (clock.now - start).seconds
         return summary
+    }
+}
+
+/// Where each accepted document came from, for messages about a later one (`file:line`, or the
+/// file of a `.txt` document): one line number per document and one path per run of documents
+/// from the same file (8 bytes a document from a JSON Lines file).
+struct DocumentPlaces {
+    private var lines: [Int] = []
+    private var runStarts: [Int] = []
+    private var runPaths: [String] = []
+
+    /// Records the next document's place.
+    mutating func append(path: String, line: Int?) {
+        if runPaths.last != path {
+            runStarts.append(lines.count)
+            runPaths.append(path)
+        }
+        lines.append(line ?? 0)
+    }
+
+    /// `path:line` of document `document`, or its path for a whole file.
+    func place(of document: Int) -> String {
+        var low = 0
+        var high = runStarts.count - 1
+        while low < high {
+            let middle = (low + high + 1) / 2
+            if runStarts[middle] <= document { low = middle } else { high = middle - 1 }
+        }
+        let line = lines[document]
+        return line > 0 ? "\(runPaths[low]):\(line)" : runPaths[low]
     }
 }
