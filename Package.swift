@@ -10,6 +10,8 @@ import PackageDescription
 //                     and the Spark smoke test
 //   SimCommandLine    the option groups, argument types, exit statuses and progress both CLIs share
 //   SimDedupKit       simdedup's commands; SimBenchKit: simbench's measurement and reports
+//   CSimCore, SimCoreC  libsimcore, the C interface: simcore.h (CSimCore) implemented over
+//                     SimCore's public API (SimCoreC); Integrations/python loads it
 let package = Package(
     name: "SimCore",
     platforms: [.macOS(.v13)],
@@ -19,6 +21,8 @@ let package = Package(
         .library(name: "SimCoreFixtures", targets: ["SimCoreFixtures"]),
         .executable(name: "simbench", targets: ["simbench"]),
         .executable(name: "simdedup", targets: ["simdedup"]),
+        // libsimcore.so / .dylib: the C interface, Sources/CSimCore/include/simcore.h.
+        .library(name: "simcore", type: .dynamic, targets: ["SimCoreC"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -26,10 +30,15 @@ let package = Package(
         .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.4.0"),
     ],
     targets: [
+        // xxhash.h only (Debian's libxxhash-dev): the implementation is compiled in, nothing links
+        // against libxxhash.so (see Sources/CXXHash/shim.h).
         .systemLibrary(
-            name: "CXXHash",
-            pkgConfig: "libxxhash",
-            providers: [.apt(["libxxhash-dev"])]
+            name: "CXXHash"
+        ),
+        .systemLibrary(
+            name: "CZlib",
+            pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]
         ),
         .target(
             name: "CSimKernels"
@@ -43,8 +52,15 @@ let package = Package(
             dependencies: ["CXXHash", "CSimKernels", "SimCoreInternals"]
         ),
         .target(
+            name: "CSimCore"
+        ),
+        .target(
+            name: "SimCoreC",
+            dependencies: ["CSimCore", "SimCore", "SimCoreInternals"]
+        ),
+        .target(
             name: "SimCoreIO",
-            dependencies: ["SimCore", "SimCoreInternals", .product(name: "SystemPackage", package: "swift-system")]
+            dependencies: ["SimCore", "SimCoreInternals", "CZlib", .product(name: "SystemPackage", package: "swift-system")]
         ),
         .target(
             name: "SimCoreFixtures",
@@ -59,7 +75,7 @@ let package = Package(
         ),
         .target(
             name: "SimBenchKit",
-            dependencies: ["SimCore", "SimCoreIO", "SimCoreFixtures", "SimCoreInternals"]
+            dependencies: ["SimCore", "SimCoreIO", "SimCoreFixtures", "SimCoreInternals", "SimCommandLine"]
         ),
         .executableTarget(
             name: "simbench",
@@ -88,6 +104,11 @@ let package = Package(
             dependencies: ["SimCore", "SimCoreIO", "SimCoreFixtures", "SimCoreInternals"]
         ),
         .testTarget(
+            name: "SimCoreCTests",
+            dependencies: ["SimCore", "SimCoreIO", "SimCoreFixtures"],
+            exclude: ["CProgram"]
+        ),
+        .testTarget(
             name: "SimCoreIOTests",
             dependencies: ["SimCoreIO", "SimCore", "SimCoreFixtures", "SimCoreInternals"]
         ),
@@ -97,7 +118,8 @@ let package = Package(
         ),
         .testTarget(
             name: "SimBenchKitTests",
-            dependencies: ["SimBenchKit", "SimCore", "SimCoreFixtures"]
+            // simbench: the command tests run the executable as a user does.
+            dependencies: ["SimBenchKit", "SimCore", "SimCoreFixtures", "simbench"]
         ),
         .testTarget(
             name: "SimCommandLineTests",

@@ -22,7 +22,6 @@ let package = Package(
         .executableTarget(name: "FuzzNormalize", dependencies: ["FuzzSupport"]),
         .executableTarget(name: "FuzzJSONLines", dependencies: ["FuzzSupport"]),
         .executableTarget(name: "FuzzIndexFile", dependencies: ["FuzzSupport"]),
-        // Extension point: `FuzzAlignment` (passage alignment, issue 10) joins here with its
-        // check in `FuzzCheck.Target`.
+        .executableTarget(name: "FuzzAlignment", dependencies: ["FuzzSupport"]),
     ]
 )

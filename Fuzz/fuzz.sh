@@ -8,12 +8,12 @@
 #   Fuzz/fuzz.sh smoke [SECONDS]             every target for SECONDS (default 60) from its committed corpus
 #   Fuzz/fuzz.sh replay                      every committed input once through its target
 #
-# TARGET is FuzzNormalize, FuzzJSONLines or FuzzIndexFile. A crash reproducer worth keeping goes
+# TARGET is FuzzNormalize, FuzzJSONLines, FuzzIndexFile or FuzzAlignment. A crash reproducer worth keeping goes
 # to Corpus/TARGET/regression-NAME, where `swift test` replays it from then on.
 set -euo pipefail
 cd "$(dirname "$0")"
 
-targets=(FuzzNormalize FuzzJSONLines FuzzIndexFile)
+targets=(FuzzNormalize FuzzJSONLines FuzzIndexFile FuzzAlignment)
 # SwiftPM's --sanitize=fuzzer handles the executables' entry point (libFuzzer's main); the
 # -Xswiftc/-Xcc copies make sure every module, dependencies included, gets coverage
 # instrumentation (with --sanitize alone an incremental build sometimes compiled without it).

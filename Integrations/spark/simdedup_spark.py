@@ -19,6 +19,7 @@ Usage (local):
 """
 import argparse
 import collections
+import itertools
 import json
 import os
 import shutil
@@ -82,6 +83,12 @@ def pipe_partition(command):
             environment[name] = os.environ[name]
 
     def run(rows):
+        # An empty partition gets no process: `simdedup bands` refuses an input with no document.
+        rows = iter(rows)
+        first = next(rows, None)
+        if first is None:
+            return
+        rows = itertools.chain([first], rows)
         process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                    env=environment)
         pending = collections.deque()  # ids sent and not yet echoed: bounded by the pipe buffers

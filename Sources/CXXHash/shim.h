@@ -1,28 +1,13 @@
-// SimCore's view of Debian's libxxhash-dev.
-//
-// Two entry points per function, with stable names that do not depend on
-// xxHash's macro renaming:
-//   * `simcore_lib_*`    call into the shared library (libxxhash.so);
-//   * `simcore_inline_*` are the header's own implementation, compiled into
-//     the caller through XXH_INLINE_ALL.
-// SimCore measured both on short inputs and uses the faster one (see README).
+// SimCore's view of Debian's libxxhash-dev: the header's own implementation, compiled into the
+// caller through XXH_INLINE_ALL, under stable names that do not depend on xxHash's macro
+// renaming. Nothing links against libxxhash.so: SimCore's binaries run without it. The shared
+// library, which `simbench run` measures for comparison, is loaded at run time when present
+// (see XXH3.Implementation.sharedLibrary).
 #ifndef SIMCORE_CXXHASH_SHIM_H
 #define SIMCORE_CXXHASH_SHIM_H
 
 #include <stddef.h>
 #include <stdint.h>
-#include <xxhash.h>
-
-static inline uint64_t simcore_lib_xxh3_64(const void *data, size_t length, uint64_t seed) {
-    return XXH3_64bits_withSeed(data, length, seed);
-}
-
-static inline void simcore_lib_xxh3_128(const void *data, size_t length, uint64_t seed,
-                                        uint64_t *low, uint64_t *high) {
-    XXH128_hash_t h = XXH3_128bits_withSeed(data, length, seed);
-    *low = h.low64;
-    *high = h.high64;
-}
 
 // Swift's Clang importer parses this header without optimization, so `__NO_INLINE__` is
 // defined and xxHash would drop its always-inline hints: the length-class helpers would stay
@@ -48,5 +33,11 @@ static inline void simcore_inline_xxh3_128(const void *data, size_t length, uint
     *low = h.low64;
     *high = h.high64;
 }
+
+// The layout of the shared library's XXH128_hash_t, for calls through a loaded symbol.
+typedef struct {
+    uint64_t low64;
+    uint64_t high64;
+} simcore_xxh128_result;
 
 #endif

@@ -33,6 +33,12 @@ public struct AllPairsWorkload: BenchmarkWorkload {
     /// The pair count of `n` documents, n(n-1)/2.
     static func pairCount(_ n: Int) -> Int { n * (n - 1) / 2 }
 
+    /// One measurement per thread count, and for word units the subset and the reference.
+    public func measurementCount(in context: BenchmarkContext) -> Int {
+        if case .words = unit { return context.threadCounts.count + 2 }
+        return context.threadCounts.count
+    }
+
     /// Measures every thread count, accuracy, and the reference subset.
     ///
     /// - Parameter context: Corpus and settings.

@@ -1,20 +1,24 @@
 import Foundation
 import SimCoreIO
 
-/// One `simbench` result file: the machine, the corpus, and one record per measured workload
-/// variant and thread count. Its JSON form is documented by `Docs/simbench-result.schema.json`.
+/// One `simbench` result file: the machine, the run's environment (version, commit, CPUs
+/// allowed, load), the corpus, and one record per measured workload variant and thread count.
+/// Its JSON form is documented by `Docs/simbench-result.schema.json`.
 ///
-/// Every subcommand that measures something (`bench`, and later `sign`, `dedupe`) writes this
-/// type, so `compare` and `report` read them all.
+/// Every subcommand that measures something (`run`, `sign`, `dedupe`, `bench`, `suite`) writes
+/// this type, so `compare` and `report` read them all.
 ///
 /// ```swift
 /// var result = BenchResult(machine: .current(), corpus: CorpusSummary(name: "wire-stories", documents: 5, bytes: 31_000))
 /// result.records.append(record)
-/// try result.write(to: URL(fileURLWithPath: "result.json"))
+/// try result.save(to: "result.json")
 /// ```
 public struct BenchResult: Sendable, Hashable, Codable {
-    /// The version of this schema; readers reject versions they do not know.
-    public static let currentSchemaVersion = 1
+    /// The version of this schema; readers reject versions they do not know. Version 2 added
+    /// ``environment``.
+    public static let currentSchemaVersion = 2
+    /// The versions this build reads (version 1 files have no ``environment``).
+    public static let readableSchemaVersions = 1...currentSchemaVersion
 
     /// The schema version of this result.
     public var schemaVersion: Int
@@ -26,6 +30,8 @@ public struct BenchResult: Sendable, Hashable, Codable {
     public var label: String
     /// The machine it ran on.
     public var machine: MachineFingerprint
+    /// The run's conditions (`nil` only in version-1 files).
+    public var environment: RunEnvironment?
     /// The corpus it measured.
     public var corpus: CorpusSummary
     /// One record per workload, variant, implementation and thread count.
@@ -39,13 +45,18 @@ public struct BenchResult: Sendable, Hashable, Codable {
     ///   - machine: The machine fingerprint.
     ///   - corpus: What was measured.
     ///   - label: A label for comparisons (default: the CPU model).
+    ///   - environment: The run's conditions (default: ``RunEnvironment/start(commandLine:)`` now).
     ///   - createdAt: The start time (default: now).
-    public init(machine: MachineFingerprint, corpus: CorpusSummary, label: String? = nil, createdAt: Date = Date()) {
+    public init(
+        machine: MachineFingerprint, corpus: CorpusSummary, label: String? = nil, environment: RunEnvironment = .start(),
+        createdAt: Date = Date()
+    ) {
         self.schemaVersion = Self.currentSchemaVersion
         self.tool = "simbench"
         self.createdAt = ISO8601DateFormatter().string(from: createdAt)
         self.label = label ?? machine.cpuModel
         self.machine = machine
+        self.environment = environment
         self.corpus = corpus
         self.records = []
         self.curves = []
@@ -102,8 +113,10 @@ public struct BenchResult: Sendable, Hashable, Codable {
             return try decode(data, source: path)
         } catch let error as BenchResultError {
             throw error
+        } catch let error as DecodingError {
+            throw .malformed(path: path, reason: error.readableDescription)
         } catch {
-            throw .malformed(path: path, reason: "\(error)")
+            throw .malformed(path: path, reason: "not JSON")
         }
     }
 
@@ -117,7 +130,7 @@ public struct BenchResult: Sendable, Hashable, Codable {
     public static func decode(_ data: Data, source: String = "input") throws -> BenchResult {
         struct Version: Decodable { var schemaVersion: Int }
         let version = try JSONDecoder().decode(Version.self, from: data).schemaVersion
-        guard version == currentSchemaVersion else {
+        guard readableSchemaVersions.contains(version) else {
             throw BenchResultError.unsupportedSchemaVersion(version, source: source)
         }
         return try JSONDecoder().decode(BenchResult.self, from: data)
@@ -139,7 +152,7 @@ public enum BenchResultError: Error, Sendable, Hashable, CustomStringConvertible
         case let .unreadable(path, reason): "\(path): cannot read: \(reason)"
         case let .malformed(path, reason): "\(path): not a simbench result file: \(reason)"
         case let .unsupportedSchemaVersion(version, source):
-            "\(source): schemaVersion \(version) is not supported (this simbench reads \(BenchResult.currentSchemaVersion))"
+            "\(source): schemaVersion \(version) is not supported (this simbench reads \(BenchResult.readableSchemaVersions.lowerBound) to \(BenchResult.readableSchemaVersions.upperBound))"
         }
     }
 }

@@ -1,3 +1,4 @@
+import SimCommandLine
 import SimCore
 import SimCoreFixtures
 import SimCoreInternals
@@ -22,6 +23,9 @@ public struct BenchmarkContext: Sendable {
     public var totalBytes: Int
     /// Planted duplicate pairs by document index, when the corpus has ground truth.
     public var truth: Set<DocumentPair>?
+    /// Planted shared passages by document index, when the corpus has them (`reuse` scores
+    /// against them).
+    public var passageTruth: PassageTruth?
     /// The thread counts to run each parallel workload with (1, 2, 4, ..., all cores by default).
     public var threadCounts: [Int]
     /// The sampler for SimCore's code.
@@ -31,8 +35,9 @@ public struct BenchmarkContext: Sendable {
     /// How many documents the quadratic naive all-pairs reference runs on (SimCore is timed on
     /// the same subset for the ratio).
     public var referenceDocuments: Int
-    /// Progress on standard error.
-    public var progress: ProgressReporter
+    /// Progress on standard error, if any: each measurement is one step of the task the caller
+    /// started (``ProgressDisplay/start(_:total:unit:unknownTotalReason:)`` with ``ProgressDisplay/Unit/steps``).
+    public var progress: ProgressDisplay?
 
     /// Creates a context.
     ///
@@ -43,13 +48,15 @@ public struct BenchmarkContext: Sendable {
     ///   - sampler: Sampler for SimCore (default: 5 samples of at least 0.2 s).
     ///   - referenceSampler: Sampler for the naive reference (default: 3 samples, no minimum).
     ///   - referenceDocuments: Subset size of the naive all-pairs reference (default 200).
-    ///   - progress: Progress reporter (default: only on a terminal).
+    ///   - progress: The progress display (default: none).
+    ///   - passageTruth: Planted shared passages, if known.
     public init(
         documents: [Document], truth: Set<DocumentPair>? = nil,
         threadCounts: [Int] = BenchmarkContext.defaultThreadCounts(cores: Parallelism.defaultThreadCount),
         sampler: Sampler = Sampler(), referenceSampler: Sampler = Sampler(samples: 3, minimumSampleSeconds: 0),
-        referenceDocuments: Int = 200, progress: ProgressReporter = ProgressReporter(forced: false)
+        referenceDocuments: Int = 200, progress: ProgressDisplay? = nil, passageTruth: PassageTruth? = nil
     ) {
+        self.passageTruth = passageTruth
         self.documents = documents
         self.totalBytes = documents.reduce(0) { $0 + $1.utf8.count }
         self.truth = truth
@@ -93,7 +100,7 @@ public struct BenchmarkContext: Sendable {
         parameters: [String: ParameterValue] = [:], threads: Int = 1, units: WorkUnits, sampler: Sampler? = nil,
         _ body: () -> Void
     ) -> WorkloadRecord {
-        progress.report("\(workload) \(variant) [\(implementation), \(threads) thread\(threads == 1 ? "" : "s")]")
+        progress?.beginStep("\(workload) \(variant) [\(implementation), \(threads) thread\(threads == 1 ? "" : "s")]")
         let chosen = sampler ?? (implementation == WorkloadRecord.naiveReference ? referenceSampler : self.sampler)
         let samples = chosen.measure(body)
         return WorkloadRecord(workload: workload, variant: variant, implementation: implementation,

@@ -8,6 +8,7 @@
 ///     func run(in context: BenchmarkContext) -> BenchmarkOutput {
 ///         BenchmarkOutput(records: [context.measure(workload: name, variant: "xxh3", units: WorkUnits(bytes: context.totalBytes)) { ... }])
 ///     }
+///     func measurementCount(in context: BenchmarkContext) -> Int { 1 }
 /// }
 /// ```
 public protocol BenchmarkWorkload: Sendable {
@@ -18,6 +19,14 @@ public protocol BenchmarkWorkload: Sendable {
     /// - Parameter context: The corpus and measurement settings.
     /// - Returns: The records and curves measured.
     func run(in context: BenchmarkContext) -> BenchmarkOutput
+
+    /// How many measurements ``run(in:)`` takes (calls of
+    /// ``BenchmarkContext/measure(workload:variant:implementation:parameters:threads:units:sampler:_:)``),
+    /// so progress can show a percentage and the time left.
+    ///
+    /// - Parameter context: The context it will run in.
+    /// - Returns: The count.
+    func measurementCount(in context: BenchmarkContext) -> Int
 }
 
 /// What a workload returns: records, and curves where it measured one.

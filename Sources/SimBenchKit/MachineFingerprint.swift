@@ -12,7 +12,8 @@ import SimCoreInternals
 public struct MachineFingerprint: Sendable, Hashable, Codable {
     /// The CPU model name (`model name` in /proc/cpuinfo), or `unknown`.
     public var cpuModel: String
-    /// Logical cores available to the process.
+    /// Logical cores online: the machine's. (The process's share, after CPU affinity and cgroup
+    /// limits, is ``RunEnvironment/usableCores``.)
     public var logicalCores: Int
     /// SIMD and bit-manipulation features the CPU reports, in a fixed order.
     public var simdFeatures: [String]

@@ -54,6 +54,9 @@ public struct NormalizeWorkload: BenchmarkWorkload {
         records.append(reference)
         return BenchmarkOutput(records: records)
     }
+
+    /// One measurement per thread count and the reference.
+    public func measurementCount(in context: BenchmarkContext) -> Int { context.threadCounts.count + 1 }
 }
 
 extension [WorkloadRecord] {

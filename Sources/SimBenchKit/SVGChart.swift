@@ -1,4 +1,5 @@
 import Foundation
+import SimCoreInternals
 
 /// Inline SVG charts for the HTML report: horizontal bars and line plots, no scripts.
 ///
@@ -7,7 +8,9 @@ import Foundation
 ///                         seriesNames: ["laptop"])
 /// ```
 public enum SVGChart {
-    /// One bar: a label, a value and the series (file) it belongs to, which picks the colour.
+    /// One bar: a label, a value and the series (file) it belongs to, which picks the colour;
+    /// optionally a whisker (the range the samples allow) and a note (the ratio to the first
+    /// file).
     public struct Bar: Sendable, Hashable {
         /// The category label.
         public var label: String
@@ -15,11 +18,24 @@ public enum SVGChart {
         public var value: Double
         /// The series index.
         public var series: Int
+        /// The whisker's ends (the slowest and fastest sample's value), if any.
+        public var range: ClosedRange<Double>?
+        /// Text after the value, such as `×1.35`.
+        public var note: String
         /// Creates a bar.
-        public init(label: String, value: Double, series: Int) {
+        ///
+        /// - Parameters:
+        ///   - label: The category label.
+        ///   - value: The bar length.
+        ///   - series: The series index (the colour).
+        ///   - range: The whisker, if any.
+        ///   - note: Text after the value.
+        public init(label: String, value: Double, series: Int, range: ClosedRange<Double>? = nil, note: String = "") {
             self.label = label
             self.value = value
             self.series = series
+            self.range = range
+            self.note = note
         }
     }
 
@@ -31,9 +47,15 @@ public enum SVGChart {
         public var points: [CurvePoint]
         /// Whether to dash it.
         public var dashed: Bool
-        /// The colour index.
+        /// The colour index; negative for grey (theory shared by every series).
         public var series: Int
         /// Creates a line.
+        ///
+        /// - Parameters:
+        ///   - name: The legend name.
+        ///   - points: The points.
+        ///   - dashed: Whether to dash it.
+        ///   - series: The colour index (negative: grey).
         public init(name: String, points: [CurvePoint], dashed: Bool = false, series: Int) {
             self.name = name
             self.points = points
@@ -42,10 +64,12 @@ public enum SVGChart {
         }
     }
 
-    /// The colour of series `index` (a colour-blind-safe palette, cycled).
+    /// The colour of series `index`: one per file (machine) in every chart, from a
+    /// colour-blind-safe palette, cycled; grey for a negative index (theory).
     public static func color(_ index: Int) -> String {
-        let palette = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#7F7F7F", "#000000"]
-        return palette[((index % palette.count) + palette.count) % palette.count]
+        guard index >= 0 else { return "#7F7F7F" }
+        let palette = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#000000", "#F0E442"]
+        return palette[index % palette.count]
     }
 
     /// Escapes `&`, `<`, `>` and quotes for HTML and SVG text.
@@ -53,17 +77,17 @@ public enum SVGChart {
     /// - Parameter text: Any text.
     /// - Returns: The escaped text.
     public static func escape(_ text: String) -> String {
-        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
-            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
+        escapedHTML(text)
     }
 
-    /// A horizontal bar chart, one row per bar, with values printed at the bar ends.
+    /// A horizontal bar chart, one row per bar, with values (and notes) printed at the bar ends
+    /// and min–max whiskers where bars have a range.
     ///
     /// - Parameters:
     ///   - title: The chart title.
     ///   - bars: The bars, top to bottom.
     ///   - seriesNames: Legend names by series index.
-    ///   - maximum: The value of a full-width bar (default: the largest value).
+    ///   - maximum: The value of a full-width bar (default: the largest value or whisker end).
     /// - Returns: An `<svg>` element.
     public static func bars(title: String, bars: [Bar], seriesNames: [String], maximum: Double? = nil) -> String {
         let labelWidth = 330.0
@@ -71,14 +95,26 @@ public enum SVGChart {
         let rowHeight = 22.0
         let legendHeight = seriesNames.count > 1 ? 22.0 * Double(seriesNames.count) : 0
         let height = 40 + rowHeight * Double(bars.count) + legendHeight + 10
-        let top = maximum ?? Swift.max(bars.map(\.value).max() ?? 1, 1e-12)
-        var svg = header(width: labelWidth + plotWidth + 90, height: height, title: title)
+        let top = maximum ?? Swift.max(bars.map { Swift.max($0.value, $0.range?.upperBound ?? 0) }.max() ?? 1, 1e-12)
+        func x(_ value: Double) -> Double { plotWidth * Swift.min(Swift.max(value, 0) / top, 1) }
+        var svg = header(width: labelWidth + plotWidth + 150, height: height, title: title)
         for (row, bar) in bars.enumerated() {
             let y = 36 + rowHeight * Double(row)
-            let width = Swift.max(1, plotWidth * Swift.min(bar.value / top, 1))
+            let width = Swift.max(1, x(bar.value))
+            var tip = "\(bar.label): \(TextTable.number(bar.value))"
+            if let range = bar.range { tip += " (samples \(TextTable.number(range.lowerBound))–\(TextTable.number(range.upperBound)))" }
             svg += "<text x=\"\(labelWidth - 6)\" y=\"\(y + 15)\" text-anchor=\"end\" font-size=\"12\">\(escape(bar.label))</text>"
-            svg += "<rect x=\"\(labelWidth)\" y=\"\(y + 3)\" width=\"\(format(width))\" height=\"\(rowHeight - 6)\" fill=\"\(color(bar.series))\"><title>\(escape(bar.label)): \(TextTable.number(bar.value))</title></rect>"
-            svg += "<text x=\"\(format(labelWidth + width + 4))\" y=\"\(y + 15)\" font-size=\"12\">\(TextTable.number(bar.value))</text>"
+            svg += "<rect x=\"\(labelWidth)\" y=\"\(y + 3)\" width=\"\(format(width))\" height=\"\(rowHeight - 6)\" fill=\"\(color(bar.series))\"><title>\(escape(tip))</title></rect>"
+            var textX = labelWidth + width + 4
+            if let range = bar.range {
+                let low = labelWidth + x(range.lowerBound)
+                let high = labelWidth + x(range.upperBound)
+                let middle = y + rowHeight / 2
+                svg += "<path d=\"M\(format(low)) \(format(middle))H\(format(high))M\(format(low)) \(format(middle - 5))V\(format(middle + 5))M\(format(high)) \(format(middle - 5))V\(format(middle + 5))\" stroke=\"#222\" stroke-width=\"1.2\" fill=\"none\"/>"
+                textX = Swift.max(textX, high + 4)
+            }
+            let note = bar.note.isEmpty ? "" : "  \(bar.note)"
+            svg += "<text x=\"\(format(textX))\" y=\"\(y + 15)\" font-size=\"12\">\(TextTable.number(bar.value))\(escape(note))</text>"
         }
         svg += legend(seriesNames.count > 1 ? seriesNames.enumerated().map { ($0.element, $0.offset, false) } : [],
                       x: labelWidth, y: 40 + rowHeight * Double(bars.count))
@@ -93,9 +129,12 @@ public enum SVGChart {
     ///   - yLabel: The y-axis label.
     ///   - lines: The lines.
     ///   - yRange: The y range (default: 0 to the largest y).
+    ///   - plotWidth: The plot area's width in pixels (default 560; 380 fits two charts side by side).
     /// - Returns: An `<svg>` element.
-    public static func lines(title: String, xLabel: String, yLabel: String, lines: [Line], yRange: ClosedRange<Double>? = nil) -> String {
-        let left = 80.0, plotWidth = 560.0, plotTop = 36.0, plotHeight = 260.0
+    public static func lines(
+        title: String, xLabel: String, yLabel: String, lines: [Line], yRange: ClosedRange<Double>? = nil, plotWidth: Double = 560
+    ) -> String {
+        let left = 80.0, plotTop = 36.0, plotHeight = 260.0
         let points = lines.flatMap(\.points)
         let xMin = points.map(\.x).min() ?? 0
         let xMax = Swift.max(points.map(\.x).max() ?? 1, xMin + 1e-12)

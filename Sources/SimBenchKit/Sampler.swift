@@ -38,6 +38,9 @@ public struct Sampler: Sendable, Hashable {
     public var minimumSampleSeconds: Double
     /// Seconds the samples of one measurement may take, judged by the warm-up run.
     public var budgetSeconds: Double
+    /// Whether one untimed run precedes the samples (default `true`). A single run of a long,
+    /// stateful measurement (a whole dedupe) skips it.
+    public var warmsUp = true
     /// The clock samples are measured on (default: wall).
     public var clock: Clock
 
@@ -48,7 +51,11 @@ public struct Sampler: Sendable, Hashable {
     ///   - minimumSampleSeconds: Minimum seconds per sample, at least 0.
     ///   - budgetSeconds: Time for the samples of a slow body (default 10).
     ///   - clock: The clock samples are measured on (default: wall).
-    public init(samples: Int = 5, minimumSampleSeconds: Double = 0.2, budgetSeconds: Double = 10, clock: Clock = .wall) {
+    ///   - warmsUp: Whether an untimed run comes first (default `true`).
+    public init(
+        samples: Int = 5, minimumSampleSeconds: Double = 0.2, budgetSeconds: Double = 10, clock: Clock = .wall, warmsUp: Bool = true
+    ) {
+        self.warmsUp = warmsUp
         precondition(samples >= 1 && minimumSampleSeconds >= 0, "samples must be positive, seconds non-negative")
         self.samples = samples
         self.minimumSampleSeconds = minimumSampleSeconds
@@ -78,6 +85,9 @@ public struct Sampler: Sendable, Hashable {
     /// - Complexity: About `samples * max(minimumSampleSeconds, one run)` seconds, and at most
     ///   about `budgetSeconds` plus two runs.
     public func measure(_ body: () throws -> Void) rethrows -> SampleStatistics {
+        guard warmsUp else {
+            return SampleStatistics(secondsPerRun: try (0..<samples).map { _ in try Self.time(on: clock, body) })
+        }
         let warmUp = try Self.time(on: clock, body)
         let affordable = warmUp > 0 ? Int(Swift.min(Double(samples), budgetSeconds / warmUp)) : samples
         var perRun: [Double] = []

@@ -38,6 +38,14 @@ public struct ShingleWorkload: BenchmarkWorkload {
         return BenchmarkOutput(records: records)
     }
 
+    /// Per unit one measurement per thread count, and the reference for word units.
+    public func measurementCount(in context: BenchmarkContext) -> Int {
+        units.reduce(0) { total, unit in
+            if case .words = unit { return total + context.threadCounts.count + 1 }
+            return total + context.threadCounts.count
+        }
+    }
+
     private func run(unit: ShinglingOptions.Unit, in context: BenchmarkContext) -> [WorkloadRecord] {
         let documents = context.documents
         let options = ShinglingOptions(unit: unit, seed: seed)

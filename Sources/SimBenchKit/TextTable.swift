@@ -40,16 +40,18 @@ public enum TextTable {
         return String(format: "%.3g ns", seconds * 1e9)
     }
 
-    /// One line per record: workload, variant, implementation, threads, median time and spread,
-    /// throughputs, speed-up over the naive reference, accuracy and latency where present.
+    /// Records as a text table: workload, variant, implementation, threads, median and range,
+    /// MB/s, documents/s, another rate, the speed-up over the naive reference, and notes (the
+    /// other metrics, by their readable names). Columns are as wide as their longest cell.
     ///
-    /// - Parameter records: Records to show.
-    /// - Returns: The table with a header line.
+    /// - Parameter records: The records.
+    /// - Returns: Lines separated by newlines.
     public static func records(_ records: [WorkloadRecord]) -> String {
-        var lines = [
-            pad("workload", 11) + pad("variant", 30) + pad("impl", 16) + pad("thr", 4) + pad("median", 10)
-                + pad("min..max", 20) + pad("MB/s", 8) + pad("docs/s", 9) + pad("other/s", 17) + pad("speedup", 9) + "notes",
+        let shown: Set<String> = [
+            "megabytesPerSecond", "docsPerSecond", "pairsPerSecond", "shinglesPerSecond", "speedupOverReference",
+            "latencyP50Seconds", "latencyP99Seconds", "precision", "recall", "f1",
         ]
+        var rows: [[String]] = [["workload", "variant", "impl", "thr", "median", "min..max", "MB/s", "docs/s", "other/s", "speedup", "notes"]]
         for record in records {
             let metrics = record.metrics
             let other = metrics["pairsPerSecond"].map { number($0) + " pairs" }
@@ -61,15 +63,19 @@ public enum TextTable {
             if let f1 = metrics["f1"], let precision = metrics["precision"], let recall = metrics["recall"] {
                 notes.append(String(format: "P %.3f R %.3f F1 %.3f", precision, recall, f1))
             }
-            if let mae = metrics["meanAbsoluteError"] { notes.append(String(format: "MAE %.4f", mae)) }
-            lines.append(
-                pad(record.workload, 11) + pad(record.variant, 30) + pad(record.implementation, 16) + pad(String(record.threads), 4)
-                    + pad(duration(record.samples.median), 10)
-                    + pad("\(duration(record.samples.minimum))..\(duration(record.samples.maximum))", 20)
-                    + pad(metrics["megabytesPerSecond"].map(number) ?? "", 8) + pad(metrics["docsPerSecond"].map(number) ?? "", 9)
-                    + pad(other, 17) + pad(metrics["speedupOverReference"].map { String(format: "%.1fx", $0) } ?? "", 9)
-                    + notes.joined(separator: "; "))
+            for (name, value) in metrics.sorted(by: { $0.key < $1.key }) where !shown.contains(name) {
+                notes.append("\(MetricNames.name(of: name)) \(MetricNames.text(value, of: name))")
+            }
+            rows.append([
+                record.workload, record.variant, record.implementation, String(record.threads), duration(record.samples.median),
+                "\(duration(record.samples.minimum))..\(duration(record.samples.maximum))",
+                metrics["megabytesPerSecond"].map(number) ?? "", metrics["docsPerSecond"].map(number) ?? "", other,
+                metrics["speedupOverReference"].map { String(format: "%.1fx", $0) } ?? "", notes.joined(separator: "; "),
+            ])
         }
-        return lines.joined(separator: "\n")
+        let widths = (0..<rows[0].count - 1).map { column in rows.map { $0[column].count }.max() ?? 0 }
+        return rows.map { row in
+            zip(row.dropLast(), widths).map { pad($0, $1 + 1) }.joined() + row[row.count - 1]
+        }.joined(separator: "\n")
     }
 }

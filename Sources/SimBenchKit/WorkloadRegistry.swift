@@ -18,7 +18,8 @@ public struct WorkloadRegistry: Sendable {
         self.workloads = workloads
     }
 
-    /// normalize, shingle (each unit) and all-pairs (on the first unit).
+    /// normalize, shingle (each unit), all-pairs (on the first unit), the LSH S-curve and reuse
+    /// (default options).
     ///
     /// - Parameters:
     ///   - shingleUnits: Shingle units, at least one (default: word 5-grams).
@@ -28,7 +29,22 @@ public struct WorkloadRegistry: Sendable {
         precondition(!shingleUnits.isEmpty, "at least one shingle unit")
         return WorkloadRegistry([
             NormalizeWorkload(), ShingleWorkload(units: shingleUnits), AllPairsWorkload(unit: shingleUnits[0], threshold: threshold),
+            LSHCurveWorkload(),
+            ReuseWorkload(),
         ])
+    }
+
+    /// What `simbench suite` runs on every machine it compares: the standard workloads, signing
+    /// with the three bandable schemes, and the dedupe engine end to end by Jaccard and by the
+    /// overlap coefficient at 0.8 (the LSH index alone with Jaccard).
+    ///
+    /// - Returns: The registry.
+    public static func suite() -> WorkloadRegistry {
+        var registry = standard()
+        registry.register(SignWorkload(schemes: [.oph, .minhash, .superminhash]))
+        registry.register(DedupeWorkload(measure: .jaccard, threshold: 0.8))
+        registry.register(NamedWorkload(name: "dedupe-overlap", DedupeWorkload(measure: .overlap, threshold: 0.8, includesBaselines: false)))
+        return registry
     }
 
     /// Adds a workload at the end (replacing one of the same name).
@@ -64,4 +80,28 @@ public struct WorkloadRegistryError: Error, Sendable, CustomStringConvertible {
     public var known: [String]
     /// A one-line explanation.
     public var description: String { "unknown workload '\(name)' (known: \(known.joined(separator: ", ")))" }
+}
+
+/// A workload registered under another name (a second configuration of the same workload).
+public struct NamedWorkload: BenchmarkWorkload {
+    /// The registry name.
+    public let name: String
+    /// The workload run.
+    public let workload: any BenchmarkWorkload
+
+    /// Wraps `workload` under `name`.
+    ///
+    /// - Parameters:
+    ///   - name: The name in the registry.
+    ///   - workload: The workload.
+    public init(name: String, _ workload: any BenchmarkWorkload) {
+        self.name = name
+        self.workload = workload
+    }
+
+    /// Runs the wrapped workload (its records keep their own workload names).
+    public func run(in context: BenchmarkContext) -> BenchmarkOutput { workload.run(in: context) }
+
+    /// The wrapped workload's count.
+    public func measurementCount(in context: BenchmarkContext) -> Int { workload.measurementCount(in: context) }
 }

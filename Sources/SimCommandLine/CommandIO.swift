@@ -16,6 +16,8 @@ public struct CommandIO {
     public let standardError: OutputSink
     /// Whether ``standardError`` is a terminal (`isatty(2)` for the process's own streams).
     public let standardErrorIsTerminal: Bool
+    /// How long a task runs before progress shows (one second; tests use zero).
+    public var progressStartDelay: Duration = .seconds(1)
 
     /// Creates a context from two sinks.
     ///
@@ -50,6 +52,19 @@ public struct CommandIO {
     /// - Returns: A context whose output can be read back with ``OutputSink/text``.
     public static func memory() -> CommandIO {
         CommandIO(standardOutput: .memory(), standardError: .memory())
+    }
+
+    /// The progress display for a command: one redrawn line when standard error is a terminal,
+    /// sparse lines otherwise, nothing with `--quiet`.
+    ///
+    /// - Parameters:
+    ///   - tool: The line prefix (`simdedup`, `simbench`).
+    ///   - quiet: Whether `--quiet` was given.
+    /// - Returns: The display.
+    public func progress(tool: String, quiet: Bool) -> ProgressDisplay {
+        ProgressDisplay(
+            sink: standardError, display: quiet ? .off : standardErrorIsTerminal ? .line : .sparse, tool: tool,
+            startDelay: progressStartDelay)
     }
 
     /// Writes `line` and a newline to standard output.

@@ -31,3 +31,14 @@ public struct InputOptions: ParsableArguments {
         CorpusOptions(idField: idField, textField: textField, invalidInput: skipInvalid ? .skip : .fail)
     }
 }
+
+/// `--quiet`: no progress and no summary on standard error, for scripts and cron jobs (errors,
+/// warnings and skipped records still appear).
+public struct QuietOption: ParsableArguments {
+    /// Whether `--quiet` was given.
+    @Flag(name: [.customShort("q"), .long], help: "No progress and no summary on standard error (errors, warnings and skipped records still appear).")
+    public var quiet = false
+
+    /// Creates the default (not quiet).
+    public init() {}
+}

@@ -7,16 +7,22 @@ import SimCore
 /// from which the scheme draws its keys with ``SplitMix64``. (The seed of a *generated corpus*
 /// is `--corpus-seed`.)
 public struct ShinglingOptionGroup: ParsableArguments {
-    /// The shingle unit, `words:N` or `chars:K`.
-    @Option(help: "Shingles: words:N (word N-grams) or chars:K (character K-grams), N and K in 1...1000.")
-    public var shingle: ShinglingOptions.Unit = .words(5)
+    /// `--shingle` as given, `nil` when left out.
+    @Option(name: .customLong("shingle"), help: "Shingles: words:N (word N-grams) or chars:K (character K-grams), N and K in 1...1000 (default: words:5).")
+    public var shingleValue: ShinglingOptions.Unit?
 
-    /// The one hash seed.
-    @Option(parsing: .unconditional, help: "The seed of the shingle hash and of the signature scheme (the same keys on every machine).")
-    public var seed: UInt64 = 0
+    /// `--seed` as given, `nil` when left out.
+    @Option(name: .customLong("seed"), parsing: .unconditional, help: "The seed of the shingle hash and of the signature scheme (the same keys on every machine; default: 0).")
+    public var seedValue: UInt64?
 
     /// Creates the defaults.
     public init() {}
+
+    /// The shingle unit, `words:N` or `chars:K` (default `words:5`).
+    public var shingle: ShinglingOptions.Unit { shingleValue ?? .words(5) }
+
+    /// The one hash seed (default 0).
+    public var seed: UInt64 { seedValue ?? 0 }
 
     /// The shingling options (default normalization).
     public var shinglingOptions: ShinglingOptions {
@@ -26,12 +32,15 @@ public struct ShinglingOptionGroup: ParsableArguments {
 
 /// `-k`/`--signature-length`: values per signature.
 public struct SignatureLengthOption: ParsableArguments {
-    /// The signature length k.
-    @Option(name: [.customShort("k"), .long], parsing: .unconditional, help: "Signature length k: values per document, 1...4096.")
-    public var signatureLength: Int = 128
+    /// `-k` as given, `nil` when left out.
+    @Option(name: [.customShort("k"), .customLong("signature-length")], parsing: .unconditional, help: "Signature length k: values per document, 1...4096 (default: 128).")
+    public var signatureLengthValue: Int?
 
     /// Creates the default.
     public init() {}
+
+    /// The signature length k (default 128).
+    public var signatureLength: Int { signatureLengthValue ?? 128 }
 
     /// Checks the length.
     public func validate() throws {
@@ -43,15 +52,18 @@ public struct SignatureLengthOption: ParsableArguments {
 
 /// `--scheme` and `-k`/`--signature-length`: which MinHash-family signature documents get.
 public struct SignatureOptionGroup: ParsableArguments {
-    /// The signature scheme.
-    @Option(help: "Signature scheme: \(SignatureSchemeKind.allCases.map(\.rawValue).joined(separator: ", ")).")
-    public var scheme: SignatureSchemeKind = .oph
+    /// `--scheme` as given, `nil` when left out.
+    @Option(name: .customLong("scheme"), help: "Signature scheme: \(SignatureSchemeKind.allCases.map(\.rawValue).joined(separator: ", ")) (default: oph).")
+    public var schemeValue: SignatureSchemeKind?
 
     /// The signature length.
     @OptionGroup public var length: SignatureLengthOption
 
     /// Creates the defaults.
     public init() {}
+
+    /// The signature scheme (default `oph`).
+    public var scheme: SignatureSchemeKind { schemeValue ?? .oph }
 
     /// The signature length k.
     public var signatureLength: Int { length.signatureLength }
@@ -67,9 +79,12 @@ public struct SignatureOptionGroup: ParsableArguments {
 
 /// `--threshold`, `--bands`, `--rows`: which pairs LSH banding should catch.
 public struct BandingOptionGroup: ParsableArguments {
-    /// The similarity threshold the banding is tuned for.
-    @Option(parsing: .unconditional, help: "Similarity threshold in (0, 1).")
-    public var threshold: Double = DeduplicationOptions().threshold
+    /// `--threshold` as given, `nil` when left out. Read unconditionally, so that
+    /// `--threshold -0.5` is refused for its value rather than taken for a missing one.
+    @Option(
+        name: .customLong("threshold"), parsing: .unconditional,
+        help: "Similarity threshold in (0, 1]; 1 means exact duplicates (identical shingle sets) (default: 0.8).")
+    public var thresholdValue: Double?
 
     /// An explicit band count (with `--rows`).
     @Option(parsing: .unconditional, help: "Explicit number of bands b (with --rows; default: the optimum for --threshold).")
@@ -82,20 +97,31 @@ public struct BandingOptionGroup: ParsableArguments {
     /// Creates the defaults.
     public init() {}
 
+    /// The similarity threshold the banding is tuned for (default 0.8, the engine's).
+    public var threshold: Double { thresholdValue ?? DeduplicationOptions().threshold }
+
     /// Checks ranges and combinations against the signature length `signatureLength`.
     ///
     /// - Parameter signatureLength: k.
     /// - Throws: `ValidationError` naming the option and the value.
     public func validate(signatureLength: Int) throws {
-        guard threshold > 0 && threshold < 1 else {
-            throw ValidationError("--threshold must be in (0, 1), not \(threshold)")
-        }
+        try Self.validate(threshold: threshold)
         guard (bands == nil) == (rows == nil) else { throw ValidationError("give --bands and --rows together") }
         if let bands, let rows {
             guard bands >= 1, rows >= 1, bands <= signatureLength, rows <= signatureLength,
                   bands * rows <= signatureLength else {
                 throw ValidationError("--bands × --rows must be in 1...k (\(signatureLength)), not \(bands) × \(rows)")
             }
+        }
+    }
+
+    /// Checks a similarity threshold: in (0, 1], echoed in the message when it is not.
+    ///
+    /// - Parameter threshold: The value given.
+    /// - Throws: `ValidationError` naming `--threshold` and the value.
+    public static func validate(threshold: Double) throws {
+        guard threshold > 0 && threshold <= 1 else {
+            throw ValidationError("--threshold must be in (0, 1] (1: exact duplicates), not \(threshold)")
         }
     }
 
@@ -125,5 +151,39 @@ public struct ThreadOptionGroup: ParsableArguments {
     /// Checks the count.
     public func validate() throws {
         guard (1...1_024).contains(threads) else { throw ValidationError("--threads must be in 1...1024, not \(threads)") }
+    }
+}
+
+/// `--verification` and `--verification-bits`: how candidates are confirmed, and how much of each
+/// signature the engine keeps to confirm them.
+///
+/// ```swift
+/// // simdedup dedupe --measure jaccard --verification-bits 8 corpus.jsonl
+/// options.verification = group.verification          // .estimated
+/// options.verificationBits = group.verificationBits  // 8: 128 bytes per document at k = 128
+/// ```
+public struct VerificationOptionGroup: ParsableArguments {
+    /// `--verification` as given, `nil` when left out.
+    @Option(name: .customLong("verification"), help: "Verify candidates: estimated (from signatures) or exact (from shingle sets, more memory) (default: estimated).")
+    public var verificationValue: DeduplicationOptions.Verification?
+
+    /// `--verification-bits` as given, `nil` when left out.
+    @Option(name: .customLong("verification-bits"), help: "Bits of each signature value kept to verify candidates: 64 (whole), 16 or 8 (2·k or k bytes per document; estimates a little noisier) (default: 64).")
+    public var verificationBitsValue: Int?
+
+    /// Creates the defaults.
+    public init() {}
+
+    /// Estimated (from signatures) or exact (from shingle sets); default estimated.
+    public var verification: DeduplicationOptions.Verification { verificationValue ?? DeduplicationOptions().verification }
+
+    /// Bits of each signature value kept for verification: 64, 16 or 8; default 64.
+    public var verificationBits: Int { verificationBitsValue ?? DeduplicationOptions().verificationBits }
+
+    /// Checks the bits.
+    public func validate() throws {
+        guard [8, 16, 64].contains(verificationBits) else {
+            throw ValidationError("--verification-bits must be 8, 16 or 64, not \(verificationBits)")
+        }
     }
 }

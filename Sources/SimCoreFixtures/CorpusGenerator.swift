@@ -38,10 +38,12 @@ public struct CorpusGenerator {
     private var random: SplitMix64
     private var nextIndex = 0
     private var story: [[UInt32]] = []
+    /// Where each paragraph of ``story`` comes from, and which copy of it this is.
+    private var storyParts: [_ParagraphPart] = []
     private var storyCurly = false
     private var clusterOriginal = 0
     private var copiesLeft = 0
-    private var pool: [(story: Int, paragraph: [UInt32])] = []
+    private var pool: [(story: Int, paragraph: [UInt32], part: _ParagraphPart)] = []
     private var poolCursor = 0
     private var paragraphScratch: [UInt8] = []
 
@@ -115,50 +117,97 @@ public struct CorpusGenerator {
         let span = UInt64(options.maximumStoryBytes - options.minimumStoryBytes + 1)
         let target = options.minimumStoryBytes + Int(truncatingIfNeeded: random.next().multipliedFullWidth(by: span).high)
         story.removeAll(keepingCapacity: true)
+        storyParts.removeAll(keepingCapacity: true)
         var bytes = 0
         while bytes < target {
             var paragraph: [UInt32] = []
             for _ in 0..<(2 + uniform(4)) { appendSentence(to: &paragraph) }
             bytes += estimatedBytes(paragraph)
+            storyParts.append(_ParagraphPart(source: ParagraphSource(story: index, paragraph: story.count), copy: 0, tokens: paragraph.count))
             story.append(paragraph)
         }
         var borrowedFrom: Int?
         if !pool.isEmpty && chance(options.paragraphReuseProbability) {
             let entry = pool[uniform(pool.count)]
             borrowedFrom = entry.story
-            story.insert(entry.paragraph, at: 1 + uniform(story.count))
+            var paragraph = entry.paragraph
+            var part = entry.part
+            // Drawn only when asked for, so that default corpora stay byte-identical.
+            if options.reusedParagraphEditProbability > 0 && chance(options.reusedParagraphEditProbability)
+                && editLightly(&paragraph) {
+                part.copy = index + 1
+            }
+            part.tokens = paragraph.count
+            let position = 1 + uniform(story.count)
+            story.insert(paragraph, at: position)
+            storyParts.insert(part, at: position)
         }
         for _ in 0..<2 {
-            let own = story[uniform(story.count)]
-            if pool.count < 256 { pool.append((index, own)) } else { pool[poolCursor] = (index, own) }
+            let pick = uniform(story.count)
+            let entry = (index, story[pick], storyParts[pick])
+            if pool.count < 256 { pool.append(entry) } else { pool[poolCursor] = entry }
             poolCursor = (poolCursor + 1) % 256
         }
         clusterOriginal = index
         copiesLeft = chance(options.reprintProbability) ? 1 + uniform(options.maximumClusterSize - 1) : 0
         storyCurly = chance(0.5)
-        _ = render(story, curly: storyCurly, into: &text)
-        return GeneratedDocument(index: index, cluster: index, edits: [], borrowedFrom: borrowedFrom)
+        var planted: [PlantedParagraph] = []
+        _ = render(story, parts: storyParts.map { [$0] }, curly: storyCurly, into: &text, planted: &planted)
+        return GeneratedDocument(index: index, cluster: index, edits: [], borrowedFrom: borrowedFrom, paragraphs: planted)
+    }
+
+    /// Edits a borrowed paragraph lightly, as a rewriting outlet does: one to three words
+    /// replaced, a clause of three to six words dropped, or one to three words inserted.
+    /// Returns whether the text changed.
+    private mutating func editLightly(_ paragraph: inout [UInt32]) -> Bool {
+        let words = paragraph.indices.filter { paragraph[$0] < Self.special }
+        guard words.count >= 12 else { return false }
+        let before = paragraph
+        switch uniform(3) {
+        case 0:
+            for _ in 0..<(1 + uniform(3)) {
+                let position = words[uniform(words.count)]
+                paragraph[position] = (paragraph[position] & Self.capital) | vocabulary.sampleWord(&random)
+            }
+        case 1:
+            // A clause inside the paragraph, never its first word (which may carry a capital).
+            let length = 3 + uniform(4)
+            let start = 1 + uniform(words.count - length - 1)
+            paragraph.removeSubrange(words[start]...words[start + length - 1])
+        default:
+            let position = words[1 + uniform(words.count - 1)]
+            var inserted: [UInt32] = []
+            for _ in 0..<(1 + uniform(3)) { inserted.append(vocabulary.sampleWord(&random)) }
+            paragraph.insert(contentsOf: inserted, at: position)
+        }
+        return paragraph != before
     }
 
     private mutating func reprint(index: Int, into text: inout [UInt8]) -> GeneratedDocument {
         var paragraphs = story
+        // Each paragraph's parts (two after a merge), mirrored through every paragraph edit.
+        var parts = storyParts.map { [$0] }
         var edits: CorpusEdits = []
         let totalWords = paragraphs.reduce(0) { $0 + $1.count }
         if paragraphs.count >= 4 && chance(options.paragraphEditProbability) {
             let short = paragraphs.indices.filter { paragraphs[$0].count * 10 <= totalWords }
             if !short.isEmpty {
-                paragraphs.remove(at: short[uniform(short.count)])
+                let dropped = short[uniform(short.count)]
+                paragraphs.remove(at: dropped)
+                parts.remove(at: dropped)
                 edits.insert(.droppedParagraph)
             }
         }
         if paragraphs.count >= 2 && chance(options.paragraphEditProbability) {
             let first = uniform(paragraphs.count - 1)
             paragraphs.swapAt(first, first + 1)
+            parts.swapAt(first, first + 1)
             edits.insert(.reorderedParagraphs)
         }
         if paragraphs.count >= 2 && chance(options.paragraphEditProbability) {
             let first = uniform(paragraphs.count - 1)
             paragraphs[first].append(contentsOf: paragraphs.remove(at: first + 1))
+            parts[first].append(contentsOf: parts.remove(at: first + 1))
             edits.insert(.mergedParagraphs)
         }
         if chance(options.changedWordsProbability) {
@@ -169,6 +218,15 @@ public struct CorpusGenerator {
                 let token = paragraphs[row][column]
                 guard token < Self.special else { continue }
                 paragraphs[row][column] = (token & Self.capital) | vocabulary.sampleWord(&random)
+                if paragraphs[row][column] != token {
+                    var part = 0
+                    var end = parts[row][0].tokens
+                    while column >= end {
+                        part += 1
+                        end += parts[row][part].tokens
+                    }
+                    parts[row][part].copy = index + 1
+                }
             }
             if changes > 0 { edits.insert(.changedWords) }
         }
@@ -176,12 +234,14 @@ public struct CorpusGenerator {
             var added: [UInt32] = []
             for _ in 0..<(1 + uniform(2)) { appendSentence(to: &added, maximumWords: 16) }
             paragraphs.append(added)
+            parts.append([_ParagraphPart(source: nil, copy: 0, tokens: added.count)])
             edits.insert(.appendedSentences)
         }
         let curly = chance(0.5)
         if curly != storyCurly { edits.insert(.typography) }
-        edits.formUnion(render(paragraphs, curly: curly, into: &text))
-        return GeneratedDocument(index: index, cluster: clusterOriginal, edits: edits)
+        var planted: [PlantedParagraph] = []
+        edits.formUnion(render(paragraphs, parts: parts, curly: curly, into: &text, planted: &planted))
+        return GeneratedDocument(index: index, cluster: clusterOriginal, edits: edits, paragraphs: planted)
     }
 
     // MARK: Sentences
@@ -234,8 +294,12 @@ public struct CorpusGenerator {
     static let months = ["January", "February", "March", "April", "May", "June", "July", "August",
                          "September", "October", "November", "December"]
 
-    /// Renders boilerplate and paragraphs; returns the boilerplate edits it added.
-    private mutating func render(_ paragraphs: [[UInt32]], curly: Bool, into text: inout [UInt8]) -> CorpusEdits {
+    /// Renders boilerplate and paragraphs; returns the boilerplate edits it added, and appends
+    /// to `planted` the bytes of every paragraph part that has a source.
+    private mutating func render(
+        _ paragraphs: [[UInt32]], parts: [[_ParagraphPart]], curly: Bool, into text: inout [UInt8],
+        planted: inout [PlantedParagraph]
+    ) -> CorpusEdits {
         var edits: CorpusEdits = []
         let newline: [UInt8] = [0x0A]
         let outlet = Self.outlets[uniform(Self.outlets.count)]
@@ -277,7 +341,20 @@ public struct CorpusGenerator {
         }
         for (number, paragraph) in paragraphs.enumerated() {
             if number > 0 { text.append(contentsOf: newline + newline) }
+            let start = text.count
             appendParagraph(paragraph, curly: curly, to: &text)
+            // A merged paragraph's second part starts one space after the first part's bytes.
+            var partStart = start
+            var tokensBefore = 0
+            for (partNumber, part) in parts[number].enumerated() {
+                tokensBefore += part.tokens
+                let partEnd = partNumber == parts[number].count - 1
+                    ? text.count : start + renderedLength(paragraph[0..<tokensBefore], curly: curly)
+                if let source = part.source {
+                    planted.append(PlantedParagraph(source: source, copy: part.copy, bytes: partStart..<partEnd))
+                }
+                partStart = partEnd + 1
+            }
         }
         text.append(contentsOf: newline)
         if chance(options.footerProbability) {
@@ -293,6 +370,13 @@ public struct CorpusGenerator {
             text.append(contentsOf: newline)
         }
         return edits
+    }
+
+    /// The bytes `tokens` take when written as a paragraph (the rare path of merged paragraphs).
+    private mutating func renderedLength(_ tokens: ArraySlice<UInt32>, curly: Bool) -> Int {
+        var scratch: [UInt8] = []
+        appendParagraph(Array(tokens), curly: curly, to: &scratch)
+        return scratch.count
     }
 
     private mutating func appendParagraph(_ paragraph: [UInt32], curly: Bool, to text: inout [UInt8]) {
@@ -408,4 +492,61 @@ public struct CorpusGenerator {
     private mutating func chance(_ probability: Double) -> Bool {
         Double(random.next() >> 11) * 0x1p-53 < probability
     }
+}
+
+/// Where a paragraph of a generated document comes from: a story and its paragraph's position
+/// when the story was first written. Two documents that hold paragraphs of the same source share
+/// that text (reprinted, borrowed, possibly lightly edited).
+public struct ParagraphSource: Sendable, Hashable, Codable {
+    /// The index of the document that first had the paragraph.
+    public var story: Int
+    /// The paragraph's position in that story, from 0.
+    public var paragraph: Int
+
+    /// Creates a source.
+    ///
+    /// - Parameters:
+    ///   - story: Index of the first document holding it.
+    ///   - paragraph: Its position there.
+    public init(story: Int, paragraph: Int) {
+        self.story = story
+        self.paragraph = paragraph
+    }
+}
+
+/// One paragraph (or one part of a merged paragraph) of a generated document that came from a
+/// story: its source, which copy of the text it is, and its bytes in the document.
+///
+/// ```swift
+/// let paragraph = corpus.truth[3].paragraphs[0]
+/// corpus.documents[3].utf8[paragraph.bytes]   // the paragraph's text, first word to final period
+/// ```
+public struct PlantedParagraph: Sendable, Hashable, Codable {
+    /// The story paragraph it reproduces.
+    public var source: ParagraphSource
+    /// 0 for the text as first written; otherwise 1 + the index of the document whose edit made
+    /// this wording. Two copies with the same source and copy are word for word the same.
+    public var copy: Int
+    /// Its bytes in the document: from the first byte of its first word to its final period.
+    public var bytes: Range<Int>
+
+    /// Creates a planted paragraph.
+    ///
+    /// - Parameters:
+    ///   - source: The story paragraph.
+    ///   - copy: Which wording (0: the original).
+    ///   - bytes: Its bytes in the document.
+    public init(source: ParagraphSource, copy: Int, bytes: Range<Int>) {
+        self.source = source
+        self.copy = copy
+        self.bytes = bytes
+    }
+}
+
+/// A paragraph part while a document is being made: its source (`nil` for sentences a reprint
+/// appended), which wording, and how many tokens it has.
+struct _ParagraphPart: Sendable, Hashable {
+    var source: ParagraphSource?
+    var copy: Int
+    var tokens: Int
 }

@@ -48,6 +48,11 @@ public struct CorpusGeneratorOptions: Sendable, Hashable, Codable {
     /// The probability that a reprint ends with one or two sentences the original does not have
     /// (default 0.4).
     public var appendedSentencesProbability: Double
+    /// The probability that a paragraph borrowed from an earlier story
+    /// (``paragraphReuseProbability``) is lightly edited on the way: one to three words replaced,
+    /// a clause of three to six words dropped, or one to three words inserted (default 0: borrowed
+    /// paragraphs are copied word for word, and default corpora stay byte-identical).
+    public var reusedParagraphEditProbability: Double
     /// How many distinct words the Zipf-distributed vocabulary has (default 30,000).
     public var vocabularySize: Int
     /// Documents per independently seeded block (default 2,048). Each block starts a fresh random
@@ -72,6 +77,7 @@ public struct CorpusGeneratorOptions: Sendable, Hashable, Codable {
     ///   - changedWordsProbability: Chance in [0, 1] that a reprint changes words.
     ///   - changedWordCount: Word positions a reprint changes, lower bound at least 0.
     ///   - appendedSentencesProbability: Chance in [0, 1] that a reprint appends sentences.
+    ///   - reusedParagraphEditProbability: Chance in [0, 1] that a borrowed paragraph is lightly edited.
     ///   - vocabularySize: Distinct words, 1,000 to 1,000,000.
     ///   - blockSize: Documents per independently seeded block, at least 2.
     public init(
@@ -79,7 +85,8 @@ public struct CorpusGeneratorOptions: Sendable, Hashable, Codable {
         reprintProbability: Double = 0.15, maximumClusterSize: Int = 5, paragraphReuseProbability: Double = 0.2,
         headerProbability: Double = 0.7, footerProbability: Double = 0.7, paragraphEditProbability: Double = 0.3,
         changedWordsProbability: Double = 0.6, changedWordCount: ClosedRange<Int> = 1...6,
-        appendedSentencesProbability: Double = 0.4, vocabularySize: Int = 30_000, blockSize: Int = 2_048
+        appendedSentencesProbability: Double = 0.4, vocabularySize: Int = 30_000, blockSize: Int = 2_048,
+        reusedParagraphEditProbability: Double = 0
     ) {
         precondition(documentCount >= 0, "documentCount must not be negative")
         precondition(minimumStoryBytes >= 200 && maximumStoryBytes >= minimumStoryBytes, "bad story length range")
@@ -88,6 +95,7 @@ public struct CorpusGeneratorOptions: Sendable, Hashable, Codable {
             ("headerProbability", headerProbability), ("footerProbability", footerProbability),
             ("paragraphEditProbability", paragraphEditProbability), ("changedWordsProbability", changedWordsProbability),
             ("appendedSentencesProbability", appendedSentencesProbability),
+            ("reusedParagraphEditProbability", reusedParagraphEditProbability),
         ]
         for (name, probability) in probabilities {
             precondition((0...1).contains(probability), "\(name) must be in [0, 1]")
@@ -111,5 +119,6 @@ public struct CorpusGeneratorOptions: Sendable, Hashable, Codable {
         self.appendedSentencesProbability = appendedSentencesProbability
         self.vocabularySize = vocabularySize
         self.blockSize = blockSize
+        self.reusedParagraphEditProbability = reusedParagraphEditProbability
     }
 }

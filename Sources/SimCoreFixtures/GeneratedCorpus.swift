@@ -59,6 +59,9 @@ public struct GeneratedCorpus: Sendable {
         truth.map { GeneratedDocument.id(ofIndex: $0.cluster) }
     }
 
+    /// The text its documents share, with exact byte ranges on both sides (``PassageTruth``).
+    public var sharedPassages: PassageTruth { PassageTruth(generated: truth) }
+
     /// Every planted pair of document indices (the same as ``GroundTruth/pairs(documentIDs:)``).
     public var plantedPairs: Set<DocumentPair> {
         GroundTruth(generated: truth).pairs(documentIDs: documents.map(\.id))

@@ -8,8 +8,11 @@ import SimCoreInternals
 /// Two layouts, chosen by the output path:
 /// - `NAME.jsonl`: one `{"id":…,"text":…}` line per document, plus `NAME.truth.jsonl` (one
 ///   `{"id":…,"cluster":…,"edits":[…]}` line per document; `borrowedFrom` names a story a
-///   paragraph was reused from) and `NAME.pairs.tsv` (one planted pair per line).
-/// - any other path, a directory: one `ID.txt` per document plus `truth.jsonl` and `pairs.tsv`.
+///   paragraph was reused from), `NAME.pairs.tsv` (one planted pair per line) and
+///   `NAME.passages.jsonl` (the text documents share, ``PassageTruth``).
+/// - any other path, a directory: one `ID.txt` per document, with `NAME.truth.jsonl`,
+///   `NAME.pairs.tsv` and `NAME.passages.jsonl` beside the directory (not inside it, where a
+///   reader would take them for JSON Lines shards of the corpus).
 ///
 /// A `pairs.tsv` line is `idA<TAB>idB<TAB>jaccard`: the earlier document's id, the later one's,
 /// and their exact Jaccard similarity on word 5-grams with the default ``ShinglingOptions``
@@ -41,6 +44,8 @@ public enum GeneratedCorpusWriter {
         public var truthPath: String
         /// The planted-pairs file.
         public var pairsPath: String
+        /// The shared-passages file (``PassageTruth``).
+        public var passagesPath: String
     }
 
     /// The truth and pairs paths that belong to a corpus path (used by readers to find them).
@@ -48,11 +53,22 @@ public enum GeneratedCorpusWriter {
     /// - Parameter corpusPath: A `.jsonl` file or a directory.
     /// - Returns: The truth and pairs file paths.
     public static func companionPaths(of corpusPath: String) -> (truth: String, pairs: String) {
-        if corpusPath.lowercased().hasSuffix(".jsonl") {
-            let stem = String(corpusPath.dropLast(".jsonl".count))
-            return (stem + ".truth.jsonl", stem + ".pairs.tsv")
+        var stem = corpusPath
+        if stem.lowercased().hasSuffix(".jsonl") {
+            stem = String(stem.dropLast(".jsonl".count))
+        } else {
+            while stem.count > 1 && stem.hasSuffix("/") { stem.removeLast() }
         }
-        return ((corpusPath as NSString).appendingPathComponent("truth.jsonl"), (corpusPath as NSString).appendingPathComponent("pairs.tsv"))
+        return (stem + ".truth.jsonl", stem + ".pairs.tsv")
+    }
+
+    /// The shared-passages file that belongs to a corpus path: `NAME.passages.jsonl` beside
+    /// `NAME.jsonl` or beside the directory `NAME`.
+    ///
+    /// - Parameter corpusPath: A `.jsonl` file or a directory.
+    /// - Returns: The passages file path.
+    public static func passagesPath(of corpusPath: String) -> String {
+        String(companionPaths(of: corpusPath).truth.dropLast(".truth.jsonl".count)) + ".passages.jsonl"
     }
 
     /// Generates and writes a corpus, generating blocks of documents on `threads` threads.
@@ -84,7 +100,10 @@ public enum GeneratedCorpusWriter {
         let corpus = jsonLines ? try OutputSink.file(atomicallyAt: path) : nil
         let truth = try OutputSink.file(atomicallyAt: truthPath)
         let pairs = try OutputSink.file(atomicallyAt: pairsPath)
-        var summary = Summary(documents: 0, textBytes: 0, plantedPairs: 0, corpusPath: path, truthPath: truthPath, pairsPath: pairsPath)
+        let passagesPath = passagesPath(of: path)
+        let passages = try OutputSink.file(atomicallyAt: passagesPath)
+        var summary = Summary(documents: 0, textBytes: 0, plantedPairs: 0, corpusPath: path, truthPath: truthPath, pairsPath: pairsPath,
+                              passagesPath: passagesPath)
         let blocks = (options.documentCount + options.blockSize - 1) / options.blockSize
         let vocabulary = _GeneratorVocabulary(size: options.vocabularySize, seed: options.seed)
         var next = 0
@@ -101,6 +120,7 @@ public enum GeneratedCorpusWriter {
                 try corpus?.write(bytes: output.corpus)
                 try truth.write(bytes: output.truth)
                 try pairs.write(bytes: output.pairs)
+                try passages.write(bytes: output.passages)
                 summary.documents += output.documents
                 summary.textBytes += output.textBytes
                 summary.plantedPairs += output.plantedPairs
@@ -111,6 +131,7 @@ public enum GeneratedCorpusWriter {
         try corpus?.close()
         try truth.close()
         try pairs.close()
+        try passages.close()
         return summary
     }
 }
@@ -120,6 +141,7 @@ struct _Block: Sendable {
     var corpus: [UInt8] = []
     var truth: [UInt8] = []
     var pairs: [UInt8] = []
+    var passages: [UInt8] = []
     var documents = 0
     var textBytes = 0
     var plantedPairs = 0
@@ -138,9 +160,11 @@ struct _Block: Sendable {
         var originalText: [UInt8] = []
         var clusterMembers: [String] = []
         var clusterShingles: [ShingleSet] = []
+        var records: [GeneratedDocument] = []
         for index in firstDocument..<Swift.min(firstDocument + options.blockSize, options.documentCount) {
             let id = GeneratedDocument.id(ofIndex: index)
             let record = generator.generate(into: &text)!
+            records.append(record)
             output.textBytes += text.count
             if let textDirectory {
                 let file = (textDirectory as NSString).appendingPathComponent(id + ".txt")
@@ -177,6 +201,8 @@ struct _Block: Sendable {
             output.documents += 1
             text.removeAll(keepingCapacity: true)
         }
+        PassageTruth(generated: records).appendJSONLines(
+            ids: records.map { GeneratedDocument.id(ofIndex: $0.index) }, to: &output.passages)
         return output
     }
 }

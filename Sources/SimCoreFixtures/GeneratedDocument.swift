@@ -16,6 +16,10 @@ public struct GeneratedDocument: Sendable, Hashable, Codable {
     public var edits: CorpusEdits
     /// The index of the story a paragraph was borrowed from (not a duplicate), if any.
     public var borrowedFrom: Int?
+    /// Every paragraph that came from a story (its own, reprinted or borrowed), with its bytes:
+    /// two documents share text exactly where they hold paragraphs of the same source
+    /// (``PassageTruth`` joins them). Headers, footers and appended sentences are not listed.
+    public var paragraphs: [PlantedParagraph]
 
     /// Creates a ground-truth record.
     ///
@@ -24,11 +28,13 @@ public struct GeneratedDocument: Sendable, Hashable, Codable {
     ///   - cluster: Index of the cluster's original.
     ///   - edits: Edits applied to the original.
     ///   - borrowedFrom: Index of a story a paragraph was borrowed from.
-    public init(index: Int, cluster: Int, edits: CorpusEdits, borrowedFrom: Int? = nil) {
+    ///   - paragraphs: The paragraphs that came from stories, with their bytes.
+    public init(index: Int, cluster: Int, edits: CorpusEdits, borrowedFrom: Int? = nil, paragraphs: [PlantedParagraph] = []) {
         self.index = index
         self.cluster = cluster
         self.edits = edits
         self.borrowedFrom = borrowedFrom
+        self.paragraphs = paragraphs
     }
 
     /// The document's identifier: `g` and the index in at least 8 digits (`g00000042`).

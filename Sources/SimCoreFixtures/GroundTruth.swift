@@ -1,4 +1,5 @@
 import Foundation
+import SimCoreInternals
 import SimCore
 
 /// The planted duplicate clusters of a corpus, by document id.
@@ -35,16 +36,34 @@ public struct GroundTruth: Sendable, Hashable {
     ///
     /// - Parameter url: A `.truth.jsonl` file.
     /// - Returns: The clusters.
-    /// - Throws: File or decoding errors.
-    public static func read(from url: URL) throws -> GroundTruth {
+    /// - Throws: ``ReadError`` naming the file and, for a bad line, the line and what is wrong.
+    public static func read(from url: URL) throws(ReadError) -> GroundTruth {
         struct Line: Decodable { var id: String; var cluster: String }
         var clusters: [String: String] = [:]
         let decoder = JSONDecoder()
-        for line in try Data(contentsOf: url).split(separator: 0x0A) where !line.isEmpty {
-            let record = try decoder.decode(Line.self, from: Data(line))
-            clusters[record.id] = record.cluster
+        let data: Data
+        do {
+            data = try Data(contentsOf: url)
+        } catch {
+            throw ReadError(description: "\(url.path): cannot read: \(error.localizedDescription)")
+        }
+        for (number, line) in data.split(separator: 0x0A, omittingEmptySubsequences: false).enumerated() where !line.isEmpty {
+            do {
+                let record = try decoder.decode(Line.self, from: Data(line))
+                clusters[record.id] = record.cluster
+            } catch let error as DecodingError {
+                throw ReadError(description: "\(url.path):\(number + 1): not a truth line: \(error.readableDescription)")
+            } catch {
+                throw ReadError(description: "\(url.path):\(number + 1): not a truth line")
+            }
         }
         return GroundTruth(clusters: clusters)
+    }
+
+    /// A truth file that cannot be read: the file, the line and why, in one sentence.
+    public struct ReadError: Error, Sendable, Hashable, CustomStringConvertible {
+        /// `truth.jsonl:3: not a truth line: missing field "cluster"`.
+        public var description: String
     }
 
     /// The planted pairs among documents with these ids (ids without truth belong to no cluster).

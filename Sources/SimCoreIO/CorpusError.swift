@@ -23,11 +23,11 @@ public struct CorpusError: Error, Sendable, Hashable, CustomStringConvertible {
         case invalidUTF8(offset: Int)
         /// The text is empty.
         case emptyText
-        /// The directory holds no `.txt` file: most likely the wrong directory, so it is an error
-        /// rather than an input of no documents.
-        case noTextFiles
-        /// The path is neither a directory nor a `.jsonl`/`.json`/`.ndjson` file nor `-`.
+        /// The path is neither a directory, a JSON Lines file (`.jsonl`, `.ndjson`, `.json`, each
+        /// optionally `.gz`), a `.txt` file, nor `-`.
         case unsupportedInput
+        /// A directory holds no JSON Lines shard and no `.txt` file.
+        case noInputFiles
     }
 
     /// The file, or `-` for standard input.
@@ -36,6 +36,10 @@ public struct CorpusError: Error, Sendable, Hashable, CustomStringConvertible {
     public let line: Int?
     /// What went wrong.
     public let reason: Reason
+    /// For ``Reason/missingField(_:)``: the top-level fields the record does have, in order,
+    /// so the message can show what to rename. Context for the message only: not part of the
+    /// error's identity (``==`` and hashing ignore it).
+    public var fieldsPresent: [String] = []
 
     /// Creates an error.
     public init(path: String, line: Int?, reason: Reason) {
@@ -51,17 +55,33 @@ public struct CorpusError: Error, Sendable, Hashable, CustomStringConvertible {
         switch reason {
         case .unreadable(let why): message = "cannot read: \(why)"
         case .malformedJSON(let why): message = "malformed JSON: \(why)"
-        case .missingField(let field): message = "missing field \"\(field)\""
+        case .missingField(let field):
+            let present = fieldsPresent.isEmpty ? "the record has no fields" : "fields present: "
+                + fieldsPresent.prefix(12).map { "\"\($0)\"" }.joined(separator: ", ") + (fieldsPresent.count > 12 ? ", …" : "")
+            message = "missing field \"\(field)\" (\(present))"
         case .wrongType(let field, let expected): message = "field \"\(field)\" must be \(expected)"
         case .duplicateField(let field): message = "field \"\(field)\" appears twice"
         case .invalidID(let why): message = "invalid id: \(why)"
         case .duplicateID(let id, let first): message = "duplicate id \(id) (first at \(first))"
         case .invalidUTF8(let offset): message = "invalid UTF-8 at byte \(offset)"
         case .emptyText: message = "empty text"
-        case .noTextFiles: message = "no .txt files in this directory"
         case .unsupportedInput:
-            message = "not a directory of .txt files, a .jsonl file, or - (standard input)"
+            message = "not a directory, a JSON Lines file (.jsonl, .ndjson, .json, or .gz of one), a .txt file, or - (standard input)"
+        case .noInputFiles:
+            message = "no .jsonl, .ndjson, .jsonl.gz, .ndjson.gz or .txt files in this directory (subdirectories are not read)"
         }
         return "\(place): \(message)"
+    }
+
+    /// Equality of path, line and reason (``fieldsPresent`` is context, not identity).
+    public static func == (lhs: CorpusError, rhs: CorpusError) -> Bool {
+        lhs.path == rhs.path && lhs.line == rhs.line && lhs.reason == rhs.reason
+    }
+
+    /// Hashes path, line and reason.
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(path)
+        hasher.combine(line)
+        hasher.combine(reason)
     }
 }

@@ -1,21 +1,36 @@
+import Dispatch
 import Foundation
 import SimCore
 import SimCoreInternals
 
-/// Reads documents from directories of `.txt` files, JSON Lines files, and standard input,
-/// one at a time, without loading a JSON Lines file whole.
+/// Reads documents from directories, JSON Lines files (plain or gzip-compressed), `.txt` files
+/// and standard input, one at a time, without loading a JSON Lines file whole.
 ///
-/// - A directory: every regular file whose name ends in `.txt`, in byte order of the names (not
-///   recursive); the id is the file name without `.txt`. A directory with no `.txt` file is an
-///   error (``CorpusError/Reason/noTextFiles``), not an input of no documents.
-/// - A file ending in `.jsonl`, `.ndjson` or `.json`, or `-` for standard input: one JSON object
-///   per line with an id (string or number) and a text (string), read by
-///   ``JSONRecordParser`` through ``LineReader``; blank lines are passed over.
+/// Each path is, in the order given:
+/// - a **directory**: its JSON Lines shards (names ending in `.jsonl`, `.ndjson`, `.jsonl.gz` or
+///   `.ndjson.gz`) in byte order of their names, then its `.txt` files in byte order of their
+///   names; not recursive (subdirectories and other files are passed over), and a directory
+///   holding neither is an error;
+/// - a **JSON Lines file** (`.jsonl`, `.ndjson` or `.json`, optionally followed by `.gz`), or `-`
+///   for standard input: one JSON object per line with an id (string or number) and a text
+///   (string), read by ``JSONRecordParser`` through ``LineReader``; blank lines are passed over;
+///   gzip data is recognized by its magic bytes and inflated as it is read;
+/// - a **`.txt` file**: one document, whose id is the file name without `.txt`.
+///
+/// Every path is checked (and directories listed) before the first document is returned, so a
+/// missing or unsupported path fails at once, and ``inputBytes`` gives the total size for a
+/// progress display.
 ///
 /// A bad document (unreadable file, malformed line, missing or mistyped field, invalid UTF-8,
 /// empty text) throws a ``CorpusError`` naming file and line, or, with
 /// ``CorpusOptions/InvalidInputPolicy/skip``, is recorded in ``rejected``. Nothing is dropped
 /// silently: ``documentsRead`` + `rejected.count` is every document the input holds.
+///
+/// JSON Lines are read in blocks of about 4 MiB of whole lines, and a block's lines are parsed
+/// (and their UTF-8 checked) on ``CorpusOptions/threads`` threads; with more than one, the next
+/// block is read and parsed in the background while the caller works on the current one.
+/// Records, rejects and errors still come out one at a time in input order, so nothing a caller
+/// sees depends on the count.
 ///
 /// ```swift
 /// let corpus = try CorpusReader.readAll(paths: ["Data/wire-stories"])
@@ -29,20 +44,82 @@ public final class CorpusReader {
     /// Documents returned so far.
     public private(set) var documentsRead = 0
 
-    private var pending: [String]
-    private var files: [String] = []
+    /// The paths as given.
+    public let paths: [String]
+    /// Every input file in reading order, once planned.
+    private var inputs: [InputFile] = []
+    private var planned = false
+    private var nextInput = 0
+    /// On-disk bytes of the inputs finished so far.
+    private var finishedBytes = 0
     private var lines: LineReader?
     private let parser: JSONRecordParser
+    /// The parsed lines of the current block of the open JSON Lines file, and the next to hand out.
+    private var block: [Result<CorpusRecord, CorpusError>] = []
+    private var blockPosition = 0
+    /// The next block, being read and parsed in the background (more than one thread only).
+    private var prefetch: _BlockPrefetch?
+    /// Bytes of whole lines parsed per block: enough for every thread to get several chunks,
+    /// small enough that a block's records stay a few MiB.
+    let blockBytes: Int
+
+    /// One file to read: a JSON Lines file (or standard input) or a `.txt` document.
+    struct InputFile {
+        enum Kind { case jsonLines, text }
+        let path: String
+        let kind: Kind
+        /// Its size on disk; `nil` for standard input.
+        let size: Int?
+    }
 
     /// Prepares to read `paths` in order; nothing is opened until ``next()``.
     ///
     /// - Parameters:
-    ///   - paths: Directories of `.txt` files, JSON Lines files, or `-` for standard input.
+    ///   - paths: Directories, JSON Lines files (`.gz` too), `.txt` files, or `-` for standard input.
     ///   - options: Field names and the policy for bad documents.
-    public init(paths: [String], options: CorpusOptions = CorpusOptions()) {
+    public convenience init(paths: [String], options: CorpusOptions = CorpusOptions()) {
+        self.init(paths: paths, options: options, blockBytes: 4 << 20)
+    }
+
+    /// Prepares to read `paths`, parsing JSON Lines in blocks of about `blockBytes` (tests use
+    /// small blocks to cross block boundaries).
+    init(paths: [String], options: CorpusOptions, blockBytes: Int) {
+        self.blockBytes = blockBytes
         self.options = options
-        self.pending = paths.reversed()
+        self.paths = paths
         self.parser = JSONRecordParser(idField: options.idField, textField: options.textField)
+    }
+
+    /// The total size on disk of every input (compressed size for gzip), or `nil` when standard
+    /// input is among them or before the inputs are planned (``plan()``, or the first ``next()``).
+    public var inputBytes: Int? {
+        guard planned else { return nil }
+        var total = 0
+        for input in inputs {
+            guard let size = input.size else { return nil }
+            total += size
+        }
+        return total
+    }
+
+    /// Bytes of the inputs read so far, on disk (compressed bytes for gzip): whole files
+    /// finished, plus how far the open JSON Lines file has been read (ahead of the records
+    /// handed out by at most a read buffer). For a progress display against ``inputBytes``.
+    public var inputBytesRead: Int { finishedBytes + (lines?.sourceBytesRead ?? 0) }
+
+    /// Checks every path and lists directories, in order. Called by the first ``next()``; call
+    /// it earlier to learn ``inputBytes`` or to fail on a bad path before reading anything.
+    ///
+    /// - Throws: ``CorpusError`` for a path that does not exist, cannot be listed, is of an
+    ///   unsupported kind, or is a directory without readable files.
+    public func plan() throws(CorpusError) {
+        guard !planned else { return }
+        var inputs: [InputFile] = []
+        for path in paths {
+            inputs += try Self.expand(path)
+        }
+        self.inputs = inputs
+        planned = true
     }
 
     /// The next document, or `nil` when every input is exhausted.
@@ -58,30 +135,38 @@ public final class CorpusReader {
     ///
     /// - Throws: ``CorpusError`` as ``next()`` does.
     public func nextRecord() throws(CorpusError) -> CorpusRecord? {
+        try plan()
         while true {
             if let reader = lines {
                 if let record = try nextLineRecord(reader) {
                     documentsRead += 1
                     return record
                 }
+                finishedBytes += inputs[nextInput - 1].size ?? reader.sourceBytesRead
                 lines = nil
                 continue
             }
-            if let path = files.popLast() {
-                if let record = try accept({ () throws(CorpusError) -> CorpusRecord in
+            guard nextInput < inputs.count else { return nil }
+            let input = inputs[nextInput]
+            nextInput += 1
+            switch input.kind {
+            case .jsonLines:
+                lines = try LineReader(path: input.path)
+            case .text:
+                let path = input.path
+                let record = try accept({ () throws(CorpusError) -> CorpusRecord in
                     let bytes = try FileContents.read(path)
                     try check(bytes, path: path, line: nil)
                     let name = (path as NSString).lastPathComponent
                     let id = String(name.dropLast(4))
                     return CorpusRecord(document: Document(id: id, utf8: bytes), id: DocumentID(text: id), path: path, line: nil)
-                }) {
+                })
+                finishedBytes += input.size ?? 0
+                if let record {
                     documentsRead += 1
                     return record
                 }
-                continue
             }
-            guard let path = pending.popLast() else { return nil }
-            try open(path)
         }
     }
 
@@ -101,72 +186,152 @@ public final class CorpusReader {
         return Corpus(documents: documents, rejected: reader.rejected)
     }
 
-    private func open(_ path: String) throws(CorpusError) {
-        var isDirectory: ObjCBool = false
-        if path != "-" && FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && isDirectory.boolValue {
-            let names: [String]
-            do {
-                names = try FileManager.default.contentsOfDirectory(atPath: path)
-            } catch {
-                throw CorpusError(path: path, line: nil, reason: .unreadable("\(error.localizedDescription)"))
-            }
-            let texts = names.filter { $0.hasSuffix(".txt") }.sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
-            guard !texts.isEmpty else { throw CorpusError(path: path, line: nil, reason: .noTextFiles) }
-            files = texts.reversed().map { (path as NSString).appendingPathComponent($0) }
-            return
-        }
-        let lowered = path.lowercased()
-        guard path == "-" || lowered.hasSuffix(".jsonl") || lowered.hasSuffix(".ndjson") || lowered.hasSuffix(".json") else {
-            if !FileManager.default.fileExists(atPath: path) {
-                throw CorpusError(path: path, line: nil, reason: .unreadable("no such file or directory"))
-            }
-            throw CorpusError(path: path, line: nil, reason: .unsupportedInput)
-        }
-        lines = try LineReader(path: path)
+    /// The raw bytes of one file, as they are: no UTF-8 check, no byte-order mark removed (for
+    /// tools that report byte offsets into the file, such as `simdedup align`).
+    ///
+    /// - Parameter path: A regular file.
+    /// - Returns: Its contents.
+    /// - Throws: ``CorpusError`` naming the file and the system's reason.
+    public static func readFile(atPath path: String) throws(CorpusError) -> [UInt8] {
+        try FileContents.read(path)
     }
 
-    /// Parses the next non-blank line into a record, applying the policy; `nil` at the end.
+    /// The input files of one path, in reading order.
+    static func expand(_ path: String) throws(CorpusError) -> [InputFile] {
+        if path == "-" { return [InputFile(path: path, kind: .jsonLines, size: nil)] }
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            throw CorpusError(path: path, line: nil, reason: .unreadable("No such file or directory"))
+        }
+        if !isDirectory.boolValue {
+            let lowered = path.lowercased()
+            let kind: InputFile.Kind
+            if jsonLinesSuffixes.contains(where: lowered.hasSuffix) || lowered.hasSuffix(".json") || lowered.hasSuffix(".json.gz") {
+                kind = .jsonLines
+            } else if lowered.hasSuffix(".txt") {
+                kind = .text
+            } else {
+                throw CorpusError(path: path, line: nil, reason: .unsupportedInput)
+            }
+            return [InputFile(path: path, kind: kind, size: fileSize(path))]
+        }
+        let names: [String]
+        do {
+            names = try FileManager.default.contentsOfDirectory(atPath: path)
+        } catch {
+            throw CorpusError(path: path, line: nil, reason: .unreadable("\(error.localizedDescription)"))
+        }
+        var shards: [InputFile] = []
+        var texts: [InputFile] = []
+        for name in names.sorted(by: { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }) {
+            let lowered = name.lowercased()
+            let isShard = jsonLinesSuffixes.contains(where: lowered.hasSuffix)
+            guard isShard || lowered.hasSuffix(".txt") else { continue }
+            let file = (path as NSString).appendingPathComponent(name)
+            var entryIsDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: file, isDirectory: &entryIsDirectory), !entryIsDirectory.boolValue else { continue }
+            let input = InputFile(path: file, kind: isShard ? .jsonLines : .text, size: fileSize(file))
+            if isShard { shards.append(input) } else { texts.append(input) }
+        }
+        guard !shards.isEmpty || !texts.isEmpty else {
+            throw CorpusError(path: path, line: nil, reason: .noInputFiles)
+        }
+        return shards + texts
+    }
+
+    /// The names a directory's JSON Lines shards end in (lower case).
+    static let jsonLinesSuffixes = [".jsonl", ".ndjson", ".jsonl.gz", ".ndjson.gz"]
+
+    private static func fileSize(_ path: String) -> Int? {
+        (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.intValue
+    }
+
+    /// The next record of the open JSON Lines file, applying the policy; `nil` at its end.
     private func nextLineRecord(_ reader: LineReader) throws(CorpusError) -> CorpusRecord? {
         while true {
-            let outcome: Result<CorpusRecord?, CorpusError>?
-            do {
-                outcome = try reader.nextLine { line -> Result<CorpusRecord?, CorpusError> in
-                    let number = reader.lineNumber
-                    if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { return .success(nil) }
-                    return Result { () throws(CorpusError) -> CorpusRecord? in
-                        try self.record(from: line, path: reader.path, line: number)
-                    }
+            while blockPosition < block.count {
+                let outcome = block[blockPosition]
+                blockPosition += 1
+                if let record = try accept({ () throws(CorpusError) in try outcome.get() }) {
+                    return record
                 }
-            } catch let error as CorpusError {
-                throw error
-            } catch {
-                throw CorpusError(path: reader.path, line: reader.lineNumber, reason: .unreadable("\(error)"))
             }
-            guard let outcome else { return nil }
-            if let record = try accept({ () throws(CorpusError) in try outcome.get() }) ?? nil {
-                return record
+            let next: [Result<CorpusRecord, CorpusError>]?
+            if let pending = prefetch {
+                prefetch = nil
+                next = try pending.wait()
+            } else {
+                next = try Self.parseBlock(of: reader, maximumBytes: blockBytes, parser: parser, options: options)
+            }
+            guard let next else {
+                block = []
+                blockPosition = 0
+                return nil
+            }
+            block = next
+            blockPosition = 0
+            // With more than one thread, the next block is read and parsed while this one's
+            // records are used: reading overlaps with the caller's work.
+            if options.threads > 1 {
+                prefetch = _BlockPrefetch(reader: reader, maximumBytes: blockBytes, parser: parser, options: options)
             }
         }
     }
 
-    private func record(from line: UnsafeRawBufferPointer, path: String, line number: Int) throws(CorpusError) -> CorpusRecord {
-        try check(line, path: path, line: number, allowEmpty: true)
+    /// Reads the next block of lines and parses its non-blank lines on ``CorpusOptions/threads``
+    /// threads; the outcomes come back in line order. `nil` at the end of the file.
+    fileprivate static func parseBlock(
+        of reader: LineReader, maximumBytes: Int, parser: JSONRecordParser, options: CorpusOptions
+    ) throws(CorpusError) -> [Result<CorpusRecord, CorpusError>]? {
+        let path = reader.path
+        return try reader.nextLines(maximumBytes: maximumBytes) { block, lines, firstLine in
+            guard let base = block.baseAddress else { return [] }
+            // SAFETY: the block is only read, and only until concurrentChunks returns.
+            let source = SendableMutablePointer(base: UnsafeMutableRawPointer(mutating: base).assumingMemoryBound(to: UInt8.self))
+            return concurrentChunks(count: lines.count, threads: options.threads, minimumChunk: 32) { range in
+                var outcomes: [Result<CorpusRecord, CorpusError>] = []
+                outcomes.reserveCapacity(range.count)
+                for index in range {
+                    let line = UnsafeRawBufferPointer(start: source.base + lines[index].lowerBound, count: lines[index].count)
+                    if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { continue }
+                    outcomes.append(Result { () throws(CorpusError) -> CorpusRecord in
+                        try record(from: line, path: path, line: firstLine + index, parser: parser, options: options)
+                    })
+                }
+                return outcomes
+            }.flatMap { $0 }
+        }
+    }
+
+    private static func record(
+        from line: UnsafeRawBufferPointer, path: String, line number: Int, parser: JSONRecordParser, options: CorpusOptions
+    ) throws(CorpusError) -> CorpusRecord {
+        try check(line, path: path, line: number, allowEmpty: true, options: options)
         let fields: JSONRecordParser.Record
         do {
             fields = try parser.parse(line)
         } catch {
             throw CorpusError(path: path, line: number, reason: error.corpusReason)
         }
-        guard let id = fields.id else { throw CorpusError(path: path, line: number, reason: .missingField(options.idField)) }
-        guard let text = fields.text else { throw CorpusError(path: path, line: number, reason: .missingField(options.textField)) }
+        guard let id = fields.id else { throw missingField(options.idField, line: line, path: path, number: number) }
+        guard let text = fields.text else { throw missingField(options.textField, line: line, path: path, number: number) }
         if text.isEmpty { throw CorpusError(path: path, line: number, reason: .emptyText) }
-        return CorpusRecord(document: Document(id: id.text, utf8: text), id: id, path: path, line: number)
+        var record = CorpusRecord(document: Document(id: id.text, utf8: text), id: id, path: path, line: number)
+        if options.keepsSourceLines { record.sourceLine = Array(line) }
+        return record
+    }
+
+    /// A missing-field error that lists the fields the line does have.
+    private static func missingField(_ field: String, line: UnsafeRawBufferPointer, path: String, number: Int) -> CorpusError {
+        var error = CorpusError(path: path, line: number, reason: .missingField(field))
+        error.fieldsPresent = JSONRecordParser.topLevelKeys(of: line)
+        return error
     }
 
     /// Throws for invalid UTF-8 (unless replacement is on) and for empty text.
     private func check(_ bytes: [UInt8], path: String, line: Int?) throws(CorpusError) {
         do {
-            try bytes.withUnsafeBytes { try check($0, path: path, line: line, allowEmpty: false) }
+            try bytes.withUnsafeBytes { try Self.check($0, path: path, line: line, allowEmpty: false, options: options) }
         } catch let error as CorpusError {
             throw error
         } catch {
@@ -174,7 +339,9 @@ public final class CorpusReader {
         }
     }
 
-    private func check(_ bytes: UnsafeRawBufferPointer, path: String, line: Int?, allowEmpty: Bool) throws(CorpusError) {
+    private static func check(
+        _ bytes: UnsafeRawBufferPointer, path: String, line: Int?, allowEmpty: Bool, options: CorpusOptions
+    ) throws(CorpusError) {
         if !allowEmpty && bytes.isEmpty {
             throw CorpusError(path: path, line: line, reason: .emptyText)
         }
@@ -193,6 +360,42 @@ public final class CorpusReader {
             return nil
         }
     }
+}
+
+/// One block of a JSON Lines file read and parsed on a background queue while the reader's
+/// caller works on the previous block.
+private final class _BlockPrefetch: @unchecked Sendable {
+    // SAFETY: between `init` and the end of `wait()` the line reader is used by the background
+    // task alone (the corpus reader touches it again only after `wait()`, which waits for the
+    // task); `result` is written by the task before it leaves `done` and read after `done.wait()`.
+    private let done = DispatchGroup()
+    private var result: Result<[Result<CorpusRecord, CorpusError>]?, CorpusError> = .success(nil)
+
+    init(reader: LineReader, maximumBytes: Int, parser: JSONRecordParser, options: CorpusOptions) {
+        done.enter()
+        let task = _PrefetchTask(reader: reader)
+        DispatchQueue.global().async {
+            let outcome = Result { () throws(CorpusError) in
+                try CorpusReader.parseBlock(of: task.reader, maximumBytes: maximumBytes, parser: parser, options: options)
+            }
+            self.result = outcome
+            self.done.leave()
+        }
+    }
+
+    /// The block (`nil` at the end of the file), once it is ready.
+    ///
+    /// - Throws: The ``CorpusError`` reading the block threw.
+    func wait() throws(CorpusError) -> [Result<CorpusRecord, CorpusError>]? {
+        done.wait()
+        return try result.get()
+    }
+}
+
+/// The line reader handed to a prefetch task.
+private struct _PrefetchTask: @unchecked Sendable {
+    // SAFETY: see ``_BlockPrefetch``: one user at a time.
+    let reader: LineReader
 }
 
 extension JSONRecordParser.Failure {
@@ -218,6 +421,9 @@ public struct CorpusRecord: Sendable, Hashable {
     public var path: String
     /// The 1-based line for JSON Lines input; `nil` for a whole `.txt` file.
     public var line: Int?
+    /// The input line exactly as read (without its line ending), when
+    /// ``CorpusOptions/keepsSourceLines`` asked for it; `nil` for `.txt` documents and otherwise.
+    public var sourceLine: [UInt8]?
 
     /// Creates a record.
     ///

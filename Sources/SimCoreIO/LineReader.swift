@@ -10,6 +10,9 @@ import SystemPackage
 ///   file) grows to the longest line.
 /// - A read error (a directory, a device error) throws ``CorpusError`` naming the path and the
 ///   line; it is never taken for the end of the input.
+/// - gzip-compressed input (recognized by its magic bytes `1f 8b`, whatever the name, standard
+///   input included) is inflated as it is read, through zlib; concatenated members read as one
+///   stream, and corrupt or truncated data throws.
 ///
 /// ```swift
 /// let lines = try LineReader(path: "corpus.jsonl")
@@ -27,6 +30,17 @@ public final class LineReader {
     private var end = 0
     private var atEnd = false
     private var checkedByteOrderMark = false
+    /// Whether the first bytes were checked for the gzip magic.
+    private var checkedCompression = false
+    private var inflater: GzipInflater?
+    private var rawBytesRead = 0
+
+    /// Bytes read from the file or standard input so far (compressed bytes for gzip input): how
+    /// far a progress display has come through the input's size on disk.
+    public var sourceBytesRead: Int { inflater?.compressedBytesRead ?? rawBytesRead }
+
+    /// Whether the input is gzip-compressed (known once the first line was asked for).
+    public var isCompressed: Bool { inflater != nil }
 
     /// Opens `path` for reading.
     ///
@@ -91,8 +105,80 @@ public final class LineReader {
         }
     }
 
-    /// Moves the partial line to the front, grows the buffer if one line fills it, and reads more.
-    private func refill() throws(CorpusError) {
+    /// Calls `body` with a block of whole lines: at least one line, and no more lines once the
+    /// block holds `maximumBytes` (a single line longer than that comes alone). Parallel readers
+    /// split the block among threads; the block is valid only inside `body`.
+    ///
+    /// The input is read into a buffer of at least `maximumBytes` while a read would not block
+    /// (`poll`), and otherwise only when no whole line is buffered: a regular file gives blocks of
+    /// about `maximumBytes`, a busy pipe too, and a writer that waits for each answer gets it
+    /// without waiting for a block.
+    ///
+    /// Blank lines are included (so line numbers stay consecutive); each range excludes its line
+    /// ending (`\n`, or `\r\n`). Line ``lineNumber`` + 1 is the block's first when `body` runs;
+    /// afterwards ``lineNumber`` is the block's last.
+    ///
+    /// ```swift
+    /// let lines = try LineReader(path: "corpus.jsonl")
+    /// while let count = try lines.nextLines(maximumBytes: 1 << 22, { _, ranges, _ in ranges.count }) { print(count) }
+    /// ```
+    ///
+    /// - Parameters:
+    ///   - maximumBytes: How many bytes of lines a block may start within (at least 1).
+    ///   - body: Receives the block, the byte range of each line in it, and the 1-based number of
+    ///     its first line.
+    /// - Returns: What `body` returns, or `nil` after the last line.
+    /// - Throws: ``CorpusError`` for a read error.
+    /// - Complexity: O(block bytes) to find the line ends (`memchr`), plus `body`.
+    public func nextLines<R>(
+        maximumBytes: Int, _ body: (UnsafeRawBufferPointer, [Range<Int>], Int) -> R
+    ) throws(CorpusError) -> R? {
+        precondition(maximumBytes > 0, "maximumBytes must be positive")
+        var lineRanges: [Range<Int>] = []
+        while true {
+            // Gather up to a block while reading cannot block (a file always; a pipe while data is
+            // waiting), so that the parallel parser gets whole blocks from pipes too.
+            while !atEnd && end - start < maximumBytes && Platform.isReadable(file.rawValue) {
+                try refill(minimumCapacity: maximumBytes)
+            }
+            lineRanges.removeAll(keepingCapacity: true)
+            var position = start
+            let limit = start + maximumBytes
+            buffer.withUnsafeBytes { raw in
+                while position < end && position < limit {
+                    let newline = Platform.firstIndex(of: 0x0A, in: UnsafeRawBufferPointer(rebasing: raw[position..<end]))
+                    let lineEnd: Int
+                    if let newline {
+                        lineEnd = position + newline
+                    } else if atEnd {
+                        lineEnd = end
+                    } else {
+                        break
+                    }
+                    let contentEnd = lineEnd > position && raw[lineEnd - 1] == 0x0D ? lineEnd - 1 : lineEnd
+                    lineRanges.append(position - start..<contentEnd - start)
+                    position = Swift.min(lineEnd + 1, end)
+                }
+            }
+            if lineRanges.isEmpty {
+                if atEnd && start >= end { return nil }
+                // No whole line is buffered: wait for more (the buffer grows when one line fills it).
+                try refill(minimumCapacity: maximumBytes)
+                continue
+            }
+            let firstLine = lineNumber + 1
+            let blockStart = start
+            start = position
+            lineNumber += lineRanges.count
+            return buffer.withUnsafeBytes { raw in
+                body(UnsafeRawBufferPointer(rebasing: raw[blockStart..<position]), lineRanges, firstLine)
+            }
+        }
+    }
+
+    /// Moves the partial line to the front, grows the buffer to `minimumCapacity` or when one line
+    /// fills it, and reads more.
+    private func refill(minimumCapacity: Int = 0) throws(CorpusError) {
         if start > 0 {
             let pending = end - start
             if pending > 0 {
@@ -103,23 +189,61 @@ public final class LineReader {
             start = 0
             end = pending
         }
-        if end == buffer.count {
-            buffer.append(contentsOf: repeatElement(0, count: buffer.count))
+        if end == buffer.count || buffer.count < minimumCapacity {
+            buffer.append(contentsOf: repeatElement(0, count: Swift.max(buffer.count, minimumCapacity - buffer.count)))
         }
+        if !checkedCompression { try detectCompression() }
         let read: Int
         do {
             read = try buffer.withUnsafeMutableBytes { raw in
-                try file.read(into: UnsafeMutableRawBufferPointer(rebasing: raw[end...]), retryOnInterrupt: true)
+                let room = UnsafeMutableRawBufferPointer(rebasing: raw[end...])
+                if let inflater { return try inflater.read(into: room) }
+                return try file.read(into: room, retryOnInterrupt: true)
             }
+        } catch let error as CorpusError {
+            throw CorpusError(path: path, line: lineNumber + 1, reason: error.reason)
         } catch {
             throw CorpusError(path: path, line: lineNumber + 1, reason: .unreadable("\(error)"))
         }
+        if inflater == nil { rawBytesRead += read }
         end += read
         if read == 0 { atEnd = true }
         if !checkedByteOrderMark && (end >= 3 || atEnd) {
             checkedByteOrderMark = true
             if end >= 3 && buffer[0] == 0xEF && buffer[1] == 0xBB && buffer[2] == 0xBF { start = 3 }
         }
+    }
+}
+
+extension LineReader {
+    /// Reads the input's first bytes; when they are gzip's magic, hands them to a ``GzipInflater``
+    /// that every later read goes through. Runs once, before the first line is read.
+    fileprivate func detectCompression() throws(CorpusError) {
+        checkedCompression = true
+        var head = [UInt8](repeating: 0, count: 2)
+        var count = 0
+        do {
+            while count < 2 {
+                let read = try head.withUnsafeMutableBytes { raw in
+                    try file.read(into: UnsafeMutableRawBufferPointer(rebasing: raw[count...]), retryOnInterrupt: true)
+                }
+                if read == 0 { break }
+                count += read
+            }
+        } catch {
+            throw CorpusError(path: path, line: 1, reason: .unreadable("\(error)"))
+        }
+        if count == 2 && head[0] == 0x1F && head[1] == 0x8B {
+            let started = head.withUnsafeBytes { pending in
+                Result { () throws(CorpusError) -> GzipInflater in try GzipInflater(file: file, path: path, pending: pending) }
+            }
+            inflater = try started.get()
+            return
+        }
+        // Not compressed: the bytes read are the input's first (the buffer is empty here).
+        rawBytesRead += count
+        buffer.replaceSubrange(0..<count, with: head[0..<count])
+        end = count
     }
 }
 

@@ -94,9 +94,61 @@ package enum Platform {
         return UnsafeRawPointer(found) - base
     }
 
+    /// Whether a read of `descriptor` would return at once: data, the end of the input or an
+    /// error is pending (`poll(2)` with a zero timeout). Regular files are always ready.
+    ///
+    /// - Parameter descriptor: An open file descriptor.
+    /// - Returns: `true` when a read would not block.
+    package static func isReadable(_ descriptor: Int32) -> Bool {
+        var request = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
+        return poll(&request, 1, 0) == 1
+    }
+
     /// Ends the process with `status` (`exit(3)`: buffered C streams are flushed).
     package static func exit(_ status: Int32) -> Never {
         exitProcess(status)
+    }
+
+    /// The CPUs this process may run on (`sched_getaffinity`, as `taskset -c` sets it), in
+    /// increasing order; `nil` where the call is unavailable (macOS) or fails.
+    package static func cpuAffinity() -> [Int]? {
+        #if os(Linux)
+        // glibc declares sched_getaffinity only under _GNU_SOURCE, which Swift's importer does
+        // not define: the function is looked up in the process's own symbols instead.
+        typealias GetAffinity = @convention(c) (pid_t, Int, UnsafeMutableRawPointer) -> Int32
+        guard let symbol = symbol(named: "sched_getaffinity", inLibrary: nil) else { return nil }
+        let getAffinity = unsafeBitCast(symbol, to: GetAffinity.self)
+        // 1024 CPUs, the size of glibc's cpu_set_t.
+        var mask = [UInt8](repeating: 0, count: 128)
+        guard mask.withUnsafeMutableBytes({ getAffinity(0, $0.count, $0.baseAddress!) }) == 0 else { return nil }
+        var cpus: [Int] = []
+        for (index, byte) in mask.enumerated() where byte != 0 {
+            for bit in 0..<8 where byte & (1 << bit) != 0 { cpus.append(index * 8 + bit) }
+        }
+        return cpus
+        #else
+        return nil
+        #endif
+    }
+
+    /// The address of the C function `name` (`dlopen` + `dlsym`), from the shared library
+    /// `library` (e.g. `libxxhash.so.0`) or, for `nil`, from the process and the libraries it
+    /// already loaded; `nil` when the library or the symbol is missing. Libraries stay loaded.
+    ///
+    /// - Parameters:
+    ///   - name: The symbol.
+    ///   - library: A shared library's file name, or `nil`.
+    /// - Returns: The function's address, to `unsafeBitCast` to its `@convention(c)` type.
+    package static func symbol(named name: String, inLibrary library: String?) -> UnsafeMutableRawPointer? {
+        guard let handle = dlopen(library, RTLD_NOW | RTLD_LOCAL) else { return nil }
+        return dlsym(handle, name)
+    }
+
+    /// The 1-, 5- and 15-minute load averages (`getloadavg`), or `nil` when unavailable.
+    package static func loadAverages() -> [Double]? {
+        var values = [Double](repeating: 0, count: 3)
+        guard getloadavg(&values, 3) == 3 else { return nil }
+        return values
     }
 
     /// `uname -s -r -m`: the kernel's name, release and machine, e.g. `Linux 6.1.0 x86_64`.

@@ -52,10 +52,14 @@ public enum BandClustering {
     /// - Parameters:
     ///   - input: The `bands` output.
     ///   - output: Receives one line per input line.
+    ///   - progress: Called every 4,096 records with the count read so far.
     /// - Returns: The number of documents and of clusters.
     /// - Throws: ``CommandError`` (exit status 1) naming `path:line` for malformed JSON, missing
-    ///   or mistyped fields, invalid UTF-8, an id seen before, or a read error; ``OutputError``.
-    public static func run(input: LineReader, output: OutputSink) throws -> (documents: Int, clusters: Int) {
+    ///   or mistyped fields, invalid UTF-8, an id seen before, or a read error, and when the input
+    ///   holds no record; ``OutputError``.
+    public static func run(
+        input: LineReader, output: OutputSink, progress: (Int) -> Void = { _ in }
+    ) throws -> (documents: Int, clusters: Int) {
         let parser = JSONRecordParser(idField: "id", integersField: "bands")
         var ids: [DocumentID] = []
         var bands: [[Int64]] = []
@@ -75,6 +79,10 @@ public enum BandClustering {
             seen[id] = input.lineNumber
             ids.append(id)
             bands.append(keys)
+            if ids.count % 4_096 == 0 { progress(ids.count) }
+        }
+        guard !ids.isEmpty else {
+            throw CommandError("no documents in \(input.path == "-" ? "standard input" : input.path): no `simdedup bands` records")
         }
         let labels = labels(bands: bands, ids: ids)
         var line: [UInt8] = []

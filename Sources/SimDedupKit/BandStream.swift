@@ -30,18 +30,19 @@ public enum BandStream {
     ///   - banding: The bands and rows.
     ///   - shingling: The shingling options.
     ///   - io: Receives the lines, and one message per skipped record.
+    ///   - progress: The progress display (bytes of input), if any.
     /// - Returns: The counts.
-    /// - Throws: ``CommandError`` (exit status 1) at the first bad record when not skipping;
-    ///   ``OutputError`` when output fails.
+    /// - Throws: ``CommandError`` (exit status 1) at the first bad record when not skipping, or
+    ///   when the input holds no document; ``OutputError`` when output fails.
     public static func run(
         reader: CorpusReader, scheme: some SignatureScheme, banding: BandingParameters, shingling: ShinglingOptions,
-        io: CommandIO
+        io: CommandIO, progress: ProgressDisplay? = nil
     ) throws -> Outcome {
         let encoder = BandEncoder(scheme: scheme, banding: banding, shingling: shingling)
         var keys: [UInt64] = []
         var line: [UInt8] = []
         var outcome = Outcome()
-        let input = CommandInput(reader: reader, io: io, tool: "simdedup")
+        let input = CommandInput(reader: reader, io: io, tool: "simdedup", progress: progress)
         while let record = try input.next() {
             encoder.keys(ofUTF8: record.document.utf8, into: &keys)
             line.removeAll(keepingCapacity: true)
@@ -56,6 +57,7 @@ public enum BandStream {
             try io.standardOutput.write(bytes: line)
             outcome.documents += 1
         }
+        try input.finish()
         outcome.rejected = input.rejectedCount
         return outcome
     }

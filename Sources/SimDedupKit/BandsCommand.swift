@@ -25,11 +25,13 @@ public struct BandsCommand: IOCommand {
     /// Input options.
     @OptionGroup public var input: InputOptions
     /// The input file, `-` for standard input.
-    @Argument(help: "A JSONL file, or - for standard input.")
+    @Argument(help: "A JSON Lines file (.gz too), or - for standard input.")
     public var inputPath: String = "-"
     /// Print the banding to stderr.
     @Flag(help: "Print the banding (bands, rows) to stderr before the output.")
     public var verbose = false
+    /// `--quiet`.
+    @OptionGroup public var quiet: QuietOption
 
     /// Creates the defaults.
     public init() {}
@@ -51,8 +53,8 @@ public struct BandsCommand: IOCommand {
         let reader = CorpusReader(paths: [inputPath], options: input.corpusOptions)
         let outcome = try BandStream.run(
             reader: reader, scheme: signature.makeScheme(seed: shingling.seed), banding: bandingParameters,
-            shingling: shingling.shinglingOptions, io: io)
-        if outcome.rejected > 0 {
+            shingling: shingling.shinglingOptions, io: io, progress: io.progress(tool: "simdedup", quiet: quiet.quiet))
+        if outcome.rejected > 0 && !quiet.quiet {
             io.message("simdedup bands: \(outcome.documents) documents, \(outcome.rejected) rejected")
         }
     }

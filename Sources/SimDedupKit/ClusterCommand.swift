@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import SimCommandLine
 import SimCoreIO
 
@@ -15,8 +16,10 @@ public struct ClusterCommand: IOCommand {
     )
 
     /// The input file, `-` for standard input.
-    @Argument(help: "A `simdedup bands` JSONL file, or - for standard input.")
+    @Argument(help: "A `simdedup bands` JSON Lines file (.gz too), or - for standard input.")
     public var inputPath: String = "-"
+    /// `--quiet`.
+    @OptionGroup public var quiet: QuietOption
 
     /// Creates the defaults.
     public init() {}
@@ -24,6 +27,13 @@ public struct ClusterCommand: IOCommand {
     /// Runs the command.
     public func execute(io: CommandIO) throws {
         let lines = try LineReader(path: inputPath)
-        _ = try BandClustering.run(input: lines, output: io.standardOutput)
+        let progress = io.progress(tool: "simdedup", quiet: quiet.quiet)
+        let size = inputPath == "-" ? nil : (try? FileManager.default.attributesOfItem(atPath: inputPath)[.size] as? NSNumber)?.intValue
+        progress.start("reading", total: size, unit: .bytes(itemName: "documents"), unknownTotalReason: "standard input")
+        let outcome = try BandClustering.run(input: lines, output: io.standardOutput) { documents in
+            progress.update(lines.sourceBytesRead, items: documents)
+        }
+        progress.finish()
+        if !quiet.quiet { io.message("simdedup cluster: \(outcome.documents) documents, \(outcome.clusters) clusters") }
     }
 }

@@ -5,102 +5,186 @@ import SimCoreInternals
 
 /// `simdedup dedupe`: a corpus in, one verdict line per document out, in input order.
 ///
-/// Output format (one line per accepted document, input order, no spaces):
+/// Output format (one line per accepted document of this run, input order, no spaces):
 /// ```
 /// {"id":"a","cluster":"a","representative":true,"match":null,"similarity":null}
 /// {"id":"b","cluster":"a","representative":false,"match":"a","similarity":0.9140625}
 /// ```
 /// - `cluster`: the smallest id of the document's cluster (byte-wise UTF-8 order, as in
-///   `simdedup cluster`);
+///   `simdedup cluster`), which may be a document of an earlier run (`--state`);
 /// - `representative`: whether this is the one document kept from its cluster (the longest, the
 ///   earliest among equals), exactly one per cluster;
 /// - `match`, `similarity`: the most similar *earlier* document that passed verification, and the
 ///   similarity (Jaccard, or the overlap coefficient), or `null` for none.
 ///
-/// The engine keeps the ids and hands back each document's cluster by number
-/// (``Deduplicator/assignments()``); this layer only remembers which ids were JSON numbers, so
-/// that it echoes them as the input wrote them.
+/// The engine keeps the ids (``EngineID`` marks numbers, so that they are echoed as the input
+/// wrote them, in this run and in later ones) and hands back each document's cluster by number
+/// (``Deduplicator/assignments()``).
+///
+/// At the end, in this order: the verdict lines, the kept records (`--keep`, atomically), the
+/// engine state (`--state`, atomically); a failure to write any of them is exit status 3.
 public enum DedupeRun {
     /// What a run did, for the summary line.
     public struct Summary: Equatable, Sendable {
-        /// Documents accepted.
+        /// The settings, as ``DedupeSettings`` describes them.
+        public var settings = ""
+        /// Documents accepted in this run.
         public var documents = 0
-        /// Clusters (singletons included).
+        /// Distinct clusters this run's documents belong to (singletons included).
         public var clusters = 0
-        /// Documents that are not their cluster's representative.
+        /// This run's documents that are not their cluster's representative.
         public var duplicates = 0
         /// Records skipped as invalid.
         public var rejected = 0
+        /// Records written to `--keep` (`nil` without it).
+        public var kept: Int?
+        /// Documents the loaded state held before this run (`nil` without `--state`).
+        public var documentsBefore: Int?
         /// Bytes of text accepted.
         public var bytes = 0
         /// Wall-clock seconds.
         public var seconds = 0.0
+        /// Bytes the engine held at the end (signatures, index, ids, clusters).
+        public var stateBytes = 0
 
         /// The summary line printed on standard error (without a newline).
         public var description: String {
             let rate = seconds > 0 ? Double(documents) / seconds : 0
             let megabytesPerSecond = seconds > 0 ? Double(bytes) / 1e6 / seconds : 0
-            return "simdedup: \(documents + rejected) documents in, \(rejected) rejected, \(clusters) clusters, "
-                + "\(duplicates) duplicates; \(formatted(seconds, 2)) s, \(formatted(rate, 0)) docs/s, "
-                + "\(formatted(megabytesPerSecond, 1)) MB/s"
+            var line = "simdedup: \(settings): \(documents + rejected) documents in, \(rejected) rejected, \(clusters) clusters, "
+                + "\(duplicates) duplicates"
+            if let kept { line += ", \(kept) kept" }
+            if let documentsBefore { line += "; state: \(documentsBefore) documents before, \(documentsBefore + documents) after" }
+            let engineDocuments = (documentsBefore ?? 0) + documents
+            return line + "; \(formatted(seconds, 2)) s, \(formatted(rate, 0)) docs/s, \(formatted(megabytesPerSecond, 1)) MB/s"
+                + "; engine state \(formatted(Double(stateBytes) / 1e6, 1)) MB (\(engineDocuments > 0 ? stateBytes / engineDocuments : 0) bytes/doc)"
         }
     }
 
     /// Reads, deduplicates and writes.
     ///
     /// - Parameters:
-    ///   - reader: The documents (its options decide whether bad records fail or are skipped).
-    ///   - scheme: The signature scheme.
-    ///   - options: Threshold, measure, shingling, verification, threads.
-    ///   - io: Receives the verdict lines (all at the end), skipped-record lines and progress.
-    ///   - showProgress: Whether to draw a progress line on standard error.
+    ///   - reader: The documents (its options decide whether bad records fail or are skipped;
+    ///     ``CorpusOptions/keepsSourceLines`` must be on with `keepPath`).
+    ///   - settings: Scheme, k, seed and engine options.
+    ///   - state: The state file, and whether it exists (it is loaded first when it does).
+    ///   - keepPath: Where the kept records go, if anywhere.
+    ///   - io: Receives the verdict lines (all at the end) and skipped-record lines.
+    ///   - progress: The progress display.
+    ///   - boilerplate: With `--boilerplate auto`, every document of this run is read first, its
+    ///     boilerplate lines are found (``BoilerplateLines``), and the engine sees each text with
+    ///     them blanked; by default (`off`) documents stream straight into the engine.
     /// - Returns: The summary.
-    /// - Throws: ``CommandError`` (exit status 1) at the first bad record or repeated id when not
-    ///   skipping (with `--skip-invalid` a repeated id is a counted reject, like a bad record);
-    ///   nothing is written to standard output then. ``OutputError`` when output fails.
-    public static func run<Scheme: SignatureScheme>(
-        reader: CorpusReader, scheme: Scheme, options: DeduplicationOptions, io: CommandIO, showProgress: Bool
+    /// - Throws: ``CommandError``: exit status 1 for a bad record (when not skipping), no documents,
+    ///   or an unreadable state file, and nothing is written then; exit status 3 when an output
+    ///   cannot be written.
+    static func run(
+        reader: CorpusReader, settings: DedupeSettings, state: (path: String, exists: Bool)?, keepPath: String?,
+        io: CommandIO, progress: ProgressDisplay, boilerplate: BoilerplateOptionGroup = BoilerplateOptionGroup()
     ) throws -> Summary {
-        let clock = ContinuousClock()
-        let start = clock.now
-        let deduplicator = Deduplicator(scheme: scheme, options: options)
-        let progress = showProgress ? ProgressBar(sink: io.standardError) : nil
-        var numericIDs: [Bool] = []
-        var places = DocumentPlaces()
+        func open<Scheme: SignatureScheme>(_ scheme: Scheme) throws -> Summary {
+            let clock = ContinuousClock()
+            let start = clock.now
+            let deduplicator: Deduplicator<Scheme>
+            if let state, state.exists {
+                do {
+                    deduplicator = try Deduplicator(contentsOf: state.path, scheme: scheme, options: settings.options)
+                } catch {
+                    throw CommandError("\(state.path): cannot load the state: \(error)")
+                }
+            } else {
+                deduplicator = Deduplicator(scheme: scheme, options: settings.options)
+            }
+            var summary = try run(
+                reader: reader, deduplicator: deduplicator, keepPath: keepPath, io: io, progress: progress,
+                boilerplate: boilerplate)
+            summary.settings = settings.description
+            if let state {
+                summary.documentsBefore = deduplicator.count - summary.documents
+                do {
+                    try deduplicator.save(to: state.path)
+                } catch {
+                    throw CommandError("cannot save the state to \(state.path): \(error)", status: .outputFailure)
+                }
+            }
+            summary.seconds = (clock.now - start).seconds
+            return summary
+        }
+        return try open(settings.makeScheme())
+    }
+
+    /// Feeds `reader` to `deduplicator` (which may hold documents of earlier runs), then writes
+    /// this run's verdicts and kept records.
+    static func run<Scheme: SignatureScheme>(
+        reader: CorpusReader, deduplicator: Deduplicator<Scheme>, keepPath: String?, io: CommandIO, progress: ProgressDisplay,
+        boilerplate: BoilerplateOptionGroup
+    ) throws -> Summary {
+        let first = deduplicator.count
+        let threads = deduplicator.options.threads
         var summary = Summary()
         var batch: [Document] = []
-        // The ids of `batch`, which the engine does not hold yet; earlier ids it looks up itself.
-        var batchIDs: [String: Int] = [:]
-        let input = CommandInput(reader: reader, io: io, tool: "simdedup")
-        while let record = try input.next(clearing: progress) {
-            let id = record.document.id
-            if let first = batchIDs[id] ?? deduplicator.document(withID: id) {
+        let spool = try keepPath.map { path throws(CommandError) in try KeptRecordSpool(besides: path) }
+        let blanksBoilerplate = boilerplate.isOn(defaultMode: .off)
+        var held: [Document] = []
+        let input = CommandInput(reader: reader, io: io, tool: "simdedup", progress: progress)
+        // Ids must be unique: the engine finds the ones it holds (earlier runs, inserted
+        // batches); `pending` holds those of documents read but not inserted yet.
+        var places = DocumentPlaces()
+        var pending: [String: Int] = [:]
+        while let record = try input.next() {
+            let document = Document(id: EngineID.encode(record.id), utf8: record.document.utf8)
+            // A number and a string of the same text are one id (JSON consumers often key by text).
+            if let earlier = pending[record.id.text]
+                ?? deduplicator.document(withID: EngineID.encode(DocumentID(text: record.id.text, isNumber: false)))
+                ?? deduplicator.document(withID: EngineID.encode(DocumentID(text: record.id.text, isNumber: true))) {
+                let place = earlier < first ? "an earlier run (the state file)" : places.place(of: earlier - first)
                 try input.reject(
-                    CorpusError(path: record.path, line: record.line, reason: .duplicateID(record.id.description, first: places.place(of: first))),
-                    clearing: progress)
+                    record, CorpusError(path: record.path, line: record.line, reason: .duplicateID(record.id.description, first: place)))
                 continue
             }
-            batchIDs[id] = numericIDs.count
+            pending[record.id.text] = first + places.count
             places.append(path: record.path, line: record.line)
-            numericIDs.append(record.id.isNumber)
-            summary.bytes += record.document.utf8.count
-            batch.append(record.document)
+            try spool?.append(record)
+            if blanksBoilerplate {
+                held.append(document)
+                continue
+            }
+            batch.append(document)
             if batch.count == 4096 {
-                deduplicator.insert(contentsOf: batch, threads: options.threads)
+                deduplicator.insert(contentsOf: batch, threads: threads)
                 batch.removeAll(keepingCapacity: true)
-                batchIDs.removeAll(keepingCapacity: true)
-                progress?.update(documents: numericIDs.count, bytes: summary.bytes)
+                pending.removeAll(keepingCapacity: true)
             }
         }
-        deduplicator.insert(contentsOf: batch, threads: options.threads)
-        progress?.finish()
+        try input.finish()
+        if blanksBoilerplate {
+            let blanked = try boilerplate.blanking(held, threads: threads, io: io, tool: "simdedup").documents
+            held = []
+            for start in stride(from: 0, to: blanked.count, by: 4096) {
+                deduplicator.insert(contentsOf: Array(blanked[start..<Swift.min(start + 4096, blanked.count)]), threads: threads)
+            }
+        }
+        deduplicator.insert(contentsOf: batch, threads: threads)
+        summary.bytes = input.textBytes
+        summary.rejected = input.rejectedCount
 
         let assignments = deduplicator.assignments()
+        var ids: [Int: DocumentID] = [:]
         func id(_ document: Int) -> DocumentID {
-            DocumentID(text: deduplicator.id(of: document), isNumber: numericIDs[document])
+            if let known = ids[document] { return known }
+            let decoded = EngineID.decode(deduplicator.id(of: document))
+            if document < first { ids[document] = decoded }
+            return decoded
         }
+        // A cluster that holds a document of an earlier run had a member kept by that run.
+        var earliest: [Int: Int] = [:]
+        for assignment in assignments { earliest[assignment.cluster] = Swift.min(earliest[assignment.cluster] ?? .max, assignment.document) }
+        var kept: [Bool] = []
+        var clusters = Set<Int>()
         var line: [UInt8] = []
-        for assignment in assignments {
+        for assignment in assignments[first...] {
+            clusters.insert(assignment.cluster)
+            kept.append(assignment.isRepresentative && earliest[assignment.cluster]! >= first)
             line.removeAll(keepingCapacity: true)
             line.append(contentsOf: #"{"id":"#.utf8)
             id(assignment.document).appendJSON(to: &line)
@@ -118,11 +202,12 @@ public enum DedupeRun {
             line.append(contentsOf: "}\n".utf8)
             try io.standardOutput.write(bytes: line)
         }
-        summary.documents = assignments.count
-        summary.clusters = assignments.reduce(0) { $0 + ($1.isRepresentative ? 1 : 0) }
-        summary.duplicates = summary.documents - summary.clusters
-        summary.rejected = input.rejectedCount
-        summary.seconds = (clock.now - start).seconds
+        try io.standardOutput.flush()
+        summary.documents = assignments.count - first
+        summary.clusters = clusters.count
+        summary.duplicates = assignments[first...].reduce(0) { $0 + ($1.isRepresentative ? 0 : 1) }
+        summary.stateBytes = deduplicator.byteCount
+        if let spool, let keepPath { summary.kept = try spool.write(kept: kept, to: keepPath) }
         return summary
     }
 }
@@ -134,6 +219,9 @@ struct DocumentPlaces {
     private var lines: [Int] = []
     private var runStarts: [Int] = []
     private var runPaths: [String] = []
+
+    /// The number of documents recorded.
+    var count: Int { lines.count }
 
     /// Records the next document's place.
     mutating func append(path: String, line: Int?) {

@@ -8,13 +8,13 @@ public struct SimDedup: ParsableCommand {
     /// Subcommands, version and help.
     public static let configuration = CommandConfiguration(
         commandName: "simdedup",
-        abstract: "Finds near-duplicate documents: dedupe a corpus, or compute and cluster LSH band keys.",
+        abstract: "Finds near-duplicate documents and the passages documents share: dedupe a corpus, compute and cluster LSH band keys, find text reuse, align two texts.",
         discussion: """
             Exit status: 0 success, 1 bad input (the message names file:line), 2 usage (the message \
             names the option), 3 output could not be written.
             """,
         version: SimCoreRelease.version,
-        subcommands: [DedupeCommand.self, BandsCommand.self, ClusterCommand.self]
+        subcommands: [DedupeCommand.self, BandsCommand.self, ClusterCommand.self, ReuseCommand.self, AlignCommand.self]
     )
 
     /// Creates the root command.

@@ -3,20 +3,29 @@ import Foundation
 import SimBenchKit
 import SimCommandLine
 import SimCore
+import SimCoreFixtures
 import SimCoreIO
 
-/// `simbench run`: similarity matrices, reprint pairs and stage throughput for one corpus.
+/// `simbench run`: similarity matrices, reprint pairs and stage throughput for one corpus (by
+/// default the wire stories built into the binary, so a bare `simbench` runs anywhere).
 struct RunCommand: IOCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
-        abstract: "Exact similarity and stage throughput on a corpus (default: Data/wire-stories).")
+        abstract: "Exact similarity and stage throughput on a corpus (default: the built-in wire stories).",
+        discussion: """
+            With no INPUTS, measures the five wire stories of Data/wire-stories, which are built \
+            into simbench: it runs from any directory. With --output, writes the throughputs as a \
+            result file (workload `stage`).
+            """)
 
-    @Argument(help: "Directories of .txt files, JSON Lines files, or - for standard input.")
-    var inputs: [String] = ["Data/wire-stories"]
+    @Argument(help: "JSON Lines files (.gz too), .txt files, directories, or - for standard input (default: the built-in wire stories).")
+    var inputs: [String] = []
 
     @OptionGroup var shingling: ShinglingOptionGroup
 
-    @Option(parsing: .unconditional, help: "A pair is a reprint when one document's directed containment in the other reaches this, in (0, 1].")
+    @Option(
+        parsing: .unconditional,
+        help: "A pair is a reprint when one document's directed containment in the other reaches this, in (0, 1].")
     var threshold: Double = 0.8
 
     @OptionGroup var sampling: SamplingOptions
@@ -26,19 +35,37 @@ struct RunCommand: IOCommand {
     @Option(parsing: .unconditional, help: "Largest corpus for which the matrices are printed.")
     var matrixLimit: Int = 12
 
+    @OptionGroup var result: ResultOptions
+
+    @OptionGroup var quiet: QuietOption
+
     func validate() throws {
-        guard threshold > 0 && threshold <= 1 else { throw ValidationError("--threshold must be in (0, 1], not \(threshold)") }
+        try BandingOptionGroup.validate(threshold: threshold)
         guard matrixLimit >= 0 else { throw ValidationError("--matrix-limit must not be negative") }
     }
 
     func execute(io: CommandIO) throws {
+        try result.checkWritable()
         let options = shingling.shinglingOptions
-        let corpus = try CorpusReader.readAll(paths: inputs, options: input.corpusOptions)
-        for reject in corpus.rejected { io.message("simbench: skipped \(reject)") }
-        let documents = corpus.documents
-        guard !documents.isEmpty else { throw CommandError("no documents in \(inputs.joined(separator: ", "))") }
+        let progress = io.progress(tool: "simbench", quiet: quiet.quiet)
+        let documents: [Document]
+        let rejected: Int
+        let name: String
+        if inputs.isEmpty {
+            documents = WireStories.documents
+            rejected = 0
+            name = "wire-stories (built in)"
+        } else {
+            let corpus = try CommandInput.readAll(paths: inputs, options: input.corpusOptions, io: io, tool: "simbench", progress: progress)
+            documents = corpus.documents
+            rejected = corpus.rejected.count
+            name = inputs.map { ($0 as NSString).lastPathComponent }.joined(separator: "+")
+        }
         let totalBytes = documents.reduce(0) { $0 + $1.utf8.count }
-        try io.print("corpus: \(documents.count) documents, \(totalBytes) bytes, \(corpus.rejected.count) rejected; shingles: \(options.unit), seed \(shingling.seed)")
+        var outcome = BenchResult(
+            machine: .current(), corpus: CorpusSummary(name: name, documents: documents.count, bytes: totalBytes), label: result.label)
+        try printHeader(outcome, io: io)
+        try io.print("corpus: \(name), \(documents.count) documents, \(totalBytes) bytes, \(rejected) rejected; shingles: \(options.unit), seed \(shingling.seed)")
 
         let shingler = Shingler(options: options)
         let sets = documents.map { shingler.shingles(ofUTF8: $0.utf8) }
@@ -51,7 +78,8 @@ struct RunCommand: IOCommand {
         try io.print()
         try printReprints(documents: documents, sets: sets, io: io)
         try io.print()
-        try printThroughput(documents: documents, totalBytes: totalBytes, options: options, io: io)
+        outcome.records = try printThroughput(documents: documents, totalBytes: totalBytes, options: options, io: io, progress: progress)
+        try outcome.finish(threadsUsed: 1, options: result, io: io)
     }
 
     private func label(_ document: Document) -> String {
@@ -79,29 +107,28 @@ struct RunCommand: IOCommand {
         }
     }
 
-    private func printThroughput(documents: [Document], totalBytes: Int, options: ShinglingOptions, io: CommandIO) throws {
+    private func printThroughput(
+        documents: [Document], totalBytes: Int, options: ShinglingOptions, io: CommandIO, progress: ProgressDisplay
+    ) throws -> [WorkloadRecord] {
         let normalizer = TextNormalizer(options: options.normalization)
         let shingler = Shingler(options: options)
-        let megabytes = Double(totalBytes) / 1e6
-        let count = Double(documents.count)
-        func row(_ name: String, _ seconds: Double, ceiling: Double? = nil) throws {
-            let ratio = ceiling.map { String(format: "  %5.1f%% of XXH3", 100 * $0 / seconds) } ?? ""
-            try io.print(TextTable.pad(name, 30) + TextTable.pad(String(format: "%9.1f MB/s", megabytes / seconds), 16)
-                + TextTable.pad(String(format: "%10.0f docs/s", count / seconds), 18) + ratio)
-        }
-        try io.print("single-thread throughput (median of \(sampling.samples) samples):")
-        let sampler = sampling.sampler()
-        let xxh3 = sampler.measure {
+        let implementations = XXH3.Implementation.allCases.filter(\.isAvailable)
+        let context = BenchmarkContext(documents: documents, threadCounts: [1], sampler: sampling.sampler(), progress: progress)
+        progress.start("run", total: 4 + implementations.count, unit: .steps)
+        let units = WorkUnits(documents: documents.count, bytes: totalBytes)
+        let parameters: [String: ParameterValue] = ["unit": .string(options.unit.description), "seed": .string(String(options.seed))]
+        var records: [WorkloadRecord] = []
+        records.append(context.measure(workload: "stage", variant: "xxh3-64 whole documents", parameters: parameters, units: units) {
             var sink: UInt64 = 0
             for document in documents { sink &+= XXH3.hash64(document.utf8, seed: 0) }
             blackHole(sink)
-        }.median
-        let normalize = sampler.measure {
+        })
+        records.append(context.measure(workload: "stage", variant: "normalize", parameters: parameters, units: units) {
             var sink = 0
             for document in documents { sink &+= normalizer.normalize(utf8: document.utf8).count }
             blackHole(sink)
-        }.median
-        let hashes = sampler.measure {
+        })
+        records.append(context.measure(workload: "stage", variant: "normalize+shingle (hashes)", parameters: parameters, units: units) {
             var sink: UInt64 = 0
             for document in documents {
                 document.utf8.withUnsafeBytes { bytes in
@@ -109,41 +136,57 @@ struct RunCommand: IOCommand {
                 }
             }
             blackHole(sink)
-        }.median
-        let sets = sampler.measure {
+        })
+        records.append(context.measure(workload: "stage", variant: "normalize+shingle (sorted set)", parameters: parameters, units: units) {
             var sink = 0
             for document in documents { sink &+= shingler.shingles(ofUTF8: document.utf8).count }
             blackHole(sink)
-        }.median
-        try row("XXH3-64 of whole documents", xxh3)
-        try row("normalize", normalize, ceiling: xxh3)
-        try row("normalize+shingle (hashes)", hashes, ceiling: xxh3)
-        try row("normalize+shingle (sorted set)", sets, ceiling: xxh3)
-        let costs = Self.shortInputHashCost(sampler: sampler)
-        let described = costs.map { "\($0.0.rawValue) \(String(format: "%.2f", $0.1)) ns" }.joined(separator: ", ")
-        try io.print("XXH3-64 per call on 4-40 byte inputs: \(described)")
+        })
+        let xxh3 = records[0].samples.median
+        for index in 1..<records.count { records[index].metrics["fractionOfXXH3"] = xxh3 / records[index].samples.median }
+        records += Self.shortInputHashCost(context: context, implementations: implementations)
+        progress.finish()
+
+        try io.print("single-thread throughput (median of \(sampling.samples) samples):")
+        for record in records where record.workload == "stage" {
+            let ratio = record.metrics["fractionOfXXH3"].map { String(format: "  %5.1f%% of XXH3", 100 * $0) } ?? ""
+            try io.print(TextTable.pad(record.variant, 30) + TextTable.pad(String(format: "%9.1f MB/s", record.metrics["megabytesPerSecond"] ?? 0), 16)
+                + TextTable.pad(String(format: "%10.0f docs/s", record.metrics["docsPerSecond"] ?? 0), 18) + ratio)
+        }
+        let costs = records.filter { $0.workload == "xxh3-short" }
+        var described = costs.map { "\($0.variant) \(String(format: "%.2f", $0.metrics["nanosecondsPerCall"] ?? 0)) ns" }
+        if !XXH3.Implementation.sharedLibrary.isAvailable { described.append("shared library not installed (libxxhash.so.0)") }
+        try io.print("XXH3-64 per call on 4-40 byte inputs: \(described.joined(separator: ", "))")
+        return records
     }
 }
 
 extension RunCommand {
     /// Nanoseconds per XXH3-64 call on short inputs (4 to 40 bytes, the length of tokens and
-    /// character k-grams), through the inlined header and through the shared library.
-    static func shortInputHashCost(sampler: Sampler) -> [(XXH3.Implementation, Double)] {
+    /// character k-grams), through each available implementation: one record each (workload
+    /// `xxh3-short`, metric `nanosecondsPerCall`).
+    static func shortInputHashCost(
+        context: BenchmarkContext, implementations: [XXH3.Implementation]
+    ) -> [WorkloadRecord] {
         var generator = SplitMix64(seed: 1)
         let lengths = (0..<4096).map { _ in 4 + Int(generator.next() % 37) }
         let bytes = (0..<(4096 + 64)).map { _ in UInt8(truncatingIfNeeded: generator.next()) }
-        return XXH3.Implementation.allCases.map { implementation in
-            let seconds = bytes.withUnsafeBytes { raw in
-                sampler.measure {
+        return implementations.map { implementation in
+            var record = bytes.withUnsafeBytes { raw in
+                context.measure(
+                    workload: "xxh3-short", variant: implementation.rawValue, parameters: ["lengths": "4-40"],
+                    units: WorkUnits(bytes: lengths.reduce(0, +))
+                ) {
                     var sink: UInt64 = 0
                     for (offset, length) in lengths.enumerated() {
                         sink ^= XXH3.hash64(UnsafeRawBufferPointer(rebasing: raw[offset..<offset + length]),
                                             seed: 0, implementation: implementation)
                     }
                     blackHole(sink)
-                }.median
+                }
             }
-            return (implementation, seconds / Double(lengths.count) * 1e9)
+            record.metrics["nanosecondsPerCall"] = record.samples.median / Double(lengths.count) * 1e9
+            return record
         }
     }
 }

@@ -21,14 +21,16 @@ struct BenchResultTests {
         let context = BenchmarkContext(
             documents: documents, truth: GroundTruth(generated: truth).pairs(documentIDs: documents.map(\.id)),
             threadCounts: [1, 2], sampler: Sampler(samples: 2, minimumSampleSeconds: 0),
-            referenceSampler: Sampler(samples: 1, minimumSampleSeconds: 0), referenceDocuments: 20)
+            referenceSampler: Sampler(samples: 1, minimumSampleSeconds: 0), referenceDocuments: 20,
+            passageTruth: PassageTruth(generated: truth))
         var result = BenchResult(
             machine: .current(), corpus: CorpusSummary(name: "generated", documents: 40, bytes: context.totalBytes, seed: 5, hasGroundTruth: true))
         for workload in WorkloadRegistry.standard(shingleUnits: [.words(5), .characters(4)]).workloads {
-            result.records += workload.run(in: context).records
+            let output = workload.run(in: context)
+            result.records += output.records
+            result.curves += output.curves
         }
-        result.curves.append(CurveRecord(name: "S", workload: "dedupe", variant: "b=4 r=2", xLabel: "Jaccard", yLabel: "P",
-                                         measured: [CurvePoint(x: 0.5, y: 0.4)], theory: [CurvePoint(x: 0.5, y: 0.23)]))
+        result.environment?.finish(threadsUsed: 2)
         return result
     }
 
@@ -39,9 +41,14 @@ struct BenchResultTests {
         let violations = try SchemaValidator.resultSchema().violations(of: json)
         #expect(violations.isEmpty, "\(violations.prefix(10))")
         let workloads = Set(result.records.map(\.workload))
-        #expect(workloads == ["normalize", "shingle", "all-pairs"])
-        // normalize 2 + reference; shingle 2 units x 2 threads + 1 word reference; all-pairs 2 + subset + reference
-        #expect(result.records.count == 3 + 5 + 4)
+        #expect(workloads == ["normalize", "shingle", "all-pairs", "lsh-curve", "reuse"])
+        // normalize 2 + reference; shingle 2 units x 2 threads + 1 word reference; all-pairs 2 + subset + reference; the curve;
+        // reuse 2 + one pair raw and tokenized
+        #expect(result.records.count == 3 + 5 + 4 + 1 + 4)
+        #expect(result.curves.count == 1 && result.curves[0].measured.count == 20)
+        let environment = try #require(result.environment)
+        #expect(environment.toolVersion == SimCoreRelease.version)
+        #expect(environment.loadAverageAfter.count == 3 && environment.usableCores >= 1)
     }
 
     @Test("the validator catches a missing field, a wrong type and an unknown build configuration")
@@ -71,10 +78,15 @@ struct BenchResultTests {
         let decoded = try BenchResult.decode(try result.jsonData())
         #expect(decoded == result)
         var object = try JSONSerialization.jsonObject(with: try result.jsonData()) as! [String: Any]
-        object["schemaVersion"] = 2
-        #expect(throws: BenchResultError.unsupportedSchemaVersion(2, source: "input")) {
+        object["schemaVersion"] = 3
+        #expect(throws: BenchResultError.unsupportedSchemaVersion(3, source: "input")) {
             try BenchResult.decode(try JSONSerialization.data(withJSONObject: object))
         }
+        // A version-1 file (before the run's environment was recorded) still reads.
+        object["schemaVersion"] = 1
+        object["environment"] = nil
+        let old = try BenchResult.decode(try JSONSerialization.data(withJSONObject: object))
+        #expect(old.environment == nil && old.records == result.records)
     }
 
     @Test("workloads report accuracy against planted pairs and agree with the naive reference")

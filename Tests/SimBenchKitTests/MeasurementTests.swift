@@ -79,7 +79,10 @@ struct MeasurementTests {
     @Test("the registry selects by name and rejects unknown names")
     func registry() throws {
         let registry = WorkloadRegistry.standard()
-        #expect(registry.names == ["normalize", "shingle", "all-pairs"])
+        #expect(registry.names == ["normalize", "shingle", "all-pairs", "lsh-curve", "reuse"])
+        #expect(WorkloadRegistry.suite().names == [
+            "normalize", "shingle", "all-pairs", "lsh-curve", "reuse", "sign", "dedupe", "dedupe-overlap",
+        ])
         #expect(try registry.selected(["all-pairs", "normalize"]).map(\.name) == ["normalize", "all-pairs"])
         #expect(throws: WorkloadRegistryError.self) { try registry.selected(["sing"]) }
     }

@@ -52,4 +52,34 @@ struct ResultComparisonTests {
         #expect(row.metric == "runsPerSecond")
         #expect(row.ratios == [1, 4])
     }
+
+    @Test("the header names each file's CPU, cores and usable cores; ratios inside the samples' spread are marked noise")
+    func headerAndNoise() throws {
+        var a = Self.result("a", [])
+        var b = Self.result("b", [])
+        let units = WorkUnits(documents: 10, bytes: 1_000_000)
+        a.records = [
+            WorkloadRecord(workload: "w", variant: "close", threads: 1, samples: SampleStatistics(secondsPerRun: [1.0, 0.9, 1.1]), units: units, peakResidentBytes: 1),
+            WorkloadRecord(workload: "w", variant: "apart", threads: 1, samples: SampleStatistics(secondsPerRun: [1.0, 0.95, 1.05]), units: units, peakResidentBytes: 1),
+        ]
+        b.records = [
+            WorkloadRecord(workload: "w", variant: "close", threads: 1, samples: SampleStatistics(secondsPerRun: [0.95, 1.0, 1.2]), units: units, peakResidentBytes: 1),
+            WorkloadRecord(workload: "w", variant: "apart", threads: 1, samples: SampleStatistics(secondsPerRun: [0.5, 0.48, 0.52]), units: units, peakResidentBytes: 1),
+        ]
+        b.environment = RunEnvironment(
+            toolVersion: "0.2.0", gitCommit: String(repeating: "a", count: 40), gitDirty: false, commandLine: ["simbench"],
+            loadAverageBefore: [3, 2, 1], loadAverageAfter: [4, 2, 1], cpuAffinity: "0", usableCores: 1, cgroupCPULimit: nil,
+            threadsUsed: 1, warnings: ["busy machine: load average 3.00 before the run on 2 cores"])
+        let comparison = ResultComparison(results: [a, b])
+        let close = try #require(comparison.rows.first { $0.key.contains("close") })
+        let apart = try #require(comparison.rows.first { $0.key.contains("apart") })
+        #expect(close.noise == [false, true])
+        #expect(apart.noise == [false, false])
+        let table = comparison.table()
+        #expect(table.contains("[1] b: test, 2 cores (1 usable, CPUs 0)"), "\(table)")
+        #expect(table.contains("aaaaaaaaaaaa") && table.contains("load 3.00 → 4.00"))
+        #expect(table.contains("warning: busy machine"))
+        #expect(table.contains("~") && table.contains("2.00x"))
+        #expect(table.contains("MB/s") && !table.contains("megabytesPerSecond"))
+    }
 }

@@ -57,6 +57,12 @@ enum ToolProcess {
         return Outcome(status: process.terminationStatus, output: output, errors: errors)
     }
 
+    /// A script that did not do what a test needs.
+    struct Failure: Error, CustomStringConvertible {
+        let description: String
+        init(_ description: String) { self.description = description }
+    }
+
     /// A fresh directory for one test.
     static func directory() throws -> String {
         let directory = NSTemporaryDirectory() + "simcore-process-\(UUID().uuidString)"

@@ -9,22 +9,34 @@ import Testing
 @Suite("write failures of both tools")
 struct WriteFailureTests {
     /// A directory with a corpus of 4,000 short generated documents (`corpus.jsonl`, about 1.5 MB
-    /// of band keys and 0.4 MB of verdicts: far more than a pipe holds) and its band keys.
+    /// of band keys and 0.4 MB of verdicts: far more than a pipe holds) and its band keys: a copy
+    /// of one made once per test run (generating it takes seconds in a debug build).
     static func workspace() throws -> String {
+        let template = try sharedWorkspace.get()
+        let directory = try ToolProcess.directory()
+        for name in ["corpus.jsonl", "bands.jsonl"] {
+            try FileManager.default.copyItem(atPath: template + "/" + name, toPath: directory + "/" + name)
+        }
+        return directory
+    }
+
+    /// The one generated workspace the others copy.
+    static let sharedWorkspace: Result<String, any Error> = Result(catching: {
         let directory = try ToolProcess.directory()
         let setup = try ToolProcess.run("""
             "$SIMBENCH" generate --documents 4000 --output corpus.jsonl > /dev/null &&
             "$SIMDEDUP" bands corpus.jsonl > bands.jsonl
             """, in: directory)
-        try #require(setup.status == 0, "setup: \(setup.errors)")
+        guard setup.status == 0 else { throw ToolProcess.Failure("setup: \(setup.errors)") }
         return directory
-    }
+    })
 
     /// Every command that writes results to standard output, with arguments that work.
     static let commands: [String] = [
         #""$SIMDEDUP" bands corpus.jsonl"#,
         #""$SIMDEDUP" dedupe corpus.jsonl"#,
         #""$SIMDEDUP" cluster bands.jsonl"#,
+        #""$SIMDEDUP" reuse corpus.jsonl"#,
         #""$SIMBENCH" run --samples 1 --sample-seconds 0 --matrix-limit 3 corpus.jsonl"#,
         #""$SIMBENCH" generate --documents 20 --output small.jsonl"#,
     ]
@@ -108,6 +120,34 @@ struct WriteFailureTests {
         #expect(report.status == 3, "\(report.errors)")
         #expect(!FileManager.default.fileExists(atPath: small.path + "/report.html"))
         #expect(try FileManager.default.contentsOfDirectory(atPath: small.path).sorted() == ["c.jsonl", "filler"])
+    }
+
+    @Test("files that fill a file system: --keep, --state, simbench --output and report: status 3, no file under a final name",
+          .enabled(if: SmallFileSystem.isAvailable, "mounting a small tmpfs needs root"))
+    func fullFileSystemFiles() throws {
+        let directory = try Self.workspace()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let small = try #require(SmallFileSystem(kilobytes: 64))
+        defer { small.unmount() }
+        let cases: [(script: String, name: String)] = [
+            (#""$SIMDEDUP" dedupe --keep "\#(small.path)/kept.jsonl" corpus.jsonl > /dev/null"#, "kept.jsonl"),
+            (#""$SIMDEDUP" dedupe --state "\#(small.path)/seen.state" corpus.jsonl > /dev/null"#, "seen.state"),
+            (#""$SIMBENCH" run --samples 1 --sample-seconds 0 --matrix-limit 3 --output "\#(small.path)/run.json" corpus.jsonl > /dev/null"#, "run.json"),
+            (#""$SIMDEDUP" bands corpus.jsonl > "\#(small.path)/bands.jsonl""#, "bands.jsonl"),
+        ]
+        for (script, name) in cases {
+            // The file system is full before the command starts, but for a little room.
+            let outcome = try ToolProcess.run(#"head -c 1000000 /dev/zero > "\#(small.path)/filler" 2>/dev/null; "# + script, in: directory)
+            #expect(outcome.status == 3, "\(script): \(outcome.status) \(outcome.errors)")
+            #expect(outcome.errors.contains("No space left on device"), "\(script): \(outcome.errors)")
+            let names = try FileManager.default.contentsOfDirectory(atPath: small.path)
+            // A shell redirection makes its file before the tool runs; every file the tools name
+            // themselves appears complete or not at all, and no temporary file is left.
+            if name != "bands.jsonl" { #expect(!names.contains(name), "\(script): \(names)") }
+            #expect(!names.contains { $0.contains(".tmp-") }, "\(script): \(names)")
+            try? FileManager.default.removeItem(atPath: small.path + "/" + name)
+            try FileManager.default.removeItem(atPath: small.path + "/filler")
+        }
     }
 
     @Test("a writer killed mid-write leaves the old file under the final name, the partial one beside it")

@@ -87,6 +87,8 @@ struct GeneratedCorpusWriterTests {
         let summary = try GeneratedCorpusWriter.write(options: CorpusGeneratorOptions(documentCount: 12, seed: 2), to: directory + "/docs")
         let corpus = try CorpusReader.readAll(paths: [summary.corpusPath])
         #expect(corpus.documents.map(\.id) == (0..<12).map { GeneratedDocument.id(ofIndex: $0) })
-        #expect(FileManager.default.fileExists(atPath: directory + "/docs/truth.jsonl"))
+        #expect(FileManager.default.fileExists(atPath: directory + "/docs.truth.jsonl"))
+        #expect(FileManager.default.fileExists(atPath: directory + "/docs.pairs.tsv"))
+        #expect(GeneratedCorpusWriter.companionPaths(of: directory + "/docs/").truth == directory + "/docs.truth.jsonl")
     }
 }

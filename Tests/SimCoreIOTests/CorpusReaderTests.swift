@@ -150,12 +150,12 @@ struct CorpusReaderTests {
         #expect(corpus.documents.map(\.utf8.count) == [long.utf8.count, 1])
     }
 
-    @Test("a directory without .txt files is an error under both policies, not an input of no documents")
+    @Test("a directory without input files is an error under both policies, not an input of no documents")
     func emptyDirectory() throws {
         let directory = try temporaryDirectory()
         try write(Array("not a document".utf8), to: directory + "/notes.md")
         for policy in CorpusOptions.InvalidInputPolicy.allCases {
-            #expect(throws: CorpusError(path: directory, line: nil, reason: .noTextFiles)) {
+            #expect(throws: CorpusError(path: directory, line: nil, reason: .noInputFiles)) {
                 _ = try CorpusReader.readAll(paths: [directory], options: CorpusOptions(invalidInput: policy))
             }
         }

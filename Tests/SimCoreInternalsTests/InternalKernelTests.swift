@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import SimCore
 import SimCoreInternals
@@ -29,5 +30,31 @@ struct InternalKernelTests {
             let ranges = concurrentChunks(count: count, threads: threads, minimumChunk: 3) { $0 }
             #expect(ranges.flatMap { Array($0) } == Array(0..<count))
         }
+    }
+}
+
+@Suite("CPU availability")
+struct CPUAvailabilityTests {
+    @Test("cgroup v2 cpu.max, v1 quota and period, /proc/self/cgroup paths, affinity ranges")
+    func parsing() {
+        #expect(CPUAvailability.parseCPUMax("max 100000\n") == nil)
+        #expect(CPUAvailability.parseCPUMax("150000 100000\n") == 1.5)
+        #expect(CPUAvailability.parseCFS(quota: "-1\n", period: "100000\n") == nil)
+        #expect(CPUAvailability.parseCFS(quota: "200000\n", period: "100000\n") == 2)
+        let v1 = "12:cpu,cpuacct:/docker/abc\n0::/user.slice\n"
+        #expect(CPUAvailability.cgroupPath(v1, controller: "cpu") == "/docker/abc")
+        #expect(CPUAvailability.cgroupPath(v1, controller: nil) == "/user.slice")
+        #expect(CPUAvailability.ranges([0, 1, 2, 3, 6, 8, 9]) == "0-3,6,8-9")
+        #expect(CPUAvailability(affinity: [0, 1, 2, 3], cgroupCPULimit: 1.5, onlineCores: 8).usableCores == 2)
+        #expect(CPUAvailability(affinity: [0], cgroupCPULimit: nil, onlineCores: 8).usableCores == 1)
+        #expect(CPUAvailability(affinity: nil, cgroupCPULimit: nil, onlineCores: 8).usableCores == 8)
+    }
+
+    @Test("this process's affinity is read through sched_getaffinity, and the default thread count follows it")
+    func current() throws {
+        let affinity = try #require(Platform.cpuAffinity())
+        #expect(!affinity.isEmpty && affinity.count <= ProcessInfo.processInfo.activeProcessorCount)
+        #expect(Parallelism.defaultThreadCount == CPUAvailability.current.usableCores)
+        #expect(Platform.loadAverages()?.count == 3)
     }
 }

@@ -85,7 +85,7 @@ struct BandsTests {
     }
 
     @Test("usage errors exit with status 2", arguments: [
-        ["bands", "-k", "0"], ["bands", "--threshold", "1"], ["bands", "--bands", "4"],
+        ["bands", "-k", "0"], ["bands", "--threshold", "1.5"], ["bands", "--threshold", "-0.5"], ["bands", "--bands", "4"],
         ["bands", "--bands", "20", "--rows", "8"], ["bands", "--shingle", "lines:3"], ["bands", "--scheme", "nope"],
         ["bands", "--no-such-option"], ["frobnicate"],
     ])

@@ -21,7 +21,8 @@ enum CLI {
 
     /// Runs `simdedup arguments…` against in-memory streams.
     static func run(_ arguments: [String], terminal: Bool = false) -> Result {
-        let io = CommandIO(standardOutput: .memory(), standardError: .memory(), standardErrorIsTerminal: terminal)
+        var io = CommandIO(standardOutput: .memory(), standardError: .memory(), standardErrorIsTerminal: terminal)
+        io.progressStartDelay = .zero
         let status = CommandLineMain.run(SimDedup.self, arguments: arguments, io: io)
         return Result(status: status, output: io.standardOutput.text, errors: io.standardError.text)
     }

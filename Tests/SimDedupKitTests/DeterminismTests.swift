@@ -3,7 +3,7 @@ import SimCore
 import SimCoreFixtures
 import Testing
 
-/// Output does not depend on the thread count: signatures, `bands` and `dedupe` are byte-identical
+/// Output does not depend on the thread count: signatures, `bands`, `dedupe` and `reuse` are byte-identical
 /// for 1, 2 and 7 threads on a generated corpus of 20,000 short documents (300 to 600 bytes, with
 /// planted reprints), so that the chunking of work never shows in a result.
 @Suite("determinism across thread counts")
@@ -31,7 +31,7 @@ struct DeterminismTests {
     @Test("simdedup bands equals the band keys of signatures made on 1, 2 and 7 threads, byte for byte")
     func bands() throws {
         // `bands` streams on one thread; what it must agree with is every batch signing.
-        let result = CLI.run(["bands", "--seed", "11", Self.corpusPath])
+        let result = CLI.run(["bands", "--quiet", "--seed", "11", Self.corpusPath])
         try #require(result.status == 0, "\(result.errors)")
         let banding = BandingParameters.optimal(
             threshold: DeduplicationOptions().threshold, signatureLength: 128,
@@ -49,27 +49,39 @@ struct DeterminismTests {
             }
             #expect(result.output == expected, "\(threads) threads")
         }
-        // Extension point: when `bands` takes --threads (parallel JSON parsing, issue 14), run it
-        // on 1, 2 and 7 threads here and compare the outputs byte for byte.
+        // `bands` has no --threads (it streams); its keys must equal every thread count's signing.
     }
 
-    @Test("simdedup dedupe is byte-identical for 1, 2 and 7 threads, for both measures and verifications",
-          arguments: [["--measure", "overlap"], ["--measure", "jaccard", "--verification", "exact"]])
+    @Test("simdedup dedupe is byte-identical for 1, 2 and 7 threads, for both measures, both verifications and compact bits",
+          arguments: [["--measure", "overlap"], ["--measure", "jaccard", "--verification", "exact"],
+                      ["--measure", "jaccard", "--verification-bits", "8"]])
     func dedupe(options: [String]) throws {
         let outputs = Self.threadCounts.map { threads in
-            CLI.run(["dedupe", "--threads", String(threads)] + options + [Self.corpusPath])
+            CLI.run(["dedupe", "--quiet", "--threads", String(threads)] + options + [Self.corpusPath])
         }
         for (threads, result) in zip(Self.threadCounts, outputs) {
             #expect(result.status == 0, "\(threads) threads: \(result.errors)")
         }
         #expect(outputs[0].output.split(separator: "\n").count == 20_000)
-        #expect(outputs[0].errors.contains("20000 documents in"))
         for (threads, result) in zip(Self.threadCounts, outputs).dropFirst() {
             #expect(result.output == outputs[0].output, "\(options): \(threads) threads differ from 1")
         }
         // The corpus has duplicates to find, so identical outputs are not identical emptiness.
         #expect(outputs[0].output.contains(#""representative":false"#))
-        // Extension point: `simdedup reuse` (passage alignment, issue 10) joins this test with
-        // the same three thread counts once it lands.
+    }
+
+    @Test("simdedup reuse (pairs and --passages groups) is byte-identical for 1, 2 and 7 threads", arguments: [false, true])
+    func reuse(groups: Bool) throws {
+        let outputs = Self.threadCounts.map { threads in
+            CLI.run(["reuse", "--quiet", "--threads", String(threads)] + (groups ? ["--passages"] : []) + [Self.corpusPath])
+        }
+        for (threads, result) in zip(Self.threadCounts, outputs) {
+            #expect(result.status == 0, "\(threads) threads: \(result.errors)")
+        }
+        // The generator plants reprints and reused paragraphs: there is reuse to report.
+        #expect(outputs[0].output.split(separator: "\n").count > 100, "\(outputs[0].output.prefix(200))")
+        for (threads, result) in zip(Self.threadCounts, outputs).dropFirst() {
+            #expect(result.output == outputs[0].output, "reuse\(groups ? " --passages" : ""): \(threads) threads differ from 1")
+        }
     }
 }

@@ -42,6 +42,64 @@ void simk_minhash32(const uint64_t *hashes, size_t count, const uint32_t *mul,
 int simk_minhash32_isa(int isa, const uint64_t *hashes, size_t count, const uint32_t *mul,
                        const uint32_t *add, uint32_t *mins, size_t lanes);
 
+/// The variant the text kernels use: the dispatcher's, one lower where the CPU lacks an
+/// extension they need (their AVX-512 variant also needs AVX-512BW).
+int simk_text_isa(void);
+
+/// Whether this CPU can run the text kernels' variant `isa`.
+int simk_text_isa_supported(int isa);
+
+/// Maps the ASCII prefix of `input` for word tokenization: letters (lower-cased when `lowercase`
+/// is non-zero) and digits are kept, every other ASCII byte becomes 0x20. Stops at the first byte
+/// of 0x80 or more, or after `count` bytes.
+/// Returns the number of bytes mapped (all of them written to `output`). `output` must have room
+/// for `count` bytes plus 64: whole vectors may be stored past the mapped prefix.
+size_t simk_map_ascii(const uint8_t *input, size_t count, uint8_t *output, int lowercase);
+
+/// `simk_map_ascii` forced onto one variant, for tests. Returns 0 and sets `*processed`, or -1
+/// (and does nothing) if this CPU cannot run `isa`.
+int simk_map_ascii_isa(int isa, const uint8_t *input, size_t count, uint8_t *output, int lowercase,
+                       size_t *processed);
+
+/// For each of `blocks` blocks of 64 bytes of `text`, the mask whose bit i is set iff byte i of
+/// the block is not 0x20 (an ASCII space). Reads exactly `blocks * 64` bytes.
+void simk_nonspace_masks(const uint8_t *text, size_t blocks, uint64_t *masks);
+
+/// `simk_nonspace_masks` forced onto one variant, for tests. Returns 0, or -1 (and does nothing)
+/// if this CPU cannot run `isa`.
+int simk_nonspace_masks_isa(int isa, const uint8_t *text, size_t blocks, uint64_t *masks);
+
+/// The position of the first '"', '\\' or control byte (below 0x20) among `count` bytes (the
+/// inside of a JSON string), or `count` if there is none. Reads exactly `count` bytes.
+size_t simk_json_special(const uint8_t *bytes, size_t count);
+
+/// `simk_json_special` forced onto one variant, for tests. Returns 0 and sets `*position`, or -1
+/// (and does nothing) if this CPU cannot run `isa`.
+int simk_json_special_isa(int isa, const uint8_t *bytes, size_t count, size_t *position);
+
+/// Loads a pointer slot with acquire ordering: what was written before the matching
+/// `simk_store_release` is visible once the pointer is. For tables built lazily and shared by
+/// every thread (Swift's own atomics need macOS 15).
+static inline void *simk_load_acquire(void *const *slot) {
+    return __atomic_load_n(slot, __ATOMIC_ACQUIRE);
+}
+
+/// Stores a pointer slot with release ordering (see `simk_load_acquire`).
+static inline void simk_store_release(void **slot, void *value) {
+    __atomic_store_n(slot, value, __ATOMIC_RELEASE);
+}
+
+/// Loads a 32-bit slot atomically (relaxed): for memo tables whose values are their own data,
+/// computed deterministically, so that two threads filling one slot write the same value.
+static inline uint32_t simk_load_relaxed_u32(const uint32_t *slot) {
+    return __atomic_load_n(slot, __ATOMIC_RELAXED);
+}
+
+/// Stores a 32-bit slot atomically (relaxed; see `simk_load_relaxed_u32`).
+static inline void simk_store_relaxed_u32(uint32_t *slot, uint32_t value) {
+    __atomic_store_n(slot, value, __ATOMIC_RELAXED);
+}
+
 #ifdef __cplusplus
 }
 #endif

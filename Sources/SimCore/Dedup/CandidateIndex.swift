@@ -22,6 +22,16 @@ protocol _CandidateIndex: Sendable {
     /// Calls `body` once per distinct live document that shares a key with the query, in
     /// increasing order.
     func forEachCandidate(keys: UnsafeBufferPointer<UInt64>, size: Int, threshold: Double, _ body: (Int) -> Void)
+
+    /// The posting tables, one per shard (band), as a state file saves them when the signatures
+    /// it keeps are too short to compute the keys again.
+    var shards: [_PostingTable] { get }
+
+    /// Numbers `sizes.count` new documents and takes saved posting tables as they are, instead
+    /// of filing keys: the other half of ``shards``.
+    ///
+    /// - Throws: ``IndexFileError/corrupt(_:)`` when the tables do not fit this index.
+    mutating func restore(shards: [_PostingTable], sizes: [Int], filedRows: [Int32]) throws
 }
 
 /// How an index turns a signature into the keys it files a document under: an immutable value
@@ -72,6 +82,14 @@ extension MinHashLSH: _CandidateIndex {
         guard size > 0 else { return }
         forEachCandidate(bandKeys: keys, body)
     }
+
+    var shards: [_PostingTable] { tables }
+
+    mutating func restore(shards: [_PostingTable], sizes: [Int], filedRows: [Int32]) throws {
+        guard count == 0, shards.count == banding.bandCount else { throw IndexFileError.corrupt("band table count") }
+        tables = shards
+        count = sizes.count
+    }
 }
 
 extension ContainmentIndex: _CandidateIndex {
@@ -84,5 +102,18 @@ extension ContainmentIndex: _CandidateIndex {
 
     func forEachCandidate(keys: UnsafeBufferPointer<UInt64>, size: Int, threshold: Double, _ body: (Int) -> Void) {
         forEachCandidate(prefixKeys: keys, size: size, threshold: threshold, direction: .either, body)
+    }
+
+    var shards: [_PostingTable] { tables }
+
+    mutating func restore(shards: [_PostingTable], sizes newSizes: [Int], filedRows: [Int32]) throws {
+        guard count == 0, shards.count == bandCount else { throw IndexFileError.corrupt("band table count") }
+        tables = shards
+        count = newSizes.count
+        sizes = newSizes.map { Int32($0) }
+        for row in filedRows {
+            guard Int(row) < newSizes.count, newSizes[Int(row)] > 0 else { throw IndexFileError.corrupt("filed row") }
+            partitionCounts[Self.partition(ofSize: newSizes[Int(row)])] += 1
+        }
     }
 }

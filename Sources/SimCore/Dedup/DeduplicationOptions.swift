@@ -53,12 +53,40 @@ public struct DeduplicationOptions: Sendable, Hashable {
     public var shingling = ShinglingOptions()
     /// The measure (default ``Measure/overlap``).
     public var measure: Measure = .overlap
-    /// The similarity a pair must reach, in (0, 1) (default 0.8).
+    /// The similarity a pair must reach, in (0, 1] (default 0.8).
+    ///
+    /// **1 means exact duplicates**, under either measure: two documents are duplicates when
+    /// their shingle sets are identical (the same normalized n-grams, whatever their order or
+    /// repetition). Candidates are the documents whose whole signatures agree (one band of all
+    /// k values: identical sets always have identical signatures, so none is missed) and each is
+    /// confirmed on the shingle sets, which the engine then keeps whatever ``verification``
+    /// says (8 bytes per distinct shingle). A subset is not a duplicate at 1, even though its
+    /// overlap coefficient is 1.
+    ///
+    /// ```swift
+    /// var options = DeduplicationOptions()
+    /// options.threshold = 1        // identical shingle sets only
+    /// ```
     public var threshold = 0.8
     /// How candidates are confirmed (default ``Verification/estimated``).
     public var verification: Verification = .estimated
     /// For Jaccard: b and r set by hand; `nil` (default) picks the optimum for ``threshold``.
     public var banding: BandingParameters?
+    /// Bits of each signature value kept for estimated verification: 64 (default, the whole
+    /// value), 16 or 8. Index keys always come from the whole signature; only the copy kept to
+    /// verify candidates is truncated, from 8·k to 2·k or k bytes per document (1,024 to 256 or
+    /// 128 at k = 128), and its Jaccard estimate uses the b-bit estimator (Li and König), whose
+    /// variance grows as bits shrink (at k = 128: 16 bits track 64 closely; 8 bits add about
+    /// 0.4% of spurious agreement, which the estimator removes on average). Under
+    /// ``Verification/exact`` the signatures are never read, so any width gives the same
+    /// verdicts.
+    ///
+    /// ```swift
+    /// var options = DeduplicationOptions()
+    /// options.measure = .jaccard
+    /// options.verificationBits = 8      // 128 bytes of signature per document at k = 128
+    /// ```
+    public var verificationBits = 64
     /// Weight of false positives when choosing bandings (default 0.1).
     public var falsePositiveWeight = 0.1
     /// Weight of false negatives when choosing bandings (default 0.9).
@@ -71,6 +99,13 @@ public struct DeduplicationOptions: Sendable, Hashable {
     /// The default options.
     public init() {}
 
-    /// Whether the measure is served by the containment index.
-    var usesContainment: Bool { measure == .overlap }
+    /// Whether the threshold asks for exact duplicates (``threshold`` 1): identical shingle sets.
+    public var findsExactDuplicates: Bool { threshold >= 1 }
+
+    /// Whether the measure is served by the containment index (exact duplicates never are).
+    var usesContainment: Bool { measure == .overlap && !findsExactDuplicates }
+
+    /// Whether documents' shingle sets are kept and compared: exact verification, or exact
+    /// duplicates.
+    var comparesShingleSets: Bool { verification == .exact || findsExactDuplicates }
 }

@@ -50,17 +50,21 @@ public final class Deduplicator<Scheme: SignatureScheme>: @unchecked Sendable {
     ///   - scheme: Any MinHash-family scheme (its ``SignatureScheme/signatureLength`` is k).
     ///   - options: Measure, threshold, verification, banding (default ``DeduplicationOptions/init()``).
     public init(scheme: Scheme, options: DeduplicationOptions = DeduplicationOptions()) {
-        precondition(options.threshold > 0 && options.threshold < 1, "threshold must be in (0, 1)")
+        precondition(options.threshold > 0 && options.threshold <= 1, "threshold must be in (0, 1]")
+        precondition(
+            _SignatureStore.supportedBits.contains(options.verificationBits), "verificationBits must be 8, 16 or 64")
         self.scheme = scheme
         self.options = options
         let k = scheme.signatureLength
         let index: any _CandidateIndex
-        switch options.measure {
+        switch options.usesContainment ? DeduplicationOptions.Measure.overlap : .jaccard {
         case .overlap:
             index = ContainmentIndex(
                 signatureLength: k, maximumRowsPerBand: Swift.min(options.maximumRowsPerBand, k),
                 falsePositiveWeight: options.falsePositiveWeight, falseNegativeWeight: options.falseNegativeWeight)
         case .jaccard:
+            // Exact duplicates (threshold 1) under either measure: the optimum is one band of all
+            // k rows, so only identical signatures become candidates.
             index = MinHashLSH(
                 signatureLength: k,
                 banding: options.banding ?? .optimal(
@@ -68,7 +72,7 @@ public final class Deduplicator<Scheme: SignatureScheme>: @unchecked Sendable {
                     falsePositiveWeight: options.falsePositiveWeight, falseNegativeWeight: options.falseNegativeWeight))
         }
         keying = index.keying
-        state = _DeduplicatorState(index: index, signatureLength: k)
+        state = _DeduplicatorState(index: index, signatureLength: k, verificationBits: options.verificationBits)
     }
 
     /// The number of documents inserted.

@@ -13,8 +13,9 @@ struct _DeduplicatorState: Sendable {
     /// Every verified pair, `first < second`, in the order found.
     var pairs: [SimilarPair] = []
 
-    init(index: any _CandidateIndex, signatureLength: Int) {
-        filed = _FiledDocuments(index: index, signatures: _SignatureStore(signatureLength: signatureLength))
+    init(index: any _CandidateIndex, signatureLength: Int, verificationBits: Int) {
+        filed = _FiledDocuments(
+            index: index, signatures: _SignatureStore(signatureLength: signatureLength, bits: verificationBits))
     }
 
     /// Bytes held by every part (ids included).
@@ -74,6 +75,24 @@ struct _DeduplicatorState: Sendable {
         for row in 0..<batch.count { documents.append(id: batch.ids[row], byteCount: batch.byteCounts[row]) }
         unionFind = UnionFind(count: batch.count)
         filed.append(batch, threads: threads)
+        for pair in saved { unionFind.union(pair.first, pair.second) }
+        pairs = saved
+    }
+
+    /// Refiles a saved engine whose signatures are too short to compute index keys from: the
+    /// signature rows (in the store's layout) and the posting tables come back as saved.
+    mutating func restore(
+        ids: [String], byteCounts: [Int], sizes: [Int], signatureWords: [UInt64], sets: [ShingleSet],
+        shards: [_PostingTable], pairs saved: [SimilarPair]
+    ) throws {
+        // Rows with shingles were filed (an empty document's signature is never filed).
+        let filedRows = sizes.indices.filter { sizes[$0] > 0 }.map { Int32($0) }
+        for row in 0..<ids.count { documents.append(id: ids[row], byteCount: byteCounts[row]) }
+        unionFind = UnionFind(count: ids.count)
+        signatureWords.withUnsafeBufferPointer { filed.signatures.append(words: $0) }
+        filed.sizes.append(contentsOf: sizes.map { Int32($0) })
+        filed.sets.append(contentsOf: sets)
+        try filed.index.restore(shards: shards, sizes: sizes, filedRows: filedRows)
         for pair in saved { unionFind.union(pair.first, pair.second) }
         pairs = saved
     }
@@ -163,12 +182,13 @@ struct _FiledDocuments: Sendable {
         // A document without shingles is nobody's duplicate (its signature is all UInt64.max,
         // which every other empty document shares).
         guard sizes[a] > 0 && sizes[b] > 0 else { return 0 }
+        if options.findsExactDuplicates {
+            return sets[a] == sets[b] ? 1 : 0
+        }
         if options.verification == .exact {
             return options.measure.similarityMeasure.value(sets[a], sets[b])
         }
-        let jaccard = signatures.withRow(a) { rowA in
-            signatures.withRow(b) { rowB in Swift.min(1, Swift.max(0, scheme.estimatedJaccard(rowA, rowB))) }
-        }
+        let jaccard = signatures.estimatedJaccard(a, b, scheme: scheme)
         guard options.usesContainment else { return jaccard }
         let sizeA = Int(sizes[a])
         let sizeB = Int(sizes[b])
@@ -181,7 +201,7 @@ extension _DeduplicatorState {
     /// Checks that every part describes the same documents and holds what verification,
     /// clustering and later inserts rely on: one id, length, signature, set size, union-find
     /// element and index number per document; (exact verification) one sorted set per document
-    /// whose size is its set size; set sizes below 2³¹ − 1; verified pairs `first < second`
+    /// whose size is its set size (exact verification or exact duplicates); set sizes below 2³¹ − 1; verified pairs `first < second`
     /// inside the documents with a similarity in [threshold, 1]; and a whole index.
     ///
     /// - Parameter options: The deduplicator's options (verification, threshold).
@@ -194,7 +214,7 @@ extension _DeduplicatorState {
         }
         try documents._checkInvariants()
         guard filed.sizes.allSatisfy({ $0 >= 0 && $0 < Int32.max }) else { throw .corrupt("a set size out of range") }
-        if options.verification == .exact {
+        if options.comparesShingleSets {
             guard filed.sets.count == n else { throw .corrupt("one shingle set per document") }
             for (set, size) in zip(filed.sets, filed.sizes) {
                 guard set.count == Int(size), zip(set.hashes, set.hashes.dropFirst()).allSatisfy({ $0 < $1 }) else {

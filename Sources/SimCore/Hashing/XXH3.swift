@@ -1,11 +1,13 @@
 internal import CXXHash
+import SimCoreInternals
 
 /// XXH3 hashing of raw bytes: 64-bit and 128-bit, seeded.
 ///
 /// A thin, safe wrapper over xxHash (Debian's `libxxhash-dev`). SimCore compiles the header's
 /// own implementation into its code (`XXH_INLINE_ALL`) because that measured faster than a call
-/// into the shared library on the short inputs that shingling hashes; ``Implementation`` keeps
-/// both reachable so `simbench run` can compare them on any machine.
+/// into the shared library on the short inputs that shingling hashes, and so that no binary
+/// needs `libxxhash.so` to run. ``Implementation/sharedLibrary`` loads the shared library at run
+/// time where it is installed, so `simbench run` can compare the two on any machine.
 ///
 /// The values are xxHash's, identical on every machine and byte order:
 /// ```swift
@@ -16,8 +18,18 @@ public enum XXH3 {
     public enum Implementation: String, Sendable, CaseIterable {
         /// The header's implementation, inlined into SimCore (`XXH_INLINE_ALL`): the default.
         case inline
-        /// A call into the shared library `libxxhash.so`.
+        /// A call into the shared library `libxxhash.so.0`, loaded on first use; only where it
+        /// is installed (``isAvailable``).
         case sharedLibrary
+
+        /// Whether this implementation can run here: always for ``inline``; for
+        /// ``sharedLibrary``, whether `libxxhash.so.0` (Debian's `libxxhash0`) could be loaded.
+        public var isAvailable: Bool {
+            switch self {
+            case .inline: true
+            case .sharedLibrary: _SharedXXHash.functions != nil
+            }
+        }
     }
 
     /// The 64-bit XXH3 hash of `bytes` with `seed`.
@@ -26,6 +38,7 @@ public enum XXH3 {
     ///   - bytes: Any contiguous bytes.
     ///   - seed: The seed; 0 gives xxHash's unseeded XXH3.
     ///   - implementation: Which copy of the code runs; both give the same value.
+    ///     ``Implementation/sharedLibrary`` must be ``Implementation/isAvailable``.
     /// - Returns: The hash, the same on every machine.
     /// - Complexity: O(n) in the number of bytes.
     public static func hash64(
@@ -35,7 +48,7 @@ public enum XXH3 {
         case .inline:
             return _xxh3_64(bytes.baseAddress, bytes.count, seed)
         case .sharedLibrary:
-            return simcore_lib_xxh3_64(bytes.baseAddress, bytes.count, seed)
+            return _SharedXXHash.required.hash64(bytes.baseAddress, bytes.count, seed)
         }
     }
 
@@ -55,6 +68,7 @@ public enum XXH3 {
     ///   - bytes: Any contiguous bytes.
     ///   - seed: The seed; 0 gives xxHash's unseeded XXH3-128.
     ///   - implementation: Which copy of the code runs; both give the same value.
+    ///     ``Implementation/sharedLibrary`` must be ``Implementation/isAvailable``.
     /// - Returns: The hash's low and high halves (xxHash's `low64`, `high64`).
     public static func hash128(
         _ bytes: UnsafeRawBufferPointer, seed: UInt64 = 0, implementation: Implementation = .inline
@@ -65,7 +79,9 @@ public enum XXH3 {
         case .inline:
             simcore_inline_xxh3_128(bytes.baseAddress, bytes.count, seed, &low, &high)
         case .sharedLibrary:
-            simcore_lib_xxh3_128(bytes.baseAddress, bytes.count, seed, &low, &high)
+            let result = _SharedXXHash.required.hash128(bytes.baseAddress, bytes.count, seed)
+            low = result.low64
+            high = result.high64
         }
         return (low, high)
     }
@@ -84,4 +100,28 @@ public enum XXH3 {
 @inline(__always)
 internal func _xxh3_64(_ start: UnsafeRawPointer?, _ count: Int, _ seed: UInt64) -> UInt64 {
     count <= 16 ? simcore_inline_xxh3_64_upto16(start, count, seed) : simcore_inline_xxh3_64(start, count, seed)
+}
+
+/// The shared library's XXH3 functions, loaded once (`dlopen("libxxhash.so.0")`).
+struct _SharedXXHash: Sendable {
+    let hash64: @convention(c) (UnsafeRawPointer?, Int, UInt64) -> UInt64
+    let hash128: @convention(c) (UnsafeRawPointer?, Int, UInt64) -> simcore_xxh128_result
+
+    /// The functions, or `nil` when the library or a symbol is missing.
+    static let functions: _SharedXXHash? = {
+        guard let hash64 = Platform.symbol(named: "XXH3_64bits_withSeed", inLibrary: "libxxhash.so.0"),
+              let hash128 = Platform.symbol(named: "XXH3_128bits_withSeed", inLibrary: "libxxhash.so.0")
+        else { return nil }
+        // SAFETY: the symbols are xxHash's exported functions with these C signatures (xxhash.h);
+        // XXH128_hash_t is two uint64_t, as simcore_xxh128_result.
+        return _SharedXXHash(
+            hash64: unsafeBitCast(hash64, to: (@convention(c) (UnsafeRawPointer?, Int, UInt64) -> UInt64).self),
+            hash128: unsafeBitCast(hash128, to: (@convention(c) (UnsafeRawPointer?, Int, UInt64) -> simcore_xxh128_result).self))
+    }()
+
+    /// The functions; a caller error where the library is not installed.
+    static var required: _SharedXXHash {
+        guard let functions else { preconditionFailure("XXH3.Implementation.sharedLibrary: libxxhash.so.0 is not installed") }
+        return functions
+    }
 }

@@ -68,7 +68,9 @@ public struct BandingParameters: Sendable, Hashable, Codable, CustomStringConver
     /// Ties go to the fewest bands, then the fewest rows, so the result is the same everywhere.
     ///
     /// - Parameters:
-    ///   - threshold: The similarity that should separate candidates from the rest, in (0, 1).
+    ///   - threshold: The similarity that should separate candidates from the rest, in (0, 1];
+    ///     at 1 (exact duplicates) the false-negative area is 0 and the optimum is one band of k
+    ///     rows.
     ///   - signatureLength: k, the values per signature.
     ///   - falsePositiveWeight: Weight of the false-positive area (default 0.5).
     ///   - falseNegativeWeight: Weight of the false-negative area (default 0.5).
@@ -78,7 +80,7 @@ public struct BandingParameters: Sendable, Hashable, Codable, CustomStringConver
         threshold: Double, signatureLength: Int,
         falsePositiveWeight: Double = 0.5, falseNegativeWeight: Double = 0.5
     ) -> BandingParameters {
-        precondition(threshold > 0 && threshold < 1, "threshold must be in (0, 1)")
+        precondition(threshold > 0 && threshold <= 1, "threshold must be in (0, 1]")
         precondition(signatureLength >= 1, "signature length must be at least 1")
         precondition(falsePositiveWeight >= 0 && falseNegativeWeight >= 0, "weights must not be negative")
         var best = BandingParameters(bandCount: 1, rowsPerBand: 1)

@@ -1,4 +1,5 @@
 import SimCoreInternals
+internal import CSimKernels
 
 /// Containment search with LSH Ensemble (Zhu, Nargesian, Pu and Miller, VLDB 2016): finds the
 /// documents that contain most of a query even when their Jaccard similarity is low (a reprint
@@ -51,10 +52,11 @@ public struct ContainmentIndex: Sendable {
     var sizes: [Int32] = []
     var partitionCounts = [Int](repeating: 0, count: 64)
     var removedBits: [UInt64] = []
-    /// The chosen banding for each Jaccard threshold on a grid of step 1/200: `b << 8 | r`.
-    let choices: [UInt16]
+    /// The chosen banding for each Jaccard threshold on a grid of step 1/200, worked out the first
+    /// time a query needs it.
+    let choices: _BandingChoices
     /// The number of documents inserted, removed ones included.
-    public private(set) var count = 0
+    public internal(set) var count = 0
 
     /// An empty index.
     ///
@@ -63,8 +65,8 @@ public struct ContainmentIndex: Sendable {
     ///   - maximumRowsPerBand: rMax, 1...64 (default 4): bands are k / rMax.
     ///   - falsePositiveWeight: Weight of false positives when choosing a banding (default 0.5).
     ///   - falseNegativeWeight: Weight of false negatives (default 0.5).
-    /// - Complexity: O(k) banding choices of 32-interval integrals per threshold grid point, the
-    ///   first time a process uses a combination of bands, rMax and weights; O(k) afterwards.
+    /// - Complexity: O(k / rMax) to set up the bands; the banding for each threshold (O(k)
+    ///   32-interval integrals, about 0.2 ms) is chosen on its first query, not here.
     public init(
         signatureLength: Int = 128, maximumRowsPerBand: Int = 4,
         falsePositiveWeight: Double = 0.5, falseNegativeWeight: Double = 0.5
@@ -75,44 +77,9 @@ public struct ContainmentIndex: Sendable {
         self.maximumRowsPerBand = maximumRowsPerBand
         bandCount = Swift.min(255, signatureLength / maximumRowsPerBand)
         tables = (0..<bandCount).map { _ in _PostingTable() }
-        choices = Self.choiceCache.value(
-            for: _BandingChoiceKey(
-                bands: bandCount, maximumRows: maximumRowsPerBand,
-                falsePositiveWeight: falsePositiveWeight, falseNegativeWeight: falseNegativeWeight),
-            Self.bandingChoices)
-    }
-
-    /// Banding choices depend only on the band count, rMax and the weights: computed once per
-    /// process for each combination (they cost more than the rest of an empty index).
-    private static let choiceCache = LockedCache<_BandingChoiceKey, [UInt16]>()
-
-    /// The banding with the least weighted error for each threshold on the 1/200 grid.
-    private static func bandingChoices(_ key: _BandingChoiceKey) -> [UInt16] {
-        let bands = key.bands
-        let maximumRowsPerBand = key.maximumRows
-        let falsePositiveWeight = key.falsePositiveWeight
-        let falseNegativeWeight = key.falseNegativeWeight
-        return (0...200).map { step in
-            let threshold = Swift.min(0.999, Swift.max(0.001, Double(step) / 200))
-            var best: UInt16 = 1 << 8 | 1
-            var bestError = Double.infinity
-            for b in 1...bands {
-                for r in 1...maximumRowsPerBand {
-                    let fp = BandingParameters.integrate(from: 0, to: threshold, intervals: 32) {
-                        BandingParameters.candidateProbability($0, bands: b, rows: r)
-                    }
-                    let fn = BandingParameters.integrate(from: threshold, to: 1, intervals: 32) {
-                        1 - BandingParameters.candidateProbability($0, bands: b, rows: r)
-                    }
-                    let error = falsePositiveWeight * fp + falseNegativeWeight * fn
-                    if error < bestError - 1e-15 {
-                        bestError = error
-                        best = UInt16(b) << 8 | UInt16(r)
-                    }
-                }
-            }
-            return best
-        }
+        choices = _BandingChoices(
+            bandCount: bandCount, maximumRowsPerBand: maximumRowsPerBand,
+            falsePositiveWeight: falsePositiveWeight, falseNegativeWeight: falseNegativeWeight)
     }
 
     /// 2^(p/2) for p = 0...64: partition p holds sizes in [bound p, bound p+1).
@@ -134,7 +101,7 @@ public struct ContainmentIndex: Sendable {
     /// - Returns: b ≤ ``bandCount`` and r ≤ ``maximumRowsPerBand``.
     public func banding(forJaccardThreshold threshold: Double) -> BandingParameters {
         let step = Swift.min(200, Swift.max(0, Int((threshold * 200).rounded(.down))))
-        let choice = choices[step]
+        let choice = choices.choice(step: step)
         return BandingParameters(bandCount: Int(choice >> 8), rowsPerBand: Int(choice & 0xFF))
     }
 
@@ -339,14 +306,6 @@ public struct ContainmentIndex: Sendable {
     }
 }
 
-/// What a containment index's banding choices depend on.
-struct _BandingChoiceKey: Hashable, Sendable {
-    let bands: Int
-    let maximumRows: Int
-    let falsePositiveWeight: Double
-    let falseNegativeWeight: Double
-}
-
 /// Whether bit `index` of a bit array is set (bits past the end are clear).
 @inline(__always)
 func _bit(_ bits: [UInt64], _ index: Int) -> Bool {
@@ -359,6 +318,72 @@ func _setBit(_ bits: inout [UInt64], _ index: Int) {
     let word = index >> 6
     if bits.count <= word { bits.append(contentsOf: repeatElement(0, count: word + 1 - bits.count)) }
     bits[word] |= 1 << UInt64(index & 63)
+}
+
+/// The banding a ``ContainmentIndex`` query uses for each Jaccard threshold on a grid of step
+/// 1/200, chosen on first use: the b ≤ `bandCount`, r ≤ rMax minimizing the weighted false
+/// positive and false negative areas (Simpson's rule, 32 intervals). Choosing all 201 at once
+/// costs about 35 ms, which a process that dedupes a handful of documents should not pay before
+/// its first one; each is chosen the first time a query needs it.
+///
+/// Shared by the copies of an index (a class), and safe to read from any thread: a slot holds 0
+/// until its choice `b << 8 | r` is stored with one relaxed atomic store. The choice is a
+/// deterministic function of the parameters, so two threads that fill one slot at once store
+/// the same value, and the value is its own data (nothing else is published with it).
+final class _BandingChoices: @unchecked Sendable {
+    // SAFETY: `slots` is read and written only through simk_load_relaxed_u32 and
+    // simk_store_relaxed_u32; it is never freed before the object, and every value stored in a
+    // slot is the same for every thread (see above).
+    private let slots: UnsafeMutablePointer<UInt32>
+    let bandCount: Int
+    let maximumRowsPerBand: Int
+    let falsePositiveWeight: Double
+    let falseNegativeWeight: Double
+
+    init(bandCount: Int, maximumRowsPerBand: Int, falsePositiveWeight: Double, falseNegativeWeight: Double) {
+        self.bandCount = bandCount
+        self.maximumRowsPerBand = maximumRowsPerBand
+        self.falsePositiveWeight = falsePositiveWeight
+        self.falseNegativeWeight = falseNegativeWeight
+        slots = .allocate(capacity: 201)
+        slots.initialize(repeating: 0, count: 201)
+    }
+
+    deinit { slots.deallocate() }
+
+    /// The choice `b << 8 | r` for threshold `step / 200`.
+    @inline(__always)
+    func choice(step: Int) -> UInt16 {
+        let stored = simk_load_relaxed_u32(slots + step)
+        if stored != 0 { return UInt16(truncatingIfNeeded: stored) }
+        let chosen = choose(step: step)
+        simk_store_relaxed_u32(slots + step, UInt32(chosen))
+        return chosen
+    }
+
+    /// Works out the choice for threshold `step / 200` (clamped to [0.001, 0.999]).
+    @inline(never)
+    private func choose(step: Int) -> UInt16 {
+        let threshold = Swift.min(0.999, Swift.max(0.001, Double(step) / 200))
+        var best: UInt16 = 1 << 8 | 1
+        var bestError = Double.infinity
+        for b in 1...bandCount {
+            for r in 1...maximumRowsPerBand {
+                let fp = BandingParameters.integrate(from: 0, to: threshold, intervals: 32) {
+                    BandingParameters.candidateProbability($0, bands: b, rows: r)
+                }
+                let fn = BandingParameters.integrate(from: threshold, to: 1, intervals: 32) {
+                    1 - BandingParameters.candidateProbability($0, bands: b, rows: r)
+                }
+                let error = falsePositiveWeight * fp + falseNegativeWeight * fn
+                if error < bestError - 1e-15 {
+                    bestError = error
+                    best = UInt16(b) << 8 | UInt16(r)
+                }
+            }
+        }
+        return best
+    }
 }
 
 extension ContainmentIndex {

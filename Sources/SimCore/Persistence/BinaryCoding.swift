@@ -103,6 +103,14 @@ enum _IndexFile {
     static func read<R>(
         from path: String, magic: [UInt8], version: UInt32, _ body: (UnsafeRawBufferPointer) throws -> R
     ) throws -> R {
+        try read(from: path, magic: magic, versions: version...version) { payload, _ in try body(payload) }
+    }
+
+    /// Maps `path`, checks the envelope, and calls `body` with the payload's bytes and the
+    /// file's format version, one of `versions` (a newer reader that still reads older files).
+    static func read<R>(
+        from path: String, magic: [UInt8], versions: ClosedRange<UInt32>, _ body: (UnsafeRawBufferPointer, UInt32) throws -> R
+    ) throws -> R {
         let data: Data
         do {
             data = try Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped)
@@ -116,7 +124,9 @@ enum _IndexFile {
             let found = try header.read(UInt32.self)
             // The version comes first: a newer format may frame its payload differently, and its
             // reader deserves a message that says so rather than "checksum mismatch".
-            guard found == version else { throw IndexFileError.unsupportedVersion(found: found, supported: version) }
+            guard versions.contains(found) else {
+                throw IndexFileError.unsupportedVersion(found: found, supported: versions.upperBound)
+            }
             _ = try header.read(UInt32.self)
             let payloadLength = try header.read(UInt64.self)
             guard payloadLength <= UInt64(Int.max / 2) else { throw IndexFileError.corrupt("payload length \(payloadLength)") }
@@ -127,7 +137,7 @@ enum _IndexFile {
             guard XXH3.hash64(UnsafeRawBufferPointer(rebasing: file[0..<expected - 8]), seed: 0) == stored else {
                 throw IndexFileError.checksumMismatch
             }
-            return try body(UnsafeRawBufferPointer(rebasing: file[headerSize..<expected - 8]))
+            return try body(UnsafeRawBufferPointer(rebasing: file[headerSize..<expected - 8]), found)
         }
     }
 }

@@ -1,34 +1,54 @@
 import Foundation
 
 extension Deduplicator {
-    /// The file format version ``save(to:)`` writes.
-    public static var fileFormatVersion: UInt32 { 1 }
+    /// The file format version ``save(to:)`` writes (2). Version 1 files still load.
+    public static var fileFormatVersion: UInt32 { 2 }
     static var fileMagic: [UInt8] { Array("SCDEDUP\u{0}".utf8) }
 
     /// The parameters a saved deduplicator must share with the one loading it, as one line:
     /// scheme name, k and seed, measure, threshold, verification, banding, weights, rMax and
-    /// shingling options (JSON with sorted keys).
-    var fileParameters: String {
+    /// shingling options (JSON with sorted keys); from format version 2 on, the verification
+    /// bits too.
+    ///
+    /// - Parameter version: The format version whose line to give.
+    func fileParameters(version: UInt32 = fileFormatVersion) -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
         let shingling = (try? encoder.encode(options.shingling)).map { String(decoding: $0, as: UTF8.self) } ?? "?"
         // Format version 1 named the overlap coefficient "containment"; the name stays so that
         // files written before the measure was renamed still load.
         let measure = options.measure == .overlap ? "containment" : options.measure.rawValue
-        return "scheme=\(scheme.name) k=\(scheme.signatureLength) seed=\(scheme.seed) measure=\(measure)"
+        let line = "scheme=\(scheme.name) k=\(scheme.signatureLength) seed=\(scheme.seed) measure=\(measure)"
             + " threshold=\(options.threshold) verification=\(options.verification.rawValue)"
             + " banding=\(options.banding.map { "\($0)" } ?? "auto") fp=\(options.falsePositiveWeight)"
             + " fn=\(options.falseNegativeWeight) rmax=\(options.maximumRowsPerBand) shingling=\(shingling)"
+        return version == 1 ? line : line + " verification-bits=\(options.verificationBits)"
     }
 
     /// Saves everything the deduplicator has seen to a versioned binary file, atomically, so a
     /// service can stop and resume.
     ///
     /// Same envelope as ``MinHashLSH/save(to:)`` (magic `SCDEDUP\0`, version, length, payload,
-    /// XXH3-64 checksum; temporary file, flush, rename). Payload: the parameter line, then per
-    /// document its id, byte count, set size and signature, the shingle sets (exact
-    /// verification) and the verified pairs. The index itself is rebuilt on load (batch build,
-    /// all cores), which keeps the file at about k·8 bytes per document plus ids.
+    /// XXH3-64 checksum; temporary file, flush, rename). Payload of format version 2, each array
+    /// as a `u64` count and its little-endian elements:
+    ///
+    /// 1. the parameter line (UTF-8 bytes; it names the verification bits);
+    /// 2. the document count (`u64`), then per document its byte count (`u64`) and distinct
+    ///    shingle count (`i32`);
+    /// 3. the signatures as the engine keeps them (`u64` words): k whole values per document,
+    ///    or with ``DeduplicationOptions/verificationBits`` 16 or 8, k lanes of that many bits,
+    ///    little-endian within each word, rows padded to whole words;
+    /// 4. the ids (lengths `u32`, then the bytes), the shingle sets (exact verification: counts
+    ///    `u32`, then the sorted hashes) and the verified pairs (`first`, `second`, similarity
+    ///    bits, `u64` each);
+    /// 5. the index: nothing when the signatures are whole (the index is rebuilt from them on
+    ///    load, all cores, which keeps the file at about k·8 bytes per document plus ids);
+    ///    otherwise, since truncated values cannot give the keys again, the number of posting
+    ///    tables (`u64`) and each table (key count, slot keys, slot heads, entry documents,
+    ///    entry links), checked link by link on load.
+    ///
+    /// Version 1 is the same without the verification bits in the parameter line and without
+    /// section 5 (signatures always whole); it loads into an engine with any verification bits.
     ///
     /// ```swift
     /// try deduplicator.save(to: "dedup.state")
@@ -40,49 +60,57 @@ extension Deduplicator {
     public func save(to path: String) throws {
         let payload: [UInt8] = lock.withLock {
             var writer = _BinaryWriter()
-            writer.write(array: Array(fileParameters.utf8))
+            writer.write(array: Array(fileParameters().utf8))
             writer.write(UInt64(state.documents.count))
             writer.write(array: state.documents.byteCounts.map { UInt64($0) })
             writer.write(array: state.filed.sizes)
-            writer.write(array: state.filed.signatures.values)
+            writer.write(array: state.filed.signatures.words)
             writer.write(array: state.documents.idLengths.map { UInt32($0) })
             writer.write(array: state.documents.idBytes)
             writer.write(array: state.filed.sets.map { UInt32($0.count) })
             writer.write(array: state.filed.sets.flatMap(\.hashes))
             writer.write(array: state.pairs.flatMap { [UInt64($0.first), UInt64($0.second), $0.similarity.bitPattern] })
+            let shards = options.verificationBits == 64 ? [] : state.filed.index.shards
+            writer.write(UInt64(shards.count))
+            for shard in shards { shard.write(to: &writer) }
             return writer.bytes
         }
         try _IndexFile.write(payload: payload, magic: Self.fileMagic, version: Self.fileFormatVersion, to: path)
     }
 
-    /// Loads a deduplicator saved by ``save(to:)``; `scheme` and `options` must be the ones it
-    /// was saved with.
+    /// Loads a deduplicator saved by ``save(to:)`` (format version 1 or 2); `scheme` and
+    /// `options` must be the ones it was saved with (a version-1 file, whose signatures are
+    /// whole, also loads into an engine with fewer ``DeduplicationOptions/verificationBits``).
     ///
     /// - Parameters:
     ///   - path: The file.
     ///   - scheme: The signature scheme (name, k and seed are checked).
-    ///   - options: The options (measure, threshold, verification, banding, weights, shingling
-    ///     are checked; ``DeduplicationOptions/threads`` is not).
+    ///   - options: The options (measure, threshold, verification, verification bits, banding,
+    ///     weights, shingling are checked; ``DeduplicationOptions/threads`` is not).
     /// - Throws: ``IndexFileError``: unreadable, wrong magic, truncated, checksum mismatch,
     ///   unsupported version, parameter mismatch (both parameter lines in the message) or
     ///   inconsistent contents.
-    /// - Complexity: O(file size) plus the index's batch build.
+    /// - Complexity: O(file size) plus the index's batch build (whole signatures).
     public convenience init(contentsOf path: String, scheme: Scheme, options: DeduplicationOptions = DeduplicationOptions()) throws {
         self.init(scheme: scheme, options: options)
-        let expected = fileParameters
         let k = scheme.signatureLength
-        let prepared: (_PreparedBatch, [SimilarPair]) = try _IndexFile.read(
-            from: path, magic: Self.fileMagic, version: Self.fileFormatVersion
-        ) { payload in
+        let wordsPerRow = lock.withLock { state.filed.signatures.wordsPerRow }
+        let restore: (inout _DeduplicatorState) throws -> Void = try _IndexFile.read(
+            from: path, magic: Self.fileMagic, versions: 1...Self.fileFormatVersion
+        ) { payload, version in
+            let expected = fileParameters(version: version)
             var reader = _BinaryReader(bytes: payload)
             let parameters = String(decoding: try reader.readArray(UInt8.self, limit: 1 << 16), as: UTF8.self)
             guard parameters == expected else {
                 throw IndexFileError.parameterMismatch("file has \(parameters); expected \(expected)")
             }
+            // Version 1 and whole-value version 2 files hold k values per row; the keys come from them.
+            let whole = version == 1 || options.verificationBits == 64
+            let rowWords = whole ? k : wordsPerRow
             // Every count is range-checked before it becomes an Int (see MinHashLSH's loader).
             let count = try reader.readInt(in: 0...(Int(Int32.max) - 1), "document count")
-            let (signatureValues, overflow) = count.multipliedReportingOverflow(by: k)
-            guard !overflow else { throw IndexFileError.corrupt("document count \(count) with k=\(k)") }
+            let (signatureValues, overflow) = count.multipliedReportingOverflow(by: rowWords)
+            guard !overflow else { throw IndexFileError.corrupt("document count \(count) with \(rowWords) words a row") }
             let byteCounts = try reader.readArray(UInt64.self, limit: count)
             let sizes = try reader.readArray(Int32.self, limit: count)
             let signatures = try reader.readArray(UInt64.self, limit: signatureValues)
@@ -91,10 +119,18 @@ extension Deduplicator {
             let setCounts = try reader.readArray(UInt32.self, limit: count)
             let setHashes = try reader.readArray(UInt64.self, limit: Int(Int32.max))
             let pairValues = try reader.readArray(UInt64.self, limit: Int(Int32.max))
+            var shards: [_PostingTable] = []
+            if version >= 2 {
+                let shardCount = try reader.readInt(in: 0...4_096, "posting table count")
+                guard whole == (shardCount == 0) else {
+                    throw IndexFileError.corrupt("posting table count \(shardCount)")
+                }
+                for _ in 0..<shardCount { shards.append(try _PostingTable(reading: &reader, documentLimit: count)) }
+            }
             guard reader.offset == payload.count, byteCounts.count == count, sizes.count == count,
                   signatures.count == signatureValues, idLengths.count == count,
                   idLengths.reduce(0, { $0 + Int($1) }) == idBytes.count,
-                  setCounts.count == (options.verification == .exact ? count : 0),
+                  setCounts.count == (options.comparesShingleSets ? count : 0),
                   setCounts.reduce(0, { $0 + Int($1) }) == setHashes.count, pairValues.count % 3 == 0
             else { throw IndexFileError.corrupt("section sizes disagree") }
             // A set size is below 2³¹ − 1 (what the containment index's partitions take), and a
@@ -122,12 +158,22 @@ extension Deduplicator {
                 guard first >= 0, first < second, second < count else { throw IndexFileError.corrupt("pair out of range") }
                 pairs.append(SimilarPair(first: first, second: second, similarity: Double(bitPattern: pairValues[i + 2])))
             }
+            let byteCountValues = byteCounts.map { Int($0) }
+            let sizeValues = sizes.map { Int($0) }
+            guard whole else {
+                return { state in
+                    try state.restore(
+                        ids: ids, byteCounts: byteCountValues, sizes: sizeValues, signatureWords: signatures, sets: sets,
+                        shards: shards, pairs: pairs)
+                }
+            }
             let batch = _PreparedBatch(
-                ids: ids, byteCounts: byteCounts.map { Int($0) }, sizes: sizes.map { Int($0) },
+                ids: ids, byteCounts: byteCountValues, sizes: sizeValues,
                 signatures: signatures, sets: sets, signatureLength: k, keying: keying, threads: options.threads)
-            return (batch, pairs)
+            let threads = options.threads
+            return { state in state.restore(batch, pairs: pairs, threads: threads) }
         }
-        lock.withLock { state.restore(prepared.0, pairs: prepared.1, threads: options.threads) }
+        try lock.withLock { try restore(&state) }
         try _checkInvariants()
     }
 }

@@ -10,29 +10,34 @@ enum _ShingleHashing {
 
     /// Hashes each token (maximal run of bytes other than 0x20) of mapped text with XXH3.
     ///
-    /// Finds token boundaries 64 bytes at a time: a bit mask of non-separator bytes, its
-    /// transitions against the previous bit (token starts and ends), and one trailing-zero count
-    /// per boundary. Starts and ends alternate, so each start pairs with the lowest end left;
-    /// the loop's cost is per block and per token, not per byte, with one hard-to-predict exit
-    /// per block.
+    /// Finds token boundaries 64 bytes at a time: a bit mask of non-separator bytes (from the
+    /// vector kernel, ``_TextKernels/nonSpaceMasks(_:blocks:into:isa:)``, for the whole text
+    /// first), its transitions against the previous bit (token starts and ends), and one
+    /// trailing-zero count per boundary. Starts and ends alternate, so each start pairs with the
+    /// lowest end left; the loop's cost is per block and per token, not per byte, with one
+    /// hard-to-predict exit per block.
     ///
-    /// - Precondition: `text` is followed by at least 64 readable 0x20 bytes; `tokenHashes` has
-    ///   room for `count / 2 + 1` hashes.
+    /// - Precondition: `text` is followed by at least 64 readable 0x20 bytes; `masks` has room
+    ///   for `count / 64 + 1` words; `tokenHashes` has room for `count / 2 + 1` hashes.
+    /// - Parameter isa: A kernel variant to force (tests); `nil` uses the process's.
     /// - Returns: The number of tokens.
     static func hashTokens(
-        _ text: UnsafePointer<UInt8>, count: Int, seed: UInt64, into tokenHashes: UnsafeMutablePointer<UInt64>
+        _ text: UnsafePointer<UInt8>, count: Int, seed: UInt64, masks: UnsafeMutablePointer<UInt64>,
+        into tokenHashes: UnsafeMutablePointer<UInt64>, isa: SignatureKernelISA? = nil
     ) -> Int {
+        let blocks = (count &+ 63) >> 6
+        // An unsupported forced variant is a test's mistake; the portable one always runs.
+        if !_TextKernels.nonSpaceMasks(text, blocks: blocks, into: masks, isa: isa) {
+            _TextKernels.nonSpaceMasks(text, blocks: blocks, into: masks, isa: .portable)
+        }
         var tokens = 0
         var tokenStart = 0
         var isOpen = false        // a token started in an earlier block and has not ended yet
         var previousIsWord: UInt64 = 0
         var offset = 0
+        var block = 0
         while offset < count {
-            var isWord: UInt64 = 0
-            for wordIndex in 0..<8 {
-                let word = UnsafeRawPointer(text + (offset &+ wordIndex &* 8)).loadUnaligned(as: UInt64.self)
-                isWord |= _nonSeparatorMask(word) << UInt64(wordIndex &* 8)
-            }
+            let isWord = masks[block]
             let shifted = isWord << 1 | previousIsWord
             var starts = isWord & ~shifted
             var ends = ~isWord & shifted
@@ -40,6 +45,7 @@ enum _ShingleHashing {
                 guard ends != 0 else {
                     previousIsWord = isWord >> 63
                     offset &+= 64
+                    block &+= 1
                     continue
                 }
                 let end = offset &+ ends.trailingZeroBitCount
@@ -62,6 +68,7 @@ enum _ShingleHashing {
             }
             previousIsWord = isWord >> 63
             offset &+= 64
+            block &+= 1
         }
         // A block that overran `count` closed any open token there (the padding is separators);
         // a block that ended exactly at `count` may leave one open.
@@ -70,18 +77,6 @@ enum _ShingleHashing {
             tokens &+= 1
         }
         return tokens
-    }
-
-    /// Bit i is set iff byte i of `word` (little-endian) is not 0x20.
-    ///
-    /// Exact zero-byte test on `word ^ 0x20…20` (no false positives across bytes), then the
-    /// eight high bits gathered into one byte by a multiplication.
-    @inline(__always)
-    static func _nonSeparatorMask(_ word: UInt64) -> UInt64 {
-        let x = word ^ 0x2020_2020_2020_2020
-        let low7: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
-        let nonZero = (((x & low7) &+ low7) | x) & 0x8080_8080_8080_8080
-        return ((nonZero >> 7) &* 0x0102_0408_1020_4080) >> 56
     }
 
     /// The base of the rolling polynomial over token hashes (xxHash's PRIME64_1, odd).

@@ -26,6 +26,15 @@ public struct OnePermutationMinHash: SignatureScheme, Hashable {
     private let multiplier: UInt64
     private let addend: UInt64
     private let probeKey: UInt64
+    /// The first ``probeTableDepth`` densification probes of every bin, worked out once:
+    /// `probeBins[i · depth + t − 1]` is the bin that probe t of bin i reads. The sequence does
+    /// not depend on the document, so a short document (most bins empty) reads its probes from
+    /// this table instead of mixing a hash per probe; later probes are computed as before.
+    private let probeBins: [UInt32]
+
+    /// Probes per bin kept in ``probeBins`` (an empty bin of a document filling a fraction f of
+    /// the bins needs more than this with probability (1 − f)^16).
+    static let probeTableDepth = 16
 
     /// Creates the scheme.
     ///
@@ -40,6 +49,16 @@ public struct OnePermutationMinHash: SignatureScheme, Hashable {
         multiplier = generator.next() | 1
         addend = generator.next()
         probeKey = generator.next()
+        // Tables only for the signature lengths the tools allow; longer ones probe as they go.
+        let depth = signatureLength <= 4_096 ? Self.probeTableDepth : 0
+        var probeBins = [UInt32](repeating: 0, count: signatureLength * depth)
+        for i in 0..<(depth == 0 ? 0 : signatureLength) {
+            for t in 1...depth {
+                let probe = _mix64(probeKey ^ (UInt64(truncatingIfNeeded: i) << 32 | UInt64(t)))
+                probeBins[i * depth + t - 1] = UInt32(truncatingIfNeeded: _scaled(probe, to: signatureLength))
+            }
+        }
+        self.probeBins = probeBins
     }
 
     /// Writes the densified bin minima of `hashes` into `output`.
@@ -71,15 +90,28 @@ public struct OnePermutationMinHash: SignatureScheme, Hashable {
                 _ = output.update(fromContentsOf: bins)
                 return
             }
-            for i in 0..<k {
-                var value = bins[i]
-                var attempt: UInt64 = 1
-                while value == .max {
-                    let probe = _mix64(probeKey ^ (UInt64(truncatingIfNeeded: i) << 32 | attempt))
-                    value = bins[_scaled(probe, to: k)]
-                    attempt &+= 1
+            let depth = probeBins.isEmpty ? 0 : Self.probeTableDepth
+            probeBins.withUnsafeBufferPointer { probes in
+                for i in 0..<k {
+                    var value = bins[i]
+                    var attempt: UInt64 = 1
+                    if value == .max && depth > 0 {
+                        // SAFETY: row i of the table holds `depth` bins, each below k.
+                        let row = probes.baseAddress! + i &* depth
+                        var t = 0
+                        repeat {
+                            value = bins[Int(row[t])]
+                            t &+= 1
+                        } while value == .max && t < depth
+                        attempt = UInt64(t) &+ 1
+                    }
+                    while value == .max {
+                        let probe = _mix64(probeKey ^ (UInt64(truncatingIfNeeded: i) << 32 | attempt))
+                        value = bins[_scaled(probe, to: k)]
+                        attempt &+= 1
+                    }
+                    output[i] = value
                 }
-                output[i] = value
             }
         }
     }

@@ -23,7 +23,7 @@ struct _PrefixIndex: Sendable {
     let postings: [Int32]
 
     init(sets: [ShingleSet], measure: SimilarityMeasure, threshold: Double, threads: Int) {
-        let (keys, frequencies) = Self.documentFrequencies(of: sets)
+        let (keys, frequencies) = Self.documentFrequencies(of: sets, threads: threads)
         let filter = _SharedHashFilter(keys)
         // Each document's shingles as key positions, and its prefix in rarity order.
         let perDocument: [[(positions: [Int32], prefix: [Int32])]] = concurrentChunks(
@@ -106,29 +106,100 @@ struct _PrefixIndex: Sendable {
     }
 
     /// The hashes more than one set holds, sorted, and how many sets hold each.
-    static func documentFrequencies(of sets: [ShingleSet]) -> (keys: [UInt64], frequencies: [Int32]) {
-        var all = sets.flatMap(\.hashes)
-        var scratch = [UInt64](repeating: 0, count: all.count)
-        all.withUnsafeMutableBufferPointer { all in
-            scratch.withUnsafeMutableBufferPointer { radixSort(all, scratch: $0) }
+    ///
+    /// Partitioned by the top ``frequencyBucketBits`` bits of the hash on all cores: each chunk
+    /// of documents counts its hashes per bucket, the counts give every (chunk, bucket) its own
+    /// slice, the chunks scatter their hashes in parallel, and then each bucket — a few hundred
+    /// KiB for a corpus of 100 M shingles, so its sort runs in cache — is radix-sorted and
+    /// counted by one worker. Buckets in order are the hashes in order, so the result is the one
+    /// a single global sort gives, on any thread count.
+    ///
+    /// - Complexity: O(total shingles); 16 bytes per shingle while it runs.
+    static func documentFrequencies(of sets: [ShingleSet], threads: Int = Parallelism.defaultThreadCount) -> (keys: [UInt64], frequencies: [Int32]) {
+        let total = sets.reduce(0) { $0 + $1.count }
+        guard total > 0 else { return ([], []) }
+        let bucketBits = frequencyBucketBits
+        let bucketCount = 1 << bucketBits
+        let shift = UInt64(64 - bucketBits)
+        // 1. Per chunk of documents, hashes per bucket.
+        let chunkCounts: [(range: Range<Int>, counts: [Int])] = concurrentChunks(
+            count: sets.count, threads: threads, minimumChunk: 256
+        ) { range in
+            var counts = [Int](repeating: 0, count: bucketCount)
+            for document in range {
+                for hash in sets[document].hashes { counts[Int(truncatingIfNeeded: hash >> shift)] &+= 1 }
+            }
+            return (range, counts)
         }
-        scratch = []
-        var keys: [UInt64] = []
-        var frequencies: [Int32] = []
-        all.withUnsafeBufferPointer { all in
-            var start = 0
-            while start < all.count {
-                var end = start + 1
-                while end < all.count && all[end] == all[start] { end += 1 }
-                if end - start > 1 {
-                    keys.append(all[start])
-                    frequencies.append(Int32(truncatingIfNeeded: end - start))
-                }
-                start = end
+        // 2. Each (bucket, chunk) slice starts where the previous one ends: bucket-major order.
+        var bucketStarts = [Int](repeating: 0, count: bucketCount + 1)
+        var sliceStarts = [[Int]](repeating: [], count: chunkCounts.count)
+        var running = 0
+        for chunk in chunkCounts.indices { sliceStarts[chunk] = [Int](repeating: 0, count: bucketCount) }
+        for bucket in 0..<bucketCount {
+            bucketStarts[bucket] = running
+            for chunk in chunkCounts.indices {
+                sliceStarts[chunk][bucket] = running
+                running += chunkCounts[chunk].counts[bucket]
             }
         }
-        return (keys, frequencies)
+        bucketStarts[bucketCount] = running
+        let starts = bucketStarts
+        let slices = sliceStarts
+        // 3. Scatter, each chunk into its own slices.
+        var all = [UInt64](unsafeUninitializedCapacity: total) { _, count in count = total }
+        all.withUnsafeMutableBufferPointer { all in
+            let target = SendableMutablePointer(base: all.baseAddress!)
+            _ = concurrentChunks(count: chunkCounts.count, threads: threads) { chunks in
+                for chunk in chunks {
+                    var cursor = slices[chunk]
+                    for document in chunkCounts[chunk].range {
+                        for hash in sets[document].hashes {
+                            let bucket = Int(truncatingIfNeeded: hash >> shift)
+                            // SAFETY: slice (bucket, chunk) belongs to this chunk alone and holds
+                            // exactly its counted hashes.
+                            target.base[cursor[bucket]] = hash
+                            cursor[bucket] &+= 1
+                        }
+                    }
+                }
+                return 0
+            }
+        }
+        // 4. Sort and count each bucket.
+        let perBucket: [(keys: [UInt64], frequencies: [Int32])] = all.withUnsafeMutableBufferPointer { all in
+            let source = SendableMutablePointer(base: all.baseAddress!)
+            return concurrentChunks(count: bucketCount, threads: threads) { buckets in
+                var keys: [UInt64] = []
+                var frequencies: [Int32] = []
+                var scratch: [UInt64] = []
+                for bucket in buckets {
+                    let start = starts[bucket]
+                    let count = starts[bucket + 1] - start
+                    guard count > 1 else { continue }
+                    // SAFETY: buckets are disjoint ranges of `all`, one worker each.
+                    let hashes = UnsafeMutableBufferPointer(start: source.base + start, count: count)
+                    if scratch.count < count { scratch = [UInt64](repeating: 0, count: count) }
+                    scratch.withUnsafeMutableBufferPointer { radixSort(hashes, scratch: $0) }
+                    var runStart = 0
+                    while runStart < count {
+                        var end = runStart + 1
+                        while end < count && hashes[end] == hashes[runStart] { end += 1 }
+                        if end - runStart > 1 {
+                            keys.append(hashes[runStart])
+                            frequencies.append(Int32(truncatingIfNeeded: end - runStart))
+                        }
+                        runStart = end
+                    }
+                }
+                return (keys, frequencies)
+            }
+        }
+        return (perBucket.flatMap(\.keys), perBucket.flatMap(\.frequencies))
     }
+
+    /// Bits of the hash that pick a frequency-count bucket: 4,096 buckets.
+    static let frequencyBucketBits = 12
 
     /// The candidates' verified pairs for the documents in `range`.
     func search(

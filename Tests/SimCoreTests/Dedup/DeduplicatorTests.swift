@@ -189,6 +189,57 @@ struct DeduplicatorStreamingTests {
     }
 }
 
+@Suite("Compact verification signatures")
+struct CompactVerificationTests {
+    @Test("lanes that differ, a word at a time, equal counting lane by lane", arguments: [8, 16])
+    func differingLanes(bits: Int) {
+        var random = SplitMix64(seed: 20_260_14)
+        for _ in 0..<2_000 {
+            let a = (0..<4).map { _ in random.next() }
+            // Copy a, then change a random subset of lanes (some to values that differ in one bit).
+            var b = a
+            for word in 0..<4 {
+                for lane in 0..<(64 / bits) where random.next() % 3 == 0 {
+                    let shift = UInt64(lane * bits)
+                    let flip = random.next() % 2 == 0 ? UInt64(1) << (random.next() % UInt64(bits)) : random.next() | 1
+                    b[word] ^= (flip & ((1 << UInt64(bits)) - 1)) << shift
+                }
+            }
+            var expected = 0
+            for word in 0..<4 {
+                for lane in 0..<(64 / bits) {
+                    let mask = (UInt64(1) << UInt64(bits)) - 1
+                    if (a[word] >> UInt64(lane * bits)) & mask != (b[word] >> UInt64(lane * bits)) & mask { expected += 1 }
+                }
+            }
+            let got = a.withUnsafeBufferPointer { x in b.withUnsafeBufferPointer { y in _SignatureStore.differingLanes(x, y, bits: bits) } }
+            #expect(got == expected)
+        }
+    }
+
+    @Test("8 and 16 bits find nearly the pairs that whole signatures find (seeded corpus)", arguments: [8, 16])
+    func agreement(bits: Int) {
+        let seed: UInt64 = 23
+        let documents = DeduplicatorTests.reprintedStories(count: 1_500, seed: seed)
+        var options = DeduplicatorOptionsForTests.with(.jaccard)
+        let whole = Deduplicator(options: options)
+        whole.insert(contentsOf: documents)
+        options.verificationBits = bits
+        let compact = Deduplicator(options: options)
+        compact.insert(contentsOf: documents)
+        let reference = Set(whole.verifiedPairs().map { [$0.first, $0.second] })
+        let found = Set(compact.verifiedPairs().map { [$0.first, $0.second] })
+        let shared = reference.intersection(found).count
+        let precision = Double(shared) / Double(max(found.count, 1))
+        let recall = Double(shared) / Double(max(reference.count, 1))
+        #expect(reference.count > 300, "seed \(seed)")
+        // Bounds: 16-bit lanes almost never collide (2^-16); 8-bit lanes add 2^-8 noise per lane.
+        let bound = bits == 16 ? 0.99 : 0.95
+        #expect(precision >= bound && recall >= bound, "seed \(seed): precision \(precision), recall \(recall)")
+        #expect(compact.byteCount < whole.byteCount, "seed \(seed)")
+    }
+}
+
 enum DeduplicatorOptionsForTests {
     static func with(_ measure: DeduplicationOptions.Measure) -> DeduplicationOptions {
         var options = DeduplicationOptions()

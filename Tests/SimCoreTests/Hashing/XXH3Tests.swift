@@ -37,7 +37,8 @@ struct XXH3Tests {
     ]
 
     @Test("64-bit, both implementations", arguments: vectors)
-    func hash64(vector: Vector) {
+    func hash64(vector: Vector) throws {
+        try #require(XXH3.Implementation.sharedLibrary.isAvailable, "libxxhash.so.0 (Debian's libxxhash0) is the independent reference")
         vector.bytes.withUnsafeBytes { bytes in
             #expect(XXH3.hash64(bytes, seed: vector.seed, implementation: .inline) == vector.hash64)
             #expect(XXH3.hash64(bytes, seed: vector.seed, implementation: .sharedLibrary) == vector.hash64)
@@ -46,7 +47,8 @@ struct XXH3Tests {
     }
 
     @Test("128-bit, both implementations", arguments: vectors)
-    func hash128(vector: Vector) {
+    func hash128(vector: Vector) throws {
+        try #require(XXH3.Implementation.sharedLibrary.isAvailable)
         vector.bytes.withUnsafeBytes { bytes in
             for implementation in XXH3.Implementation.allCases {
                 let hash = XXH3.hash128(bytes, seed: vector.seed, implementation: implementation)
@@ -57,7 +59,8 @@ struct XXH3Tests {
     }
 
     @Test("the hot-path kernel (short-input branch up to 16 bytes) equals the shared library at every length")
-    func hotPathKernel() {
+    func hotPathKernel() throws {
+        try #require(XXH3.Implementation.sharedLibrary.isAvailable)
         var generator = SplitMix64(seed: 5)
         let bytes = (0..<300).map { _ in UInt8(truncatingIfNeeded: generator.next()) }
         bytes.withUnsafeBytes { raw in

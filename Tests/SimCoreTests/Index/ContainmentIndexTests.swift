@@ -1,5 +1,6 @@
 import Testing
 @testable import SimCore
+import SimCoreInternals
 
 @Suite("ContainmentIndex")
 struct ContainmentIndexTests {
@@ -78,5 +79,33 @@ struct ContainmentIndexTests {
         #expect(sequential.candidates(for: query, size: sizes[3], threshold: 0.9).contains(3))
         sequential.remove(3)
         #expect(!sequential.candidates(for: query, size: sizes[3], threshold: 0.9).contains(3))
+    }
+
+    @Test("bandings chosen on first query, from several threads at once, equal choosing all 201 in order on one thread", arguments: [(128, 4, 0.1, 0.9), (64, 3, 0.5, 0.5), (256, 8, 0.2, 0.8)])
+    func lazyBandings(k: Int, depth: Int, falsePositiveWeight: Double, falseNegativeWeight: Double) {
+        let index = ContainmentIndex(
+            signatureLength: k, maximumRowsPerBand: depth, falsePositiveWeight: falsePositiveWeight,
+            falseNegativeWeight: falseNegativeWeight)
+        // The reference: every grid step chosen in order on one thread by a table of its own.
+        let sequential = _BandingChoices(
+            bandCount: Swift.min(255, k / depth), maximumRowsPerBand: depth, falsePositiveWeight: falsePositiveWeight,
+            falseNegativeWeight: falseNegativeWeight)
+        let expected: [BandingParameters] = (0...200).map { step in
+            let choice = sequential.choice(step: step)
+            return BandingParameters(bandCount: Int(choice >> 8), rowsPerBand: Int(choice & 0xFF))
+        }
+        #expect(expected.allSatisfy { $0.bandCount >= 1 && $0.rowsPerBand >= 1 && $0.rowsPerBand <= depth })
+        // Lower thresholds never probe with longer prefixes than higher ones.
+        #expect(expected[20].rowsPerBand <= expected[180].rowsPerBand)
+        let seen = concurrentChunks(count: 4, threads: 4) { workers in
+            workers.map { worker in
+                (0...200).map { offset in
+                    let step = (offset &* 37 &+ worker &* 50) % 201
+                    return (step, index.banding(forJaccardThreshold: (Double(step) + 0.5) / 200))
+                }
+            }
+        }.flatMap { $0 }.flatMap { $0 }
+        for (step, banding) in seen { #expect(banding == expected[step], "step \(step)") }
+        #expect(seen.count == 4 * 201)
     }
 }

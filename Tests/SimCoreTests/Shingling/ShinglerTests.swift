@@ -126,32 +126,88 @@ struct TokenizationTests {
         return bytes
     }
 
-    @Test("the SWAR token path finds exactly the tokens of normalize()", arguments: [1, 2] as [UInt64])
+    /// The kernel variants this CPU runs (the portable one always).
+    static var variants: [SignatureKernelISA] { _TextKernels.supportedVariants }
+
+    @Test("the vector token path finds exactly the tokens of normalize(), with every kernel variant", arguments: [1, 2] as [UInt64])
     func agreesWithNormalize(seed: UInt64) {
         var generator = SplitMix64(seed: seed)
         for options in [NormalizationOptions.default, NormalizationOptions(lowercase: false),
                         NormalizationOptions(keepPunctuation: true), NormalizationOptions(foldCompatibilityForms: false)] {
             let normalizer = TextNormalizer(options: options)
-            for length in [0, 1, 7, 8, 9, 63, 64, 65, 127, 128, 129, 300] + (0..<40).map({ _ in Int(generator.next() % 400) }) {
+            for length in [0, 1, 7, 8, 9, 31, 32, 33, 63, 64, 65, 127, 128, 129, 300] + (0..<40).map({ _ in Int(generator.next() % 400) }) {
                 let text = Self.randomText(&generator, length: length)
                 let expected = normalizer.normalize(utf8: text).split(separator: 0x20).map { XXH3.hash64(Array($0), seed: 3) }
-                let hashes = text.withUnsafeBytes { normalizer._fastPathTokenHashes(ofUTF8: $0, seed: 3) }
-                #expect(hashes == expected, "seed \(seed), length \(length), \(options)")
+                for isa in Self.variants {
+                    let scratch = ScratchBuffer<UInt8>()
+                    let mapped = text.withUnsafeBytes { normalizer._mapForTokens($0, into: scratch, isa: isa) }
+                    var hashes = [UInt64](repeating: 0, count: mapped / 2 + 1)
+                    var masks = [UInt64](repeating: 0, count: mapped / 64 + 1)
+                    let count = hashes.withUnsafeMutableBufferPointer { output in
+                        masks.withUnsafeMutableBufferPointer {
+                            _ShingleHashing.hashTokens(
+                                scratch.storage.baseAddress!, count: mapped, seed: 3, masks: $0.baseAddress!,
+                                into: output.baseAddress!, isa: isa)
+                        }
+                    }
+                    #expect(Array(hashes.prefix(count)) == expected, "seed \(seed), length \(length), \(options), \(isa)")
+                }
             }
         }
     }
 
-    @Test("SWAR ASCII mapping matches the table for every byte value in every lane")
-    func asciiWord() {
-        let normalizer = TextNormalizer()
-        let table = normalizer.table.ascii
-        for byte in 0..<128 as Range<UInt64> {
-            for lane in 0..<8 as Range<UInt64> {
-                let word = (0x6161_6161_6161_6161 & ~(0xFF << (8 * lane))) | (byte << (8 * lane))
-                let mapped = _mapASCIIWord(word, caseBit: 0x2020_2020_2020_2020)
-                #expect((mapped >> (8 * lane)) & 0xFF == UInt64(table[Int(byte)]), "byte \(byte) lane \(lane)")
-                #expect(mapped & ~(0xFF << (8 * lane)) == 0x6161_6161_6161_6161 & ~(0xFF << (8 * lane)))
+    @Test("the ASCII map kernel matches the table for every byte value at every position, with every variant")
+    func asciiMap() {
+        let table = TextNormalizer().table.ascii
+        let upperTable = TextNormalizer(options: NormalizationOptions(lowercase: false)).table.ascii
+        for isa in Self.variants {
+            for lowercase in [true, false] {
+                for byte in 0..<128 {
+                    for position in [0, 1, 7, 8, 31, 32, 63, 64, 65, 99] {
+                        var input = [UInt8](repeating: UInt8(ascii: "a"), count: 100)
+                        input[position] = UInt8(byte)
+                        var output = [UInt8](repeating: 0, count: 164)
+                        let mapped = input.withUnsafeBufferPointer { source in
+                            output.withUnsafeMutableBufferPointer {
+                                _TextKernels.mapASCII(source.baseAddress!, count: 100, into: $0.baseAddress!, lowercase: lowercase, isa: isa)
+                            }
+                        }
+                        #expect(mapped == 100)
+                        #expect(output[position] == (lowercase ? table : upperTable)[byte], "\(isa) byte \(byte) at \(position)")
+                        #expect(output[0..<100].enumerated().allSatisfy { $0.offset == position || $0.element == UInt8(ascii: "a") })
+                    }
+                }
             }
+            // A non-ASCII byte stops the map right before it, wherever it is.
+            for position in 0..<100 {
+                var input = [UInt8](repeating: UInt8(ascii: "B"), count: 100)
+                input[position] = 0xC3
+                var output = [UInt8](repeating: 0, count: 164)
+                let mapped = input.withUnsafeBufferPointer { source in
+                    output.withUnsafeMutableBufferPointer {
+                        _TextKernels.mapASCII(source.baseAddress!, count: 100, into: $0.baseAddress!, lowercase: true, isa: isa)
+                    }
+                }
+                #expect(mapped == position, "\(isa)")
+                #expect(output[0..<position].allSatisfy { $0 == UInt8(ascii: "b") })
+            }
+        }
+    }
+
+    @Test("separator masks of every variant: bit i set iff byte i is not a space")
+    func separatorMasks() {
+        var generator = SplitMix64(seed: 64)
+        let text = (0..<64 * 9).map { _ in generator.next() % 4 == 0 ? UInt8(0x20) : UInt8(truncatingIfNeeded: generator.next()) }
+        let expected = (0..<9).map { block in
+            (0..<64).reduce(UInt64(0)) { $0 | (text[block * 64 + $1] != 0x20 ? 1 << UInt64($1) : 0) }
+        }
+        for isa in Self.variants {
+            var masks = [UInt64](repeating: 0, count: 9)
+            let ran = text.withUnsafeBufferPointer { source in
+                masks.withUnsafeMutableBufferPointer { _TextKernels.nonSpaceMasks(source.baseAddress!, blocks: 9, into: $0.baseAddress!, isa: isa) }
+            }
+            #expect(ran)
+            #expect(masks == expected, "\(isa)")
         }
     }
 }

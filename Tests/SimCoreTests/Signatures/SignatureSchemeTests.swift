@@ -2,6 +2,51 @@ import Testing
 @testable import SimCore
 
 /// Properties every MinHash-family scheme must have.
+/// One-permutation MinHash as it was before its probe table: every densification probe mixed
+/// on the fly. The reference the table-driven signer must equal value for value.
+func _referenceOPH(_ hashes: [UInt64], signatureLength k: Int, seed: UInt64) -> [UInt64] {
+    guard !hashes.isEmpty else { return [UInt64](repeating: .max, count: k) }
+    var generator = SplitMix64(seed: seed)
+    let multiplier = generator.next() | 1
+    let addend = generator.next()
+    let probeKey = generator.next()
+    var bins = [UInt64](repeating: .max, count: k)
+    for x in hashes {
+        let h = Swift.min(x &* multiplier &+ addend, .max - 1)
+        let bin = Int(h.multipliedFullWidth(by: UInt64(k)).high)
+        bins[bin] = Swift.min(h, bins[bin])
+    }
+    return (0..<k).map { i in
+        var value = bins[i]
+        var attempt: UInt64 = 1
+        while value == .max {
+            let probe = _mix64(probeKey ^ (UInt64(i) << 32 | attempt))
+            value = bins[Int(probe.multipliedFullWidth(by: UInt64(k)).high)]
+            attempt += 1
+        }
+        return value
+    }
+}
+
+@Suite("One-permutation densification")
+struct OnePermutationProbeTableTests {
+    @Test("the probe table gives exactly the signatures of probing on the fly", arguments: [1, 7, 128, 4_096, 5_000])
+    func probeTable(k: Int) {
+        var random = SplitMix64(seed: 1_414)
+        for size in [1, 2, 3, 5, 10, 46, 128, 300] {
+            let hashes = (0..<size).map { _ in random.next() }
+            let scheme = OnePermutationMinHash(signatureLength: k, seed: 9)
+            let got = hashes.withUnsafeBufferPointer { input in
+                [UInt64](unsafeUninitializedCapacity: k) { output, count in
+                    scheme.sign(input, into: UnsafeMutableBufferPointer(rebasing: output[0..<k]))
+                    count = k
+                }
+            }
+            #expect(got == _referenceOPH(hashes, signatureLength: k, seed: 9), "k \(k), \(size) hashes")
+        }
+    }
+}
+
 @Suite("Signature schemes")
 struct SignatureSchemeTests {
     static let schemes: [any SignatureScheme] = [

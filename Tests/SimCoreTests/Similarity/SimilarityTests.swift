@@ -110,4 +110,26 @@ struct SimilarityTests {
         let reprints = ExactAllPairs.pairs(in: sets, measure: .containment, threshold: 0.85)
         #expect(reprints.map { [$0.first, $0.second] } == [[1, 0]])
     }
+
+    @Test("document frequencies, partitioned and counted on several threads, equal counting in a dictionary", arguments: [1, 2, 3, 8])
+    func documentFrequencies(threads: Int) {
+        var random = SplitMix64(seed: 6)
+        // Hashes drawn from a small pool, so that many are shared; some from the extremes of the range.
+        var pool: [UInt64] = (0..<3_000).map { _ in random.next() }
+        pool += [0, 1, UInt64.max, UInt64.max - 1, UInt64(1) << 63]
+        var sets: [ShingleSet] = []
+        for _ in 0..<700 {
+            let size = Int(random.next() % 60)
+            var hashes: [UInt64] = []
+            for _ in 0..<size { hashes.append(pool[Int(random.next() % UInt64(pool.count))]) }
+            sets.append(ShingleSet(hashes))
+        }
+        var counts: [UInt64: Int32] = [:]
+        for set in sets { for hash in set.hashes { counts[hash, default: 0] += 1 } }
+        let expected = counts.filter { $0.value > 1 }.sorted { $0.key < $1.key }
+        let (keys, frequencies) = _PrefixIndex.documentFrequencies(of: sets, threads: threads)
+        #expect(keys == expected.map(\.key))
+        #expect(frequencies == expected.map(\.value))
+        #expect(_PrefixIndex.documentFrequencies(of: [], threads: threads).keys.isEmpty)
+    }
 }

@@ -113,4 +113,33 @@ struct TextNormalizerTests {
         let keep = TextNormalizer(options: NormalizationOptions(keepPunctuation: true))
         #expect(keep.normalize("a \u{2037} b") == "a ''' b")
     }
+
+    @Test("fold table pages built on first use, from several threads at once, equal folding each scalar on its own", arguments: [0, 3, 7])
+    func lazyPages(optionsIndex: Int) {
+        let options = NormalizationOptions(
+            lowercase: optionsIndex & 1 != 0, foldCompatibilityForms: optionsIndex & 2 != 0, keepPunctuation: optionsIndex & 4 != 0)
+        let table = _FoldTable(options: options)
+        // Four workers walk the pages in different orders, so pages are built while others read.
+        let mismatches = concurrentChunks(count: 4, threads: 4) { workers in
+            var mismatches: [UInt32] = []
+            for worker in workers {
+                for step in 0..<256 {
+                    let page = (step &* (2 &* worker &+ 1) &+ worker &* 64) & 0xFF
+                    for slot in 0..<256 {
+                        let value = UInt32(page << 8 | slot)
+                        var expected: [UInt8] = []
+                        if let scalar = Unicode.Scalar(value) {
+                            _FoldTable.fold(scalar, options: options, into: &expected)
+                        } else {
+                            expected = [0x20]
+                        }
+                        if !table.folded(value).elementsEqual(expected) { mismatches.append(value) }
+                    }
+                }
+            }
+            return mismatches
+        }.flatMap { $0 }
+        #expect(mismatches.isEmpty, "first mismatching scalars: \(mismatches.prefix(5))")
+        for value in 0..<128 { #expect(table.ascii[value] == (table.folded(UInt32(value)).first ?? 0x20)) }
+    }
 }

@@ -1,0 +1,244 @@
+import Foundation
+import Testing
+import SimCore
+@testable import SimCoreIO
+import SimCoreInternals
+
+/// Block reading and parallel JSON Lines parsing: whatever the thread count and block size, the
+/// records, rejects and errors are those of parsing each line on its own, in input order.
+@Suite("Parallel JSON Lines parsing")
+struct ParallelParsingTests {
+    private func write(_ bytes: [UInt8]) throws -> String {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("simcore-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let path = directory + "/input.jsonl"
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        return path
+    }
+
+    /// A file of every kind of line: good records with escapes and numbers, blank lines, CRLF,
+    /// bad JSON, missing fields, empty text, invalid UTF-8, one line longer than the blocks.
+    private func mixedCorpus(lines count: Int, seed: UInt64) -> [[UInt8]] {
+        var random = SplitMix64(seed: seed)
+        var lines: [[UInt8]] = []
+        for index in 0..<count {
+            let kind = random.next() % 12
+            var line: [UInt8]
+            switch kind {
+            case 0: line = []
+            case 1: line = Array(#"{"id": "\#(index)", "text": "broken"#.utf8)
+            case 2: line = Array(#"{"id": \#(index)}"#.utf8)
+            case 3: line = Array(#"{"id": "\#(index)", "text": ""}"#.utf8)
+            case 4: line = Array(#"{"id": "\#(index)", "text": "bad "#.utf8) + [0xC3] + Array(#""}"#.utf8)
+            case 5: line = Array(#"{"id": "\#(index)", "text": "\#(String(repeating: "long \"q\" ", count: 300))"}"#.utf8)
+            case 6: line = Array("{\"id\": \(index), \"text\": \"crlf \\u00e9\"}\r".utf8)
+            default:
+                let words = (0..<(1 + random.next() % 40)).map { _ in "w\(random.next() % 1000)" }
+                line = Array(#"{"id": "d\#(index)", "extra": [1, {"k": "v"}], "text": "\#(words.joined(separator: " "))\n\t\""}"#.utf8)
+            }
+            lines.append(line)
+        }
+        return lines
+    }
+
+    /// The oracle: each line parsed on its own, numbered from 1, blank lines passed over.
+    private func expected(_ lines: [[UInt8]], path: String) -> [Result<CorpusRecord, CorpusError>] {
+        let parser = JSONRecordParser(idField: "id", textField: "text")
+        var outcomes: [Result<CorpusRecord, CorpusError>] = []
+        for (index, var line) in lines.enumerated() {
+            if line.last == 0x0D { line.removeLast() }
+            if line.isEmpty { continue }
+            let number = index + 1
+            if let offset = line.withUnsafeBytes({ UTF8Scalars.firstInvalidOffset($0) }) {
+                outcomes.append(.failure(CorpusError(path: path, line: number, reason: .invalidUTF8(offset: offset))))
+                continue
+            }
+            do {
+                let record = try line.withUnsafeBytes { raw in try parser.parse(raw) }
+                guard let id = record.id else {
+                    outcomes.append(.failure(CorpusError(path: path, line: number, reason: .missingField("id"))))
+                    continue
+                }
+                guard let text = record.text else {
+                    outcomes.append(.failure(CorpusError(path: path, line: number, reason: .missingField("text"))))
+                    continue
+                }
+                if text.isEmpty {
+                    outcomes.append(.failure(CorpusError(path: path, line: number, reason: .emptyText)))
+                    continue
+                }
+                outcomes.append(.success(CorpusRecord(document: Document(id: id.text, utf8: text), id: id, path: path, line: number)))
+            } catch let error as JSONRecordParser.Failure {
+                outcomes.append(.failure(CorpusError(path: path, line: number, reason: error.corpusReason)))
+            } catch {
+                Issue.record("unexpected \(error)")
+            }
+        }
+        return outcomes
+    }
+
+    static let shapes: [(threads: Int, blockBytes: Int)] = [(1, 1), (1, 4 << 20), (2, 1), (2, 97), (3, 1_000), (8, 4_096), (2, 4 << 20)]
+
+    @Test("records and rejects equal line-by-line parsing for every thread count and block size", arguments: 0..<shapes.count)
+    func skipPolicy(shape: Int) throws {
+        let (threads, blockBytes) = Self.shapes[shape]
+        let lines = mixedCorpus(lines: 600, seed: 14)
+        // A byte-order mark first; the last line has no newline.
+        let bytes = [0xEF, 0xBB, 0xBF] + Array(lines.joined(separator: [0x0A]))
+        let path = try write(bytes)
+        let oracle = expected(lines, path: path)
+        let reader = CorpusReader(
+            paths: [path], options: CorpusOptions(invalidInput: .skip, threads: threads), blockBytes: blockBytes)
+        var records: [CorpusRecord] = []
+        while let record = try reader.nextRecord() { records.append(record) }
+        let wanted = oracle.compactMap { try? $0.get() }
+        let wantedRejects = oracle.compactMap { outcome -> CorpusError? in
+            if case .failure(let error) = outcome { return error }
+            return nil
+        }
+        #expect(records.count == wanted.count, "threads \(threads), block \(blockBytes)")
+        #expect(records == wanted, "threads \(threads), block \(blockBytes)")
+        #expect(reader.rejected == wantedRejects, "threads \(threads), block \(blockBytes)")
+        #expect(reader.documentsRead + reader.rejected.count == lines.filter { !$0.isEmpty }.count)
+    }
+
+    @Test("the first bad line stops reading, after exactly the records before it", arguments: 0..<shapes.count)
+    func failPolicy(shape: Int) throws {
+        let (threads, blockBytes) = Self.shapes[shape]
+        let lines = mixedCorpus(lines: 300, seed: 15)
+        let path = try write(Array(lines.joined(separator: [0x0A])) + [0x0A])
+        let oracle = expected(lines, path: path)
+        let firstBad = try #require(oracle.firstIndex { if case .failure = $0 { true } else { false } })
+        let reader = CorpusReader(paths: [path], options: CorpusOptions(threads: threads), blockBytes: blockBytes)
+        let failure = try #require(oracle[firstBad].failureValue)
+        var records: [CorpusRecord] = []
+        #expect(throws: failure) {
+            while let record = try reader.nextRecord() { records.append(record) }
+        }
+        #expect(records == oracle[..<firstBad].map { try! $0.get() })
+    }
+
+    @Test("nextLines: whole lines, CRLF and BOM dropped, the last line without a newline, consecutive numbers")
+    func blocks() throws {
+        let text = "\u{FEFF}one\r\n\ntwo three\nfour\r\n" + String(repeating: "x", count: 3_000) + "\nlast"
+        let path = try write(Array(text.utf8))
+        for maximumBytes in [1, 5, 64, 10_000] {
+            let reader = try LineReader(path: path)
+            var lines: [String] = []
+            var numbers: [Int] = []
+            while let block = try reader.nextLines(maximumBytes: maximumBytes, { block, ranges, first in
+                (ranges.map { String(decoding: UnsafeRawBufferPointer(rebasing: block[$0]), as: UTF8.self) }, first)
+            }) {
+                #expect(block.1 == lines.count + 1)
+                numbers.append(block.1)
+                lines += block.0
+                if maximumBytes == 1 { #expect(block.0.count == 1) }
+            }
+            #expect(lines == ["one", "", "two three", "four", String(repeating: "x", count: 3_000), "last"], "maximumBytes \(maximumBytes)")
+            #expect(reader.lineNumber == 6)
+        }
+    }
+
+    @Test("a pipe writer that waits for each line to be read is not kept waiting for a whole block")
+    func lineAtATimePipe() throws {
+        let pipe = Pipe()
+        let firstBlockRead = DispatchSemaphore(value: 0)
+        let writer = pipe.fileHandleForWriting
+        let waited = LockedBox(false)
+        let thread = Thread {
+            writer.write(Data(#"{"id":"1","text":"first"}"#.utf8 + [0x0A]))
+            // Waits for the reader to hand out the first line before writing the second.
+            if firstBlockRead.wait(timeout: .now() + 20) == .timedOut { waited.value = true }
+            writer.write(Data(#"{"id":"2","text":"second"}"#.utf8 + [0x0A]))
+            try? writer.close()
+        }
+        thread.start()
+        let lines = try LineReader(path: "/dev/fd/\(pipe.fileHandleForReading.fileDescriptor)")
+        var seen: [Int] = []
+        while let count = try lines.nextLines(maximumBytes: 4 << 20, { _, ranges, _ in ranges.count }) {
+            seen.append(count)
+            if seen.count == 1 { firstBlockRead.signal() }
+        }
+        #expect(seen == [1, 1])
+        #expect(!waited.value, "the reader waited for a whole block before handing out the first line")
+    }
+
+    @Test("JSON strings: escapes and controls at every offset decode as Foundation decodes them")
+    func stringScan() throws {
+        let parser = JSONRecordParser(idField: "id", textField: "text")
+        let specials = [#"\""#, #"\\"#, #"\n"#, #"\u00e9"#, #"\ud83d\ude00"#, "é", #"\/"#]
+        for length in 0..<20 {
+            for special in specials {
+                for offset in 0...length {
+                    var body = String(repeating: "a", count: length)
+                    body.insert(contentsOf: special, at: body.index(body.startIndex, offsetBy: offset))
+                    let line = #"{"id":"x","text":"\#(body)"}"#
+                    let ours = try parser.parse(line).text
+                    let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
+                    let theirs = (object?["text"] as? String).map { Array($0.utf8) }
+                    #expect(ours == theirs, "\(line)")
+                }
+                var raw = Array(#"{"id":"x","text":""#.utf8) + Array(repeating: UInt8(ascii: "a"), count: length)
+                raw += [0x01] + Array(#""}"#.utf8)
+                let column = 19 + length
+                #expect(throws: JSONRecordParser.Failure.syntax(
+                    "expected no raw control character inside a string at column \(column), found byte 1")) {
+                    try raw.withUnsafeBytes { try parser.parse($0) }
+                }
+            }
+        }
+        // Long strings take the vector kernel: a special byte at every offset of a 200-byte run.
+        for special in specials {
+            for offset in stride(from: 0, through: 200, by: 7) {
+                var body = String(repeating: "b", count: 200)
+                body.insert(contentsOf: special, at: body.index(body.startIndex, offsetBy: offset))
+                let line = #"{"id":"x","text":"\#(body)"}"#
+                let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
+                #expect(try parser.parse(line).text == (object?["text"] as? String).map { Array($0.utf8) }, "\(line)")
+            }
+        }
+        // A key with an escape still names its field.
+        #expect(try parser.parse(#"{"\u0069d":"y","t\u0065xt":"z"}"#).text == Array("z".utf8))
+    }
+
+    @Test("the JSON string kernel of every variant finds the first quote, backslash or control byte")
+    func jsonKernel() {
+        var random = SplitMix64(seed: 99)
+        let variants = _TextKernels.supportedVariants
+        for _ in 0..<3_000 {
+            let count = Int(random.next() % 300)
+            let bytes: [UInt8] = (0..<count).map { _ in
+                switch random.next() % 300 {
+                case 0: 0x22
+                case 1: 0x5C
+                case 2: UInt8(random.next() % 0x20)
+                default: UInt8(0x20 + random.next() % 224)
+                }
+            }
+            let expected = bytes.firstIndex { $0 == 0x22 || $0 == 0x5C || $0 < 0x20 } ?? count
+            for isa in variants {
+                let found = bytes.withUnsafeBufferPointer { _TextKernels.jsonSpecialByte($0.baseAddress ?? UnsafePointer(bitPattern: 1)!, count: count, isa: isa) }
+                #expect(found == expected, "\(isa), \(count) bytes")
+            }
+        }
+    }
+}
+
+extension Result {
+    fileprivate var failureValue: Failure? {
+        if case .failure(let error) = self { return error }
+        return nil
+    }
+}
+
+/// A value shared between a test and the thread it starts.
+final class LockedBox<Value>: @unchecked Sendable {
+    // SAFETY: `value` is read and written only under `lock`.
+    private let lock = NSLock()
+    private var stored: Value
+    init(_ value: Value) { stored = value }
+    var value: Value {
+        get { lock.withLock { stored } }
+        set { lock.withLock { stored = newValue } }
+    }
+}
