@@ -233,7 +233,7 @@ public struct IndexFileFormat: Sendable {
     }()
 
     /// Queries, an insert, a removal and a save-and-load round trip on a loaded index.
-    static func exercise(_ loaded: MinHashLSH, scratch: String) throws {
+    static func exercise(_ loaded: MinHashLSH, scratch: String?) throws {
         var index = loaded
         // Queries of the loaded index's own length (a damaged file may hold another k).
         let queries = sampleSignatures.prefix(6).map { signature in (0..<index.signatureLength).map { signature[$0 % signature.count] } }
@@ -250,6 +250,7 @@ public struct IndexFileFormat: Sendable {
         }
         index.remove(added)
         try index._checkInvariants()
+        guard let scratch else { return }
         try index.save(to: scratch)
         let again = try MinHashLSH(contentsOf: scratch)
         guard again.count == index.count, again.removedCount == index.removedCount, again.banding == index.banding else {
@@ -259,7 +260,7 @@ public struct IndexFileFormat: Sendable {
 
     /// Assignments, an insert, id lookups and a save-and-load round trip on a loaded engine.
     static func exercise<Scheme: SignatureScheme>(
-        _ deduplicator: Deduplicator<Scheme>, scheme: Scheme, options: DeduplicationOptions, scratch: String
+        _ deduplicator: Deduplicator<Scheme>, scheme: Scheme, options: DeduplicationOptions, scratch: String?
     ) throws {
         let assignments = deduplicator.assignments()
         let n = assignments.count
@@ -279,6 +280,7 @@ public struct IndexFileFormat: Sendable {
         let result = deduplicator.insert(sampleDocuments[0])
         guard result.document == n else { throw FuzzFailure("an insert got number \(result.document), not \(n)") }
         try deduplicator._checkInvariants()
+        guard let scratch else { return }
         try deduplicator.save(to: scratch)
         let again = try Deduplicator(contentsOf: scratch, scheme: scheme, options: options)
         guard again.assignments() == deduplicator.assignments() else { throw FuzzFailure("a re-saved engine loads with other clusters") }
@@ -289,16 +291,16 @@ public struct IndexFileFormat: Sendable {
 public struct LoadedIndexFile {
     /// Runs the structure's invariant check (the one its loader ran before returning).
     public let checkInvariants: () throws -> Void
-    /// Queries, inserts into, re-saves (to the path given) and reloads the structure; throws
-    /// ``FuzzFailure`` when an answer is wrong.
-    public let exercise: (_ scratchPath: String) throws -> Void
+    /// Queries and inserts into the structure, then (given a path) re-saves it there and
+    /// reloads it; throws ``FuzzFailure`` when an answer is wrong.
+    public let exercise: (_ scratchPath: String?) throws -> Void
 
     /// Creates an entry.
     ///
     /// - Parameters:
     ///   - checkInvariants: The invariant check.
     ///   - exercise: The exercise.
-    public init(checkInvariants: @escaping () throws -> Void, exercise: @escaping (String) throws -> Void) {
+    public init(checkInvariants: @escaping () throws -> Void, exercise: @escaping (String?) throws -> Void) {
         self.checkInvariants = checkInvariants
         self.exercise = exercise
     }

@@ -91,7 +91,9 @@ struct IndexFileDamageTests {
             loaded += 1
             do {
                 try file.checkInvariants()
-                try file.exercise(directory + "/resaved")
+                // Queries and an insert on every loaded file; the save and reload (an atomic
+                // write, slow in a debug build) on one in 16 (the fuzz target does it on each).
+                try file.exercise(loaded % 16 == 1 ? directory + "/resaved" : nil)
             } catch {
                 Issue.record("\(name): bit \(bit) flipped and resealed loads, then fails: \(error)")
             }
