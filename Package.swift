@@ -122,6 +122,10 @@ let package = Package(
             dependencies: ["SimBenchKit", "SimCore", "SimCoreFixtures", "simbench"]
         ),
         .testTarget(
+            name: "SimCommandLineTests",
+            dependencies: ["SimCommandLine", "SimCore", "SimCoreIO", "SimCoreFixtures"]
+        ),
+        .testTarget(
             name: "SimDedupKitTests",
             dependencies: ["SimDedupKit", "SimCommandLine", "SimCore", "SimCoreIO", "SimCoreFixtures"]
         ),

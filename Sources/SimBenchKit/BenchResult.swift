@@ -77,13 +77,22 @@ public struct BenchResult: Sendable, Hashable, Codable {
     /// - Parameter path: The file to create or replace.
     /// - Throws: ``OutputError`` naming the path and the reason.
     public func save(to path: String) throws(OutputError) {
+        try write(to: OutputSink.file(atomicallyAt: path))
+    }
+
+    /// Writes the JSON form to `sink` and closes it: a file opened before a long run, so that an
+    /// unwritable path fails at once rather than after the run.
+    ///
+    /// - Parameter sink: Usually ``OutputSink/file(atomicallyAt:)``.
+    /// - Throws: ``OutputError`` naming the sink and the reason; an atomic file sink then leaves
+    ///   the final path as it was.
+    public func write(to sink: OutputSink) throws(OutputError) {
         let data: Data
         do {
             data = try jsonData()
         } catch {
-            throw OutputError(destination: path, reason: "\(error)")
+            throw OutputError(destination: "the result", reason: "\(error)")
         }
-        let sink = try OutputSink.file(atomicallyAt: path)
         try sink.write(bytes: data)
         try sink.close()
     }

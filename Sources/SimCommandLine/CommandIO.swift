@@ -34,9 +34,14 @@ public struct CommandIO {
     /// The process's standard output and error; progress redraws when standard error is a
     /// terminal.
     ///
+    /// A closed standard descriptor (a tool started with `>&-`) is first occupied by `/dev/null`
+    /// opened in the wrong direction, so that no file the command opens later takes its number
+    /// and writing to it fails (exit status 3) instead of landing in that file.
+    ///
     /// - Returns: A context over file descriptors 1 and 2.
     public static func process() -> CommandIO {
-        CommandIO(
+        Platform.occupyClosedStandardDescriptors()
+        return CommandIO(
             standardOutput: OutputSink(fileDescriptor: 1),
             standardError: OutputSink(fileDescriptor: 2),
             standardErrorIsTerminal: Platform.isTerminal(2))

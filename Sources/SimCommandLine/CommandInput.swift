@@ -19,7 +19,8 @@ public final class CommandInput {
     private let progress: ProgressDisplay?
     private var reported = 0
     private var started = false
-    /// Documents handed out so far.
+    private var commandRejects = 0
+    /// Documents handed out so far (less those the command refused, ``reject(_:_:)``).
     public private(set) var documents = 0
     /// UTF-8 bytes of the documents handed out so far.
     public private(set) var textBytes = 0
@@ -81,8 +82,32 @@ public final class CommandInput {
         throw CommandError("no documents in \(inputs)\(rejects)")
     }
 
-    /// Records skipped so far.
-    public var rejectedCount: Int { reader.rejected.count }
+    /// Refuses the record ``next()`` just returned, which the reader accepted but the command
+    /// cannot take (an id seen before): under the reader's `skip` policy it is reported like the
+    /// reader's own rejects and counted; otherwise it ends the command.
+    ///
+    /// ```swift
+    /// if seen.contains(record.id) { try input.reject(record, CorpusError(path: record.path, line: record.line, reason: …)) }
+    /// ```
+    ///
+    /// - Parameters:
+    ///   - record: The record, no longer counted in ``documents`` and ``textBytes``.
+    ///   - error: Why, naming the record's `file:line`.
+    /// - Throws: ``CommandError`` (exit status 1) unless bad records are skipped.
+    public func reject(_ record: CorpusRecord, _ error: CorpusError) throws(CommandError) {
+        documents -= 1
+        textBytes -= record.document.utf8.count
+        guard reader.options.invalidInput == .skip else {
+            progress?.finish()
+            throw CommandError(error.description)
+        }
+        let line = "\(tool): skipped \(error)"
+        if let progress { progress.message(line) } else { io.message(line) }
+        commandRejects += 1
+    }
+
+    /// Records skipped so far, by the reader and by ``reject(_:_:)``.
+    public var rejectedCount: Int { reader.rejected.count + commandRejects }
 
     /// Reads every document of `paths` into memory through a ``CommandInput`` (progress, skipped
     /// records reported, no documents an error).

@@ -38,8 +38,15 @@ public enum CommandLineMain {
     public static func run<Root: ParsableCommand>(_ root: Root.Type, arguments: [String], io: CommandIO) -> Int32 {
         let tool = root.configuration.commandName ?? "\(root)".lowercased()
         var status = ExitStatus.success
+        let command: ParsableCommand
         do {
-            let command = try root.parseAsRoot(arguments)
+            command = try root.parseAsRoot(arguments)
+        } catch {
+            // Parsing and validation: `--help`, `--version`, or a usage error naming the option.
+            status = reportParsingOutcome(root, error, tool: tool, io: io)
+            return finish(status, tool: tool, io: io)
+        }
+        do {
             if let runnable = command as? any IOCommand {
                 try runnable.execute(io: io)
             } else {
@@ -62,20 +69,38 @@ public enum CommandLineMain {
         } catch let error as OutputError {
             io.message("\(tool): \(error)")
             status = .outputFailure
+        } catch let error as ValidationError {
+            status = reportParsingOutcome(root, error, tool: tool, io: io)
         } catch {
-            let message = root.fullMessage(for: error)
-            if root.exitCode(for: error) == .success {
-                do {
-                    try io.print(message)
-                } catch {
-                    io.message("\(tool): \(error)")
-                    status = .outputFailure
-                }
-            } else {
-                io.message(message)
-                status = .usage
-            }
+            // Anything else a command throws is a failure of the run, not of its usage.
+            io.message("\(tool): \(error)")
+            status = .badInput
         }
+        return finish(status, tool: tool, io: io)
+    }
+
+    /// Prints help or version on standard output (status 0), or a usage error on standard error
+    /// (status 2).
+    private static func reportParsingOutcome<Root: ParsableCommand>(
+        _ root: Root.Type, _ error: Error, tool: String, io: CommandIO
+    ) -> ExitStatus {
+        let message = root.fullMessage(for: error)
+        guard root.exitCode(for: error) == .success else {
+            io.message(message)
+            return .usage
+        }
+        do {
+            try io.print(message)
+            return .success
+        } catch {
+            io.message("\(tool): \(error)")
+            return .outputFailure
+        }
+    }
+
+    /// Flushes both streams; a failed flush of standard output turns success into status 3.
+    private static func finish(_ outcome: ExitStatus, tool: String, io: CommandIO) -> Int32 {
+        var status = outcome
         do {
             try io.standardOutput.flush()
         } catch {

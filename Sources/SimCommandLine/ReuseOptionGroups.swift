@@ -10,11 +10,11 @@ public struct AlignmentOptionGroup: ParsableArguments {
     @OptionGroup public var shingling: ShinglingOptionGroup
 
     /// The fewest matching words of a reported passage.
-    @Option(help: "Report passages of at least this many matching words (1...100000).")
+    @Option(parsing: .unconditional, help: "Report passages of at least this many matching words (1...100000).")
     public var minPassageWords: Int = AlignmentOptions().minimumPassageWords
 
     /// The widest gap a passage bridges.
-    @Option(help: "Bridge up to this many substituted, inserted or deleted words inside a passage (0...10000).")
+    @Option(parsing: .unconditional, help: "Bridge up to this many substituted, inserted or deleted words inside a passage (0...10000).")
     public var maxGap: Int = AlignmentOptions().maximumGap
 
     /// Creates the defaults.
@@ -44,7 +44,7 @@ public struct ReuseOptionGroup: ParsableArguments {
     @OptionGroup public var alignment: AlignmentOptionGroup
 
     /// The document-frequency cap of the n-gram index.
-    @Option(name: .customLong("max-df"), help: "Leave n-grams held by more than this many documents out of the index (at least 2).")
+    @Option(name: .customLong("max-df"), parsing: .unconditional, help: "Leave n-grams held by more than this many documents out of the index (at least 2).")
     public var maxDF: Int = ReuseOptions().maximumDocumentFrequency
 
     /// Creates the defaults.

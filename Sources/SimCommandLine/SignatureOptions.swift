@@ -12,7 +12,7 @@ public struct ShinglingOptionGroup: ParsableArguments {
     public var shingleValue: ShinglingOptions.Unit?
 
     /// `--seed` as given, `nil` when left out.
-    @Option(name: .customLong("seed"), help: "The seed of the shingle hash and of the signature scheme (the same keys on every machine; default: 0).")
+    @Option(name: .customLong("seed"), parsing: .unconditional, help: "The seed of the shingle hash and of the signature scheme (the same keys on every machine; default: 0).")
     public var seedValue: UInt64?
 
     /// Creates the defaults.
@@ -33,7 +33,7 @@ public struct ShinglingOptionGroup: ParsableArguments {
 /// `-k`/`--signature-length`: values per signature.
 public struct SignatureLengthOption: ParsableArguments {
     /// `-k` as given, `nil` when left out.
-    @Option(name: [.customShort("k"), .customLong("signature-length")], help: "Signature length k: values per document, 1...4096 (default: 128).")
+    @Option(name: [.customShort("k"), .customLong("signature-length")], parsing: .unconditional, help: "Signature length k: values per document, 1...4096 (default: 128).")
     public var signatureLengthValue: Int?
 
     /// Creates the default.
@@ -87,11 +87,11 @@ public struct BandingOptionGroup: ParsableArguments {
     public var thresholdValue: Double?
 
     /// An explicit band count (with `--rows`).
-    @Option(help: "Explicit number of bands b (with --rows; default: the optimum for --threshold).")
+    @Option(parsing: .unconditional, help: "Explicit number of bands b (with --rows; default: the optimum for --threshold).")
     public var bands: Int?
 
     /// An explicit rows-per-band count (with `--bands`).
-    @Option(help: "Explicit rows per band r (with --bands); b × r must not exceed -k.")
+    @Option(parsing: .unconditional, help: "Explicit rows per band r (with --bands); b × r must not exceed -k.")
     public var rows: Int?
 
     /// Creates the defaults.
@@ -142,7 +142,7 @@ public struct BandingOptionGroup: ParsableArguments {
 /// `--threads`: how many cores a command may use.
 public struct ThreadOptionGroup: ParsableArguments {
     /// Worker threads.
-    @Option(help: "Worker threads, 1...1024 (default: the cores this process may run on). Output is identical for every count.")
+    @Option(parsing: .unconditional, help: "Worker threads, 1...1024 (default: the cores this process may run on). Output is identical for every count.")
     public var threads: Int = Parallelism.defaultThreadCount
 
     /// Creates the defaults.

@@ -80,7 +80,8 @@ public enum GeneratedCorpusWriter {
     ///     identical for every thread count.
     ///   - progress: Called after each round of blocks with the documents written so far.
     /// - Returns: What was written.
-    /// - Throws: File-system errors.
+    /// - Throws: ``OutputError`` naming the file or directory that could not be written; no
+    ///   partial file is left under a final name.
     /// - Complexity: O(total bytes); memory holds `threads` blocks.
     public static func write(
         options: CorpusGeneratorOptions, to path: String, threads: Int = Parallelism.defaultThreadCount,
@@ -88,7 +89,13 @@ public enum GeneratedCorpusWriter {
     ) throws -> Summary {
         let jsonLines = path.lowercased().hasSuffix(".jsonl")
         let directory = jsonLines ? (path as NSString).deletingLastPathComponent : path
-        if !directory.isEmpty { try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) }
+        if !directory.isEmpty {
+            do {
+                try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            } catch {
+                throw OutputError(destination: directory, reason: "cannot create the directory: \(error.localizedDescription)")
+            }
+        }
         let (truthPath, pairsPath) = companionPaths(of: path)
         let corpus = jsonLines ? try OutputSink.file(atomicallyAt: path) : nil
         let truth = try OutputSink.file(atomicallyAt: truthPath)

@@ -20,6 +20,9 @@ package enum RepositoryPaths {
     /// `Data/wire-stories`: five news stories as `.txt` files (000 and 001 are one story, reprinted).
     package static var wireStories: String { root + "/Data/wire-stories" }
 
+    /// `Fuzz/Corpus`: one directory of seed and regression inputs per fuzz target.
+    package static var fuzzCorpus: String { root + "/Fuzz/Corpus" }
+
     /// `Docs/simbench-result.schema.json`: the JSON Schema of `simbench` result files.
     package static var resultSchema: String { root + "/Docs/simbench-result.schema.json" }
 }

@@ -15,6 +15,10 @@ public struct CorpusError: Error, Sendable, Hashable, CustomStringConvertible {
         /// A string id is not valid Unicode (a `\u` escape of a lone surrogate), so it could not
         /// be echoed back unchanged.
         case invalidID(String)
+        /// The id was already given to an earlier document (with the id as written, and where
+        /// that document came from, `file:line`); ids must be unique where a tool labels
+        /// clusters by id.
+        case duplicateID(String, first: String)
         /// The bytes are not valid UTF-8 (with the byte offset of the first bad sequence).
         case invalidUTF8(offset: Int)
         /// The text is empty.
@@ -58,6 +62,7 @@ public struct CorpusError: Error, Sendable, Hashable, CustomStringConvertible {
         case .wrongType(let field, let expected): message = "field \"\(field)\" must be \(expected)"
         case .duplicateField(let field): message = "field \"\(field)\" appears twice"
         case .invalidID(let why): message = "invalid id: \(why)"
+        case .duplicateID(let id, let first): message = "duplicate id \(id) (first at \(first))"
         case .invalidUTF8(let offset): message = "invalid UTF-8 at byte \(offset)"
         case .emptyText: message = "empty text"
         case .unsupportedInput:

@@ -124,6 +124,7 @@ public struct JSONRecordParser: Sendable {
                 cursor.skipSpace()
                 if cursor.peek == UInt8(ascii: ",") {
                     cursor.advance()
+                    try cursor.refuseTrailingComma(before: UInt8(ascii: "}"))
                     continue
                 }
                 try cursor.expect(UInt8(ascii: "}"))
@@ -184,6 +185,15 @@ public struct JSONRecordParser: Sendable {
             advance()
         }
 
+        /// After a `,`: refuses a `close` bracket that follows (with white space between), which
+        /// JSON does not allow and which would otherwise read as a missing key or value.
+        mutating func refuseTrailingComma(before close: UInt8) throws(Failure) {
+            skipSpace()
+            guard peek != close else {
+                throw error(close == UInt8(ascii: "}") ? "a key after ',' (JSON has no trailing commas)" : "a value after ',' (JSON has no trailing commas)")
+            }
+        }
+
         /// An id: a string (lone surrogates refused) or a number's literal text.
         mutating func id(field: String) throws(Failure) -> DocumentID {
             if peek == UInt8(ascii: "\"") {
@@ -219,6 +229,7 @@ public struct JSONRecordParser: Sendable {
                 skipSpace()
                 if peek == UInt8(ascii: ",") {
                     advance()
+                    try refuseTrailingComma(before: UInt8(ascii: "]"))
                     continue
                 }
                 try expect(UInt8(ascii: "]"))
@@ -435,6 +446,7 @@ public struct JSONRecordParser: Sendable {
                     skipSpace()
                     if peek == UInt8(ascii: ",") {
                         advance()
+                        try refuseTrailingComma(before: close)
                         continue
                     }
                     try expect(close)

@@ -6,7 +6,8 @@ import SystemPackage
 ///
 /// - Lines end at `\n`; a `\r` before it is dropped (CRLF files read like LF files).
 /// - A UTF-8 byte-order mark at the very start of the input is skipped.
-/// - Lines may be of any length: the buffer (1 MiB to begin with) grows to the longest line.
+/// - Lines may be of any length: the buffer (1 MiB to begin with, or the size of a smaller
+///   file) grows to the longest line.
 /// - A read error (a directory, a device error) throws ``CorpusError`` naming the path and the
 ///   line; it is never taken for the end of the input.
 /// - gzip-compressed input (recognized by its magic bytes `1f 8b`, whatever the name, standard
@@ -48,6 +49,7 @@ public final class LineReader {
     ///   opened.
     public init(path: String) throws(CorpusError) {
         self.path = path
+        var capacity = 1 << 20
         if path == "-" {
             file = .standardInput
             ownsFile = false
@@ -58,8 +60,16 @@ public final class LineReader {
                 throw CorpusError(path: path, line: nil, reason: .unreadable("\(error)"))
             }
             ownsFile = true
+            // A regular file smaller than the buffer gets a buffer its size (and one byte more,
+            // so that the read that finds its end needs no room): reading many small files
+            // then costs no 1 MiB allocation each. A pipe seeks with an error, and a directory
+            // may claim any size (Int64.max on some file systems): both keep the 1 MiB.
+            if let size = try? file.seek(offset: 0, from: .end), (try? file.seek(offset: 0, from: .start)) == 0,
+               size >= 0, size < Int64(capacity) {
+                capacity = Swift.max(4_096, Int(size) + 1)
+            }
         }
-        buffer = [UInt8](repeating: 0, count: 1 << 20)
+        buffer = [UInt8](repeating: 0, count: capacity)
     }
 
     deinit {

@@ -23,8 +23,8 @@ public final class OutputSink {
     private var buffer: [UInt8] = []
     private let descriptor: FileDescriptor?
     private let name: String
-    /// For file sinks: the temporary file and the final path; `nil` once closed.
-    private var pendingFile: (temporary: FilePath, final: FilePath)?
+    /// For file sinks: the temporary file until ``close()`` puts it in place; `nil` once closed.
+    private var pendingFile: AtomicFile.Pending?
     private var captured: [UInt8] = []
     /// The first write error, kept so that later writes fail the same way.
     private var failure: OutputError?
@@ -46,35 +46,27 @@ public final class OutputSink {
         name = "memory"
     }
 
-    private init(descriptor: FileDescriptor, temporary: FilePath, final: String) {
-        self.descriptor = descriptor
-        name = final
-        pendingFile = (temporary, FilePath(final))
+    private init(pending: AtomicFile.Pending) {
+        descriptor = pending.descriptor
+        name = pending.path
+        pendingFile = pending
         buffer.reserveCapacity(1 << 17)
     }
 
-    deinit {
-        if let pendingFile, let descriptor {
-            try? descriptor.close()
-            try? FileDescriptor.remove(pendingFile.temporary)
-        }
-    }
-
     /// A sink that writes a new file at `path`, which appears there (replacing any old one) only
-    /// when ``close()`` succeeds.
+    /// when ``close()`` succeeds: a temporary file beside it is written, flushed to disk, renamed
+    /// into place and the directory flushed (`AtomicFile`). A sink dropped without ``close()``
+    /// removes its temporary file, so a partial file never stands under the final name.
     ///
     /// - Parameter path: The file to create or replace.
     /// - Returns: The sink.
-    /// - Throws: ``OutputError`` when the temporary file cannot be created.
+    /// - Throws: ``OutputError`` when the temporary file cannot be created (a missing directory,
+    ///   no permission).
     public static func file(atomicallyAt path: String) throws(OutputError) -> OutputSink {
-        let temporary = FilePath(path + ".tmp-\(TemporaryNames.next())")
         do {
-            let descriptor = try FileDescriptor.open(
-                temporary, .writeOnly, options: [.create, .exclusiveCreate, .truncate],
-                permissions: [.ownerReadWrite, .groupRead, .otherRead])
-            return OutputSink(descriptor: descriptor, temporary: temporary, final: path)
+            return OutputSink(pending: try AtomicFile.Pending(finalPath: path))
         } catch {
-            throw OutputError(destination: path, reason: "\(error)")
+            throw OutputError(destination: path, reason: error.reason)
         }
     }
 
@@ -83,24 +75,22 @@ public final class OutputSink {
     ///
     /// - Throws: ``OutputError``; the final path then keeps its old contents.
     public func close() throws(OutputError) {
-        try flush()
-        guard let pendingFile, let descriptor else { return }
-        self.pendingFile = nil
-        var isClosed = false
         do {
-            guard Platform.synchronize(descriptor.rawValue) == 0 else { throw Errno(rawValue: Platform.errno) }
-            isClosed = true
-            try descriptor.close()
-            let status = pendingFile.temporary.withPlatformString { from in
-                pendingFile.final.withPlatformString { to in Platform.rename(from, to) }
-            }
-            guard status == 0 else { throw Errno(rawValue: Platform.errno) }
+            try flush()
         } catch {
-            if !isClosed { try? descriptor.close() }
-            try? FileDescriptor.remove(pendingFile.temporary)
-            throw OutputError(destination: name, reason: "\(error)")
+            pendingFile?.discard()
+            pendingFile = nil
+            throw error
+        }
+        guard let pendingFile else { return }
+        self.pendingFile = nil
+        do {
+            try pendingFile.commit()
+        } catch {
+            throw OutputError(destination: name, reason: error.reason)
         }
     }
+
     /// A sink that keeps everything in memory; read it back with ``text``.
     ///
     /// - Returns: An empty in-memory sink.

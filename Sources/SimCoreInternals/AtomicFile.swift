@@ -5,7 +5,11 @@ import SystemPackage
 /// the final name, and the directory flushed too, so the rename itself survives a crash.
 ///
 /// Every system call is checked; on any failure the temporary file is removed and the final
-/// name keeps its old contents (or stays absent).
+/// name keeps its old contents (or stays absent). A process killed mid-write leaves at most a
+/// `NAME.tmp-PID-N` file beside the final name, never a partial file under it.
+///
+/// ``Pending`` is the one implementation: ``write(_:to:)`` fills one in a single call, and
+/// `OutputSink.file(atomicallyAt:)` (SimCoreIO) streams into one.
 package enum AtomicFile {
     /// A failed write: the path and the system's message.
     package struct WriteError: Error, Sendable, CustomStringConvertible {
@@ -14,8 +18,76 @@ package enum AtomicFile {
         /// The system's reason, e.g. "No space left on device".
         package let reason: String
 
+        /// Creates an error.
+        package init(path: String, reason: String) {
+            self.path = path
+            self.reason = reason
+        }
+
         /// `cannot write PATH: REASON`.
         package var description: String { "cannot write \(path): \(reason)" }
+    }
+
+    /// A temporary file beside its final path, open for writing: ``commit()`` puts it in place;
+    /// dropping it uncommitted (after an error) closes and removes it.
+    package final class Pending {
+        /// The open temporary file; valid until ``commit()`` or deinitialization.
+        package let descriptor: FileDescriptor
+        /// The final path, as given.
+        package let path: String
+        private let temporary: FilePath
+        private var isOpen = true
+
+        /// Creates `PATH.tmp-PID-N` exclusively (mode 0644 before the umask).
+        ///
+        /// - Parameter path: The final path.
+        /// - Throws: ``WriteError`` when the temporary file cannot be created (a missing
+        ///   directory, no permission, a full disk).
+        package init(finalPath path: String) throws(WriteError) {
+            self.path = path
+            temporary = FilePath(path + ".tmp-\(TemporaryNames.next())")
+            do {
+                descriptor = try FileDescriptor.open(
+                    temporary, .writeOnly, options: [.create, .exclusiveCreate, .truncate],
+                    permissions: [.ownerReadWrite, .groupRead, .otherRead])
+            } catch {
+                throw WriteError(path: path, reason: "\(error)")
+            }
+        }
+
+        deinit {
+            if isOpen { discard() }
+        }
+
+        /// Flushes the file to disk (`fsync`), closes it, renames it over the final path and
+        /// flushes the directory. On failure the temporary file is removed.
+        ///
+        /// - Throws: ``WriteError``; the final path keeps its old contents.
+        package func commit() throws(WriteError) {
+            precondition(isOpen, "a pending file is committed once")
+            guard Platform.synchronize(descriptor.rawValue) == 0 else {
+                let reason = "\(Errno(rawValue: Platform.errno))"
+                discard()
+                throw WriteError(path: path, reason: reason)
+            }
+            isOpen = false
+            do {
+                try descriptor.close()
+                try AtomicFile.rename(temporary, to: FilePath(path))
+            } catch {
+                _ = try? FileDescriptor.remove(temporary)
+                throw WriteError(path: path, reason: "\(error)")
+            }
+            AtomicFile.syncDirectory(of: FilePath(path))
+        }
+
+        /// Closes and removes the temporary file; the final path is left as it was.
+        package func discard() {
+            guard isOpen else { return }
+            isOpen = false
+            try? descriptor.close()
+            _ = try? FileDescriptor.remove(temporary)
+        }
     }
 
     /// Writes `bytes` to `path` atomically.
@@ -25,53 +97,14 @@ package enum AtomicFile {
     ///   - path: The file to create or replace.
     /// - Throws: ``WriteError`` naming the path and the system's reason.
     package static func write(_ bytes: some Collection<UInt8>, to path: String) throws(WriteError) {
-        try write(to: path) { (descriptor: FileDescriptor) throws(WriteError) in
-            do {
-                _ = try descriptor.writeAll(bytes)
-            } catch {
-                throw WriteError(path: path, reason: "\(error)")
-            }
-        }
-    }
-
-    /// Creates a temporary file beside `path`, lets `fill` write it, then flushes and renames it
-    /// over `path`.
-    ///
-    /// - Parameters:
-    ///   - path: The file to create or replace.
-    ///   - fill: Writes the contents to the open temporary file.
-    /// - Throws: ``WriteError``, or what `fill` throws.
-    package static func write(
-        to path: String, _ fill: (FileDescriptor) throws(WriteError) -> Void
-    ) throws(WriteError) {
-        let target = FilePath(path)
-        let temporary = FilePath(path + ".tmp-\(TemporaryNames.next())")
-        let descriptor: FileDescriptor
+        let pending = try Pending(finalPath: path)
         do {
-            descriptor = try FileDescriptor.open(
-                temporary, .writeOnly, options: [.create, .exclusiveCreate, .truncate],
-                permissions: [.ownerReadWrite, .groupRead, .otherRead])
+            _ = try pending.descriptor.writeAll(bytes)
         } catch {
+            pending.discard()
             throw WriteError(path: path, reason: "\(error)")
         }
-        do throws(WriteError) {
-            try fill(descriptor)
-            guard Platform.synchronize(descriptor.rawValue) == 0 else {
-                throw WriteError(path: path, reason: "\(Errno(rawValue: Platform.errno))")
-            }
-        } catch {
-            try? descriptor.close()
-            _ = try? FileDescriptor.remove(temporary)
-            throw error
-        }
-        do {
-            try descriptor.close()
-            try rename(temporary, to: target)
-        } catch {
-            _ = try? FileDescriptor.remove(temporary)
-            throw WriteError(path: path, reason: "\(error)")
-        }
-        syncDirectory(of: target)
+        try pending.commit()
     }
 
     /// Flushes the directory holding `path`, so that a rename in it is on disk; best effort

@@ -63,6 +63,28 @@ package enum Platform {
         fsync(descriptor)
     }
 
+    /// Opens `/dev/null` on each of the standard descriptors 0, 1 and 2 that is closed, in the
+    /// direction that makes its use fail: write-only for standard input, read-only for standard
+    /// output and error (as gnulib's `stdopen` does).
+    ///
+    /// A process started with `>&-` would otherwise hand descriptor 1 to the first file it
+    /// opens, and "standard output" would be written into that file. With this, writing to a
+    /// closed standard output fails with `EBADF`, which a checked writer reports.
+    package static func occupyClosedStandardDescriptors() {
+        for descriptor: Int32 in 0...2 where fcntl(descriptor, F_GETFD) == -1 {
+            let opened = open("/dev/null", descriptor == 0 ? O_WRONLY : O_RDONLY)
+            if opened >= 0 && opened != descriptor { _ = close(opened) }
+        }
+    }
+
+    /// Whether `descriptor` is open (`fcntl(F_GETFD)` succeeds).
+    ///
+    /// - Parameter descriptor: Any descriptor number.
+    /// - Returns: `true` when it refers to an open file.
+    package static func isOpen(_ descriptor: Int32) -> Bool {
+        fcntl(descriptor, F_GETFD) != -1
+    }
+
     /// The offset of the first `byte` in `buffer` (`memchr`, vectorized by the C library), or
     /// `nil` when it does not occur.
     @inlinable

@@ -15,6 +15,9 @@ public struct DedupeCommand: IOCommand {
             Output, one line per document of this run in input order:
             {"id":…,"cluster":<smallest id in the cluster>,"representative":true|false,\
             "match":<most similar earlier id>|null,"similarity":<number>|null}
+            Ids must be unique (compared by their text: the number 1 and the string "1" are one id): a \
+            repeated id is an error naming both places, or with --skip-invalid a counted reject.
+
             A summary (settings, counts, speed) goes to stderr at the end, with progress while \
             reading: one redrawn line on a terminal, a line per tenth of the input otherwise.
 

@@ -22,7 +22,7 @@ struct BenchCommand: IOCommand {
     @Argument(help: "JSON Lines files (.gz too), .txt files, directories (default: a generated corpus).")
     var inputs: [String] = []
 
-    @Option(help: "Documents to generate in memory when no inputs are given.")
+    @Option(parsing: .unconditional, help: "Documents to generate in memory when no inputs are given.")
     var generate: Int = 1_000
 
     @OptionGroup var corpusSeed: CorpusSeedOption
@@ -43,7 +43,7 @@ struct BenchCommand: IOCommand {
 
     @OptionGroup var sampling: SamplingOptions
 
-    @Option(help: "Documents the quadratic naive all-pairs reference runs on.")
+    @Option(parsing: .unconditional, help: "Documents the quadratic naive all-pairs reference runs on.")
     var referenceDocuments: Int = 200
 
     @OptionGroup var result: ResultOptions
@@ -60,6 +60,7 @@ struct BenchCommand: IOCommand {
     }
 
     func execute(io: CommandIO) throws {
+        try result.checkWritable()
         let progress = io.progress(tool: "simbench", quiet: quiet.quiet)
         let registry = WorkloadRegistry.standard(shingleUnits: shingle, threshold: threshold)
         let chosen: [any BenchmarkWorkload]

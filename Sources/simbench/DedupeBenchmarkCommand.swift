@@ -25,7 +25,7 @@ struct DedupeBenchmarkCommand: IOCommand {
     @Argument(help: "JSON Lines files (.gz too), .txt files, directories, or - for standard input.")
     var inputs: [String] = []
 
-    @Option(help: "Generate a corpus of this many documents in memory instead of reading INPUTS.")
+    @Option(parsing: .unconditional, help: "Generate a corpus of this many documents in memory instead of reading INPUTS.")
     var generate: Int?
 
     @OptionGroup var corpusSeed: CorpusSeedOption
@@ -41,7 +41,7 @@ struct DedupeBenchmarkCommand: IOCommand {
 
     @OptionGroup var threads: ThreadOptionGroup
 
-    @Option(help: "Queries timed one by one for latency percentiles.")
+    @Option(parsing: .unconditional, help: "Queries timed one by one for latency percentiles.")
     var queries: Int = 10_000
 
     @Flag(help: "Skip the exact all-pairs ground truth (precision/recall).")
@@ -61,6 +61,7 @@ struct DedupeBenchmarkCommand: IOCommand {
     }
 
     func execute(io: CommandIO) throws {
+        try result.checkWritable()
         let progress = io.progress(tool: "simbench", quiet: quiet.quiet)
         let (documents, name) = try loadDocuments(io: io, progress: progress)
         let bytes = documents.reduce(0) { $0 + $1.utf8.count }

@@ -18,7 +18,7 @@ struct GenerateCommand: IOCommand {
             gives byte-identical files on every machine and for every --threads.
             """)
 
-    @Option(help: "Documents to generate (10 to 10,000,000).")
+    @Option(parsing: .unconditional, help: "Documents to generate (10 to 10,000,000).")
     var documents: Int = 10_000
 
     @OptionGroup var seed: CorpusSeedOption
@@ -26,22 +26,22 @@ struct GenerateCommand: IOCommand {
     @Option(help: "A .jsonl file or a directory.")
     var output: String
 
-    @Option(help: "Probability that a story is reprinted (planted cluster of 2 to --max-cluster-size).")
+    @Option(parsing: .unconditional, help: "Probability that a story is reprinted (planted cluster of 2 to --max-cluster-size).")
     var reprintProbability: Double = 0.15
 
-    @Option(help: "Largest planted cluster.")
+    @Option(parsing: .unconditional, help: "Largest planted cluster.")
     var maxClusterSize: Int = 5
 
-    @Option(help: "Shortest story body in bytes, before headers and footers (at least 200; 400 with --max-story-bytes 800 gives documents of about 1 KB).")
+    @Option(parsing: .unconditional, help: "Shortest story body in bytes, before headers and footers (at least 200; 400 with --max-story-bytes 800 gives documents of about 1 KB).")
     var minStoryBytes: Int = CorpusGeneratorOptions(documentCount: 0).minimumStoryBytes
 
-    @Option(help: "Longest story body in bytes, before headers and footers (at least --min-story-bytes).")
+    @Option(parsing: .unconditional, help: "Longest story body in bytes, before headers and footers (at least --min-story-bytes).")
     var maxStoryBytes: Int = CorpusGeneratorOptions(documentCount: 0).maximumStoryBytes
 
-    @Option(help: "Probability that a story reuses a paragraph of an unrelated earlier story.")
+    @Option(parsing: .unconditional, help: "Probability that a story reuses a paragraph of an unrelated earlier story.")
     var paragraphReuseProbability: Double = 0.2
 
-    @Option(help: "Probability that a reused paragraph is lightly edited (words changed, a clause dropped, words inserted).")
+    @Option(parsing: .unconditional, help: "Probability that a reused paragraph is lightly edited (words changed, a clause dropped, words inserted).")
     var reusedParagraphEditProbability: Double = 0
 
     @OptionGroup var threads: ThreadOptionGroup
@@ -53,6 +53,9 @@ struct GenerateCommand: IOCommand {
         guard (0...1).contains(reprintProbability), (0...1).contains(paragraphReuseProbability),
               (0...1).contains(reusedParagraphEditProbability) else {
             throw ValidationError("--reprint-probability, --paragraph-reuse-probability and --reused-paragraph-edit-probability must be in [0, 1]")
+        }
+        guard output != "-" else {
+            throw ValidationError("--output must name a .jsonl file or a directory: the corpus comes with two ground-truth files, which standard output cannot hold")
         }
         guard (2...1_000).contains(maxClusterSize) else { throw ValidationError("--max-cluster-size must be in 2...1000, not \(maxClusterSize)") }
         guard (200...10_000_000).contains(minStoryBytes) else {

@@ -3,6 +3,7 @@ import Foundation
 import SimBenchKit
 import SimCommandLine
 import SimCore
+import SimCoreIO
 import SimCoreInternals
 
 /// `--output` and `--label`: where a measuring command writes its result, and its name in
@@ -13,6 +14,16 @@ struct ResultOptions: ParsableArguments {
 
     @Option(help: "Label of this run in comparisons and reports (default: the CPU model).")
     var label: String?
+
+    /// Fails at once when `--output` cannot be written, so that a run does not end in an error
+    /// after its work: a temporary file is created beside the path and removed again
+    /// (``OutputSink/file(atomicallyAt:)`` dropped unclosed). Measuring commands call it first.
+    ///
+    /// - Throws: ``OutputError`` (exit status 3) naming the path and the reason.
+    func checkWritable() throws(OutputError) {
+        guard let output else { return }
+        _ = try OutputSink.file(atomicallyAt: output)
+    }
 }
 
 extension BenchResult {

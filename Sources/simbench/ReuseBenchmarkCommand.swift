@@ -58,6 +58,7 @@ struct ReuseBenchmarkCommand: IOCommand {
     }
 
     func execute(io: CommandIO) throws {
+        try result.checkWritable()
         let progress = io.progress(tool: "simbench", quiet: quiet.quiet)
         let (documents, truth, summary) = try loadCorpus(io: io, progress: progress)
         let context = BenchmarkContext(

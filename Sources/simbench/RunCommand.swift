@@ -32,7 +32,7 @@ struct RunCommand: IOCommand {
 
     @OptionGroup var input: InputOptions
 
-    @Option(help: "Largest corpus for which the matrices are printed.")
+    @Option(parsing: .unconditional, help: "Largest corpus for which the matrices are printed.")
     var matrixLimit: Int = 12
 
     @OptionGroup var result: ResultOptions
@@ -45,6 +45,7 @@ struct RunCommand: IOCommand {
     }
 
     func execute(io: CommandIO) throws {
+        try result.checkWritable()
         let options = shingling.shinglingOptions
         let progress = io.progress(tool: "simbench", quiet: quiet.quiet)
         let documents: [Document]

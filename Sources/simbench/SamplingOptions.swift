@@ -3,10 +3,10 @@ import SimBenchKit
 
 /// `--samples` and `--sample-seconds`: how every simbench measurement is timed.
 struct SamplingOptions: ParsableArguments {
-    @Option(help: "Timing samples per measurement (the median is reported).")
+    @Option(parsing: .unconditional, help: "Timing samples per measurement (the median is reported).")
     var samples: Int = 5
 
-    @Option(help: "Minimum seconds per timing sample.")
+    @Option(parsing: .unconditional, help: "Minimum seconds per timing sample.")
     var sampleSeconds: Double = 0.2
 
     func validate() throws {
@@ -24,6 +24,6 @@ struct SamplingOptions: ParsableArguments {
 
 /// `--corpus-seed`: the seed of a generated corpus (the hash seed is `--seed`).
 struct CorpusSeedOption: ParsableArguments {
-    @Option(help: "Seed of the generated corpus (the same seed gives byte-identical documents everywhere).")
+    @Option(parsing: .unconditional, help: "Seed of the generated corpus (the same seed gives byte-identical documents everywhere).")
     var corpusSeed: UInt64 = 1
 }

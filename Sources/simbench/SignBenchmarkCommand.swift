@@ -30,7 +30,7 @@ struct SignBenchmarkCommand: IOCommand {
     @Option(help: "A scheme to measure (repeat the option for several): \(BenchmarkedScheme.allCases.map(\.rawValue).joined(separator: ", ")) (default: all).")
     var scheme: [BenchmarkedScheme] = BenchmarkedScheme.allCases
 
-    @Option(help: "Repeat the corpus this many times (so batches have enough documents for all cores).")
+    @Option(parsing: .unconditional, help: "Repeat the corpus this many times (so batches have enough documents for all cores).")
     var replicate: Int = 100
 
     @OptionGroup var threads: ThreadOptionGroup
@@ -48,6 +48,7 @@ struct SignBenchmarkCommand: IOCommand {
     }
 
     func execute(io: CommandIO) throws {
+        try result.checkWritable()
         let progress = io.progress(tool: "simbench", quiet: quiet.quiet)
         let base = inputs.isEmpty
             ? WireStories.documents

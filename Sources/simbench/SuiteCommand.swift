@@ -22,7 +22,7 @@ struct SuiteCommand: IOCommand {
               simbench report A.json B.json --output report.html
             """)
 
-    @Option(help: "Documents of the generated corpus (the same --corpus-seed gives the same corpus on every machine).")
+    @Option(parsing: .unconditional, help: "Documents of the generated corpus (the same --corpus-seed gives the same corpus on every machine).")
     var generate: Int = 2_000
 
     @OptionGroup var corpusSeed: CorpusSeedOption
@@ -48,6 +48,7 @@ struct SuiteCommand: IOCommand {
         var options = ResultOptions()
         options.output = output ?? "simbench-suite-\(host).json"
         options.label = label ?? host
+        try options.checkWritable()
         let progress = io.progress(tool: "simbench", quiet: quiet.quiet)
         let corpus = GeneratedCorpus(options: CorpusGeneratorOptions(documentCount: generate, seed: corpusSeed.corpusSeed), threads: threads.threads)
         let planted = GroundTruth(generated: corpus.truth).pairs(documentIDs: corpus.documents.map(\.id))

@@ -149,4 +149,38 @@ struct CorpusReaderTests {
         let corpus = try CorpusReader.readAll(paths: [path])
         #expect(corpus.documents.map(\.utf8.count) == [long.utf8.count, 1])
     }
+
+    @Test("a directory without input files is an error under both policies, not an input of no documents")
+    func emptyDirectory() throws {
+        let directory = try temporaryDirectory()
+        try write(Array("not a document".utf8), to: directory + "/notes.md")
+        for policy in CorpusOptions.InvalidInputPolicy.allCases {
+            #expect(throws: CorpusError(path: directory, line: nil, reason: .noInputFiles)) {
+                _ = try CorpusReader.readAll(paths: [directory], options: CorpusOptions(invalidInput: policy))
+            }
+        }
+    }
+
+    @Test("small files get a buffer of their size, and lines still come out whole at every length around it")
+    func smallFileBuffers() throws {
+        for size in [0, 1, 4_095, 4_096, 4_097, 8_193, 70_000] {
+            // Lines of 1 to 300 bytes; every 13th empty; the file cut at `size`.
+            var bytes: [UInt8] = []
+            var number = 0
+            while bytes.count < size {
+                number += 1
+                let length = number % 13 == 0 ? 0 : (number * 37) % 300 + 1
+                bytes += [UInt8](repeating: UInt8(ascii: "a") + UInt8(number % 26), count: length) + [0x0A]
+            }
+            bytes = Array(bytes.prefix(size))
+            var lines = bytes.split(separator: 0x0A, omittingEmptySubsequences: false).map { Array($0) }
+            if lines.last?.isEmpty == true { lines.removeLast() }
+            let path = try temporaryDirectory() + "/lines.jsonl"
+            try write(bytes, to: path)
+            let reader = try LineReader(path: path)
+            var read: [[UInt8]] = []
+            while let line = try reader.nextLine({ Array($0) }) { read.append(line) }
+            #expect(read == lines, "size \(size)")
+        }
+    }
 }

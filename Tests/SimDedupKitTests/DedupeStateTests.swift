@@ -65,10 +65,11 @@ struct DedupeStateTests {
         let input = CLI.file("in.jsonl", Self.lines(0..<10))
         let state = directory + "/s.state"
         #expect(CLI.run(["dedupe", "--threshold", "0.7", "--measure", "jaccard", "-k", "64", "--state", state, input]).status == 0)
-        let reused = CLI.run(["dedupe", "--state", state, input])
+        // Each later run brings new ids: an id the state holds already is refused (unique ids).
+        let reused = CLI.run(["dedupe", "--state", state, CLI.file("more.jsonl", Self.lines(10..<12))])
         #expect(reused.status == 0)
         #expect(reused.errors.contains("jaccard ≥ 0.7") && reused.errors.contains("k=64"), "\(reused.errors)")
-        let same = CLI.run(["dedupe", "--threshold", "0.7", "--state", state, input])
+        let same = CLI.run(["dedupe", "--threshold", "0.7", "--state", state, CLI.file("yet-more.jsonl", Self.lines(12..<14))])
         #expect(same.status == 0, "a flag equal to the state's value is fine")
         let refused = CLI.run(["dedupe", "--threshold", "0.9", "--scheme", "minhash", "--state", state, input])
         #expect(refused.status == 2)

@@ -58,7 +58,10 @@ public struct PassageGroup: Sendable, Hashable {
         var links = UnionFind(count: spans.count)
         for index in stride(from: 0, to: spans.count, by: 2) { _ = links.union(index, index + 1) }
         // The same passage within one document: overlap of at least half the longer span.
-        let order = spans.indices.sorted { (spans[$0].document, spans[$0].words.lowerBound) < (spans[$1].document, spans[$1].words.lowerBound) }
+        // A total order (ties to the span's place in the list), so no sort's tie-breaking shows.
+        let order = spans.indices.sorted {
+            (spans[$0].document, spans[$0].words.lowerBound, $0) < (spans[$1].document, spans[$1].words.lowerBound, $1)
+        }
         var open: [Int] = []
         for index in order {
             let span = spans[index]
@@ -69,10 +72,22 @@ public struct PassageGroup: Sendable, Hashable {
             }
             open.append(index)
         }
-        var byRoot: [Int: [Member]] = [:]
-        for index in order { byRoot[links.find(index), default: []].append(spans[index]) }
+        // Groups in order of their first member (a dictionary's iteration order differs from one
+        // instance to the next, which made the output depend on the run: found by the thread
+        // determinism test).
+        var groupOfRoot: [Int: Int] = [:]
+        var memberLists: [[Member]] = []
+        for index in order {
+            let root = links.find(index)
+            if let group = groupOfRoot[root] {
+                memberLists[group].append(spans[index])
+            } else {
+                groupOfRoot[root] = memberLists.count
+                memberLists.append([spans[index]])
+            }
+        }
         var groups: [PassageGroup] = []
-        for members in byRoot.values {
+        for members in memberLists {
             var merged: [Member] = []
             for member in members {   // already by document, then start
                 if let last = merged.last, last.document == member.document, member.words.lowerBound < last.words.upperBound {
@@ -84,6 +99,8 @@ public struct PassageGroup: Sendable, Hashable {
             }
             groups.append(PassageGroup(members: merged))
         }
-        return groups.sorted { ($0.members[0].document, $0.members[0].words.lowerBound) < ($1.members[0].document, $1.members[0].words.lowerBound) }
+        // Already in order of their first member's (document, start): the lists were opened in
+        // that order.
+        return groups
     }
 }

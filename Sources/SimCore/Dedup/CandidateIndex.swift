@@ -9,6 +9,11 @@ protocol _CandidateIndex: Sendable {
     var byteCount: Int { get }
     /// The banding, for a Jaccard index; `nil` for a containment index.
     var jaccardBanding: BandingParameters? { get }
+    /// The number of documents numbered so far (filed or not).
+    var count: Int { get }
+
+    /// Checks the index's structure (see ``MinHashLSH/_checkInvariants()``).
+    func _checkInvariants() throws(IndexFileError)
 
     /// Files one row of keys per new document (``_IndexKeying/keysPerDocument`` each); rows not
     /// in `filedRows` (empty documents) get a number but are not filed.

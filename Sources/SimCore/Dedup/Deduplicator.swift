@@ -106,6 +106,45 @@ public final class Deduplicator<Scheme: SignatureScheme>: @unchecked Sendable {
     /// - Parameter document: A document number, `0..<count`.
     public func id(of document: Int) -> String { access.withReadLock { state.documents.id(of: document) } }
 
+    /// The first document inserted with the id `id` (byte-wise equal), or `nil` if none was.
+    ///
+    /// The engine keeps a hash index of document numbers over the ids it already holds (no
+    /// second copy of them), so callers that need unique ids, like `simdedup dedupe`, can refuse
+    /// a repeat without keeping ids of their own.
+    ///
+    /// ```swift
+    /// let deduplicator = Deduplicator()
+    /// deduplicator.insert(utf8: Array("some text".utf8), id: "a")
+    /// deduplicator.document(withID: "a")   // 0
+    /// deduplicator.document(withID: "b")   // nil
+    /// ```
+    ///
+    /// - Parameter id: The id to look for.
+    /// - Returns: Its first document's number.
+    /// - Complexity: O(id length) expected.
+    public func document(withID id: String) -> Int? {
+        access.withReadLock { state.documents.firstDocument(withID: id) }
+    }
+
+    /// Checks that the engine's parts agree (see the loader): package access, for the damage
+    /// tests and fuzz targets.
+    ///
+    /// - Throws: ``IndexFileError/corrupt(_:)`` naming the first violation.
+    package func _checkInvariants() throws(IndexFileError) {
+        // The locks' closures rethrow untyped errors; the check throws IndexFileError only.
+        let failure: IndexFileError? = access.withReadLock {
+            clusterLock.withLock {
+                do throws(IndexFileError) {
+                    try state._checkInvariants(options: options, clustering: clustering)
+                    return nil
+                } catch {
+                    return error
+                }
+            }
+        }
+        if let failure { throw failure }
+    }
+
     /// Bytes held by signatures, set sizes, shingle sets (exact verification), the index, the
     /// ids and lengths, and the clustering.
     public var byteCount: Int {

@@ -198,3 +198,42 @@ struct _FiledDocuments: Sendable {
             fromJaccard: jaccard, sizeOfA: Swift.min(sizeA, sizeB), sizeOfB: Swift.max(sizeA, sizeB))
     }
 }
+
+extension _DeduplicatorState {
+    /// Checks that every part describes the same documents and holds what verification,
+    /// clustering and later inserts rely on: one id, length, signature, set size, union-find
+    /// element and index number per document; (exact verification) one sorted set per document
+    /// whose size is its set size (exact verification or exact duplicates); set sizes below 2³¹ − 1; verified pairs `first < second`
+    /// inside the documents with a similarity in [threshold, 1]; and a whole index.
+    ///
+    /// - Parameters:
+    ///   - options: The deduplicator's options (verification, threshold).
+    ///   - clustering: The deduplicator's clusters and verified pairs.
+    /// - Throws: ``IndexFileError/corrupt(_:)`` naming the first violation.
+    /// - Complexity: O(state size) expected.
+    func _checkInvariants(options: DeduplicationOptions, clustering: _ClusterState) throws(IndexFileError) {
+        let n = documents.count
+        guard filed.signatures.count == n, filed.sizes.count == n, clustering.unionFind.count == n, filed.index.count == n else {
+            throw .corrupt("parts disagree on the number of documents")
+        }
+        try documents._checkInvariants()
+        guard filed.sizes.allSatisfy({ $0 >= 0 && $0 < Int32.max }) else { throw .corrupt("a set size out of range") }
+        if options.comparesShingleSets {
+            guard filed.sets.count == n else { throw .corrupt("one shingle set per document") }
+            for (set, size) in zip(filed.sets, filed.sizes) {
+                guard set.count == Int(size), zip(set.hashes, set.hashes.dropFirst()).allSatisfy({ $0 < $1 }) else {
+                    throw .corrupt("a shingle set disagrees with its size or is unsorted")
+                }
+            }
+        } else {
+            guard filed.sets.isEmpty else { throw .corrupt("shingle sets kept without exact verification") }
+        }
+        for pair in clustering.pairs {
+            guard pair.first >= 0, pair.first < pair.second, pair.second < n,
+                  pair.similarity >= options.threshold, pair.similarity <= 1 else {
+                throw .corrupt("verified pair \(pair.first)–\(pair.second) (\(pair.similarity)) out of range")
+            }
+        }
+        try filed.index._checkInvariants()
+    }
+}

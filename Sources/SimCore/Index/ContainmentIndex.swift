@@ -401,3 +401,25 @@ final class _BandingChoices: @unchecked Sendable {
         return best
     }
 }
+
+extension ContainmentIndex {
+    /// Checks what queries and inserts rely on: one posting table per band, each whole
+    /// (``_PostingTable/_checkInvariants(documentLimit:)``), one set size per document, each
+    /// below 2³¹ − 1, no negative partition count, and no removal bit past ``count``.
+    ///
+    /// - Throws: ``IndexFileError/corrupt(_:)`` naming the first violation.
+    /// - Complexity: O(slots + entries log entries) over all bands.
+    package func _checkInvariants() throws(IndexFileError) {
+        guard tables.count == bandCount, bandCount * maximumRowsPerBand <= signatureLength,
+              count >= 0, count < Int(Int32.max), sizes.count == count else {
+            throw .corrupt("containment index shape")
+        }
+        guard sizes.allSatisfy({ $0 >= 0 && $0 < Int32.max }) else { throw .corrupt("a set size out of range") }
+        guard partitionCounts.count == 64, partitionCounts.allSatisfy({ $0 >= 0 }) else { throw .corrupt("partition counts") }
+        if let last = removedBits.lastIndex(where: { $0 != 0 }),
+           last * 64 + 63 - removedBits[last].leadingZeroBitCount >= count {
+            throw .corrupt("a removal bit past the last document")
+        }
+        for table in tables { try table._checkInvariants(documentLimit: count) }
+    }
+}

@@ -355,3 +355,34 @@ func _isEmptySignature(_ signature: UnsafeBufferPointer<UInt64>) -> Bool {
     for value in signature where value != .max { return false }
     return true
 }
+
+extension MinHashLSH {
+    /// Checks what every query and insert relies on, as the loader does before handing out a
+    /// loaded index: b·r ≤ k, one posting table per band, each table whole
+    /// (``_PostingTable/_checkInvariants(documentLimit:)``: every document number below
+    /// ``count``, every list ending), fewer than 2³¹ documents, and removal bits that match
+    /// ``removedCount`` with none set past ``count``.
+    ///
+    /// Package access: the loader, the damage tests and the fuzz targets call it.
+    ///
+    /// - Throws: ``IndexFileError/corrupt(_:)`` naming the first violation.
+    /// - Complexity: O(slots + entries log entries) over all bands.
+    package func _checkInvariants() throws(IndexFileError) {
+        guard signatureLength >= 1, banding.signatureValuesUsed <= signatureLength, tables.count == banding.bandCount else {
+            throw .corrupt("banding b=\(banding.bandCount) r=\(banding.rowsPerBand) with k=\(signatureLength) and \(tables.count) tables")
+        }
+        guard count >= 0, count < Int(Int32.max), removedCount >= 0, removedCount <= count else {
+            throw .corrupt("document count \(count), removed \(removedCount)")
+        }
+        var setBits = 0
+        for (word, bits) in removedBits.enumerated() {
+            setBits += bits.nonzeroBitCount
+            let firstDocument = word * 64
+            if bits != 0 && firstDocument + (63 - bits.leadingZeroBitCount) >= count {
+                throw .corrupt("a removal bit past the last document")
+            }
+        }
+        guard setBits == removedCount else { throw .corrupt("removal bits disagree with the removed count") }
+        for table in tables { try table._checkInvariants(documentLimit: count) }
+    }
+}

@@ -131,44 +131,81 @@ extension _PostingTable {
         writer.write(array: entryNext)
     }
 
-    /// Reads a table written by ``write(to:)``, checking every link so that a bad file cannot
-    /// make a query loop or read out of bounds.
+    /// Reads a table written by ``write(to:)``, checking it whole (``_checkInvariants(documentLimit:)``)
+    /// so that a bad file cannot make a query loop, miss a key or read out of bounds.
     ///
     /// - Parameter documentLimit: Document numbers must be below this.
+    /// - Throws: ``IndexFileError/corrupt(_:)``.
     init(reading reader: inout _BinaryReader, documentLimit: Int) throws {
-        let keys = try reader.read(UInt64.self)
         let limit = Int(Int32.max)
+        let keys = try reader.readInt(in: 0...limit, "posting key count")
         slotKeys = try reader.readArray(UInt64.self, limit: limit)
         slotHeads = try reader.readArray(Int32.self, limit: limit)
         entryDocuments = try reader.readArray(Int32.self, limit: limit)
         entryNext = try reader.readArray(Int32.self, limit: limit)
+        keyCount = keys
+        try _checkInvariants(documentLimit: documentLimit)
+    }
+
+    /// Checks everything queries and inserts rely on, in O(slots + entries log entries):
+    /// - the slot array is a power of two (at least 16) long, with one head per slot, and at
+    ///   least one empty slot (so probing ends);
+    /// - ``keyCount`` is the number of occupied slots, and no key occupies two;
+    /// - every key sits where probing from its home slot finds it, with no empty slot between;
+    /// - every entry names a document below `documentLimit` and links inside the entry array;
+    /// - each entry is on exactly one list, reached once: no cycle, no two lists sharing a tail,
+    ///   no entry that no key reaches.
+    ///
+    /// - Parameter documentLimit: Document numbers must be below this.
+    /// - Throws: ``IndexFileError/corrupt(_:)`` naming the first violation.
+    func _checkInvariants(documentLimit: Int) throws(IndexFileError) {
         let slots = slotKeys.count
         guard slots >= 16, slots & (slots - 1) == 0, slotHeads.count == slots,
-              entryNext.count == entryDocuments.count else {
-            throw IndexFileError.corrupt("posting table shape")
+              entryNext.count == entryDocuments.count, entryDocuments.count < Int(Int32.max) else {
+            throw .corrupt("posting table shape")
         }
-        let entries = Int32(entryDocuments.count)
+        let entries = entryDocuments.count
         var used = 0
         for head in slotHeads where head >= 0 {
-            guard head < entries else { throw IndexFileError.corrupt("posting head out of range") }
+            guard Int(head) < entries else { throw .corrupt("posting head out of range") }
             used += 1
         }
-        guard UInt64(used) == keys, used < slots else { throw IndexFileError.corrupt("posting key count") }
+        guard used == keyCount, used < slots else { throw .corrupt("posting key count") }
+        // Probing from a key's home slot walks occupied slots only, so the key must lie within
+        // the run of occupied slots that ends at it. `run` is that run's length, counted from
+        // an empty slot (one exists: used < slots).
+        let mask = slots - 1
+        let firstEmpty = slotHeads.firstIndex { $0 < 0 }!
+        var run = 0
+        for step in 1...slots {
+            let slot = (firstEmpty + step) & mask
+            guard slotHeads[slot] >= 0 else {
+                run = 0
+                continue
+            }
+            run += 1
+            let home = Int(truncatingIfNeeded: slotKeys[slot]) & mask
+            guard (slot - home) & mask < run else { throw .corrupt("posting key out of its probe sequence") }
+        }
+        var keys = slotKeys.indices.filter { slotHeads[$0] >= 0 }.map { slotKeys[$0] }
+        keys.sort()
+        for i in keys.indices.dropFirst() where keys[i] == keys[i - 1] { throw .corrupt("posting key filed twice") }
         for (document, next) in zip(entryDocuments, entryNext) {
-            guard document >= 0, Int(document) < documentLimit, next >= -1, next < entries else {
-                throw IndexFileError.corrupt("posting entry out of range")
+            guard document >= 0, Int(document) < documentLimit, next >= -1, Int(next) < entries else {
+                throw .corrupt("posting entry out of range")
             }
         }
-        keyCount = used
-        // Every list must end: each entry is reached at most once.
-        var seen = [Bool](repeating: false, count: entryDocuments.count)
+        var seen = [Bool](repeating: false, count: entries)
+        var reached = 0
         for head in slotHeads where head >= 0 {
             var entry = head
             while entry >= 0 {
-                guard !seen[Int(entry)] else { throw IndexFileError.corrupt("posting list cycle") }
+                guard !seen[Int(entry)] else { throw .corrupt("posting lists cycle or share entries") }
                 seen[Int(entry)] = true
+                reached += 1
                 entry = entryNext[Int(entry)]
             }
         }
+        guard reached == entries else { throw .corrupt("posting entries that no key reaches") }
     }
 }

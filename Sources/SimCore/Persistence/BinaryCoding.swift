@@ -55,7 +55,7 @@ struct _BinaryReader {
     mutating func readArray<T: FixedWidthInteger>(_: T.Type = T.self, limit: Int) throws -> [T] {
         let count = try read(UInt64.self)
         let size = MemoryLayout<T>.size
-        guard count <= UInt64(limit), Int(count) <= (bytes.count - offset) / size else {
+        guard count <= UInt64(Swift.max(0, limit)), Int(count) <= (bytes.count - offset) / size else {
             throw IndexFileError.corrupt("array of \(count) values does not fit at byte \(offset)")
         }
         let values = [T](unsafeUninitializedCapacity: Int(count)) { buffer, initialized in
@@ -122,6 +122,11 @@ enum _IndexFile {
             guard file.count >= headerSize + 8 else { throw IndexFileError.truncated(expectedBytes: headerSize + 8, actualBytes: file.count) }
             var header = _BinaryReader(bytes: file, offset: 8)
             let found = try header.read(UInt32.self)
+            // The version comes first: a newer format may frame its payload differently, and its
+            // reader deserves a message that says so rather than "checksum mismatch".
+            guard versions.contains(found) else {
+                throw IndexFileError.unsupportedVersion(found: found, supported: versions.upperBound)
+            }
             _ = try header.read(UInt32.self)
             let payloadLength = try header.read(UInt64.self)
             guard payloadLength <= UInt64(Int.max / 2) else { throw IndexFileError.corrupt("payload length \(payloadLength)") }
@@ -131,9 +136,6 @@ enum _IndexFile {
             let stored = file.loadUnaligned(fromByteOffset: expected - 8, as: UInt64.self).littleEndian
             guard XXH3.hash64(UnsafeRawBufferPointer(rebasing: file[0..<expected - 8]), seed: 0) == stored else {
                 throw IndexFileError.checksumMismatch
-            }
-            guard versions.contains(found) else {
-                throw IndexFileError.unsupportedVersion(found: found, supported: versions.upperBound)
             }
             return try body(UnsafeRawBufferPointer(rebasing: file[headerSize..<expected - 8]), found)
         }

@@ -124,10 +124,13 @@ extension Deduplicator {
             // Version 1 and whole-value version 2 files hold k values per row; the keys come from them.
             let whole = version == 1 || options.verificationBits == 64
             let rowWords = whole ? k : wordsPerRow
-            let count = try reader.readInt(in: 0...Int(Int32.max) - 1, "document count")
+            // Every count is range-checked before it becomes an Int (see MinHashLSH's loader).
+            let count = try reader.readInt(in: 0...(Int(Int32.max) - 1), "document count")
+            let (signatureValues, overflow) = count.multipliedReportingOverflow(by: rowWords)
+            guard !overflow else { throw IndexFileError.corrupt("document count \(count) with \(rowWords) words a row") }
             let byteCounts = try reader.readArray(UInt64.self, limit: count)
             let sizes = try reader.readArray(Int32.self, limit: count)
-            let signatures = try reader.readArray(UInt64.self, limit: count * rowWords)
+            let signatures = try reader.readArray(UInt64.self, limit: signatureValues)
             let idLengths = try reader.readArray(UInt32.self, limit: count)
             let idBytes = try reader.readArray(UInt8.self, limit: Int(Int32.max))
             let setCounts = try reader.readArray(UInt32.self, limit: count)
@@ -147,12 +150,15 @@ extension Deduplicator {
                 }
             }
             guard reader.offset == payload.count, byteCounts.count == count, sizes.count == count,
-                  signatures.count == count * rowWords, idLengths.count == count,
+                  signatures.count == signatureValues, idLengths.count == count,
                   idLengths.reduce(0, { $0 + Int($1) }) == idBytes.count,
                   setCounts.count == (options.comparesShingleSets ? count : 0),
-                  setCounts.reduce(0, { $0 + Int($1) }) == setHashes.count, pairValues.count % 3 == 0,
-                  sizes.allSatisfy({ $0 >= 0 }), byteCounts.allSatisfy({ $0 <= UInt64(Int.max) })
+                  setCounts.reduce(0, { $0 + Int($1) }) == setHashes.count, pairValues.count % 3 == 0
             else { throw IndexFileError.corrupt("section sizes disagree") }
+            // A set size is below 2³¹ − 1 (what the containment index's partitions take), and a
+            // byte count fits an Int.
+            guard sizes.allSatisfy({ $0 >= 0 && $0 < Int32.max }) else { throw IndexFileError.corrupt("a set size out of range") }
+            guard byteCounts.allSatisfy({ $0 <= UInt64(Int.max) }) else { throw IndexFileError.corrupt("a byte count out of range") }
             var ids: [String] = []
             var start = 0
             for length in idLengths {
@@ -199,6 +205,7 @@ extension Deduplicator {
             }
         }
         try access.withWriteLock { try clusterLock.withLock { try restore(&state, &clustering) } }
+        try _checkInvariants()
     }
 }
 

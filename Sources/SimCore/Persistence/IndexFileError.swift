@@ -23,6 +23,8 @@ public enum IndexFileError: Error, Sendable, Hashable, CustomStringConvertible {
         switch self {
         case .io(let path, let reason): "cannot access index file \(path): \(reason)"
         case .notAnIndexFile(let path): "\(path) is not a SimCore index file (wrong magic bytes)"
+        case .unsupportedVersion(let found, let supported) where found > supported:
+            "index file format version \(found) was written by a newer SimCore; this build reads version \(supported): upgrade to load it"
         case .unsupportedVersion(let found, let supported):
             "index file format version \(found) is not supported (this build reads version \(supported))"
         case .truncated(let expected, let actual): "index file is truncated: \(actual) bytes, expected \(expected)"

@@ -52,15 +52,14 @@ extension MinHashLSH {
     ) throws {
         self = try _IndexFile.read(from: path, magic: Self.fileMagic, versions: 1...Self.fileFormatVersion) { payload, version in
             var reader = _BinaryReader(bytes: payload)
-            let k = try reader.readInt(in: 1...(1 << 20) - 1, "signature length")
+            // Every field is range-checked before it becomes an Int: the checksum proves the
+            // file unchanged, not well-formed (XXH3 is no MAC; an edited file can carry anything).
+            let k = try reader.readInt(in: 1...(1 << 20), "signature length")
             let bands = try reader.readInt(in: 1...k, "band count")
             let rows = try reader.readInt(in: 1...k, "rows per band")
-            let count = try reader.readInt(in: 0...Int(Int32.max) - 1, "document count")
+            guard bands * rows <= k else { throw IndexFileError.corrupt("banding b=\(bands) r=\(rows) needs more than k=\(k) values") }
+            let count = try reader.readInt(in: 0...(Int(Int32.max) - 1), "document count")
             let removed = try reader.readInt(in: 0...count, "removed count")
-            guard k >= 1, k < 1 << 20, bands >= 1, rows >= 1, bands * rows <= k,
-                  count >= 0, count < Int(Int32.max), removed >= 0, removed <= count else {
-                throw IndexFileError.corrupt("parameters k=\(k) b=\(bands) r=\(rows) n=\(count)")
-            }
             let banding = BandingParameters(bandCount: bands, rowsPerBand: rows)
             if let expected = expectedSignatureLength, expected != k {
                 throw IndexFileError.parameterMismatch("signature length \(k), expected \(expected)")
@@ -68,21 +67,26 @@ extension MinHashLSH {
             if let expected = expectedBanding, expected != banding {
                 throw IndexFileError.parameterMismatch("\(banding), expected \(expected)")
             }
-            var index = MinHashLSH(signatureLength: k, banding: banding)
-            index.removedBits = try reader.readArray(UInt64.self, limit: count / 64 + 1)
-            guard index.removedBits.reduce(0, { $0 + $1.nonzeroBitCount }) == removed else {
-                throw IndexFileError.corrupt("removal bits disagree with the removed count")
-            }
-            index.tables = try (0..<bands).map { _ in
-                guard version >= 2 else {
+            let removedBits = try reader.readArray(UInt64.self, limit: count / 64 + 1)
+            // Tables are read before the index is made, so that a band count the file cannot
+            // hold fails on the first missing table instead of allocating empty ones. Version 1
+            // files hold chained hash tables, converted as they are read.
+            var tables: [_PostingShard] = []
+            for _ in 0..<bands {
+                if version >= 2 {
+                    tables.append(try _PostingShard(reading: &reader, keyBits: 64, documentLimit: count))
+                } else {
                     let table = try _PostingTable(reading: &reader, documentLimit: count)
-                    return _PostingShard(converting: table, keyBits: 64, documentLimit: count)
+                    tables.append(_PostingShard(converting: table, keyBits: 64, documentLimit: count))
                 }
-                return try _PostingShard(reading: &reader, keyBits: 64, documentLimit: count)
             }
             guard reader.offset == payload.count else { throw IndexFileError.corrupt("unexpected bytes after the tables") }
+            var index = MinHashLSH(signatureLength: k, banding: banding)
+            index.removedBits = removedBits
+            index.tables = tables
             index.count = count
             index.removedCount = removed
+            try index._checkInvariants()
             return index
         }
     }

@@ -65,3 +65,25 @@ extension _PostingShard {
         })
     }
 }
+
+extension _PostingShard {
+    /// Checks what queries and merges rely on, as the loader and the damage tests do: every
+    /// entry names a document below `documentLimit`, no prefix has more than ``keyBits`` bits,
+    /// and the entries, both layers together, are in (prefix, document) order.
+    ///
+    /// - Parameter documentLimit: Document numbers must be below this.
+    /// - Throws: ``IndexFileError/corrupt(_:)`` naming the first violation.
+    /// - Complexity: O(entries).
+    func _checkInvariants(documentLimit: Int) throws(IndexFileError) {
+        guard (1...64).contains(keyBits) else { throw .corrupt("posting key bits \(keyBits)") }
+        let entries = sortedEntries
+        for i in entries.indices {
+            guard Int(entries[i].document) < documentLimit, keyBits == 64 || entries[i].prefix >> UInt64(keyBits) == 0 else {
+                throw .corrupt("posting entry out of range")
+            }
+            guard i == 0 || (entries[i - 1].prefix, entries[i - 1].document) <= (entries[i].prefix, entries[i].document) else {
+                throw .corrupt("postings out of order")
+            }
+        }
+    }
+}

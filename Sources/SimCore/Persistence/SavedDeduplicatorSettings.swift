@@ -43,9 +43,8 @@ public struct SavedDeduplicatorSettings: Sendable, Hashable {
         ) { payload, version in
             var reader = _BinaryReader(bytes: payload)
             let line = String(decoding: try reader.readArray(UInt8.self, limit: 1 << 16), as: UTF8.self)
-            let count = try reader.read(UInt64.self)
-            guard count < UInt64(Int32.max) else { throw IndexFileError.corrupt("document count \(count)") }
-            return (line, Int(count), version)
+            let count = try reader.readInt(in: 0...(Int(Int32.max) - 1), "document count")
+            return (line, count, version)
         }
         self = try Self(parameterLine: line, documentCount: count, formatVersion: version)
     }

@@ -128,7 +128,31 @@ final class _FoldTable: @unchecked Sendable {
     private static let table7 = make(7)
 
     /// Appends the normalized form of one scalar: UTF-8 bytes, 0x20 for a separator.
+    ///
+    /// The mapping is applied again to what it produced until nothing changes (NFKC can yield a
+    /// typographic variant, as U+2037 ‷ gives three U+2035 ‵, and lower-casing can yield a
+    /// character NFKC maps further), so that normalizing normalized text changes nothing.
     static func fold(_ scalar: Unicode.Scalar, options: NormalizationOptions, into output: inout [UInt8]) {
+        var scalars = mapped(scalar, options: options)
+        // A scalar that maps to itself is a fixed point already (most of them).
+        for _ in 0..<8 where scalars != [scalar] {
+            let again = scalars.flatMap { mapped($0, options: options) }
+            if again == scalars { break }
+            scalars = again
+        }
+        for folded in scalars {
+            switch role(of: folded, keepPunctuation: options.keepPunctuation) {
+            case .word:
+                output.append(contentsOf: String(folded).utf8)
+            case .separator:
+                output.append(0x20)
+            }
+        }
+    }
+
+    /// One step of the mapping: a typographic fold or NFKC (with `foldCompatibilityForms`), then
+    /// the full lower-case mapping (with `lowercase`).
+    private static func mapped(_ scalar: Unicode.Scalar, options: NormalizationOptions) -> [Unicode.Scalar] {
         var text: String
         if options.foldCompatibilityForms {
             if let replacement = typographicFold(scalar) {
@@ -142,14 +166,7 @@ final class _FoldTable: @unchecked Sendable {
         if options.lowercase {
             text = text.lowercased()
         }
-        for folded in text.unicodeScalars {
-            switch role(of: folded, keepPunctuation: options.keepPunctuation) {
-            case .word:
-                output.append(contentsOf: String(folded).utf8)
-            case .separator:
-                output.append(0x20)
-            }
-        }
+        return Array(text.unicodeScalars)
     }
 
     private enum Role { case word, separator }

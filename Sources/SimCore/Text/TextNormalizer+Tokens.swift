@@ -62,3 +62,29 @@ extension TextNormalizer {
     }
 }
 
+extension TextNormalizer {
+    /// The seeded XXH3-64 hash of each token that word shingling's fast path finds in `bytes`
+    /// (``_mapForTokens(_:into:isa:)`` and the 64-byte boundary scan of `_ShingleHashing`), in
+    /// order.
+    ///
+    /// Package access, so that tests and the normalization fuzz target can hold the fast path
+    /// against the reference: the tokens of ``normalize(utf8:)`` split at spaces.
+    ///
+    /// - Parameters:
+    ///   - bytes: Any bytes (invalid UTF-8 is replaced).
+    ///   - seed: The XXH3 seed.
+    /// - Returns: One hash per token.
+    package func _fastPathTokenHashes(ofUTF8 bytes: UnsafeRawBufferPointer, seed: UInt64) -> [UInt64] {
+        let scratch = ScratchBuffer<UInt8>()
+        let mapped = _mapForTokens(bytes, into: scratch)
+        guard mapped > 0 else { return [] }
+        var masks = [UInt64](repeating: 0, count: mapped / 64 + 1)
+        return masks.withUnsafeMutableBufferPointer { masks in
+            [UInt64](unsafeUninitializedCapacity: mapped / 2 + 1) { hashes, initialized in
+                initialized = _ShingleHashing.hashTokens(
+                    scratch.storage.baseAddress!, count: mapped, seed: seed, masks: masks.baseAddress!,
+                    into: hashes.baseAddress!)
+            }
+        }
+    }
+}

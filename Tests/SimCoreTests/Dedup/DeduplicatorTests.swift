@@ -1,3 +1,4 @@
+import Foundation
 import Dispatch
 import Testing
 @testable import SimCore
@@ -101,6 +102,32 @@ struct DeduplicatorTests {
             #expect(recall >= (verification == .exact ? 0.95 : 0.90), "seed \(seed), \(verification): recall \(recall) (\(truePositives)/\(truth.count))")
             print("dedupe P/R seed \(seed) \(verification) \(deduplicator.banding!): truth \(truth.count) found \(found.count) precision \(precision) recall \(recall)")
         }
+    }
+}
+
+@Suite("Deduplicator ids")
+struct DeduplicatorIDTests {
+    @Test("document(withID:) finds each id's first document, across batches and a save and load, without a second copy of the ids")
+    func lookup() throws {
+        let deduplicator = Deduplicator()
+        var documents = (0..<3_000).map { Document(id: "doc-\($0 % 2_000)", text: "text \($0)") }
+        documents.append(Document(id: "", text: "no id"))
+        documents.append(Document(id: "", text: "no id either"))
+        deduplicator.insert(contentsOf: Array(documents[0..<1_500]), threads: 2)
+        deduplicator.insert(contentsOf: Array(documents[1_500...]), threads: 2)
+        for number in stride(from: 0, to: 2_000, by: 7) {
+            #expect(deduplicator.document(withID: "doc-\(number)") == number)
+        }
+        #expect(deduplicator.document(withID: "") == 3_000)
+        #expect(deduplicator.document(withID: "doc-2000") == nil)
+        #expect(deduplicator.document(withID: "doc-1") == 1)
+        try deduplicator._checkInvariants()
+        let path = NSTemporaryDirectory() + "simcore-ids-\(UUID().uuidString).state"
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try deduplicator.save(to: path)
+        let loaded = try Deduplicator(contentsOf: path)
+        #expect(loaded.document(withID: "doc-1999") == 1_999)
+        #expect(loaded.document(withID: "") == 3_000)
     }
 }
 

@@ -91,6 +91,29 @@ struct TextNormalizerTests {
         }
     }
 
+    @Test("normalizing normalized text changes nothing: every BMP scalar, under every option set")
+    func idempotent() {
+        // Found by the normalization fuzz target: U+2037 (reversed triple prime) became three
+        // U+2035 under NFKC, which the typographic fold maps to apostrophes only on a second
+        // pass (with kept punctuation).
+        for lowercase in [false, true] {
+            for fold in [false, true] {
+                for keep in [false, true] {
+                    let normalizer = TextNormalizer(options: NormalizationOptions(lowercase: lowercase, foldCompatibilityForms: fold, keepPunctuation: keep))
+                    var text: [UInt8] = []
+                    for value in 0x20..<0x10000 where !(0xD800..<0xE000).contains(value) {
+                        text += Array(String(Unicode.Scalar(UInt32(value))!).utf8) + [0x20]
+                    }
+                    let once = normalizer.normalize(utf8: text)
+                    let twice = normalizer.normalize(utf8: once)
+                    #expect(once == twice, "lowercase \(lowercase), fold \(fold), keep punctuation \(keep)")
+                }
+            }
+        }
+        let keep = TextNormalizer(options: NormalizationOptions(keepPunctuation: true))
+        #expect(keep.normalize("a \u{2037} b") == "a ''' b")
+    }
+
     @Test("fold table pages built on first use, from several threads at once, equal folding each scalar on its own", arguments: [0, 3, 7])
     func lazyPages(optionsIndex: Int) {
         let options = NormalizationOptions(

@@ -1,0 +1,321 @@
+import Foundation
+import SimCore
+import SimCoreInternals
+
+/// One on-disk format of SimCore, as the damage tests and the index-file fuzz target see it:
+/// how to save a small sample, and how to load a file and put what loaded through its paces.
+///
+/// Every format shares the envelope `magic (8) | version u32 | reserved u32 | payload length
+/// u64 | payload | XXH3-64 u64` (little-endian, the checksum over every byte before it), so
+/// ``resealed(_:)`` can repair the length and checksum of any edited file and let the damage
+/// reach the loader's own checks.
+///
+/// A new format (a new state-file version, another index) joins ``all`` with a sample saver and
+/// a loader; the damage matrix and the fuzz target then cover it with no other change.
+///
+/// ```swift
+/// for format in IndexFileFormat.all {
+///     try format.save("/tmp/sample")
+///     try format.load("/tmp/sample").exercise("/tmp/scratch")
+/// }
+/// ```
+public struct IndexFileFormat: Sendable {
+    /// A short name, e.g. `MinHashLSH`.
+    public let name: String
+    /// Writes a small sample file (a few kilobytes) at the path.
+    public let save: @Sendable (_ path: String) throws -> Void
+    /// Loads the file at the path with the format's own loader; throws what the loader throws.
+    public let load: @Sendable (_ path: String) throws -> LoadedIndexFile
+
+    /// Creates a format entry.
+    ///
+    /// - Parameters:
+    ///   - name: A short name.
+    ///   - save: Writes a small sample.
+    ///   - load: Loads a file.
+    public init(
+        name: String, save: @escaping @Sendable (String) throws -> Void,
+        load: @escaping @Sendable (String) throws -> LoadedIndexFile
+    ) {
+        self.name = name
+        self.save = save
+        self.load = load
+    }
+
+    /// Size of the envelope's header: magic, version, reserved, payload length.
+    public static let headerSize = 24
+
+    /// `bytes` with the envelope's payload length and checksum made to match its contents, so
+    /// that a loader passes them and reaches its own checks: the header (padded with zeros if
+    /// short) keeps its magic, version and reserved field, the payload is everything after it
+    /// but the last 8 bytes, and the checksum is recomputed.
+    ///
+    /// - Parameter bytes: A damaged or made-up file.
+    /// - Returns: The same file with a valid length field and checksum.
+    public static func resealed(_ bytes: [UInt8]) -> [UInt8] {
+        var file = bytes
+        if file.count < headerSize + 8 { file += [UInt8](repeating: 0, count: headerSize + 8 - file.count) }
+        file.removeLast(8)
+        withUnsafeBytes(of: UInt64(file.count - headerSize).littleEndian) { file.replaceSubrange(16..<24, with: $0) }
+        let checksum = XXH3.hash64(file, seed: 0)
+        withUnsafeBytes(of: checksum.littleEndian) { file.append(contentsOf: $0) }
+        return file
+    }
+
+    /// `bytes` with the envelope's format version set to `version` and resealed.
+    ///
+    /// - Parameters:
+    ///   - bytes: A file of this format.
+    ///   - version: The version to claim.
+    /// - Returns: The edited file.
+    public static func withVersion(_ bytes: [UInt8], _ version: UInt32) -> [UInt8] {
+        var file = bytes
+        withUnsafeBytes(of: version.littleEndian) { file.replaceSubrange(8..<12, with: $0) }
+        return resealed(file)
+    }
+
+    /// Every format SimCore writes or still reads: a ``MinHashLSH`` index (format version 2); the
+    /// ``Deduplicator`` state (format version 3) for both index kinds, both verifications, and compact
+    /// verification bits (whose files carry the posting tables); and format version 1 state
+    /// files, loaded into a whole and into a compact engine.
+    public static let all: [IndexFileFormat] = [
+        minHashLSH,
+        deduplicator(.jaccard, .exact),
+        deduplicator(.overlap, .estimated),
+        deduplicator(.jaccard, .estimated, verificationBits: 8),
+        deduplicator(.overlap, .estimated, verificationBits: 16),
+        deduplicator(.jaccard, .exact, formatVersion: 1),
+        deduplicator(.jaccard, .estimated, verificationBits: 8, formatVersion: 1),
+    ]
+
+    /// A ``MinHashLSH`` index file (k = 16, b = 4, r = 4, 24 documents, 2 removed).
+    public static let minHashLSH = IndexFileFormat(
+        name: "MinHashLSH",
+        save: { path in try sampleIndex().save(to: path) },
+        load: { path in
+            let index = try MinHashLSH(contentsOf: path)
+            return LoadedIndexFile(
+                checkInvariants: { try index._checkInvariants() },
+                exercise: { scratch in try exercise(index, scratch: scratch) })
+        })
+
+    /// The state file of a ``Deduplicator`` (one-permutation MinHash, k = 16) with `measure` and
+    /// `verification`, 14 short documents in near-duplicate groups.
+    ///
+    /// - Parameters:
+    ///   - measure: Jaccard (a ``MinHashLSH`` inside, banding 4 × 4) or the overlap coefficient
+    ///     (a ``ContainmentIndex`` inside).
+    ///   - verification: Estimated, or exact (shingle sets saved too).
+    ///   - verificationBits: The loading engine's verification bits (64, 16 or 8); a current
+    ///     file is saved with them too (compact files hold the posting shards).
+    ///   - formatVersion: 3 (what ``Deduplicator/save(to:)`` writes), or 1: the file a build
+    ///     before format 2 wrote (``versionOne(_:)``), which must still load.
+    /// - Returns: The format entry.
+    public static func deduplicator(
+        _ measure: DeduplicationOptions.Measure, _ verification: DeduplicationOptions.Verification,
+        verificationBits: Int = 64, formatVersion: UInt32 = 3
+    ) -> IndexFileFormat {
+        var options = sampleOptions(measure, verification)
+        options.verificationBits = verificationBits
+        // A version-1 file always held whole signatures: it is written by a whole engine.
+        var saving = options
+        if formatVersion == 1 { saving.verificationBits = 64 }
+        let savingOptions = saving
+        let loadingOptions = options
+        let scheme = OnePermutationMinHash(signatureLength: 16, seed: 3)
+        let bits = verificationBits == 64 ? "" : ", \(verificationBits) bits"
+        let version = formatVersion == 1 ? " version 1" : ""
+        return IndexFileFormat(
+            name: "Deduplicator\(version) (\(measure), \(verification)\(bits))",
+            save: { path in
+                let deduplicator = Deduplicator(scheme: scheme, options: savingOptions)
+                deduplicator.insert(contentsOf: sampleDocuments, threads: 1)
+                try deduplicator.save(to: path)
+                if formatVersion == 1 {
+                    let file = Array(try Data(contentsOf: URL(fileURLWithPath: path)))
+                    try Data(try versionOne(file)).write(to: URL(fileURLWithPath: path))
+                }
+            },
+            load: { path in
+                // The settings reader is a loader too: refused with IndexFileError, or read.
+                do { _ = try SavedDeduplicatorSettings(contentsOf: path) } catch is IndexFileError {}
+                let deduplicator = try Deduplicator(contentsOf: path, scheme: scheme, options: loadingOptions)
+                return LoadedIndexFile(
+                    checkInvariants: { try deduplicator._checkInvariants() },
+                    exercise: { scratch in try exercise(deduplicator, scheme: scheme, options: loadingOptions, scratch: scratch) })
+            })
+    }
+
+    /// A whole-signature state file (format version 2 or 3: they agree when signatures are
+    /// whole, for no posting shard is saved) rewritten as format version 1 wrote it: the
+    /// parameter line without `verification-bits=64`, no posting-table count at the end, version
+    /// 1 in the header.
+    ///
+    /// - Parameter file: A state file saved with 64 verification bits.
+    /// - Returns: The same state in format version 1.
+    /// - Throws: ``FuzzFailure`` when `file` is not such a file.
+    public static func versionOne(_ file: [UInt8]) throws -> [UInt8] {
+        let suffix = Array(" verification-bits=64".utf8)
+        guard file.count >= headerSize + 8 + 8 + 8 else { throw FuzzFailure("not a state file") }
+        let lineLength = file[headerSize..<headerSize + 8].withUnsafeBytes { Int(UInt64(littleEndian: $0.loadUnaligned(as: UInt64.self))) }
+        let lineStart = headerSize + 8
+        guard lineLength >= suffix.count, lineStart + lineLength <= file.count - 16,
+              Array(file[lineStart + lineLength - suffix.count..<lineStart + lineLength]) == suffix else {
+            throw FuzzFailure("not a whole-signature version-2 state file")
+        }
+        let line = Array(file[lineStart..<lineStart + lineLength - suffix.count])
+        var converted = Array(file[0..<headerSize])
+        withUnsafeBytes(of: UInt32(1).littleEndian) { converted.replaceSubrange(8..<12, with: $0) }
+        withUnsafeBytes(of: UInt64(line.count).littleEndian) { converted.append(contentsOf: $0) }
+        converted += line
+        // Everything after the line but the posting-table count (0) and the checksum.
+        converted += file[(lineStart + lineLength)..<(file.count - 16)]
+        converted += [UInt8](repeating: 0, count: 8)   // the checksum, recomputed by resealed
+        return resealed(converted)
+    }
+
+    /// Options small enough that loading a damaged copy thousands of times stays quick: one
+    /// thread, word 2-grams, banding set by hand.
+    static func sampleOptions(
+        _ measure: DeduplicationOptions.Measure, _ verification: DeduplicationOptions.Verification
+    ) -> DeduplicationOptions {
+        var options = DeduplicationOptions()
+        options.measure = measure
+        options.verification = verification
+        options.shingling = ShinglingOptions(unit: .words(2), seed: 5)
+        options.threshold = 0.6
+        if measure == .jaccard { options.banding = BandingParameters(bandCount: 4, rowsPerBand: 4) }
+        options.threads = 1
+        return options
+    }
+
+    /// Fourteen short documents: four groups of near-copies and two loners.
+    static let sampleDocuments: [Document] = {
+        let stories = [
+            "the river rose overnight and closed the old bridge to traffic",
+            "a new library opens on the north side of the town square today",
+            "the council voted to keep the swimming pool open all summer long",
+            "farmers report the best apple harvest in twenty years this autumn",
+        ]
+        var documents: [Document] = []
+        for (number, story) in stories.enumerated() {
+            documents.append(Document(id: "s\(number)", text: story))
+            documents.append(Document(id: "s\(number)-copy", text: story + " officials said"))
+            if number % 2 == 0 { documents.append(Document(id: "s\(number)-edit", text: "update: " + story)) }
+        }
+        documents.append(Document(id: "lone-1", text: "completely different words about nothing in particular"))
+        documents.append(Document(id: "", text: ""))
+        return documents
+    }()
+
+    /// The sample index: 24 random sets (every third a near copy of the one before), two removed.
+    static func sampleIndex() -> MinHashLSH {
+        var index = MinHashLSH(signatureLength: 16, banding: BandingParameters(bandCount: 4, rowsPerBand: 4))
+        for signature in sampleSignatures { index.insert(signature) }
+        index.remove(3)
+        index.remove(17)
+        return index
+    }
+
+    /// Signatures of the sample index, and queries for a loaded one.
+    static let sampleSignatures: [[UInt64]] = {
+        let scheme = OnePermutationMinHash(signatureLength: 16, seed: 9)
+        var generator = SplitMix64(seed: 99)
+        var previous: [UInt64] = []
+        return (0..<24).map { i in
+            let set = i % 3 == 1 ? Array(previous.dropFirst(2)) + [generator.next()] : (0..<24).map { _ in generator.next() }
+            previous = set
+            var signature = [UInt64](repeating: 0, count: 16)
+            set.withUnsafeBufferPointer { hashes in
+                signature.withUnsafeMutableBufferPointer { scheme.sign(hashes, into: $0) }
+            }
+            return signature
+        }
+    }()
+
+    /// Queries, an insert, a removal and a save-and-load round trip on a loaded index.
+    static func exercise(_ loaded: MinHashLSH, scratch: String?) throws {
+        var index = loaded
+        // Queries of the loaded index's own length (a damaged file may hold another k).
+        let queries = sampleSignatures.prefix(6).map { signature in (0..<index.signatureLength).map { signature[$0 % signature.count] } }
+        for signature in queries {
+            let found = index.candidates(for: signature)
+            guard found == found.sorted(), Set(found).count == found.count,
+                  found.allSatisfy({ index.contains($0) }) else {
+                throw FuzzFailure("candidates \(found) are not distinct, sorted, live documents of \(index.count)")
+            }
+        }
+        let added = index.insert(queries[0])
+        guard added == loaded.count, index.candidates(for: queries[0]).contains(added) else {
+            throw FuzzFailure("an inserted signature is not its own candidate")
+        }
+        index.remove(added)
+        try index._checkInvariants()
+        guard let scratch else { return }
+        try index.save(to: scratch)
+        let again = try MinHashLSH(contentsOf: scratch)
+        guard again.count == index.count, again.removedCount == index.removedCount, again.banding == index.banding else {
+            throw FuzzFailure("a re-saved index loads with other counts")
+        }
+    }
+
+    /// Assignments, an insert, id lookups and a save-and-load round trip on a loaded engine.
+    static func exercise<Scheme: SignatureScheme>(
+        _ deduplicator: Deduplicator<Scheme>, scheme: Scheme, options: DeduplicationOptions, scratch: String?
+    ) throws {
+        let assignments = deduplicator.assignments()
+        let n = assignments.count
+        var representatives = [Int](repeating: 0, count: n)
+        for assignment in assignments {
+            guard (0..<n).contains(assignment.cluster) else { throw FuzzFailure("cluster label \(assignment.cluster) of \(n)") }
+            if assignment.isRepresentative { representatives[assignment.cluster] += 1 }
+        }
+        for label in Set(assignments.map(\.cluster)) where representatives[label] != 1 {
+            throw FuzzFailure("cluster \(label) has \(representatives[label]) representatives")
+        }
+        for document in 0..<n {
+            guard let first = deduplicator.document(withID: deduplicator.id(of: document)), first <= document else {
+                throw FuzzFailure("the id of document \(document) is not found")
+            }
+        }
+        let result = deduplicator.insert(sampleDocuments[0])
+        guard result.document == n else { throw FuzzFailure("an insert got number \(result.document), not \(n)") }
+        try deduplicator._checkInvariants()
+        guard let scratch else { return }
+        try deduplicator.save(to: scratch)
+        let again = try Deduplicator(contentsOf: scratch, scheme: scheme, options: options)
+        guard again.assignments() == deduplicator.assignments() else { throw FuzzFailure("a re-saved engine loads with other clusters") }
+    }
+}
+
+/// A file one ``IndexFileFormat`` loaded, with what to check on it.
+public struct LoadedIndexFile {
+    /// Runs the structure's invariant check (the one its loader ran before returning).
+    public let checkInvariants: () throws -> Void
+    /// Queries and inserts into the structure, then (given a path) re-saves it there and
+    /// reloads it; throws ``FuzzFailure`` when an answer is wrong.
+    public let exercise: (_ scratchPath: String?) throws -> Void
+
+    /// Creates an entry.
+    ///
+    /// - Parameters:
+    ///   - checkInvariants: The invariant check.
+    ///   - exercise: The exercise.
+    public init(checkInvariants: @escaping () throws -> Void, exercise: @escaping (String?) throws -> Void) {
+        self.checkInvariants = checkInvariants
+        self.exercise = exercise
+    }
+}
+
+/// A property a fuzz check or damage test found broken, with what was seen.
+public struct FuzzFailure: Error, CustomStringConvertible, Sendable {
+    /// What went wrong.
+    public let description: String
+
+    /// Creates a failure.
+    ///
+    /// - Parameter description: What went wrong, with the values seen.
+    public init(_ description: String) {
+        self.description = description
+    }
+}

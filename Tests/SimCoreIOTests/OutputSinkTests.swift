@@ -1,0 +1,100 @@
+import Foundation
+import SimCore
+import SimCoreFixtures
+import SimCoreIO
+import SystemPackage
+import Testing
+
+/// Every write of the one checked writer is checked: a full device, a closed descriptor and a
+/// full file system are errors naming the destination, and a file sink puts nothing under its
+/// final name unless the whole file was written and flushed.
+@Suite("OutputSink")
+struct OutputSinkTests {
+    static func directory() throws -> String {
+        let path = NSTemporaryDirectory() + "simcore-sink-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        return path
+    }
+
+    @Test("a full device (/dev/full): the flush throws No space left on device, and so does every later write")
+    func fullDevice() throws {
+        let device = try FileDescriptor.open("/dev/full", .writeOnly)
+        defer { try? device.close() }
+        let sink = OutputSink(fileDescriptor: device.rawValue, name: "the full device")
+        try sink.write("a line\n")
+        let error = #expect(throws: OutputError.self) { try sink.flush() }
+        #expect(error?.description == "cannot write the full device: No space left on device")
+        #expect(throws: OutputError.self) { try sink.write(bytes: [1, 2, 3]); try sink.flush() }
+    }
+
+    @Test("a closed descriptor: Bad file descriptor")
+    func closedDescriptor() throws {
+        let file = try FileDescriptor.open(FilePath(try Self.directory() + "/f"), .writeOnly, options: [.create], permissions: .ownerReadWrite)
+        try file.close()
+        let sink = OutputSink(fileDescriptor: file.rawValue, name: "closed")
+        try sink.write("x")
+        let error = #expect(throws: OutputError.self) { try sink.flush() }
+        #expect(error?.reason == "Bad file descriptor")
+    }
+
+    @Test("large writes go out in blocks as they come, not all at the end")
+    func blocks() throws {
+        let path = try Self.directory() + "/out"
+        let sink = try OutputSink.file(atomicallyAt: path)
+        try sink.write(String(repeating: "x", count: 200_000))
+        #expect(sink.text.utf8.count < 1 << 16, "at most one block is buffered")
+        try sink.close()
+        #expect(try Data(contentsOf: URL(fileURLWithPath: path)).count == 200_000)
+    }
+
+    @Test("a file sink replaces the old file only on close; dropped unclosed, it leaves nothing")
+    func atomicFile() throws {
+        let directory = try Self.directory()
+        let path = directory + "/result.json"
+        try Data("old".utf8).write(to: URL(fileURLWithPath: path))
+        do {
+            let sink = try OutputSink.file(atomicallyAt: path)
+            try sink.write("new, but never closed")
+            try sink.flush()
+            #expect(try String(contentsOfFile: path, encoding: .utf8) == "old")
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory) == ["result.json"])
+        let sink = try OutputSink.file(atomicallyAt: path)
+        try sink.write("new")
+        try sink.close()
+        #expect(try String(contentsOfFile: path, encoding: .utf8) == "new")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory) == ["result.json"])
+        let missing = #expect(throws: OutputError.self) { _ = try OutputSink.file(atomicallyAt: directory + "/no/such/dir/x") }
+        #expect(missing?.description == "cannot write \(directory)/no/such/dir/x: No such file or directory")
+    }
+
+    @Test("a file system that fills up: the sink, AtomicFile and index saves all fail cleanly, leaving old files as they were",
+          .enabled(if: SmallFileSystem.isAvailable, "mounting a small tmpfs needs root"))
+    func fullFileSystem() throws {
+        let small = try #require(SmallFileSystem(kilobytes: 64))
+        defer { small.unmount() }
+        let path = small.path + "/out.jsonl"
+        try Data("old".utf8).write(to: URL(fileURLWithPath: path))
+        let sink = try OutputSink.file(atomicallyAt: path)
+        let error = #expect(throws: OutputError.self) {
+            for _ in 0..<100 { try sink.write(String(repeating: "y", count: 10_000)) }
+            try sink.close()
+        }
+        #expect(error?.reason == "No space left on device")
+        #expect(throws: OutputError.self) { try sink.close() }
+        #expect(try String(contentsOfFile: path, encoding: .utf8) == "old")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: small.path) == ["out.jsonl"])
+
+        // An index file: the same atomic writer underneath, refused with IndexFileError.io.
+        var index = MinHashLSH(signatureLength: 64, banding: BandingParameters(bandCount: 16, rowsPerBand: 4))
+        var generator = SplitMix64(seed: 1)
+        for _ in 0..<5_000 { index.insert((0..<64).map { _ in generator.next() }) }
+        let indexError = #expect(throws: IndexFileError.self) { try index.save(to: small.path + "/index.lsh") }
+        if case .io(let failedPath, let reason) = indexError {
+            #expect(failedPath == small.path + "/index.lsh" && reason == "No space left on device")
+        } else {
+            Issue.record("expected an I/O error, got \(String(describing: indexError))")
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: small.path) == ["out.jsonl"])
+    }
+}
