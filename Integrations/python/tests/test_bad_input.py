@@ -159,7 +159,7 @@ def test_other_version_and_other_options(saved, tmp_path):
     struct.pack_into("<Q", data, len(data) - 8, xxh3_64(data[:-8]))
     path = tmp_path / "future.simcore"
     path.write_bytes(bytes(data))
-    with pytest.raises(simcore.IndexFileError, match=f"version {version + 1} is not supported"):
+    with pytest.raises(simcore.IndexFileError, match=f"version {version + 1} was written by a newer SimCore"):
         simcore.Deduplicator.load(path)
     with pytest.raises(simcore.IndexFileError, match="other parameters.*threshold=0.7"):
         simcore.Deduplicator.load(saved, threshold=0.7)
