@@ -8,6 +8,7 @@ an agreement test that silently skipped would prove nothing.
 import json
 import os
 import subprocess
+import threading
 from pathlib import Path
 
 import pytest
@@ -66,3 +67,26 @@ def run_simdedup(simdedup, *arguments):
     """simdedup's verdict lines as dictionaries."""
     result = subprocess.run([str(simdedup), *map(str, arguments)], check=True, capture_output=True, text=True)
     return [json.loads(line) for line in result.stdout.splitlines()]
+
+
+@pytest.fixture(scope="session")
+def run_threads():
+    """run_threads(count, target): calls target(0) … target(count - 1) on as many Python threads at
+    once and re-raises the first exception one of them raised."""
+    def run(count, target):
+        errors = []
+
+        def guarded(index):
+            try:
+                target(index)
+            except BaseException as error:  # re-raised in the main thread
+                errors.append(error)
+
+        threads = [threading.Thread(target=guarded, args=(index,)) for index in range(count)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        if errors:
+            raise errors[0]
+    return run

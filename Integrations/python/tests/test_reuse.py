@@ -3,7 +3,6 @@ sample stories and a generated corpus with planted reuse; str offsets; the strea
 Python threads; bad input."""
 import json
 import subprocess
-import threading
 
 import pytest
 
@@ -191,25 +190,7 @@ def test_index_keys_are_ids_or_numbers():
 # Python threads ---------------------------------------------------------------------------------
 
 
-def run_threads(count, target):
-    errors = []
-
-    def guarded(index):
-        try:
-            target(index)
-        except BaseException as error:  # re-raised in the main thread
-            errors.append(error)
-
-    threads = [threading.Thread(target=guarded, args=(index,)) for index in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    if errors:
-        raise errors[0]
-
-
-def test_concurrent_calls(planted_corpus):
+def test_concurrent_calls(planted_corpus, run_threads):
     _, ids, texts = planted_corpus
     texts, ids = texts[:300], ids[:300]
     expected = simcore.reuse(texts, ids=ids, threads=1)

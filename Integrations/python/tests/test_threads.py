@@ -10,25 +10,7 @@ def partition(clusters):
     return sorted(sorted(cluster.members) for cluster in clusters)
 
 
-def run_threads(count, target):
-    errors = []
-
-    def guarded(index):
-        try:
-            target(index)
-        except BaseException as error:  # re-raised in the main thread
-            errors.append(error)
-
-    threads = [threading.Thread(target=guarded, args=(index,)) for index in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    if errors:
-        raise errors[0]
-
-
-def test_concurrent_adds_find_the_same_clusters(generated_corpus):
+def test_concurrent_adds_find_the_same_clusters(generated_corpus, run_threads):
     _, ids, texts = generated_corpus
     texts, ids = texts[:1200], ids[:1200]
     with simcore.Deduplicator(measure="jaccard") as sequential:
@@ -50,7 +32,7 @@ def test_concurrent_adds_find_the_same_clusters(generated_corpus):
         assert partition(shared.clusters()) == expected
 
 
-def test_concurrent_signatures_are_identical(generated_corpus):
+def test_concurrent_signatures_are_identical(generated_corpus, run_threads):
     _, _, texts = generated_corpus
     expected = simcore.signatures(texts[:400], k=64, threads=1)
     results = [None] * 4
