@@ -373,30 +373,30 @@ struct _AnchorReader: @unchecked Sendable {
 /// each once (a hash selected at two positions, a repeated n-gram, is kept where it first
 /// comes).
 ///
-/// - Complexity: O(n) with a monotone queue of positions and a hash set (`seen`, scratch).
-func _winnowedAnchors(
-    _ hashes: UnsafeBufferPointer<UInt64>, window: Int, queue: ScratchBuffer<Int32>, seen: ScratchBuffer<UInt64>
-) -> [UInt64] {
+/// The window's minimum is carried from one window to the next and only looked for again when
+/// it leaves the window (about once per `window` positions on random hashes).
+///
+/// - Complexity: O(n) expected on random hashes (O(n × window) at worst), plus a hash set
+///   (`seen`, scratch) for the repeats.
+func _winnowedAnchors(_ hashes: UnsafeBufferPointer<UInt64>, window: Int, seen: ScratchBuffer<UInt64>) -> [UInt64] {
     let grams = hashes.count
     guard grams > 0 else { return [] }
     let width = Swift.min(window, grams)
-    let positions = queue.reserve(grams).baseAddress!
     var selected: [UInt64] = []
     selected.reserveCapacity(grams * 2 / (width + 1) + 2)
-    var head = 0, tail = 0
+    var minimum = 0
     var lastSelected = -1
     for position in 0..<grams {
-        // Keep the queue's hashes increasing from head to tail; a newer equal hash wins.
-        while tail > head && hashes[Int(positions[tail - 1])] >= hashes[position] { tail -= 1 }
-        positions[tail] = Int32(truncatingIfNeeded: position)
-        tail += 1
-        if Int(positions[head]) <= position - width { head += 1 }
-        if position >= width - 1 {
-            let minimum = Int(positions[head])
-            if minimum != lastSelected {
-                selected.append(hashes[minimum])
-                lastSelected = minimum
-            }
+        if minimum <= position &- width {
+            // The minimum left the window: the rightmost smallest of the window is the new one.
+            minimum = position &- width &+ 1
+            for candidate in (minimum &+ 1)..<(position &+ 1) where hashes[candidate] <= hashes[minimum] { minimum = candidate }
+        } else if hashes[position] <= hashes[minimum] {
+            minimum = position
+        }
+        if position >= width &- 1 && minimum != lastSelected {
+            selected.append(hashes[minimum])
+            lastSelected = minimum
         }
     }
     _removeRepeats(&selected, set: seen)

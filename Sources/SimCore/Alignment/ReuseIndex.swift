@@ -47,6 +47,7 @@ public final class ReuseIndex {
     public let boilerplate: BoilerplateLines?
     private var documents: [Document] = []
     private let table = _AnchorTable()
+    private let prints = _GramPrints()
 
     /// Creates an empty index.
     ///
@@ -78,7 +79,7 @@ public final class ReuseIndex {
     public private(set) var candidatePairs = 0
 
     /// Bytes the index holds beyond the documents' text: anchors and postings.
-    public var indexByteCount: Int { table.byteCount }
+    public var indexByteCount: Int { table.byteCount + prints.byteCount }
 
     /// Adds one document.
     ///
@@ -100,20 +101,22 @@ public final class ReuseIndex {
     public func insert(contentsOf documents: [Document], threads: Int = Parallelism.defaultThreadCount) {
         var prepared = prepare(documents, threads: threads)
         self.documents.append(contentsOf: prepared.map(\.document))
+        prints.append(prepared.map(\.prints))
         var anchors = prepared.map(\.anchors)
         prepared = []
         table.insert(&anchors, threads: threads)
     }
 
-    /// Blanks boilerplate and computes anchors, in chunks on `threads` cores.
-    private func prepare(_ documents: [Document], threads: Int) -> [(document: Document, anchors: [UInt64])] {
+    /// Blanks boilerplate and computes anchors and n-gram fingerprints, in chunks on `threads` cores.
+    private func prepare(_ documents: [Document], threads: Int) -> [(document: Document, anchors: [UInt64], prints: [UInt16])] {
         let options = options, boilerplate = boilerplate
         return concurrentChunks(count: documents.count, threads: threads, minimumChunk: 16) { range in
-            let shingler = Self.shingler(options), queue = ScratchBuffer<Int32>(), seen = ScratchBuffer<UInt64>()
+            let shingler = Self.shingler(options), seen = ScratchBuffer<UInt64>()
             return range.map { index in
                 let document = boilerplate.map { Document(id: documents[index].id, utf8: $0.blanking(documents[index].utf8)) }
                     ?? documents[index]
-                return (document, Self.anchors(of: document, shingler: shingler, window: options.anchorWindow, queue: queue, seen: seen))
+                let (anchors, prints) = Self.anchors(of: document, shingler: shingler, window: options.anchorWindow, seen: seen)
+                return (document, anchors, prints)
             }
         }.flatMap { $0 }
     }
@@ -124,14 +127,16 @@ public final class ReuseIndex {
             unit: .words(options.alignment.ngramWidth), seed: options.alignment.seed, normalization: options.alignment.normalization))
     }
 
-    /// A document's anchors, from the shingler's allocation-free n-gram stream (no byte offsets
-    /// needed). A text shorter than the n-gram width gets one hash of all its words, which two
-    /// documents can share but never twice: it makes no candidate pair.
+    /// A document's anchors and n-gram fingerprints, from the shingler's allocation-free n-gram
+    /// stream (no byte offsets needed). A text shorter than the n-gram width gets one hash of all
+    /// its words, which two documents can share but never twice: it makes no candidate pair.
     private static func anchors(
-        of document: Document, shingler: Shingler, window: Int, queue: ScratchBuffer<Int32>, seen: ScratchBuffer<UInt64>
-    ) -> [UInt64] {
+        of document: Document, shingler: Shingler, window: Int, seen: ScratchBuffer<UInt64>
+    ) -> (anchors: [UInt64], prints: [UInt16]) {
         document.utf8.withUnsafeBytes { bytes in
-            shingler.withShingleHashes(ofUTF8: bytes) { _winnowedAnchors($0, window: window, queue: queue, seen: seen) }
+            shingler.withShingleHashes(ofUTF8: bytes) { grams in
+                (_winnowedAnchors(grams, window: window, seen: seen), grams.map(_GramPrints.print(of:)))
+            }
         }
     }
 
@@ -149,6 +154,12 @@ public final class ReuseIndex {
         guard !candidates.isEmpty else { return [] }
         let order = _CandidateOrder.order(of: candidates, documentCount: documents.count)
         let documents = documents, options = options
+        // SAFETY: the fingerprints are only read here, and the index is not mutated meanwhile.
+        let printBase = SendableMutablePointer(base: UnsafeMutablePointer(mutating: prints.base))
+        let printStarts = prints.starts
+        @Sendable func printsOf(_ document: Int) -> UnsafeBufferPointer<UInt16> {
+            UnsafeBufferPointer(start: printBase.base + printStarts[document], count: printStarts[document + 1] - printStarts[document])
+        }
         // Stretches of the order, taken by whichever worker is free: their costs differ (a
         // neighbourhood's documents are tokenized once, a lone pair's both).
         let taskSize = Swift.max(1, (order.count + 16 * Swift.max(1, threads) - 1) / (16 * Swift.max(1, threads)))
@@ -167,8 +178,13 @@ public final class ReuseIndex {
             let kernel = _PairAligner(options: options.alignment)
             var indexed = -1
             var pairs: [(position: Int, pair: ReusedPair)] = []
+            let printsA = _GramPrintSet()
             for position in order[(task * taskSize)..<Swift.min(order.count, (task + 1) * taskSize)] {
                 let first = Int(candidates[position] >> 32), second = Int(candidates[position] & 0xFFFF_FFFF)
+                // No stretch of B's n-grams in A long enough for a passage (most candidates, which
+                // share a common phrase or two): not tokenized, not aligned.
+                if printsA.document != first { printsA.fill(printsOf(first), document: first) }
+                guard printsA.mayHavePassage(printsOf(second), options: options.alignment) else { continue }
                 let tokensA = cache.tokens(of: first, in: documents, pinned: indexed)
                 if indexed != first {
                     kernel.index(tokensA)

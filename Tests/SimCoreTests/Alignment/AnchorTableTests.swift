@@ -100,10 +100,31 @@ struct AnchorTableTests {
     func winnowing() {
         let hashes: [UInt64] = [5, 3, 8, 3, 9, 9, 1, 4, 3, 6]
         let anchors = hashes.withUnsafeBufferPointer {
-            _winnowedAnchors($0, window: 3, queue: ScratchBuffer<Int32>(), seen: ScratchBuffer<UInt64>())
+            _winnowedAnchors($0, window: 3, seen: ScratchBuffer<UInt64>())
         }
         // Windows of 3: minima at positions 1, 3 (the rightmost 3), 6; 3 again at 8 is a repeat.
         #expect(anchors == [3, 1])
+    }
+
+    @Test("winnowed anchors equal the definition, window by window, for small and large windows with ties", arguments: [1, 2, 4, 7, 30])
+    func winnowingBruteForce(window: Int) {
+        var generator = SplitMix64(seed: UInt64(window))
+        let seen = ScratchBuffer<UInt64>()
+        for length in [1, 2, 3, 5, 17, 200] {
+            // A pool of 12 values: many ties and repeats.
+            let hashes = (0..<length).map { _ in generator.next() % 12 }
+            let width = min(window, length)
+            var positions: [Int] = []
+            for end in (width - 1)..<length {
+                var minimum = end - width + 1
+                for position in (end - width + 1)...end where hashes[position] <= hashes[minimum] { minimum = position }
+                if positions.last != minimum { positions.append(minimum) }
+            }
+            var expected: [UInt64] = []
+            for position in positions where !expected.contains(hashes[position]) { expected.append(hashes[position]) }
+            let found = hashes.withUnsafeBufferPointer { _winnowedAnchors($0, window: window, seen: seen) }
+            #expect(found == expected, "length \(length): \(hashes)")
+        }
     }
 
     @Test("the alignment order is a permutation that keeps each component's pairs together")
@@ -138,6 +159,49 @@ struct AnchorTableTests {
         #expect(cache.tokens(of: 3, in: corpus, pinned: 2).count == 13)
         #expect(cache.tokens(of: 2, in: corpus, pinned: -1).count == 12)
         #expect(cache.tokenized == 4)
+    }
+
+    /// A text's n-gram fingerprints, as ``ReuseIndex`` files them.
+    static func prints(_ text: String, options: AlignmentOptions = AlignmentOptions()) -> [UInt16] {
+        let shingler = Shingler(options: ShinglingOptions(unit: .words(options.ngramWidth), seed: options.seed, normalization: options.normalization))
+        return Array(text.utf8).withUnsafeBytes { bytes in
+            shingler.withShingleHashes(ofUTF8: bytes) { $0.map(_GramPrints.print(of:)) }
+        }
+    }
+
+    @Test("the fingerprint test never turns away a pair with a passage, and turns away most pairs without one")
+    func gramPrintFilter() {
+        let documents = Array(ReuseIndexTests.corpus.documents.prefix(120)).map { String(decoding: $0.utf8, as: UTF8.self) }
+        let prints = documents.map { Self.prints($0) }
+        let aligner = PassageAligner(), set = _GramPrintSet(), options = AlignmentOptions()
+        var withPassage = 0, withoutPassage = 0, turnedAway = 0
+        for first in documents.indices {
+            prints[first].withUnsafeBufferPointer { set.fill($0, document: first) }
+            for second in documents.indices where second != first {
+                let possible = prints[second].withUnsafeBufferPointer { set.mayHavePassage($0, options: options) }
+                if aligner.align(documents[first], documents[second]).passages.isEmpty {
+                    withoutPassage += 1
+                    if !possible { turnedAway += 1 }
+                } else {
+                    withPassage += 1
+                    #expect(possible, "pair \(first), \(second) has a passage but was turned away")
+                }
+            }
+        }
+        #expect(withPassage > 100)
+        #expect(turnedAway * 10 > withoutPassage * 9, "\(turnedAway) of \(withoutPassage) pairs without a passage turned away")
+        // A shared seven-word phrase (three n-grams, seven words) cannot be a 12-word passage;
+        // twelve shared words in a row can.
+        var generator = SplitMix64(seed: 3)
+        func words(_ count: Int) -> String { (0..<count).map { _ in "w\(generator.next() % 100_000)" }.joined(separator: " ") }
+        let phrase = "the minister said on thursday that talks", passage = words(12)
+        let a = words(40) + " " + phrase + " " + words(20) + " " + passage + " " + words(30)
+        let b = words(30) + " " + phrase + " " + words(50)
+        let c = words(10) + " " + passage + " " + words(10)
+        Self.prints(a).withUnsafeBufferPointer { set.fill($0, document: 0) }
+        #expect(Self.prints(b).withUnsafeBufferPointer { set.mayHavePassage($0, options: options) } == false)
+        #expect(Self.prints(c).withUnsafeBufferPointer { set.mayHavePassage($0, options: options) })
+        #expect(aligner.align(a, c).passages.count == 1)
     }
 
     @Test("boilerplate lines are the same for every thread count", arguments: [2, 5])
