@@ -61,7 +61,7 @@ public struct ReuseWorkload: BenchmarkWorkload {
         let found = index.pairs(threads: threads)
         var accuracy: [String: Double] = [
             "pairsFound": Double(found.count), "passagesFound": Double(found.reduce(0) { $0 + $1.alignment.passages.count }),
-            "candidatePairs": Double(index.candidatePairs),
+            "candidatePairs": Double(index.candidatePairs), "alignedPairs": Double(index.alignedPairs),
         ]
         if let truth = context.passageTruth {
             accuracy.merge(PassageAccuracy(found: found, truth: truth, documents: documents).metrics) { $1 }

@@ -75,7 +75,8 @@ struct ReuseBenchmarkCommand: IOCommand {
         if let first = outcome.records.first {
             let metric = { (name: String) in first.metrics[name].map { String(format: "%.4f", $0) } ?? "n/a" }
             try io.print("passages: precision \(metric("precision")), recall \(metric("recall")), f1 \(metric("f1")) (word level); "
-                + "\(Int(first.metrics["pairsFound"] ?? 0)) pairs found of \(first.units.pairs) candidate pairs aligned")
+                + "\(Int(first.metrics["pairsFound"] ?? 0)) pairs found; \(first.units.pairs) candidate pairs, "
+                + "\(Int(first.metrics["alignedPairs"] ?? 0)) of them aligned (the others fail the fingerprint test)")
         }
         try outcome.finish(threadsUsed: context.threadCounts.max() ?? 1, options: result, io: io)
     }

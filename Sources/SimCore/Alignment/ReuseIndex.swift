@@ -75,8 +75,13 @@ public final class ReuseIndex {
     /// - Returns: Its id.
     public func id(of index: Int) -> String { documents[index].id }
 
-    /// Candidate pairs the last ``pairs(threads:)`` aligned (those sharing a capped anchor).
+    /// Candidate pairs of the last ``pairs(threads:)``: those sharing two anchors held by at most
+    /// ``ReuseOptions/maximumDocumentFrequency`` documents.
     public private(set) var candidatePairs = 0
+
+    /// Candidate pairs the last ``pairs(threads:)`` tokenized and aligned: those that passed the
+    /// n-gram fingerprint test (the others cannot share a passage).
+    public private(set) var alignedPairs = 0
 
     /// Bytes the index holds beyond the documents' text: anchors and postings.
     public var indexByteCount: Int { table.byteCount + prints.byteCount }
@@ -151,6 +156,7 @@ public final class ReuseIndex {
         let candidates = table.sharedAnchorPairs(
             minimumShared: Int(Self.minimumSharedAnchors), cap: options.maximumDocumentFrequency, threads: threads)
         candidatePairs = candidates.count
+        alignedPairs = 0
         guard !candidates.isEmpty else { return [] }
         let order = _CandidateOrder.order(of: candidates, documentCount: documents.count)
         let documents = documents, options = options
@@ -165,8 +171,8 @@ public final class ReuseIndex {
         let taskSize = Swift.max(1, (order.count + 16 * Swift.max(1, threads) - 1) / (16 * Swift.max(1, threads)))
         let taskCount = (order.count + taskSize - 1) / taskSize
         // SAFETY: task `t` alone writes `found[t]`, read after `concurrentTasks` has returned.
-        let found = UnsafeMutableBufferPointer<[(position: Int, pair: ReusedPair)]>.allocate(capacity: taskCount)
-        found.initialize(repeating: [])
+        let found = UnsafeMutableBufferPointer<(pairs: [(position: Int, pair: ReusedPair)], aligned: Int)>.allocate(capacity: taskCount)
+        found.initialize(repeating: ([], 0))
         defer {
             _ = found.deinitialize()
             found.deallocate()
@@ -178,6 +184,7 @@ public final class ReuseIndex {
             let kernel = _PairAligner(options: options.alignment)
             var indexed = -1
             var pairs: [(position: Int, pair: ReusedPair)] = []
+            var aligned = 0
             let printsA = _GramPrintSet()
             for position in order[(task * taskSize)..<Swift.min(order.count, (task + 1) * taskSize)] {
                 let first = Int(candidates[position] >> 32), second = Int(candidates[position] & 0xFFFF_FFFF)
@@ -185,6 +192,7 @@ public final class ReuseIndex {
                 // share a common phrase or two): not tokenized, not aligned.
                 if printsA.document != first { printsA.fill(printsOf(first), document: first) }
                 guard printsA.mayHavePassage(printsOf(second), options: options.alignment) else { continue }
+                aligned += 1
                 let tokensA = cache.tokens(of: first, in: documents, pinned: indexed)
                 if indexed != first {
                     kernel.index(tokensA)
@@ -195,10 +203,11 @@ public final class ReuseIndex {
                     pairs.append((position, ReusedPair(first: first, second: second, alignment: alignment)))
                 }
             }
-            output.base[task] = pairs
+            output.base[task] = (pairs, aligned)
         }
+        alignedPairs = found.reduce(0) { $0 + $1.aligned }
         // Back in candidate order: by first, then second document.
-        return found.flatMap { $0 }.sorted { $0.position < $1.position }.map(\.pair)
+        return found.flatMap(\.pairs).sorted { $0.position < $1.position }.map(\.pair)
     }
 
     /// The passages a new document shares with indexed ones; the document is not added.
