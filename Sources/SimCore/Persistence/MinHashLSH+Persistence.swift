@@ -26,13 +26,30 @@ extension MinHashLSH {
     /// - Throws: ``IndexFileError/io(path:reason:)``.
     /// - Complexity: O(size of the index).
     public func save(to path: String) throws {
+        try _IndexFile.write(payload: payload(version: Self.fileFormatVersion), magic: Self.fileMagic, version: Self.fileFormatVersion, to: path)
+    }
+
+    /// Saves the index in format version 1, as builds before version 2 wrote it (each band a
+    /// chained hash table), so that the tests and the damage matrix keep covering files users
+    /// may still hold. Not API: ``save(to:)`` writes the current version.
+    ///
+    /// - Parameter path: The file to create or replace.
+    /// - Throws: ``IndexFileError/io(path:reason:)``.
+    package func _saveVersion1(to path: String) throws {
+        try _IndexFile.write(payload: payload(version: 1), magic: Self.fileMagic, version: 1, to: path)
+    }
+
+    /// The payload of format `version` (2: sorted postings; 1: chained hash tables).
+    private func payload(version: UInt32) -> [UInt8] {
         var writer = _BinaryWriter()
         for value in [signatureLength, banding.bandCount, banding.rowsPerBand, count, removedCount] {
             writer.write(UInt64(value))
         }
         writer.write(array: removedBits)
-        for table in tables { table.write(to: &writer) }
-        try _IndexFile.write(payload: writer.bytes, magic: Self.fileMagic, version: Self.fileFormatVersion, to: path)
+        for table in tables {
+            if version >= 2 { table.write(to: &writer) } else { _PostingTable(table).write(to: &writer) }
+        }
+        return writer.bytes
     }
 
     /// Loads an index saved by ``save(to:)``, refusing anything damaged or unexpected.
