@@ -142,12 +142,24 @@ extension Deduplicator {
     ///   inconsistent contents.
     /// - Complexity: O(file size) plus the index's batch build (whole signatures).
     public convenience init(contentsOf path: String, scheme: Scheme, options: DeduplicationOptions = DeduplicationOptions()) throws {
+        try self.init(source: .path(path), scheme: scheme, options: options)
+    }
+
+    /// Loads a deduplicator from a file or from its bytes in memory, as
+    /// ``init(contentsOf:scheme:options:)`` does.
+    ///
+    /// - Parameters:
+    ///   - source: The file, or its bytes.
+    ///   - scheme: The signature scheme it was saved with.
+    ///   - options: The options it was saved with.
+    /// - Throws: ``IndexFileError``.
+    package convenience init(source: IndexFileSource, scheme: Scheme, options: DeduplicationOptions = DeduplicationOptions()) throws {
         self.init(scheme: scheme, options: options)
         let k = scheme.signatureLength
         let wordsPerRow = access.withReadLock { state.filed.signatures.wordsPerRow }
         let keyBits = access.withReadLock { state.filed.index.shards.first?.keyBits ?? 64 }
         let restore: (inout _DeduplicatorState, inout _ClusterState) throws -> Void = try _IndexFile.read(
-            from: path, magic: Self.fileMagic, versions: 1...Self.fileFormatVersion
+            from: source, magic: Self.fileMagic, versions: 1...Self.fileFormatVersion
         ) { payload, version in
             let expected = fileParameters(version: version)
             var reader = _BinaryReader(bytes: payload)

@@ -67,7 +67,21 @@ extension MinHashLSH {
     public init(
         contentsOf path: String, expectedSignatureLength: Int? = nil, expectedBanding: BandingParameters? = nil
     ) throws {
-        self = try _IndexFile.read(from: path, magic: Self.fileMagic, versions: 1...Self.fileFormatVersion) { payload, version in
+        try self.init(source: .path(path), expectedSignatureLength: expectedSignatureLength, expectedBanding: expectedBanding)
+    }
+
+    /// Loads an index from a file or from its bytes in memory, as
+    /// ``init(contentsOf:expectedSignatureLength:expectedBanding:)`` does.
+    ///
+    /// - Parameters:
+    ///   - source: The file, or its bytes.
+    ///   - expectedSignatureLength: If given, the file's k must equal it.
+    ///   - expectedBanding: If given, the file's b and r must equal it.
+    /// - Throws: ``IndexFileError``.
+    package init(
+        source: IndexFileSource, expectedSignatureLength: Int? = nil, expectedBanding: BandingParameters? = nil
+    ) throws {
+        self = try _IndexFile.read(from: source, magic: Self.fileMagic, versions: 1...Self.fileFormatVersion) { payload, version in
             var reader = _BinaryReader(bytes: payload)
             // Every field is range-checked before it becomes an Int: the checksum proves the
             // file unchanged, not well-formed (XXH3 is no MAC; an edited file can carry anything).

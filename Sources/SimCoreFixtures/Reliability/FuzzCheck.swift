@@ -19,7 +19,7 @@ public enum FuzzCheck {
     public enum Target: String, CaseIterable, Sendable {
         /// ``FuzzCheck/textNormalization(_:)``.
         case normalize = "FuzzNormalize"
-        /// ``FuzzCheck/jsonLines(_:scratch:)``.
+        /// ``FuzzCheck/jsonLines(_:)``.
         case jsonLines = "FuzzJSONLines"
         /// ``FuzzCheck/indexFile(_:scratch:)``.
         case indexFile = "FuzzIndexFile"
@@ -37,7 +37,7 @@ public enum FuzzCheck {
     public static func run(_ target: Target, _ input: [UInt8], scratch: String) throws {
         switch target {
         case .normalize: try textNormalization(input)
-        case .jsonLines: try jsonLines(input, scratch: scratch)
+        case .jsonLines: try jsonLines(input)
         case .indexFile: try indexFile(input, scratch: scratch)
         case .alignment: try alignment(input)
         }
@@ -115,25 +115,23 @@ public enum FuzzCheck {
     }
 
     /// The JSON Lines reader on any bytes, read as a corpus file (`id`, `text`) and as a
-    /// `simdedup bands` file (`id`, `bands`), with bad records skipped and counted:
+    /// `simdedup bands` file (`id`, `bands`), with bad records skipped and counted. The bytes
+    /// are read from memory (``CorpusReader/init(jsonLines:path:options:)``: the reader's own
+    /// line reader, parser and policy, on this thread, no file), so one input costs
+    /// microseconds:
     /// - reading never throws (every problem is a counted reject);
     /// - documents read + rejects = the non-blank lines, and every record and reject names its
     ///   own line, in order;
     /// - every accepted record, written back as JSON, parses to the same id (text and kind) and
     ///   the same text or band keys.
     ///
-    /// - Parameters:
-    ///   - input: The file's bytes.
-    ///   - scratch: A writable directory of this process's own.
+    /// - Parameter input: The file's bytes.
     /// - Throws: ``FuzzFailure`` naming the broken property.
-    public static func jsonLines(_ input: [UInt8], scratch: String) throws {
-        let path = (scratch as NSString).appendingPathComponent("input.jsonl")
-        guard FileManager.default.createFile(atPath: path, contents: Data(input)) else {
-            throw FuzzFailure("cannot write \(path)")
-        }
+    public static func jsonLines(_ input: [UInt8]) throws {
+        let path = "input.jsonl"
         let expectedLines = nonBlankLines(input)
 
-        let reader = CorpusReader(paths: [path], options: CorpusOptions(invalidInput: .skip))
+        let reader = CorpusReader(jsonLines: input, path: path, options: CorpusOptions(invalidInput: .skip))
         var placed: [Int] = []
         let parser = JSONRecordParser(idField: "id", textField: "text")
         do {
@@ -164,12 +162,7 @@ public enum FuzzCheck {
         }
 
         let bandParser = JSONRecordParser(idField: "id", integersField: "bands")
-        let lines: LineReader
-        do {
-            lines = try LineReader(path: path)
-        } catch {
-            throw FuzzFailure("cannot reopen \(path): \(error)")
-        }
+        let lines = LineReader(bytes: input, path: path)
         while let outcome = try lines.nextLine({ line -> Result<JSONRecordParser.Record, JSONRecordParser.Failure> in
             Result { () throws(JSONRecordParser.Failure) in try bandParser.parse(line) }
         }) {
@@ -206,7 +199,10 @@ public enum FuzzCheck {
     /// ``IndexFileFormat/resealed(_:)`` first (valid length and checksum, so the loader's own
     /// checks are reached). Every input is refused with ``IndexFileError`` or loads into a
     /// structure that passes its invariant check, answers queries, takes an insert and survives
-    /// a save and reload.
+    /// a save and reload (insert, save and reload only up to
+    /// ``IndexFileFormat/exerciseDocumentLimit`` documents: a few bytes can claim two billion).
+    /// The input is loaded from memory (the loaders' own checks, no file per input); only the
+    /// save and reload of a loaded structure use the scratch directory.
     ///
     /// - Parameters:
     ///   - input: The selector byte and the file.
@@ -217,11 +213,10 @@ public enum FuzzCheck {
         let format = IndexFileFormat.all[Int(selector & 0x7F) % IndexFileFormat.all.count]
         let body = Array(input.dropFirst())
         let file = selector & 0x80 != 0 ? IndexFileFormat.resealed(body) : body
-        let path = (scratch as NSString).appendingPathComponent("input.index")
-        guard FileManager.default.createFile(atPath: path, contents: Data(file)) else { throw FuzzFailure("cannot write \(path)") }
         let loaded: LoadedIndexFile
         do {
-            loaded = try format.load(path)
+            // From memory: the loader's every check, with no file written and mapped per input.
+            loaded = try format.load(bytes: file, name: "input.index")
         } catch is IndexFileError {
             return
         } catch {
@@ -239,7 +234,8 @@ public enum FuzzCheck {
 
     /// Passage alignment on any two texts: the first byte picks the options (n-gram width 1...4,
     /// fewest passage words 1...8, widest gap 0...7), the rest is text A, a NUL byte, text B
-    /// (all of it A and B alike when there is no NUL). For ``PassageAligner/align(utf8:_:)``:
+    /// (all of it A and B alike when there is no NUL). For the aligner (``PassageAligner``; each
+    /// text tokenized once, then aligned both ways):
     /// - every passage's byte ranges lie inside its text and are not empty, its word ranges
     ///   inside the word counts, and its matched words at least the minimum and at most either
     ///   side's words;
@@ -265,10 +261,12 @@ public enum FuzzCheck {
         let options = AlignmentOptions(
             ngramWidth: 1 + Int(selector & 3), minimumPassageWords: 1 + Int((selector >> 2) & 7), maximumGap: Int(selector >> 5))
         let aligner = PassageAligner(options: options)
-        let alignment = aligner.align(utf8: a, b)
-        try checkPassages(alignment, options: options, a: a.count, b: b.count, names: ("A", "B"))
-        // The other way round, the same properties hold.
-        try checkPassages(aligner.align(utf8: b, a), options: options, a: b.count, b: a.count, names: ("B (as A)", "A (as B)"))
+        a.withUnsafeBytes { aligner.prepareA($0) }
+        b.withUnsafeBytes { aligner.prepareB($0) }
+        try checkPassages(aligner.alignPrepared(), options: options, a: a.count, b: b.count, names: ("A", "B"))
+        // The other way round, the same properties hold (each text tokenized once for both).
+        aligner.swapPrepared()
+        try checkPassages(aligner.alignPrepared(), options: options, a: b.count, b: a.count, names: ("B (as A)", "A (as B)"))
     }
 
     /// The alignment check's properties of one alignment of texts of `a` and `b` bytes.

@@ -102,6 +102,20 @@ struct PassageAlignerTests {
         #expect(aligner.align(utf8: story, rewrite).swapped == aligner.align(utf8: rewrite, story))
     }
 
+    @Test("prepared texts swapped align as the texts given the other way round")
+    func swapPrepared() {
+        let aligner = PassageAligner()
+        let story = Self.story("001"), rewrite = Self.story("002")
+        story.withUnsafeBytes { aligner.prepareA($0) }
+        rewrite.withUnsafeBytes { aligner.prepareB($0) }
+        let forward = aligner.alignPrepared()
+        aligner.swapPrepared()
+        let backward = aligner.alignPrepared()
+        #expect(forward == PassageAligner().align(utf8: story, rewrite))
+        #expect(backward == PassageAligner().align(utf8: rewrite, story))
+        #expect(!backward.passages.isEmpty)
+    }
+
     @Test("003 and 004 are other outlets' own reports: no long passage with 001")
     func ownReports() {
         let aligner = PassageAligner()
