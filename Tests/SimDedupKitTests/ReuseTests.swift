@@ -131,7 +131,9 @@ struct ReuseTests {
         for number in 1...passages.count {
             #expect(page.contains("id=\"a\(number)\"") && page.contains("id=\"b\(number)\"") && page.contains("href=\"#b\(number)\""))
         }
-        #expect(page.contains("49.8%"), "coverage of 001")
+        // 49.6%: the "Putin" that begins a sentence of 002 at byte 2805 ends one passage and
+        // began the next; it is the first passage's alone, so 001's "Putin" at 1647 is outside.
+        #expect(page.contains("49.6%"), "coverage of 001")
         #expect(page.contains("&quot;") || page.contains("“"))
     }
 

@@ -237,7 +237,7 @@ final class _PairAligner {
         chainCount = 0
         guard runCount > 0 else { return [] }
         var sorted = UnsafeMutableBufferPointer(rebasing: runs.storage[0..<runCount])
-        sorted.sort { ($0.iStart, $0.jStart) < ($1.iStart, $1.jStart) }
+        sorted.sort { $0.order < $1.order }
         // At most one chain per run, and at most one open chain per chain.
         let chainList = chains.reserve(runCount).baseAddress!
         let openList = open.reserve(runCount).baseAddress!
@@ -335,6 +335,9 @@ final class _PairAligner {
         }
         var taken = _TakenWords(a: a, b: b)
         var result: [_Chain] = []
+        // The parts of the run at hand, and room to clip them again (reused, run after run).
+        var pending: [_Run] = []
+        var reclipped: [_Run] = []
         let gap = maximumGap
         for candidate in candidates {
             var piece: _Chain?
@@ -347,7 +350,8 @@ final class _PairAligner {
                 return true
             }
             for position in order[firstRun[candidate]..<firstRun[candidate + 1]] {
-                var pending = clip(sorted[position], taken, a, b)
+                pending.removeAll(keepingCapacity: true)
+                clip(sorted[position], taken, a, b, into: &pending)
                 var index = 0
                 while index < pending.count {
                     let part = pending[index]
@@ -359,8 +363,9 @@ final class _PairAligner {
                     if close() {
                         // The closed piece's words are taken now: what is left of this run's
                         // parts loses them too.
-                        pending = pending[(index - 1)...].flatMap { clip($0, taken, a, b) }
-                        index = 0
+                        reclipped.removeAll(keepingCapacity: true)
+                        for left in pending[(index - 1)...] { clip(left, taken, a, b, into: &reclipped) }
+                        swap(&pending, &reclipped)
                         guard !pending.isEmpty else { break }
                         piece = _Chain(pending[0])
                         index = 1
@@ -374,25 +379,39 @@ final class _PairAligner {
         return result.sorted { ($0.iStart, $0.jStart) < ($1.iStart, $1.jStart) }
     }
 
-    /// The parts of `run` (words along one diagonal) outside the words `taken` holds on either
-    /// side, each cut down to the words its seeds cover, which it counts as matched. A run that
-    /// loses nothing comes back as it is.
-    private func clip(_ run: _Run, _ taken: _TakenWords, _ a: _WordTokens, _ b: _WordTokens) -> [_Run] {
+    /// Appends to `parts` the parts of `run` (words along one diagonal) outside the words
+    /// `taken` holds on either side, each cut down to the words its seeds cover, which it counts
+    /// as matched. A run that loses nothing is appended as it is.
+    private func clip(_ run: _Run, _ taken: _TakenWords, _ a: _WordTokens, _ b: _WordTokens, into parts: inout [_Run]) {
+        let inB = taken.inB.overlapping(run.jStart, run.jEnd)
+        let inA = taken.inA.overlapping(run.iStart, run.iEnd)
+        guard !inB.isEmpty || !inA.isEmpty else {
+            parts.append(run)
+            return
+        }
+        // Taken words of either side as B's positions on this diagonal, merged in order from
+        // the two sorted lists; the run's end closes the last gap.
         let diagonal = run.jStart &- run.iStart
-        // Taken words of either side, as B's positions on this diagonal, in order.
-        var blocked = taken.inB.overlapping(run.jStart, run.jEnd)
-        blocked += taken.inA.overlapping(run.iStart, run.iEnd).map { ($0.0 &+ diagonal, $0.1 &+ diagonal) }
-        guard !blocked.isEmpty else { return [run] }
-        blocked.sort { $0.0 < $1.0 }
-        var parts: [_Run] = []
+        var nextB = inB.lowerBound, nextA = inA.lowerBound
         var start = run.jStart
-        for (blockStart, blockEnd) in blocked + [(run.jEnd, run.jEnd)] {
+        while start < run.jEnd {
+            var blockStart = run.jEnd, blockEnd = run.jEnd
+            let fromB = nextB < inB.upperBound ? taken.inB.starts[nextB] : nil
+            let fromA = nextA < inA.upperBound ? taken.inA.starts[nextA] &+ diagonal : nil
+            if let fromB, fromA.map({ fromB <= $0 }) ?? true {
+                blockStart = fromB
+                blockEnd = taken.inB.ends[nextB]
+                nextB += 1
+            } else if let fromA {
+                blockStart = fromA
+                blockEnd = taken.inA.ends[nextA] &+ diagonal
+                nextA += 1
+            }
             if blockStart > start, let part = seedCover(run, from: start, to: Swift.min(blockStart, run.jEnd), a, b) {
                 parts.append(part)
             }
             start = Swift.max(start, blockEnd)
         }
-        return parts
     }
 
     /// The words of B's positions `from..<to` that seeds on `run`'s diagonal cover (each seed
@@ -480,20 +499,17 @@ struct _WordRanges {
     var starts: [Int32] = []
     var ends: [Int32] = []
 
-    /// The ranges that share a position with `start..<end`, in order.
-    func overlapping(_ start: Int32, _ end: Int32) -> [(Int32, Int32)] {
-        // The first range that ends after `start`.
+    /// The indices of the ranges that share a position with `start..<end` (binary search).
+    func overlapping(_ start: Int32, _ end: Int32) -> Range<Int> {
+        // The first range that ends after `start`, then every one that starts before `end`.
         var low = 0, high = ends.count
         while low < high {
             let middle = (low + high) / 2
             if ends[middle] <= start { low = middle + 1 } else { high = middle }
         }
-        var found: [(Int32, Int32)] = []
-        while low < starts.count && starts[low] < end {
-            found.append((starts[low], ends[low]))
-            low += 1
-        }
-        return found
+        var past = low
+        while past < starts.count && starts[past] < end { past += 1 }
+        return low..<past
     }
 
     /// Adds `range`, merging it with the ranges it touches.
@@ -531,6 +547,10 @@ struct _Run {
     var jStart: Int32
     var jEnd: Int32
     var matched: Int32
+
+    /// Start in A, then in B, as one number (both are non-negative): the order step 4 sorts by.
+    @inline(__always)
+    var order: UInt64 { UInt64(UInt32(bitPattern: iStart)) &<< 32 | UInt64(UInt32(bitPattern: jStart)) }
 }
 
 /// A chain of runs: its extent on both sides, where its last run starts, and its matched words.
