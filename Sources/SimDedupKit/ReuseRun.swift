@@ -96,10 +96,18 @@ public enum ReuseRun {
                 try io.standardOutput.write(bytes: line)
             }
         } else {
-            for pair in pairs {
-                line.removeAll(keepingCapacity: true)
-                appendPair(pair.alignment, a: ids[pair.first], b: ids[pair.second], to: &line)
-                try io.standardOutput.write(bytes: line)
+            // Lines are formatted on all cores, a window of pairs at a time, and written in order.
+            let window = 4_096 * Swift.max(1, threads), ids = ids
+            for start in stride(from: 0, to: pairs.count, by: window) {
+                let slice = pairs[start..<Swift.min(pairs.count, start + window)]
+                let formatted = concurrentChunks(count: slice.count, threads: threads, minimumChunk: 512) { range in
+                    var bytes: [UInt8] = []
+                    for pair in slice[(slice.startIndex + range.lowerBound)..<(slice.startIndex + range.upperBound)] {
+                        appendPair(pair.alignment, a: ids[pair.first], b: ids[pair.second], to: &bytes)
+                    }
+                    return bytes
+                }
+                for bytes in formatted { try io.standardOutput.write(bytes: bytes) }
             }
         }
         summary.seconds = (clock.now - start).seconds

@@ -86,7 +86,7 @@ public struct BoilerplateLines: Sendable {
         normalization: NormalizationOptions = .default, threads: Int = Parallelism.defaultThreadCount
     ) {
         self.init(documents: documents, lines: Self.lines(of: documents, normalization: normalization, threads: threads),
-                  options: options, normalization: normalization)
+                  options: options, normalization: normalization, threads: threads)
     }
 
     /// Finds the boilerplate lines of `documents` and blanks them, normalizing each line once.
@@ -111,7 +111,7 @@ public struct BoilerplateLines: Sendable {
         normalization: NormalizationOptions = .default, threads: Int = Parallelism.defaultThreadCount
     ) -> (lines: BoilerplateLines, documents: [Document]) {
         let lines = lines(of: documents, normalization: normalization, threads: threads)
-        let model = BoilerplateLines(documents: documents, lines: lines, options: options, normalization: normalization)
+        let model = BoilerplateLines(documents: documents, lines: lines, options: options, normalization: normalization, threads: threads)
         guard !model.hashes.isEmpty else { return (model, documents) }
         let blanked = concurrentChunks(count: documents.count, threads: threads, minimumChunk: 64) { range in
             range.map { index in
@@ -143,28 +143,46 @@ public struct BoilerplateLines: Sendable {
     }
 
     /// Counts the documents each line stands in and keeps those at the threshold.
+    ///
+    /// Lines are counted in 16 shards by their hash's top bits, each shard on one
+    /// worker over all documents in order, so the result is the same for every thread count.
     private init(
         documents: [Document], lines: [[(hash: UInt64, range: Range<Int>)]], options: BoilerplateOptions,
-        normalization: NormalizationOptions
+        normalization: NormalizationOptions, threads: Int
     ) {
-        var total: [UInt64: (count: Int, document: Int, line: Range<Int>)] = [:]
-        var seen = Set<UInt64>()
-        for (index, documentLines) in lines.enumerated() {
-            seen.removeAll(keepingCapacity: true)
-            for line in documentLines where seen.insert(line.hash).inserted {
-                total[line.hash, default: (0, index, line.range)].count += 1
-            }
-        }
         let threshold = options.threshold(documentCount: documents.count)
-        let kept = total.filter { $0.value.count >= threshold }
-        let ordered = kept.values.sorted { ($1.count, $0.document, $0.line.lowerBound) < ($0.count, $1.document, $1.line.lowerBound) }
+        let shardBits = UInt64(Self.countingShardBits)
+        let kept = concurrentChunks(count: 1 << Self.countingShardBits, threads: threads) { shards in
+            // Per line: documents carrying it, the first of them and where, and the last one
+            // counted (a line repeated in one document counts once).
+            var total: [UInt64: (count: Int, document: Int, line: Range<Int>, last: Int)] = [:]
+            for (index, documentLines) in lines.enumerated() {
+                for line in documentLines where shards.contains(Int(truncatingIfNeeded: line.hash >> (64 - shardBits))) {
+                    Self.count(&total[line.hash, default: (0, index, line.range, -1)], document: index)
+                }
+            }
+            return total.filter { $0.value.count >= threshold }.map { (hash: $0.key, count: $0.value.count, document: $0.value.document, line: $0.value.line) }
+        }.flatMap { $0 }
+        let ordered = kept.sorted { ($1.count, $0.document, $0.line.lowerBound) < ($0.count, $1.document, $1.line.lowerBound) }
         self.lines = ordered.map { entry in
             Line(text: String(decoding: documents[entry.document].utf8[entry.line], as: UTF8.self).trimmingWhiteSpace(),
                  documents: entry.count)
         }
-        self.hashes = Set(kept.keys)
+        self.hashes = Set(kept.map(\.hash))
         self.threshold = threshold
         self.normalization = normalization
+    }
+
+    /// Lines are counted in 2^this shards.
+    private static let countingShardBits = 4
+
+    /// Counts `document` for a line unless it already has.
+    @inline(__always)
+    private static func count(_ entry: inout (count: Int, document: Int, line: Range<Int>, last: Int), document: Int) {
+        if entry.last != document {
+            entry.count += 1
+            entry.last = document
+        }
     }
 
     /// Whether no line is boilerplate.

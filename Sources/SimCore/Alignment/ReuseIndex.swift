@@ -8,7 +8,10 @@ import SimCoreInternals
 /// candidate pair when they share two anchors held by at most
 /// ``ReuseOptions/maximumDocumentFrequency`` documents each (so every verbatim passage of the
 /// minimum length is found); each candidate pair is then aligned once by ``PassageAligner``,
-/// and kept when it has a passage.
+/// and kept when it has a passage. Candidate pairs are aligned a neighbourhood at a time (the
+/// documents breadth first over the graph of candidate pairs), so that each worker still holds
+/// most documents' tokens when it meets them again: most documents are tokenized for alignment
+/// once or twice, not once per partner.
 ///
 /// - **Batch**: ``pairs(in:options:boilerplate:threads:)`` (or ``insert(contentsOf:threads:)``
 ///   then ``pairs(threads:)``) gives every pair with a shared passage, ordered by first then second
@@ -44,6 +47,7 @@ public final class ReuseIndex {
     public let boilerplate: BoilerplateLines?
     private var documents: [Document] = []
     private let table = _AnchorTable()
+    private let prints = _GramPrints()
 
     /// Creates an empty index.
     ///
@@ -75,7 +79,7 @@ public final class ReuseIndex {
     public private(set) var candidatePairs = 0
 
     /// Bytes the index holds beyond the documents' text: anchors and postings.
-    public var indexByteCount: Int { table.byteCount }
+    public var indexByteCount: Int { table.byteCount + prints.byteCount }
 
     /// Adds one document.
     ///
@@ -95,24 +99,24 @@ public final class ReuseIndex {
     ///   - threads: Worker threads (default: all cores); the index is the same for every count.
     /// - Complexity: O(total bytes).
     public func insert(contentsOf documents: [Document], threads: Int = Parallelism.defaultThreadCount) {
-        let prepared = prepare(documents, threads: threads)
-        let first = self.documents.count
-        table.reserve(prepared.reduce(0) { $0 + $1.anchors.count })
-        for (offset, entry) in prepared.enumerated() {
-            self.documents.append(entry.document)
-            table.insert(entry.anchors, document: first + offset)
-        }
+        var prepared = prepare(documents, threads: threads)
+        self.documents.append(contentsOf: prepared.map(\.document))
+        prints.append(prepared.map(\.prints))
+        var anchors = prepared.map(\.anchors)
+        prepared = []
+        table.insert(&anchors, threads: threads)
     }
 
-    /// Blanks boilerplate and computes anchors, in chunks on `threads` cores.
-    private func prepare(_ documents: [Document], threads: Int) -> [(document: Document, anchors: [UInt64])] {
+    /// Blanks boilerplate and computes anchors and n-gram fingerprints, in chunks on `threads` cores.
+    private func prepare(_ documents: [Document], threads: Int) -> [(document: Document, anchors: [UInt64], prints: [UInt16])] {
         let options = options, boilerplate = boilerplate
         return concurrentChunks(count: documents.count, threads: threads, minimumChunk: 16) { range in
-            let shingler = Self.shingler(options), queue = ScratchBuffer<Int32>()
+            let shingler = Self.shingler(options), seen = ScratchBuffer<UInt64>()
             return range.map { index in
                 let document = boilerplate.map { Document(id: documents[index].id, utf8: $0.blanking(documents[index].utf8)) }
                     ?? documents[index]
-                return (document, Self.anchors(of: document, shingler: shingler, window: options.anchorWindow, queue: queue))
+                let (anchors, prints) = Self.anchors(of: document, shingler: shingler, window: options.anchorWindow, seen: seen)
+                return (document, anchors, prints)
             }
         }.flatMap { $0 }
     }
@@ -123,12 +127,16 @@ public final class ReuseIndex {
             unit: .words(options.alignment.ngramWidth), seed: options.alignment.seed, normalization: options.alignment.normalization))
     }
 
-    /// A document's anchors, from the shingler's allocation-free n-gram stream (no byte offsets
-    /// needed). A text shorter than the n-gram width gets one hash of all its words, which two
-    /// documents can share but never twice: it makes no candidate pair.
-    private static func anchors(of document: Document, shingler: Shingler, window: Int, queue: ScratchBuffer<Int32>) -> [UInt64] {
+    /// A document's anchors and n-gram fingerprints, from the shingler's allocation-free n-gram
+    /// stream (no byte offsets needed). A text shorter than the n-gram width gets one hash of all
+    /// its words, which two documents can share but never twice: it makes no candidate pair.
+    private static func anchors(
+        of document: Document, shingler: Shingler, window: Int, seen: ScratchBuffer<UInt64>
+    ) -> (anchors: [UInt64], prints: [UInt16]) {
         document.utf8.withUnsafeBytes { bytes in
-            shingler.withShingleHashes(ofUTF8: bytes) { _winnowedAnchors($0, window: window, queue: queue) }
+            shingler.withShingleHashes(ofUTF8: bytes) { grams in
+                (_winnowedAnchors(grams, window: window, seen: seen), grams.map(_GramPrints.print(of:)))
+            }
         }
     }
 
@@ -140,60 +148,57 @@ public final class ReuseIndex {
     /// - Complexity: O(candidate pairs × their lengths), plus the sum of squared capped document
     ///   frequencies.
     public func pairs(threads: Int = Parallelism.defaultThreadCount) -> [ReusedPair] {
-        let documents = documents, starts = table.documentStarts, table = table.reader, options = options
-        let cap = options.maximumDocumentFrequency
-        let chunks = concurrentChunks(count: documents.count, threads: threads, minimumChunk: 8) { range in
-            let aligner = PassageAligner(options: options.alignment)
-            // SAFETY: both buffers are this chunk's own, indexed by document numbers below
-            // `documents.count`, and freed when the chunk ends.
-            let stamps = UnsafeMutableBufferPointer<Int32>.allocate(capacity: Swift.max(1, documents.count))
-            let shared = UnsafeMutableBufferPointer<Int32>.allocate(capacity: Swift.max(1, documents.count))
-            stamps.initialize(repeating: -1)
-            shared.initialize(repeating: 0)
-            defer {
-                stamps.deallocate()
-                shared.deallocate()
-            }
-            // A document is side B of every earlier partner: reprints of one story come in a run,
-            // so the last few B texts' tokens are kept rather than tokenized again.
-            let recent = _RecentTokens(options: options.alignment, capacity: 16)
-            var found: [ReusedPair] = []
-            var partners: [Int] = []
-            var candidates: [Int] = []
-            var aligned = 0
-            for first in range {
-                partners.removeAll(keepingCapacity: true)
-                let stamp = Int32(truncatingIfNeeded: first)
-                // The document's anchors, from its own postings: no second tokenization.
-                for posting in starts[first]..<starts[first + 1] {
-                    let slot = Int(table.postingSlots[posting])
-                    guard table.count(at: slot) <= cap else { continue }
-                    table.forEachDocument(at: slot) { other in
-                        guard other > first else { return }
-                        if stamps[other] != stamp {
-                            stamps[other] = stamp
-                            shared[other] = 0
-                            partners.append(other)
-                        }
-                        shared[other] &+= 1
-                    }
-                }
-                candidates.removeAll(keepingCapacity: true)
-                for other in partners where shared[other] >= Self.minimumSharedAnchors { candidates.append(other) }
-                guard !candidates.isEmpty else { continue }
-                candidates.sort()
-                aligned += candidates.count
-                documents[first].utf8.withUnsafeBytes { aligner.prepareA($0) }
-                for second in candidates {
-                    let tokens = recent.tokens(of: second, in: documents)
-                    let alignment = aligner.kernel.align(aligner.tokensA, with: tokens)
-                    if !alignment.passages.isEmpty { found.append(ReusedPair(first: first, second: second, alignment: alignment)) }
-                }
-            }
-            return (found, aligned)
+        let candidates = table.sharedAnchorPairs(
+            minimumShared: Int(Self.minimumSharedAnchors), cap: options.maximumDocumentFrequency, threads: threads)
+        candidatePairs = candidates.count
+        guard !candidates.isEmpty else { return [] }
+        let order = _CandidateOrder.order(of: candidates, documentCount: documents.count)
+        let documents = documents, options = options
+        // SAFETY: the fingerprints are only read here, and the index is not mutated meanwhile.
+        let printBase = SendableMutablePointer(base: UnsafeMutablePointer(mutating: prints.base))
+        let printStarts = prints.starts
+        @Sendable func printsOf(_ document: Int) -> UnsafeBufferPointer<UInt16> {
+            UnsafeBufferPointer(start: printBase.base + printStarts[document], count: printStarts[document + 1] - printStarts[document])
         }
-        candidatePairs = chunks.reduce(0) { $0 + $1.1 }
-        return chunks.flatMap(\.0)
+        // Stretches of the order, taken by whichever worker is free: their costs differ (a
+        // neighbourhood's documents are tokenized once, a lone pair's both).
+        let taskSize = Swift.max(1, (order.count + 16 * Swift.max(1, threads) - 1) / (16 * Swift.max(1, threads)))
+        let taskCount = (order.count + taskSize - 1) / taskSize
+        // SAFETY: task `t` alone writes `found[t]`, read after `concurrentTasks` has returned.
+        let found = UnsafeMutableBufferPointer<[(position: Int, pair: ReusedPair)]>.allocate(capacity: taskCount)
+        found.initialize(repeating: [])
+        defer {
+            _ = found.deinitialize()
+            found.deallocate()
+        }
+        let output = SendableMutablePointer(base: found.baseAddress!)
+        concurrentTasks(count: taskCount, threads: threads) { task in
+            // Side A (the first document) stays indexed while its pairs follow each other.
+            let cache = _TokenCache(options: options.alignment, capacity: 256)
+            let kernel = _PairAligner(options: options.alignment)
+            var indexed = -1
+            var pairs: [(position: Int, pair: ReusedPair)] = []
+            let printsA = _GramPrintSet()
+            for position in order[(task * taskSize)..<Swift.min(order.count, (task + 1) * taskSize)] {
+                let first = Int(candidates[position] >> 32), second = Int(candidates[position] & 0xFFFF_FFFF)
+                // No stretch of B's n-grams in A long enough for a passage (most candidates, which
+                // share a common phrase or two): not tokenized, not aligned.
+                if printsA.document != first { printsA.fill(printsOf(first), document: first) }
+                guard printsA.mayHavePassage(printsOf(second), options: options.alignment) else { continue }
+                let tokensA = cache.tokens(of: first, in: documents, pinned: indexed)
+                if indexed != first {
+                    kernel.index(tokensA)
+                    indexed = first
+                }
+                let alignment = kernel.align(tokensA, with: cache.tokens(of: second, in: documents, pinned: first))
+                if !alignment.passages.isEmpty {
+                    pairs.append((position, ReusedPair(first: first, second: second, alignment: alignment)))
+                }
+            }
+            output.base[task] = pairs
+        }
+        // Back in candidate order: by first, then second document.
+        return found.flatMap { $0 }.sorted { $0.position < $1.position }.map(\.pair)
     }
 
     /// The passages a new document shares with indexed ones; the document is not added.
@@ -211,10 +216,10 @@ public final class ReuseIndex {
         var shared: [Int: Int] = [:]
         let table = table.reader
         for anchor in query.anchors {
-            let slot = table.slot(of: anchor)
+            let entry = table.entry(of: anchor)
             // The new document counts towards the frequency, as it will once inserted.
-            guard slot >= 0, table.count(at: slot) + 1 <= cap else { continue }
-            table.forEachDocument(at: slot) { shared[$0, default: 0] += 1 }
+            guard entry.count > 0, entry.count + 1 <= cap else { continue }
+            entry.forEachDocument(above: -1) { shared[$0, default: 0] += 1 }
         }
         let candidates = shared.filter { $0.value >= Self.minimumSharedAnchors }.keys.sorted()
         let documents = documents, options = options, newIndex = documents.count
@@ -250,26 +255,3 @@ public final class ReuseIndex {
     }
 }
 
-/// The tokens of the last few documents a worker aligned as side B, replaced round robin.
-final class _RecentTokens {
-    private let options: AlignmentOptions
-    private var documents: [Int]
-    private let tokens: [_WordTokens]
-    private var victim = 0
-
-    init(options: AlignmentOptions, capacity: Int) {
-        self.options = options
-        documents = [Int](repeating: -1, count: capacity)
-        tokens = (0..<capacity).map { _ in _WordTokens(normalization: options.normalization) }
-    }
-
-    /// Document `index`'s tokens, tokenized unless kept from a recent call.
-    func tokens(of index: Int, in corpus: [Document]) -> _WordTokens {
-        if let kept = documents.firstIndex(of: index) { return tokens[kept] }
-        let slot = victim
-        victim = (victim + 1) % documents.count
-        documents[slot] = index
-        corpus[index].utf8.withUnsafeBytes { tokens[slot].tokenize($0, width: options.ngramWidth, seed: options.seed) }
-        return tokens[slot]
-    }
-}
