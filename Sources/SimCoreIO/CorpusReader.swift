@@ -70,6 +70,8 @@ public final class CorpusReader {
         let kind: Kind
         /// Its size on disk; `nil` for standard input.
         let size: Int?
+        /// The file's bytes, for JSON Lines given in memory (``init(jsonLines:path:options:)``).
+        var contents: [UInt8]?
     }
 
     /// Prepares to read `paths` in order; nothing is opened until ``next()``.
@@ -88,6 +90,28 @@ public final class CorpusReader {
         self.options = options
         self.paths = paths
         self.parser = JSONRecordParser(idField: options.idField, textField: options.textField)
+    }
+
+    /// Reads the JSON Lines file whose bytes are `bytes` exactly as ``init(paths:options:)``
+    /// reads a file of that name (the same line reader, parser, checks, policy, records and
+    /// rejects), on the calling thread whatever ``CorpusOptions/threads`` says, with no file
+    /// opened: the JSON Lines fuzz target runs every input through it.
+    ///
+    /// ```swift
+    /// let reader = CorpusReader(jsonLines: Array("{\"id\":1,\"text\":\"a\"}\n".utf8), path: "memory.jsonl")
+    /// try reader.nextRecord()?.line   // 1
+    /// ```
+    ///
+    /// - Parameters:
+    ///   - bytes: The file's contents (gzip data is inflated).
+    ///   - path: The name records, rejects and errors give as their file.
+    ///   - options: Field names and the policy for bad documents.
+    package convenience init(jsonLines bytes: [UInt8], path: String, options: CorpusOptions = CorpusOptions()) {
+        var single = options
+        single.threads = 1
+        self.init(paths: [path], options: single, blockBytes: 4 << 20)
+        inputs = [InputFile(path: path, kind: .jsonLines, size: bytes.count, contents: bytes)]
+        planned = true
     }
 
     /// The total size on disk of every input (compressed size for gzip), or `nil` when standard
@@ -151,7 +175,11 @@ public final class CorpusReader {
             nextInput += 1
             switch input.kind {
             case .jsonLines:
-                lines = try LineReader(path: input.path)
+                if let contents = input.contents {
+                    lines = LineReader(bytes: contents, path: input.path)
+                } else {
+                    lines = try LineReader(path: input.path)
+                }
             case .text:
                 let path = input.path
                 let record = try accept({ () throws(CorpusError) -> CorpusRecord in

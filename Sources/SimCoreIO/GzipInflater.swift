@@ -1,14 +1,14 @@
 internal import CZlib
 import SystemPackage
 
-/// Inflates gzip data read from a file descriptor, for ``LineReader``: concatenated members (as
+/// Inflates gzip data read from a file descriptor (or memory), for ``LineReader``: concatenated members (as
 /// `gzip` of several files, `pigz` and bgzip write them) read as one stream, each member's CRC-32
 /// and length checked by zlib.
 ///
 /// A truncated stream or corrupt data throws ``CorpusError`` (`unreadable`) naming the path; it is
 /// never taken for the end of the input.
 final class GzipInflater {
-    private let file: FileDescriptor
+    private let source: _ByteSource
     private let path: String
     private let stream: UnsafeMutablePointer<z_stream>
     private let input: UnsafeMutableRawBufferPointer
@@ -18,12 +18,12 @@ final class GzipInflater {
     /// Compressed bytes read from the file so far (for progress).
     private(set) var compressedBytesRead = 0
 
-    /// Starts inflating `file`, whose first bytes (`pending`, at least the gzip magic) were
+    /// Starts inflating `source`, whose first bytes (`pending`, at least the gzip magic) were
     /// already read.
     ///
     /// - Throws: ``CorpusError`` when zlib cannot start.
-    init(file: FileDescriptor, path: String, pending: UnsafeRawBufferPointer) throws(CorpusError) {
-        self.file = file
+    init(source: _ByteSource, path: String, pending: UnsafeRawBufferPointer) throws(CorpusError) {
+        self.source = source
         self.path = path
         stream = .allocate(capacity: 1)
         stream.initialize(to: z_stream())
@@ -84,7 +84,7 @@ final class GzipInflater {
     private func refill() throws(CorpusError) {
         let read: Int
         do {
-            read = try file.read(into: input, retryOnInterrupt: true)
+            read = try source.read(into: input)
         } catch {
             throw CorpusError(path: path, line: nil, reason: .unreadable("\(error)"))
         }

@@ -14,6 +14,9 @@ import SystemPackage
 ///   input included) is inflated as it is read, through zlib; concatenated members read as one
 ///   stream, and corrupt or truncated data throws.
 ///
+/// The same reader runs over bytes already in memory (``init(bytes:path:)``, package access): one
+/// thread, no file, every rule above the same (the JSON Lines fuzz target reads its inputs so).
+///
 /// ```swift
 /// let lines = try LineReader(path: "corpus.jsonl")
 /// while let length = try lines.nextLine({ $0.count }) { print(lines.lineNumber, length) }
@@ -23,8 +26,10 @@ public final class LineReader {
     public let path: String
     /// The 1-based number of the line last returned (0 before the first).
     public private(set) var lineNumber = 0
-    private let file: FileDescriptor
-    private let ownsFile: Bool
+    private let source: _ByteSource
+    /// The input's size when it is known before reading (a regular file, bytes in memory): no
+    /// block needs a buffer larger than what is left of it.
+    private let knownSize: Int?
     private var buffer: [UInt8]
     private var start = 0
     private var end = 0
@@ -50,16 +55,17 @@ public final class LineReader {
     public init(path: String) throws(CorpusError) {
         self.path = path
         var capacity = 1 << 20
+        var knownSize: Int?
         if path == "-" {
-            file = .standardInput
-            ownsFile = false
+            source = .file(.standardInput, owned: false)
         } else {
+            let file: FileDescriptor
             do {
                 file = try FileDescriptor.open(FilePath(path), .readOnly)
             } catch {
                 throw CorpusError(path: path, line: nil, reason: .unreadable("\(error)"))
             }
-            ownsFile = true
+            source = .file(file, owned: true)
             // A regular file smaller than the buffer gets a buffer its size (and one byte more,
             // so that the read that finds its end needs no room): reading many small files
             // then costs no 1 MiB allocation each. A pipe seeks with an error, and a directory
@@ -67,13 +73,34 @@ public final class LineReader {
             if let size = try? file.seek(offset: 0, from: .end), (try? file.seek(offset: 0, from: .start)) == 0,
                size >= 0, size < Int64(capacity) {
                 capacity = Swift.max(4_096, Int(size) + 1)
+                knownSize = Int(size)
             }
         }
+        self.knownSize = knownSize
         buffer = [UInt8](repeating: 0, count: capacity)
     }
 
+    /// Reads the lines of `bytes` as if they were a file's contents (a byte-order mark skipped,
+    /// CRLF read as LF, gzip data inflated), on the calling thread, with no file opened.
+    ///
+    /// ```swift
+    /// let lines = LineReader(bytes: Array("a\r\nb".utf8), path: "memory")
+    /// try lines.nextLine { String(decoding: $0, as: UTF8.self) }   // "a"
+    /// ```
+    ///
+    /// - Parameters:
+    ///   - bytes: The input.
+    ///   - path: The name messages give it.
+    /// - Complexity: O(1); reading copies each byte once into the line buffer, as from a file.
+    package init(bytes: [UInt8], path: String) {
+        self.path = path
+        source = .memory(_MemoryBytes(bytes))
+        knownSize = bytes.count
+        buffer = [UInt8](repeating: 0, count: Swift.max(64, bytes.count + 1))
+    }
+
     deinit {
-        if ownsFile { try? file.close() }
+        if case .file(let file, owned: true) = source { try? file.close() }
     }
 
     /// Calls `body` with the next line (valid only inside `body`), or returns `nil` at the end.
@@ -138,8 +165,11 @@ public final class LineReader {
         while true {
             // Gather up to a block while reading cannot block (a file always; a pipe while data is
             // waiting), so that the parallel parser gets whole blocks from pipes too.
-            while !atEnd && end - start < maximumBytes && Platform.isReadable(file.rawValue) {
-                try refill(minimumCapacity: maximumBytes)
+            // A small file or a buffer in memory needs no block-sized buffer (gzip data may
+            // inflate to any size: its known size is the compressed one).
+            let blockCapacity = inflater == nil ? knownSize.map { Swift.min(maximumBytes, $0 + 1) } ?? maximumBytes : maximumBytes
+            while !atEnd && end - start < maximumBytes && source.isReadable {
+                try refill(minimumCapacity: blockCapacity)
             }
             lineRanges.removeAll(keepingCapacity: true)
             var position = start
@@ -163,7 +193,7 @@ public final class LineReader {
             if lineRanges.isEmpty {
                 if atEnd && start >= end { return nil }
                 // No whole line is buffered: wait for more (the buffer grows when one line fills it).
-                try refill(minimumCapacity: maximumBytes)
+                try refill(minimumCapacity: blockCapacity)
                 continue
             }
             let firstLine = lineNumber + 1
@@ -198,7 +228,7 @@ public final class LineReader {
             read = try buffer.withUnsafeMutableBytes { raw in
                 let room = UnsafeMutableRawBufferPointer(rebasing: raw[end...])
                 if let inflater { return try inflater.read(into: room) }
-                return try file.read(into: room, retryOnInterrupt: true)
+                return try source.read(into: room)
             }
         } catch let error as CorpusError {
             throw CorpusError(path: path, line: lineNumber + 1, reason: error.reason)
@@ -225,7 +255,7 @@ extension LineReader {
         do {
             while count < 2 {
                 let read = try head.withUnsafeMutableBytes { raw in
-                    try file.read(into: UnsafeMutableRawBufferPointer(rebasing: raw[count...]), retryOnInterrupt: true)
+                    try source.read(into: UnsafeMutableRawBufferPointer(rebasing: raw[count...]))
                 }
                 if read == 0 { break }
                 count += read
@@ -235,7 +265,7 @@ extension LineReader {
         }
         if count == 2 && head[0] == 0x1F && head[1] == 0x8B {
             let started = head.withUnsafeBytes { pending in
-                Result { () throws(CorpusError) -> GzipInflater in try GzipInflater(file: file, path: path, pending: pending) }
+                Result { () throws(CorpusError) -> GzipInflater in try GzipInflater(source: source, path: path, pending: pending) }
             }
             inflater = try started.get()
             return
@@ -244,6 +274,50 @@ extension LineReader {
         rawBytesRead += count
         buffer.replaceSubrange(0..<count, with: head[0..<count])
         end = count
+    }
+}
+
+/// Where a ``LineReader`` (and its ``GzipInflater``) reads from: a file descriptor (closed with
+/// the reader when it opened it), or bytes in memory.
+enum _ByteSource {
+    case file(FileDescriptor, owned: Bool)
+    case memory(_MemoryBytes)
+
+    /// Reads up to `room.count` bytes; 0 at the end.
+    ///
+    /// - Throws: The system's error for a file.
+    func read(into room: UnsafeMutableRawBufferPointer) throws -> Int {
+        switch self {
+        case .file(let file, _): try file.read(into: room, retryOnInterrupt: true)
+        case .memory(let bytes): bytes.read(into: room)
+        }
+    }
+
+    /// Whether a read would return at once (`poll`): always for bytes in memory.
+    var isReadable: Bool {
+        switch self {
+        case .file(let file, _): Platform.isReadable(file.rawValue)
+        case .memory: true
+        }
+    }
+}
+
+/// Bytes in memory read front to back, for ``_ByteSource/memory(_:)``.
+final class _MemoryBytes {
+    private let bytes: [UInt8]
+    private var offset = 0
+
+    init(_ bytes: [UInt8]) {
+        self.bytes = bytes
+    }
+
+    /// Copies the next bytes into `room`; returns how many (0 at the end).
+    func read(into room: UnsafeMutableRawBufferPointer) -> Int {
+        let count = Swift.min(room.count, bytes.count - offset)
+        guard count > 0 else { return 0 }
+        bytes.withUnsafeBytes { room.copyMemory(from: UnsafeRawBufferPointer(rebasing: $0[offset..<offset + count])) }
+        offset += count
+        return count
     }
 }
 

@@ -134,7 +134,7 @@ public enum DedupeRun {
         // Ids must be unique: the engine finds the ones it holds (earlier runs, filed batches);
         // `recent` holds those of the batch being read and of the two handed over before it,
         // which the engine may not have filed yet.
-        var places = DocumentPlaces()
+        var unique = UniqueIDs(documentsBefore: first)
         var recent: [[String: Int]] = [[:], [:], [:]]
         func earlierDocument(withID text: String) -> Int? {
             for ids in recent { if let found = ids[text] { return found } }
@@ -147,14 +147,9 @@ public enum DedupeRun {
             batch.reserveCapacity(4096)
             recent = [[:], recent[0], recent[1]]
             while batch.count < 4096, let record = try input.next() {
-                if let earlier = earlierDocument(withID: record.id.text) {
-                    let place = earlier < first ? "an earlier run (the state file)" : places.place(of: earlier - first)
-                    try input.reject(
-                        record, CorpusError(path: record.path, line: record.line, reason: .duplicateID(record.id.description, first: place)))
-                    continue
-                }
-                recent[0][record.id.text] = first + places.count
-                places.append(path: record.path, line: record.line)
+                let number = unique.nextDocument
+                guard try unique.admit(record, input: input, earlier: earlierDocument(withID: record.id.text)) else { continue }
+                recent[0][record.id.text] = number
                 let document = Document(id: EngineID.encode(record.id), utf8: record.document.utf8)
                 try spool?.append(record)
                 if blanksBoilerplate {
@@ -219,38 +214,5 @@ public enum DedupeRun {
         summary.stateBytes = deduplicator.byteCount
         if let spool, let keepPath { summary.kept = try spool.write(kept: kept, to: keepPath) }
         return summary
-    }
-}
-
-/// Where each accepted document came from, for messages about a later one (`file:line`, or the
-/// file of a `.txt` document): one line number per document and one path per run of documents
-/// from the same file (8 bytes a document from a JSON Lines file).
-struct DocumentPlaces {
-    private var lines: [Int] = []
-    private var runStarts: [Int] = []
-    private var runPaths: [String] = []
-
-    /// The number of documents recorded.
-    var count: Int { lines.count }
-
-    /// Records the next document's place.
-    mutating func append(path: String, line: Int?) {
-        if runPaths.last != path {
-            runStarts.append(lines.count)
-            runPaths.append(path)
-        }
-        lines.append(line ?? 0)
-    }
-
-    /// `path:line` of document `document`, or its path for a whole file.
-    func place(of document: Int) -> String {
-        var low = 0
-        var high = runStarts.count - 1
-        while low < high {
-            let middle = (low + high + 1) / 2
-            if runStarts[middle] <= document { low = middle } else { high = middle - 1 }
-        }
-        let line = lines[document]
-        return line > 0 ? "\(runPaths[low]):\(line)" : runPaths[low]
     }
 }

@@ -68,7 +68,9 @@ public enum ReuseRun {
         var documents: [Document] = []
         var ids: [DocumentID] = []
         let input = CommandInput(reader: reader, io: io, tool: "simdedup", progress: progress)
+        var unique = UniqueIDs()
         while let record = try input.next() {
+            guard try unique.admit(record, input: input) else { continue }
             ids.append(record.id)
             summary.bytes += record.document.utf8.count
             documents.append(record.document)

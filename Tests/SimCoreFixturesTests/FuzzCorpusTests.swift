@@ -55,7 +55,7 @@ struct FuzzCorpusTests {
         let scratch = try Self.scratch()
         defer { try? FileManager.default.removeItem(atPath: scratch) }
         try FuzzCheck.indexFile([0x80] + Array("SCMHLSH\u{0}".utf8), scratch: scratch)
-        try FuzzCheck.jsonLines(Array("{\"id\":1,\"text\":\"a\"}\r\n\n[]\n".utf8), scratch: scratch)
+        try FuzzCheck.jsonLines(Array("{\"id\":1,\"text\":\"a\"}\r\n\n[]\n".utf8))
         try FuzzCheck.textNormalization([0] + Array("“Don’t” — STOP…".utf8))
         #expect(FuzzCheck.nonBlankLines(Array("\u{FEFF}a\r\n \n\tb\nc".utf8)) == [1, 3, 4])
     }

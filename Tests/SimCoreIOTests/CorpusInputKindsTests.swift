@@ -106,6 +106,58 @@ struct CorpusInputKindsTests {
         #expect(corrupt?.description.contains("gzip") == true, "\(String(describing: corrupt))")
     }
 
+    /// Everything a reader hands out, comparable: records (id, kind, text, line) and rejects, or
+    /// the error that ended reading.
+    static func outcome(of reader: CorpusReader) -> String {
+        var seen: [String] = []
+        do {
+            while let record = try reader.nextRecord() {
+                seen.append("\(record.line ?? 0) \(record.id.description) \(record.document.utf8)")
+            }
+        } catch {
+            seen.append("error \(error)")
+        }
+        return (seen + reader.rejected.map { "reject \($0)" }).joined(separator: "\n")
+    }
+
+    @Test("JSON Lines in memory read exactly as the same bytes in a file: records, rejects, errors, lines", arguments: [
+        CorpusOptions.InvalidInputPolicy.skip, .fail,
+    ])
+    func inMemory(policy: CorpusOptions.InvalidInputPolicy) throws {
+        let directory = try temporaryDirectory()
+        let good = Array(Self.lines(1...3).utf8)
+        let inputs: [[UInt8]] = [
+            [], Array("\n \n\t\n".utf8), good, [0xEF, 0xBB, 0xBF] + Array(Self.lines(1...2).replacingOccurrences(of: "\n", with: "\r\n").utf8),
+            Array(#"{"id":1,"text":"a"}"#.utf8) + [0x0A, 0xFF, 0x0A] + Array(#"{"id":"x","text":"b"#.utf8),
+            Array(#"[1]"#.utf8) + [0x0A] + Array(#"{"id":2,"text":""}"#.utf8) + [0x0A] + good,
+            try Self.gzip(good), try Self.gzip(good) + Self.gzip(Array(Self.lines(4...4).utf8)), Array(try Self.gzip(good).dropLast(9)),
+            [0x1F, 0x8B, 0x08, 0x00, 0x01, 0x02],
+        ]
+        for (number, bytes) in inputs.enumerated() {
+            let path = directory + "/input-\(number).jsonl"
+            try Data(bytes).write(to: URL(fileURLWithPath: path))
+            for threads in [1, 2] {
+                let options = CorpusOptions(invalidInput: policy, threads: threads)
+                let fromFile = Self.outcome(of: CorpusReader(paths: [path], options: options))
+                let fromMemory = Self.outcome(of: CorpusReader(jsonLines: bytes, path: path, options: options))
+                #expect(fromMemory == fromFile, "input \(number), \(policy), \(threads) threads")
+                #expect(!fromFile.isEmpty || bytes.allSatisfy { [0x0A, 0x20, 0x09].contains($0) }, "input \(number) reads as nothing")
+            }
+            // Line by line too: the same lines, numbered alike.
+            let file = try LineReader(path: path), memory = LineReader(bytes: bytes, path: path)
+            func lines(_ reader: LineReader) -> [String] {
+                var found: [String] = []
+                do {
+                    while let line = try reader.nextLine({ Array($0) }) { found.append("\(reader.lineNumber) \(line)") }
+                } catch {
+                    found.append("error \(error)")
+                }
+                return found
+            }
+            #expect(lines(memory) == lines(file), "input \(number)")
+        }
+    }
+
     @Test("a missing field lists the fields the record has")
     func missingFieldListsFields() throws {
         let directory = try temporaryDirectory()

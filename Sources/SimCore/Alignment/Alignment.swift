@@ -53,8 +53,11 @@ public struct AlignedPassage: Sendable, Hashable, Codable {
 
 /// Every passage two texts share, and how much of each text they cover.
 ///
-/// Passages are sorted by their position in A, then in B. They may overlap on one side when a
-/// text repeats a passage the other has once.
+/// Passages are sorted by their position in A, and no two share a word or a byte of A, or a
+/// word or a byte of B: where a text repeats a passage the other has once, the passage is
+/// reported once (the copy with the most matching words, then the first in A, then in B), and a
+/// partial repeat keeps only what the better passage did not take. Passages may cross: their
+/// order in B need not be their order in A.
 ///
 /// ```swift
 /// let alignment = PassageAligner().align(story, reprint)

@@ -15,10 +15,20 @@ import SimCoreInternals
 ///    words, then smallest gap) that they follow on both sides, with at most `maximumGap` words
 ///    between them on either side: this bridges inserted and deleted words, which move the
 ///    diagonal. A chain with at least `minimumPassageWords` matched words is a passage.
+/// 5. **No overlap.** Where a text repeats itself, chains can overlap on one side (one stretch of
+///    A chained to each copy of it in B, or two diagonals through the same words). When any two
+///    passages share a word or a byte on either side, passages are taken best first (most
+///    matched words, then first in A, then in B: a total order, so the result is deterministic);
+///    each later chain loses the words taken before it on either side, run by run along its
+///    diagonals, keeps the words its seeds still cover, and is chained again from what is left
+///    (never across a taken word). What still has `minimumPassageWords` matched words is a
+///    passage. Chains that overlap nothing come out exactly as step 4 made them.
 ///
 /// Work is linear in the two lengths plus the seeds, which the repeat cap bounds by
-/// `maximumSeedRepeats` per n-gram of B: never quadratic. A `_PairAligner` owns its buffers and
-/// reuses them; A's table stays valid across calls to ``align(_:with:)`` until the next ``index(_:)``.
+/// `maximumSeedRepeats` per n-gram of B: never quadratic (step 5, taken only when passages
+/// overlap, adds a sort of the chains and a binary search of the taken words per run). A
+/// `_PairAligner` owns its buffers and reuses them; A's table stays valid across calls to
+/// ``align(_:with:)`` until the next ``index(_:)``.
 final class _PairAligner {
     let width: Int
     let maximumGap: Int
@@ -37,6 +47,9 @@ final class _PairAligner {
     private let runs = ScratchBuffer<_Run>()
     private let chains = ScratchBuffer<_Chain>()
     private let open = ScratchBuffer<Int32>()
+    /// The chain each run (in the order step 4 sorts them) joined.
+    private let runChains = ScratchBuffer<Int32>()
+    private var chainCount = 0
     private var indexedGrams = 0
 
     init(options: AlignmentOptions) {
@@ -104,7 +117,11 @@ final class _PairAligner {
     /// - Returns: The alignment, byte ranges into the texts the tokens came from.
     func align(_ a: _WordTokens, with b: _WordTokens) -> Alignment {
         assert(a.gramCount == indexedGrams, "align(_:with:) needs index(_:) of the same tokens")
-        let passages = chainRuns(seeds(b))
+        let runCount = seeds(b)
+        // B's counts in A's table stay until step 5 is done: it tells seeds apart by them.
+        defer { clearCountsOfB(b) }
+        var passages = chainRuns(runCount)
+        if Self.overlap(passages, a, b) { passages = separate(runCount: runCount, a, b) }
         var result: [AlignedPassage] = []
         result.reserveCapacity(passages.count)
         for chain in passages {
@@ -136,9 +153,6 @@ final class _PairAligner {
             let slot = Self.find(hash, table, mask: mask)
             slotOf[position] = Int32(truncatingIfNeeded: slot)
             if slot >= 0 && table[slot].countB < UInt16.max { table[slot].countB &+= 1 }
-        }
-        defer {
-            for position in 0..<grams where slotOf[position] >= 0 { table[Int(slotOf[position])].countB = 0 }
         }
         let chain = UnsafePointer(next.storage.baseAddress!)
         var activeCount = 0
@@ -207,18 +221,31 @@ final class _PairAligner {
         return runCount
     }
 
+    /// Resets the counts of B's n-grams in A's table that ``seeds(_:)`` made.
+    private func clearCountsOfB(_ b: _WordTokens) {
+        let grams = b.gramCount
+        guard grams > 0, indexedGrams > 0 else { return }
+        let table = slots.storage.baseAddress!
+        let slotOf = slotOfB.storage.baseAddress!
+        for position in 0..<grams where slotOf[position] >= 0 { table[Int(slotOf[position])].countB = 0 }
+    }
+
     /// Step 4: runs into chains; returns the chains that are passages, by position in A then B.
+    /// Every chain stays in `chains` (``chainCount`` of them) and each run's chain in `runChains`,
+    /// for step 5.
     private func chainRuns(_ runCount: Int) -> [_Chain] {
+        chainCount = 0
         guard runCount > 0 else { return [] }
         var sorted = UnsafeMutableBufferPointer(rebasing: runs.storage[0..<runCount])
-        sorted.sort { ($0.iStart, $0.jStart) < ($1.iStart, $1.jStart) }
+        sorted.sort { $0.order < $1.order }
         // At most one chain per run, and at most one open chain per chain.
         let chainList = chains.reserve(runCount).baseAddress!
         let openList = open.reserve(runCount).baseAddress!
+        let owners = runChains.reserve(runCount).baseAddress!
         var chainCount = 0
         var openCount = 0
         let gap = maximumGap
-        for run in sorted {
+        for (position, run) in sorted.enumerated() {
             var best = -1
             var bestScore = Int32.min
             var bestGap = Int.max
@@ -232,11 +259,8 @@ final class _PairAligner {
                     openList[index] = openList[openCount]
                     continue
                 }
-                let gapA = Int(run.iStart) &- Int(chain.iEnd)
-                let gapB = Int(run.jStart) &- Int(chain.jEnd)
-                if run.iStart > chain.lastIStart && run.jStart > chain.lastJStart && run.iEnd > chain.iEnd
-                    && run.jEnd > chain.jEnd && gapA <= gap && gapB <= gap && gapA >= -gap && gapB >= -gap {
-                    let widest = Swift.max(gapA, gapB)
+                if chain.canTake(run, gap: gap) {
+                    let widest = Swift.max(Int(run.iStart) &- Int(chain.iEnd), Int(run.jStart) &- Int(chain.jEnd))
                     if chain.matched > bestScore || (chain.matched == bestScore && widest < bestGap) {
                         best = index
                         bestScore = chain.matched
@@ -247,25 +271,263 @@ final class _PairAligner {
             }
             if best >= 0 {
                 let chainIndex = Int(openList[best])
-                // Words both runs cover count once.
-                let overlap = Swift.max(0, Int(chainList[chainIndex].iEnd) &- Int(run.iStart),
-                                        Int(chainList[chainIndex].jEnd) &- Int(run.jStart))
-                chainList[chainIndex].matched &+= Int32(truncatingIfNeeded: Swift.max(0, Int(run.matched) &- overlap))
-                chainList[chainIndex].iEnd = run.iEnd
-                chainList[chainIndex].jEnd = run.jEnd
-                chainList[chainIndex].lastIStart = run.iStart
-                chainList[chainIndex].lastJStart = run.jStart
+                chainList[chainIndex].take(run)
+                owners[position] = Int32(truncatingIfNeeded: chainIndex)
             } else {
-                chainList[chainCount] = _Chain(
-                    iStart: run.iStart, iEnd: run.iEnd, jStart: run.jStart, jEnd: run.jEnd,
-                    lastIStart: run.iStart, lastJStart: run.jStart, matched: run.matched)
+                chainList[chainCount] = _Chain(run)
+                owners[position] = Int32(truncatingIfNeeded: chainCount)
                 openList[openCount] = Int32(truncatingIfNeeded: chainCount)
                 openCount &+= 1
                 chainCount &+= 1
             }
         }
+        self.chainCount = chainCount
         let minimum = Int32(truncatingIfNeeded: minimumPassageWords)
         return UnsafeBufferPointer(start: chainList, count: chainCount).filter { $0.matched >= minimum }
+    }
+
+    /// Whether any two of `passages` (by position in A, then B) share a byte, or a word, of A or
+    /// of B. Two words share bytes where one character folds to two words (`½` is `1 2`).
+    private static func overlap(_ passages: [_Chain], _ a: _WordTokens, _ b: _WordTokens) -> Bool {
+        guard passages.count > 1 else { return false }
+        // Word positions of passages index the token arrays (step 4 builds them from runs).
+        let startsA = a.starts.storage, endsA = a.ends.storage
+        let startsB = b.starts.storage, endsB = b.ends.storage
+        var reach = Int32.min
+        for passage in passages {
+            if startsA[Int(passage.iStart)] < reach { return true }
+            reach = Swift.max(reach, endsA[Int(passage.iEnd) - 1])
+        }
+        let inB = passages.map { (startsB[Int($0.jStart)], endsB[Int($0.jEnd) - 1]) }.sorted { $0.0 < $1.0 }
+        reach = Int32.min
+        for (start, end) in inB {
+            if start < reach { return true }
+            reach = Swift.max(reach, end)
+        }
+        return false
+    }
+
+    /// Step 5: the passages again, none sharing a word or a byte with another on either side
+    /// (see the type's description), by position in A then B.
+    private func separate(runCount: Int, _ a: _WordTokens, _ b: _WordTokens) -> [_Chain] {
+        // SAFETY: step 4 filled `chainCount` chains, and `runCount` sorted runs with their
+        // chains; nothing here grows those buffers.
+        let chainList = chains.storage.baseAddress!
+        let sorted = runs.storage.baseAddress!
+        let owners = runChains.storage.baseAddress!
+        // Each chain's runs, in the order step 4 took them (a counting sort by chain).
+        var firstRun = [Int](repeating: 0, count: chainCount + 1)
+        for position in 0..<runCount { firstRun[Int(owners[position]) + 1] += 1 }
+        for chain in 0..<chainCount { firstRun[chain + 1] += firstRun[chain] }
+        var filled = firstRun
+        var order = [Int](repeating: 0, count: runCount)
+        for position in 0..<runCount {
+            let chain = Int(owners[position])
+            order[filled[chain]] = position
+            filled[chain] += 1
+        }
+        let minimum = Int32(truncatingIfNeeded: minimumPassageWords)
+        var candidates = (0..<chainCount).filter { chainList[$0].matched >= minimum }
+        candidates.sort { x, y in
+            let first = chainList[x], second = chainList[y]
+            if first.matched != second.matched { return first.matched > second.matched }
+            return (first.iStart, first.jStart) < (second.iStart, second.jStart)
+        }
+        var taken = _TakenWords(a: a, b: b)
+        var result: [_Chain] = []
+        // The parts of the run at hand, and room to clip them again (reused, run after run).
+        var pending: [_Run] = []
+        var reclipped: [_Run] = []
+        let gap = maximumGap
+        for candidate in candidates {
+            var piece: _Chain?
+            // Closes the piece: a passage, and its words taken, when it still has enough.
+            func close() -> Bool {
+                defer { piece = nil }
+                guard let done = piece, done.matched >= minimum else { return false }
+                result.append(done)
+                taken.take(done)
+                return true
+            }
+            for position in order[firstRun[candidate]..<firstRun[candidate + 1]] {
+                pending.removeAll(keepingCapacity: true)
+                clip(sorted[position], taken, a, b, into: &pending)
+                var index = 0
+                while index < pending.count {
+                    let part = pending[index]
+                    index += 1
+                    if let current = piece, current.canTake(part, gap: gap), !taken.between(current, and: part) {
+                        piece!.take(part)
+                        continue
+                    }
+                    if close() {
+                        // The closed piece's words are taken now: what is left of this run's
+                        // parts loses them too.
+                        reclipped.removeAll(keepingCapacity: true)
+                        for left in pending[(index - 1)...] { clip(left, taken, a, b, into: &reclipped) }
+                        swap(&pending, &reclipped)
+                        guard !pending.isEmpty else { break }
+                        piece = _Chain(pending[0])
+                        index = 1
+                    } else {
+                        piece = _Chain(part)
+                    }
+                }
+            }
+            _ = close()
+        }
+        return result.sorted { ($0.iStart, $0.jStart) < ($1.iStart, $1.jStart) }
+    }
+
+    /// Appends to `parts` the parts of `run` (words along one diagonal) outside the words
+    /// `taken` holds on either side, each cut down to the words its seeds cover, which it counts
+    /// as matched. A run that loses nothing is appended as it is.
+    private func clip(_ run: _Run, _ taken: _TakenWords, _ a: _WordTokens, _ b: _WordTokens, into parts: inout [_Run]) {
+        let inB = taken.inB.overlapping(run.jStart, run.jEnd)
+        let inA = taken.inA.overlapping(run.iStart, run.iEnd)
+        guard !inB.isEmpty || !inA.isEmpty else {
+            parts.append(run)
+            return
+        }
+        // Taken words of either side as B's positions on this diagonal, merged in order from
+        // the two sorted lists; the run's end closes the last gap.
+        let diagonal = run.jStart &- run.iStart
+        var nextB = inB.lowerBound, nextA = inA.lowerBound
+        var start = run.jStart
+        while start < run.jEnd {
+            var blockStart = run.jEnd, blockEnd = run.jEnd
+            let fromB = nextB < inB.upperBound ? taken.inB.starts[nextB] : nil
+            let fromA = nextA < inA.upperBound ? taken.inA.starts[nextA] &+ diagonal : nil
+            if let fromB, fromA.map({ fromB <= $0 }) ?? true {
+                blockStart = fromB
+                blockEnd = taken.inB.ends[nextB]
+                nextB += 1
+            } else if let fromA {
+                blockStart = fromA
+                blockEnd = taken.inA.ends[nextA] &+ diagonal
+                nextA += 1
+            }
+            if blockStart > start, let part = seedCover(run, from: start, to: Swift.min(blockStart, run.jEnd), a, b) {
+                parts.append(part)
+            }
+            start = Swift.max(start, blockEnd)
+        }
+    }
+
+    /// The words of B's positions `from..<to` that seeds on `run`'s diagonal cover (each seed
+    /// n-gram covers `width` words), as a run from the first to the last of them with their
+    /// count as matched; `nil` when no seed reaches in. A seed is a shared n-gram that occurs at
+    /// most ``AlignmentOptions/maximumSeedRepeats`` times in each text, as in step 2; for
+    /// `from..<to` inside the run, the seeds that reach in are the run's own (another run on
+    /// the diagonal is more than `width + maximumGap` words away), so an uncut run counts its
+    /// matched words again.
+    private func seedCover(_ run: _Run, from: Int32, to: Int32, _ a: _WordTokens, _ b: _WordTokens) -> _Run? {
+        let table = slots.storage.baseAddress!
+        let slotOf = slotOfB.storage.baseAddress!
+        let hashesA = a.gramHashes.storage.baseAddress!, hashesB = b.gramHashes.storage.baseAddress!
+        let repeats = UInt16(truncatingIfNeeded: maximumRepeats)
+        let width = Int32(truncatingIfNeeded: self.width)
+        let diagonal = run.jStart &- run.iStart
+        var first = Int32.max
+        var coveredEnd = from
+        var matched: Int32 = 0
+        // Seeds j (and j − diagonal in A) that are n-grams of both texts and reach into from..<to.
+        // SAFETY: j stays in 0..<b.gramCount and j − diagonal in 0..<a.gramCount (the bounds
+        // below), where step 2 set `slotOfB` and both hash arrays hold values.
+        var j = Swift.max(from &- width &+ 1, 0, diagonal)
+        let last = Swift.min(to &- 1, Int32(truncatingIfNeeded: b.gramCount) &- 1, Int32(truncatingIfNeeded: a.gramCount) &- 1 &+ diagonal)
+        while j <= last {
+            let slot = Int(slotOf[Int(j)])
+            if slot >= 0, table[slot].countA <= repeats, table[slot].countB <= repeats,
+               hashesA[Int(j &- diagonal)] == hashesB[Int(j)] {
+                let low = Swift.max(j, coveredEnd)
+                let high = Swift.min(j &+ width, to)
+                if high > low {
+                    first = Swift.min(first, low)
+                    matched &+= high &- low
+                    coveredEnd = high
+                }
+            }
+            j &+= 1
+        }
+        guard matched > 0 else { return nil }
+        return _Run(iStart: first &- diagonal, iEnd: coveredEnd &- diagonal, jStart: first, jEnd: coveredEnd, matched: matched)
+    }
+}
+
+/// The words step 5 has given to passages so far, on each side: sorted, disjoint ranges of
+/// word positions. A passage takes its words and every word that shares a byte with them (two
+/// words of one character that folds to two), so that passages never share a byte either.
+struct _TakenWords {
+    var inA = _WordRanges()
+    var inB = _WordRanges()
+    let a: _WordTokens
+    let b: _WordTokens
+
+    init(a: _WordTokens, b: _WordTokens) {
+        self.a = a
+        self.b = b
+    }
+
+    /// How many ranges are taken on both sides together.
+    var count: Int { inA.starts.count + inB.starts.count }
+
+    /// Takes `chain`'s words on both sides.
+    mutating func take(_ chain: _Chain) {
+        inA.insert(Self.sharingBytes(chain.iStart, chain.iEnd, a))
+        inB.insert(Self.sharingBytes(chain.jStart, chain.jEnd, b))
+    }
+
+    /// Whether a taken word lies between the end of `chain` and the start of `run` on either side.
+    func between(_ chain: _Chain, and run: _Run) -> Bool {
+        (run.iStart > chain.iEnd && !inA.overlapping(chain.iEnd, run.iStart).isEmpty)
+            || (run.jStart > chain.jEnd && !inB.overlapping(chain.jEnd, run.jStart).isEmpty)
+    }
+
+    /// Words `start..<end` of `tokens` widened to every word that shares a byte with them.
+    static func sharingBytes(_ start: Int32, _ end: Int32, _ tokens: _WordTokens) -> (Int32, Int32) {
+        let starts = tokens.starts.storage, ends = tokens.ends.storage
+        var low = Int(start), high = Int(end)
+        while low > 0 && ends[low - 1] > starts[Int(start)] { low -= 1 }
+        while high < tokens.count && starts[high] < ends[Int(end) - 1] { high += 1 }
+        return (Int32(truncatingIfNeeded: low), Int32(truncatingIfNeeded: high))
+    }
+}
+
+/// Sorted, disjoint half-open ranges of word positions.
+struct _WordRanges {
+    var starts: [Int32] = []
+    var ends: [Int32] = []
+
+    /// The indices of the ranges that share a position with `start..<end` (binary search).
+    func overlapping(_ start: Int32, _ end: Int32) -> Range<Int> {
+        // The first range that ends after `start`, then every one that starts before `end`.
+        var low = 0, high = ends.count
+        while low < high {
+            let middle = (low + high) / 2
+            if ends[middle] <= start { low = middle + 1 } else { high = middle }
+        }
+        var past = low
+        while past < starts.count && starts[past] < end { past += 1 }
+        return low..<past
+    }
+
+    /// Adds `range`, merging it with the ranges it touches.
+    mutating func insert(_ range: (Int32, Int32)) {
+        var start = range.0, end = range.1
+        var low = 0, high = ends.count
+        while low < high {
+            let middle = (low + high) / 2
+            if ends[middle] < start { low = middle + 1 } else { high = middle }
+        }
+        var past = low
+        while past < starts.count && starts[past] <= end {
+            start = Swift.min(start, starts[past])
+            end = Swift.max(end, ends[past])
+            past += 1
+        }
+        starts.replaceSubrange(low..<past, with: [start])
+        ends.replaceSubrange(low..<past, with: [end])
     }
 }
 
@@ -285,6 +547,10 @@ struct _Run {
     var jStart: Int32
     var jEnd: Int32
     var matched: Int32
+
+    /// Start in A, then in B, as one number (both are non-negative): the order step 4 sorts by.
+    @inline(__always)
+    var order: UInt64 { UInt64(UInt32(bitPattern: iStart)) &<< 32 | UInt64(UInt32(bitPattern: jStart)) }
 }
 
 /// A chain of runs: its extent on both sides, where its last run starts, and its matched words.
@@ -296,4 +562,44 @@ struct _Chain {
     var lastIStart: Int32
     var lastJStart: Int32
     var matched: Int32
+
+    /// A chain of one run.
+    @inline(__always)
+    init(_ run: _Run) {
+        self.init(
+            iStart: run.iStart, iEnd: run.iEnd, jStart: run.jStart, jEnd: run.jEnd,
+            lastIStart: run.iStart, lastJStart: run.jStart, matched: run.matched)
+    }
+
+    init(iStart: Int32, iEnd: Int32, jStart: Int32, jEnd: Int32, lastIStart: Int32, lastJStart: Int32, matched: Int32) {
+        self.iStart = iStart
+        self.iEnd = iEnd
+        self.jStart = jStart
+        self.jEnd = jEnd
+        self.lastIStart = lastIStart
+        self.lastJStart = lastJStart
+        self.matched = matched
+    }
+
+    /// Whether `run` follows the chain on both sides (it starts after the chain's last run
+    /// and ends after the chain) with at most `gap` words between them, or overlapping it by at
+    /// most `gap`, on either side.
+    @inline(__always)
+    func canTake(_ run: _Run, gap: Int) -> Bool {
+        let gapA = Int(run.iStart) &- Int(iEnd)
+        let gapB = Int(run.jStart) &- Int(jEnd)
+        return run.iStart > lastIStart && run.jStart > lastJStart && run.iEnd > iEnd && run.jEnd > jEnd
+            && gapA <= gap && gapB <= gap && gapA >= -gap && gapB >= -gap
+    }
+
+    /// Extends the chain by `run`; words both cover count once.
+    @inline(__always)
+    mutating func take(_ run: _Run) {
+        let overlap = Swift.max(0, Int(iEnd) &- Int(run.iStart), Int(jEnd) &- Int(run.jStart))
+        matched &+= Int32(truncatingIfNeeded: Swift.max(0, Int(run.matched) &- overlap))
+        iEnd = run.iEnd
+        jEnd = run.jEnd
+        lastIStart = run.iStart
+        lastJStart = run.jStart
+    }
 }

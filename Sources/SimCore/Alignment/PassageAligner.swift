@@ -26,8 +26,8 @@ import SimCoreInternals
 public final class PassageAligner {
     /// The options every pair is aligned with.
     public let options: AlignmentOptions
-    let tokensA: _WordTokens
-    let tokensB: _WordTokens
+    private(set) var tokensA: _WordTokens
+    private(set) var tokensB: _WordTokens
     let kernel: _PairAligner
 
     /// Creates an aligner.
@@ -87,6 +87,22 @@ public final class PassageAligner {
     /// Aligns the last prepared B against the last prepared A (the kernel alone: no tokenizing).
     package func alignPrepared() -> Alignment {
         kernel.align(tokensA, with: tokensB)
+    }
+
+    /// Exchanges the prepared texts, so that ``alignPrepared()`` aligns them the other way
+    /// round, without tokenizing either again (A's n-gram table is built for the new A).
+    ///
+    /// ```swift
+    /// aligner.prepareA(a); aligner.prepareB(b)
+    /// let forward = aligner.alignPrepared()
+    /// aligner.swapPrepared()
+    /// let backward = aligner.alignPrepared()   // the same as align(utf8: b, a)
+    /// ```
+    ///
+    /// - Complexity: O(words of B).
+    package func swapPrepared() {
+        swap(&tokensA, &tokensB)
+        kernel.index(tokensA)
     }
 
     /// Aligns B against the A of the last ``prepareA(_:)``.

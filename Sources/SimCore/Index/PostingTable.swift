@@ -122,6 +122,15 @@ struct _PostingTable: Sendable {
 }
 
 extension _PostingTable {
+    /// The chained table of `shard`'s postings, as format-1 index files and format-2 state
+    /// files held each band (whole keys when the shard keeps 64 key bits).
+    init(_ shard: _PostingShard) {
+        let entries = shard.sortedEntries
+        let keys = entries.map(\.prefix)
+        let documents = entries.map { Int32($0.document) }
+        self = keys.withUnsafeBufferPointer { keys in documents.withUnsafeBufferPointer { _PostingTable(keys: keys, documents: $0) } }
+    }
+
     /// Appends the table's arrays to `writer`.
     func write(to writer: inout _BinaryWriter) {
         writer.write(UInt64(keyCount))

@@ -73,6 +73,24 @@ struct _BinaryReader {
     }
 }
 
+/// Where a loader reads an index file from: a file (memory-mapped), or the file's bytes already
+/// in memory (the index-file fuzz target and the damage matrix load thousands of variants so,
+/// with no file written or mapped for each). Both go through the same checks.
+package enum IndexFileSource: Sendable {
+    /// The file at a path.
+    case path(String)
+    /// A file's bytes, and the name messages give it.
+    case bytes([UInt8], name: String)
+
+    /// The path, or the name given to the bytes.
+    package var name: String {
+        switch self {
+        case .path(let path): path
+        case .bytes(_, let name): name
+        }
+    }
+}
+
 /// The envelope every SimCore index file shares:
 /// `magic (8) | version u32 | reserved u32 | payload length u64 | payload | XXH3-64 u64`,
 /// little-endian, the checksum covering every byte before it.
@@ -103,41 +121,54 @@ enum _IndexFile {
     static func read<R>(
         from path: String, magic: [UInt8], version: UInt32, _ body: (UnsafeRawBufferPointer) throws -> R
     ) throws -> R {
-        try read(from: path, magic: magic, versions: version...version) { payload, _ in try body(payload) }
+        try read(from: .path(path), magic: magic, versions: version...version) { payload, _ in try body(payload) }
     }
 
-    /// Maps `path`, checks the envelope, and calls `body` with the payload's bytes and the
-    /// file's format version, one of `versions` (a newer reader that still reads older files).
+    /// Maps the file of `source` (or takes its bytes), checks the envelope, and calls `body`
+    /// with the payload's bytes and the file's format version, one of `versions` (a newer reader
+    /// that still reads older files).
     static func read<R>(
-        from path: String, magic: [UInt8], versions: ClosedRange<UInt32>, _ body: (UnsafeRawBufferPointer, UInt32) throws -> R
+        from source: IndexFileSource, magic: [UInt8], versions: ClosedRange<UInt32>, _ body: (UnsafeRawBufferPointer, UInt32) throws -> R
     ) throws -> R {
-        let data: Data
-        do {
-            data = try Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped)
-        } catch {
-            throw IndexFileError.io(path: path, reason: "\(error.localizedDescription)")
-        }
-        return try data.withUnsafeBytes { file in
-            guard file.count >= 8, Array(file[0..<8]) == magic else { throw IndexFileError.notAnIndexFile(path: path) }
-            guard file.count >= headerSize + 8 else { throw IndexFileError.truncated(expectedBytes: headerSize + 8, actualBytes: file.count) }
-            var header = _BinaryReader(bytes: file, offset: 8)
-            let found = try header.read(UInt32.self)
-            // The version comes first: a newer format may frame its payload differently, and its
-            // reader deserves a message that says so rather than "checksum mismatch".
-            guard versions.contains(found) else {
-                throw IndexFileError.unsupportedVersion(found: found, supported: versions.upperBound)
+        switch source {
+        case .path(let path):
+            let data: Data
+            do {
+                data = try Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped)
+            } catch {
+                throw IndexFileError.io(path: path, reason: "\(error.localizedDescription)")
             }
-            _ = try header.read(UInt32.self)
-            let payloadLength = try header.read(UInt64.self)
-            guard payloadLength <= UInt64(Int.max / 2) else { throw IndexFileError.corrupt("payload length \(payloadLength)") }
-            let expected = headerSize + Int(payloadLength) + 8
-            guard file.count >= expected else { throw IndexFileError.truncated(expectedBytes: expected, actualBytes: file.count) }
-            guard file.count == expected else { throw IndexFileError.corrupt("\(file.count - expected) bytes after the checksum") }
-            let stored = file.loadUnaligned(fromByteOffset: expected - 8, as: UInt64.self).littleEndian
-            guard XXH3.hash64(UnsafeRawBufferPointer(rebasing: file[0..<expected - 8]), seed: 0) == stored else {
-                throw IndexFileError.checksumMismatch
-            }
-            return try body(UnsafeRawBufferPointer(rebasing: file[headerSize..<expected - 8]), found)
+            return try data.withUnsafeBytes { try read(file: $0, name: path, magic: magic, versions: versions, body) }
+        case .bytes(let bytes, let name):
+            return try bytes.withUnsafeBytes { try read(file: $0, name: name, magic: magic, versions: versions, body) }
         }
+    }
+
+    /// Checks the envelope of `file` (named `name` in messages) and calls `body` with its
+    /// payload and format version.
+    private static func read<R>(
+        file: UnsafeRawBufferPointer, name path: String, magic: [UInt8], versions: ClosedRange<UInt32>,
+        _ body: (UnsafeRawBufferPointer, UInt32) throws -> R
+    ) throws -> R {
+        guard file.count >= 8, Array(file[0..<8]) == magic else { throw IndexFileError.notAnIndexFile(path: path) }
+        guard file.count >= headerSize + 8 else { throw IndexFileError.truncated(expectedBytes: headerSize + 8, actualBytes: file.count) }
+        var header = _BinaryReader(bytes: file, offset: 8)
+        let found = try header.read(UInt32.self)
+        // The version comes first: a newer format may frame its payload differently, and its
+        // reader deserves a message that says so rather than "checksum mismatch".
+        guard versions.contains(found) else {
+            throw IndexFileError.unsupportedVersion(found: found, supported: versions.upperBound)
+        }
+        _ = try header.read(UInt32.self)
+        let payloadLength = try header.read(UInt64.self)
+        guard payloadLength <= UInt64(Int.max / 2) else { throw IndexFileError.corrupt("payload length \(payloadLength)") }
+        let expected = headerSize + Int(payloadLength) + 8
+        guard file.count >= expected else { throw IndexFileError.truncated(expectedBytes: expected, actualBytes: file.count) }
+        guard file.count == expected else { throw IndexFileError.corrupt("\(file.count - expected) bytes after the checksum") }
+        let stored = file.loadUnaligned(fromByteOffset: expected - 8, as: UInt64.self).littleEndian
+        guard XXH3.hash64(UnsafeRawBufferPointer(rebasing: file[0..<expected - 8]), seed: 0) == stored else {
+            throw IndexFileError.checksumMismatch
+        }
+        return try body(UnsafeRawBufferPointer(rebasing: file[headerSize..<expected - 8]), found)
     }
 }

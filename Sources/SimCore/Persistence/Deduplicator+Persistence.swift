@@ -78,6 +78,40 @@ extension Deduplicator {
         try _IndexFile.write(payload: payload, magic: Self.fileMagic, version: Self.fileFormatVersion, to: path)
     }
 
+    /// Saves the state in format version 1 or 2, as builds before version 3 wrote it, so that
+    /// the tests and the damage matrix keep covering files users may still hold. Not API:
+    /// ``save(to:)`` writes the current version.
+    ///
+    /// Version 1 held whole signatures only (the engine must keep 64 verification bits) and no
+    /// index; version 2 held, for an engine with fewer bits, each band's whole 64-bit keys in a
+    /// chained hash table, which a current compact engine no longer keeps: they come from
+    /// `whole`, an engine with whole signatures and otherwise the same options that filed the
+    /// same documents.
+    ///
+    /// - Parameters:
+    ///   - path: The file to create or replace.
+    ///   - version: 1 or 2.
+    ///   - whole: For version 2 of a compact engine, where the keys come from.
+    /// - Throws: ``IndexFileError/io(path:reason:)``.
+    package func _save(to path: String, formatVersion version: UInt32, keysFrom whole: Deduplicator? = nil) throws {
+        precondition(version == 1 || version == 2, "older format versions are 1 and 2")
+        let compact = options.verificationBits != 64
+        precondition(version == 2 || !compact, "format version 1 holds whole signatures only")
+        precondition(version == 1 || !compact || whole?.options.verificationBits == 64, "a compact engine's version-2 keys come from a whole one")
+        let tables = version == 2 && compact
+            ? whole!.access.withReadLock { whole!.state.filed.index.shards.map(_PostingTable.init) } : []
+        var writer = _BinaryWriter()
+        access.withReadLock {
+            let pairs = clusterLock.withLock { clustering.pairs }
+            writeDocumentSections(to: &writer, version: version, pairs: pairs)
+        }
+        if version == 2 {
+            writer.write(UInt64(tables.count))
+            for table in tables { table.write(to: &writer) }
+        }
+        try _IndexFile.write(payload: writer.bytes, magic: Self.fileMagic, version: version, to: path)
+    }
+
     /// Writes sections 1 to 4 of ``save(to:)`` (parameter line of `version`, documents,
     /// signatures, ids, shingle sets, `pairs`), which every format version shares; the caller
     /// holds the read lock.
@@ -108,12 +142,24 @@ extension Deduplicator {
     ///   inconsistent contents.
     /// - Complexity: O(file size) plus the index's batch build (whole signatures).
     public convenience init(contentsOf path: String, scheme: Scheme, options: DeduplicationOptions = DeduplicationOptions()) throws {
+        try self.init(source: .path(path), scheme: scheme, options: options)
+    }
+
+    /// Loads a deduplicator from a file or from its bytes in memory, as
+    /// ``init(contentsOf:scheme:options:)`` does.
+    ///
+    /// - Parameters:
+    ///   - source: The file, or its bytes.
+    ///   - scheme: The signature scheme it was saved with.
+    ///   - options: The options it was saved with.
+    /// - Throws: ``IndexFileError``.
+    package convenience init(source: IndexFileSource, scheme: Scheme, options: DeduplicationOptions = DeduplicationOptions()) throws {
         self.init(scheme: scheme, options: options)
         let k = scheme.signatureLength
         let wordsPerRow = access.withReadLock { state.filed.signatures.wordsPerRow }
         let keyBits = access.withReadLock { state.filed.index.shards.first?.keyBits ?? 64 }
         let restore: (inout _DeduplicatorState, inout _ClusterState) throws -> Void = try _IndexFile.read(
-            from: path, magic: Self.fileMagic, versions: 1...Self.fileFormatVersion
+            from: source, magic: Self.fileMagic, versions: 1...Self.fileFormatVersion
         ) { payload, version in
             let expected = fileParameters(version: version)
             var reader = _BinaryReader(bytes: payload)

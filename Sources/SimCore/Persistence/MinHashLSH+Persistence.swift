@@ -26,13 +26,30 @@ extension MinHashLSH {
     /// - Throws: ``IndexFileError/io(path:reason:)``.
     /// - Complexity: O(size of the index).
     public func save(to path: String) throws {
+        try _IndexFile.write(payload: payload(version: Self.fileFormatVersion), magic: Self.fileMagic, version: Self.fileFormatVersion, to: path)
+    }
+
+    /// Saves the index in format version 1, as builds before version 2 wrote it (each band a
+    /// chained hash table), so that the tests and the damage matrix keep covering files users
+    /// may still hold. Not API: ``save(to:)`` writes the current version.
+    ///
+    /// - Parameter path: The file to create or replace.
+    /// - Throws: ``IndexFileError/io(path:reason:)``.
+    package func _saveVersion1(to path: String) throws {
+        try _IndexFile.write(payload: payload(version: 1), magic: Self.fileMagic, version: 1, to: path)
+    }
+
+    /// The payload of format `version` (2: sorted postings; 1: chained hash tables).
+    private func payload(version: UInt32) -> [UInt8] {
         var writer = _BinaryWriter()
         for value in [signatureLength, banding.bandCount, banding.rowsPerBand, count, removedCount] {
             writer.write(UInt64(value))
         }
         writer.write(array: removedBits)
-        for table in tables { table.write(to: &writer) }
-        try _IndexFile.write(payload: writer.bytes, magic: Self.fileMagic, version: Self.fileFormatVersion, to: path)
+        for table in tables {
+            if version >= 2 { table.write(to: &writer) } else { _PostingTable(table).write(to: &writer) }
+        }
+        return writer.bytes
     }
 
     /// Loads an index saved by ``save(to:)``, refusing anything damaged or unexpected.
@@ -50,7 +67,21 @@ extension MinHashLSH {
     public init(
         contentsOf path: String, expectedSignatureLength: Int? = nil, expectedBanding: BandingParameters? = nil
     ) throws {
-        self = try _IndexFile.read(from: path, magic: Self.fileMagic, versions: 1...Self.fileFormatVersion) { payload, version in
+        try self.init(source: .path(path), expectedSignatureLength: expectedSignatureLength, expectedBanding: expectedBanding)
+    }
+
+    /// Loads an index from a file or from its bytes in memory, as
+    /// ``init(contentsOf:expectedSignatureLength:expectedBanding:)`` does.
+    ///
+    /// - Parameters:
+    ///   - source: The file, or its bytes.
+    ///   - expectedSignatureLength: If given, the file's k must equal it.
+    ///   - expectedBanding: If given, the file's b and r must equal it.
+    /// - Throws: ``IndexFileError``.
+    package init(
+        source: IndexFileSource, expectedSignatureLength: Int? = nil, expectedBanding: BandingParameters? = nil
+    ) throws {
+        self = try _IndexFile.read(from: source, magic: Self.fileMagic, versions: 1...Self.fileFormatVersion) { payload, version in
             var reader = _BinaryReader(bytes: payload)
             // Every field is range-checked before it becomes an Int: the checksum proves the
             // file unchanged, not well-formed (XXH3 is no MAC; an edited file can carry anything).

@@ -37,8 +37,17 @@ public struct SavedDeduplicatorSettings: Sendable, Hashable {
     ///   cannot be read back exactly.
     /// - Complexity: O(file size) (the checksum covers the whole file).
     public init(contentsOf path: String) throws {
+        try self.init(source: .path(path))
+    }
+
+    /// Reads the settings of a saved deduplicator from a file or from its bytes in memory, as
+    /// ``init(contentsOf:)`` does.
+    ///
+    /// - Parameter source: The file, or its bytes.
+    /// - Throws: ``IndexFileError``, as ``init(contentsOf:)``.
+    package init(source: IndexFileSource) throws {
         let (line, count, version): (String, Int, UInt32) = try _IndexFile.read(
-            from: path, magic: Deduplicator<OnePermutationMinHash>.fileMagic,
+            from: source, magic: Deduplicator<OnePermutationMinHash>.fileMagic,
             versions: 1...Deduplicator<OnePermutationMinHash>.fileFormatVersion
         ) { payload, version in
             var reader = _BinaryReader(bytes: payload)

@@ -19,7 +19,7 @@ public enum FuzzCheck {
     public enum Target: String, CaseIterable, Sendable {
         /// ``FuzzCheck/textNormalization(_:)``.
         case normalize = "FuzzNormalize"
-        /// ``FuzzCheck/jsonLines(_:scratch:)``.
+        /// ``FuzzCheck/jsonLines(_:)``.
         case jsonLines = "FuzzJSONLines"
         /// ``FuzzCheck/indexFile(_:scratch:)``.
         case indexFile = "FuzzIndexFile"
@@ -37,7 +37,7 @@ public enum FuzzCheck {
     public static func run(_ target: Target, _ input: [UInt8], scratch: String) throws {
         switch target {
         case .normalize: try textNormalization(input)
-        case .jsonLines: try jsonLines(input, scratch: scratch)
+        case .jsonLines: try jsonLines(input)
         case .indexFile: try indexFile(input, scratch: scratch)
         case .alignment: try alignment(input)
         }
@@ -115,25 +115,23 @@ public enum FuzzCheck {
     }
 
     /// The JSON Lines reader on any bytes, read as a corpus file (`id`, `text`) and as a
-    /// `simdedup bands` file (`id`, `bands`), with bad records skipped and counted:
+    /// `simdedup bands` file (`id`, `bands`), with bad records skipped and counted. The bytes
+    /// are read from memory (``CorpusReader/init(jsonLines:path:options:)``: the reader's own
+    /// line reader, parser and policy, on this thread, no file), so one input costs
+    /// microseconds:
     /// - reading never throws (every problem is a counted reject);
     /// - documents read + rejects = the non-blank lines, and every record and reject names its
     ///   own line, in order;
     /// - every accepted record, written back as JSON, parses to the same id (text and kind) and
     ///   the same text or band keys.
     ///
-    /// - Parameters:
-    ///   - input: The file's bytes.
-    ///   - scratch: A writable directory of this process's own.
+    /// - Parameter input: The file's bytes.
     /// - Throws: ``FuzzFailure`` naming the broken property.
-    public static func jsonLines(_ input: [UInt8], scratch: String) throws {
-        let path = (scratch as NSString).appendingPathComponent("input.jsonl")
-        guard FileManager.default.createFile(atPath: path, contents: Data(input)) else {
-            throw FuzzFailure("cannot write \(path)")
-        }
+    public static func jsonLines(_ input: [UInt8]) throws {
+        let path = "input.jsonl"
         let expectedLines = nonBlankLines(input)
 
-        let reader = CorpusReader(paths: [path], options: CorpusOptions(invalidInput: .skip))
+        let reader = CorpusReader(jsonLines: input, path: path, options: CorpusOptions(invalidInput: .skip))
         var placed: [Int] = []
         let parser = JSONRecordParser(idField: "id", textField: "text")
         do {
@@ -164,12 +162,7 @@ public enum FuzzCheck {
         }
 
         let bandParser = JSONRecordParser(idField: "id", integersField: "bands")
-        let lines: LineReader
-        do {
-            lines = try LineReader(path: path)
-        } catch {
-            throw FuzzFailure("cannot reopen \(path): \(error)")
-        }
+        let lines = LineReader(bytes: input, path: path)
         while let outcome = try lines.nextLine({ line -> Result<JSONRecordParser.Record, JSONRecordParser.Failure> in
             Result { () throws(JSONRecordParser.Failure) in try bandParser.parse(line) }
         }) {
@@ -206,7 +199,10 @@ public enum FuzzCheck {
     /// ``IndexFileFormat/resealed(_:)`` first (valid length and checksum, so the loader's own
     /// checks are reached). Every input is refused with ``IndexFileError`` or loads into a
     /// structure that passes its invariant check, answers queries, takes an insert and survives
-    /// a save and reload.
+    /// a save and reload (insert, save and reload only up to
+    /// ``IndexFileFormat/exerciseDocumentLimit`` documents: a few bytes can claim two billion).
+    /// The input is loaded from memory (the loaders' own checks, no file per input); only the
+    /// save and reload of a loaded structure use the scratch directory.
     ///
     /// - Parameters:
     ///   - input: The selector byte and the file.
@@ -217,11 +213,10 @@ public enum FuzzCheck {
         let format = IndexFileFormat.all[Int(selector & 0x7F) % IndexFileFormat.all.count]
         let body = Array(input.dropFirst())
         let file = selector & 0x80 != 0 ? IndexFileFormat.resealed(body) : body
-        let path = (scratch as NSString).appendingPathComponent("input.index")
-        guard FileManager.default.createFile(atPath: path, contents: Data(file)) else { throw FuzzFailure("cannot write \(path)") }
         let loaded: LoadedIndexFile
         do {
-            loaded = try format.load(path)
+            // From memory: the loader's every check, with no file written and mapped per input.
+            loaded = try format.load(bytes: file, name: "input.index")
         } catch is IndexFileError {
             return
         } catch {
@@ -239,12 +234,14 @@ public enum FuzzCheck {
 
     /// Passage alignment on any two texts: the first byte picks the options (n-gram width 1...4,
     /// fewest passage words 1...8, widest gap 0...7), the rest is text A, a NUL byte, text B
-    /// (all of it A and B alike when there is no NUL). For ``PassageAligner/align(utf8:_:)``:
+    /// (all of it A and B alike when there is no NUL). For the aligner (``PassageAligner``; each
+    /// text tokenized once, then aligned both ways):
     /// - every passage's byte ranges lie inside its text and are not empty, its word ranges
     ///   inside the word counts, and its matched words at least the minimum and at most either
     ///   side's words;
-    /// - passages are ordered by their start in A, then in B, none reported twice (they may
-    ///   overlap where a text repeats itself: see the README's Reliability section);
+    /// - passages are ordered by their start in A, and no two share a word or a byte of A, or
+    ///   a word or a byte of B (where a text repeats itself too: the regression inputs
+    ///   `regression-overlapping-passages-*` are texts that once gave overlapping passages);
     /// - coverage is in [0, 1], and aligning B with A holds to the same rules.
     ///
     /// - Parameter input: The selector byte and the two texts.
@@ -264,29 +261,44 @@ public enum FuzzCheck {
         let options = AlignmentOptions(
             ngramWidth: 1 + Int(selector & 3), minimumPassageWords: 1 + Int((selector >> 2) & 7), maximumGap: Int(selector >> 5))
         let aligner = PassageAligner(options: options)
-        let alignment = aligner.align(utf8: a, b)
-        func check(_ passages: [AlignedPassage], _ side: KeyPath<AlignedPassage, Range<Int>>, bytes: KeyPath<AlignedPassage, Range<Int>>,
-                   words: Int, count: Int, name: String) throws {
-            for passage in passages {
+        a.withUnsafeBytes { aligner.prepareA($0) }
+        b.withUnsafeBytes { aligner.prepareB($0) }
+        try checkPassages(aligner.alignPrepared(), options: options, a: a.count, b: b.count, names: ("A", "B"))
+        // The other way round, the same properties hold (each text tokenized once for both; a
+        // text aligned with itself has no other way round).
+        guard body.contains(0) else { return }
+        aligner.swapPrepared()
+        try checkPassages(aligner.alignPrepared(), options: options, a: b.count, b: a.count, names: ("B (as A)", "A (as B)"))
+    }
+
+    /// The alignment check's properties of one alignment of texts of `a` and `b` bytes.
+    static func checkPassages(
+        _ alignment: SimCore.Alignment, options: SimCore.AlignmentOptions, a: Int, b: Int, names: (String, String)
+    ) throws {
+        func check(words: KeyPath<AlignedPassage, Range<Int>>, bytes: KeyPath<AlignedPassage, Range<Int>>,
+                   wordCount: Int, byteCount: Int, name: String) throws {
+            for passage in alignment.passages {
                 let range = passage[keyPath: bytes]
-                let wordRange = passage[keyPath: side]
-                guard range.lowerBound >= 0, range.upperBound <= count, !range.isEmpty else {
-                    throw FuzzFailure("passage bytes \(range) outside text \(name) of \(count) bytes")
+                let wordRange = passage[keyPath: words]
+                guard range.lowerBound >= 0, range.upperBound <= byteCount, !range.isEmpty else {
+                    throw FuzzFailure("passage bytes \(range) outside text \(name) of \(byteCount) bytes")
                 }
-                guard wordRange.lowerBound >= 0, wordRange.upperBound <= words, !wordRange.isEmpty else {
-                    throw FuzzFailure("passage words \(wordRange) outside text \(name) of \(words) words")
+                guard wordRange.lowerBound >= 0, wordRange.upperBound <= wordCount, !wordRange.isEmpty else {
+                    throw FuzzFailure("passage words \(wordRange) outside text \(name) of \(wordCount) words")
                 }
             }
-            // Passages may overlap where a text repeats itself: the aligner chains one stretch of
-            // A to each copy in B (found by this target: Corpus/FuzzAlignment/regression-*; README,
-            // Reliability). The order check below still refuses a passage reported twice.
+            // No two passages share a word or a byte of this text.
+            for ranges in [alignment.passages.map { $0[keyPath: words] }, alignment.passages.map { $0[keyPath: bytes] }] {
+                let sorted = ranges.sorted { $0.lowerBound < $1.lowerBound }
+                if let (first, second) = zip(sorted, sorted.dropFirst()).first(where: { $0.overlaps($1) }) {
+                    throw FuzzFailure("passages overlap in text \(name): \(first) and \(second)")
+                }
+            }
         }
-        try check(alignment.passages, \.wordsA, bytes: \.bytesA, words: alignment.wordCountA, count: a.count, name: "A")
-        try check(alignment.passages, \.wordsB, bytes: \.bytesB, words: alignment.wordCountB, count: b.count, name: "B")
-        guard zip(alignment.passages, alignment.passages.dropFirst()).allSatisfy({
-            ($0.wordsA.lowerBound, $0.wordsB.lowerBound) < ($1.wordsA.lowerBound, $1.wordsB.lowerBound)
-        }) else {
-            throw FuzzFailure("passages are not in the order of text A, then B (or one is reported twice)")
+        try check(words: \.wordsA, bytes: \.bytesA, wordCount: alignment.wordCountA, byteCount: a, name: names.0)
+        try check(words: \.wordsB, bytes: \.bytesB, wordCount: alignment.wordCountB, byteCount: b, name: names.1)
+        guard zip(alignment.passages, alignment.passages.dropFirst()).allSatisfy({ $0.wordsA.lowerBound < $1.wordsA.lowerBound }) else {
+            throw FuzzFailure("passages are not in the order of text \(names.0)")
         }
         for passage in alignment.passages {
             guard passage.matchedWords >= options.minimumPassageWords,
@@ -297,9 +309,5 @@ public enum FuzzCheck {
         guard (0...1).contains(alignment.coverageA), (0...1).contains(alignment.coverageB) else {
             throw FuzzFailure("coverage \(alignment.coverageA), \(alignment.coverageB)")
         }
-        // The other way round, the same properties hold.
-        let reversed = aligner.align(utf8: b, a)
-        try check(reversed.passages, \.wordsA, bytes: \.bytesA, words: reversed.wordCountA, count: b.count, name: "B (as A)")
-        try check(reversed.passages, \.wordsB, bytes: \.bytesB, words: reversed.wordCountB, count: a.count, name: "A (as B)")
     }
 }

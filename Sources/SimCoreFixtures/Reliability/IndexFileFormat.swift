@@ -24,22 +24,45 @@ public struct IndexFileFormat: Sendable {
     public let name: String
     /// Writes a small sample file (a few kilobytes) at the path.
     public let save: @Sendable (_ path: String) throws -> Void
-    /// Loads the file at the path with the format's own loader; throws what the loader throws.
-    public let load: @Sendable (_ path: String) throws -> LoadedIndexFile
+    /// Loads a file, or a file's bytes in memory, with the format's own loader; throws what the
+    /// loader throws.
+    package let open: @Sendable (_ source: IndexFileSource) throws -> LoadedIndexFile
 
     /// Creates a format entry.
     ///
     /// - Parameters:
     ///   - name: A short name.
     ///   - save: Writes a small sample.
-    ///   - load: Loads a file.
-    public init(
+    ///   - open: Loads a file or its bytes.
+    package init(
         name: String, save: @escaping @Sendable (String) throws -> Void,
-        load: @escaping @Sendable (String) throws -> LoadedIndexFile
+        open: @escaping @Sendable (IndexFileSource) throws -> LoadedIndexFile
     ) {
         self.name = name
         self.save = save
-        self.load = load
+        self.open = open
+    }
+
+    /// Loads the file at `path` with the format's own loader.
+    ///
+    /// - Parameter path: The file.
+    /// - Returns: What loaded, to check and exercise.
+    /// - Throws: What the loader throws (``IndexFileError`` for a bad file).
+    public func load(_ path: String) throws -> LoadedIndexFile {
+        try open(.path(path))
+    }
+
+    /// Loads a file's bytes, held in memory, with the format's own loader: the same checks as
+    /// ``load(_:)`` with no file written or mapped (the damage matrix and the fuzz target load
+    /// thousands of variants so).
+    ///
+    /// - Parameters:
+    ///   - bytes: The file's contents.
+    ///   - name: The name messages give the file.
+    /// - Returns: What loaded.
+    /// - Throws: What the loader throws.
+    package func load(bytes: [UInt8], name: String = "memory") throws -> LoadedIndexFile {
+        try open(.bytes(bytes, name: name))
     }
 
     /// Size of the envelope's header: magic, version, reserved, payload length.
@@ -74,10 +97,14 @@ public struct IndexFileFormat: Sendable {
         return resealed(file)
     }
 
-    /// Every format SimCore writes or still reads: a ``MinHashLSH`` index (format version 2); the
-    /// ``Deduplicator`` state (format version 3) for both index kinds, both verifications, and compact
-    /// verification bits (whose files carry the posting tables); and format version 1 state
-    /// files, loaded into a whole and into a compact engine.
+    /// Every format SimCore writes or still reads, so every file a user can hold: a
+    /// ``MinHashLSH`` index (format version 2, and version 1 with chained hash tables); the
+    /// ``Deduplicator`` state (format version 3) for both index kinds, both verifications, and
+    /// compact verification bits (whose files carry the posting shards); format version 2 state
+    /// files of compact engines (whole keys in chained hash tables), for both index kinds; and
+    /// format version 1 state files, loaded into a whole and into a compact engine. New entries
+    /// go at the end: the index-file fuzz target and its committed seeds pick a format by its
+    /// place in this list.
     public static let all: [IndexFileFormat] = [
         minHashLSH,
         deduplicator(.jaccard, .exact),
@@ -86,18 +113,30 @@ public struct IndexFileFormat: Sendable {
         deduplicator(.overlap, .estimated, verificationBits: 16),
         deduplicator(.jaccard, .exact, formatVersion: 1),
         deduplicator(.jaccard, .estimated, verificationBits: 8, formatVersion: 1),
+        minHashLSHVersion1,
+        deduplicator(.jaccard, .estimated, verificationBits: 8, formatVersion: 2),
+        deduplicator(.overlap, .estimated, verificationBits: 16, formatVersion: 2),
     ]
 
     /// A ``MinHashLSH`` index file (k = 16, b = 4, r = 4, 24 documents, 2 removed).
-    public static let minHashLSH = IndexFileFormat(
-        name: "MinHashLSH",
-        save: { path in try sampleIndex().save(to: path) },
-        load: { path in
-            let index = try MinHashLSH(contentsOf: path)
-            return LoadedIndexFile(
-                checkInvariants: { try index._checkInvariants() },
-                exercise: { scratch in try exercise(index, scratch: scratch) })
-        })
+    public static let minHashLSH = minHashLSH(name: "MinHashLSH") { try $0.save(to: $1) }
+
+    /// The same index in format version 1 (each band a chained hash table), as builds before
+    /// version 2 wrote it.
+    public static let minHashLSHVersion1 = minHashLSH(name: "MinHashLSH version 1") { try $0._saveVersion1(to: $1) }
+
+    /// A ``MinHashLSH`` format entry whose sample `write` saves.
+    static func minHashLSH(name: String, write: @escaping @Sendable (MinHashLSH, String) throws -> Void) -> IndexFileFormat {
+        IndexFileFormat(
+            name: name,
+            save: { path in try write(sampleIndex(), path) },
+            open: { source in
+                let index = try MinHashLSH(source: source)
+                return LoadedIndexFile(
+                    checkInvariants: { try index._checkInvariants() },
+                    exercise: { scratch in try exercise(index, scratch: scratch) })
+            })
+    }
 
     /// The state file of a ``Deduplicator`` (one-permutation MinHash, k = 16) with `measure` and
     /// `verification`, 14 short documents in near-duplicate groups.
@@ -107,9 +146,10 @@ public struct IndexFileFormat: Sendable {
     ///     (a ``ContainmentIndex`` inside).
     ///   - verification: Estimated, or exact (shingle sets saved too).
     ///   - verificationBits: The loading engine's verification bits (64, 16 or 8); a current
-    ///     file is saved with them too (compact files hold the posting shards).
-    ///   - formatVersion: 3 (what ``Deduplicator/save(to:)`` writes), or 1: the file a build
-    ///     before format 2 wrote (``versionOne(_:)``), which must still load.
+    ///     or version-2 file is saved with them too (compact files hold the posting tables).
+    ///   - formatVersion: 3 (what ``Deduplicator/save(to:)`` writes), or 1 or 2: the file a
+    ///     build before that format wrote, which must still load (version 2 of a compact
+    ///     engine holds the whole keys an engine with whole signatures gives the same documents).
     /// - Returns: The format entry.
     public static func deduplicator(
         _ measure: DeduplicationOptions.Measure, _ verification: DeduplicationOptions.Verification,
@@ -124,54 +164,33 @@ public struct IndexFileFormat: Sendable {
         let loadingOptions = options
         let scheme = OnePermutationMinHash(signatureLength: 16, seed: 3)
         let bits = verificationBits == 64 ? "" : ", \(verificationBits) bits"
-        let version = formatVersion == 1 ? " version 1" : ""
+        let version = formatVersion == 3 ? "" : " version \(formatVersion)"
         return IndexFileFormat(
             name: "Deduplicator\(version) (\(measure), \(verification)\(bits))",
             save: { path in
                 let deduplicator = Deduplicator(scheme: scheme, options: savingOptions)
                 deduplicator.insert(contentsOf: sampleDocuments, threads: 1)
-                try deduplicator.save(to: path)
-                if formatVersion == 1 {
-                    let file = Array(try Data(contentsOf: URL(fileURLWithPath: path)))
-                    try Data(try versionOne(file)).write(to: URL(fileURLWithPath: path))
+                switch formatVersion {
+                case 3:
+                    try deduplicator.save(to: path)
+                case 2 where savingOptions.verificationBits != 64:
+                    var wholeOptions = savingOptions
+                    wholeOptions.verificationBits = 64
+                    let whole = Deduplicator(scheme: scheme, options: wholeOptions)
+                    whole.insert(contentsOf: sampleDocuments, threads: 1)
+                    try deduplicator._save(to: path, formatVersion: 2, keysFrom: whole)
+                default:
+                    try deduplicator._save(to: path, formatVersion: formatVersion)
                 }
             },
-            load: { path in
+            open: { source in
                 // The settings reader is a loader too: refused with IndexFileError, or read.
-                do { _ = try SavedDeduplicatorSettings(contentsOf: path) } catch is IndexFileError {}
-                let deduplicator = try Deduplicator(contentsOf: path, scheme: scheme, options: loadingOptions)
+                do { _ = try SavedDeduplicatorSettings(source: source) } catch is IndexFileError {}
+                let deduplicator = try Deduplicator(source: source, scheme: scheme, options: loadingOptions)
                 return LoadedIndexFile(
                     checkInvariants: { try deduplicator._checkInvariants() },
                     exercise: { scratch in try exercise(deduplicator, scheme: scheme, options: loadingOptions, scratch: scratch) })
             })
-    }
-
-    /// A whole-signature state file (format version 2 or 3: they agree when signatures are
-    /// whole, for no posting shard is saved) rewritten as format version 1 wrote it: the
-    /// parameter line without `verification-bits=64`, no posting-table count at the end, version
-    /// 1 in the header.
-    ///
-    /// - Parameter file: A state file saved with 64 verification bits.
-    /// - Returns: The same state in format version 1.
-    /// - Throws: ``FuzzFailure`` when `file` is not such a file.
-    public static func versionOne(_ file: [UInt8]) throws -> [UInt8] {
-        let suffix = Array(" verification-bits=64".utf8)
-        guard file.count >= headerSize + 8 + 8 + 8 else { throw FuzzFailure("not a state file") }
-        let lineLength = file[headerSize..<headerSize + 8].withUnsafeBytes { Int(UInt64(littleEndian: $0.loadUnaligned(as: UInt64.self))) }
-        let lineStart = headerSize + 8
-        guard lineLength >= suffix.count, lineStart + lineLength <= file.count - 16,
-              Array(file[lineStart + lineLength - suffix.count..<lineStart + lineLength]) == suffix else {
-            throw FuzzFailure("not a whole-signature version-2 state file")
-        }
-        let line = Array(file[lineStart..<lineStart + lineLength - suffix.count])
-        var converted = Array(file[0..<headerSize])
-        withUnsafeBytes(of: UInt32(1).littleEndian) { converted.replaceSubrange(8..<12, with: $0) }
-        withUnsafeBytes(of: UInt64(line.count).littleEndian) { converted.append(contentsOf: $0) }
-        converted += line
-        // Everything after the line but the posting-table count (0) and the checksum.
-        converted += file[(lineStart + lineLength)..<(file.count - 16)]
-        converted += [UInt8](repeating: 0, count: 8)   // the checksum, recomputed by resealed
-        return resealed(converted)
     }
 
     /// Options small enough that loading a damaged copy thousands of times stays quick: one
@@ -233,7 +252,14 @@ public struct IndexFileFormat: Sendable {
         }
     }()
 
-    /// Queries, an insert, a removal and a save-and-load round trip on a loaded index.
+    /// The most documents a loaded index may claim and still get the insert, removal and save
+    /// of ``exercise(_:scratch:)``: a few bytes can claim two billion documents with empty
+    /// signatures (a valid index: they have no postings), and removing one more would then
+    /// write a removal bit for each, 250 MB, in one fuzz input. The samples hold 24.
+    public static let exerciseDocumentLimit = 1 << 16
+
+    /// Queries, an insert, a removal and a save-and-load round trip on a loaded index (queries
+    /// only past ``exerciseDocumentLimit`` documents).
     static func exercise(_ loaded: MinHashLSH, scratch: String?) throws {
         var index = loaded
         // Queries of the loaded index's own length (a damaged file may hold another k).
@@ -245,6 +271,7 @@ public struct IndexFileFormat: Sendable {
                 throw FuzzFailure("candidates \(found) are not distinct, sorted, live documents of \(index.count)")
             }
         }
+        guard index.count <= exerciseDocumentLimit else { return }
         let added = index.insert(queries[0])
         guard added == loaded.count, index.candidates(for: queries[0]).contains(added) else {
             throw FuzzFailure("an inserted signature is not its own candidate")

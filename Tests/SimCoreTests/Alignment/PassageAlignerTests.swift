@@ -102,6 +102,20 @@ struct PassageAlignerTests {
         #expect(aligner.align(utf8: story, rewrite).swapped == aligner.align(utf8: rewrite, story))
     }
 
+    @Test("prepared texts swapped align as the texts given the other way round")
+    func swapPrepared() {
+        let aligner = PassageAligner()
+        let story = Self.story("001"), rewrite = Self.story("002")
+        story.withUnsafeBytes { aligner.prepareA($0) }
+        rewrite.withUnsafeBytes { aligner.prepareB($0) }
+        let forward = aligner.alignPrepared()
+        aligner.swapPrepared()
+        let backward = aligner.alignPrepared()
+        #expect(forward == PassageAligner().align(utf8: story, rewrite))
+        #expect(backward == PassageAligner().align(utf8: rewrite, story))
+        #expect(!backward.passages.isEmpty)
+    }
+
     @Test("003 and 004 are other outlets' own reports: no long passage with 001")
     func ownReports() {
         let aligner = PassageAligner()
@@ -180,6 +194,53 @@ struct PassageAlignerTests {
         let alignment = PassageAligner().align(text, text)
         #expect(alignment.wordCountA == 20_000)
         #expect(alignment.passages.count <= 2)
+    }
+
+    /// The passages' word ranges, (A, B) each.
+    static func spans(_ a: [String], _ b: [String], _ aligner: PassageAligner = PassageAligner()) -> [[Range<Int>]] {
+        aligner.align(a.joined(separator: " "), b.joined(separator: " ")).passages.map { [$0.wordsA, $0.wordsB] }
+    }
+
+    @Test("a text that repeats itself: passages ordered, never sharing a word of A or of B, exact values")
+    func selfRepeating() {
+        var generator = SplitMix64(seed: 31)
+        let x = Self.words(&generator, 20), filler = Self.words(&generator, 30)
+        // A holds X twice, B once (and the other way round): the first copy, once.
+        #expect(Self.spans(x + x, x) == [[0..<20, 0..<20]])
+        #expect(Self.spans(x, x + x) == [[0..<20, 0..<20]])
+        #expect(Self.spans(x + filler + x, x) == [[0..<20, 0..<20]])
+        #expect(Self.spans(x, x + filler + x) == [[0..<20, 0..<20]])
+        // The same self-repeating text on both sides: the main diagonal, not the copies crossed.
+        #expect(Self.spans(x + x, x + x) == [[0..<40, 0..<40]])
+        #expect(Self.spans(x + filler + x, x + filler + x) == [[0..<70, 0..<70]])
+        // B repeats the middle of A: the second copy keeps what the first did not take.
+        let y = Self.words(&generator, 60)
+        #expect(Self.spans(y, Array(y[0..<40] + y[20..<60])) == [[0..<40, 0..<40], [40..<60, 60..<80]])
+        #expect(Self.spans(Array(y[0..<40] + y[20..<60]), y) == [[0..<40, 0..<40], [60..<80, 40..<60]])
+        // ... and when what is left is shorter than a passage, nothing of it.
+        #expect(Self.spans(y, Array(y[0..<40] + y[20..<50])) == [[0..<40, 0..<40]])
+        // A repeat no longer than the widest gap is bridged as inserted words: one passage.
+        #expect(Self.spans(y, Array(y[0..<40] + y[30..<60])) == [[0..<60, 0..<70]])
+        // Passages may cross (B has A's halves swapped): both kept, by position in A.
+        let p = Self.words(&generator, 20), q = Self.words(&generator, 20)
+        #expect(Self.spans(p + q, q + p) == [[0..<20, 20..<40], [20..<40, 0..<20]])
+        // Ties go to the first in A: the same input gives the same passages every time.
+        let twice = Self.spans(x + x + x, x)
+        #expect(twice == [[0..<20, 0..<20]] && Self.spans(x + x + x, x) == twice)
+    }
+
+    @Test("two words of one character (½ folds to 1 2) never put one byte in two passages")
+    func sharedCharacter() {
+        var generator = SplitMix64(seed: 32)
+        let p = Self.words(&generator, 20).joined(separator: " "), q = Self.words(&generator, 20).joined(separator: " ")
+        // A: P ½ Q (words 0..<20, then 1 and 2 over the same two bytes, then Q); B has "P 1" and
+        // "2 Q" apart, so each passage would end or start inside ½.
+        let a = p + " ½ " + q, b = "2 " + q + " filler words between them " + p + " 1"
+        let alignment = PassageAligner().align(a, b)
+        let half = p.utf8.count + 1   // where ½ (2 bytes) stands in A
+        #expect(alignment.passages.map(\.wordsA) == [0..<21, 22..<42])
+        #expect(alignment.passages.map(\.bytesA) == [0..<half + 2, half + 3..<a.utf8.count])
+        #expect(alignment.passages.map(\.wordsB) == [25..<46, 1..<21])
     }
 
     @Test("a passage planted in two long unrelated texts is found exactly")

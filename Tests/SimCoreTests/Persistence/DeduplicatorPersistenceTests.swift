@@ -79,16 +79,6 @@ struct DeduplicatorPersistenceTests {
         #expect(throws: IndexFileError.self) { try Deduplicator(contentsOf: path, options: other) }
     }
 
-    /// Writes the engine's state in format version 1, as builds before version 2 did.
-    static func writeVersion1(_ deduplicator: Deduplicator<OnePermutationMinHash>, to path: String) throws {
-        var writer = _BinaryWriter()
-        deduplicator.access.withReadLock {
-            let pairs = deduplicator.clusterLock.withLock { deduplicator.clustering.pairs }
-            deduplicator.writeDocumentSections(to: &writer, version: 1, pairs: pairs)
-        }
-        try _IndexFile.write(payload: writer.bytes, magic: Array("SCDEDUP\u{0}".utf8), version: 1, to: path)
-    }
-
     @Test("version-1 files load, into whole or compact engines, and continue as never stopping", arguments: [64, 8])
     func version1(bits: Int) throws {
         let options = DeduplicatorOptionsForTests.with(.jaccard)
@@ -96,7 +86,7 @@ struct DeduplicatorPersistenceTests {
         defer { try? FileManager.default.removeItem(atPath: path) }
         let original = Deduplicator(options: options)
         original.insert(contentsOf: Array(Self.documents[0..<300]))
-        try Self.writeVersion1(original, to: path)
+        try original._save(to: path, formatVersion: 1)
         var compact = options
         compact.verificationBits = bits
         let resumed = try Deduplicator(contentsOf: path, options: compact)
@@ -124,31 +114,6 @@ struct DeduplicatorPersistenceTests {
         }
     }
 
-    /// Writes a truncated engine's state in format version 2, as builds before version 3 did:
-    /// each band's whole 64-bit keys in a hash table. The keys come from `whole`, an engine
-    /// with whole signatures that filed the same documents (a truncated engine keeps only
-    /// their top bits).
-    static func writeVersion2(
-        _ deduplicator: Deduplicator<OnePermutationMinHash>, keysFrom whole: Deduplicator<OnePermutationMinHash>, to path: String
-    ) throws {
-        var writer = _BinaryWriter()
-        let tables = whole.access.withReadLock {
-            whole.state.filed.index.shards.map { shard in
-                let entries = shard.sortedEntries
-                let keys = entries.map(\.prefix)
-                let documents = entries.map { Int32($0.document) }
-                return keys.withUnsafeBufferPointer { k in documents.withUnsafeBufferPointer { _PostingTable(keys: k, documents: $0) } }
-            }
-        }
-        deduplicator.access.withReadLock {
-            let pairs = deduplicator.clusterLock.withLock { deduplicator.clustering.pairs }
-            deduplicator.writeDocumentSections(to: &writer, version: 2, pairs: pairs)
-            writer.write(UInt64(tables.count))
-            for table in tables { table.write(to: &writer) }
-        }
-        try _IndexFile.write(payload: writer.bytes, magic: Array("SCDEDUP\u{0}".utf8), version: 2, to: path)
-    }
-
     @Test("version-2 files of compact engines (whole keys in hash tables) load and continue as never stopping",
           arguments: [DeduplicationOptions.Measure.jaccard, .overlap])
     func version2(measure: DeduplicationOptions.Measure) throws {
@@ -161,7 +126,7 @@ struct DeduplicatorPersistenceTests {
         original.insert(contentsOf: head)
         let whole = Deduplicator(options: DeduplicatorOptionsForTests.with(measure))
         whole.insert(contentsOf: head)
-        try Self.writeVersion2(original, keysFrom: whole, to: path)
+        try original._save(to: path, formatVersion: 2, keysFrom: whole)
         let resumed = try Deduplicator(contentsOf: path, options: options)
         #expect(resumed.count == 300)
         #expect(resumed.verifiedPairs() == original.verifiedPairs())

@@ -18,13 +18,12 @@ struct IndexFileDamageTests {
         return (directory, Array(try Data(contentsOf: URL(fileURLWithPath: path))))
     }
 
-    /// Loads `bytes` as `format`: `nil` when refused with an `IndexFileError`, the loaded file
-    /// otherwise; any other error fails the test.
-    static func load(_ bytes: [UInt8], _ format: IndexFileFormat, in directory: String) throws -> LoadedIndexFile? {
-        let path = directory + "/damaged"
-        try Data(bytes).write(to: URL(fileURLWithPath: path))
+    /// Loads `bytes` as `format`, from memory (the loader's every check, no file written and
+    /// mapped per variant: the sample itself is loaded from its file): `nil` when refused with
+    /// an `IndexFileError`, the loaded file otherwise; any other error fails the test.
+    static func load(_ bytes: [UInt8], _ format: IndexFileFormat) throws -> LoadedIndexFile? {
         do {
-            return try format.load(path)
+            return try format.load(bytes: bytes, name: "damaged")
         } catch is IndexFileError {
             return nil
         }
@@ -39,7 +38,7 @@ struct IndexFileDamageTests {
         let format = Self.format(name)
         let (directory, bytes) = try Self.sample(format)
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        let loaded = try #require(try Self.load(bytes, format, in: directory))
+        let loaded = try format.load(directory + "/sample")
         try loaded.checkInvariants()
         try loaded.exercise(directory + "/resaved")
         #expect(bytes.count < 8_192, "\(name): a sample of \(bytes.count) bytes makes the matrix slow")
@@ -51,7 +50,7 @@ struct IndexFileDamageTests {
         let (directory, bytes) = try Self.sample(format)
         defer { try? FileManager.default.removeItem(atPath: directory) }
         for length in 0..<bytes.count {
-            #expect(try Self.load(Array(bytes[0..<length]), format, in: directory) == nil, "\(name): cut at \(length) of \(bytes.count)")
+            #expect(try Self.load(Array(bytes[0..<length]), format) == nil, "\(name): cut at \(length) of \(bytes.count)")
         }
     }
 
@@ -65,7 +64,7 @@ struct IndexFileDamageTests {
         for bit in Self.resealedBits(of: name, byteCount: bytes.count) {
             var damaged = bytes
             damaged[bit / 8] ^= 1 << UInt8(bit % 8)
-            #expect(try Self.load(damaged, format, in: directory) == nil, "\(name): bit \(bit) flipped")
+            #expect(try Self.load(damaged, format) == nil, "\(name): bit \(bit) flipped")
         }
     }
 
@@ -84,7 +83,7 @@ struct IndexFileDamageTests {
         for bit in Self.resealedBits(of: name, byteCount: bytes.count - 8) {
             var damaged = bytes
             damaged[bit / 8] ^= 1 << UInt8(bit % 8)
-            guard let file = try Self.load(IndexFileFormat.resealed(damaged), format, in: directory) else {
+            guard let file = try Self.load(IndexFileFormat.resealed(damaged), format) else {
                 refused += 1
                 continue
             }
@@ -138,7 +137,7 @@ struct IndexFileDamageTests {
         for offset in stride(from: IndexFileFormat.headerSize + 7, to: bytes.count - 8, by: 8) {
             var damaged = bytes
             damaged[offset] |= 0x80
-            if let file = try Self.load(IndexFileFormat.resealed(damaged), format, in: directory) {
+            if let file = try Self.load(IndexFileFormat.resealed(damaged), format) {
                 try file.checkInvariants()
             }
         }
