@@ -563,24 +563,6 @@ struct _Chain {
     var lastJStart: Int32
     var matched: Int32
 
-    /// A chain of one run.
-    @inline(__always)
-    init(_ run: _Run) {
-        self.init(
-            iStart: run.iStart, iEnd: run.iEnd, jStart: run.jStart, jEnd: run.jEnd,
-            lastIStart: run.iStart, lastJStart: run.jStart, matched: run.matched)
-    }
-
-    init(iStart: Int32, iEnd: Int32, jStart: Int32, jEnd: Int32, lastIStart: Int32, lastJStart: Int32, matched: Int32) {
-        self.iStart = iStart
-        self.iEnd = iEnd
-        self.jStart = jStart
-        self.jEnd = jEnd
-        self.lastIStart = lastIStart
-        self.lastJStart = lastJStart
-        self.matched = matched
-    }
-
     /// Whether `run` follows the chain on both sides (it starts after the chain's last run
     /// and ends after the chain) with at most `gap` words between them, or overlapping it by at
     /// most `gap`, on either side.
@@ -601,5 +583,15 @@ struct _Chain {
         jEnd = run.jEnd
         lastIStart = run.iStart
         lastJStart = run.jStart
+    }
+}
+
+extension _Chain {
+    /// A chain of one run (an initializer out here keeps the memberwise one).
+    @inline(__always)
+    init(_ run: _Run) {
+        self.init(
+            iStart: run.iStart, iEnd: run.iEnd, jStart: run.jStart, jEnd: run.jEnd,
+            lastIStart: run.iStart, lastJStart: run.jStart, matched: run.matched)
     }
 }
