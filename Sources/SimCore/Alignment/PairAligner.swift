@@ -26,9 +26,9 @@ import SimCoreInternals
 ///
 /// Work is linear in the two lengths plus the seeds, which the repeat cap bounds by
 /// `maximumSeedRepeats` per n-gram of B: never quadratic (step 5, taken only when passages
-/// overlap, adds a sort of the chains and a binary search of the taken words per run). A
-/// `_PairAligner` owns its buffers and reuses them; A's table stays valid across calls to
-/// ``align(_:with:)`` until the next ``index(_:)``.
+/// overlap, adds a sort of the chains and one look at each word of each run, against a bit per
+/// word of each text). A `_PairAligner` owns its buffers and reuses them; A's table stays valid
+/// across calls to ``align(_:with:)`` until the next ``index(_:)``.
 final class _PairAligner {
     let width: Int
     let maximumGap: Int
@@ -382,35 +382,21 @@ final class _PairAligner {
     /// Appends to `parts` the parts of `run` (words along one diagonal) outside the words
     /// `taken` holds on either side, each cut down to the words its seeds cover, which it counts
     /// as matched. A run that loses nothing is appended as it is.
+    ///
+    /// - Complexity: O(words of the run / 64) when it loses nothing, O(words of the run) otherwise.
     private func clip(_ run: _Run, _ taken: _TakenWords, _ a: _WordTokens, _ b: _WordTokens, into parts: inout [_Run]) {
-        let inB = taken.inB.overlapping(run.jStart, run.jEnd)
-        let inA = taken.inA.overlapping(run.iStart, run.iEnd)
-        guard !inB.isEmpty || !inA.isEmpty else {
+        guard taken.anyInA(run.iStart, run.iEnd) || taken.anyInB(run.jStart, run.jEnd) else {
             parts.append(run)
             return
         }
-        // Taken words of either side as B's positions on this diagonal, merged in order from
-        // the two sorted lists; the run's end closes the last gap.
+        // Stretches of B's positions on this diagonal whose words are free on both sides.
         let diagonal = run.jStart &- run.iStart
-        var nextB = inB.lowerBound, nextA = inA.lowerBound
-        var start = run.jStart
-        while start < run.jEnd {
-            var blockStart = run.jEnd, blockEnd = run.jEnd
-            let fromB = nextB < inB.upperBound ? taken.inB.starts[nextB] : nil
-            let fromA = nextA < inA.upperBound ? taken.inA.starts[nextA] &+ diagonal : nil
-            if let fromB, fromA.map({ fromB <= $0 }) ?? true {
-                blockStart = fromB
-                blockEnd = taken.inB.ends[nextB]
-                nextB += 1
-            } else if let fromA {
-                blockStart = fromA
-                blockEnd = taken.inA.ends[nextA] &+ diagonal
-                nextA += 1
-            }
-            if blockStart > start, let part = seedCover(run, from: start, to: Swift.min(blockStart, run.jEnd), a, b) {
-                parts.append(part)
-            }
-            start = Swift.max(start, blockEnd)
+        var j = run.jStart
+        while j < run.jEnd {
+            while j < run.jEnd && (taken.isTakenInB(j) || taken.isTakenInA(j &- diagonal)) { j &+= 1 }
+            let start = j
+            while j < run.jEnd && !taken.isTakenInB(j) && !taken.isTakenInA(j &- diagonal) { j &+= 1 }
+            if j > start, let part = seedCover(run, from: start, to: j, a, b) { parts.append(part) }
         }
     }
 
@@ -455,33 +441,49 @@ final class _PairAligner {
     }
 }
 
-/// The words step 5 has given to passages so far, on each side: sorted, disjoint ranges of
-/// word positions. A passage takes its words and every word that shares a byte with them (two
-/// words of one character that folds to two), so that passages never share a byte either.
+/// The words step 5 has given to passages so far, one bit per word of each text. A passage
+/// takes its words and every word that shares a byte with them (two words of one character that
+/// folds to two), so that passages never share a byte either. Bits, not sorted ranges: taking a
+/// passage costs its length and a question about a stretch the stretch's length over 64, so
+/// step 5 stays linear in the words however many passages it gives out.
 struct _TakenWords {
-    var inA = _WordRanges()
-    var inB = _WordRanges()
+    private var inA: [UInt64]
+    private var inB: [UInt64]
     let a: _WordTokens
     let b: _WordTokens
 
     init(a: _WordTokens, b: _WordTokens) {
         self.a = a
         self.b = b
+        inA = [UInt64](repeating: 0, count: (a.count + 63) / 64)
+        inB = [UInt64](repeating: 0, count: (b.count + 63) / 64)
     }
-
-    /// How many ranges are taken on both sides together.
-    var count: Int { inA.starts.count + inB.starts.count }
 
     /// Takes `chain`'s words on both sides.
     mutating func take(_ chain: _Chain) {
-        inA.insert(Self.sharingBytes(chain.iStart, chain.iEnd, a))
-        inB.insert(Self.sharingBytes(chain.jStart, chain.jEnd, b))
+        let (lowA, highA) = Self.sharingBytes(chain.iStart, chain.iEnd, a)
+        Self.set(&inA, Int(lowA), Int(highA))
+        let (lowB, highB) = Self.sharingBytes(chain.jStart, chain.jEnd, b)
+        Self.set(&inB, Int(lowB), Int(highB))
     }
+
+    /// Whether word `word` of A is taken.
+    @inline(__always)
+    func isTakenInA(_ word: Int32) -> Bool { inA[Int(word) &>> 6] & (1 &<< UInt64(word & 63)) != 0 }
+
+    /// Whether word `word` of B is taken.
+    @inline(__always)
+    func isTakenInB(_ word: Int32) -> Bool { inB[Int(word) &>> 6] & (1 &<< UInt64(word & 63)) != 0 }
+
+    /// Whether a word of A in `start..<end` is taken.
+    func anyInA(_ start: Int32, _ end: Int32) -> Bool { Self.any(inA, Int(start), Int(end)) }
+
+    /// Whether a word of B in `start..<end` is taken.
+    func anyInB(_ start: Int32, _ end: Int32) -> Bool { Self.any(inB, Int(start), Int(end)) }
 
     /// Whether a taken word lies between the end of `chain` and the start of `run` on either side.
     func between(_ chain: _Chain, and run: _Run) -> Bool {
-        (run.iStart > chain.iEnd && !inA.overlapping(chain.iEnd, run.iStart).isEmpty)
-            || (run.jStart > chain.jEnd && !inB.overlapping(chain.jEnd, run.jStart).isEmpty)
+        anyInA(chain.iEnd, run.iStart) || anyInB(chain.jEnd, run.jStart)
     }
 
     /// Words `start..<end` of `tokens` widened to every word that shares a byte with them.
@@ -492,42 +494,30 @@ struct _TakenWords {
         while high < tokens.count && starts[high] < ends[Int(end) - 1] { high += 1 }
         return (Int32(truncatingIfNeeded: low), Int32(truncatingIfNeeded: high))
     }
-}
 
-/// Sorted, disjoint half-open ranges of word positions.
-struct _WordRanges {
-    var starts: [Int32] = []
-    var ends: [Int32] = []
-
-    /// The indices of the ranges that share a position with `start..<end` (binary search).
-    func overlapping(_ start: Int32, _ end: Int32) -> Range<Int> {
-        // The first range that ends after `start`, then every one that starts before `end`.
-        var low = 0, high = ends.count
-        while low < high {
-            let middle = (low + high) / 2
-            if ends[middle] <= start { low = middle + 1 } else { high = middle }
+    /// Sets bits `start..<end`.
+    private static func set(_ bits: inout [UInt64], _ start: Int, _ end: Int) {
+        var bit = start
+        while bit < end {
+            let word = bit &>> 6, offset = bit & 63
+            let count = Swift.min(64 &- offset, end &- bit)
+            let mask = count == 64 ? UInt64.max : ((1 &<< UInt64(count)) &- 1) &<< UInt64(offset)
+            bits[word] |= mask
+            bit &+= count
         }
-        var past = low
-        while past < starts.count && starts[past] < end { past += 1 }
-        return low..<past
     }
 
-    /// Adds `range`, merging it with the ranges it touches.
-    mutating func insert(_ range: (Int32, Int32)) {
-        var start = range.0, end = range.1
-        var low = 0, high = ends.count
-        while low < high {
-            let middle = (low + high) / 2
-            if ends[middle] < start { low = middle + 1 } else { high = middle }
+    /// Whether a bit in `start..<end` is set (an empty or reversed range has none).
+    private static func any(_ bits: [UInt64], _ start: Int, _ end: Int) -> Bool {
+        var bit = start
+        while bit < end {
+            let word = bit &>> 6, offset = bit & 63
+            let count = Swift.min(64 &- offset, end &- bit)
+            let mask = count == 64 ? UInt64.max : ((1 &<< UInt64(count)) &- 1) &<< UInt64(offset)
+            if bits[word] & mask != 0 { return true }
+            bit &+= count
         }
-        var past = low
-        while past < starts.count && starts[past] <= end {
-            start = Swift.min(start, starts[past])
-            end = Swift.max(end, ends[past])
-            past += 1
-        }
-        starts.replaceSubrange(low..<past, with: [start])
-        ends.replaceSubrange(low..<past, with: [end])
+        return false
     }
 }
 
