@@ -59,6 +59,17 @@ echo "# goal 5: compact verification signatures against whole ones and against e
 "$new/simbench" dedupe news100k.jsonl --measure jaccard --verification-bits 8 --threads 2
 "$new/simbench" dedupe news100k.jsonl --measure jaccard --verification-bits 16 --threads 2 --skip-truth
 
+echo "# goal 5: one million documents of about 1 KB, 8- and 4-bit verification alternately; accuracy on the first 100,000"
+[ -f short1m.jsonl ] || "$new/simbench" generate --documents 1000000 --corpus-seed 7 \
+    --min-story-bytes 400 --max-story-bytes 800 --output short1m.jsonl
+head -n 100000 short1m.jsonl > short100k.jsonl
+for round in 1 2; do
+  for bits in 8 4; do
+    timed "$new/simdedup" dedupe --measure jaccard --verification-bits $bits --threads 2 short1m.jsonl > verdicts1m-$bits.jsonl
+  done
+done
+for bits in 64 8 4; do "$new/simbench" dedupe short100k.jsonl --measure jaccard --verification-bits $bits --threads 2; done
+
 echo "# simbench suite, both builds, compared"
 "$base/simbench" bench --label base --output bench-base.json
 "$new/simbench" bench --label new --output bench-new.json
@@ -69,7 +80,7 @@ if [ "$ten" = "--ten-million" ]; then
   df -h .
   [ -f short10m.jsonl ] || timed "$new/simbench" generate --documents 10000000 --corpus-seed 7 \
       --min-story-bytes 400 --max-story-bytes 800 --output short10m.jsonl
-  timed "$new/simdedup" dedupe --measure jaccard --verification-bits 8 --threads 2 short10m.jsonl > verdicts10m.jsonl
+  timed nice -n 5 "$new/simdedup" dedupe --measure jaccard --verification-bits 4 --threads 2 short10m.jsonl > verdicts10m.jsonl
   wc -l verdicts10m.jsonl
   rm -f short10m.jsonl short10m.truth.jsonl short10m.pairs.tsv verdicts10m.jsonl
 fi

@@ -33,7 +33,7 @@ public struct DedupeWorkload: BenchmarkWorkload {
     public var threshold: Double
     /// The verification.
     public var verification: DeduplicationOptions.Verification
-    /// Bits of each signature value kept for verification: 64, 16 or 8.
+    /// Bits of each signature value kept for verification: 64, 16, 8 or 4.
     public var verificationBits: Int
     /// k (one-permutation MinHash, seed 0).
     public var signatureLength: Int
@@ -52,7 +52,7 @@ public struct DedupeWorkload: BenchmarkWorkload {
     ///   - measure: The measure (default Jaccard).
     ///   - threshold: The threshold (default 0.8).
     ///   - verification: The verification (default estimated).
-    ///   - verificationBits: Bits per signature value kept for verification: 64 (default), 16 or 8.
+    ///   - verificationBits: Bits per signature value kept for verification: 64 (default), 16, 8 or 4.
     ///   - signatureLength: k (default 128).
     ///   - banding: Jaccard banding by hand (default: optimal).
     ///   - computesTruth: Compute exact all-pairs for precision and recall (default `true`).

@@ -168,7 +168,7 @@ public struct VerificationOptionGroup: ParsableArguments {
     public var verificationValue: DeduplicationOptions.Verification?
 
     /// `--verification-bits` as given, `nil` when left out.
-    @Option(name: .customLong("verification-bits"), help: "Bits of each signature value kept to verify candidates: 64 (whole), 16 or 8 (2·k or k bytes per document; estimates a little noisier) (default: 64).")
+    @Option(name: .customLong("verification-bits"), help: "Bits of each signature value kept to verify candidates: 64 (whole), 16, 8 or 4 (2·k, k or k/2 bytes per document; estimates a little noisier) (default: 64).")
     public var verificationBitsValue: Int?
 
     /// Creates the defaults.
@@ -177,13 +177,16 @@ public struct VerificationOptionGroup: ParsableArguments {
     /// Estimated (from signatures) or exact (from shingle sets); default estimated.
     public var verification: DeduplicationOptions.Verification { verificationValue ?? DeduplicationOptions().verification }
 
-    /// Bits of each signature value kept for verification: 64, 16 or 8; default 64.
+    /// Bits of each signature value kept for verification: 64, 16, 8 or 4; default 64.
     public var verificationBits: Int { verificationBitsValue ?? DeduplicationOptions().verificationBits }
 
     /// Checks the bits.
     public func validate() throws {
-        guard [8, 16, 64].contains(verificationBits) else {
-            throw ValidationError("--verification-bits must be 8, 16 or 64, not \(verificationBits)")
+        let supported = DeduplicationOptions.supportedVerificationBits
+        guard supported.contains(verificationBits) else {
+            let choices = supported.reversed().map(String.init)
+            throw ValidationError(
+                "--verification-bits must be \(choices.dropLast().joined(separator: ", ")) or \(choices.last!), not \(verificationBits)")
         }
     }
 }

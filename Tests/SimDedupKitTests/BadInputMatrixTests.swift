@@ -225,6 +225,9 @@ struct BadInputMatrixTests {
         (true, ["--scheme", "simhash"], "The value 'simhash' is invalid for '--scheme <scheme>'"),
         (false, ["--measure", "containment"], "The value 'containment' is invalid for '--measure <measure>'"),
         (false, ["--measure", "overlap", "--bands", "4", "--rows", "4"], "--bands and --rows apply to --measure jaccard"),
+        (false, ["--verification-bits", "3"], "--verification-bits must be 64, 16, 8 or 4, not 3"),
+        (false, ["--verification-bits", "0"], "--verification-bits must be 64, 16, 8 or 4, not 0"),
+        (false, ["--verification-bits", "32"], "--verification-bits must be 64, 16, 8 or 4, not 32"),
     ]
 
     @Test("absurd option values are usage errors naming the option (status 2), before any input is read")

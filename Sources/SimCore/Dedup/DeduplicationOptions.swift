@@ -73,20 +73,30 @@ public struct DeduplicationOptions: Sendable, Hashable {
     /// For Jaccard: b and r set by hand; `nil` (default) picks the optimum for ``threshold``.
     public var banding: BandingParameters?
     /// Bits of each signature value kept for estimated verification: 64 (default, the whole
-    /// value), 16 or 8. Index keys always come from the whole signature; only the copy kept to
-    /// verify candidates is truncated, from 8·k to 2·k or k bytes per document (1,024 to 256 or
-    /// 128 at k = 128), and its Jaccard estimate uses the b-bit estimator (Li and König), whose
-    /// variance grows as bits shrink (at k = 128: 16 bits track 64 closely; 8 bits add about
-    /// 0.4% of spurious agreement, which the estimator removes on average). Under
-    /// ``Verification/exact`` the signatures are never read, so any width gives the same
+    /// value), 16, 8 or 4 (``supportedVerificationBits``). Index keys always come from the whole
+    /// signature; only the copy kept to verify candidates is truncated, from 8·k bytes per
+    /// document to 2·k, k or k/2 (1,024 to 256, 128 or 64 at k = 128; b-bit minwise hashing,
+    /// two 4-bit lanes per byte), and its Jaccard estimate uses the b-bit estimator of Li and
+    /// König, Ĵ = (P − 2⁻ᵇ) / (1 − 2⁻ᵇ) from the fraction P of lanes that agree. Its variance
+    /// grows as bits shrink: two different minima agree in their low b bits with chance 2⁻ᵇ
+    /// (1/65,536, 1/256, 1/16), which the estimator removes on average but not pair by pair (at
+    /// k = 128 and J = 0.8 the standard deviation of the estimate is 0.0354 whole, 0.0354 at 16
+    /// and 8 bits, 0.0368 at 4 bits: √(P(1 − P) / k) / (1 − 2⁻ᵇ) for independent lanes). An odd
+    /// k is fine: the last word's unused lanes stay zero and are not counted. Under ``Verification/exact`` the signatures are never read, so any width gives the same
     /// verdicts.
     ///
     /// ```swift
     /// var options = DeduplicationOptions()
     /// options.measure = .jaccard
-    /// options.verificationBits = 8      // 128 bytes of signature per document at k = 128
+    /// options.verificationBits = 4      // 64 bytes of signature per document at k = 128
     /// ```
     public var verificationBits = 64
+    /// The values ``verificationBits`` takes: 4, 8, 16 and 64.
+    ///
+    /// ```swift
+    /// DeduplicationOptions.supportedVerificationBits.contains(3)   // false
+    /// ```
+    public static let supportedVerificationBits = [4, 8, 16, 64]
     /// Weight of false positives when choosing bandings (default 0.1).
     public var falsePositiveWeight = 0.1
     /// Weight of false negatives when choosing bandings (default 0.9).

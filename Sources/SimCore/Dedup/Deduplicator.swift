@@ -66,7 +66,8 @@ public final class Deduplicator<Scheme: SignatureScheme>: @unchecked Sendable {
     public init(scheme: Scheme, options: DeduplicationOptions = DeduplicationOptions()) {
         precondition(options.threshold > 0 && options.threshold <= 1, "threshold must be in (0, 1]")
         precondition(
-            _SignatureStore.supportedBits.contains(options.verificationBits), "verificationBits must be 8, 16 or 64")
+            DeduplicationOptions.supportedVerificationBits.contains(options.verificationBits),
+            "verificationBits must be 4, 8, 16 or 64")
         self.scheme = scheme
         self.options = options
         let k = scheme.signatureLength

@@ -217,6 +217,7 @@ extension _DeduplicatorState {
             throw .corrupt("parts disagree on the number of documents")
         }
         try documents._checkInvariants()
+        try filed.signatures._checkPadding()
         guard filed.sizes.allSatisfy({ $0 >= 0 && $0 < Int32.max }) else { throw .corrupt("a set size out of range") }
         if options.comparesShingleSets {
             guard filed.sets.count == n else { throw .corrupt("one shingle set per document") }

@@ -2,16 +2,19 @@
 /// rows in once and never moves earlier rows (no reallocation copies, no doubling of peak memory
 /// as the corpus grows), and row `i` is found in O(1).
 ///
-/// Rows keep each value whole (64 bits, the default) or only its low 16 or 8 bits
-/// (``DeduplicationOptions/verificationBits``): 8·k, 2·k or k bytes per document. Truncated rows
+/// Rows keep each value whole (64 bits, the default) or only its low 16, 8 or 4 bits
+/// (``DeduplicationOptions/verificationBits``): 8·k, 2·k, k or k/2 bytes per document, packed
+/// as ``_PackedLanes`` lays them out (the layout of ``BBitSignatureMatrix``). Truncated rows
 /// serve verification only (index keys are computed from the whole signature before it is
 /// stored); their Jaccard estimate is the b-bit estimator of Li and König, which corrects for
 /// the 2⁻ᵇ chance that two different minima agree in their low bits.
 struct _SignatureStore: Sendable {
     /// Values per signature (k).
     let signatureLength: Int
-    /// Bits kept per value: 64, 16 or 8.
+    /// Bits kept per value: 64, 16, 8 or 4.
     let bits: Int
+    /// How a row's values are packed.
+    let lanes: _PackedLanes
     /// 64-bit words per row: k values of `bits` bits, padded with zero lanes to a whole word.
     let wordsPerRow: Int
     /// Rows per page.
@@ -20,15 +23,15 @@ struct _SignatureStore: Sendable {
     /// The number of rows.
     private(set) var count = 0
 
-    /// The value widths a store can keep.
-    static let supportedBits: Set<Int> = [8, 16, 64]
-
-    /// An empty store of k-value rows of `bits`-bit values; pages hold about 1 MiB.
+    /// An empty store of k-value rows of `bits`-bit values (one of
+    /// ``DeduplicationOptions/supportedVerificationBits``); pages hold about 1 MiB.
     init(signatureLength: Int, bits: Int = 64) {
-        precondition(Self.supportedBits.contains(bits), "verification bits must be 8, 16 or 64")
+        precondition(
+            DeduplicationOptions.supportedVerificationBits.contains(bits), "verification bits must be 4, 8, 16 or 64")
         self.signatureLength = signatureLength
         self.bits = bits
-        wordsPerRow = (signatureLength * bits + 63) / 64
+        lanes = _PackedLanes(bits: bits, signatureLength: signatureLength)
+        wordsPerRow = lanes.wordsPerRow
         rowsPerPage = Swift.max(64, (1 << 17) / Swift.max(1, wordsPerRow))
     }
 
@@ -40,27 +43,16 @@ struct _SignatureStore: Sendable {
         let k = signatureLength
         precondition(rows.count % k == 0, "whole rows only")
         let width = wordsPerRow
-        let bits = bits
+        let lanes = lanes
         appendRows(rows.count / k) { target, first, take in
             let source = rows.baseAddress! + first * k
-            if bits == 64 {
+            if lanes.bits == 64 {
                 target.update(from: source, count: take * k)
                 return
             }
-            let raw = UnsafeMutableRawPointer(target)
-            for row in 0..<take {
-                let rowTarget = raw + row * width * 8
-                // The last word may be only partly filled: its padding lanes must be zero.
-                rowTarget.storeBytes(of: 0, toByteOffset: (width - 1) * 8, as: UInt64.self)
-                for i in 0..<k {
-                    let value = source[row * k + i]
-                    if bits == 16 {
-                        rowTarget.storeBytes(of: UInt16(truncatingIfNeeded: value).littleEndian, toByteOffset: i * 2, as: UInt16.self)
-                    } else {
-                        rowTarget.storeBytes(of: UInt8(truncatingIfNeeded: value), toByteOffset: i, as: UInt8.self)
-                    }
-                }
-            }
+            // SAFETY: rows first..<first + take of the source (k values each) and of the target
+            // (width words each) lie inside their buffers; pack writes all width words of a row.
+            for row in 0..<take { lanes.pack(source + row * k, into: target + row * width) }
         }
     }
 
@@ -126,29 +118,26 @@ struct _SignatureStore: Sendable {
     @inline(__always)
     func estimatedJaccard(_ a: Int, _ b: Int, scheme: some SignatureScheme) -> Double {
         let k = signatureLength
-        let bits = bits
+        let lanes = lanes
         let estimate = withRow(a) { rowA in
             withRow(b) { rowB -> Double in
-                if bits == 64 { return scheme.estimatedJaccard(rowA, rowB) }
-                let differing = Self.differingLanes(rowA, rowB, bits: bits)
-                return SignatureEstimators.bBitJaccard(matchFraction: Double(k - differing) / Double(k), bits: bits)
+                if lanes.bits == 64 { return scheme.estimatedJaccard(rowA, rowB) }
+                let differing = lanes.differingLanes(rowA, rowB)
+                return SignatureEstimators.bBitJaccard(matchFraction: Double(k - differing) / Double(k), bits: lanes.bits)
             }
         }
         return Swift.min(1, Swift.max(0, estimate))
     }
 
-    /// The number of `bits`-bit lanes (8 or 16) in which two rows differ, a word at a time: a
-    /// lane of `x = a ^ b` is non-zero iff the high bit of `((x & low) + low) | x` is set, where
-    /// `low` is 0x7F (0x7FFF) in every lane (the sum never carries out of a lane).
-    @inline(__always)
-    static func differingLanes(_ a: UnsafeBufferPointer<UInt64>, _ b: UnsafeBufferPointer<UInt64>, bits: Int) -> Int {
-        let low: UInt64 = bits == 8 ? 0x7F7F_7F7F_7F7F_7F7F : 0x7FFF_7FFF_7FFF_7FFF
-        let high = ~low
-        var differing = 0
-        for i in 0..<a.count {
-            let x = a[i] ^ b[i]
-            differing &+= ((((x & low) &+ low) | x) & high).nonzeroBitCount
+    /// Checks that every row's lanes past k are zero (rows read from a file): the lane count of
+    /// ``estimatedJaccard(_:_:scheme:)`` relies on it.
+    ///
+    /// - Throws: ``IndexFileError/corrupt(_:)`` naming the first row with a non-zero padding lane.
+    /// - Complexity: O(count) when k·b is not a multiple of 64, O(1) otherwise.
+    func _checkPadding() throws(IndexFileError) {
+        guard signatureLength % lanes.lanesPerWord != 0 else { return }
+        for row in 0..<count where !withRow(row, { lanes.hasZeroPadding($0) }) {
+            throw .corrupt("signature \(row) has non-zero lanes past its \(signatureLength) values")
         }
-        return differing
     }
 }

@@ -36,8 +36,9 @@ extension Deduplicator {
     /// 2. the document count (`u64`), then per document its byte count (`u64`) and distinct
     ///    shingle count (`i32`);
     /// 3. the signatures as the engine keeps them (`u64` words): k whole values per document,
-    ///    or with ``DeduplicationOptions/verificationBits`` 16 or 8, k lanes of that many bits,
-    ///    little-endian within each word, rows padded to whole words;
+    ///    or with ``DeduplicationOptions/verificationBits`` 16, 8 or 4, k lanes of that many bits,
+    ///    little-endian within each word, rows padded to whole words with zero lanes (checked
+    ///    on load);
     /// 4. the ids (lengths `u32`, then the bytes), the shingle sets (exact verification: counts
     ///    `u32`, then the sorted hashes) and the verified pairs (`first`, `second`, similarity
     ///    bits, `u64` each);

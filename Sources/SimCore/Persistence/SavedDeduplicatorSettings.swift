@@ -103,7 +103,7 @@ public struct SavedDeduplicatorSettings: Sendable, Hashable {
         options.maximumRowsPerBand = try number("rmax", Int.self)
         if formatVersion >= 2 {
             options.verificationBits = try number("verification-bits", Int.self)
-            guard [8, 16, 64].contains(options.verificationBits) else {
+            guard DeduplicationOptions.supportedVerificationBits.contains(options.verificationBits) else {
                 throw Self.unreadable(line, "verification-bits=\(options.verificationBits)")
             }
         }

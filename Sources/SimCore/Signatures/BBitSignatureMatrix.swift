@@ -22,6 +22,8 @@ public struct BBitSignatureMatrix: Sendable, Hashable {
     public let wordsPerRow: Int
     /// All rows' words, row-major.
     public private(set) var words: [UInt64]
+    /// The packing (shared with the deduplicator's verification signatures).
+    let lanes: _PackedLanes
 
     /// Packs the lowest `bits` bits of every value of `matrix`.
     ///
@@ -32,24 +34,23 @@ public struct BBitSignatureMatrix: Sendable, Hashable {
     /// - Complexity: O(count · k).
     public init(compressing matrix: SignatureMatrix, bits: Int) {
         precondition(Self.supportedBits.contains(bits), "bits must be 1, 2, 4, 8 or 16")
+        let lanes = _PackedLanes(bits: bits, signatureLength: matrix.signatureLength)
+        self.lanes = lanes
         self.bits = bits
         signatureLength = matrix.signatureLength
-        let perWord = 64 / bits
-        let wordsPerRow = (matrix.signatureLength + perWord - 1) / perWord
-        self.wordsPerRow = wordsPerRow
-        let mask = (UInt64(1) << UInt64(bits)) &- 1
-        var words = [UInt64](repeating: 0, count: matrix.count * wordsPerRow)
-        matrix.values.withUnsafeBufferPointer { values in
-            words.withUnsafeMutableBufferPointer { words in
+        wordsPerRow = lanes.wordsPerRow
+        let (k, width) = (matrix.signatureLength, lanes.wordsPerRow)
+        words = [UInt64](unsafeUninitializedCapacity: matrix.count * width) { words, initialized in
+            matrix.values.withUnsafeBufferPointer { values in
+                guard width > 0 else { return }
                 for row in 0..<matrix.count {
-                    for i in 0..<matrix.signatureLength {
-                        let value = values[row * matrix.signatureLength + i] & mask
-                        words[row * wordsPerRow + i / perWord] |= value << UInt64((i % perWord) * bits)
-                    }
+                    // SAFETY: row < count, so k values at row·k and width words at row·width
+                    // lie inside the buffers; pack writes every one of the width words.
+                    lanes.pack(values.baseAddress! + row * k, into: words.baseAddress! + row * width)
                 }
             }
+            initialized = matrix.count * width
         }
-        self.words = words
     }
 
     /// The number of signatures (documents).
@@ -61,13 +62,11 @@ public struct BBitSignatureMatrix: Sendable, Hashable {
     /// The b-bit value `index` of document `row`.
     public func value(row: Int, index: Int) -> UInt64 {
         precondition(index >= 0 && index < signatureLength, "index out of range")
-        let perWord = 64 / bits
-        let word = words[row * wordsPerRow + index / perWord]
-        return (word >> UInt64((index % perWord) * bits)) & ((UInt64(1) << UInt64(bits)) &- 1)
+        return words[row * wordsPerRow..<(row + 1) * wordsPerRow].withUnsafeBufferPointer { lanes.value($0, index) }
     }
 
-    /// How many of the k b-bit values of two rows are equal (XOR, fold each b-bit group to one
-    /// bit, popcount).
+    /// How many of the k b-bit values of two rows are equal (XOR, one bit per differing lane,
+    /// popcount).
     ///
     /// - Parameters:
     ///   - row: A document.
@@ -76,28 +75,11 @@ public struct BBitSignatureMatrix: Sendable, Hashable {
     /// - Complexity: O(k·b / 64).
     public func matchCount(_ row: Int, _ other: Int) -> Int {
         precondition(row >= 0 && row < count && other >= 0 && other < count, "row out of range")
-        let low: UInt64 = switch bits {
-        case 1: ~0
-        case 2: 0x5555_5555_5555_5555
-        case 4: 0x1111_1111_1111_1111
-        case 8: 0x0101_0101_0101_0101
-        default: 0x0001_0001_0001_0001
+        return words.withUnsafeBufferPointer { words in
+            let a = UnsafeBufferPointer(rebasing: words[row * wordsPerRow..<(row + 1) * wordsPerRow])
+            let b = UnsafeBufferPointer(rebasing: words[other * wordsPerRow..<(other + 1) * wordsPerRow])
+            return signatureLength - lanes.differingLanes(a, b)
         }
-        var differing = 0
-        words.withUnsafeBufferPointer { words in
-            let a = row * wordsPerRow
-            let b = other * wordsPerRow
-            for w in 0..<wordsPerRow {
-                var x = words[a + w] ^ words[b + w]
-                var shift = 1
-                while shift < bits {
-                    x |= x >> UInt64(shift)
-                    shift <<= 1
-                }
-                differing &+= (x & low).nonzeroBitCount
-            }
-        }
-        return signatureLength - differing
     }
 
     /// Li and König's Jaccard estimate for two rows.

@@ -100,7 +100,7 @@ public struct IndexFileFormat: Sendable {
     /// Every format SimCore writes or still reads, so every file a user can hold: a
     /// ``MinHashLSH`` index (format version 2, and version 1 with chained hash tables); the
     /// ``Deduplicator`` state (format version 3) for both index kinds, both verifications, and
-    /// compact verification bits (whose files carry the posting shards); format version 2 state
+    /// compact verification bits 16, 8 and 4 (whose files carry the posting shards); format version 2 state
     /// files of compact engines (whole keys in chained hash tables), for both index kinds; and
     /// format version 1 state files, loaded into a whole and into a compact engine. New entries
     /// go at the end: the index-file fuzz target and its committed seeds pick a format by its
@@ -116,6 +116,7 @@ public struct IndexFileFormat: Sendable {
         minHashLSHVersion1,
         deduplicator(.jaccard, .estimated, verificationBits: 8, formatVersion: 2),
         deduplicator(.overlap, .estimated, verificationBits: 16, formatVersion: 2),
+        deduplicator(.jaccard, .estimated, verificationBits: 4),
     ]
 
     /// A ``MinHashLSH`` index file (k = 16, b = 4, r = 4, 24 documents, 2 removed).
@@ -145,7 +146,7 @@ public struct IndexFileFormat: Sendable {
     ///   - measure: Jaccard (a ``MinHashLSH`` inside, banding 4 × 4) or the overlap coefficient
     ///     (a ``ContainmentIndex`` inside).
     ///   - verification: Estimated, or exact (shingle sets saved too).
-    ///   - verificationBits: The loading engine's verification bits (64, 16 or 8); a current
+    ///   - verificationBits: The loading engine's verification bits (64, 16, 8 or 4); a current
     ///     or version-2 file is saved with them too (compact files hold the posting tables).
     ///   - formatVersion: 3 (what ``Deduplicator/save(to:)`` writes), or 1 or 2: the file a
     ///     build before that format wrote, which must still load (version 2 of a compact

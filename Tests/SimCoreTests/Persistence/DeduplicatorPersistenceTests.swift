@@ -57,7 +57,7 @@ struct DeduplicatorPersistenceTests {
     }
 
     @Test("compact verification signatures: save, load, continue exactly as never stopping",
-          arguments: [(DeduplicationOptions.Measure.jaccard, 8), (.jaccard, 16), (.overlap, 8)])
+          arguments: [(DeduplicationOptions.Measure.jaccard, 8), (.jaccard, 16), (.overlap, 8), (.jaccard, 4), (.overlap, 4)])
     func resumeCompact(measure: DeduplicationOptions.Measure, bits: Int) throws {
         var options = DeduplicatorOptionsForTests.with(measure)
         options.verificationBits = bits

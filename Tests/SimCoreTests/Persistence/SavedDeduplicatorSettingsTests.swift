@@ -20,13 +20,16 @@ struct SavedDeduplicatorSettingsTests {
         var compact = DeduplicationOptions()
         compact.measure = .jaccard
         compact.verificationBits = 8
+        // 4-bit lanes with an odd k: 13 values, the row's last three lanes padding.
+        var nibbles = DeduplicationOptions()
+        nibbles.verificationBits = 4
         return [
             (.oph, 128, 0, DeduplicationOptions()), (.minhash, 64, 42, jaccard), (.superminhash, 32, 7, exact), (.oph, 100, 3, weights),
-            (.oph, 128, 5, compact),
+            (.oph, 128, 5, compact), (.oph, 13, 6, nibbles),
         ]
     }
 
-    @Test("every setting reads back from a saved file, verification bits included", arguments: 0..<5)
+    @Test("every setting reads back from a saved file, verification bits included", arguments: 0..<6)
     func roundTrip(variant: Int) throws {
         let (kind, k, seed, options) = Self.variants()[variant]
         let path = MinHashLSHPersistenceTests.temporaryPath("settings-\(variant)")
@@ -50,6 +53,7 @@ struct SavedDeduplicatorSettingsTests {
         "scheme=lsh k=128",
         "scheme=oph k=128 seed=0 measure=containment threshold=0.8 verification=estimated banding=auto fp=0.1 fn=0.9 rmax=4 shingling={} extra=1",
         "scheme=oph k=128 seed=0 measure=containment threshold=0.8 verification=estimated banding=auto fp=0.1 fn=0.9 rmax=4 shingling={} verification-bits=7",
+        "scheme=oph k=128 seed=0 measure=containment threshold=0.8 verification=estimated banding=auto fp=0.1 fn=0.9 rmax=4 shingling={} verification-bits=3",
     ])
     func refusesUnknown(line: String) {
         for version: UInt32 in [1, 2] {
