@@ -7,7 +7,7 @@ import SimCoreInternals
 ///    (``ShardedHashes``), about 8,000 pairs per shard;
 /// 2. each shard counts its hashes in an open-addressing table small enough for the core's
 ///    cache: the hashes more than one document holds become keys, numbered shard after shard
-///    (in slot order inside a shard), and each pair is rewritten as (document frequency << 32 |
+///    (in order of first appearance inside a shard), and each pair is rewritten as (document frequency << 32 |
 ///    key). A shingle only one document holds is the rarest kind, first in every prefix, and can
 ///    never lead to a candidate: it is counted, not indexed;
 /// 3. the rewritten pairs are scattered back by document, and each document keeps as its prefix
@@ -198,8 +198,8 @@ struct _PrefixIndex: Sendable {
         return (entries, starts, keyCount)
     }
 
-    /// The pairs a shard should hold, about: its counting table (16 bytes a slot, two slots a
-    /// pair) then takes about 256 KiB, well inside a core's cache.
+    /// The pairs a shard should hold, about: its counting table (16 bytes a slot, four to eight
+    /// slots a pair) then takes 0.5 to 1 MiB, inside a core's L2 cache.
     static let shardTarget = 8_192
 
     /// The candidates' verified pairs for the documents in `range`.
@@ -243,51 +243,66 @@ struct _PrefixIndex: Sendable {
 }
 
 /// The counting table of one shard of exact all-pairs' frequency count: open addressing with
-/// linear probing, at most half full, reused from shard to shard by one worker.
+/// linear probing, at most a quarter full, reused from shard to shard by one worker. Only the
+/// slots a shard touched are cleared after it, so a sparse table costs nothing to reset.
 final class _ShardCountTable {
-    private var keys = ScratchBuffer<UInt64>()
-    private var counts = ScratchBuffer<UInt32>()
-    private var numbers = ScratchBuffer<UInt32>()
-    private var slotOfPair = ScratchBuffer<UInt32>()
+    private let keys = ScratchBuffer<UInt64>()
+    private let counts = ScratchBuffer<UInt32>()
+    private let numbers = ScratchBuffer<UInt32>()
+    private let slotOfPair = ScratchBuffer<UInt32>()
+    /// Slots of `counts` known to be 0.
+    private var clearedSlots = 0
 
-    /// Counts the hashes of one shard, numbers the ones held more than once (in slot order,
-    /// from 0), and rewrites each hash in place as (count << 32 | number), or 0 for a hash held
-    /// once.
+    /// Counts the hashes of one shard, numbers the ones held more than once (from 0, in the
+    /// order of their first pair), and rewrites each hash in place as (count << 32 | number), or
+    /// 0 for a hash held once.
     ///
     /// - Parameter hashes: One shard's hashes; a hash is repeated once per document holding it.
     /// - Returns: How many numbers were given: the shard's distinct shared hashes.
-    /// - Complexity: O(n) expected; the table has 2n to 4n slots.
+    /// - Complexity: O(n) expected; the table has 4n to 8n slots.
     func rewrite(_ hashes: UnsafeMutableBufferPointer<UInt64>) -> Int {
         let count = hashes.count
         guard count > 0 else { return 0 }
         var capacity = 16
-        while capacity < 2 * count { capacity <<= 1 }
+        while capacity < 4 * count { capacity <<= 1 }
         let mask = capacity - 1
+        if capacity > clearedSlots {
+            let fresh = counts.reserve(capacity)
+            fresh.update(repeating: 0)
+            clearedSlots = fresh.count
+        }
+        let counts = counts.storage.baseAddress!
         let keys = keys.reserve(capacity).baseAddress!
-        let counts = counts.reserve(capacity).baseAddress!
         let numbers = numbers.reserve(capacity).baseAddress!
         let slotOfPair = slotOfPair.reserve(count).baseAddress!
-        // SAFETY: every slot index is masked into the table's `capacity` slots; every pair index
-        // is below `count`, and `slotOfPair` has room for `count`.
-        counts.update(repeating: 0, count: capacity)
+        // SAFETY: every slot index is masked into the table's `capacity` slots, which all three
+        // slot buffers hold; every pair index is below `count`, and `slotOfPair` holds `count`.
         for position in 0..<count {
             let hash = hashes[position]
             var slot = Int(truncatingIfNeeded: hash) & mask
             while counts[slot] != 0 && keys[slot] != hash { slot = (slot &+ 1) & mask }
-            if counts[slot] == 0 { keys[slot] = hash }
+            if counts[slot] == 0 {
+                keys[slot] = hash
+                numbers[slot] = UInt32.max
+            }
             counts[slot] &+= 1
             slotOfPair[position] = UInt32(truncatingIfNeeded: slot)
         }
         var next: UInt32 = 0
-        for slot in 0..<capacity where counts[slot] > 1 {
-            numbers[slot] = next
-            next &+= 1
-        }
         for position in 0..<count {
             let slot = Int(slotOfPair[position])
             let holders = counts[slot]
-            hashes[position] = holders > 1 ? UInt64(holders) << 32 | UInt64(numbers[slot]) : 0
+            guard holders > 1 else {
+                hashes[position] = 0
+                continue
+            }
+            if numbers[slot] == UInt32.max {
+                numbers[slot] = next
+                next &+= 1
+            }
+            hashes[position] = UInt64(holders) << 32 | UInt64(numbers[slot])
         }
+        for position in 0..<count { counts[Int(slotOfPair[position])] = 0 }
         return Int(next)
     }
 }
