@@ -63,8 +63,12 @@ package final class ShardedHashes: @unchecked Sendable {
         let counts = concurrentChunks(count: chunkCount, threads: threads) { chunks in
             chunks.map { chunk in
                 var perShard = [Int](repeating: 0, count: shardCount)
-                for document in chunkDocuments(chunk) {
-                    for hash in hashesOf(document) { perShard[Self.shard(of: hash, shardBits: shardBits)] &+= 1 }
+                perShard.withUnsafeMutableBufferPointer { perShard in
+                    for document in chunkDocuments(chunk) {
+                        hashesOf(document).withUnsafeBufferPointer { hashes in
+                            for hash in hashes { perShard[Self.shard(of: hash, shardBits: shardBits)] &+= 1 }
+                        }
+                    }
                 }
                 return perShard
             }
@@ -86,18 +90,22 @@ package final class ShardedHashes: @unchecked Sendable {
         owners = SendableMutablePointer(base: .allocate(capacity: Swift.max(1, next)))
         let hashes = hashes, owners = owners, firstPlaces = places
         _ = concurrentChunks(count: chunkCount, threads: threads) { chunks in
-            var place = [Int](repeating: 0, count: shardCount)
-            for chunk in chunks {
-                for shard in 0..<shardCount { place[shard] = firstPlaces[chunk * shardCount + shard] }
-                for document in chunkDocuments(chunk) {
-                    let number = UInt32(truncatingIfNeeded: firstOwner + document)
-                    for hash in hashesOf(document) {
-                        let shard = Self.shard(of: hash, shardBits: shardBits)
-                        // SAFETY: places [firstPlaces[chunk, shard], + counts[chunk][shard]) belong
-                        // to this chunk alone, and it writes exactly that many hashes there.
-                        hashes.base[place[shard]] = hash
-                        owners.base[place[shard]] = number
-                        place[shard] &+= 1
+            var places = [Int](repeating: 0, count: shardCount)
+            places.withUnsafeMutableBufferPointer { place in
+                for chunk in chunks {
+                    for shard in 0..<shardCount { place[shard] = firstPlaces[chunk * shardCount + shard] }
+                    for document in chunkDocuments(chunk) {
+                        let number = UInt32(truncatingIfNeeded: firstOwner + document)
+                        hashesOf(document).withUnsafeBufferPointer { documentHashes in
+                            for hash in documentHashes {
+                                let shard = Self.shard(of: hash, shardBits: shardBits)
+                                // SAFETY: places [firstPlaces[chunk, shard], + counts[chunk][shard])
+                                // belong to this chunk alone, and it writes exactly that many there.
+                                hashes.base[place[shard]] = hash
+                                owners.base[place[shard]] = number
+                                place[shard] &+= 1
+                            }
+                        }
                     }
                 }
             }
