@@ -43,6 +43,11 @@ public struct AllPairsWorkload: BenchmarkWorkload {
     ///   - threads: Worker threads.
     /// - Returns: The pairs, by document position, sorted by `first`, then `second`.
     /// - Complexity: That of shingling and of ``ExactAllPairs/pairs(in:measure:threshold:threads:)``.
+    ///
+    /// ```swift
+    /// let pairs = AllPairsWorkload(threshold: 0.8).pairs(in: corpus.documents, threads: 2)
+    /// pairs.first   // SimilarPair(first: 0, second: 1, similarity: 0.91…) on a generated corpus
+    /// ```
     public func pairs(in documents: [Document], threads: Int) -> [SimilarPair] {
         let shingler = Shingler(options: ShinglingOptions(unit: unit))
         return ExactAllPairs.pairs(in: documents.map { shingler.shingles(ofUTF8: $0.utf8) }, measure: .jaccard, threshold: threshold, threads: threads)
