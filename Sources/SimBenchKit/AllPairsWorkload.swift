@@ -5,7 +5,9 @@ import SimCoreInternals
 /// Measures ``ExactAllPairs`` (prefix-filtered exact Jaccard) over the corpus's shingle sets at
 /// every thread count, its precision/recall/F1 against planted pairs when known, and the naive
 /// reference (every pair of `Set<String>` shingle sets intersected) on a subset, with SimCore
-/// timed on the same subset for the ratio.
+/// timed on the same subset for the ratio. Every thread count's record carries
+/// `identicalToFirstRun`: 1 when the pairs of its last sample, similarities included, equal those
+/// of a first run on all cores, 0 otherwise.
 ///
 /// ```swift
 /// let output = AllPairsWorkload(threshold: 0.5).run(in: context)
@@ -33,6 +35,24 @@ public struct AllPairsWorkload: BenchmarkWorkload {
     /// The pair count of `n` documents, n(n-1)/2.
     static func pairCount(_ n: Int) -> Int { n * (n - 1) / 2 }
 
+    /// The corpus's pairs at ``threshold``: its documents shingled with ``unit`` (default
+    /// normalization, seed 0), then ``ExactAllPairs`` at Jaccard.
+    ///
+    /// - Parameters:
+    ///   - documents: The corpus.
+    ///   - threads: Worker threads.
+    /// - Returns: The pairs, by document position, sorted by `first`, then `second`.
+    /// - Complexity: That of shingling and of ``ExactAllPairs/pairs(in:measure:threshold:threads:)``.
+    ///
+    /// ```swift
+    /// let pairs = AllPairsWorkload(threshold: 0.8).pairs(in: corpus.documents, threads: 2)
+    /// pairs.first   // SimilarPair(first: 0, second: 1, similarity: 0.91…) on a generated corpus
+    /// ```
+    public func pairs(in documents: [Document], threads: Int) -> [SimilarPair] {
+        let shingler = Shingler(options: ShinglingOptions(unit: unit))
+        return ExactAllPairs.pairs(in: documents.map { shingler.shingles(ofUTF8: $0.utf8) }, measure: .jaccard, threshold: threshold, threads: threads)
+    }
+
     /// One measurement per thread count, and for word units the subset and the reference.
     public func measurementCount(in context: BenchmarkContext) -> Int {
         if case .words = unit { return context.threadCounts.count + 2 }
@@ -53,14 +73,18 @@ public struct AllPairsWorkload: BenchmarkWorkload {
             "measure": "jaccard", "threshold": .double(threshold), "unit": .string(unit.description),
         ]
         let units = WorkUnits(documents: sets.count, shingles: shingles, pairs: Self.pairCount(sets.count))
-        let found = Set(ExactAllPairs.pairs(in: sets, measure: .jaccard, threshold: threshold).map { DocumentPair($0.first, $0.second) })
+        let first = ExactAllPairs.pairs(in: sets, measure: .jaccard, threshold: threshold)
+        let found = Set(first.map { DocumentPair($0.first, $0.second) })
         var accuracy: [String: Double] = ["pairsFound": Double(found.count)]
         if let truth = context.truth { accuracy.merge(PairAccuracy(found: found, truth: truth).metrics) { $1 } }
         var records = context.threadCounts.map { threads in
+            var last: [SimilarPair] = []
             var record = context.measure(workload: name, variant: variant, parameters: parameters, threads: threads, units: units) {
-                blackHole(ExactAllPairs.pairs(in: sets, measure: .jaccard, threshold: threshold, threads: threads))
+                last = ExactAllPairs.pairs(in: sets, measure: .jaccard, threshold: threshold, threads: threads)
+                blackHole(last)
             }
             record.metrics.merge(accuracy) { $1 }
+            record.metrics["identicalToFirstRun"] = last == first ? 1 : 0
             return record
         }
         guard case let .words(width) = unit else { return BenchmarkOutput(records: records) }

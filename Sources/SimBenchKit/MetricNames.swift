@@ -26,6 +26,7 @@ public enum MetricNames {
         case "speedupOverReference": "speed-up over the naive reference"
         case "pairsFound": "pairs found"
         case "referenceAgreementF1": "F1 agreement with the reference"
+        case "identicalToFirstRun": "same pairs as the first run"
         case "timeOverShingling": "time over shingling alone"
         case "nanosecondsPerShingle": "ns per shingle"
         case "nanosecondsPerCall": "ns per call"

@@ -46,6 +46,11 @@ struct BenchCommand: IOCommand {
     @Option(parsing: .unconditional, help: "Documents the quadratic naive all-pairs reference runs on.")
     var referenceDocuments: Int = 200
 
+    @Option(help: ArgumentHelp(
+        "Also write the exact all-pairs result here: one idA<TAB>idB<TAB>jaccard line per pair with Jaccard ≥ --threshold on the first --shingle, in document order (the format of generate's .pairs.tsv).",
+        valueName: "file"))
+    var pairsOutput: String?
+
     @OptionGroup var result: ResultOptions
 
     @OptionGroup var quiet: QuietOption
@@ -61,6 +66,7 @@ struct BenchCommand: IOCommand {
 
     func execute(io: CommandIO) throws {
         try result.checkWritable()
+        if let pairsOutput { _ = try OutputSink.file(atomicallyAt: pairsOutput) }
         let progress = io.progress(tool: "simbench", quiet: quiet.quiet)
         let registry = WorkloadRegistry.standard(shingleUnits: shingle, threshold: threshold)
         let chosen: [any BenchmarkWorkload]
@@ -82,6 +88,7 @@ struct BenchCommand: IOCommand {
         try Self.measure(chosen, in: context, into: &outcome, progress: progress, task: "bench")
         try io.print(TextTable.records(outcome.records))
         try io.print("peak resident memory: \(TextTable.number(Double(PeakMemory.residentBytes())))B")
+        if let pairsOutput { try writePairs(of: documents, to: pairsOutput, io: io) }
         try outcome.finish(threadsUsed: context.threadCounts.max() ?? 1, options: result, io: io)
     }
 
@@ -97,6 +104,22 @@ struct BenchCommand: IOCommand {
             outcome.curves += output.curves
         }
         progress.finish()
+    }
+
+    /// Writes the exact all-pairs result of `documents` (Jaccard ≥ `threshold` on the first
+    /// shingle unit) to `path`, atomically, one `idA<TAB>idB<TAB>jaccard` line per pair.
+    private func writePairs(of documents: [Document], to path: String, io: CommandIO) throws {
+        let pairs = AllPairsWorkload(unit: shingle[0], threshold: threshold).pairs(in: documents, threads: threads.threads)
+        do {
+            let sink = try OutputSink.file(atomicallyAt: path)
+            for pair in pairs {
+                try sink.write("\(documents[pair.first].id)\t\(documents[pair.second].id)\t\(pair.similarity)\n")
+            }
+            try sink.close()
+        } catch {
+            throw CommandError.output(error)
+        }
+        try io.print("wrote \(path) (\(pairs.count) pairs)")
     }
 
     private func loadCorpus(

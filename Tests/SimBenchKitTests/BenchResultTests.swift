@@ -97,6 +97,7 @@ struct BenchResultTests {
         #expect(full.metrics["f1"] == 1, "generator seed 5")
         #expect(full.metrics["precision"] == 1)
         #expect(full.units.pairs == 40 * 39 / 2)
+        #expect(allPairs.filter { $0.units.documents == 40 }.allSatisfy { $0.metrics["identicalToFirstRun"] == 1 })
         let subset = try #require(allPairs.first { $0.units.documents == 20 })
         #expect(subset.metrics["referenceAgreementF1"] == 1)
         #expect(subset.metrics["speedupOverReference"] != nil)

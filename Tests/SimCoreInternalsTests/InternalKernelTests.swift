@@ -24,6 +24,35 @@ struct InternalKernelTests {
         #expect(keys == expected)
     }
 
+    @Test("sharded hashes: a stable partition by top bits, the same on every thread count", arguments: [0, 1, 4, 12] as [Int])
+    func shardedHashes(shardBits: Int) {
+        var generator = SplitMix64(seed: UInt64(shardBits) + 40)
+        let documents: [[UInt64]] = (0..<300).map { index in
+            index % 7 == 0 ? [] : (0..<Int(generator.next() % 50)).map { _ in generator.next() >> (generator.next() % 3) }
+        }
+        // Expected: for each shard in order, every (hash, document) of it in document order.
+        var expected: [(UInt64, UInt32)] = []
+        for shard in 0..<(1 << shardBits) {
+            for (document, hashes) in documents.enumerated() {
+                for hash in hashes where ShardedHashes.shard(of: hash, shardBits: shardBits) == shard {
+                    expected.append((hash, UInt32(document + 5)))
+                }
+            }
+        }
+        for threads in [1, 2, 3, 8] {
+            let groups = ShardedHashes(documentCount: documents.count, shardBits: shardBits, firstOwner: 5, threads: threads) { documents[$0] }
+            #expect(groups.starts.count == groups.shardCount + 1 && groups.starts.last == expected.count)
+            let hashes = (0..<expected.count).map { groups.hashes.base[$0] }
+            let owners = (0..<expected.count).map { groups.owners.base[$0] }
+            #expect(hashes == expected.map(\.0) && owners == expected.map(\.1), "\(threads) threads")
+            for shard in 0..<groups.shardCount {
+                #expect(groups.range(ofShard: shard).allSatisfy { ShardedHashes.shard(of: groups.hashes.base[$0], shardBits: shardBits) == shard })
+            }
+        }
+        let none = ShardedHashes(documentCount: 0, shardBits: shardBits, threads: 2) { _ in [] }
+        #expect(none.starts == [Int](repeating: 0, count: (1 << shardBits) + 1))
+    }
+
     @Test("chunk results come back in order whatever the thread count", arguments: [1, 2, 3, 8] as [Int])
     func chunks(threads: Int) {
         for count in [0, 1, 7, 100, 1001] {

@@ -59,14 +59,19 @@ final class _AnchorTable: @unchecked Sendable {
     func insert(_ documents: inout [[UInt64]], threads: Int) {
         let first = documentCount
         documentCount += documents.count
-        let groups = _AnchorGroups(documents, first: first, threads: threads)
-        documents = []
+        let groups: ShardedHashes
+        do {
+            // The batch lives only while it is scattered.
+            let batch = documents
+            documents = []
+            groups = ShardedHashes(documentCount: batch.count, shardBits: Self.shardBits, firstOwner: first, threads: threads) { batch[$0] }
+        }
         // Each shard files its group, in document order.
         let table = SendableMutablePointer(base: shards.baseAddress!)
         _ = concurrentChunks(count: Self.shardCount, threads: threads, minimumChunk: 16) { range in
             // SAFETY: this chunk alone touches the shards in `range`.
             for shard in range {
-                let group = groups.starts[shard]..<groups.starts[shard + 1]
+                let group = groups.range(ofShard: shard)
                 table.base[shard].reserve(additional: group.count)
                 for position in group {
                     table.base[shard].insert(groups.hashes.base[position], document: groups.owners.base[position])
@@ -79,7 +84,7 @@ final class _AnchorTable: @unchecked Sendable {
 
     /// The shard of `hash`.
     @inline(__always)
-    static func shard(of hash: UInt64) -> Int { Int(truncatingIfNeeded: hash >> UInt64(64 - shardBits)) }
+    static func shard(of hash: UInt64) -> Int { ShardedHashes.shard(of: hash, shardBits: shardBits) }
 
     /// Every pair of documents that shares at least `minimumShared` anchors held by at most
     /// `cap` documents each, packed as `first << 32 | second` (`first < second`), sorted.
@@ -136,79 +141,6 @@ final class _AnchorTable: @unchecked Sendable {
             }
             return kept
         }.flatMap { $0 }
-    }
-}
-
-/// A batch's anchors scattered into one group per shard of an ``_AnchorTable`` (groups in shard
-/// order, each in document order), with the document of each: filing a group then touches one
-/// shard only. Owns its buffers.
-final class _AnchorGroups: @unchecked Sendable {
-    // SAFETY: written only while it is built (each chunk of documents into its own places), read
-    // only afterwards.
-    /// Where each shard's group starts; one more entry than shards.
-    let starts: [Int]
-    /// The anchors, group after group.
-    let hashes: SendableMutablePointer<UInt64>
-    /// The document number of each anchor.
-    let owners: SendableMutablePointer<UInt32>
-
-    /// Scatters `documents` (numbered from `first`) on `threads` cores: each chunk of documents
-    /// counts its anchors per shard, then writes them into its places.
-    init(_ documents: [[UInt64]], first: Int, threads: Int) {
-        let total = documents.reduce(0) { $0 + $1.count }
-        let shardCount = _AnchorTable.shardCount
-        let workers = Swift.max(1, threads)
-        let chunkSize = Swift.max(64, (documents.count + 4 * workers - 1) / (4 * workers))
-        let chunkCount = (documents.count + chunkSize - 1) / chunkSize
-        @Sendable func chunkDocuments(_ chunk: Int) -> Range<Int> {
-            (chunk * chunkSize)..<Swift.min(documents.count, (chunk + 1) * chunkSize)
-        }
-        let counts = concurrentChunks(count: chunkCount, threads: threads) { chunks in
-            chunks.map { chunk in
-                var perShard = [Int](repeating: 0, count: shardCount)
-                for document in chunkDocuments(chunk) {
-                    for hash in documents[document] { perShard[_AnchorTable.shard(of: hash)] += 1 }
-                }
-                return perShard
-            }
-        }.flatMap { $0 }
-        // Each chunk's place in each group: chunks in document order inside a group.
-        var places = [Int](repeating: 0, count: chunkCount * shardCount)
-        var starts = [Int](repeating: 0, count: shardCount + 1)
-        var next = 0
-        for shard in 0..<shardCount {
-            starts[shard] = next
-            for chunk in 0..<chunkCount {
-                places[chunk * shardCount + shard] = next
-                next += counts[chunk][shard]
-            }
-        }
-        starts[shardCount] = total
-        self.starts = starts
-        hashes = SendableMutablePointer(base: .allocate(capacity: Swift.max(1, total)))
-        owners = SendableMutablePointer(base: .allocate(capacity: Swift.max(1, total)))
-        let hashes = hashes, owners = owners, firstPlaces = places
-        _ = concurrentChunks(count: chunkCount, threads: threads) { chunks in
-            var place = [Int](repeating: 0, count: shardCount)
-            for chunk in chunks {
-                for shard in 0..<shardCount { place[shard] = firstPlaces[chunk * shardCount + shard] }
-                for document in chunkDocuments(chunk) {
-                    let number = UInt32(truncatingIfNeeded: first + document)
-                    for hash in documents[document] {
-                        let shard = _AnchorTable.shard(of: hash)
-                        hashes.base[place[shard]] = hash
-                        owners.base[place[shard]] = number
-                        place[shard] += 1
-                    }
-                }
-            }
-            return 0
-        }
-    }
-
-    deinit {
-        hashes.base.deallocate()
-        owners.base.deallocate()
     }
 }
 

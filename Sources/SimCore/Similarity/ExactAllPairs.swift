@@ -24,8 +24,10 @@ public struct SimilarPair: Sendable, Hashable, Codable {
 /// pairs and without N² memory, by *prefix filtering* (Chaudhuri et al. 2006; Bayardo et al.
 /// 2007): under one global order of the shingles, if |A ∩ B| ≥ ⌈t·|A|⌉ then the first
 /// |A| − ⌈t·|A|⌉ + 1 shingles of A must meet B. The order is by document frequency, rarest first
-/// (ties by hash), so prefixes hold rare shingles and boilerplate that most documents share
-/// falls outside them. Each document probes an inverted index with its prefix only, candidates
+/// (ties by a key number fixed by the input, never by the thread count), so prefixes hold rare
+/// shingles and boilerplate that most documents share falls outside them. The frequencies are
+/// counted shard by shard (the hashes' top bits pick the shard), each shard in one core's
+/// cache, on all cores. Each document probes an inverted index with its prefix only, candidates
 /// are deduplicated with a per-worker stamp array, and each candidate is verified by an exact
 /// merge. For Jaccard, only prefixes are indexed (both sides must meet) and a size filter drops
 /// pairs with min/max below t; containment and overlap index every shingle.

@@ -2,204 +2,205 @@ import SimCoreInternals
 
 /// The inverted index of exact all-pairs search, with each document's prefix in rarity order.
 ///
-/// Built in three steps, all on contiguous arrays:
-/// 1. every shingle hash of the corpus is radix-sorted once; the hashes that more than one
-///    document holds become the `keys`, with their document frequencies. A shingle only one
-///    document holds is the rarest kind, first in every prefix, and can never lead to a
-///    candidate: it is counted, not indexed;
-/// 2. each document's prefix — its first |A| − ⌈t·|A|⌉ + 1 shingles in (frequency, hash) order —
-///    is kept as positions in `keys`, without the shingles no other document holds (on all
-///    cores); a document whose whole prefix is such shingles cannot match anyone;
-/// 3. the postings (documents per key, in increasing document order) are laid out CSR-style:
+/// Built shard by shard, in cache, on all cores, with no search of a global key array:
+/// 1. every (hash, document) pair of the corpus is scattered into shards by the hash's top bits
+///    (``ShardedHashes``), about 8,000 pairs per shard;
+/// 2. each shard counts its hashes in an open-addressing table small enough for the core's
+///    cache: the hashes more than one document holds become keys, numbered shard after shard
+///    (in order of first appearance inside a shard), and each pair is rewritten as (document frequency << 32 |
+///    key). A shingle only one document holds is the rarest kind, first in every prefix, and can
+///    never lead to a candidate: it is counted, not indexed;
+/// 3. the rewritten pairs are scattered back by document, and each document keeps as its prefix
+///    the |A| − ⌈t·|A|⌉ + 1 − (its unshared shingles) smallest, that is its first shingles in
+///    (frequency, key) order, moved to the front of its entries by a selection (O(|A|));
+/// 4. the postings (documents per key, in increasing document order) are laid out CSR-style:
 ///    every shared shingle for containment and overlap, prefix shingles only for Jaccard.
 ///
-/// Memory: 16 bytes per shingle of the corpus while building (the sort), then 4 bytes per
-/// indexed shingle, 4 per prefix shingle and 12 per shared distinct shingle.
+/// Which of several equally rare shingles a prefix keeps depends on the key numbers, never on
+/// the thread count; any one global order finds exactly the same pairs, since prefix filtering
+/// is exact for every order and candidates are verified exactly.
+///
+/// Memory: 12 bytes per shingle of the corpus while scattering, then 8 per shared shingle and
+/// 4 per indexed one.
 struct _PrefixIndex: Sendable {
-    /// For each document, its prefix as positions in the distinct keys, rarest first.
-    let prefixes: [[Int32]]
+    /// Each document's shared shingles as (frequency << 32 | key), its prefix first:
+    /// `entries[starts[d]..<starts[d] + prefixCounts[d]]` is document d's prefix.
+    let entries: [UInt64]
+    /// Where each document's entries start; one more than the documents.
+    let starts: [Int]
+    /// The length of each document's prefix of shared shingles.
+    let prefixCounts: [Int32]
     /// `postings[offsets[k]..<offsets[k + 1]]` are the documents indexed under key k.
     let offsets: [Int]
     let postings: [Int32]
 
     init(sets: [ShingleSet], measure: SimilarityMeasure, threshold: Double, threads: Int) {
-        let (keys, frequencies) = Self.documentFrequencies(of: sets, threads: threads)
-        let filter = _SharedHashFilter(keys)
-        // Each document's shingles as key positions, and its prefix in rarity order.
-        let perDocument: [[(positions: [Int32], prefix: [Int32])]] = concurrentChunks(
-            count: sets.count, threads: threads, minimumChunk: 32
-        ) { range in
-            range.map { document in
-                let hashes = sets[document].hashes
-                var positions: [Int32] = []
-                // (frequency << 32 | position): sorting these orders the document's shared
-                // shingles by (frequency, hash), since keys are sorted by hash.
-                var rarityOrder: [UInt64] = []
-                var unshared = 0
-                keys.withUnsafeBufferPointer { keys in
-                    frequencies.withUnsafeBufferPointer { frequencies in
-                        for hash in hashes {
-                            guard filter.mayContain(hash), let position = Self.position(of: hash, in: keys) else {
-                                unshared += 1
-                                continue
-                            }
-                            positions.append(Int32(truncatingIfNeeded: position))
-                            rarityOrder.append(UInt64(UInt32(bitPattern: frequencies[position])) << 32 | UInt64(position))
+        let (entries, starts, keyCount) = Self.sharedEntries(of: sets, threads: threads)
+        // Each document's prefix, moved to the front of its entries.
+        var prefixCounts = [Int32](repeating: 0, count: sets.count)
+        var entriesByDocument = entries
+        entriesByDocument.withUnsafeMutableBufferPointer { entries in
+            prefixCounts.withUnsafeMutableBufferPointer { prefixCounts in
+                let entryBase = SendableMutablePointer(base: entries.baseAddress!)
+                let countBase = SendableMutablePointer(base: prefixCounts.baseAddress!)
+                _ = concurrentChunks(count: sets.count, threads: threads, minimumChunk: 64) { range in
+                    for document in range {
+                        let shared = starts[document + 1] - starts[document]
+                        let size = sets[document].count
+                        let length = ExactAllPairs.prefixLength(count: size, threshold: threshold) - (size - shared)
+                        guard length > 0 else { continue }
+                        // SAFETY: each document's entries and count belong to its chunk alone.
+                        _selectSmallest(length, of: UnsafeMutableBufferPointer(start: entryBase.base + starts[document], count: shared))
+                        countBase.base[document] = Int32(truncatingIfNeeded: length)
+                    }
+                    return 0
+                }
+            }
+        }
+        self.entries = entriesByDocument
+        self.starts = starts
+        self.prefixCounts = prefixCounts
+        // Postings, in document order.
+        let lengths = prefixCounts
+        let indexedCount: (Int) -> Int = measure == .jaccard
+            ? { Int(lengths[$0]) } : { starts[$0 + 1] - starts[$0] }
+        var offsets = [Int](repeating: 0, count: keyCount + 1)
+        var postings: [Int32] = []
+        entriesByDocument.withUnsafeBufferPointer { entries in
+            offsets.withUnsafeMutableBufferPointer { offsets in
+                for document in 0..<sets.count {
+                    for entry in entries[starts[document]..<(starts[document] + indexedCount(document))] {
+                        offsets[Int(truncatingIfNeeded: entry & 0xFFFF_FFFF) + 1] &+= 1
+                    }
+                }
+                for key in 0..<keyCount { offsets[key + 1] &+= offsets[key] }
+            }
+            var cursor = offsets
+            postings = [Int32](repeating: 0, count: offsets[keyCount])
+            postings.withUnsafeMutableBufferPointer { postings in
+                cursor.withUnsafeMutableBufferPointer { cursor in
+                    for document in 0..<sets.count {
+                        for entry in entries[starts[document]..<(starts[document] + indexedCount(document))] {
+                            let key = Int(truncatingIfNeeded: entry & 0xFFFF_FFFF)
+                            postings[cursor[key]] = Int32(truncatingIfNeeded: document)
+                            cursor[key] &+= 1
                         }
                     }
                 }
-                let length = ExactAllPairs.prefixLength(count: hashes.count, threshold: threshold) - unshared
-                guard length > 0 else { return (measure == .jaccard ? [] : positions, []) }
-                rarityOrder.sort()
-                let prefix = rarityOrder.prefix(length).map { Int32(truncatingIfNeeded: $0 & 0xFFFF_FFFF) }
-                return (measure == .jaccard ? [] : positions, prefix)
             }
         }
-        prefixes = perDocument.flatMap { $0.map(\.prefix) }
-        let indexed = measure == .jaccard ? prefixes : perDocument.flatMap { $0.map(\.positions) }
-        var counts = [Int](repeating: 0, count: keys.count + 1)
-        for positions in indexed {
-            for position in positions { counts[Int(position) + 1] += 1 }
-        }
-        for key in 0..<keys.count { counts[key + 1] += counts[key] }
-        offsets = counts
-        var cursor = counts
-        var postings = [Int32](repeating: 0, count: counts[keys.count])
-        for (document, positions) in indexed.enumerated() {
-            for position in positions {
-                postings[cursor[Int(position)]] = Int32(truncatingIfNeeded: document)
-                cursor[Int(position)] += 1
-            }
-        }
+        self.offsets = offsets
         self.postings = postings
     }
 
-    /// The position of `hash` in the sorted, uniformly distributed `keys`, or `nil` if it is not
-    /// there: interpolation gives a guess close to the answer, and a galloping search around it
-    /// touches nearby memory only.
-    static func position(of hash: UInt64, in keys: UnsafeBufferPointer<UInt64>) -> Int? {
-        let count = keys.count
-        guard count > 0 else { return nil }
-        let guess = Swift.min(Swift.max(Int(Double(hash) / 18_446_744_073_709_551_616.0 * Double(count)), 0), count - 1)
-        // Find [low, high) with keys[low - 1] < hash ≤ keys[high - 1] (bounds standing in).
-        var low = guess
-        var high = guess + 1
-        var step = 1
-        if keys[guess] < hash {
-            while high < count && keys[high - 1] < hash {
-                low = high
-                high = Swift.min(high + step, count)
-                step *= 2
-            }
-        } else {
-            while low > 0 && keys[low - 1] >= hash {
-                high = low
-                low = Swift.max(low - step, 0)
-                step *= 2
-            }
-        }
-        while low < high {
-            let middle = (low + high) / 2
-            if keys[middle] < hash { low = middle + 1 } else { high = middle }
-        }
-        return low < count && keys[low] == hash ? low : nil
-    }
-
-    /// The hashes more than one set holds, sorted, and how many sets hold each.
+    /// Every document's shared shingles, each as (document frequency << 32 | key), document
+    /// after document, and the number of keys (distinct shared shingles).
     ///
-    /// Partitioned by the top ``frequencyBucketBits`` bits of the hash on all cores: each chunk
-    /// of documents counts its hashes per bucket, the counts give every (chunk, bucket) its own
-    /// slice, the chunks scatter their hashes in parallel, and then each bucket — a few hundred
-    /// KiB for a corpus of 100 M shingles, so its sort runs in cache — is radix-sorted and
-    /// counted by one worker. Buckets in order are the hashes in order, so the result is the one
-    /// a single global sort gives, on any thread count.
+    /// The pairs (hash, document) are scattered by the top bits of the hash; each shard, on one
+    /// worker, counts its hashes in a table in cache, numbers the shared ones, and rewrites its
+    /// pairs in place; then the shared pairs are scattered back by document. Every step is the
+    /// same for every thread count. A document's entries are in no particular order.
     ///
-    /// - Complexity: O(total shingles); 16 bytes per shingle while it runs.
-    static func documentFrequencies(of sets: [ShingleSet], threads: Int = Parallelism.defaultThreadCount) -> (keys: [UInt64], frequencies: [Int32]) {
+    /// - Returns: `entries`, `starts` (document d's entries are `entries[starts[d]..<starts[d + 1]]`)
+    ///   and `keyCount`.
+    /// - Complexity: O(total shingles); 12 bytes per shingle while it runs, 4 bytes per document
+    ///   per chunk of shards (at most 16 chunks).
+    static func sharedEntries(of sets: [ShingleSet], threads: Int) -> (entries: [UInt64], starts: [Int], keyCount: Int) {
         let total = sets.reduce(0) { $0 + $1.count }
-        guard total > 0 else { return ([], []) }
-        let bucketBits = frequencyBucketBits
-        let bucketCount = 1 << bucketBits
-        let shift = UInt64(64 - bucketBits)
-        // 1. Per chunk of documents, hashes per bucket.
-        let chunkCounts: [(range: Range<Int>, counts: [Int])] = concurrentChunks(
-            count: sets.count, threads: threads, minimumChunk: 256
-        ) { range in
-            var counts = [Int](repeating: 0, count: bucketCount)
-            for document in range {
-                for hash in sets[document].hashes { counts[Int(truncatingIfNeeded: hash >> shift)] &+= 1 }
-            }
-            return (range, counts)
+        var bits = 0
+        while bits < 20 && (total >> bits) > shardTarget { bits += 1 }
+        let pairs = ShardedHashes(documentCount: sets.count, shardBits: bits, threads: threads) { sets[$0].hashes }
+        let shardCount = pairs.shardCount
+        // Chunks of shards, each with one shared-entry count per document.
+        let chunkCount = Swift.min(shardCount, Swift.max(1, Swift.min(4 * Swift.max(1, threads), 16)))
+        let shardsPerChunk = (shardCount + chunkCount - 1) / chunkCount
+        @Sendable func chunkShards(_ chunk: Int) -> Range<Int> {
+            Swift.min(shardCount, chunk * shardsPerChunk)..<Swift.min(shardCount, (chunk + 1) * shardsPerChunk)
         }
-        // 2. Each (bucket, chunk) slice starts where the previous one ends: bucket-major order.
-        var bucketStarts = [Int](repeating: 0, count: bucketCount + 1)
-        var sliceStarts = [[Int]](repeating: [], count: chunkCounts.count)
-        var running = 0
-        for chunk in chunkCounts.indices { sliceStarts[chunk] = [Int](repeating: 0, count: bucketCount) }
-        for bucket in 0..<bucketCount {
-            bucketStarts[bucket] = running
-            for chunk in chunkCounts.indices {
-                sliceStarts[chunk][bucket] = running
-                running += chunkCounts[chunk].counts[bucket]
+        let documentCount = sets.count
+        // 1. Count each shard's hashes; rewrite each pair as (frequency << 32 | key in its
+        //    shard), or 0 when no other document holds the hash.
+        let counted: [(keys: [Int], perDocument: [UInt32])] = concurrentChunks(count: chunkCount, threads: threads) { chunks in
+            chunks.map { chunk in
+                var perDocument = [UInt32](repeating: 0, count: documentCount)
+                let table = _ShardCountTable()
+                var keys: [Int] = []
+                for shard in chunkShards(chunk) {
+                    // SAFETY: this shard's pairs belong to this chunk alone.
+                    let range = pairs.range(ofShard: shard)
+                    let hashes = UnsafeMutableBufferPointer(start: pairs.hashes.base + range.lowerBound, count: range.count)
+                    let owners = UnsafeBufferPointer(start: pairs.owners.base + range.lowerBound, count: range.count)
+                    keys.append(table.rewrite(hashes))
+                    perDocument.withUnsafeMutableBufferPointer { perDocument in
+                        for position in hashes.indices where hashes[position] != 0 {
+                            perDocument[Int(owners[position])] &+= 1
+                        }
+                    }
+                }
+                return (keys, perDocument)
+            }
+        }.flatMap { $0 }
+        // Keys are numbered shard after shard.
+        var keyBase = [Int](repeating: 0, count: shardCount + 1)
+        var shard = 0
+        for chunk in counted {
+            for keys in chunk.keys {
+                keyBase[shard + 1] = keyBase[shard] + keys
+                shard += 1
             }
         }
-        bucketStarts[bucketCount] = running
-        let starts = bucketStarts
-        let slices = sliceStarts
-        // 3. Scatter, each chunk into its own slices.
-        var all = [UInt64](unsafeUninitializedCapacity: total) { _, count in count = total }
-        all.withUnsafeMutableBufferPointer { all in
-            let target = SendableMutablePointer(base: all.baseAddress!)
-            _ = concurrentChunks(count: chunkCounts.count, threads: threads) { chunks in
+        let keyCount = keyBase[shardCount]
+        precondition(keyCount < Int(UInt32.max), "too many distinct shared shingles")
+        // 2. Each document's entries start where the previous one's end; inside a document,
+        //    chunk after chunk.
+        var starts = [Int](repeating: 0, count: documentCount + 1)
+        var cursors = counted.map(\.perDocument)
+        for document in 0..<documentCount {
+            var within: UInt32 = 0
+            for chunk in 0..<chunkCount {
+                let count = cursors[chunk][document]
+                cursors[chunk][document] = within
+                within &+= count
+            }
+            starts[document + 1] = starts[document] + Int(within)
+        }
+        let firstCursors = cursors
+        let documentStarts = starts
+        // 3. Scatter the shared pairs back by document.
+        let sharedTotal = starts[documentCount]
+        var entries = [UInt64](unsafeUninitializedCapacity: sharedTotal) { _, count in count = sharedTotal }
+        entries.withUnsafeMutableBufferPointer { entries in
+            let target = SendableMutablePointer(base: entries.baseAddress!)
+            let bases = keyBase
+            _ = concurrentChunks(count: chunkCount, threads: threads) { chunks in
                 for chunk in chunks {
-                    var cursor = slices[chunk]
-                    for document in chunkCounts[chunk].range {
-                        for hash in sets[document].hashes {
-                            let bucket = Int(truncatingIfNeeded: hash >> shift)
-                            // SAFETY: slice (bucket, chunk) belongs to this chunk alone and holds
-                            // exactly its counted hashes.
-                            target.base[cursor[bucket]] = hash
-                            cursor[bucket] &+= 1
+                    var cursor = firstCursors[chunk]
+                    cursor.withUnsafeMutableBufferPointer { cursor in
+                        documentStarts.withUnsafeBufferPointer { starts in
+                            for shard in chunkShards(chunk) {
+                                let base = UInt64(bases[shard])
+                                for position in pairs.range(ofShard: shard) {
+                                    let value = pairs.hashes.base[position]
+                                    guard value != 0 else { continue }
+                                    let document = Int(pairs.owners.base[position])
+                                    // SAFETY: places starts[d] + [firstCursors[chunk][d], + the
+                                    // chunk's count for d) belong to this chunk alone.
+                                    target.base[starts[document] &+ Int(cursor[document])] = value &+ base
+                                    cursor[document] &+= 1
+                                }
+                            }
                         }
                     }
                 }
                 return 0
             }
         }
-        // 4. Sort and count each bucket.
-        let perBucket: [(keys: [UInt64], frequencies: [Int32])] = all.withUnsafeMutableBufferPointer { all in
-            let source = SendableMutablePointer(base: all.baseAddress!)
-            return concurrentChunks(count: bucketCount, threads: threads) { buckets in
-                var keys: [UInt64] = []
-                var frequencies: [Int32] = []
-                var scratch: [UInt64] = []
-                for bucket in buckets {
-                    let start = starts[bucket]
-                    let count = starts[bucket + 1] - start
-                    guard count > 1 else { continue }
-                    // SAFETY: buckets are disjoint ranges of `all`, one worker each.
-                    let hashes = UnsafeMutableBufferPointer(start: source.base + start, count: count)
-                    if scratch.count < count { scratch = [UInt64](repeating: 0, count: count) }
-                    scratch.withUnsafeMutableBufferPointer { radixSort(hashes, scratch: $0) }
-                    var runStart = 0
-                    while runStart < count {
-                        var end = runStart + 1
-                        while end < count && hashes[end] == hashes[runStart] { end += 1 }
-                        if end - runStart > 1 {
-                            keys.append(hashes[runStart])
-                            frequencies.append(Int32(truncatingIfNeeded: end - runStart))
-                        }
-                        runStart = end
-                    }
-                }
-                return (keys, frequencies)
-            }
-        }
-        return (perBucket.flatMap(\.keys), perBucket.flatMap(\.frequencies))
+        return (entries, starts, keyCount)
     }
 
-    /// Bits of the hash that pick a frequency-count bucket: 4,096 buckets.
-    static let frequencyBucketBits = 12
+    /// The pairs a shard should hold, about: its counting table (16 bytes a slot, four to eight
+    /// slots a pair) then takes 0.5 to 1 MiB, inside a core's L2 cache.
+    static let shardTarget = 8_192
 
     /// The candidates' verified pairs for the documents in `range`.
     func search(
@@ -210,8 +211,9 @@ struct _PrefixIndex: Sendable {
         for a in range {
             let setA = sets[a]
             let sizeA = setA.count
-            for key in prefixes[a] {
-                for position in offsets[Int(key)]..<offsets[Int(key) + 1] {
+            for entry in entries[starts[a]..<(starts[a] + Int(prefixCounts[a]))] {
+                let key = Int(truncatingIfNeeded: entry & 0xFFFF_FFFF)
+                for position in offsets[key]..<offsets[key + 1] {
                     let b = Int(postings[position])
                     guard b != a, stamp[b] != Int32(a) else { continue }
                     stamp[b] = Int32(a)
@@ -240,29 +242,117 @@ struct _PrefixIndex: Sendable {
     }
 }
 
-/// A bitmap over the top bits of the shared hashes: one bit per eight keys or more, so that most
-/// hashes no other document holds are rejected by one probe into a small array instead of a
-/// search of the (much larger) key array. No false negatives.
-struct _SharedHashFilter: Sendable {
-    private let words: [UInt64]
-    private let shift: UInt64
+/// The counting table of one shard of exact all-pairs' frequency count: open addressing with
+/// linear probing, at most a quarter full, reused from shard to shard by one worker. Only the
+/// slots a shard touched are cleared after it, so a sparse table costs nothing to reset.
+final class _ShardCountTable {
+    private let keys = ScratchBuffer<UInt64>()
+    private let counts = ScratchBuffer<UInt32>()
+    private let numbers = ScratchBuffer<UInt32>()
+    private let slotOfPair = ScratchBuffer<UInt32>()
+    /// Slots of `counts` known to be 0.
+    private var clearedSlots = 0
 
-    init(_ keys: [UInt64]) {
-        var bitCountLog2 = 6
-        while (1 << bitCountLog2) < keys.count * 8 && bitCountLog2 < 34 { bitCountLog2 += 1 }
-        shift = UInt64(64 - bitCountLog2)
-        var words = [UInt64](repeating: 0, count: (1 << bitCountLog2) / 64)
-        for key in keys {
-            let bit = Int(key >> shift)
-            words[bit >> 6] |= 1 << UInt64(bit & 63)
+    /// Counts the hashes of one shard, numbers the ones held more than once (from 0, in the
+    /// order of their first pair), and rewrites each hash in place as (count << 32 | number), or
+    /// 0 for a hash held once.
+    ///
+    /// - Parameter hashes: One shard's hashes; a hash is repeated once per document holding it.
+    /// - Returns: How many numbers were given: the shard's distinct shared hashes.
+    /// - Complexity: O(n) expected; the table has 4n to 8n slots.
+    func rewrite(_ hashes: UnsafeMutableBufferPointer<UInt64>) -> Int {
+        let count = hashes.count
+        guard count > 0 else { return 0 }
+        var capacity = 16
+        while capacity < 4 * count { capacity <<= 1 }
+        let mask = capacity - 1
+        if capacity > clearedSlots {
+            let fresh = counts.reserve(capacity)
+            fresh.update(repeating: 0)
+            clearedSlots = fresh.count
         }
-        self.words = words
+        let counts = counts.storage.baseAddress!
+        let keys = keys.reserve(capacity).baseAddress!
+        let numbers = numbers.reserve(capacity).baseAddress!
+        let slotOfPair = slotOfPair.reserve(count).baseAddress!
+        // SAFETY: every slot index is masked into the table's `capacity` slots, which all three
+        // slot buffers hold; every pair index is below `count`, and `slotOfPair` holds `count`.
+        for position in 0..<count {
+            let hash = hashes[position]
+            var slot = Int(truncatingIfNeeded: hash) & mask
+            while counts[slot] != 0 && keys[slot] != hash { slot = (slot &+ 1) & mask }
+            if counts[slot] == 0 {
+                keys[slot] = hash
+                numbers[slot] = UInt32.max
+            }
+            counts[slot] &+= 1
+            slotOfPair[position] = UInt32(truncatingIfNeeded: slot)
+        }
+        var next: UInt32 = 0
+        for position in 0..<count {
+            let slot = Int(slotOfPair[position])
+            let holders = counts[slot]
+            guard holders > 1 else {
+                hashes[position] = 0
+                continue
+            }
+            if numbers[slot] == UInt32.max {
+                numbers[slot] = next
+                next &+= 1
+            }
+            hashes[position] = UInt64(holders) << 32 | UInt64(numbers[slot])
+        }
+        for position in 0..<count { counts[Int(slotOfPair[position])] = 0 }
+        return Int(next)
     }
+}
 
-    /// Whether `hash` may be one of the keys (`false`: it certainly is not).
-    @inline(__always)
-    func mayContain(_ hash: UInt64) -> Bool {
-        let bit = Int(hash >> shift)
-        return words[bit >> 6] & (1 << UInt64(bit & 63)) != 0
+/// Moves the `count` smallest of `values` (all distinct) to its front, in no particular order:
+/// quickselect with a median-of-three pivot, insertion sort for short ranges.
+///
+/// - Complexity: O(n) expected.
+func _selectSmallest(_ count: Int, of values: UnsafeMutableBufferPointer<UInt64>) {
+    guard count > 0 && count < values.count else { return }
+    let target = count - 1
+    var low = 0
+    var high = values.count - 1
+    while high - low > 16 {
+        let middle = low + (high - low) / 2
+        // Median of three at `middle`.
+        if values[middle] < values[low] { values.swapAt(middle, low) }
+        if values[high] < values[low] { values.swapAt(high, low) }
+        if values[high] < values[middle] { values.swapAt(high, middle) }
+        let pivot = values[middle]
+        var left = low
+        var right = high
+        while left <= right {
+            while values[left] < pivot { left += 1 }
+            while values[right] > pivot { right -= 1 }
+            if left <= right {
+                values.swapAt(left, right)
+                left += 1
+                right -= 1
+            }
+        }
+        // [low, right] ≤ pivot ≤ [left, high], and anything between equals the pivot.
+        if target <= right {
+            high = right
+        } else if target >= left {
+            low = left
+        } else {
+            return
+        }
+    }
+    // Insertion sort of what is left settles the boundary.
+    if low < high {
+        for position in (low + 1)...high {
+            let value = values[position]
+            var hole = position
+            while hole > low && values[hole - 1] > value {
+                values[hole] = values[hole - 1]
+                hole -= 1
+            }
+            values[hole] = value
+        }
     }
 }

@@ -111,25 +111,101 @@ struct SimilarityTests {
         #expect(reprints.map { [$0.first, $0.second] } == [[1, 0]])
     }
 
-    @Test("document frequencies, partitioned and counted on several threads, equal counting in a dictionary", arguments: [1, 2, 3, 8])
-    func documentFrequencies(threads: Int) {
-        var random = SplitMix64(seed: 6)
-        // Hashes drawn from a small pool, so that many are shared; some from the extremes of the range.
-        var pool: [UInt64] = (0..<3_000).map { _ in random.next() }
-        pool += [0, 1, UInt64.max, UInt64.max - 1, UInt64(1) << 63]
+    /// Sets drawn from a small pool (many shared hashes, some from the extremes of the range
+    /// and of the shards), with whole documents repeated, and empty ones.
+    static func tiedCorpus(seed: UInt64, count: Int) -> [ShingleSet] {
+        var random = SplitMix64(seed: seed)
+        var pool: [UInt64] = (0..<(20 + Int(random.next() % 300))).map { _ in random.next() }
+        pool += [0, 1, UInt64.max, UInt64.max - 1, UInt64(1) << 63, (UInt64(1) << 63) - 1]
         var sets: [ShingleSet] = []
-        for _ in 0..<700 {
-            let size = Int(random.next() % 60)
-            var hashes: [UInt64] = []
-            for _ in 0..<size { hashes.append(pool[Int(random.next() % UInt64(pool.count))]) }
-            sets.append(ShingleSet(hashes))
+        for _ in 0..<count {
+            if !sets.isEmpty && random.next() % 4 == 0 {
+                sets.append(sets[Int(random.next() % UInt64(sets.count))])
+                continue
+            }
+            let size = Int(random.next() % 40)
+            sets.append(ShingleSet((0..<size).map { _ in pool[Int(random.next() % UInt64(pool.count))] }))
         }
-        var counts: [UInt64: Int32] = [:]
-        for set in sets { for hash in set.hashes { counts[hash, default: 0] += 1 } }
-        let expected = counts.filter { $0.value > 1 }.sorted { $0.key < $1.key }
-        let (keys, frequencies) = _PrefixIndex.documentFrequencies(of: sets, threads: threads)
-        #expect(keys == expected.map(\.key))
-        #expect(frequencies == expected.map(\.value))
-        #expect(_PrefixIndex.documentFrequencies(of: [], threads: threads).keys.isEmpty)
+        return sets
+    }
+
+    @Test("shared entries, counted shard by shard on several threads, equal counting in a dictionary", arguments: [1, 2, 3, 7, 8])
+    func sharedEntries(threads: Int) {
+        for seed in [6, 7, 8] as [UInt64] {
+            let sets = Self.tiedCorpus(seed: seed, count: 700)
+            var counts: [UInt64: Int] = [:]
+            for set in sets { for hash in set.hashes { counts[hash, default: 0] += 1 } }
+            let (entries, starts, keyCount) = _PrefixIndex.sharedEntries(of: sets, threads: threads)
+            #expect(keyCount == counts.values.filter { $0 > 1 }.count, "seed \(seed)")
+            #expect(starts.count == sets.count + 1 && starts.last == entries.count)
+            // Each document: one entry per shared hash, with its frequency.
+            var holdersOfKey: [UInt64: [Int]] = [:]
+            var holdersOfHash: [UInt64: [Int]] = [:]
+            var keysInRange = true
+            for (document, set) in sets.enumerated() {
+                let shared = set.hashes.filter { counts[$0]! > 1 }
+                let mine = entries[starts[document]..<starts[document + 1]]
+                #expect(mine.map { Int($0 >> 32) }.sorted() == shared.map { counts[$0]! }.sorted(), "seed \(seed), document \(document)")
+                for entry in mine {
+                    keysInRange = keysInRange && entry & 0xFFFF_FFFF < UInt64(keyCount)
+                    holdersOfKey[entry & 0xFFFF_FFFF, default: []].append(document)
+                }
+                for hash in shared { holdersOfHash[hash, default: []].append(document) }
+            }
+            // One key per shared hash: the keys' documents are the hashes' documents.
+            #expect(keysInRange, "seed \(seed)")
+            let byKey = holdersOfKey.values.map { $0.map(String.init).joined(separator: ",") }.sorted()
+            let byHash = holdersOfHash.values.map { $0.map(String.init).joined(separator: ",") }.sorted()
+            #expect(byKey == byHash, "seed \(seed)")
+            // The same entries on one thread.
+            let single = _PrefixIndex.sharedEntries(of: sets, threads: 1)
+            #expect(single.entries == entries && single.starts == starts, "seed \(seed)")
+        }
+        let empty = _PrefixIndex.sharedEntries(of: [], threads: threads)
+        #expect(empty.entries.isEmpty && empty.starts == [0] && empty.keyCount == 0)
+        let lone = _PrefixIndex.sharedEntries(of: [ShingleSet([1, 2, 3])], threads: threads)
+        #expect(lone.entries.isEmpty && lone.starts == [0, 0] && lone.keyCount == 0)
+    }
+
+    @Test("all pairs with many ties and repeated documents equals the naive reference on 1, 2 and 7 threads", arguments: [11, 12, 13, 14] as [UInt64])
+    func allPairsWithTies(seed: UInt64) {
+        let sets = Self.tiedCorpus(seed: seed, count: 120)
+        for measure in SimilarityMeasure.allCases {
+            for threshold in [0.3, 0.6, 0.8, 1.0] {
+                let expected = Self.naivePairs(sets, measure, threshold)
+                for threads in [1, 2, 7] {
+                    let found = ExactAllPairs.pairs(in: sets, measure: measure, threshold: threshold, threads: threads)
+                    #expect(found == expected, "seed \(seed), \(measure) ≥ \(threshold), \(threads) threads")
+                }
+            }
+        }
+    }
+
+    @Test("all pairs of no document, one document, and empty documents", arguments: [1, 2, 7])
+    func allPairsEdgeCases(threads: Int) {
+        for measure in SimilarityMeasure.allCases {
+            #expect(ExactAllPairs.pairs(in: [], measure: measure, threshold: 0.5, threads: threads).isEmpty)
+            #expect(ExactAllPairs.pairs(in: [ShingleSet([1, 2, 3])], measure: measure, threshold: 0.5, threads: threads).isEmpty)
+            #expect(ExactAllPairs.pairs(in: [ShingleSet([UInt64]()), ShingleSet([UInt64]())], measure: measure, threshold: 0.5, threads: threads).isEmpty)
+            let twins = ExactAllPairs.pairs(in: [ShingleSet([5, 9]), ShingleSet([UInt64]()), ShingleSet([5, 9])], measure: measure, threshold: 1, threads: threads)
+            let expected = measure == .containment
+                ? [SimilarPair(first: 0, second: 2, similarity: 1), SimilarPair(first: 2, second: 0, similarity: 1)]
+                : [SimilarPair(first: 0, second: 2, similarity: 1)]
+            #expect(twins == expected, "\(measure)")
+        }
+    }
+
+    @Test("selection moves the smallest values to the front", arguments: [0, 1, 2, 17, 18, 100, 1_000])
+    func selectSmallest(size: Int) {
+        var random = SplitMix64(seed: UInt64(size))
+        // Distinct values with long runs of equal high halves, as (frequency << 32 | key) has.
+        let values = (0..<size).map { UInt64($0) | (random.next() % 4) << 32 }.shuffled(using: &random)
+        let sorted = values.sorted()
+        for count in Set([0, 1, size / 3, size / 2, size - 1, size]) where count >= 0 {
+            var work = values
+            work.withUnsafeMutableBufferPointer { _selectSmallest(count, of: $0) }
+            #expect(work.prefix(count).sorted() == Array(sorted.prefix(count)), "size \(size), count \(count)")
+            #expect(work.sorted() == sorted)
+        }
     }
 }
