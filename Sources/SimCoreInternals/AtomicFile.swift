@@ -41,9 +41,14 @@ package enum AtomicFile {
         /// Creates `PATH.tmp-PID-N` exclusively (mode 0644 before the umask).
         ///
         /// - Parameter path: The final path.
-        /// - Throws: ``WriteError`` when the temporary file cannot be created (a missing
-        ///   directory, no permission, a full disk).
+        /// - Throws: ``WriteError`` when `path` exists and is not a regular file, or when the
+        ///   temporary file cannot be created (a missing directory, no permission, a full disk).
         package init(finalPath path: String) throws(WriteError) {
+            // A rename would replace a device or a pipe (`/dev/null`, `/dev/full`, a FIFO) with
+            // a regular file, and lose the output besides.
+            guard !Platform.isNonRegularFile(path) else {
+                throw WriteError(path: path, reason: "not a regular file (files are written to a temporary file and renamed into place)")
+            }
             self.path = path
             temporary = FilePath(path + ".tmp-\(TemporaryNames.next())")
             do {

@@ -77,6 +77,17 @@ package enum Platform {
         }
     }
 
+    /// Whether `path` names something that exists and is not a regular file (a device such as
+    /// `/dev/null`, a pipe, a directory), following symbolic links (`stat`).
+    ///
+    /// - Parameter path: A path.
+    /// - Returns: `false` for a regular file and for a path that does not exist.
+    package static func isNonRegularFile(_ path: String) -> Bool {
+        var status = stat()
+        guard stat(path, &status) == 0 else { return false }
+        return status.st_mode & S_IFMT != S_IFREG
+    }
+
     /// Whether `descriptor` is open (`fcntl(F_GETFD)` succeeds).
     ///
     /// - Parameter descriptor: Any descriptor number.

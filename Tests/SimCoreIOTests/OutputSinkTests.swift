@@ -70,6 +70,16 @@ struct OutputSinkTests {
         #expect(missing?.description == "cannot write \(directory)/no/such/dir/x: No such file or directory")
     }
 
+    @Test("a file sink refuses a path that is not a regular file instead of renaming over it: a device, a directory")
+    func atomicFileRefusesNonRegularFiles() throws {
+        for path in ["/dev/null", try Self.directory()] {
+            let refused = #expect(throws: OutputError.self) { _ = try OutputSink.file(atomicallyAt: path) }
+            #expect(refused?.description.hasPrefix("cannot write \(path): not a regular file") == true)
+        }
+        var status = stat()
+        #expect(stat("/dev/null", &status) == 0 && status.st_mode & S_IFMT == S_IFCHR)
+    }
+
     @Test("a file system that fills up: the sink, AtomicFile and index saves all fail cleanly, leaving old files as they were",
           .enabled(if: SmallFileSystem.isAvailable, "mounting a small tmpfs needs root"))
     func fullFileSystem() throws {
