@@ -8,14 +8,17 @@ import Testing
 /// written, and no partial file ever stands under a final name.
 @Suite("write failures of both tools")
 struct WriteFailureTests {
-    /// A directory with a corpus of 4,000 short generated documents (`corpus.jsonl`, about 1.5 MB
-    /// of band keys and 0.4 MB of verdicts: far more than a pipe holds) and its band keys: a copy
-    /// of one made once per test run (generating it takes seconds in a debug build).
-    static func workspace() throws -> String {
+    /// A directory with a generated corpus (`corpus.jsonl`) and its band keys (`bands.jsonl`): a
+    /// copy of ones made once per test run. The large one (4,000 short documents, about 1.5 MB of
+    /// band keys and 0.4 MB of verdicts) is far more than a pipe holds, for the tests of a reader
+    /// that goes away; the small one (200 documents) still writes more than a full device or a
+    /// full file system takes, at a twentieth of the cost in a debug build.
+    static func workspace(large: Bool = false) throws -> String {
         let template = try sharedWorkspace.get()
         let directory = try ToolProcess.directory()
         for name in ["corpus.jsonl", "bands.jsonl"] {
-            try FileManager.default.copyItem(atPath: template + "/" + name, toPath: directory + "/" + name)
+            try FileManager.default.copyItem(
+                atPath: template + "/" + (large ? "" : "small-") + name, toPath: directory + "/" + name)
         }
         return directory
     }
@@ -25,7 +28,9 @@ struct WriteFailureTests {
         let directory = try ToolProcess.directory()
         let setup = try ToolProcess.run("""
             "$SIMBENCH" generate --documents 4000 --output corpus.jsonl > /dev/null &&
-            "$SIMDEDUP" bands corpus.jsonl > bands.jsonl
+            "$SIMDEDUP" bands corpus.jsonl > bands.jsonl &&
+            head -n 200 corpus.jsonl > small-corpus.jsonl &&
+            "$SIMDEDUP" bands small-corpus.jsonl > small-bands.jsonl
             """, in: directory)
         guard setup.status == 0 else { throw ToolProcess.Failure("setup: \(setup.errors)") }
         return directory
@@ -64,7 +69,7 @@ struct WriteFailureTests {
 
     @Test("a reader that went away, SIGPIPE ignored: status 3, Broken pipe", arguments: Array(commands.prefix(3)))
     func brokenPipe(command: String) throws {
-        let directory = try Self.workspace()
+        let directory = try Self.workspace(large: true)
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let outcome = try ToolProcess.run("trap '' PIPE; \(command) | head -c 100 > /dev/null; exit ${PIPESTATUS[0]}", in: directory)
         #expect(outcome.status == 3, "\(command): \(outcome.errors)")
@@ -73,7 +78,7 @@ struct WriteFailureTests {
 
     @Test("a reader that went away, SIGPIPE as usual: the tool ends by the signal, as `head` expects")
     func signalledPipe() throws {
-        let directory = try Self.workspace()
+        let directory = try Self.workspace(large: true)
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let outcome = try ToolProcess.run(#""$SIMDEDUP" bands corpus.jsonl | head -c 100 > /dev/null; exit ${PIPESTATUS[0]}"#, in: directory)
         #expect(outcome.status == 128 + 13)

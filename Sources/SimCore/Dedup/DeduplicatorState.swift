@@ -221,9 +221,11 @@ extension _DeduplicatorState {
         guard filed.sizes.allSatisfy({ $0 >= 0 && $0 < Int32.max }) else { throw .corrupt("a set size out of range") }
         if options.comparesShingleSets {
             guard filed.sets.count == n else { throw .corrupt("one shingle set per document") }
-            for (set, size) in zip(filed.sets, filed.sizes) {
-                guard set.count == Int(size), zip(set.hashes, set.hashes.dropFirst()).allSatisfy({ $0 < $1 }) else {
-                    throw .corrupt("a shingle set disagrees with its size or is unsorted")
+            for document in 0..<n {
+                let hashes = filed.sets[document].hashes
+                guard hashes.count == Int(filed.sizes[document]) else { throw .corrupt("a shingle set disagrees with its size") }
+                for index in hashes.indices.dropFirst() where hashes[index - 1] >= hashes[index] {
+                    throw .corrupt("a shingle set is unsorted")
                 }
             }
         } else {

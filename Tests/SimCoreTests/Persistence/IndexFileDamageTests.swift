@@ -102,8 +102,10 @@ struct IndexFileDamageTests {
         #expect(refused > 0 && loaded > 0, "\(name): \(refused) refused, \(loaded) loaded")
     }
 
-    /// Formats whose every bit the bit-flip matrices flip in a plain `swift test`.
-    static let everyBitFormats: Set<String> = ["MinHashLSH", "Deduplicator (jaccard, exact)", "Deduplicator version 1 (jaccard, exact)"]
+    /// Formats whose every bit the bit-flip matrices flip in a plain `swift test`: the current
+    /// version of each file kind. Older versions go through the same loader but for the version
+    /// branches, so one bit of every byte reaches those (`SIMCORE_FULL_DAMAGE=1` flips them all).
+    static let everyBitFormats: Set<String> = ["MinHashLSH", "Deduplicator (jaccard, exact)"]
 
     /// The bits the bit-flip matrices flip in the first `byteCount` bytes of `name`'s sample.
     static func resealedBits(of name: String, byteCount: Int) -> [Int] {
