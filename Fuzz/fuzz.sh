@@ -5,7 +5,7 @@
 #   Fuzz/fuzz.sh build                       build every target (release, -sanitize=fuzzer,address)
 #   Fuzz/fuzz.sh run TARGET [OPTION...]      fuzz one target, e.g. -runs=10000000 or -max_total_time=600;
 #                                            new inputs go to .build/corpus/TARGET, crashes to .build/artifacts/
-#   Fuzz/fuzz.sh smoke [SECONDS]             every target for SECONDS (default 60) from its committed corpus
+#   Fuzz/fuzz.sh smoke [SECONDS]             every target at once for SECONDS (default 60) from its committed corpus
 #   Fuzz/fuzz.sh replay                      every committed input once through its target
 #
 # TARGET is FuzzNormalize, FuzzJSONLines, FuzzIndexFile or FuzzAlignment. A crash reproducer worth keeping goes
@@ -37,19 +37,32 @@ run)
     ".build/release/$target" "${common[@]}" "$@" ".build/corpus/$target" "Corpus/$target"
     ;;
 smoke)
+    # Every target at once (each is one thread), each into its own log, printed when all have ended.
     seconds="${2:-60}"
+    scratch="$(mktemp -d)"
+    trap 'rm -rf "$scratch"' EXIT
+    pids=()
     for target in "${targets[@]}"; do
-        scratch="$(mktemp -d)"
-        ".build/release/$target" "${common[@]}" -max_total_time="$seconds" "$scratch" "Corpus/$target" 2>&1 \
-            | grep -E '^(#[0-9]+ +DONE|Done|stat::number_of_executed_units|stat::average_exec_per_sec)|ERROR|^Fuzz' || true
-        status="${PIPESTATUS[0]}"
-        rm -rf "$scratch"
-        if [ "$status" -ne 0 ]; then
-            echo "fuzz: $target failed (status $status); the input is in Fuzz/.build/artifacts/" >&2
-            exit 1
-        fi
-        echo "fuzz: $target ran ${seconds} s with no failure"
+        mkdir "$scratch/$target"
+        ".build/release/$target" "${common[@]}" -max_total_time="$seconds" "$scratch/$target" "Corpus/$target" \
+            >"$scratch/$target.log" 2>&1 &
+        pids+=($!)
     done
+    failed=0
+    for index in "${!targets[@]}"; do
+        target="${targets[$index]}"
+        status=0
+        wait "${pids[$index]}" || status=$?
+        grep -E '^(#[0-9]+ +DONE|Done|stat::number_of_executed_units|stat::average_exec_per_sec)|ERROR|^Fuzz' "$scratch/$target.log" || true
+        if [ "$status" -ne 0 ]; then
+            tail -n 40 "$scratch/$target.log"
+            echo "fuzz: $target failed (status $status); the input is in Fuzz/.build/artifacts/" >&2
+            failed=1
+        else
+            echo "fuzz: $target ran ${seconds} s with no failure"
+        fi
+    done
+    exit "$failed"
     ;;
 replay)
     for target in "${targets[@]}"; do
