@@ -205,13 +205,16 @@ public enum DedupeRun {
     ///   - deduplicator: The engine, which names the documents.
     ///   - threads: Workers formatting the lines.
     ///   - output: Receives the lines.
+    ///   - window: Documents formatted at a time (default ``verdictWindow``; tests cross windows
+    ///     with small ones).
     /// - Returns: For each of this run's documents, whether it is kept (its cluster's
     ///   representative, in a cluster with no document of an earlier run), and the number of
     ///   distinct clusters this run's documents belong to.
     /// - Throws: ``OutputError`` when a write fails.
     /// - Complexity: O(documents · id length), the formatting spread over `threads`.
     static func writeVerdicts<Scheme: SignatureScheme>(
-        of assignments: [DocumentAssignment], first: Int, deduplicator: Deduplicator<Scheme>, threads: Int, to output: OutputSink
+        of assignments: [DocumentAssignment], first: Int, deduplicator: Deduplicator<Scheme>, threads: Int, to output: OutputSink,
+        window: Int = verdictWindow
     ) throws(OutputError) -> (kept: [Bool], clusters: Int) {
         // A cluster that holds a document of an earlier run had a member kept by that run.
         // Clusters are labelled by a member's number, so flags indexed by label do for sets.
@@ -228,17 +231,19 @@ public enum DedupeRun {
             }
             kept.append(assignment.isRepresentative && !hasEarlierMember[assignment.cluster])
         }
+        // Chunks of at least 1,024 lines (a sixteenth of a small window, for tests).
+        let minimumChunk = Swift.max(1, Swift.min(1_024, window / 16))
         var start = first
         while start < assignments.count {
-            let window = start..<Swift.min(start + verdictWindow, assignments.count)
-            let chunks = concurrentChunks(count: window.count, threads: threads, minimumChunk: 1_024) { range in
+            let slice = start..<Swift.min(start + window, assignments.count)
+            let chunks = concurrentChunks(count: slice.count, threads: threads, minimumChunk: minimumChunk) { range in
                 var lines: [UInt8] = []
                 lines.reserveCapacity(range.count * 96)
-                for index in range { appendVerdictLine(of: assignments[window.lowerBound + index], deduplicator: deduplicator, to: &lines) }
+                for index in range { appendVerdictLine(of: assignments[slice.lowerBound + index], deduplicator: deduplicator, to: &lines) }
                 return lines
             }
             for lines in chunks { try output.write(bytes: lines) }
-            start = window.upperBound
+            start = slice.upperBound
         }
         try output.flush()
         return (kept, clusters)
