@@ -84,6 +84,21 @@ static size_t json_special_portable(const uint8_t *bytes, size_t count) {
     return count;
 }
 
+// The first byte of 0x80 or more (the end of an ASCII run), SWAR: eight bytes per step.
+static size_t non_ascii_portable(const uint8_t *bytes, size_t count) {
+    size_t i = 0;
+    for (; i + 8 <= count; i += 8) {
+        uint64_t word;
+        memcpy(&word, bytes + i, 8);
+        const uint64_t marks = word & 0x8080808080808080ull;
+        if (marks) return i + (size_t)(__builtin_ctzll(marks) >> 3);
+    }
+    for (; i < count; i++) {
+        if (bytes[i] >= 0x80) return i;
+    }
+    return count;
+}
+
 #if SIMK_X86
 __attribute__((target("avx2")))
 static size_t json_special_avx2(const uint8_t *bytes, size_t count) {
@@ -98,6 +113,30 @@ static size_t json_special_avx2(const uint8_t *bytes, size_t count) {
         if (mask) return i + (size_t)__builtin_ctz(mask);
     }
     return i + json_special_portable(bytes + i, count - i);
+}
+
+__attribute__((target("avx2")))
+static size_t non_ascii_avx2(const uint8_t *bytes, size_t count) {
+    size_t i = 0;
+    for (; i + 64 <= count; i += 64) {
+        const __m256i a = _mm256_loadu_si256((const __m256i *)(bytes + i));
+        const __m256i b = _mm256_loadu_si256((const __m256i *)(bytes + i + 32));
+        if (_mm256_movemask_epi8(_mm256_or_si256(a, b))) {
+            const unsigned low = (unsigned)_mm256_movemask_epi8(a);
+            return low ? i + (size_t)__builtin_ctz(low) : i + 32 + (size_t)__builtin_ctz((unsigned)_mm256_movemask_epi8(b));
+        }
+    }
+    return i + non_ascii_portable(bytes + i, count - i);
+}
+
+__attribute__((target("avx512f,avx512bw")))
+static size_t non_ascii_avx512(const uint8_t *bytes, size_t count) {
+    size_t i = 0;
+    for (; i + 64 <= count; i += 64) {
+        const uint64_t mask = _mm512_movepi8_mask(_mm512_loadu_si512((const void *)(bytes + i)));
+        if (mask) return i + (size_t)__builtin_ctzll(mask);
+    }
+    return i + non_ascii_portable(bytes + i, count - i);
 }
 
 __attribute__((target("avx512f,avx512bw")))
@@ -285,5 +324,28 @@ size_t simk_json_special(const uint8_t *bytes, size_t count) {
 int simk_json_special_isa(int isa, const uint8_t *bytes, size_t count, size_t *position) {
     if (!text_isa_supported(isa)) return -1;
     *position = json_special_run(isa, bytes, count);
+    return 0;
+}
+
+static size_t non_ascii_run(int isa, const uint8_t *bytes, size_t count) {
+    switch (isa) {
+#if SIMK_X86
+    case SIMK_ISA_AVX512:
+        return non_ascii_avx512(bytes, count);
+    case SIMK_ISA_AVX2:
+        return non_ascii_avx2(bytes, count);
+#endif
+    default:
+        return non_ascii_portable(bytes, count);
+    }
+}
+
+size_t simk_non_ascii(const uint8_t *bytes, size_t count) {
+    return non_ascii_run(text_active_isa(), bytes, count);
+}
+
+int simk_non_ascii_isa(int isa, const uint8_t *bytes, size_t count, size_t *position) {
+    if (!text_isa_supported(isa)) return -1;
+    *position = non_ascii_run(isa, bytes, count);
     return 0;
 }

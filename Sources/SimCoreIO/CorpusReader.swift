@@ -373,7 +373,7 @@ public final class CorpusReader {
         if !allowEmpty && bytes.isEmpty {
             throw CorpusError(path: path, line: line, reason: .emptyText)
         }
-        if !options.replaceInvalidUTF8, let offset = UTF8Scalars.firstInvalidOffset(bytes) {
+        if !options.replaceInvalidUTF8, let offset = _TextKernels.firstInvalidUTF8Offset(bytes) {
             throw CorpusError(path: path, line: line, reason: .invalidUTF8(offset: offset))
         }
     }

@@ -174,45 +174,99 @@ public enum DedupeRun {
         summary.rejected = input.rejectedCount
 
         let assignments = deduplicator.assignments()
-        var ids: [Int: DocumentID] = [:]
-        func id(_ document: Int) -> DocumentID {
-            if let known = ids[document] { return known }
-            let decoded = EngineID.decode(deduplicator.id(of: document))
-            if document < first { ids[document] = decoded }
-            return decoded
-        }
-        // A cluster that holds a document of an earlier run had a member kept by that run.
-        var earliest: [Int: Int] = [:]
-        for assignment in assignments { earliest[assignment.cluster] = Swift.min(earliest[assignment.cluster] ?? .max, assignment.document) }
-        var kept: [Bool] = []
-        var clusters = Set<Int>()
-        var line: [UInt8] = []
-        for assignment in assignments[first...] {
-            clusters.insert(assignment.cluster)
-            kept.append(assignment.isRepresentative && earliest[assignment.cluster]! >= first)
-            line.removeAll(keepingCapacity: true)
-            line.append(contentsOf: #"{"id":"#.utf8)
-            id(assignment.document).appendJSON(to: &line)
-            line.append(contentsOf: #","cluster":"#.utf8)
-            id(assignment.cluster).appendJSON(to: &line)
-            line.append(contentsOf: (assignment.isRepresentative ? #","representative":true"# : #","representative":false"#).utf8)
-            line.append(contentsOf: #","match":"#.utf8)
-            if case .duplicate(let match, let similarity) = assignment.verdict {
-                id(match).appendJSON(to: &line)
-                line.append(contentsOf: #","similarity":"#.utf8)
-                line.append(contentsOf: String(similarity).utf8)
-            } else {
-                line.append(contentsOf: #"null,"similarity":null"#.utf8)
-            }
-            line.append(contentsOf: "}\n".utf8)
-            try io.standardOutput.write(bytes: line)
-        }
-        try io.standardOutput.flush()
+        let kept = try writeVerdicts(of: assignments, first: first, deduplicator: deduplicator, threads: threads, to: io.standardOutput)
         summary.documents = assignments.count - first
-        summary.clusters = clusters.count
+        summary.clusters = kept.clusters
         summary.duplicates = assignments[first...].reduce(0) { $0 + ($1.isRepresentative ? 0 : 1) }
         summary.stateBytes = deduplicator.byteCount
-        if let spool, let keepPath { summary.kept = try spool.write(kept: kept, to: keepPath) }
+        if let spool, let keepPath { summary.kept = try spool.write(kept: kept.kept, to: keepPath) }
         return summary
+    }
+
+    /// Assignments formatted per window: enough lines for every worker to get several chunks,
+    /// few enough that a window's text stays a few MiB however large the corpus.
+    static let verdictWindow = 1 << 16
+
+    /// Writes the verdict line of each of this run's documents (`assignments[first...]`), in
+    /// document order, and says which to keep (`--keep`).
+    ///
+    /// The lines are formatted on `threads` workers, a window of ``verdictWindow`` documents at
+    /// a time (each worker a chunk of it, into its own buffer), and written in order through
+    /// `output`, the command's one checked writer: the bytes never depend on `threads`.
+    ///
+    /// ```swift
+    /// let kept = try DedupeRun.writeVerdicts(of: deduplicator.assignments(), first: 0, deduplicator: deduplicator, threads: 2, to: sink)
+    /// kept.clusters   // distinct clusters of this run's documents
+    /// ```
+    ///
+    /// - Parameters:
+    ///   - assignments: Every document's assignment, in document order (the engine's).
+    ///   - first: The first document of this run (those before came from a state file).
+    ///   - deduplicator: The engine, which names the documents.
+    ///   - threads: Workers formatting the lines.
+    ///   - output: Receives the lines.
+    ///   - window: Documents formatted at a time (default ``verdictWindow``; tests cross windows
+    ///     with small ones).
+    /// - Returns: For each of this run's documents, whether it is kept (its cluster's
+    ///   representative, in a cluster with no document of an earlier run), and the number of
+    ///   distinct clusters this run's documents belong to.
+    /// - Throws: ``OutputError`` when a write fails.
+    /// - Complexity: O(documents · id length), the formatting spread over `threads`.
+    static func writeVerdicts<Scheme: SignatureScheme>(
+        of assignments: [DocumentAssignment], first: Int, deduplicator: Deduplicator<Scheme>, threads: Int, to output: OutputSink,
+        window: Int = verdictWindow
+    ) throws(OutputError) -> (kept: [Bool], clusters: Int) {
+        // A cluster that holds a document of an earlier run had a member kept by that run.
+        // Clusters are labelled by a member's number, so flags indexed by label do for sets.
+        var hasEarlierMember = [Bool](repeating: false, count: assignments.count)
+        for assignment in assignments[..<first] { hasEarlierMember[assignment.cluster] = true }
+        var seen = [Bool](repeating: false, count: assignments.count)
+        var clusters = 0
+        var kept: [Bool] = []
+        kept.reserveCapacity(assignments.count - first)
+        for assignment in assignments[first...] {
+            if !seen[assignment.cluster] {
+                seen[assignment.cluster] = true
+                clusters += 1
+            }
+            kept.append(assignment.isRepresentative && !hasEarlierMember[assignment.cluster])
+        }
+        // Chunks of at least 1,024 lines (a sixteenth of a small window, for tests).
+        let minimumChunk = Swift.max(1, Swift.min(1_024, window / 16))
+        var start = first
+        while start < assignments.count {
+            let slice = start..<Swift.min(start + window, assignments.count)
+            let chunks = concurrentChunks(count: slice.count, threads: threads, minimumChunk: minimumChunk) { range in
+                var lines: [UInt8] = []
+                lines.reserveCapacity(range.count * 96)
+                for index in range { appendVerdictLine(of: assignments[slice.lowerBound + index], deduplicator: deduplicator, to: &lines) }
+                return lines
+            }
+            for lines in chunks { try output.write(bytes: lines) }
+            start = slice.upperBound
+        }
+        try output.flush()
+        return (kept, clusters)
+    }
+
+    /// Appends one document's verdict line (with its newline).
+    static func appendVerdictLine<Scheme: SignatureScheme>(
+        of assignment: DocumentAssignment, deduplicator: Deduplicator<Scheme>, to line: inout [UInt8]
+    ) {
+        func appendID(_ document: Int) { EngineID.decode(deduplicator.id(of: document)).appendJSON(to: &line) }
+        line.append(contentsOf: #"{"id":"#.utf8)
+        appendID(assignment.document)
+        line.append(contentsOf: #","cluster":"#.utf8)
+        appendID(assignment.cluster)
+        line.append(contentsOf: (assignment.isRepresentative ? #","representative":true"# : #","representative":false"#).utf8)
+        line.append(contentsOf: #","match":"#.utf8)
+        if case .duplicate(let match, let similarity) = assignment.verdict {
+            appendID(match)
+            line.append(contentsOf: #","similarity":"#.utf8)
+            line.append(contentsOf: String(similarity).utf8)
+        } else {
+            line.append(contentsOf: #"null,"similarity":null"#.utf8)
+        }
+        line.append(contentsOf: "}\n".utf8)
     }
 }

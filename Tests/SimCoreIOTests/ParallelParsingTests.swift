@@ -222,6 +222,47 @@ struct ParallelParsingTests {
             }
         }
     }
+
+    @Test("the UTF-8 check of every variant agrees with the scalar validator, at every offset of an invalid or multi-byte sequence")
+    func utf8Kernel() {
+        var random = SplitMix64(seed: 17)
+        let variants = _TextKernels.supportedVariants
+        // Mostly ASCII with a few valid scalars (2-, 3-, 4-byte) and, now and then, a byte that
+        // breaks a sequence: lone continuations, overlong leads, surrogates, truncated tails.
+        let pieces: [[UInt8]] = [
+            Array("é".utf8), Array("€".utf8), Array("𝄞".utf8), [0x80], [0xC0, 0xAF], [0xED, 0xA0, 0x80], [0xE2, 0x82], [0xF5, 0x80],
+        ]
+        for round in 0..<2_000 {
+            let count = Int(random.next() % 300)
+            var bytes: [UInt8] = []
+            while bytes.count < count {
+                if random.next() % 40 == 0 {
+                    let piece = pieces[Int(random.next() % UInt64(round % 3 == 0 ? pieces.count : 3))]
+                    bytes += piece
+                } else {
+                    bytes.append(UInt8(random.next() % 0x80))
+                }
+            }
+            let expected = UTF8Scalars.firstInvalidOffset(bytes)
+            #expect(bytes.withUnsafeBytes { _TextKernels.firstInvalidUTF8Offset($0) } == expected, "seed 17, round \(round)")
+            for isa in variants {
+                #expect(bytes.withUnsafeBytes { _TextKernels.firstInvalidUTF8Offset($0, isa: isa) } == expected, "seed 17, round \(round), \(isa)")
+            }
+        }
+        // Exact values: the first byte of the bad sequence; a sequence cut by the end of the input.
+        #expect([UInt8](repeating: 0x61, count: 100).withUnsafeBytes { _TextKernels.firstInvalidUTF8Offset($0) } == nil)
+        #expect(([UInt8](repeating: 0x61, count: 70) + [0xC3, 0x28]).withUnsafeBytes { _TextKernels.firstInvalidUTF8Offset($0) } == 70)
+        #expect(([UInt8](repeating: 0x61, count: 64) + Array("é".utf8) + [0xE2, 0x82]).withUnsafeBytes { _TextKernels.firstInvalidUTF8Offset($0) } == 66)
+        for isa in variants {
+            var bytes = [UInt8](repeating: 0x20, count: 200)
+            for offset in 0..<200 {
+                bytes[offset] = 0xFF
+                #expect(bytes.withUnsafeBytes { _TextKernels.firstNonASCII($0.baseAddress!.assumingMemoryBound(to: UInt8.self), count: 200, isa: isa) } == offset, "\(isa)")
+                #expect(bytes.withUnsafeBytes { _TextKernels.firstInvalidUTF8Offset($0, isa: isa) } == offset, "\(isa)")
+                bytes[offset] = 0x20
+            }
+        }
+    }
 }
 
 extension Result {

@@ -77,6 +77,14 @@ size_t simk_json_special(const uint8_t *bytes, size_t count);
 /// (and does nothing) if this CPU cannot run `isa`.
 int simk_json_special_isa(int isa, const uint8_t *bytes, size_t count, size_t *position);
 
+/// The position of the first byte of 0x80 or more among `count` bytes (where an ASCII run
+/// ends), or `count` if there is none. Reads exactly `count` bytes.
+size_t simk_non_ascii(const uint8_t *bytes, size_t count);
+
+/// `simk_non_ascii` forced onto one variant, for tests. Returns 0 and sets `*position`, or -1
+/// (and does nothing) if this CPU cannot run `isa`.
+int simk_non_ascii_isa(int isa, const uint8_t *bytes, size_t count, size_t *position);
+
 /// Loads a pointer slot with acquire ordering: what was written before the matching
 /// `simk_store_release` is visible once the pointer is. For tables built lazily and shared by
 /// every thread (Swift's own atomics need macOS 15).

@@ -1,4 +1,5 @@
 internal import CSimKernels
+import SimCoreInternals
 
 /// The C text kernels (`CSimKernels/text.c`): the ASCII token map and the separator bit masks of
 /// word shingling, and the JSON string scan of the corpus reader (package access, for
@@ -56,5 +57,49 @@ package enum _TextKernels {
         guard let isa else { return simk_json_special(bytes, count) }
         var position = 0
         return simk_json_special_isa(isa.code, bytes, count, &position) == 0 ? position : nil
+    }
+
+    /// The position of the first byte of 0x80 or more among `count` bytes, or `count` if there
+    /// is none: where an ASCII run ends.
+    ///
+    /// - SAFETY: `bytes` holds `count` readable bytes; exactly those are read.
+    /// - Returns: The position, or `nil` if `isa` was forced and this CPU cannot run it.
+    package static func firstNonASCII(_ bytes: UnsafePointer<UInt8>, count: Int, isa: SignatureKernelISA? = nil) -> Int? {
+        guard let isa else { return simk_non_ascii(bytes, count) }
+        var position = 0
+        return simk_non_ascii_isa(isa.code, bytes, count, &position) == 0 ? position : nil
+    }
+
+    /// The offset of the first byte that does not start a valid UTF-8 sequence, or `nil` if all
+    /// of `bytes` is valid: exactly `UTF8Scalars.firstInvalidOffset(_:)`,
+    /// with ASCII runs skipped 32 or 64 bytes per step by ``firstNonASCII(_:count:isa:)`` (the
+    /// corpus reader checks every line before parsing it). Non-ASCII scalars are decoded one at
+    /// a time, and a run of them is followed to its end before the kernel is called again.
+    ///
+    /// ```swift
+    /// Array("café".utf8).withUnsafeBytes { _TextKernels.firstInvalidUTF8Offset($0) }        // nil
+    /// [0x61, 0xC3, 0x28].withUnsafeBytes { _TextKernels.firstInvalidUTF8Offset($0) }         // 1
+    /// ```
+    ///
+    /// - Parameters:
+    ///   - bytes: Any bytes.
+    ///   - isa: A forced variant, for tests (default: the process's).
+    /// - Returns: The offset of the first invalid sequence, or `nil` (also when `isa` was forced
+    ///   and this CPU cannot run it: tests ask ``supportedVariants`` first).
+    /// - Complexity: O(n).
+    package static func firstInvalidUTF8Offset(_ bytes: UnsafeRawBufferPointer, isa: SignatureKernelISA? = nil) -> Int? {
+        guard let base = bytes.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return nil }
+        let count = bytes.count
+        var index = 0
+        while index < count {
+            guard let run = firstNonASCII(base + index, count: count - index, isa: isa) else { return nil }
+            index += run
+            while index < count && base[index] >= 0x80 {
+                let (scalar, length) = UTF8Scalars.decode(base, index, count)
+                if scalar == 0xFFFD && length == 1 { return index }
+                index += length
+            }
+        }
+        return nil
     }
 }
