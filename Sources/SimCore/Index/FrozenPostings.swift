@@ -15,9 +15,9 @@
 /// fingerprint, which sorts them, so the scan stops at the first larger one. Every read is a
 /// bounded pointer access into memory the object owns; no allocation, no reference counting.
 ///
-/// **Merging.** ``init(merging:_:keyBits:documentLimit:)`` streams the entries of an older
-/// layer and a sorted run of new ones into a new object (the layout depends on n, so a merge
-/// rewrites everything, in one sequential pass).
+/// **Merging.** ``init(keyBits:merging:with:)`` streams the entries of older layers and a sorted
+/// run of new ones into a new object (the layout depends on n, so a merge rewrites all of its
+/// inputs, in one sequential pass); ``_PostingShard`` decides which layers to merge.
 ///
 /// Immutable after its initializer, so any number of threads read it at once.
 final class _FrozenPostings: @unchecked Sendable {
@@ -117,35 +117,28 @@ final class _FrozenPostings: @unchecked Sendable {
     /// The layer's document limit: every document number is below it.
     var documentLimit: Int { 1 << documentBits }
 
-    /// Reads the entries in (prefix, document) order.
-    struct Cursor {
-        private let postings: _FrozenPostings
-        private var word = 0
-        private var bits: UInt64 = 0
-        private var entry = 0
-
-        init(_ postings: _FrozenPostings) {
-            self.postings = postings
-            bits = postings.count > 0 ? postings.upper[0] : 0
+    /// Builds one layer from `layers` and `run` (each sorted by (prefix, document)) in one
+    /// sequential pass: a k-way merge that picks, entry by entry, the least head of the k + 1
+    /// sources (k is 1 or 2 in practice: see ``_PostingShard/merge(adding:everything:)``).
+    ///
+    /// - Parameters:
+    ///   - keyBits: The key bits of every layer; `run`'s prefixes are below 2^keyBits.
+    ///   - layers: Frozen layers of the same key bits, in any order.
+    ///   - run: New entries, sorted by (prefix, document), documents below 2³¹.
+    /// - Complexity: O((n + |run|)·k) for n entries in `layers`.
+    convenience init(keyBits: Int, merging layers: [_FrozenPostings], with run: [_PostingEntry]) {
+        var count = run.count
+        var limit = 1
+        for layer in layers where layer.count > 0 {
+            precondition(layer.keyBits == keyBits, "layers of other key bits")
+            count += layer.count
+            limit = Swift.max(limit, layer.documentLimit)
         }
-
-        /// The next entry, or `nil` after the last.
-        @inline(__always)
-        mutating func next() -> (prefix: UInt64, document: UInt32)? {
-            guard entry < postings.count else { return nil }
-            while bits == 0 {
-                // SAFETY: entries remain, so a 1 bit remains before the end of `upper`.
-                word &+= 1
-                bits = postings.upper[word]
+        for entry in run { limit = Swift.max(limit, Int(entry.document) + 1) }
+        self.init(keyBits: keyBits, count: count, documentLimit: limit) { writer in
+            withExtendedLifetime(layers) {
+                _FrozenView.merge(layers.map(\.view), with: run) { writer.append(prefix: $0, document: $1) }
             }
-            // The entry's 1 sits after `bucket` zeros and `entry` ones.
-            let bucket = UInt64(word &* 64 &+ bits.trailingZeroBitCount &- entry)
-            let f = postings.fingerprintBits
-            let fingerprint = _PackedBits.value(postings.fingerprints, index: entry, width: f)
-            let document = _PackedBits.value(postings.documents, index: entry, width: postings.documentBits)
-            bits &= bits &- 1
-            entry &+= 1
-            return (f == 64 ? fingerprint : bucket << UInt64(f) | fingerprint, UInt32(truncatingIfNeeded: document))
         }
     }
 }
@@ -194,6 +187,87 @@ struct _FrozenView {
                 return
             }
             entry &+= 1
+        }
+    }
+
+    /// Reads the entries in (prefix, document) order (the view's object must stay alive).
+    struct Cursor {
+        private let view: _FrozenView
+        private var word = 0
+        private var bits: UInt64 = 0
+        private var entry = 0
+
+        init(_ view: _FrozenView) {
+            self.view = view
+            bits = view.count > 0 ? view.upper[0] : 0
+        }
+
+        /// The next entry, or `nil` after the last.
+        @inline(__always)
+        mutating func next() -> _PostingEntry? {
+            guard entry < view.count else { return nil }
+            while bits == 0 {
+                // SAFETY: entries remain, so a 1 bit remains before the end of `upper`.
+                word &+= 1
+                bits = view.upper[word]
+            }
+            // The entry's 1 sits after `bucket` zeros and `entry` ones.
+            let bucket = UInt64(word &* 64 &+ bits.trailingZeroBitCount &- entry)
+            let f = view.fingerprintBits
+            // SAFETY: entry < count: both arrays hold `count` values plus padding.
+            let fingerprint = _PackedBits.value(view.fingerprints, index: entry, width: f)
+            let document = _PackedBits.value(view.documents, index: entry, width: view.documentBits)
+            bits &= bits &- 1
+            entry &+= 1
+            return _PostingEntry(prefix: f == 64 ? fingerprint : bucket << UInt64(f) | fingerprint, document: UInt32(truncatingIfNeeded: document))
+        }
+    }
+
+    /// Streams the entries of `layers` and `run` (each sorted by (prefix, document)) to `emit`
+    /// in (prefix, document) order. The views' objects must stay alive.
+    ///
+    /// Each step emits the least of the k + 1 heads; an exhausted source holds a sentinel above
+    /// every real entry (documents are below 2³¹, the sentinel's is 2³² − 1), so the loop runs
+    /// exactly once per entry with no optional in it.
+    ///
+    /// - Complexity: O((n + |run|)·k) for n entries in the k layers.
+    @inline(__always)
+    static func merge(_ layers: [_FrozenView], with run: [_PostingEntry], _ emit: (UInt64, UInt32) -> Void) {
+        let sentinel = _PostingEntry(prefix: .max, document: .max)
+        let k = layers.count
+        var total = run.count
+        for layer in layers { total += layer.count }
+        withUnsafeTemporaryAllocation(of: Cursor.self, capacity: Swift.max(1, k)) { cursors in
+            withUnsafeTemporaryAllocation(of: _PostingEntry.self, capacity: k + 1) { heads in
+                run.withUnsafeBufferPointer { run in
+                    // SAFETY: sources 0..<k are cursors, source k is the run; every index below
+                    // is below k + 1, and `next` stays below run.count before it is read.
+                    for source in 0..<k {
+                        (cursors.baseAddress! + source).initialize(to: Cursor(layers[source]))
+                        (heads.baseAddress! + source).initialize(to: cursors[source].next() ?? sentinel)
+                    }
+                    (heads.baseAddress! + k).initialize(to: run.first ?? sentinel)
+                    var next = 1
+                    for _ in 0..<total {
+                        var best = k
+                        var least = heads[k]
+                        for source in 0..<k {
+                            let head = heads[source]
+                            if head.prefix < least.prefix || (head.prefix == least.prefix && head.document < least.document) {
+                                best = source
+                                least = head
+                            }
+                        }
+                        emit(least.prefix, least.document)
+                        if best == k {
+                            heads[k] = next < run.count ? run[next] : sentinel
+                            next &+= 1
+                        } else {
+                            heads[best] = cursors[best].next() ?? sentinel
+                        }
+                    }
+                }
+            }
         }
     }
 

@@ -4,9 +4,10 @@ import SimCoreInternals
 /// every row of at least one band, i.e. the candidates for Jaccard similarity above a threshold.
 ///
 /// Documents are numbered 0, 1, 2, … in insertion order. Each band is one shard of postings
-/// from 64-bit band keys (``BandKey``) to document numbers, in two layers: a compact sorted
-/// layer (Elias–Fano over the keys, about 8 bytes per entry at a million documents) and a small
-/// hash table for recent inserts, merged into the compact layer as it fills.
+/// from 64-bit band keys (``BandKey``) to document numbers, log-structured: a few compact sorted
+/// layers (Elias–Fano over the keys, about 8 bytes per entry at a million documents) and a small
+/// hash table for recent inserts, which becomes a compact layer as it fills; layers of similar
+/// size are merged, so each entry is rewritten O(log n) times.
 /// ``insert(contentsOf:threads:)`` computes band keys on all cores and fills the shards in
 /// parallel, one worker per shard, with no locks; a batch filed into an empty index becomes its
 /// compact layer directly.
