@@ -172,11 +172,35 @@ struct _FrozenView {
     @inline(__always)
     func forEachDocument(withPrefix prefix: UInt64, _ body: (Int32) -> Void) {
         guard count > 0 else { return }
-        let f = fingerprintBits
+        let bucket = bucket(of: prefix)
+        let (start, end) = entries(ofBucket: bucket, from: directoryPosition(ofBucket: bucket))
+        forEachDocument(withPrefix: prefix, in: start, end, body)
+    }
+
+    /// The bucket of `prefix`.
+    @inline(__always)
+    func bucket(of prefix: UInt64) -> Int {
         // Smart shifts: a shift by 64 gives 0, so B = 0 (one bucket) and f = 64 need no case.
-        let bucket = Int(truncatingIfNeeded: prefix >> UInt64(f))
+        Int(truncatingIfNeeded: prefix >> UInt64(fingerprintBits))
+    }
+
+    /// The first step of a lookup, one load from the directory: where the upper bits of
+    /// `bucket`'s block of 16 buckets start (for ``entries(ofBucket:from:)``). The layer is not
+    /// empty.
+    @inline(__always)
+    func directoryPosition(ofBucket bucket: Int) -> Int {
+        let block = bucket &>> 4
+        // SAFETY: block ≤ bucket count / 16 < the directory's length.
+        // The block's first bucket starts after `blockStarts[block]` ones and `block · 16` zeros.
+        return Int(blockStarts[block]) &+ block &<< 4
+    }
+
+    /// Calls `body` with the documents of the entries `start..<end` (one bucket's, from
+    /// ``entries(ofBucket:from:)``) whose fingerprint is `prefix`'s, in increasing order.
+    @inline(__always)
+    func forEachDocument(withPrefix prefix: UInt64, in start: Int, _ end: Int, _ body: (Int32) -> Void) {
+        let f = fingerprintBits
         let target = f == 64 ? prefix : prefix & ((1 << UInt64(f)) &- 1)
-        let (start, end) = entries(ofBucket: bucket)
         var entry = start
         while entry < end {
             // SAFETY: start ≤ entry < end ≤ count.
@@ -188,6 +212,36 @@ struct _FrozenView {
             }
             entry &+= 1
         }
+    }
+
+    /// The entries of `bucket` (below the bucket count): `start..<end`, read from the upper
+    /// bits at `position`, the ``directoryPosition(ofBucket:)`` of `bucket`.
+    @inline(__always)
+    func entries(ofBucket bucket: Int, from position: Int) -> (Int, Int) {
+        var position = position
+        var skip = bucket & 15
+        while skip > 0 {
+            // SAFETY: the skipped zeros close buckets below `bucket`, so every word read lies
+            // before the zero closing the last bucket, plus the padding.
+            let word = _PackedBits.window(upper, bit: position)
+            let zeros = 64 &- word.nonzeroBitCount
+            if zeros >= skip {
+                position &+= _PackedBits.positionOfZero(word, rank: skip &- 1) &+ 1
+                break
+            }
+            skip &-= zeros
+            position &+= 64
+        }
+        let start = position &- bucket
+        var end = start
+        while true {
+            // SAFETY: a run of ones ends at the zero closing `bucket`, inside the vector.
+            let ones = (~_PackedBits.window(upper, bit: position)).trailingZeroBitCount
+            end &+= ones
+            guard ones == 64 else { break }
+            position &+= 64
+        }
+        return (start, end)
     }
 
     /// Reads the entries in (prefix, document) order (the view's object must stay alive).
@@ -269,39 +323,6 @@ struct _FrozenView {
                 }
             }
         }
-    }
-
-    /// The entries of `bucket` (below the bucket count): `start..<end`.
-    @inline(__always)
-    private func entries(ofBucket bucket: Int) -> (Int, Int) {
-        let block = bucket &>> 4
-        // SAFETY: block ≤ bucket count / 16 < the directory's length.
-        let before = Int(blockStarts[block])
-        // The block's first bucket starts after `before` ones and `block · 16` zeros.
-        var position = before &+ block &<< 4
-        var skip = bucket & 15
-        while skip > 0 {
-            // SAFETY: the skipped zeros close buckets below `bucket`, so every word read lies
-            // before the zero closing the last bucket, plus the padding.
-            let word = _PackedBits.window(upper, bit: position)
-            let zeros = 64 &- word.nonzeroBitCount
-            if zeros >= skip {
-                position &+= _PackedBits.positionOfZero(word, rank: skip &- 1) &+ 1
-                break
-            }
-            skip &-= zeros
-            position &+= 64
-        }
-        let start = position &- bucket
-        var end = start
-        while true {
-            // SAFETY: a run of ones ends at the zero closing `bucket`, inside the vector.
-            let ones = (~_PackedBits.window(upper, bit: position)).trailingZeroBitCount
-            end &+= ones
-            guard ones == 64 else { break }
-            position &+= 64
-        }
-        return (start, end)
     }
 }
 

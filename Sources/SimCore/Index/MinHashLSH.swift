@@ -249,9 +249,8 @@ public struct MinHashLSH: Sendable {
         collector.removeAll()
         let views = collector.views
         precondition(views.count == banding.bandCount, "a collector for another index")
-        for band in 0..<views.count {
-            views[band].forEachDocument(withKey: bandKeys[band]) { collector.append($0) }
-        }
+        precondition(bandKeys.count >= views.count, "one key per band")
+        _ShardView.forEachDocument(in: views, withKeys: bandKeys, scratch: collector.scratch) { collector.append($0) }
         let removals = removedCount > 0
         collector.forEachDistinct { document in
             if !removals || !isRemoved(document) { body(document) }
@@ -289,16 +288,20 @@ final class _CandidateCollector {
     @exclusivity(unchecked) private var count = 0
     /// One view per shard of the index being queried.
     let views: UnsafeMutableBufferPointer<_ShardView>
+    /// Two integers per frozen layer of the views (``_ShardView/forEachDocument(in:withKeys:scratch:_:)``).
+    let scratch: UnsafeMutablePointer<Int>
 
     /// A collector for an index with these shards.
     init(shards: [_PostingShard]) {
         storage = .allocate(capacity: capacity)
         views = .allocate(capacity: shards.count)
         _ = views.initialize(fromContentsOf: shards.map(\.view))
+        scratch = .allocate(capacity: Swift.max(1, 2 * views.reduce(0) { $0 + $1.frozen.count }))
     }
 
     deinit {
         storage.deallocate()
+        scratch.deallocate()
         views.deinitialize().deallocate()
     }
 

@@ -259,6 +259,71 @@ struct _ShardView {
         for layer in frozen { layer.forEachDocument(withPrefix: prefix, body) }
         recent.forEachDocument(withKey: prefix, body)
     }
+
+    /// Calls `body` with every document filed under `keys[i]` in shard `views[i]`, for every
+    /// i: the same documents as one ``forEachDocument(withKey:_:)`` per shard, in another order.
+    ///
+    /// A lookup in a frozen layer is three dependent loads, usually cache misses in a large
+    /// index (the directory, the upper bits, the fingerprints). One shard after another, each
+    /// lookup waits for its own misses; here each step is done for every (shard, layer) before
+    /// the next step, so the loads of one step are independent and the processor overlaps
+    /// them.
+    ///
+    /// - Parameters:
+    ///   - views: One view per shard.
+    ///   - keys: One key per shard.
+    ///   - scratch: Room for two integers per frozen layer of all the views.
+    ///   - body: Receives each document (a document filed under several keys, several times).
+    /// - Complexity: O(layers + documents found).
+    @inline(__always)
+    static func forEachDocument(
+        in views: UnsafeMutableBufferPointer<_ShardView>, withKeys keys: UnsafeBufferPointer<UInt64>,
+        scratch: UnsafeMutablePointer<Int>, _ body: (Int32) -> Void
+    ) {
+        // SAFETY: keys.count ≥ views.count (the caller's precondition); `scratch` holds two
+        // integers per layer, and `lookup` counts layers in the same order in every pass.
+        // Pass 1: the directory entry of every lookup.
+        var lookup = 0
+        for shard in 0..<views.count {
+            let view = views[shard]
+            let prefix = view.prefix(of: keys[shard])
+            for layer in view.frozen {
+                scratch[lookup &* 2] = layer.count > 0 ? layer.directoryPosition(ofBucket: layer.bucket(of: prefix)) : -1
+                lookup &+= 1
+            }
+        }
+        // Pass 2: each lookup's entries, from the upper bits.
+        lookup = 0
+        for shard in 0..<views.count {
+            let view = views[shard]
+            let prefix = view.prefix(of: keys[shard])
+            for layer in view.frozen {
+                let position = scratch[lookup &* 2]
+                if position >= 0 {
+                    (scratch[lookup &* 2], scratch[lookup &* 2 &+ 1]) = layer.entries(ofBucket: layer.bucket(of: prefix), from: position)
+                } else {
+                    (scratch[lookup &* 2], scratch[lookup &* 2 &+ 1]) = (0, 0)
+                }
+                lookup &+= 1
+            }
+        }
+        // Pass 3: the fingerprints of the entries found, and the recent layers.
+        lookup = 0
+        for shard in 0..<views.count {
+            let view = views[shard]
+            let prefix = view.prefix(of: keys[shard])
+            for layer in view.frozen {
+                let (start, end) = (scratch[lookup &* 2], scratch[lookup &* 2 &+ 1])
+                if start < end { layer.forEachDocument(withPrefix: prefix, in: start, end, body) }
+                lookup &+= 1
+            }
+            view.recent.forEachDocument(withKey: prefix, body)
+        }
+    }
+
+    /// The top ``keyBits`` bits of `key`.
+    @inline(__always)
+    func prefix(of key: UInt64) -> UInt64 { keyBits == 64 ? key : key >> UInt64(64 &- keyBits) }
 }
 
 extension _PostingTable {

@@ -190,6 +190,37 @@ struct PostingShardTests {
         }
     }
 
+    @Test("a batched lookup over several shards returns what one lookup per shard returns", arguments: [64, 32, 12])
+    func batchedLookupAgrees(keyBits: Int) {
+        let seed: UInt64 = 7_700 &+ UInt64(keyBits)
+        var random = SplitMix64(seed: seed)
+        // Five shards of 0 to 4,000 entries (several frozen layers each, and an empty shard).
+        var shards: [_PostingShard] = []
+        var keysByShard: [[UInt64]] = []
+        for shard in 0..<5 {
+            var postings = _PostingShard(keyBits: keyBits, mergeFloor: 16, mergeCeiling: 64)
+            let keys = Self.keys(count: shard * 1_000, seed: seed &+ UInt64(shard))
+            for (document, key) in keys.enumerated() { postings.insert(key: key, document: Int32(document / 2)) }
+            shards.append(postings)
+            keysByShard.append(keys)
+        }
+        #expect(shards.map { $0.layers.layers.count }.max()! >= (keyBits == 64 ? 1 : 3), "seed \(seed)")
+        let collector = _CandidateCollector(shards: shards)
+        for _ in 0..<300 {
+            // Per shard, a filed key (or a key sharing its top bits), or a random one.
+            let query = keysByShard.map { keys in
+                keys.isEmpty || random.next() % 4 == 0 ? random.next() : keys[Int(random.next() % UInt64(keys.count))] ^ (random.next() & 0xFF)
+            }
+            var batched: [Int32] = []
+            query.withUnsafeBufferPointer { keys in
+                _ShardView.forEachDocument(in: collector.views, withKeys: keys, scratch: collector.scratch) { batched.append($0) }
+            }
+            var single: [Int32] = []
+            for (shard, key) in zip(shards, query) { shard.forEachDocument(withKey: key) { single.append($0) } }
+            #expect(batched.sorted() == single.sorted(), "query \(query), seed \(seed)")
+        }
+    }
+
     @Test("frozen layers at the edges: empty, one entry, long runs in one bucket, long stretches of empty buckets")
     func frozenEdges() {
         for count in [0, 1, 2, 3, 64, 65, 200, 5_000] {
