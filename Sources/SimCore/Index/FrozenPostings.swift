@@ -1,3 +1,5 @@
+import SimCoreInternals
+
 /// The compact, immutable layer of an LSH shard's postings: every (key, document) entry filed
 /// before the last merge, sorted, in about `keyBits − log₂ n + log₂ N + 2` bits per entry
 /// (n entries, N documents) instead of the 20–40 bytes of a hash table with linked lists.
@@ -21,8 +23,8 @@
 ///
 /// Immutable after its initializer, so any number of threads read it at once.
 final class _FrozenPostings: @unchecked Sendable {
-    // SAFETY: the four buffers are allocated and written by the initializer only, read-only
-    // afterwards, and freed by deinit; every read is within the sizes fixed there (the readers
+    // SAFETY: the four buffers (one block) are allocated and written by the initializer only,
+    // read-only afterwards, and freed by deinit; every read is within the sizes fixed there (the readers
     // below say why each index is in range).
 
     /// Buckets per directory entry: a lookup skips fewer than this many buckets.
@@ -50,6 +52,10 @@ final class _FrozenPostings: @unchecked Sendable {
     private let fingerprintWords: Int
     private let documents: UnsafeMutablePointer<UInt64>
     private let documentWords: Int
+    /// The block holding the four arrays.
+    private let storage: UnsafeMutableRawPointer
+    /// Bytes held by the arrays (the block's size).
+    let byteCount: Int
 
     /// The empty layer.
     convenience init(keyBits: Int) {
@@ -78,14 +84,20 @@ final class _FrozenPostings: @unchecked Sendable {
         blockCount = (bucketCount + _FrozenPostings.blockBuckets - 1) / _FrozenPostings.blockBuckets + 1
         fingerprintWords = (count * fingerprintBits + 63) / 64 + 2
         documentWords = (count * documentBits + 63) / 64 + 2
-        upper = .allocate(capacity: upperWords)
-        upper.initialize(repeating: 0, count: upperWords)
-        blockStarts = .allocate(capacity: blockCount)
-        blockStarts.initialize(repeating: 0, count: blockCount)
-        fingerprints = .allocate(capacity: fingerprintWords)
-        fingerprints.initialize(repeating: 0, count: fingerprintWords)
-        documents = .allocate(capacity: documentWords)
-        documents.initialize(repeating: 0, count: documentWords)
+        // One zeroed block holds the four arrays; the whole 2 MiB pages of a large one (a layer
+        // of about a million entries or more) in huge pages, so that the random reads of lookups
+        // rarely miss the TLB.
+        let words = upperWords + fingerprintWords + documentWords
+        byteCount = words * 8 + blockCount * 4
+        storage = .allocate(byteCount: byteCount, alignment: MemoryLayout<UInt64>.alignment)
+        if byteCount >= 2 * Platform.hugePageBytes { Platform.adviseHugePages(storage, bytes: byteCount) }
+        storage.initializeMemory(as: UInt8.self, repeating: 0, count: byteCount)
+        // SAFETY: the four arrays partition the block: 64-bit words first, then the directory.
+        let wordBase = storage.bindMemory(to: UInt64.self, capacity: words)
+        upper = wordBase
+        fingerprints = wordBase + upperWords
+        documents = wordBase + upperWords + fingerprintWords
+        blockStarts = (storage + words * 8).bindMemory(to: UInt32.self, capacity: blockCount)
         var writer = _FrozenPostingsWriter(
             upper: upper, blockStarts: blockStarts, fingerprints: fingerprints, documents: documents, count: count,
             keyBits: keyBits, fingerprintBits: fingerprintBits, documentBits: documentBits, documentLimit: documentLimit)
@@ -94,14 +106,8 @@ final class _FrozenPostings: @unchecked Sendable {
     }
 
     deinit {
-        upper.deallocate()
-        blockStarts.deallocate()
-        fingerprints.deallocate()
-        documents.deallocate()
+        storage.deallocate()
     }
-
-    /// Bytes held by the arrays.
-    var byteCount: Int { (upperWords + fingerprintWords + documentWords) * 8 + blockCount * 4 }
 
     /// The top `keyBits` bits of `key`.
     @inline(__always)
