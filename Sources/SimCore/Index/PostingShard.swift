@@ -282,43 +282,35 @@ struct _ShardView {
     ) {
         // SAFETY: keys.count ≥ views.count (the caller's precondition); `scratch` holds two
         // integers per layer, and `lookup` counts layers in the same order in every pass.
-        // Pass 1: the directory entry of every lookup.
-        var lookup = 0
-        for shard in 0..<views.count {
-            let view = views[shard]
-            let prefix = view.prefix(of: keys[shard])
-            for layer in view.frozen {
-                scratch[lookup &* 2] = layer.count > 0 ? layer.directoryPosition(ofBucket: layer.bucket(of: prefix)) : -1
-                lookup &+= 1
-            }
-        }
-        // Pass 2: each lookup's entries, from the upper bits.
-        lookup = 0
-        for shard in 0..<views.count {
-            let view = views[shard]
-            let prefix = view.prefix(of: keys[shard])
-            for layer in view.frozen {
-                let position = scratch[lookup &* 2]
-                if position >= 0 {
-                    (scratch[lookup &* 2], scratch[lookup &* 2 &+ 1]) = layer.entries(ofBucket: layer.bucket(of: prefix), from: position)
-                } else {
-                    (scratch[lookup &* 2], scratch[lookup &* 2 &+ 1]) = (0, 0)
+        /// Calls `step` with every lookup (a shard's prefix, one of its layers, the lookup's
+        /// number), and `shardDone` after each shard's layers.
+        @inline(__always)
+        func forEachLookup(_ step: (UInt64, _FrozenView, Int) -> Void, shardDone: (_ShardView, UInt64) -> Void) {
+            var lookup = 0
+            for shard in 0..<views.count {
+                let view = views[shard]
+                let prefix = view.prefix(of: keys[shard])
+                for layer in view.frozen {
+                    step(prefix, layer, lookup)
+                    lookup &+= 1
                 }
-                lookup &+= 1
+                shardDone(view, prefix)
             }
         }
+        // Pass 1: the directory entry of every lookup.
+        forEachLookup({ prefix, layer, lookup in
+            scratch[lookup &* 2] = layer.count > 0 ? layer.directoryPosition(ofBucket: layer.bucket(of: prefix)) : -1
+        }, shardDone: { _, _ in })
+        // Pass 2: each lookup's entries, from the upper bits.
+        forEachLookup({ prefix, layer, lookup in
+            let position = scratch[lookup &* 2]
+            (scratch[lookup &* 2], scratch[lookup &* 2 &+ 1]) = position >= 0 ? layer.entries(ofBucket: layer.bucket(of: prefix), from: position) : (0, 0)
+        }, shardDone: { _, _ in })
         // Pass 3: the fingerprints of the entries found, and the recent layers.
-        lookup = 0
-        for shard in 0..<views.count {
-            let view = views[shard]
-            let prefix = view.prefix(of: keys[shard])
-            for layer in view.frozen {
-                let (start, end) = (scratch[lookup &* 2], scratch[lookup &* 2 &+ 1])
-                if start < end { layer.forEachDocument(withPrefix: prefix, in: start, end, body) }
-                lookup &+= 1
-            }
-            view.recent.forEachDocument(withKey: prefix, body)
-        }
+        forEachLookup({ prefix, layer, lookup in
+            let (start, end) = (scratch[lookup &* 2], scratch[lookup &* 2 &+ 1])
+            if start < end { layer.forEachDocument(withPrefix: prefix, in: start, end, body) }
+        }, shardDone: { view, prefix in view.recent.forEachDocument(withKey: prefix, body) })
     }
 
     /// The top ``keyBits`` bits of `key`.
