@@ -34,7 +34,7 @@ protocol _CandidateIndex: Sendable {
     /// - Throws: ``IndexFileError/corrupt(_:)`` when the shards do not fit this index.
     mutating func restore(shards: [_PostingShard], sizes: [Int], filedRows: [Int32]) throws
 
-    /// Moves every shard's recent inserts into its compact layer, on `threads` cores.
+    /// Merges every shard's recent inserts and compact layers into one compact layer, on `threads` cores.
     mutating func compact(threads: Int)
 }
 

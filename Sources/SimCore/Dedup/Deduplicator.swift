@@ -152,9 +152,9 @@ public final class Deduplicator<Scheme: SignatureScheme>: @unchecked Sendable {
         access.withReadLock { clusterLock.withLock { state.byteCount + clustering.byteCount } }
     }
 
-    /// Moves the index's recent inserts into its compact layer (see ``MinHashLSH``), so that
-    /// ``byteCount`` measures the engine as a long run leaves it; inserts do this by themselves
-    /// as the recent layer fills. Verdicts never depend on it.
+    /// Merges the index's recent inserts and compact layers into one compact layer per band
+    /// (see ``MinHashLSH``), so that ``byteCount`` measures the engine as a long run leaves it;
+    /// inserts merge by themselves as the recent layer fills. Verdicts never depend on it.
     ///
     /// - Parameter threads: Workers (default ``DeduplicationOptions/threads``).
     public func compact(threads: Int? = nil) {

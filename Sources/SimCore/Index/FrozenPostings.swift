@@ -1,3 +1,5 @@
+import SimCoreInternals
+
 /// The compact, immutable layer of an LSH shard's postings: every (key, document) entry filed
 /// before the last merge, sorted, in about `keyBits − log₂ n + log₂ N + 2` bits per entry
 /// (n entries, N documents) instead of the 20–40 bytes of a hash table with linked lists.
@@ -15,14 +17,14 @@
 /// fingerprint, which sorts them, so the scan stops at the first larger one. Every read is a
 /// bounded pointer access into memory the object owns; no allocation, no reference counting.
 ///
-/// **Merging.** ``init(merging:_:keyBits:documentLimit:)`` streams the entries of an older
-/// layer and a sorted run of new ones into a new object (the layout depends on n, so a merge
-/// rewrites everything, in one sequential pass).
+/// **Merging.** ``init(keyBits:merging:with:)`` streams the entries of older layers and a sorted
+/// run of new ones into a new object (the layout depends on n, so a merge rewrites all of its
+/// inputs, in one sequential pass); ``_PostingShard`` decides which layers to merge.
 ///
 /// Immutable after its initializer, so any number of threads read it at once.
 final class _FrozenPostings: @unchecked Sendable {
-    // SAFETY: the four buffers are allocated and written by the initializer only, read-only
-    // afterwards, and freed by deinit; every read is within the sizes fixed there (the readers
+    // SAFETY: the four buffers (one block) are allocated and written by the initializer only,
+    // read-only afterwards, and freed by deinit; every read is within the sizes fixed there (the readers
     // below say why each index is in range).
 
     /// Buckets per directory entry: a lookup skips fewer than this many buckets.
@@ -50,6 +52,10 @@ final class _FrozenPostings: @unchecked Sendable {
     private let fingerprintWords: Int
     private let documents: UnsafeMutablePointer<UInt64>
     private let documentWords: Int
+    /// The block holding the four arrays.
+    private let storage: UnsafeMutableRawPointer
+    /// Bytes held by the arrays (the block's size).
+    let byteCount: Int
 
     /// The empty layer.
     convenience init(keyBits: Int) {
@@ -78,14 +84,20 @@ final class _FrozenPostings: @unchecked Sendable {
         blockCount = (bucketCount + _FrozenPostings.blockBuckets - 1) / _FrozenPostings.blockBuckets + 1
         fingerprintWords = (count * fingerprintBits + 63) / 64 + 2
         documentWords = (count * documentBits + 63) / 64 + 2
-        upper = .allocate(capacity: upperWords)
-        upper.initialize(repeating: 0, count: upperWords)
-        blockStarts = .allocate(capacity: blockCount)
-        blockStarts.initialize(repeating: 0, count: blockCount)
-        fingerprints = .allocate(capacity: fingerprintWords)
-        fingerprints.initialize(repeating: 0, count: fingerprintWords)
-        documents = .allocate(capacity: documentWords)
-        documents.initialize(repeating: 0, count: documentWords)
+        // One zeroed block holds the four arrays; the whole 2 MiB pages of a large one (a layer
+        // of about a million entries or more) in huge pages, so that the random reads of lookups
+        // rarely miss the TLB.
+        let words = upperWords + fingerprintWords + documentWords
+        byteCount = words * 8 + blockCount * 4
+        storage = .allocate(byteCount: byteCount, alignment: MemoryLayout<UInt64>.alignment)
+        if byteCount >= 2 * Platform.hugePageBytes { Platform.adviseHugePages(storage, bytes: byteCount) }
+        storage.initializeMemory(as: UInt8.self, repeating: 0, count: byteCount)
+        // SAFETY: the four arrays partition the block: 64-bit words first, then the directory.
+        let wordBase = storage.bindMemory(to: UInt64.self, capacity: words)
+        upper = wordBase
+        fingerprints = wordBase + upperWords
+        documents = wordBase + upperWords + fingerprintWords
+        blockStarts = (storage + words * 8).bindMemory(to: UInt32.self, capacity: blockCount)
         var writer = _FrozenPostingsWriter(
             upper: upper, blockStarts: blockStarts, fingerprints: fingerprints, documents: documents, count: count,
             keyBits: keyBits, fingerprintBits: fingerprintBits, documentBits: documentBits, documentLimit: documentLimit)
@@ -94,14 +106,8 @@ final class _FrozenPostings: @unchecked Sendable {
     }
 
     deinit {
-        upper.deallocate()
-        blockStarts.deallocate()
-        fingerprints.deallocate()
-        documents.deallocate()
+        storage.deallocate()
     }
-
-    /// Bytes held by the arrays.
-    var byteCount: Int { (upperWords + fingerprintWords + documentWords) * 8 + blockCount * 4 }
 
     /// The top `keyBits` bits of `key`.
     @inline(__always)
@@ -117,35 +123,28 @@ final class _FrozenPostings: @unchecked Sendable {
     /// The layer's document limit: every document number is below it.
     var documentLimit: Int { 1 << documentBits }
 
-    /// Reads the entries in (prefix, document) order.
-    struct Cursor {
-        private let postings: _FrozenPostings
-        private var word = 0
-        private var bits: UInt64 = 0
-        private var entry = 0
-
-        init(_ postings: _FrozenPostings) {
-            self.postings = postings
-            bits = postings.count > 0 ? postings.upper[0] : 0
+    /// Builds one layer from `layers` and `run` (each sorted by (prefix, document)) in one
+    /// sequential pass: a k-way merge that picks, entry by entry, the least head of the k + 1
+    /// sources (k is 1 or 2 in practice: see ``_PostingShard/merge(adding:everything:)``).
+    ///
+    /// - Parameters:
+    ///   - keyBits: The key bits of every layer; `run`'s prefixes are below 2^keyBits.
+    ///   - layers: Frozen layers of the same key bits, in any order.
+    ///   - run: New entries, sorted by (prefix, document), documents below 2³¹.
+    /// - Complexity: O((n + |run|)·k) for n entries in `layers`.
+    convenience init(keyBits: Int, merging layers: [_FrozenPostings], with run: [_PostingEntry]) {
+        var count = run.count
+        var limit = 1
+        for layer in layers where layer.count > 0 {
+            precondition(layer.keyBits == keyBits, "layers of other key bits")
+            count += layer.count
+            limit = Swift.max(limit, layer.documentLimit)
         }
-
-        /// The next entry, or `nil` after the last.
-        @inline(__always)
-        mutating func next() -> (prefix: UInt64, document: UInt32)? {
-            guard entry < postings.count else { return nil }
-            while bits == 0 {
-                // SAFETY: entries remain, so a 1 bit remains before the end of `upper`.
-                word &+= 1
-                bits = postings.upper[word]
+        for entry in run { limit = Swift.max(limit, Int(entry.document) + 1) }
+        self.init(keyBits: keyBits, count: count, documentLimit: limit) { writer in
+            withExtendedLifetime(layers) {
+                _FrozenView.merge(layers.map(\.view), with: run) { writer.append(prefix: $0, document: $1) }
             }
-            // The entry's 1 sits after `bucket` zeros and `entry` ones.
-            let bucket = UInt64(word &* 64 &+ bits.trailingZeroBitCount &- entry)
-            let f = postings.fingerprintBits
-            let fingerprint = _PackedBits.value(postings.fingerprints, index: entry, width: f)
-            let document = _PackedBits.value(postings.documents, index: entry, width: postings.documentBits)
-            bits &= bits &- 1
-            entry &+= 1
-            return (f == 64 ? fingerprint : bucket << UInt64(f) | fingerprint, UInt32(truncatingIfNeeded: document))
         }
     }
 }
@@ -179,11 +178,35 @@ struct _FrozenView {
     @inline(__always)
     func forEachDocument(withPrefix prefix: UInt64, _ body: (Int32) -> Void) {
         guard count > 0 else { return }
-        let f = fingerprintBits
+        let bucket = bucket(of: prefix)
+        let (start, end) = entries(ofBucket: bucket, from: directoryPosition(ofBucket: bucket))
+        forEachDocument(withPrefix: prefix, in: start, end, body)
+    }
+
+    /// The bucket of `prefix`.
+    @inline(__always)
+    func bucket(of prefix: UInt64) -> Int {
         // Smart shifts: a shift by 64 gives 0, so B = 0 (one bucket) and f = 64 need no case.
-        let bucket = Int(truncatingIfNeeded: prefix >> UInt64(f))
+        Int(truncatingIfNeeded: prefix >> UInt64(fingerprintBits))
+    }
+
+    /// The first step of a lookup, one load from the directory: where the upper bits of
+    /// `bucket`'s block of 16 buckets start (for ``entries(ofBucket:from:)``). The layer is not
+    /// empty.
+    @inline(__always)
+    func directoryPosition(ofBucket bucket: Int) -> Int {
+        let block = bucket &>> 4
+        // SAFETY: block ≤ bucket count / 16 < the directory's length.
+        // The block's first bucket starts after `blockStarts[block]` ones and `block · 16` zeros.
+        return Int(blockStarts[block]) &+ block &<< 4
+    }
+
+    /// Calls `body` with the documents of the entries `start..<end` (one bucket's, from
+    /// ``entries(ofBucket:from:)``) whose fingerprint is `prefix`'s, in increasing order.
+    @inline(__always)
+    func forEachDocument(withPrefix prefix: UInt64, in start: Int, _ end: Int, _ body: (Int32) -> Void) {
+        let f = fingerprintBits
         let target = f == 64 ? prefix : prefix & ((1 << UInt64(f)) &- 1)
-        let (start, end) = entries(ofBucket: bucket)
         var entry = start
         while entry < end {
             // SAFETY: start ≤ entry < end ≤ count.
@@ -197,14 +220,11 @@ struct _FrozenView {
         }
     }
 
-    /// The entries of `bucket` (below the bucket count): `start..<end`.
+    /// The entries of `bucket` (below the bucket count): `start..<end`, read from the upper
+    /// bits at `position`, the ``directoryPosition(ofBucket:)`` of `bucket`.
     @inline(__always)
-    private func entries(ofBucket bucket: Int) -> (Int, Int) {
-        let block = bucket &>> 4
-        // SAFETY: block ≤ bucket count / 16 < the directory's length.
-        let before = Int(blockStarts[block])
-        // The block's first bucket starts after `before` ones and `block · 16` zeros.
-        var position = before &+ block &<< 4
+    func entries(ofBucket bucket: Int, from position: Int) -> (Int, Int) {
+        var position = position
         var skip = bucket & 15
         while skip > 0 {
             // SAFETY: the skipped zeros close buckets below `bucket`, so every word read lies
@@ -228,6 +248,87 @@ struct _FrozenView {
             position &+= 64
         }
         return (start, end)
+    }
+
+    /// Reads the entries in (prefix, document) order (the view's object must stay alive).
+    struct Cursor {
+        private let view: _FrozenView
+        private var word = 0
+        private var bits: UInt64 = 0
+        private var entry = 0
+
+        init(_ view: _FrozenView) {
+            self.view = view
+            bits = view.count > 0 ? view.upper[0] : 0
+        }
+
+        /// The next entry, or `nil` after the last.
+        @inline(__always)
+        mutating func next() -> _PostingEntry? {
+            guard entry < view.count else { return nil }
+            while bits == 0 {
+                // SAFETY: entries remain, so a 1 bit remains before the end of `upper`.
+                word &+= 1
+                bits = view.upper[word]
+            }
+            // The entry's 1 sits after `bucket` zeros and `entry` ones.
+            let bucket = UInt64(word &* 64 &+ bits.trailingZeroBitCount &- entry)
+            let f = view.fingerprintBits
+            // SAFETY: entry < count: both arrays hold `count` values plus padding.
+            let fingerprint = _PackedBits.value(view.fingerprints, index: entry, width: f)
+            let document = _PackedBits.value(view.documents, index: entry, width: view.documentBits)
+            bits &= bits &- 1
+            entry &+= 1
+            return _PostingEntry(prefix: f == 64 ? fingerprint : bucket << UInt64(f) | fingerprint, document: UInt32(truncatingIfNeeded: document))
+        }
+    }
+
+    /// Streams the entries of `layers` and `run` (each sorted by (prefix, document)) to `emit`
+    /// in (prefix, document) order. The views' objects must stay alive.
+    ///
+    /// Each step emits the least of the k + 1 heads; an exhausted source holds a sentinel above
+    /// every real entry (documents are below 2³¹, the sentinel's is 2³² − 1), so the loop runs
+    /// exactly once per entry with no optional in it.
+    ///
+    /// - Complexity: O((n + |run|)·k) for n entries in the k layers.
+    @inline(__always)
+    static func merge(_ layers: [_FrozenView], with run: [_PostingEntry], _ emit: (UInt64, UInt32) -> Void) {
+        let sentinel = _PostingEntry(prefix: .max, document: .max)
+        let k = layers.count
+        var total = run.count
+        for layer in layers { total += layer.count }
+        withUnsafeTemporaryAllocation(of: Cursor.self, capacity: Swift.max(1, k)) { cursors in
+            withUnsafeTemporaryAllocation(of: _PostingEntry.self, capacity: k + 1) { heads in
+                run.withUnsafeBufferPointer { run in
+                    // SAFETY: sources 0..<k are cursors, source k is the run; every index below
+                    // is below k + 1, and `next` stays below run.count before it is read.
+                    for source in 0..<k {
+                        (cursors.baseAddress! + source).initialize(to: Cursor(layers[source]))
+                        (heads.baseAddress! + source).initialize(to: cursors[source].next() ?? sentinel)
+                    }
+                    (heads.baseAddress! + k).initialize(to: run.first ?? sentinel)
+                    var next = 1
+                    for _ in 0..<total {
+                        var best = k
+                        var least = heads[k]
+                        for source in 0..<k {
+                            let head = heads[source]
+                            if head.prefix < least.prefix || (head.prefix == least.prefix && head.document < least.document) {
+                                best = source
+                                least = head
+                            }
+                        }
+                        emit(least.prefix, least.document)
+                        if best == k {
+                            heads[k] = next < run.count ? run[next] : sentinel
+                            next &+= 1
+                        } else {
+                            heads[best] = cursors[best].next() ?? sentinel
+                        }
+                    }
+                }
+            }
+        }
     }
 }
 

@@ -4,9 +4,10 @@ import SimCoreInternals
 /// every row of at least one band, i.e. the candidates for Jaccard similarity above a threshold.
 ///
 /// Documents are numbered 0, 1, 2, … in insertion order. Each band is one shard of postings
-/// from 64-bit band keys (``BandKey``) to document numbers, in two layers: a compact sorted
-/// layer (Elias–Fano over the keys, about 8 bytes per entry at a million documents) and a small
-/// hash table for recent inserts, merged into the compact layer as it fills.
+/// from 64-bit band keys (``BandKey``) to document numbers, log-structured: a few compact sorted
+/// layers (Elias–Fano over the keys, about 8 bytes per entry at a million documents) and a small
+/// hash table for recent inserts, which becomes a compact layer as it fills; layers of similar
+/// size are merged, so each entry is rewritten O(log n) times.
 /// ``insert(contentsOf:threads:)`` computes band keys on all cores and fills the shards in
 /// parallel, one worker per shard, with no locks; a batch filed into an empty index becomes its
 /// compact layer directly.
@@ -248,9 +249,8 @@ public struct MinHashLSH: Sendable {
         collector.removeAll()
         let views = collector.views
         precondition(views.count == banding.bandCount, "a collector for another index")
-        for band in 0..<views.count {
-            views[band].forEachDocument(withKey: bandKeys[band]) { collector.append($0) }
-        }
+        precondition(bandKeys.count >= views.count, "one key per band")
+        _ShardView.forEachDocument(in: views, withKeys: bandKeys, scratch: collector.scratch) { collector.append($0) }
         let removals = removedCount > 0
         collector.forEachDistinct { document in
             if !removals || !isRemoved(document) { body(document) }
@@ -288,16 +288,20 @@ final class _CandidateCollector {
     @exclusivity(unchecked) private var count = 0
     /// One view per shard of the index being queried.
     let views: UnsafeMutableBufferPointer<_ShardView>
+    /// Two integers per frozen layer of the views (``_ShardView/forEachDocument(in:withKeys:scratch:_:)``).
+    let scratch: UnsafeMutablePointer<Int>
 
     /// A collector for an index with these shards.
     init(shards: [_PostingShard]) {
         storage = .allocate(capacity: capacity)
         views = .allocate(capacity: shards.count)
         _ = views.initialize(fromContentsOf: shards.map(\.view))
+        scratch = .allocate(capacity: Swift.max(1, 2 * views.reduce(0) { $0 + $1.frozen.count }))
     }
 
     deinit {
         storage.deallocate()
+        scratch.deallocate()
         views.deinitialize().deallocate()
     }
 

@@ -1,78 +1,108 @@
 import SimCoreInternals
 
 /// The postings of one shard of an LSH index (a band of ``MinHashLSH``, a band of all prefix
-/// levels of ``ContainmentIndex``): a multimap from 64-bit keys to document numbers in two
-/// layers, as a log-structured store keeps them.
+/// levels of ``ContainmentIndex``): a multimap from 64-bit keys to document numbers in layers,
+/// as a log-structured merge tree keeps them.
 ///
-/// - ``frozen``: a compact, immutable, sorted layer (``_FrozenPostings``: about
-///   `keyBits + 2` bits per entry), shared by reference between copies of the index;
+/// - ``layers``: a few compact, immutable, sorted layers (``_FrozenPostings``: about
+///   `keyBits + 2` bits per entry), oldest and largest first, shared by reference between
+///   copies of the index;
 /// - ``recent``: a small hash table (``_RecentPostings``) that takes single inserts and small
-///   batches, merged into a new frozen layer once it is large enough (``mergeThreshold``: as
-///   large as the frozen layer for an exact shard, an eighth of it, at most 2¹⁷ entries, for
-///   a shard of fewer key bits), so it never holds more than a bounded share of the entries,
-///   and each entry is rewritten a bounded number of times while the shard is small.
+///   batches, and becomes a new frozen layer once it is large enough (``mergeThreshold``).
 ///
-/// A batch filed into an empty shard becomes its frozen layer directly.
+/// **Merge policy.** When ``recent`` reaches ``mergeThreshold``, its entries, sorted, become a
+/// run of x entries; while the newest frozen layer holds fewer than ``layerRatio`` · x entries
+/// (or the shard already has ``maximumLayers`` layers), that layer joins the run (x grows by its
+/// size); then the run and the layers it took are written, in one k-way merge, as one new
+/// layer. Every layer is thus at least ``layerRatio`` times the one after it, so a shard of n
+/// entries has at most 1 + log₄(n / 2¹⁴) layers (while runs are an eighth of the frozen
+/// entries, below the 2¹⁷ ceiling, at most 2: a third layer needs runs smaller than that), and
+/// an entry is rewritten only when its layer
+/// is merged into one at least 5/4 times larger: O(log n) times in all. A simulation of this
+/// policy (single inserts, fewer than 64 key bits) gives at most 2, 2 and 3 layers and 5.6, 6.1
+/// and 8.1 writes per entry at 1 M, 3 M and 10 M entries; one frozen layer rewritten every 2¹⁷
+/// inserts, the policy before, wrote each entry 8.1, 12.8 and 38 times.
+///
+/// ``mergeThreshold`` bounds the hash table: as large as all frozen layers for an exact shard
+/// (64 key bits, where a document's 1 KB signature dwarfs its postings; the newest layer is then
+/// never 4 times larger, so an exact shard keeps one layer), an eighth of them, at most 2¹⁷
+/// entries, for a shard of fewer key bits, where the postings are most of the memory.
+///
+/// A batch filed into an empty shard becomes its only frozen layer directly.
 ///
 /// **Key bits.** With `keyBits` 64 the shard is exact: a lookup returns exactly the documents
 /// filed under the key. With fewer (a ``Deduplicator`` keeping truncated signatures uses 32),
-/// both layers file each key's top `keyBits` bits, and a lookup returns every document whose
+/// every layer files each key's top `keyBits` bits, and a lookup returns every document whose
 /// key shares them: the documents filed under the key, plus, for n entries, about n·2^−keyBits
 /// others, which the caller's verification rejects. Which documents a lookup returns depends
 /// only on what was filed, never on how the layers split it.
 struct _PostingShard: Sendable {
     /// Bits of each key kept (64: exact).
     let keyBits: Int
-    /// The compact layer.
-    private(set) var frozen: _FrozenPostings
+    /// The compact layers, oldest (largest) first.
+    private(set) var layers: _FrozenLayers
     /// The recent inserts, filed under their prefixes (shared between copies until one of
     /// them inserts: copied on write).
     private(set) var recent = _RecentPostings()
 
-    /// The smallest ``recent`` layer that triggers a merge (entries).
-    static let mergeFloor = 1 << 14
-    /// The largest ``recent`` layer of a shard that keeps fewer than 64 key bits (entries).
-    static let mergeCeiling = 1 << 17
+    /// The smallest ``recent`` layer that triggers a merge (entries): 2¹⁴ unless a test
+    /// chooses a smaller one to cross many merges with few entries.
+    let mergeFloor: Int
+    /// The largest ``recent`` layer of a shard that keeps fewer than 64 key bits (entries):
+    /// 2¹⁷ unless a test chooses a smaller one.
+    let mergeCeiling: Int
+    /// The default ``mergeFloor``.
+    static let defaultMergeFloor = 1 << 14
+    /// The default ``mergeCeiling``.
+    static let defaultMergeCeiling = 1 << 17
+    /// A merge takes in the newest frozen layer while that layer holds fewer than this many
+    /// times the entries merged so far.
+    static let layerRatio = 4
+    /// The most frozen layers a shard keeps (a safety bound: with ``layerRatio`` 4 and runs of
+    /// at least 2¹⁴ entries, 2³¹ entries need at most 10).
+    static let maximumLayers = 12
 
     /// An empty shard.
-    init(keyBits: Int = 64) {
-        precondition((1...64).contains(keyBits))
+    init(keyBits: Int = 64, mergeFloor: Int = _PostingShard.defaultMergeFloor, mergeCeiling: Int = _PostingShard.defaultMergeCeiling) {
+        precondition((1...64).contains(keyBits) && mergeFloor >= 1 && mergeCeiling >= mergeFloor)
         self.keyBits = keyBits
-        frozen = _FrozenPostings(keyBits: keyBits)
+        self.mergeFloor = mergeFloor
+        self.mergeCeiling = mergeCeiling
+        layers = _FrozenLayers(keyBits: keyBits, [])
     }
 
     /// A shard whose entries are all in one frozen layer.
     init(frozen: _FrozenPostings) {
         keyBits = frozen.keyBits
-        self.frozen = frozen
+        mergeFloor = Self.defaultMergeFloor
+        mergeCeiling = Self.defaultMergeCeiling
+        layers = _FrozenLayers(keyBits: frozen.keyBits, frozen.count > 0 ? [frozen] : [])
     }
 
     /// The number of (key, document) entries.
-    var entryCount: Int { frozen.count + recent.entryCount }
+    var entryCount: Int { layers.entryCount + recent.entryCount }
 
-    /// Bytes held by both layers.
-    var byteCount: Int { frozen.byteCount + recent.byteCount }
+    /// Bytes held by all layers.
+    var byteCount: Int { layers.byteCount + recent.byteCount }
 
     /// The top ``keyBits`` bits of `key`, under which it is filed.
     @inline(__always)
     func prefix(of key: UInt64) -> UInt64 { keyBits == 64 ? key : key >> UInt64(64 - keyBits) }
 
-    /// The size of ``recent`` at which it is merged into ``frozen``. An exact shard (64 key
-    /// bits: an index of its own, or an engine keeping whole signatures, about 1 KB per
-    /// document) merges when ``recent`` is as large as ``frozen``: each entry is rewritten about
-    /// twice. A shard of fewer key bits (an engine keeping truncated signatures, where the
-    /// postings are most of the memory) merges at an eighth, and at least every 2¹⁷ entries,
-    /// so the hash table never holds much: each entry is rewritten about nine times while the
-    /// shard is small, then once per 2¹⁷ new entries.
+    /// The size of ``recent`` at which it becomes a frozen layer (see "Merge policy" above): an
+    /// exact shard merges when ``recent`` holds as many entries as the frozen layers (each
+    /// entry is rewritten about twice in all); a shard of fewer key bits at an eighth of them,
+    /// at least 2¹⁴ and at most 2¹⁷ entries, so the hash table never holds much.
     var mergeThreshold: Int {
-        keyBits == 64
-            ? Swift.max(Self.mergeFloor, frozen.count)
-            : Swift.max(Self.mergeFloor, Swift.min(frozen.count / 8, Self.mergeCeiling))
+        let frozen = layers.entryCount
+        return keyBits == 64
+            ? Swift.max(mergeFloor, frozen)
+            : Swift.max(mergeFloor, Swift.min(frozen / 8, mergeCeiling))
     }
 
-    /// A read-only view of both layers for lookups without reference counting, valid until
+    /// A read-only view of all layers for lookups without reference counting, valid until
     /// the shard is next mutated.
-    var view: _ShardView { _ShardView(keyBits: keyBits, frozen: frozen.view, recent: recent.view) }
+    var view: _ShardView { _ShardView(keyBits: keyBits, frozen: layers.views, recent: recent.view) }
 
     /// Calls `body` with every document filed under `key` (see "Key bits" above).
     func forEachDocument(withKey key: UInt64, _ body: (Int32) -> Void) {
@@ -88,7 +118,8 @@ struct _PostingShard: Sendable {
 
     /// Files a batch: `keys[i]` under `documents[i]`, documents not decreasing and not below any
     /// document filed before. An empty shard becomes one frozen layer; otherwise the batch goes
-    /// into ``recent``, or, when that would reach the merge threshold, everything is merged.
+    /// into ``recent``, or, when that would reach the merge threshold, ``recent`` and the batch
+    /// become a frozen layer.
     mutating func insert(keys: UnsafeBufferPointer<UInt64>, documents: UnsafeBufferPointer<Int32>) {
         precondition(keys.count == documents.count)
         guard !keys.isEmpty else { return }
@@ -102,49 +133,43 @@ struct _PostingShard: Sendable {
         }
     }
 
-    /// Merges ``recent`` and `run` (sorted by (prefix, document), documents after ``recent``'s)
-    /// into a new frozen layer.
-    private mutating func merge(adding run: [_PostingEntry]) {
+    /// Writes ``recent`` and `run` (sorted by (prefix, document), documents after ``recent``'s)
+    /// as a new frozen layer, merged with the newest layers as "Merge policy" above says, or
+    /// with every layer when `everything` is set.
+    private mutating func merge(adding run: [_PostingEntry], everything: Bool = false) {
         var newer = recent.entriesInInsertionOrder
         _sortByPrefix(&newer, keyBits: keyBits)
         if !run.isEmpty { newer = _mergeSorted(newer, run) }
-        let old = frozen
-        var limit = old.count > 0 ? old.documentLimit : 1
-        for entry in newer { limit = Swift.max(limit, Int(entry.document) + 1) }
-        frozen = _FrozenPostings(keyBits: keyBits, count: old.count + newer.count, documentLimit: limit) { writer in
-            var cursor = _FrozenPostings.Cursor(old)
-            var next = cursor.next()
-            for entry in newer {
-                while let current = next, (current.prefix, current.document) <= (entry.prefix, entry.document) {
-                    writer.append(prefix: current.prefix, document: current.document)
-                    next = cursor.next()
-                }
-                writer.append(prefix: entry.prefix, document: entry.document)
-            }
-            while let current = next {
-                writer.append(prefix: current.prefix, document: current.document)
-                next = cursor.next()
-            }
+        var kept = layers.layers
+        var merged: [_FrozenPostings] = []
+        var size = newer.count
+        while let newest = kept.last, everything || newest.count < Self.layerRatio * size || kept.count >= Self.maximumLayers {
+            merged.append(kept.removeLast())
+            size += newest.count
         }
+        if size > 0 { kept.append(_FrozenPostings(keyBits: keyBits, merging: merged, with: newer)) }
+        layers = _FrozenLayers(keyBits: keyBits, kept)
         // A small table that grows as inserts come: a large empty one would cost as much memory
         // as the compact layer of a small index (an engine reads `byteCount` as its footprint).
         recent = _RecentPostings()
     }
 
-    /// Moves ``recent`` into the frozen layer (a saved or measured shard is then all compact).
+    /// Merges ``recent`` and every frozen layer into one frozen layer (a saved or measured
+    /// shard is then all compact, and a lookup reads one layer).
     mutating func compact() {
-        if recent.entryCount > 0 { merge(adding: []) }
+        if recent.entryCount > 0 || layers.layers.count > 1 { merge(adding: [], everything: true) }
     }
 
     /// Every entry in (prefix, document) order.
     var sortedEntries: [_PostingEntry] {
         var entries: [_PostingEntry] = []
         entries.reserveCapacity(entryCount)
-        var cursor = _FrozenPostings.Cursor(frozen)
-        while let entry = cursor.next() { entries.append(_PostingEntry(prefix: entry.prefix, document: entry.document)) }
         var newer = recent.entriesInInsertionOrder
         _sortByPrefix(&newer, keyBits: keyBits)
-        return _mergeSorted(entries, newer)
+        withExtendedLifetime(layers) {
+            _FrozenView.merge(Array(layers.views), with: newer) { entries.append(_PostingEntry(prefix: $0, document: $1)) }
+        }
+        return entries
     }
 
     /// Files a batch into a set of shards on `threads` cores, one worker per shard, no locks.
@@ -172,7 +197,7 @@ struct _PostingShard: Sendable {
         }
     }
 
-    /// Moves every shard's recent layer into its frozen one, on `threads` cores.
+    /// Merges every shard's layers into one frozen layer (``compact()``), on `threads` cores.
     static func compact(_ shards: inout [_PostingShard], threads: Int) {
         shards.withUnsafeMutableBufferPointer { shards in
             let box = SendableMutablePointer(base: shards.baseAddress!)
@@ -191,20 +216,106 @@ struct _PostingEntry: Sendable, Equatable {
     var document: UInt32
 }
 
-/// Both layers of a shard as raw pointers (``_PostingShard/view``).
+/// The frozen layers of a shard (``_PostingShard/layers``), oldest first, with a view of each
+/// for lookups; immutable, so copies of a shard share it.
+final class _FrozenLayers: @unchecked Sendable {
+    // SAFETY: `views` is allocated and written by the initializer only, read-only afterwards,
+    // and freed by deinit; its views point into `layers`, which this object keeps alive.
+    /// The layers.
+    let layers: [_FrozenPostings]
+    /// A view of each layer.
+    let views: UnsafeBufferPointer<_FrozenView>
+    /// Entries in all layers.
+    let entryCount: Int
+
+    /// Layers of `keyBits`-bit prefixes, oldest first.
+    init(keyBits: Int, _ layers: [_FrozenPostings]) {
+        precondition(layers.allSatisfy { $0.keyBits == keyBits }, "layers of other key bits")
+        self.layers = layers
+        let views = UnsafeMutableBufferPointer<_FrozenView>.allocate(capacity: layers.count)
+        _ = views.initialize(fromContentsOf: layers.map(\.view))
+        self.views = UnsafeBufferPointer(views)
+        entryCount = layers.reduce(0) { $0 + $1.count }
+    }
+
+    deinit { views.deallocate() }
+
+    /// Bytes held by the layers.
+    var byteCount: Int { layers.reduce(0) { $0 + $1.byteCount } }
+}
+
+/// All layers of a shard as raw pointers (``_PostingShard/view``).
 struct _ShardView {
     let keyBits: Int
-    let frozen: _FrozenView
+    /// The frozen layers' views (owned by the shard's ``_FrozenLayers``).
+    let frozen: UnsafeBufferPointer<_FrozenView>
     let recent: _RecentView
 
-    /// Calls `body` with every document filed under `key`'s top ``keyBits`` bits, frozen layer
-    /// first (in increasing order), then the recent one.
+    /// Calls `body` with every document filed under `key`'s top ``keyBits`` bits: each frozen
+    /// layer's in increasing order, then the recent one's.
     @inline(__always)
     func forEachDocument(withKey key: UInt64, _ body: (Int32) -> Void) {
         let prefix = keyBits == 64 ? key : key >> UInt64(64 &- keyBits)
-        frozen.forEachDocument(withPrefix: prefix, body)
+        for layer in frozen { layer.forEachDocument(withPrefix: prefix, body) }
         recent.forEachDocument(withKey: prefix, body)
     }
+
+    /// Calls `body` with every document filed under `keys[i]` in shard `views[i]`, for every
+    /// i: the same documents as one ``forEachDocument(withKey:_:)`` per shard, in another order.
+    ///
+    /// A lookup in a frozen layer is three dependent loads, usually cache misses in a large
+    /// index (the directory, the upper bits, the fingerprints). One shard after another, each
+    /// lookup waits for its own misses; here each step is done for every (shard, layer) before
+    /// the next step, so the loads of one step are independent and the processor overlaps
+    /// them.
+    ///
+    /// - Parameters:
+    ///   - views: One view per shard.
+    ///   - keys: One key per shard.
+    ///   - scratch: Room for two integers per frozen layer of all the views.
+    ///   - body: Receives each document (a document filed under several keys, several times).
+    /// - Complexity: O(layers + documents found).
+    @inline(__always)
+    static func forEachDocument(
+        in views: UnsafeMutableBufferPointer<_ShardView>, withKeys keys: UnsafeBufferPointer<UInt64>,
+        scratch: UnsafeMutablePointer<Int>, _ body: (Int32) -> Void
+    ) {
+        // SAFETY: keys.count ≥ views.count (the caller's precondition); `scratch` holds two
+        // integers per layer, and `lookup` counts layers in the same order in every pass.
+        /// Calls `step` with every lookup (a shard's prefix, one of its layers, the lookup's
+        /// number), and `shardDone` after each shard's layers.
+        @inline(__always)
+        func forEachLookup(_ step: (UInt64, _FrozenView, Int) -> Void, shardDone: (_ShardView, UInt64) -> Void) {
+            var lookup = 0
+            for shard in 0..<views.count {
+                let view = views[shard]
+                let prefix = view.prefix(of: keys[shard])
+                for layer in view.frozen {
+                    step(prefix, layer, lookup)
+                    lookup &+= 1
+                }
+                shardDone(view, prefix)
+            }
+        }
+        // Pass 1: the directory entry of every lookup.
+        forEachLookup({ prefix, layer, lookup in
+            scratch[lookup &* 2] = layer.count > 0 ? layer.directoryPosition(ofBucket: layer.bucket(of: prefix)) : -1
+        }, shardDone: { _, _ in })
+        // Pass 2: each lookup's entries, from the upper bits.
+        forEachLookup({ prefix, layer, lookup in
+            let position = scratch[lookup &* 2]
+            (scratch[lookup &* 2], scratch[lookup &* 2 &+ 1]) = position >= 0 ? layer.entries(ofBucket: layer.bucket(of: prefix), from: position) : (0, 0)
+        }, shardDone: { _, _ in })
+        // Pass 3: the fingerprints of the entries found, and the recent layers.
+        forEachLookup({ prefix, layer, lookup in
+            let (start, end) = (scratch[lookup &* 2], scratch[lookup &* 2 &+ 1])
+            if start < end { layer.forEachDocument(withPrefix: prefix, in: start, end, body) }
+        }, shardDone: { view, prefix in view.recent.forEachDocument(withKey: prefix, body) })
+    }
+
+    /// The top ``keyBits`` bits of `key`.
+    @inline(__always)
+    func prefix(of key: UInt64) -> UInt64 { keyBits == 64 ? key : key >> UInt64(64 &- keyBits) }
 }
 
 extension _PostingTable {

@@ -1,13 +1,24 @@
 import Testing
 @testable import SimCore
 
-@Suite("Posting shards (compact and recent layers)")
+@Suite("Posting shards (compact layers and a recent one)")
 struct PostingShardTests {
-    /// What a lookup of `key` must return: every document filed under a key with the same top
-    /// `keyBits` bits, as a sorted multiset.
-    static func expected(_ filed: [(key: UInt64, document: Int32)], key: UInt64, keyBits: Int) -> [Int32] {
-        let shift = UInt64(64 - keyBits)
-        return filed.filter { keyBits == 64 ? $0.key == key : $0.key >> shift == key >> shift }.map(\.document).sorted()
+    /// The brute-force reference: a dictionary from each key's top `keyBits` bits to the
+    /// documents filed under it. A lookup of `key` must return its list, as a sorted multiset.
+    struct Multimap {
+        let keyBits: Int
+        var lists: [UInt64: [Int32]] = [:]
+
+        init(keyBits: Int, _ filed: [(key: UInt64, document: Int32)] = []) {
+            self.keyBits = keyBits
+            for entry in filed { file(entry.key, entry.document) }
+        }
+
+        func prefix(_ key: UInt64) -> UInt64 { keyBits == 64 ? key : key >> UInt64(64 - keyBits) }
+
+        mutating func file(_ key: UInt64, _ document: Int32) { lists[prefix(key), default: []].append(document) }
+
+        func documents(_ key: UInt64) -> [Int32] { (lists[prefix(key)] ?? []).sorted() }
     }
 
     static func lookup(_ shard: _PostingShard, _ key: UInt64) -> [Int32] {
@@ -63,18 +74,150 @@ struct PostingShardTests {
             position += size
         }
         #expect(shard.entryCount == filed.count, "seed \(seed)")
-        #expect(shard.frozen.count > 0 && shard.recent.entryCount > 0, "both layers in use")
+        #expect(shard.layers.entryCount > 0 && shard.recent.entryCount > 0, "both kinds of layer in use")
         let probes = keys.enumerated().filter { $0.offset % 97 == 0 }.map(\.element) + [0, .max, 12_345]
+        let reference = Multimap(keyBits: keyBits, filed)
         for key in probes {
-            #expect(Self.lookup(shard, key) == Self.expected(filed, key: key, keyBits: keyBits), "key \(key), seed \(seed)")
+            #expect(Self.lookup(shard, key) == reference.documents(key), "key \(key), seed \(seed)")
         }
         let sorted = filed.map { _PostingEntry(prefix: shard.prefix(of: $0.key), document: UInt32($0.document)) }
             .sorted { ($0.prefix, $0.document) < ($1.prefix, $1.document) }
         #expect(shard.sortedEntries == sorted)
         shard.compact()
-        #expect(shard.recent.entryCount == 0 && shard.frozen.count == filed.count)
+        #expect(shard.recent.entryCount == 0 && shard.layers.layers.map(\.count) == [filed.count])
         for key in probes {
-            #expect(Self.lookup(shard, key) == Self.expected(filed, key: key, keyBits: keyBits), "after compact: key \(key)")
+            #expect(Self.lookup(shard, key) == reference.documents(key), "after compact: key \(key)")
+        }
+    }
+
+    /// The frozen layer sizes, oldest first.
+    static func layerSizes(_ shard: _PostingShard) -> [Int] { shard.layers.layers.map(\.count) }
+
+    @Test("the merge policy, single inserts with a merge floor of 4: exact layer sizes")
+    func mergePolicyExact() {
+        // Worked by hand from the policy (recent threshold max(4, frozen/8); the newest layer
+        // joins the run while it holds fewer than 4 times the run): a run of 4 stays beside a
+        // layer of 16 or more, two such layers merge, and at 40 entries the threshold becomes 5.
+        let expected: [Int: [Int]] = [
+            4: [4], 8: [8], 12: [12], 16: [16], 20: [16, 4], 24: [24], 28: [24, 4], 32: [32], 36: [32, 4],
+            40: [32, 8], 45: [45], 50: [45, 5], 56: [45, 11],
+        ]
+        var shard = _PostingShard(keyBits: 32, mergeFloor: 4)
+        var sizes: [Int: [Int]] = [:]
+        var previous: [Int] = []
+        for document in 0..<60 {
+            shard.insert(key: UInt64(document % 7) << 40, document: Int32(document))
+            let now = Self.layerSizes(shard)
+            if now != previous { sizes[document + 1] = now }
+            previous = now
+        }
+        #expect(sizes == expected)
+        #expect(shard.entryCount == 60 && shard.recent.entryCount == 4)
+        #expect(Self.lookup(shard, 3 << 40) == Array(stride(from: 3, to: 60, by: 7)).map(Int32.init))
+        // An exact shard merges at recent == frozen: it always keeps one layer.
+        var exact = _PostingShard(keyBits: 64, mergeFloor: 4)
+        for document in 0..<60 {
+            exact.insert(key: UInt64(document % 7), document: Int32(document))
+            #expect(Self.layerSizes(exact).count <= 1, "after \(document + 1) entries")
+        }
+        #expect(Self.layerSizes(exact) == [32] && exact.recent.entryCount == 28)
+    }
+
+    @Test("several frozen layers: lookups agree with a brute-force multimap across many merges", arguments: [64, 32, 12])
+    func layeredAgreesWithBruteForce(keyBits: Int) {
+        let seed: UInt64 = 20_261_130 &+ UInt64(keyBits)
+        let keys = Self.keys(count: 12_000, seed: seed)
+        // Runs of at most 64 entries (the ceiling) once the shard holds 512, so layers pile up
+        // as they do past a million entries with the default 2¹⁷.
+        var shard = _PostingShard(keyBits: keyBits, mergeFloor: 16, mergeCeiling: 64)
+        var filed: [(key: UInt64, document: Int32)] = []
+        var random = SplitMix64(seed: seed ^ 0xBA7C)
+        var document: Int32 = 0
+        var position = 0
+        var mostLayers = 0
+        var merges = 0
+        var reference = Multimap(keyBits: keyBits)
+        while position < keys.count {
+            let size = Swift.min(keys.count - position, Int(random.next() % 300) + 1)
+            let before = Self.layerSizes(shard)
+            let filedBefore = filed.count
+            if random.next() % 2 == 0 {
+                for key in keys[position..<position + size] {
+                    shard.insert(key: key, document: document)
+                    filed.append((key, document))
+                    if random.next() % 3 != 0 { document += 1 }
+                }
+            } else {
+                var documents: [Int32] = []
+                for _ in 0..<size {
+                    documents.append(document)
+                    if random.next() % 3 != 0 { document += 1 }
+                }
+                let batch = Array(keys[position..<position + size])
+                batch.withUnsafeBufferPointer { k in documents.withUnsafeBufferPointer { shard.insert(keys: k, documents: $0) } }
+                filed += zip(batch, documents).map { ($0, $1) }
+            }
+            position += size
+            for entry in filed[filedBefore...] { reference.file(entry.key, entry.document) }
+            let sizes = Self.layerSizes(shard)
+            if sizes != before { merges += 1 }
+            mostLayers = Swift.max(mostLayers, sizes.count)
+            // Each layer at least 4 times the next, never an empty one.
+            for i in sizes.indices.dropFirst() {
+                #expect(sizes[i] > 0 && sizes[i - 1] >= _PostingShard.layerRatio * sizes[i], "layers \(sizes), seed \(seed)")
+            }
+            #expect(shard.entryCount == filed.count, "seed \(seed)")
+            // Probe a few keys after each step: some just filed, some older, one absent.
+            for key in [keys[position - size], keys[position - 1], keys[Int(random.next() % UInt64(position))], random.next()] {
+                #expect(Self.lookup(shard, key) == reference.documents(key), "key \(key), seed \(seed)")
+            }
+        }
+        if keyBits == 64 {
+            #expect(mostLayers == 1, "an exact shard keeps one layer")
+        } else {
+            #expect(mostLayers >= 3 && merges >= 20, "layers \(mostLayers), merges \(merges), seed \(seed)")
+        }
+        let sorted = filed.map { _PostingEntry(prefix: shard.prefix(of: $0.key), document: UInt32($0.document)) }
+            .sorted { ($0.prefix, $0.document) < ($1.prefix, $1.document) }
+        #expect(shard.sortedEntries == sorted, "seed \(seed)")
+        let copy = shard
+        shard.compact()
+        #expect(Self.layerSizes(shard) == [filed.count] && shard.recent.entryCount == 0)
+        #expect(shard.sortedEntries == sorted)
+        for key in keys.enumerated().filter({ $0.offset % 101 == 0 }).map(\.element) {
+            let want = reference.documents(key)
+            #expect(Self.lookup(shard, key) == want && Self.lookup(copy, key) == want, "after compact: key \(key), seed \(seed)")
+        }
+    }
+
+    @Test("a batched lookup over several shards returns what one lookup per shard returns", arguments: [64, 32, 12])
+    func batchedLookupAgrees(keyBits: Int) {
+        let seed: UInt64 = 7_700 &+ UInt64(keyBits)
+        var random = SplitMix64(seed: seed)
+        // Five shards of 0 to 4,000 entries (several frozen layers each, and an empty shard).
+        var shards: [_PostingShard] = []
+        var keysByShard: [[UInt64]] = []
+        for shard in 0..<5 {
+            var postings = _PostingShard(keyBits: keyBits, mergeFloor: 16, mergeCeiling: 64)
+            let keys = Self.keys(count: shard * 1_000, seed: seed &+ UInt64(shard))
+            for (document, key) in keys.enumerated() { postings.insert(key: key, document: Int32(document / 2)) }
+            shards.append(postings)
+            keysByShard.append(keys)
+        }
+        #expect(shards.map { $0.layers.layers.count }.max()! >= (keyBits == 64 ? 1 : 3), "seed \(seed)")
+        let collector = _CandidateCollector(shards: shards)
+        for _ in 0..<300 {
+            // Per shard, a filed key (or a key sharing its top bits), or a random one.
+            let query = keysByShard.map { keys in
+                keys.isEmpty || random.next() % 4 == 0 ? random.next() : keys[Int(random.next() % UInt64(keys.count))] ^ (random.next() & 0xFF)
+            }
+            var batched: [Int32] = []
+            query.withUnsafeBufferPointer { keys in
+                _ShardView.forEachDocument(in: collector.views, withKeys: keys, scratch: collector.scratch) { batched.append($0) }
+            }
+            var single: [Int32] = []
+            for (shard, key) in zip(shards, query) { shard.forEachDocument(withKey: key) { single.append($0) } }
+            #expect(batched.sorted() == single.sorted(), "query \(query), seed \(seed)")
         }
     }
 
@@ -94,9 +237,10 @@ struct PostingShardTests {
                 for entry in entries { writer.append(prefix: entry.prefix, document: entry.document) }
             }
             let shard = _PostingShard(frozen: frozen)
+            let reference = Multimap(keyBits: 64, filed)
             #expect(shard.sortedEntries == entries, "count \(count)")
             for key in filed.map(\.key) + [0, 6, 7, .max] {
-                #expect(Self.lookup(shard, key) == Self.expected(filed, key: key, keyBits: 64), "count \(count), key \(key)")
+                #expect(Self.lookup(shard, key) == reference.documents(key), "count \(count), key \(key)")
             }
         }
     }
