@@ -17,8 +17,8 @@ import SimCoreInternals
 /// layer. Every layer is thus at least ``layerRatio`` times the one after it, so a shard of n
 /// entries has at most 1 + log₄(n / 2¹⁴) layers (while runs are an eighth of the frozen
 /// entries, below the 2¹⁷ ceiling, at most 2: a third layer needs runs smaller than that), and
-/// an entry is rewritten only when its layer
-/// is merged into one at least 5/4 times larger: O(log n) times in all. A simulation of this
+/// an entry is rewritten only when its layer is merged into one at least 5/4 times larger:
+/// O(log n) times in all. A simulation of this
 /// policy (single inserts, fewer than 64 key bits) gives at most 2, 2 and 3 layers and 5.6, 6.1
 /// and 8.1 writes per entry at 1 M, 3 M and 10 M entries; one frozen layer rewritten every 2¹⁷
 /// inserts, the policy before, wrote each entry 8.1, 12.8 and 38 times.
@@ -255,7 +255,7 @@ struct _ShardView {
     /// layer's in increasing order, then the recent one's.
     @inline(__always)
     func forEachDocument(withKey key: UInt64, _ body: (Int32) -> Void) {
-        let prefix = keyBits == 64 ? key : key >> UInt64(64 &- keyBits)
+        let prefix = prefix(of: key)
         for layer in frozen { layer.forEachDocument(withPrefix: prefix, body) }
         recent.forEachDocument(withKey: prefix, body)
     }
