@@ -1,3 +1,18 @@
+/// `own` when it is a filled bin (below `UInt64.max`), else the first filled bin among the four
+/// that `probes` names, else `UInt64.max`: four independent loads and three selects, no branch.
+///
+/// - Complexity: O(1).
+@inline(__always)
+private func _firstFilled(own: UInt64, probes: UnsafePointer<UInt32>, bins: UnsafeBufferPointer<UInt64>) -> UInt64 {
+    // SAFETY: the caller's `probes` holds four bin numbers, each below `bins.count`.
+    let b0 = bins[Int(probes[0])], b1 = bins[Int(probes[1])]
+    let b2 = bins[Int(probes[2])], b3 = bins[Int(probes[3])]
+    var value = b2 != .max ? b2 : b3
+    value = b1 != .max ? b1 : value
+    value = b0 != .max ? b0 : value
+    return own != .max ? own : value
+}
+
 /// One-permutation MinHash with optimal densification (Shrivastava 2017): one hash per shingle,
 /// k bins, the minimum per bin, empty bins filled from non-empty ones.
 ///
@@ -34,7 +49,7 @@ public struct OnePermutationMinHash: SignatureScheme, Hashable {
 
     /// Probes per bin kept in ``probeBins`` (an empty bin of a document filling a fraction f of
     /// the bins needs more than this with probability (1 − f)^16).
-    static let probeTableDepth = 16
+    static let probeTableDepth = 16   // a multiple of 4: densification reads probes four at a time
 
     /// Creates the scheme.
     ///
@@ -91,19 +106,27 @@ public struct OnePermutationMinHash: SignatureScheme, Hashable {
                 return
             }
             let depth = probeBins.isEmpty ? 0 : Self.probeTableDepth
+            let bins = UnsafeBufferPointer(bins)
             probeBins.withUnsafeBufferPointer { probes in
                 for i in 0..<k {
                     var value = bins[i]
                     var attempt: UInt64 = 1
-                    if value == .max && depth > 0 {
-                        // SAFETY: row i of the table holds `depth` bins, each below k.
+                    if depth > 0 {
+                        // Whether a bin and its next probes are empty is a coin toss for a short
+                        // document, so a branch per probe mispredicts about once per empty bin.
+                        // Four probes at a time are read unconditionally and the first filled
+                        // one is picked without a branch; a bin needs a second group with
+                        // probability (1 − f)⁵ (f the fraction of filled bins).
+                        // SAFETY: row i of the table holds `depth` bins (a multiple of 4),
+                        // each below k.
                         let row = probes.baseAddress! + i &* depth
-                        var t = 0
-                        repeat {
-                            value = bins[Int(row[t])]
-                            t &+= 1
-                        } while value == .max && t < depth
-                        attempt = UInt64(t) &+ 1
+                        value = _firstFilled(own: value, probes: row, bins: bins)
+                        var t = 4
+                        while value == .max && t < depth {
+                            value = _firstFilled(own: .max, probes: row + t, bins: bins)
+                            t &+= 4
+                        }
+                        if value == .max { attempt = UInt64(depth) &+ 1 }
                     }
                     while value == .max {
                         let probe = _mix64(probeKey ^ (UInt64(truncatingIfNeeded: i) << 32 | attempt))
