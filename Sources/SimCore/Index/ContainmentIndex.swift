@@ -296,24 +296,32 @@ public struct ContainmentIndex: Sendable {
         let t = threshold
         let depth = maximumRowsPerBand
         collector.removeAll()
-        for partition in 0..<partitionCounts.count where partitionCounts[partition] > 0 {
-            let lower = Self.partitionLowerBounds[partition]
-            let upper = Self.partitionLowerBounds[partition + 1]
-            var jaccard = Double.infinity
-            if upper > t * q {
-                jaccard = Swift.min(jaccard, t * q / (q + Swift.max(upper, q) - t * q))
-            }
-            if direction == .either && lower < q {
-                jaccard = Swift.min(jaccard, t * lower / (lower + q - t * lower))
-            }
-            guard jaccard.isFinite else { continue }
-            let banding = banding(forJaccardThreshold: jaccard)
-            let rows = banding.rowsPerBand
-            let views = collector.views
-            precondition(views.count == bandCount, "a collector for another index")
-            for band in 0..<banding.bandCount {
-                let key = Self.key(prefixKey: prefixKeys[band * depth + rows - 1], rows: rows, partition: partition)
-                views[band].forEachDocument(withKey: key) { collector.append($0) }
+        let views = collector.views
+        precondition(views.count == bandCount, "a collector for another index")
+        // SAFETY: one key per band (b ≤ bandCount = views.count); the views' layers fit the
+        // collector's scratch, which was sized for all of them.
+        withUnsafeTemporaryAllocation(of: UInt64.self, capacity: bandCount) { keys in
+            for partition in 0..<partitionCounts.count where partitionCounts[partition] > 0 {
+                let lower = Self.partitionLowerBounds[partition]
+                let upper = Self.partitionLowerBounds[partition + 1]
+                var jaccard = Double.infinity
+                if upper > t * q {
+                    jaccard = Swift.min(jaccard, t * q / (q + Swift.max(upper, q) - t * q))
+                }
+                if direction == .either && lower < q {
+                    jaccard = Swift.min(jaccard, t * lower / (lower + q - t * lower))
+                }
+                guard jaccard.isFinite else { continue }
+                let banding = banding(forJaccardThreshold: jaccard)
+                let rows = banding.rowsPerBand
+                let bands = banding.bandCount
+                for band in 0..<bands {
+                    keys[band] = Self.key(prefixKey: prefixKeys[band * depth + rows - 1], rows: rows, partition: partition)
+                }
+                // All b lookups at once, so their cache misses overlap (``_ShardView/forEachDocument(in:withKeys:scratch:_:)``).
+                _ShardView.forEachDocument(
+                    in: UnsafeMutableBufferPointer(rebasing: views[0..<bands]), withKeys: UnsafeBufferPointer(rebasing: keys[0..<bands]),
+                    scratch: collector.scratch) { collector.append($0) }
             }
         }
         collector.forEachDistinct { document in
