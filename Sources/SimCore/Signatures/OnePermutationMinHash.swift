@@ -1,16 +1,31 @@
 /// `own` when it is a filled bin (below `UInt64.max`), else the first filled bin among the four
-/// that `probes` names, else `UInt64.max`: four independent loads and three selects, no branch.
+/// that `probes` names, else `UInt64.max`: five independent loads, no branch.
+///
+/// The five values go to `slots` (with `UInt64.max` after them) and the first filled one is
+/// read back at the lowest set bit of a mask. (Selects such as `bin != .max ? bin : value` let
+/// the compiler turn the later loads into a branch, which mispredicts about once per empty bin
+/// of a short document.)
 ///
 /// - Complexity: O(1).
 @inline(__always)
-private func _firstFilled(own: UInt64, probes: UnsafePointer<UInt32>, bins: UnsafeBufferPointer<UInt64>) -> UInt64 {
-    // SAFETY: the caller's `probes` holds four bin numbers, each below `bins.count`.
-    let b0 = bins[Int(probes[0])], b1 = bins[Int(probes[1])]
-    let b2 = bins[Int(probes[2])], b3 = bins[Int(probes[3])]
-    var value = b2 != .max ? b2 : b3
-    value = b1 != .max ? b1 : value
-    value = b0 != .max ? b0 : value
-    return own != .max ? own : value
+private func _firstFilled(
+    own: UInt64, probes: UnsafePointer<UInt32>, bins: UnsafeBufferPointer<UInt64>, slots: UnsafeMutablePointer<UInt64>
+) -> UInt64 {
+    // SAFETY: the caller's `probes` holds four bin numbers, each below `bins.count`; `slots`
+    // holds six values, the last `UInt64.max`.
+    slots[0] = own
+    slots[1] = bins[Int(probes[0])]
+    slots[2] = bins[Int(probes[1])]
+    slots[3] = bins[Int(probes[2])]
+    slots[4] = bins[Int(probes[3])]
+    // Bit p is set when slot p is filled: an empty slot is all ones, so adding one carries out.
+    @inline(__always)
+    func filledBit(_ position: Int) -> UInt64 {
+        let carried = slots[position] &+ 1
+        return ((carried | (0 &- carried)) >> 63) << UInt64(position)
+    }
+    let filled = filledBit(0) | filledBit(1) | filledBit(2) | filledBit(3) | filledBit(4) | 1 << 5
+    return slots[filled.trailingZeroBitCount]
 }
 
 /// One-permutation MinHash with optimal densification (Shrivastava 2017): one hash per shingle,
@@ -91,22 +106,26 @@ public struct OnePermutationMinHash: SignatureScheme, Hashable {
         }
         let k = signatureLength
         let (multiplier, addend) = (multiplier, addend)
-        withUnsafeTemporaryAllocation(of: UInt64.self, capacity: k) { bins in
-            bins.initialize(repeating: .max)
+        // k bins, then six slots for densification (``_firstFilled(own:probes:bins:slots:)``).
+        withUnsafeTemporaryAllocation(of: UInt64.self, capacity: k + 6) { space in
+            let minima = UnsafeMutableBufferPointer(rebasing: space[0..<k])
+            minima.initialize(repeating: .max)
             for x in hashes {
                 let h = Swift.min(x &* multiplier &+ addend, .max - 1)
                 let bin = _scaled(h, to: k)
                 // Branch-free minimum: which is smaller is unpredictable.
-                bins[bin] = Swift.min(h, bins[bin])
+                minima[bin] = Swift.min(h, minima[bin])
             }
             var filled = 0
-            for value in bins where value != .max { filled &+= 1 }
+            for value in minima where value != .max { filled &+= 1 }
             if filled == k {
-                _ = output.update(fromContentsOf: bins)
+                _ = output.update(fromContentsOf: minima)
                 return
             }
             let depth = probeBins.isEmpty ? 0 : Self.probeTableDepth
-            let bins = UnsafeBufferPointer(bins)
+            let bins = UnsafeBufferPointer(minima)
+            let slots = space.baseAddress! + k
+            slots[5] = .max
             probeBins.withUnsafeBufferPointer { probes in
                 for i in 0..<k {
                     var value = bins[i]
@@ -120,10 +139,10 @@ public struct OnePermutationMinHash: SignatureScheme, Hashable {
                         // SAFETY: row i of the table holds `depth` bins (a multiple of 4),
                         // each below k.
                         let row = probes.baseAddress! + i &* depth
-                        value = _firstFilled(own: value, probes: row, bins: bins)
+                        value = _firstFilled(own: value, probes: row, bins: bins, slots: slots)
                         var t = 4
                         while value == .max && t < depth {
-                            value = _firstFilled(own: .max, probes: row + t, bins: bins)
+                            value = _firstFilled(own: .max, probes: row + t, bins: bins, slots: slots)
                             t &+= 4
                         }
                         if value == .max { attempt = UInt64(depth) &+ 1 }
