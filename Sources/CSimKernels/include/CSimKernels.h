@@ -42,6 +42,14 @@ void simk_minhash32(const uint64_t *hashes, size_t count, const uint32_t *mul,
 int simk_minhash32_isa(int isa, const uint64_t *hashes, size_t count, const uint32_t *mul,
                        const uint32_t *add, uint32_t *mins, size_t lanes);
 
+/// The number of values two strictly increasing arrays share (|A ∩ B| of two sorted hash sets).
+/// Reads exactly `na` values of `a` and `nb` of `b`.
+size_t simk_intersection_count(const uint64_t *a, size_t na, const uint64_t *b, size_t nb);
+
+/// `simk_intersection_count` forced onto one variant, for tests. Returns 0 and sets `*count`, or
+/// -1 (and does nothing) if this CPU cannot run `isa`.
+int simk_intersection_count_isa(int isa, const uint64_t *a, size_t na, const uint64_t *b, size_t nb, size_t *count);
+
 /// The variant the text kernels use: the dispatcher's, one lower where the CPU lacks an
 /// extension they need (their AVX-512 variant also needs AVX-512BW).
 int simk_text_isa(void);

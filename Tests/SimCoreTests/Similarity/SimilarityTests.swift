@@ -20,6 +20,31 @@ struct SimilarityTests {
         #expect(ShingleSet([1, 2]).jaccard(with: ShingleSet([3, 4])) == 0)
     }
 
+    @Test("the intersection kernel counts shared values exactly on every variant")
+    func intersectionKernel() {
+        // Sizes around the block widths (4 and 8), shared values at block edges, values with the
+        // top bit set (unsigned order), identical, disjoint and interleaved sets.
+        var random = SplitMix64(seed: 2_718)
+        let variants = SignatureKernelISA.allCases.filter(\.isSupported)
+        #expect(variants.contains(.portable))
+        for round in 0..<150 {
+            let pool = (0..<(1 + round % 90)).map { _ in random.next() | (round % 3 == 0 ? 1 << 63 : 0) }
+            let a = ShingleSet(pool.filter { _ in random.next() % 3 != 0 })
+            let b = round % 7 == 0 ? a : ShingleSet(pool.filter { _ in random.next() % 2 == 0 } + (0..<(round % 11)).map { _ in random.next() })
+            let expected = Set(a.hashes).intersection(b.hashes).count
+            #expect(a.intersectionCount(with: b) == expected, "seed 2718, round \(round)")
+            for isa in variants {
+                let got = a.hashes.withUnsafeBufferPointer { x in b.hashes.withUnsafeBufferPointer { y in _intersectionCount(x, y, isa: isa) } }
+                #expect(got == expected, "seed 2718, round \(round), \(isa)")
+            }
+        }
+        // Exact values: blocks of eight that meet only at their last and first values.
+        let evens = ShingleSet((0..<40).map { UInt64($0 * 2) })
+        let shifted = ShingleSet((0..<40).map { UInt64($0 * 2 + 14) })
+        #expect(evens.intersectionCount(with: shifted) == 33)
+        #expect(ShingleSet((0..<64).map(UInt64.init)).intersectionCount(with: ShingleSet((64..<128).map(UInt64.init))) == 0)
+    }
+
     @Test("every measure is 0 with an empty set")
     func empty() {
         let empty = ShingleSet([UInt64]())
