@@ -113,11 +113,16 @@ public enum DedupeRun {
         return try open(settings.makeScheme())
     }
 
+    /// Documents handed to the engine at a time.
+    static let batchSize = 4096
+
     /// Feeds `reader` to `deduplicator` (which may hold documents of earlier runs), then writes
     /// this run's verdicts and kept records.
+    ///
+    /// `batchSize` is ``batchSize`` but in tests, which cross batches with small ones.
     static func run<Scheme: SignatureScheme>(
         reader: CorpusReader, deduplicator: Deduplicator<Scheme>, keepPath: String?, io: CommandIO, progress: ProgressDisplay,
-        boilerplate: BoilerplateOptionGroup
+        boilerplate: BoilerplateOptionGroup, batchSize: Int = batchSize
     ) throws -> Summary {
         let first = deduplicator.count
         let threads = deduplicator.options.threads
@@ -126,30 +131,34 @@ public enum DedupeRun {
         let blanksBoilerplate = boilerplate.isOn(defaultMode: .off)
         var held: [Document] = []
         let input = CommandInput(reader: reader, io: io, tool: "simdedup", progress: progress)
-        // Batches of 4,096 documents, read while the engine works on the two before them
+        // Batches of 4,096 documents (batchSize), read while the engine works on the two before them
         // (Deduplicator.insert(batchesFrom:)): reading, parsing (in the reader's background
         // blocks), signing and querying share the cores. With boilerplate blanking every
         // document is held until the end (the blanking needs the whole corpus), then filed.
         //
         // Ids must be unique: the engine finds the ones it holds (earlier runs, filed batches);
-        // `recent` holds those of the batch being read and of the two handed over before it,
-        // which the engine may not have filed yet.
+        // `recent` holds those of the batch being read and of (at least) the two handed over
+        // before it, which the engine may not have filed yet.
         var unique = UniqueIDs(documentsBefore: first)
-        var recent: [[String: Int]] = [[:], [:], [:]]
-        func earlierDocument(withID text: String) -> Int? {
-            for ids in recent { if let found = ids[text] { return found } }
-            // A number and a string of the same text are one id (JSON consumers often key by text).
-            return deduplicator.document(withID: EngineID.encode(DocumentID(text: text, isNumber: false)))
-                ?? deduplicator.document(withID: EngineID.encode(DocumentID(text: text, isNumber: true)))
+        var recent = RecentIDs(batchSize: batchSize)
+        func earlierDocument(withID key: RecentIDs.Key) -> Int? {
+            if let found = recent.document(withID: key) ?? deduplicator.document(withID: key.text) { return found }
+            // A number and a string of the same text are one id (JSON consumers often key by
+            // text). The engine holds a number as its literal and a NUL (EngineID), so only a
+            // text that is a number literal can name one: most ids are refused at their first
+            // byte, without a second lookup.
+            guard EngineID.isNumberLiteral(key.text) else { return nil }
+            return deduplicator.document(withID: EngineID.encode(DocumentID(text: key.text, isNumber: true)))
         }
         try deduplicator.insert(batchesFrom: { () throws(CommandError) -> [Document]? in
             var batch: [Document] = []
-            batch.reserveCapacity(4096)
-            recent = [[:], recent[0], recent[1]]
-            while batch.count < 4096, let record = try input.next() {
+            batch.reserveCapacity(batchSize)
+            recent.startBatch()
+            while batch.count < batchSize, let record = try input.next() {
                 let number = unique.nextDocument
-                guard try unique.admit(record, input: input, earlier: earlierDocument(withID: record.id.text)) else { continue }
-                recent[0][record.id.text] = number
+                let key = RecentIDs.Key(record.id.text)
+                guard try unique.admit(record, input: input, earlier: earlierDocument(withID: key)) else { continue }
+                recent.insert(key, document: number)
                 let document = Document(id: EngineID.encode(record.id), utf8: record.document.utf8)
                 try spool?.append(record)
                 if blanksBoilerplate {
@@ -166,8 +175,8 @@ public enum DedupeRun {
             held = []
             var start = 0
             deduplicator.insert(batchesFrom: {
-                defer { start += 4096 }
-                return start < blanked.count ? Array(blanked[start..<Swift.min(start + 4096, blanked.count)]) : nil
+                defer { start += batchSize }
+                return start < blanked.count ? Array(blanked[start..<Swift.min(start + batchSize, blanked.count)]) : nil
             }, threads: threads) { _ in }
         }
         summary.bytes = input.textBytes

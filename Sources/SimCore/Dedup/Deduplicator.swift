@@ -124,7 +124,13 @@ public final class Deduplicator<Scheme: SignatureScheme>: @unchecked Sendable {
     /// - Returns: Its first document's number.
     /// - Complexity: O(id length) expected.
     public func document(withID id: String) -> Int? {
-        access.withReadLock { state.documents.firstDocument(withID: id) }
+        var id = id
+        return id.withUTF8 { bytes in
+            // The hash needs no lock.
+            let id = UnsafeRawBufferPointer(bytes)
+            let hash = _DocumentTable.idHash(id)
+            return access.withReadLock { state.documents.firstDocument(withID: id, hash: hash) }
+        }
     }
 
     /// Checks that the engine's parts agree (see the loader): package access, for the damage
