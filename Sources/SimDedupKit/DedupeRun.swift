@@ -246,9 +246,20 @@ public enum DedupeRun {
         while start < assignments.count {
             let slice = start..<Swift.min(start + window, assignments.count)
             let chunks = concurrentChunks(count: slice.count, threads: threads, minimumChunk: minimumChunk) { range in
+                // Every id the chunk names, fetched under one lock: document, cluster, match.
+                var named: [Int] = []
+                named.reserveCapacity(range.count * 3)
+                for index in range { appendDocumentsNamed(by: assignments[slice.lowerBound + index], to: &named) }
+                let ids = deduplicator.ids(of: named)
                 var lines: [UInt8] = []
                 lines.reserveCapacity(range.count * 96)
-                for index in range { appendVerdictLine(of: assignments[slice.lowerBound + index], deduplicator: deduplicator, to: &lines) }
+                var next = 0
+                for index in range {
+                    let assignment = assignments[slice.lowerBound + index]
+                    let count = assignment.verdict.isDuplicate ? 3 : 2
+                    appendVerdictLine(of: assignment, ids: ids[next..<next + count], to: &lines)
+                    next += count
+                }
                 return lines
             }
             for lines in chunks { try output.write(bytes: lines) }
@@ -258,24 +269,39 @@ public enum DedupeRun {
         return (kept, clusters)
     }
 
+    /// Appends the documents a verdict line names, in the order ``appendVerdictLine(of:ids:to:)``
+    /// takes their ids: the document, its cluster, and its match if it has one.
+    static func appendDocumentsNamed(by assignment: DocumentAssignment, to named: inout [Int]) {
+        named.append(assignment.document)
+        named.append(assignment.cluster)
+        if case .duplicate(let match, _) = assignment.verdict { named.append(match) }
+    }
+
     /// Appends one document's verdict line (with its newline).
-    static func appendVerdictLine<Scheme: SignatureScheme>(
-        of assignment: DocumentAssignment, deduplicator: Deduplicator<Scheme>, to line: inout [UInt8]
-    ) {
-        func appendID(_ document: Int) { EngineID.decode(deduplicator.id(of: document)).appendJSON(to: &line) }
-        line.append(contentsOf: #"{"id":"#.utf8)
-        appendID(assignment.document)
-        line.append(contentsOf: #","cluster":"#.utf8)
-        appendID(assignment.cluster)
-        line.append(contentsOf: (assignment.isRepresentative ? #","representative":true"# : #","representative":false"#).utf8)
-        line.append(contentsOf: #","match":"#.utf8)
-        if case .duplicate(let match, let similarity) = assignment.verdict {
-            appendID(match)
-            line.append(contentsOf: #","similarity":"#.utf8)
+    ///
+    /// - Parameters:
+    ///   - assignment: The document's assignment.
+    ///   - ids: The engine's ids of the documents ``appendDocumentsNamed(by:to:)`` lists, in
+    ///     that order.
+    ///   - line: Receives the line.
+    static func appendVerdictLine(of assignment: DocumentAssignment, ids: ArraySlice<String>, to line: inout [UInt8]) {
+        func appendID(_ position: Int) { EngineID.decode(ids[ids.startIndex + position]).appendJSON(to: &line) }
+        // Static strings: their bytes are copied as they are, not transcoded through String's
+        // UTF-8 view (about 180 instructions an append).
+        func append(_ literal: StaticString) { literal.withUTF8Buffer { line.append(contentsOf: $0) } }
+        append(#"{"id":"#)
+        appendID(0)
+        append(#","cluster":"#)
+        appendID(1)
+        append(assignment.isRepresentative ? #","representative":true"# : #","representative":false"#)
+        append(#","match":"#)
+        if case .duplicate(_, let similarity) = assignment.verdict {
+            appendID(2)
+            append(#","similarity":"#)
             line.append(contentsOf: String(similarity).utf8)
         } else {
-            line.append(contentsOf: #"null,"similarity":null"#.utf8)
+            append(#"null,"similarity":null"#)
         }
-        line.append(contentsOf: "}\n".utf8)
+        append("}\n")
     }
 }

@@ -121,6 +121,10 @@ struct DeduplicatorIDTests {
         #expect(deduplicator.document(withID: "") == 3_000)
         #expect(deduplicator.document(withID: "doc-2000") == nil)
         #expect(deduplicator.document(withID: "doc-1") == 1)
+        let some = [3_001, 0, 1_999, 3_000, 0, 2_500]
+        #expect(deduplicator.ids(of: some) == some.map { deduplicator.id(of: $0) })
+        #expect(deduplicator.ids(of: some) == ["", "doc-0", "doc-1999", "", "doc-0", "doc-500"])
+        #expect(deduplicator.ids(of: []) == [])
         try deduplicator._checkInvariants()
         let path = NSTemporaryDirectory() + "simcore-ids-\(UUID().uuidString).state"
         defer { try? FileManager.default.removeItem(atPath: path) }
