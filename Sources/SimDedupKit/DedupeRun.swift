@@ -113,11 +113,16 @@ public enum DedupeRun {
         return try open(settings.makeScheme())
     }
 
+    /// Documents handed to the engine at a time.
+    static let batchSize = 4096
+
     /// Feeds `reader` to `deduplicator` (which may hold documents of earlier runs), then writes
     /// this run's verdicts and kept records.
+    ///
+    /// `batchSize` is ``batchSize`` but in tests, which cross batches with small ones.
     static func run<Scheme: SignatureScheme>(
         reader: CorpusReader, deduplicator: Deduplicator<Scheme>, keepPath: String?, io: CommandIO, progress: ProgressDisplay,
-        boilerplate: BoilerplateOptionGroup
+        boilerplate: BoilerplateOptionGroup, batchSize: Int = batchSize
     ) throws -> Summary {
         let first = deduplicator.count
         let threads = deduplicator.options.threads
@@ -126,30 +131,34 @@ public enum DedupeRun {
         let blanksBoilerplate = boilerplate.isOn(defaultMode: .off)
         var held: [Document] = []
         let input = CommandInput(reader: reader, io: io, tool: "simdedup", progress: progress)
-        // Batches of 4,096 documents, read while the engine works on the two before them
+        // Batches of 4,096 documents (batchSize), read while the engine works on the two before them
         // (Deduplicator.insert(batchesFrom:)): reading, parsing (in the reader's background
         // blocks), signing and querying share the cores. With boilerplate blanking every
         // document is held until the end (the blanking needs the whole corpus), then filed.
         //
         // Ids must be unique: the engine finds the ones it holds (earlier runs, filed batches);
-        // `recent` holds those of the batch being read and of the two handed over before it,
-        // which the engine may not have filed yet.
+        // `recent` holds those of the batch being read and of (at least) the two handed over
+        // before it, which the engine may not have filed yet.
         var unique = UniqueIDs(documentsBefore: first)
-        var recent: [[String: Int]] = [[:], [:], [:]]
-        func earlierDocument(withID text: String) -> Int? {
-            for ids in recent { if let found = ids[text] { return found } }
-            // A number and a string of the same text are one id (JSON consumers often key by text).
-            return deduplicator.document(withID: EngineID.encode(DocumentID(text: text, isNumber: false)))
-                ?? deduplicator.document(withID: EngineID.encode(DocumentID(text: text, isNumber: true)))
+        var recent = RecentIDs(batchSize: batchSize)
+        func earlierDocument(withID key: RecentIDs.Key) -> Int? {
+            if let found = recent.document(withID: key) ?? deduplicator.document(withID: key.text) { return found }
+            // A number and a string of the same text are one id (JSON consumers often key by
+            // text). The engine holds a number as its literal and a NUL (EngineID), so only a
+            // text that is a number literal can name one: most ids are refused at their first
+            // byte, without a second lookup.
+            guard EngineID.isNumberLiteral(key.text) else { return nil }
+            return deduplicator.document(withID: EngineID.encode(DocumentID(text: key.text, isNumber: true)))
         }
         try deduplicator.insert(batchesFrom: { () throws(CommandError) -> [Document]? in
             var batch: [Document] = []
-            batch.reserveCapacity(4096)
-            recent = [[:], recent[0], recent[1]]
-            while batch.count < 4096, let record = try input.next() {
+            batch.reserveCapacity(batchSize)
+            recent.startBatch()
+            while batch.count < batchSize, let record = try input.next() {
                 let number = unique.nextDocument
-                guard try unique.admit(record, input: input, earlier: earlierDocument(withID: record.id.text)) else { continue }
-                recent[0][record.id.text] = number
+                let key = RecentIDs.Key(record.id.text)
+                guard try unique.admit(record, input: input, earlier: earlierDocument(withID: key)) else { continue }
+                recent.insert(key, document: number)
                 let document = Document(id: EngineID.encode(record.id), utf8: record.document.utf8)
                 try spool?.append(record)
                 if blanksBoilerplate {
@@ -166,8 +175,8 @@ public enum DedupeRun {
             held = []
             var start = 0
             deduplicator.insert(batchesFrom: {
-                defer { start += 4096 }
-                return start < blanked.count ? Array(blanked[start..<Swift.min(start + 4096, blanked.count)]) : nil
+                defer { start += batchSize }
+                return start < blanked.count ? Array(blanked[start..<Swift.min(start + batchSize, blanked.count)]) : nil
             }, threads: threads) { _ in }
         }
         summary.bytes = input.textBytes
@@ -237,9 +246,20 @@ public enum DedupeRun {
         while start < assignments.count {
             let slice = start..<Swift.min(start + window, assignments.count)
             let chunks = concurrentChunks(count: slice.count, threads: threads, minimumChunk: minimumChunk) { range in
+                // Every id the chunk names, fetched under one lock: document, cluster, match.
+                var named: [Int] = []
+                named.reserveCapacity(range.count * 3)
+                for index in range { appendDocumentsNamed(by: assignments[slice.lowerBound + index], to: &named) }
+                let ids = deduplicator.ids(of: named)
                 var lines: [UInt8] = []
                 lines.reserveCapacity(range.count * 96)
-                for index in range { appendVerdictLine(of: assignments[slice.lowerBound + index], deduplicator: deduplicator, to: &lines) }
+                var next = 0
+                for index in range {
+                    let assignment = assignments[slice.lowerBound + index]
+                    let count = assignment.verdict.isDuplicate ? 3 : 2
+                    appendVerdictLine(of: assignment, ids: ids[next..<next + count], to: &lines)
+                    next += count
+                }
                 return lines
             }
             for lines in chunks { try output.write(bytes: lines) }
@@ -249,24 +269,39 @@ public enum DedupeRun {
         return (kept, clusters)
     }
 
+    /// Appends the documents a verdict line names, in the order ``appendVerdictLine(of:ids:to:)``
+    /// takes their ids: the document, its cluster, and its match if it has one.
+    static func appendDocumentsNamed(by assignment: DocumentAssignment, to named: inout [Int]) {
+        named.append(assignment.document)
+        named.append(assignment.cluster)
+        if case .duplicate(let match, _) = assignment.verdict { named.append(match) }
+    }
+
     /// Appends one document's verdict line (with its newline).
-    static func appendVerdictLine<Scheme: SignatureScheme>(
-        of assignment: DocumentAssignment, deduplicator: Deduplicator<Scheme>, to line: inout [UInt8]
-    ) {
-        func appendID(_ document: Int) { EngineID.decode(deduplicator.id(of: document)).appendJSON(to: &line) }
-        line.append(contentsOf: #"{"id":"#.utf8)
-        appendID(assignment.document)
-        line.append(contentsOf: #","cluster":"#.utf8)
-        appendID(assignment.cluster)
-        line.append(contentsOf: (assignment.isRepresentative ? #","representative":true"# : #","representative":false"#).utf8)
-        line.append(contentsOf: #","match":"#.utf8)
-        if case .duplicate(let match, let similarity) = assignment.verdict {
-            appendID(match)
-            line.append(contentsOf: #","similarity":"#.utf8)
+    ///
+    /// - Parameters:
+    ///   - assignment: The document's assignment.
+    ///   - ids: The engine's ids of the documents ``appendDocumentsNamed(by:to:)`` lists, in
+    ///     that order.
+    ///   - line: Receives the line.
+    static func appendVerdictLine(of assignment: DocumentAssignment, ids: ArraySlice<String>, to line: inout [UInt8]) {
+        func appendID(_ position: Int) { EngineID.decode(ids[ids.startIndex + position]).appendJSON(to: &line) }
+        // Static strings: their bytes are copied as they are, not transcoded through String's
+        // UTF-8 view (about 180 instructions an append).
+        func append(_ literal: StaticString) { literal.withUTF8Buffer { line.append(contentsOf: $0) } }
+        append(#"{"id":"#)
+        appendID(0)
+        append(#","cluster":"#)
+        appendID(1)
+        append(assignment.isRepresentative ? #","representative":true"# : #","representative":false"#)
+        append(#","match":"#)
+        if case .duplicate(_, let similarity) = assignment.verdict {
+            appendID(2)
+            append(#","similarity":"#)
             line.append(contentsOf: String(similarity).utf8)
         } else {
-            line.append(contentsOf: #"null,"similarity":null"#.utf8)
+            append(#"null,"similarity":null"#)
         }
-        line.append(contentsOf: "}\n".utf8)
+        append("}\n")
     }
 }

@@ -29,28 +29,35 @@ enum EngineID {
     }
 
     /// Whether `text` follows JSON's number grammar: `-? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?`.
+    ///
+    /// - Complexity: O(text length); allocates nothing, and a text that does not start with a
+    ///   digit or `-` (most ids) is refused at its first byte.
     static func isNumberLiteral(_ text: String) -> Bool {
-        var bytes = Array(text.utf8)[...]
+        guard let first = text.utf8.first, first == UInt8(ascii: "-") || (first >= 0x30 && first <= 0x39) else { return false }
+        return text.utf8.withContiguousStorageIfAvailable(isNumberLiteral) ?? isNumberLiteral(Array(text.utf8))
+    }
+
+    /// Whether `bytes` follow JSON's number grammar.
+    private static func isNumberLiteral(_ bytes: some Collection<UInt8>) -> Bool {
+        var index = bytes.startIndex
+        func next(_ accepts: (UInt8) -> Bool) -> Bool {
+            guard index != bytes.endIndex, accepts(bytes[index]) else { return false }
+            bytes.formIndex(after: &index)
+            return true
+        }
+        func isDigit(_ byte: UInt8) -> Bool { byte >= 0x30 && byte <= 0x39 }
         func digits() -> Int {
-            let count = bytes.prefix { $0 >= 0x30 && $0 <= 0x39 }.count
-            bytes = bytes.dropFirst(count)
+            var count = 0
+            while next(isDigit) { count += 1 }
             return count
         }
-        if bytes.first == UInt8(ascii: "-") { bytes = bytes.dropFirst() }
-        if bytes.first == UInt8(ascii: "0") {
-            bytes = bytes.dropFirst()
-        } else if digits() == 0 {
-            return false
+        _ = next { $0 == UInt8(ascii: "-") }
+        if !next({ $0 == UInt8(ascii: "0") }) && digits() == 0 { return false }
+        if next({ $0 == UInt8(ascii: ".") }) && digits() == 0 { return false }
+        if next({ $0 == UInt8(ascii: "e") || $0 == UInt8(ascii: "E") }) {
+            _ = next { $0 == UInt8(ascii: "+") || $0 == UInt8(ascii: "-") }
+            if digits() == 0 { return false }
         }
-        if bytes.first == UInt8(ascii: ".") {
-            bytes = bytes.dropFirst()
-            guard digits() > 0 else { return false }
-        }
-        if bytes.first == UInt8(ascii: "e") || bytes.first == UInt8(ascii: "E") {
-            bytes = bytes.dropFirst()
-            if bytes.first == UInt8(ascii: "+") || bytes.first == UInt8(ascii: "-") { bytes = bytes.dropFirst() }
-            guard digits() > 0 else { return false }
-        }
-        return bytes.isEmpty
+        return index == bytes.endIndex
     }
 }

@@ -2,8 +2,11 @@
 /// UTF-8 buffer, held once), its length in bytes (which picks a cluster's representative), and
 /// a hash index from each distinct id to the first document that has it.
 ///
-/// The index holds document numbers only (4 bytes a slot, at most half the slots used), never a
-/// second copy of the ids: a lookup hashes the id (XXH3) and compares bytes in ``idBytes``.
+/// The index holds document numbers (4 bytes a slot, at most half the slots used) and one tag
+/// byte a slot, never a second copy of the ids: a lookup hashes the id (XXH3), walks the tags
+/// from the hash's slot, and compares bytes in ``idBytes`` only where a tag equals the id's
+/// (1 in 255 of the other ids), so a lookup of an id the table lacks, which is what a caller
+/// refusing repeated ids does for almost every document, reads the tag bytes alone.
 /// Only an id's first document is filed, so many documents sharing one id (the library's
 /// default id is empty) cost nothing and never lengthen a probe.
 struct _DocumentTable: Sendable {
@@ -15,6 +18,9 @@ struct _DocumentTable: Sendable {
     private(set) var byteCounts: [Int] = []
     /// Open addressing by XXH3 of the id: the first document of each distinct id; -1 is empty.
     private var idSlots = [Int32](repeating: -1, count: 16)
+    /// One byte per slot of ``idSlots``: 0 where it is empty, the ``_idTag(_:)`` of its
+    /// document's id hash where it is not.
+    private var idTags = [UInt8](repeating: 0, count: 16)
     /// Distinct ids filed in ``idSlots``.
     private var distinctIDs = 0
 
@@ -22,7 +28,7 @@ struct _DocumentTable: Sendable {
     var count: Int { idEnds.count }
 
     /// Bytes held (ids and the id index included).
-    var byteCount: Int { idBytes.count + idEnds.count * 8 + byteCounts.count * 8 + idSlots.count * 4 }
+    var byteCount: Int { idBytes.count + idEnds.count * 8 + byteCounts.count * 8 + idSlots.count * 5 }
 
     /// Adds one document.
     mutating func append(id: String, byteCount: Int) {
@@ -51,15 +57,62 @@ struct _DocumentTable: Sendable {
     func firstDocument(withID id: String) -> Int? {
         var id = id
         return id.withUTF8 { wanted in
-            let mask = idSlots.count - 1
-            var slot = Int(truncatingIfNeeded: XXH3.hash64(UnsafeRawBufferPointer(wanted))) & mask
-            while idSlots[slot] >= 0 {
-                let document = Int(idSlots[slot])
-                if idBytes[idRange(of: document)].elementsEqual(wanted) { return document }
+            let bytes = UnsafeRawBufferPointer(wanted)
+            return firstDocument(withID: bytes, hash: Self.idHash(bytes))
+        }
+    }
+
+    /// The first document whose id is `id`, given its ``idHash(_:)`` (which a caller can
+    /// compute before taking a lock), or `nil`.
+    ///
+    /// - Complexity: O(id length) expected.
+    @inline(__always)
+    func firstDocument(withID id: UnsafeRawBufferPointer, hash: UInt64) -> Int? {
+        probe(for: id, hash: hash).document
+    }
+
+    /// The hash an id is filed under: XXH3 of its UTF-8 bytes.
+    static func idHash(_ id: UnsafeRawBufferPointer) -> UInt64 { XXH3.hash64(id) }
+
+    /// The tag byte of an id hash: its top byte, 1 in place of 0 (0 marks an empty slot).
+    @inline(__always)
+    static func _idTag(_ hash: UInt64) -> UInt8 {
+        let top = UInt8(truncatingIfNeeded: hash &>> 56)
+        return top == 0 ? 1 : top
+    }
+
+    /// Walks the probe of `hash` (the XXH3 of `wanted`): the filed document whose id is
+    /// `wanted`, or the empty slot that ends the probe.
+    ///
+    /// Tags are compared first; ids only where a tag matches.
+    ///
+    /// - Complexity: O(id length) expected.
+    @inline(__always)
+    private func probe(for wanted: UnsafeRawBufferPointer, hash: UInt64) -> (document: Int?, emptySlot: Int) {
+        let tag = Self._idTag(hash)
+        return idTags.withUnsafeBufferPointer { tags in
+            // SAFETY: `tags` has `idSlots.count` entries, a power of two, so `slot & mask` stays
+            // inside it; at most half are used, so the walk meets an empty one (tag 0).
+            let mask = tags.count - 1
+            var slot = Int(truncatingIfNeeded: hash) & mask
+            while true {
+                let found = tags[slot]
+                if found == 0 { return (nil, slot) }
+                if found == tag {
+                    let document = Int(idSlots[slot])
+                    if idMatches(document, wanted) { return (document, slot) }
+                }
                 slot = (slot + 1) & mask
             }
-            return nil
         }
+    }
+
+    /// Whether document `document`'s id is `wanted`, byte for byte.
+    @inline(never)
+    private func idMatches(_ document: Int, _ wanted: UnsafeRawBufferPointer) -> Bool {
+        let range = idRange(of: document)
+        guard range.count == wanted.count else { return false }
+        return idBytes.withUnsafeBytes { UnsafeRawBufferPointer(rebasing: $0[range]).elementsEqual(wanted) }
     }
 
     private func idRange(of document: Int) -> Range<Int> {
@@ -67,7 +120,7 @@ struct _DocumentTable: Sendable {
     }
 
     private func idHash(of document: Int) -> UInt64 {
-        idBytes.withUnsafeBytes { XXH3.hash64(UnsafeRawBufferPointer(rebasing: $0[idRange(of: document)])) }
+        idBytes.withUnsafeBytes { Self.idHash(UnsafeRawBufferPointer(rebasing: $0[idRange(of: document)])) }
     }
 
     /// Files `document` under its id unless an earlier document has that id; doubles the slots
@@ -76,16 +129,15 @@ struct _DocumentTable: Sendable {
         if (distinctIDs + 1) * 2 > idSlots.count {
             let old = idSlots
             idSlots = [Int32](repeating: -1, count: old.count * 2)
+            idTags = [UInt8](repeating: 0, count: old.count * 2)
             for filed in old where filed >= 0 { place(Int(filed), hash: idHash(of: Int(filed))) }
         }
+        let range = idRange(of: document)
         let hash = idHash(of: document)
-        let mask = idSlots.count - 1
-        var slot = Int(truncatingIfNeeded: hash) & mask
-        while idSlots[slot] >= 0 {
-            if idBytes[idRange(of: Int(idSlots[slot]))].elementsEqual(idBytes[idRange(of: document)]) { return }
-            slot = (slot + 1) & mask
-        }
-        idSlots[slot] = Int32(document)
+        let found = idBytes.withUnsafeBytes { probe(for: UnsafeRawBufferPointer(rebasing: $0[range]), hash: hash) }
+        guard found.document == nil else { return }
+        idSlots[found.emptySlot] = Int32(document)
+        idTags[found.emptySlot] = Self._idTag(hash)
         distinctIDs += 1
     }
 
@@ -93,8 +145,9 @@ struct _DocumentTable: Sendable {
     private mutating func place(_ document: Int, hash: UInt64) {
         let mask = idSlots.count - 1
         var slot = Int(truncatingIfNeeded: hash) & mask
-        while idSlots[slot] >= 0 { slot = (slot + 1) & mask }
+        while idTags[slot] != 0 { slot = (slot + 1) & mask }
         idSlots[slot] = Int32(document)
+        idTags[slot] = Self._idTag(hash)
     }
 
     /// Checks the table: one end and one length per document, ends increasing up to the id
@@ -113,8 +166,12 @@ struct _DocumentTable: Sendable {
         guard previous == idBytes.count else { throw .corrupt("id offsets and id bytes disagree") }
         let filed = idSlots.filter { $0 >= 0 }
         guard idSlots.count >= 16, idSlots.count & (idSlots.count - 1) == 0, filed.count == distinctIDs,
-              distinctIDs * 2 <= idSlots.count, filed.allSatisfy({ Int($0) < count }) else {
+              distinctIDs * 2 <= idSlots.count, filed.allSatisfy({ Int($0) < count }), idTags.count == idSlots.count else {
             throw .corrupt("id index shape")
+        }
+        for slot in idSlots.indices {
+            let filed = idSlots[slot]
+            guard idTags[slot] == (filed < 0 ? 0 : Self._idTag(idHash(of: Int(filed)))) else { throw .corrupt("id index tags") }
         }
         for document in 0..<count {
             guard let first = firstDocument(withID: id(of: document)), first <= document,

@@ -121,6 +121,10 @@ struct DeduplicatorIDTests {
         #expect(deduplicator.document(withID: "") == 3_000)
         #expect(deduplicator.document(withID: "doc-2000") == nil)
         #expect(deduplicator.document(withID: "doc-1") == 1)
+        let some = [3_001, 0, 1_999, 3_000, 0, 2_500]
+        #expect(deduplicator.ids(of: some) == some.map { deduplicator.id(of: $0) })
+        #expect(deduplicator.ids(of: some) == ["", "doc-0", "doc-1999", "", "doc-0", "doc-500"])
+        #expect(deduplicator.ids(of: []) == [])
         try deduplicator._checkInvariants()
         let path = NSTemporaryDirectory() + "simcore-ids-\(UUID().uuidString).state"
         defer { try? FileManager.default.removeItem(atPath: path) }
@@ -128,6 +132,35 @@ struct DeduplicatorIDTests {
         let loaded = try Deduplicator(contentsOf: path)
         #expect(loaded.document(withID: "doc-1999") == 1_999)
         #expect(loaded.document(withID: "") == 3_000)
+    }
+
+    @Test("an id whose home slot and tag byte an earlier id shares is found past it, before and after the slots grow; one the table lacks is not")
+    func tagCollision() throws {
+        // Three ids with one home slot among 16 (the table's first size) and one tag.
+        func hash(_ id: String) -> UInt64 { Array(id.utf8).withUnsafeBytes { _DocumentTable.idHash($0) } }
+        var byKey: [Int: [String]] = [:]
+        var colliding: [String] = []
+        for number in 0..<100_000 where colliding.isEmpty {
+            let id = "id-\(number)"
+            let key = Int(hash(id) & 15) << 8 | Int(_DocumentTable._idTag(hash(id)))
+            byKey[key, default: []].append(id)
+            if byKey[key]!.count == 3 { colliding = byKey[key]! }
+        }
+        try #require(colliding.count == 3)
+        var table = _DocumentTable()
+        table.append(id: colliding[0], byteCount: 1)
+        table.append(id: colliding[1], byteCount: 2)
+        table.append(id: colliding[1], byteCount: 3)
+        #expect(table.firstDocument(withID: colliding[0]) == 0)
+        #expect(table.firstDocument(withID: colliding[1]) == 1, "\(colliding)")
+        #expect(table.firstDocument(withID: colliding[2]) == nil, "\(colliding)")
+        try table._checkInvariants()
+        for number in 0..<40 { table.append(id: "more-\(number)", byteCount: 1) }
+        #expect(table.firstDocument(withID: colliding[0]) == 0)
+        #expect(table.firstDocument(withID: colliding[1]) == 1)
+        #expect(table.firstDocument(withID: colliding[2]) == nil)
+        #expect(table.firstDocument(withID: "more-39") == 42)
+        try table._checkInvariants()
     }
 }
 

@@ -1,0 +1,134 @@
+import SimCore
+
+/// The ids `simdedup dedupe` has accepted but its engine may not have filed yet: those of the
+/// batch being read and of the two batches handed over before it
+/// (``Deduplicator/insert(batchesFrom:threads:results:)`` files a batch while the next ones
+/// are read and prepared).
+///
+/// Two generations of two batches each: ``startBatch()`` clears the older generation and makes
+/// it the current one every second batch, so the current and the older one together always
+/// hold the batch being read and at least the two before it. Each generation is an
+/// open-addressing table keyed by the id's XXH3 hash (the hash is kept beside the entry, so a
+/// lookup compares texts only when the whole 64-bit hash agrees): one hash per lookup for both
+/// generations, where a `[String: Int]` per batch hashed the text again with SipHash in each.
+/// Memory stays bounded (4 batches of ids) however long a streaming run; tables are reused.
+///
+/// ```swift
+/// var recent = RecentIDs(batchSize: 4_096)
+/// recent.startBatch()
+/// recent.insert(RecentIDs.Key("a"), document: 0)
+/// recent.document(withID: RecentIDs.Key("a"))   // 0
+/// recent.document(withID: RecentIDs.Key("b"))   // nil
+/// ```
+struct RecentIDs {
+    /// An id and its hash, computed once for a lookup and the insert that may follow it.
+    struct Key {
+        /// The id's text.
+        let text: String
+        /// XXH3 of its UTF-8 bytes.
+        let hash: UInt64
+
+        /// The key of `text`.
+        init(_ text: String) {
+            self.text = text
+            var bytes = text
+            hash = bytes.withUTF8 { XXH3.hash64(UnsafeRawBufferPointer($0)) }
+        }
+    }
+
+    /// One generation: entries in insertion order and their table.
+    private struct Generation {
+        var texts: [String] = []
+        var hashes: [UInt64] = []
+        var documents: [Int] = []
+        /// Entry numbers by hash, -1 empty; at least twice the entries a generation holds.
+        var slots: [Int32]
+
+        init(slotCount: Int) {
+            slots = [Int32](repeating: -1, count: slotCount)
+        }
+
+        /// The document of `text`, or the empty slot its probe ends at.
+        func find(_ text: String, hash: UInt64) -> (document: Int?, emptySlot: Int) {
+            let mask = slots.count - 1
+            var slot = Int(truncatingIfNeeded: hash) & mask
+            while true {
+                let entry = Int(slots[slot])
+                if entry < 0 { return (nil, slot) }
+                if hashes[entry] == hash && texts[entry] == text { return (documents[entry], slot) }
+                slot = (slot + 1) & mask
+            }
+        }
+
+        /// Files `key` as the id of `document` unless this generation has it; doubles the
+        /// slots past half full.
+        mutating func insert(_ key: Key, document: Int) {
+            if (texts.count + 1) * 2 > slots.count {
+                slots = [Int32](repeating: -1, count: slots.count * 2)
+                let mask = slots.count - 1
+                for entry in hashes.indices {
+                    var slot = Int(truncatingIfNeeded: hashes[entry]) & mask
+                    while slots[slot] >= 0 { slot = (slot + 1) & mask }
+                    slots[slot] = Int32(entry)
+                }
+            }
+            let found = find(key.text, hash: key.hash)
+            guard found.document == nil else { return }
+            slots[found.emptySlot] = Int32(texts.count)
+            texts.append(key.text)
+            hashes.append(key.hash)
+            documents.append(document)
+        }
+
+        mutating func removeAll() {
+            texts.removeAll(keepingCapacity: true)
+            hashes.removeAll(keepingCapacity: true)
+            documents.removeAll(keepingCapacity: true)
+            for slot in slots.indices { slots[slot] = -1 }
+        }
+    }
+
+    /// Batches a generation holds.
+    private static let batchesPerGeneration = 2
+    private var current: Generation
+    private var older: Generation
+    /// Batches started in `current`.
+    private var batchesInCurrent = 0
+
+    /// Empty tables sized for batches of `batchSize` ids.
+    ///
+    /// - Parameter batchSize: The ids ``insert(_:document:)`` files between two
+    ///   ``startBatch()`` calls, usually.
+    init(batchSize: Int) {
+        var slotCount = 16
+        while slotCount < 2 * Self.batchesPerGeneration * batchSize { slotCount *= 2 }
+        current = Generation(slotCount: slotCount)
+        older = Generation(slotCount: slotCount)
+    }
+
+    /// Begins a batch: every second call, the older generation (batches filed by now) is
+    /// cleared and becomes the current one.
+    mutating func startBatch() {
+        if batchesInCurrent == Self.batchesPerGeneration {
+            swap(&current, &older)
+            current.removeAll()
+            batchesInCurrent = 0
+        }
+        batchesInCurrent += 1
+    }
+
+    /// The document of this batch or of the last two (at least) with id `key`, or `nil`.
+    ///
+    /// - Complexity: O(id length) expected.
+    func document(withID key: Key) -> Int? {
+        current.find(key.text, hash: key.hash).document ?? older.find(key.text, hash: key.hash).document
+    }
+
+    /// Files `key` as the id of `document`, unless the current generation has it already.
+    ///
+    /// A batch may hold more ids than the batch size (with `--boilerplate auto` every document
+    /// is read in one, and held): the table then grows.
+    mutating func insert(_ key: Key, document: Int) {
+        current.insert(key, document: document)
+    }
+}
