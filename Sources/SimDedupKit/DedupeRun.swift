@@ -142,7 +142,7 @@ public enum DedupeRun {
         var unique = UniqueIDs(documentsBefore: first)
         var recent = RecentIDs(batchSize: batchSize)
         func earlierDocument(withID key: RecentIDs.Key) -> Int? {
-            if let found = recent.document(withID: key) ?? deduplicator.document(withID: key.text) { return found }
+            if let found = recent.document(withID: key) ?? deduplicator.document(withID: key.text, idHash: key.hash) { return found }
             // A number and a string of the same text are one id (JSON consumers often key by
             // text). The engine holds a number as its literal and a NUL (EngineID), so only a
             // text that is a number literal can name one: most ids are refused at their first

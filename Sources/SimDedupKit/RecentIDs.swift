@@ -25,7 +25,8 @@ struct RecentIDs {
     struct Key {
         /// The id's text.
         let text: String
-        /// XXH3 of its UTF-8 bytes.
+        /// XXH3 of its UTF-8 bytes: the hash the engine files ids under, so the same value
+        /// serves ``Deduplicator/document(withID:idHash:)``.
         let hash: UInt64
 
         /// The key of `text`.

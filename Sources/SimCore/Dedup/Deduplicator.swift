@@ -146,10 +146,25 @@ public final class Deduplicator<Scheme: SignatureScheme>: @unchecked Sendable {
     /// - Complexity: O(id length) expected.
     public func document(withID id: String) -> Int? {
         var id = id
+        // The hash needs no lock.
+        let hash = id.withUTF8 { _DocumentTable.idHash(UnsafeRawBufferPointer($0)) }
+        return document(withID: id, idHash: hash)
+    }
+
+    /// ``document(withID:)`` for a caller that has hashed the id already (the command line
+    /// hashes each id once, for its own table of recent ids and for this lookup).
+    ///
+    /// - Parameters:
+    ///   - id: The id to look for.
+    ///   - idHash: `XXH3.hash64` of its UTF-8 bytes with seed 0, the hash the engine files ids
+    ///     under.
+    /// - Returns: Its first document's number.
+    /// - Complexity: O(id length) expected.
+    package func document(withID id: String, idHash hash: UInt64) -> Int? {
+        var id = id
         return id.withUTF8 { bytes in
-            // The hash needs no lock.
             let id = UnsafeRawBufferPointer(bytes)
-            let hash = _DocumentTable.idHash(id)
+            assert(hash == _DocumentTable.idHash(id), "idHash is not the id's XXH3")
             return access.withReadLock { state.documents.firstDocument(withID: id, hash: hash) }
         }
     }

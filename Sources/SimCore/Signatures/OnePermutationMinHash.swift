@@ -63,8 +63,9 @@ public struct OnePermutationMinHash: SignatureScheme, Hashable {
     private let probeBins: [UInt32]
 
     /// Probes per bin kept in ``probeBins`` (an empty bin of a document filling a fraction f of
-    /// the bins needs more than this with probability (1 − f)^16).
-    static let probeTableDepth = 16   // a multiple of 4: densification reads probes four at a time
+    /// the bins needs more than this with probability (1 − f)^16); a multiple of 4, because
+    /// densification reads the probes four at a time.
+    static let probeTableDepth = 16
 
     /// Creates the scheme.
     ///
