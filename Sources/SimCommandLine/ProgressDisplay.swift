@@ -1,4 +1,3 @@
-import Foundation
 import SimCoreIO
 import SimCoreInternals
 
@@ -55,7 +54,7 @@ public final class ProgressDisplay: @unchecked Sendable {
 
     private let sink: OutputSink
     private let tool: String
-    private let lock = NSLock()
+    private let lock = Lock()
     private let clock = ContinuousClock()
     private var task = ""
     private var total: Int?
@@ -264,7 +263,8 @@ public final class ProgressDisplay: @unchecked Sendable {
     static func duration(_ seconds: Double) -> String {
         let whole = Int(seconds.rounded(.up))
         if whole < 60 { return "\(whole) s" }
-        if whole < 3_600 { return "\(whole / 60) min \(String(format: "%02d", whole % 60)) s" }
-        return "\(whole / 3_600) h \(String(format: "%02d", whole / 60 % 60)) min"
+        func twoDigits(_ value: Int) -> String { value < 10 ? "0\(value)" : "\(value)" }
+        if whole < 3_600 { return "\(whole / 60) min \(twoDigits(whole % 60)) s" }
+        return "\(whole / 3_600) h \(twoDigits(whole / 60 % 60)) min"
     }
 }

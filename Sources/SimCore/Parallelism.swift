@@ -1,4 +1,3 @@
-import Foundation
 import SimCoreInternals
 
 /// How SimCore spreads batch work over cores.

@@ -1,12 +1,12 @@
 import CSimCore
-import Foundation
 import SimCore
+import SimCoreInternals
 
 /// The object behind a `simcore_reuse_index` handle: a ``ReuseIndex`` behind a lock (the index
 /// itself is not safe to call from several threads) and the options it was made with.
 final class ReuseIndexHandle: @unchecked Sendable {
     // SAFETY: `index` is used only inside `withIndex`, which holds `lock`; `options` is immutable.
-    private let lock = NSLock()
+    private let lock = Lock()
     private let index: ReuseIndex
     /// The checked options (threads and the UTF-8 policy for inserts and queries).
     let options: CAlignmentOptions

@@ -1,7 +1,12 @@
 import Dispatch
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import SimCore
 import SimCoreInternals
+import SystemPackage
 
 /// Reads documents from directories, JSON Lines files (plain or gzip-compressed), `.txt` files
 /// and standard input, one at a time, without loading a JSON Lines file whole.
@@ -185,7 +190,7 @@ public final class CorpusReader {
                 let record = try accept({ () throws(CorpusError) -> CorpusRecord in
                     let bytes = try FileContents.read(path)
                     try check(bytes, path: path, line: nil)
-                    let name = (path as NSString).lastPathComponent
+                    let name = FilePath(path).lastComponent?.string ?? path
                     let id = String(name.dropLast(4))
                     return CorpusRecord(document: Document(id: id, utf8: bytes), id: DocumentID(text: id), path: path, line: nil)
                 })
@@ -227,11 +232,10 @@ public final class CorpusReader {
     /// The input files of one path, in reading order.
     static func expand(_ path: String) throws(CorpusError) -> [InputFile] {
         if path == "-" { return [InputFile(path: path, kind: .jsonLines, size: nil)] }
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+        guard let isDirectory = Platform.isDirectory(atPath: path) else {
             throw CorpusError(path: path, line: nil, reason: .unreadable("No such file or directory"))
         }
-        if !isDirectory.boolValue {
+        if !isDirectory {
             let lowered = path.lowercased()
             let kind: InputFile.Kind
             if jsonLinesSuffixes.contains(where: lowered.hasSuffix) || lowered.hasSuffix(".json") || lowered.hasSuffix(".json.gz") {
@@ -241,13 +245,13 @@ public final class CorpusReader {
             } else {
                 throw CorpusError(path: path, line: nil, reason: .unsupportedInput)
             }
-            return [InputFile(path: path, kind: kind, size: fileSize(path))]
+            return [InputFile(path: path, kind: kind, size: Platform.fileSize(atPath: path))]
         }
         let names: [String]
         do {
             names = try FileManager.default.contentsOfDirectory(atPath: path)
         } catch {
-            throw CorpusError(path: path, line: nil, reason: .unreadable("\(error.localizedDescription)"))
+            throw CorpusError(path: path, line: nil, reason: .unreadable(describeFileError(error)))
         }
         var shards: [InputFile] = []
         var texts: [InputFile] = []
@@ -255,10 +259,9 @@ public final class CorpusReader {
             let lowered = name.lowercased()
             let isShard = jsonLinesSuffixes.contains(where: lowered.hasSuffix)
             guard isShard || lowered.hasSuffix(".txt") else { continue }
-            let file = (path as NSString).appendingPathComponent(name)
-            var entryIsDirectory: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: file, isDirectory: &entryIsDirectory), !entryIsDirectory.boolValue else { continue }
-            let input = InputFile(path: file, kind: isShard ? .jsonLines : .text, size: fileSize(file))
+            let file = FilePath(path).appending(name).string
+            guard Platform.isDirectory(atPath: file) == false else { continue }
+            let input = InputFile(path: file, kind: isShard ? .jsonLines : .text, size: Platform.fileSize(atPath: file))
             if isShard { shards.append(input) } else { texts.append(input) }
         }
         guard !shards.isEmpty || !texts.isEmpty else {
@@ -269,10 +272,6 @@ public final class CorpusReader {
 
     /// The names a directory's JSON Lines shards end in (lower case).
     static let jsonLinesSuffixes = [".jsonl", ".ndjson", ".jsonl.gz", ".ndjson.gz"]
-
-    private static func fileSize(_ path: String) -> Int? {
-        (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.intValue
-    }
 
     /// The next record of the open JSON Lines file, applying the policy; `nil` at its end.
     private func nextLineRecord(_ reader: LineReader) throws(CorpusError) -> CorpusRecord? {

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// How much CPU this process may use: the CPUs of its affinity mask (`taskset -c 0` leaves one)
 /// and its control group's CPU limit (`cpu.max` of cgroup v2, `cpu.cfs_quota_us` /
@@ -112,8 +116,11 @@ package struct CPUAvailability: Sendable, Hashable {
 
     /// cgroup v1: quota −1 → `nil`; `150000` / `100000` → 1.5.
     package static func parseCFS(quota: String, period: String) -> Double? {
-        guard let quota = Double(quota.trimmingCharacters(in: .whitespacesAndNewlines)),
-              let period = Double(period.trimmingCharacters(in: .whitespacesAndNewlines)), quota > 0, period > 0
+        func number(_ text: String) -> Double? {
+            let fields = text.split(whereSeparator: \.isWhitespace)
+            return fields.count == 1 ? Double(fields[0]) : nil
+        }
+        guard let quota = number(quota), let period = number(period), quota > 0, period > 0
         else { return nil }
         return quota / period
     }

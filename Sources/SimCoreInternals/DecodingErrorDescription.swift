@@ -1,4 +1,3 @@
-import Foundation
 
 extension DecodingError {
     /// The error as one sentence for people, without Swift's type and coding-path dumps:

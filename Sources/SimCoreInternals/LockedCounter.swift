@@ -1,9 +1,7 @@
-import Foundation
-
 /// A counter behind a lock, for names that must differ between threads of one process.
 package final class LockedCounter: @unchecked Sendable {
     // SAFETY: `value` is read and written only while `lock` is held.
-    private let lock = NSLock()
+    private let lock = Lock()
     private var value: UInt64 = 0
 
     /// A counter at 0.

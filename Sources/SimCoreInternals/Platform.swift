@@ -42,6 +42,22 @@ package enum Platform {
         #endif
     }
 
+    /// What is at `path` (`stat(2)`, following symbolic links): `nil` when nothing is (or it
+    /// cannot be looked at), `true` for a directory, `false` for anything else.
+    package static func isDirectory(atPath path: String) -> Bool? {
+        var status = stat()
+        guard stat(path, &status) == 0 else { return nil }
+        return status.st_mode & S_IFMT == S_IFDIR
+    }
+
+    /// The size in bytes of the file at `path` (`stat(2)`, following symbolic links), or `nil`
+    /// when it cannot be looked at.
+    package static func fileSize(atPath path: String) -> Int? {
+        var status = stat()
+        guard stat(path, &status) == 0 else { return nil }
+        return Int(status.st_size)
+    }
+
     /// The calling thread's last error number (`errno`).
     package static var errno: Int32 { currentErrno() }
 

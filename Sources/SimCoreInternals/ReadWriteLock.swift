@@ -1,9 +1,7 @@
-import Foundation
-
 /// A lock that lets any number of readers in at once, or one writer alone; a waiting writer
 /// goes first (new readers wait behind it), so a stream of readers cannot starve it.
 ///
-/// Built on one `NSCondition`: an acquisition costs a mutex round trip, so guard work that is
+/// Built on one ``Condition``: an acquisition costs a mutex round trip, so guard work that is
 /// worth it (a batch of queries, a batch filed), not single loads.
 ///
 /// ```swift
@@ -14,7 +12,7 @@ import Foundation
 package final class ReadWriteLock: @unchecked Sendable {
     // SAFETY: `readers`, `writing` and `waitingWriters` are read and written only while
     // `condition` is locked.
-    private let condition = NSCondition()
+    private let condition = Condition()
     private var readers = 0
     private var writing = false
     private var waitingWriters = 0

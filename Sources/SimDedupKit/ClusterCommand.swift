@@ -1,7 +1,7 @@
 import ArgumentParser
-import Foundation
 import SimCommandLine
 import SimCoreIO
+import SimCoreInternals
 
 /// `simdedup cluster`: connected components of documents sharing a band key.
 public struct ClusterCommand: IOCommand {
@@ -28,7 +28,7 @@ public struct ClusterCommand: IOCommand {
     public func execute(io: CommandIO) throws {
         let lines = try LineReader(path: inputPath)
         let progress = io.progress(tool: "simdedup", quiet: quiet.quiet)
-        let size = inputPath == "-" ? nil : (try? FileManager.default.attributesOfItem(atPath: inputPath)[.size] as? NSNumber)?.intValue
+        let size = inputPath == "-" ? nil : Platform.fileSize(atPath: inputPath)
         progress.start("reading", total: size, unit: .bytes(itemName: "documents"), unknownTotalReason: "standard input")
         let outcome = try BandClustering.run(input: lines, output: io.standardOutput) { documents in
             progress.update(lines.sourceBytesRead, items: documents)

@@ -116,6 +116,12 @@ static inline void simk_store_relaxed_u32(uint32_t *slot, uint32_t value) {
     __atomic_store_n(slot, value, __ATOMIC_RELAXED);
 }
 
+/// NFKC of one Unicode scalar alone: when NFKC changes `scalar`, points `*mapping` at the
+/// scalars it becomes (static storage, never freed) and returns their count (1 to 18); returns
+/// 0 and leaves `*mapping` alone when NFKC keeps `scalar` as it is. The table
+/// (nfkc_table.c) is generated from Foundation by Data/generate-nfkc-table.swift.
+size_t simk_nfkc_mapping(uint32_t scalar, const uint32_t **mapping);
+
 #ifdef __cplusplus
 }
 #endif

@@ -1,4 +1,3 @@
-import Foundation
 import SimCoreInternals
 
 /// The deduplication engine: insert documents one by one or in batches, learn for each whether
@@ -52,7 +51,7 @@ public final class Deduplicator<Scheme: SignatureScheme>: @unchecked Sendable {
     let keying: _IndexKeying
     let access = ReadWriteLock()
     var state: _DeduplicatorState
-    let clusterLock = NSLock()
+    let clusterLock = Lock()
     var clustering = _ClusterState()
     /// Counts the batches filed whose pairs are not merged yet, so that ``save(to:)`` writes a
     /// state in which every filed document has its verified pairs.
@@ -436,7 +435,7 @@ final class _ResultSlot<Value>: @unchecked Sendable {
 /// snapshot (``Deduplicator/save(to:)``) stop new filings and wait until none is in flight.
 final class _FilingGate: @unchecked Sendable {
     // SAFETY: `inFlight` and `paused` are read and written only while `condition` is locked.
-    private let condition = NSCondition()
+    private let condition = Condition()
     private var inFlight = 0
     private var paused = false
 

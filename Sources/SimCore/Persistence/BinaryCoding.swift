@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import SimCoreInternals
 
 /// Appends little-endian integers and integer arrays to a byte buffer.
@@ -136,7 +140,7 @@ enum _IndexFile {
             do {
                 data = try Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped)
             } catch {
-                throw IndexFileError.io(path: path, reason: "\(error.localizedDescription)")
+                throw IndexFileError.io(path: path, reason: describeFileError(error))
             }
             return try data.withUnsafeBytes { try read(file: $0, name: path, magic: magic, versions: versions, body) }
         case .bytes(let bytes, let name):

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 extension Deduplicator {
     /// The file format version ``save(to:)`` writes (3). Versions 1 and 2 still load.

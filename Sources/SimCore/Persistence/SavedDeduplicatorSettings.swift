@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// The settings a saved ``Deduplicator`` was made with, read back from its file: the scheme, k,
 /// the seed and the ``DeduplicationOptions``, so that a tool can resume a saved engine without

@@ -1,4 +1,4 @@
-import Foundation
+import SimCoreInternals
 internal import CSimKernels
 
 /// What each Unicode scalar becomes under one set of ``NormalizationOptions``.
@@ -23,7 +23,7 @@ final class _FoldTable: @unchecked Sendable {
     /// 256 page slots: nil, or 256 entries `offset << 8 | length` (`UInt32`) followed by the
     /// page's folded UTF-8 bytes, back to back (offsets count from the end of the entries).
     private let pages: UnsafeMutablePointer<UnsafeMutableRawPointer?>
-    private let buildLock = NSLock()
+    private let buildLock = Lock()
     /// The options this table implements.
     let options: NormalizationOptions
 
@@ -158,7 +158,7 @@ final class _FoldTable: @unchecked Sendable {
             if let replacement = typographicFold(scalar) {
                 text = replacement
             } else {
-                text = String(scalar).precomposedStringWithCompatibilityMapping
+                text = compatibilityMapping(scalar)
             }
         } else {
             text = String(scalar)
@@ -167,6 +167,20 @@ final class _FoldTable: @unchecked Sendable {
             text = text.lowercased()
         }
         return Array(text.unicodeScalars)
+    }
+
+    /// NFKC of `scalar` alone (Foundation's, from the table generated at build time), so that
+    /// the library needs no Foundation at run time.
+    static func compatibilityMapping(_ scalar: Unicode.Scalar) -> String {
+        var mapping: UnsafePointer<UInt32>?
+        let count = simk_nfkc_mapping(scalar.value, &mapping)
+        guard count > 0, let mapping else { return String(scalar) }
+        var text = String.UnicodeScalarView()
+        for index in 0..<count {
+            // The generator wrote only valid scalars; a bad one would be dropped, never trapped on.
+            if let mapped = Unicode.Scalar(mapping[index]) { text.append(mapped) }
+        }
+        return String(text)
     }
 
     private enum Role { case word, separator }

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import SimCore
 import SimCoreInternals
@@ -141,5 +142,26 @@ struct TextNormalizerTests {
         }.flatMap { $0 }
         #expect(mismatches.isEmpty, "first mismatching scalars: \(mismatches.prefix(5))")
         for value in 0..<128 { #expect(table.ascii[value] == (table.folded(UInt32(value)).first ?? 0x20)) }
+    }
+
+    @Test("the generated NFKC table is Foundation's NFKC of every scalar (regenerate with Data/generate-nfkc-table.swift when this fails)")
+    func generatedCompatibilityTable() {
+        var mismatches: [UInt32] = []
+        var changed = 0
+        for value in UInt32(0)...0x10FFFF {
+            guard let scalar = Unicode.Scalar(value) else { continue }
+            let foundation = String(scalar).precomposedStringWithCompatibilityMapping
+            if !foundation.unicodeScalars.elementsEqual([scalar]) { changed += 1 }
+            if !_FoldTable.compatibilityMapping(scalar).unicodeScalars.elementsEqual(foundation.unicodeScalars) {
+                mismatches.append(value)
+            }
+        }
+        #expect(mismatches.isEmpty, "first mismatching scalars: \(mismatches.prefix(5).map { String($0, radix: 16) })")
+        // Spot checks: a ligature, a superscript, a full-width letter, an unchanged letter.
+        #expect(_FoldTable.compatibilityMapping("\u{FB01}") == "fi")
+        #expect(_FoldTable.compatibilityMapping("\u{00B2}") == "2")
+        #expect(_FoldTable.compatibilityMapping("\u{FF21}") == "A")
+        #expect(_FoldTable.compatibilityMapping("é") == "é")
+        #expect(changed > 4_000)
     }
 }
