@@ -59,11 +59,12 @@ struct SimBenchCommandTests {
           arguments: [
             ["run"], ["sign", "--replicate", "2", "--scheme", "oph", "--threads", "2"],
             ["dedupe", "--generate", "60", "--queries", "20"], ["bench", "--generate", "30", "--workload", "normalize", "--workload", "lsh-curve"],
+            ["startup", "--runs", "2"],
           ])
     func resultFiles(arguments: [String]) throws {
         let directory = SimBenchProcess.temporaryDirectory()
         let path = directory + "/result.json"
-        let fast = arguments[0] == "dedupe" ? [] : Self.fast
+        let fast = ["dedupe", "startup"].contains(arguments[0]) ? [] : Self.fast
         let result = try SimBenchProcess.run(arguments + fast + ["--output", path, "--label", "test"], directory: directory)
         #expect(result.status == 0, "\(arguments): \(result.errors)")
         let json = try Data(contentsOf: URL(fileURLWithPath: path))
