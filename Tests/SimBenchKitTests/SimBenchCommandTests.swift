@@ -149,16 +149,32 @@ struct SimBenchCommandTests {
 
     @Test("the tools do not link libxxhash: xxHash is compiled in, the shared library only loaded for simbench run's comparison")
     func noXXHashLibrary() throws {
+        let libraries = try Self.sharedLibraries(of: SimBenchProcess.executable)
+        #expect(libraries.contains("libc.so"), "\(libraries)")
+        #expect(!libraries.contains("libxxhash"), "\(libraries)")
+    }
+
+    @Test("simdedup loads no Foundation or ICU, only FoundationEssentials: starting it stays cheap (simbench startup)")
+    func simdedupWithoutFoundation() throws {
+        let simdedup = URL(fileURLWithPath: SimBenchProcess.executable).deletingLastPathComponent().appendingPathComponent("simdedup").path
+        let libraries = try Self.sharedLibraries(of: simdedup)
+        #expect(libraries.contains("libc.so"), "\(libraries)")
+        for library in ["libFoundation.so", "libFoundationInternationalization", "lib_FoundationICU"] {
+            #expect(!libraries.contains(library), "\(libraries)")
+        }
+    }
+
+    /// What `ldd` prints for `executable`: the shared libraries it loads.
+    static func sharedLibraries(of executable: String) throws -> String {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["ldd", SimBenchProcess.executable]
+        process.arguments = ["ldd", executable]
         let output = Pipe()
         process.standardOutput = output
         try process.run()
         let libraries = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
-        #expect(process.terminationStatus == 0)
-        #expect(libraries.contains("libc.so"), "\(libraries)")
-        #expect(!libraries.contains("libxxhash"), "\(libraries)")
+        #expect(process.terminationStatus == 0, "ldd \(executable)")
+        return libraries
     }
 }
