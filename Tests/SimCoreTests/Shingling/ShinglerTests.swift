@@ -194,6 +194,35 @@ struct TokenizationTests {
         }
     }
 
+    @Test("token span hashes of every variant equal XXH3-64, for every length 1-40, wherever the token lies", arguments: [0, 3, 0x9E37_79B9_7F4A_7C15, .max] as [UInt64])
+    func tokenSpanHashes(seed: UInt64) {
+        var generator = SplitMix64(seed: seed ^ 14)
+        // Any byte values; the last token ends 8 bytes before the end only when shorter than 8.
+        let text = (0..<300).map { _ in UInt8(truncatingIfNeeded: generator.next()) }
+        var spans: [UInt64] = []
+        for length in 1...40 {
+            for start in [0, 1, 7, 8, 63, 64, 150, 300 - max(length, 8)] {
+                spans.append(UInt64(start) << 32 | UInt64(length))
+            }
+        }
+        for index in spans.indices.reversed() { spans.swapAt(index, Int(generator.next() % UInt64(index + 1))) }
+        let expected = spans.map { span in
+            XXH3.hash64(Array(text[Int(span >> 32)..<Int(span >> 32) + Int(span & 0xFFFF_FFFF)]), seed: seed)
+        }
+        for isa in Self.variants {
+            for count in Array(0...17) + [spans.count] {
+                var hashes = Array(spans.prefix(count))
+                let ran = text.withUnsafeBufferPointer { source in
+                    hashes.withUnsafeMutableBufferPointer {
+                        _TextKernels.hashTokenSpans(source.baseAddress!, spans: $0.baseAddress!, count: count, seed: seed, isa: isa)
+                    }
+                }
+                #expect(ran)
+                #expect(hashes == Array(expected.prefix(count)), "seed \(seed), \(isa), \(count) spans")
+            }
+        }
+    }
+
     @Test("separator masks of every variant: bit i set iff byte i is not a space")
     func separatorMasks() {
         var generator = SplitMix64(seed: 64)
