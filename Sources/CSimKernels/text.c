@@ -115,6 +115,32 @@ static void hash_spans_portable(const uint8_t *text, uint64_t *spans, size_t cou
 }
 
 
+// Word n-gram hashes: fmix64(P ^ key) per window, with P = sum of t[i + j] * base^(width-1-j)
+// (mod 2^64) and key = seed * PRIME64_2 ^ width, as _ShingleHashing documents.
+static inline uint64_t simk_fmix64(uint64_t hash) {
+    hash ^= hash >> 33;
+    hash *= 0xFF51AFD7ED558CCDull;
+    hash ^= hash >> 33;
+    hash *= 0xC4CEB9FE1A85EC53ull;
+    hash ^= hash >> 33;
+    return hash;
+}
+
+// Rolls P from one window to the next in O(1): subtract the leaving token's term, shift by one
+// power of the base, add the entering token.
+static void word_shingles_portable(const uint64_t *tokens, size_t windows, size_t width, uint64_t key, uint64_t base,
+                                   uint64_t *shingles) {
+    uint64_t leadingWeight = 1;
+    for (size_t j = 1; j < width; j++) leadingWeight *= base;
+    uint64_t polynomial = 0;
+    for (size_t j = 0; j < width; j++) polynomial = polynomial * base + tokens[j];
+    shingles[0] = simk_fmix64(polynomial ^ key);
+    for (size_t i = 1; i < windows; i++) {
+        polynomial = (polynomial - tokens[i - 1] * leadingWeight) * base + tokens[i + width - 1];
+        shingles[i] = simk_fmix64(polynomial ^ key);
+    }
+}
+
 #if SIMK_X86
 __attribute__((target("avx2")))
 static size_t json_special_avx2(const uint8_t *bytes, size_t count) {
@@ -420,6 +446,38 @@ static void hash_spans_avx512(const uint8_t *text, uint64_t *spans, size_t count
     }
     hash_spans_portable(text, spans + i, count - i, seed);
 }
+
+// Eight windows per step, each P evaluated directly by Horner's rule over `width` unaligned
+// loads (the same value mod 2^64 as the rolled one); there is no dependency from one window to
+// the next, which bounds the rolled loop at one multiplication's latency per window. Widths
+// above SIMK_VECTOR_SHINGLE_WIDTH (more multiplications per window than rolling costs) and the
+// last windows take the portable loop.
+#define SIMK_VECTOR_SHINGLE_WIDTH 8
+__attribute__((target("avx512f,avx512bw,avx512dq")))
+static void word_shingles_avx512(const uint64_t *tokens, size_t windows, size_t width, uint64_t key, uint64_t base,
+                                 uint64_t *shingles) {
+    if (width > SIMK_VECTOR_SHINGLE_WIDTH) {
+        word_shingles_portable(tokens, windows, width, key, base, shingles);
+        return;
+    }
+    const __m512i baseVector = _mm512_set1_epi64((long long)base), keyVector = _mm512_set1_epi64((long long)key);
+    const __m512i mix1 = _mm512_set1_epi64((long long)0xFF51AFD7ED558CCDull), mix2 = _mm512_set1_epi64((long long)0xC4CEB9FE1A85EC53ull);
+    size_t i = 0;
+    for (; i + 8 <= windows; i += 8) {
+        __m512i polynomial = _mm512_loadu_si512((const void *)(tokens + i));
+        for (size_t j = 1; j < width; j++) {
+            polynomial = _mm512_add_epi64(_mm512_mullo_epi64(polynomial, baseVector), _mm512_loadu_si512((const void *)(tokens + i + j)));
+        }
+        __m512i hash = _mm512_xor_si512(polynomial, keyVector);
+        hash = _mm512_xor_si512(hash, _mm512_srli_epi64(hash, 33));
+        hash = _mm512_mullo_epi64(hash, mix1);
+        hash = _mm512_xor_si512(hash, _mm512_srli_epi64(hash, 33));
+        hash = _mm512_mullo_epi64(hash, mix2);
+        hash = _mm512_xor_si512(hash, _mm512_srli_epi64(hash, 33));
+        _mm512_storeu_si512((void *)(shingles + i), hash);
+    }
+    if (i < windows) word_shingles_portable(tokens + i, windows - i, width, key, base, shingles + i);
+}
 #endif
 
 // The text kernels' AVX-512 variant needs AVX-512BW and DQ besides the F the dispatcher checks.
@@ -569,5 +627,31 @@ void simk_hash_token_spans(const uint8_t *text, uint64_t *spans, size_t count, u
 int simk_hash_token_spans_isa(int isa, const uint8_t *text, uint64_t *spans, size_t count, uint64_t seed) {
     if (!text_isa_supported(isa)) return -1;
     hash_spans_run(isa, text, spans, count, seed);
+    return 0;
+}
+
+static void word_shingles_run(int isa, const uint64_t *tokens, size_t windows, size_t width, uint64_t key, uint64_t base,
+                              uint64_t *shingles) {
+    switch (isa) {
+#if SIMK_X86
+    case SIMK_ISA_AVX512:
+        word_shingles_avx512(tokens, windows, width, key, base, shingles);
+        return;
+#endif
+    default:
+        word_shingles_portable(tokens, windows, width, key, base, shingles);
+        return;
+    }
+}
+
+void simk_word_shingles(const uint64_t *tokens, size_t windows, size_t width, uint64_t key, uint64_t base,
+                        uint64_t *shingles) {
+    word_shingles_run(text_active_isa(), tokens, windows, width, key, base, shingles);
+}
+
+int simk_word_shingles_isa(int isa, const uint64_t *tokens, size_t windows, size_t width, uint64_t key, uint64_t base,
+                           uint64_t *shingles) {
+    if (!text_isa_supported(isa)) return -1;
+    word_shingles_run(isa, tokens, windows, width, key, base, shingles);
     return 0;
 }

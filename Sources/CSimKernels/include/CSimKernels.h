@@ -88,6 +88,19 @@ void simk_hash_token_spans(const uint8_t *text, uint64_t *spans, size_t count, u
 /// nothing) if this CPU cannot run `isa`.
 int simk_hash_token_spans_isa(int isa, const uint8_t *text, uint64_t *spans, size_t count, uint64_t seed);
 
+/// Word n-gram hashes from token hashes: for each of `windows` windows i (`windows` >= 1, and
+/// `tokens` holding `windows + width - 1` values, `width` >= 1), writes to `shingles[i]`
+/// Murmur3's fmix64 of (P ^ `key`), where P = sum over j < width of tokens[i + j] *
+/// base^(width - 1 - j), mod 2^64. Eight windows per step with AVX-512 for widths up to 8;
+/// the portable variant rolls P from one window to the next.
+void simk_word_shingles(const uint64_t *tokens, size_t windows, size_t width, uint64_t key, uint64_t base,
+                        uint64_t *shingles);
+
+/// `simk_word_shingles` forced onto one variant, for tests. Returns 0, or -1 (and does nothing)
+/// if this CPU cannot run `isa`.
+int simk_word_shingles_isa(int isa, const uint64_t *tokens, size_t windows, size_t width, uint64_t key, uint64_t base,
+                           uint64_t *shingles);
+
 /// The position of the first '"', '\\' or control byte (below 0x20) among `count` bytes (the
 /// inside of a JSON string), or `count` if there is none. Reads exactly `count` bytes.
 size_t simk_json_special(const uint8_t *bytes, size_t count);

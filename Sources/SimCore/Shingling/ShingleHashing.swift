@@ -127,11 +127,17 @@ enum _ShingleHashing {
     /// Word n-gram hashes from token hashes: `tokens - n + 1` of them, or one for a document of
     /// fewer than `n` (but at least one) tokens.
     ///
+    /// The windows of a longer document go to ``_TextKernels/wordShingles(_:windows:width:key:base:into:isa:)``:
+    /// with AVX-512, eight windows at a time, each polynomial evaluated directly (the same value
+    /// mod 2⁶⁴ as the rolled one, without the rolled loop's chain of multiplications); otherwise
+    /// rolled in O(1) per window.
+    ///
     /// - Precondition: `shingles` has room for `max(tokens - n + 1, 1)` hashes.
+    /// - Parameter isa: A kernel variant to force (tests); `nil` uses the process's.
     /// - Returns: The number of shingles written.
     static func wordShingles(
         _ tokenHashes: UnsafePointer<UInt64>, tokens: Int, width: Int, seed: UInt64,
-        into shingles: UnsafeMutablePointer<UInt64>
+        into shingles: UnsafeMutablePointer<UInt64>, isa: SignatureKernelISA? = nil
     ) -> Int {
         guard tokens > 0 else { return 0 }
         guard tokens > width else {
@@ -139,17 +145,11 @@ enum _ShingleHashing {
             return 1
         }
         let count = tokens &- width &+ 1
-        // Bⁿ⁻¹, the weight of the token that leaves the window.
-        var leadingWeight: UInt64 = 1
-        for _ in 1..<width { leadingWeight &*= base }
-        var polynomial: UInt64 = 0
-        for index in 0..<width {
-            polynomial = polynomial &* base &+ tokenHashes[index]
-        }
-        shingles[0] = finalize(polynomial, width: width, seed: seed)
-        for index in 1..<count {
-            polynomial = (polynomial &- tokenHashes[index &- 1] &* leadingWeight) &* base &+ tokenHashes[index &+ width &- 1]
-            shingles[index] = finalize(polynomial, width: width, seed: seed)
+        // `finalize`'s key: the seed and the window's width.
+        let key = (seed &* prime2) ^ UInt64(truncatingIfNeeded: width)
+        // SAFETY: `tokenHashes` holds `count + width - 1` hashes; `shingles` has room for `count`.
+        if !_TextKernels.wordShingles(tokenHashes, windows: count, width: width, key: key, base: base, into: shingles, isa: isa) {
+            _TextKernels.wordShingles(tokenHashes, windows: count, width: width, key: key, base: base, into: shingles, isa: .portable)
         }
         return count
     }

@@ -68,6 +68,26 @@ package enum _TextKernels {
         return simk_hash_token_spans_isa(isa.code, text, spans, count, seed) == 0
     }
 
+    /// Word n-gram hashes from token hashes: for each of `windows` windows i, Murmur3's fmix64
+    /// of `P ^ key`, where P = Σⱼ tokens[i + j]·base^(width − 1 − j) mod 2⁶⁴ (see
+    /// `_ShingleHashing.finalize`). Eight windows per step with AVX-512 for widths up to 8;
+    /// rolled from one window to the next otherwise.
+    ///
+    /// - SAFETY: `windows` ≥ 1 and `width` ≥ 1; `tokens` holds `windows + width − 1` hashes and
+    ///   `shingles` has room for `windows`.
+    /// - Returns: `false` if `isa` was forced and this CPU cannot run it (nothing written).
+    @discardableResult
+    static func wordShingles(
+        _ tokens: UnsafePointer<UInt64>, windows: Int, width: Int, key: UInt64, base: UInt64,
+        into shingles: UnsafeMutablePointer<UInt64>, isa: SignatureKernelISA? = nil
+    ) -> Bool {
+        guard let isa else {
+            simk_word_shingles(tokens, windows, width, key, base, shingles)
+            return true
+        }
+        return simk_word_shingles_isa(isa.code, tokens, windows, width, key, base, shingles) == 0
+    }
+
     /// The position of the first `"`, `\` or control byte (below 0x20) among `count` bytes,
     /// or `count` if there is none: where a JSON string's plain run ends.
     ///

@@ -223,6 +223,33 @@ struct TokenizationTests {
         }
     }
 
+    @Test("word n-gram kernel of every variant: each window's polynomial, for widths 1-12 and every tail length")
+    func wordShingleKernel() {
+        var generator = SplitMix64(seed: 15)
+        let tokens = (0..<140).map { _ in generator.next() }
+        for seed in [0, 7, UInt64.max] as [UInt64] {
+            for width in 1...12 {
+                for windows in Array(1...20) + [140 - width + 1] {
+                    let expected = tokens.withUnsafeBufferPointer { buffer in
+                        (0..<windows).map { _ShingleHashing.combine(buffer.baseAddress! + $0, count: width, seed: seed) }
+                    }
+                    for isa in Self.variants {
+                        var shingles = [UInt64](repeating: 0, count: windows)
+                        let written = tokens.withUnsafeBufferPointer { buffer in
+                            shingles.withUnsafeMutableBufferPointer {
+                                _ShingleHashing.wordShingles(
+                                    buffer.baseAddress!, tokens: windows + width - 1, width: width, seed: seed,
+                                    into: $0.baseAddress!, isa: isa)
+                            }
+                        }
+                        #expect(written == windows)
+                        #expect(shingles == expected, "seed \(seed), width \(width), \(windows) windows, \(isa)")
+                    }
+                }
+            }
+        }
+    }
+
     @Test("separator masks of every variant: bit i set iff byte i is not a space")
     func separatorMasks() {
         var generator = SplitMix64(seed: 64)
