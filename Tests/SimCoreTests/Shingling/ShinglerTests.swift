@@ -194,6 +194,36 @@ struct TokenizationTests {
         }
     }
 
+    @Test("token boundaries at any density: up to 64 transitions a block, tokens across and ending at block edges")
+    func boundaryDensity() {
+        var generator = SplitMix64(seed: 16)
+        for length in [1, 2, 63, 64, 65, 127, 128, 129, 256, 1000] {
+            // One in `sparsity` bytes is a space: 1 alternates "a a a …" (a token per two bytes).
+            for sparsity in [1, 2, 3, 8, 64, 1000] as [UInt64] {
+                var text = (0..<length).map { index -> UInt8 in
+                    if sparsity == 1 { return index % 2 == 0 ? UInt8(ascii: "a") : 0x20 }
+                    return generator.next() % sparsity == 0 ? 0x20 : UInt8(ascii: "a") + UInt8(generator.next() % 26)
+                }
+                let expected = text.split(separator: 0x20).map { XXH3.hash64(Array($0), seed: 5) }
+                text += [UInt8](repeating: 0x20, count: 64)
+                for isa in Self.variants {
+                    var hashes = [UInt64](repeating: 0, count: length / 2 + 1)
+                    var masks = [UInt64](repeating: 0, count: length / 64 + 1)
+                    let count = text.withUnsafeBufferPointer { source in
+                        hashes.withUnsafeMutableBufferPointer { output in
+                            masks.withUnsafeMutableBufferPointer {
+                                _ShingleHashing.hashTokens(
+                                    source.baseAddress!, count: length, seed: 5, masks: $0.baseAddress!,
+                                    into: output.baseAddress!, isa: isa)
+                            }
+                        }
+                    }
+                    #expect(Array(hashes.prefix(count)) == expected, "length \(length), sparsity \(sparsity), \(isa)")
+                }
+            }
+        }
+    }
+
     @Test("token span hashes of every variant equal XXH3-64, for every length 1-40, wherever the token lies", arguments: [0, 3, 0x9E37_79B9_7F4A_7C15, .max] as [UInt64])
     func tokenSpanHashes(seed: UInt64) {
         var generator = SplitMix64(seed: seed ^ 14)
