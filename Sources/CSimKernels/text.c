@@ -5,6 +5,11 @@
 
 #include <string.h>
 
+// xxHash's own XXH3 (Debian's libxxhash-dev header, compiled in): the token hashes below are
+// XXH3-64 values, and tokens longer than 16 bytes take the library's function as they are.
+#define XXH_INLINE_ALL
+#include <xxhash.h>
+
 #if defined(__x86_64__) || defined(__i386__)
 #define SIMK_X86 1
 #include <immintrin.h>
@@ -97,6 +102,43 @@ static size_t non_ascii_portable(const uint8_t *bytes, size_t count) {
         if (bytes[i] >= 0x80) return i;
     }
     return count;
+}
+
+
+// One span `start << 32 | length` of `text` to its XXH3-64 hash, by xxHash's own function.
+static inline uint64_t simk_hash_span(const uint8_t *text, uint64_t span, uint64_t seed) {
+    return XXH3_64bits_withSeed(text + (span >> 32), (uint32_t)span, seed);
+}
+
+static void hash_spans_portable(const uint8_t *text, uint64_t *spans, size_t count, uint64_t seed) {
+    for (size_t i = 0; i < count; i++) spans[i] = simk_hash_span(text, spans[i], seed);
+}
+
+
+// Word n-gram hashes: fmix64(P ^ key) per window, with P = sum of t[i + j] * base^(width-1-j)
+// (mod 2^64) and key = seed * PRIME64_2 ^ width, as _ShingleHashing documents.
+static inline uint64_t simk_fmix64(uint64_t hash) {
+    hash ^= hash >> 33;
+    hash *= 0xFF51AFD7ED558CCDull;
+    hash ^= hash >> 33;
+    hash *= 0xC4CEB9FE1A85EC53ull;
+    hash ^= hash >> 33;
+    return hash;
+}
+
+// Rolls P from one window to the next in O(1): subtract the leaving token's term, shift by one
+// power of the base, add the entering token.
+static void word_shingles_portable(const uint64_t *tokens, size_t windows, size_t width, uint64_t key, uint64_t base,
+                                   uint64_t *shingles) {
+    uint64_t leadingWeight = 1;
+    for (size_t j = 1; j < width; j++) leadingWeight *= base;
+    uint64_t polynomial = 0;
+    for (size_t j = 0; j < width; j++) polynomial = polynomial * base + tokens[j];
+    shingles[0] = simk_fmix64(polynomial ^ key);
+    for (size_t i = 1; i < windows; i++) {
+        polynomial = (polynomial - tokens[i - 1] * leadingWeight) * base + tokens[i + width - 1];
+        shingles[i] = simk_fmix64(polynomial ^ key);
+    }
 }
 
 #if SIMK_X86
@@ -224,15 +266,227 @@ static void nonspace_masks_avx512(const uint8_t *text, size_t blocks, uint64_t *
         masks[block] = _mm512_cmpneq_epi8_mask(_mm512_loadu_si512((const void *)(text + block * 64)), space);
     }
 }
+
+// 64 x 64 -> 64-bit products, 4 lanes: AVX2 has only 32 x 32 -> 64.
+__attribute__((target("avx2")))
+static inline __m256i simk_mullo64_avx2(__m256i a, __m256i b) {
+    const __m256i cross = _mm256_add_epi64(_mm256_mul_epu32(_mm256_srli_epi64(a, 32), b), _mm256_mul_epu32(a, _mm256_srli_epi64(b, 32)));
+    return _mm256_add_epi64(_mm256_mul_epu32(a, b), _mm256_slli_epi64(cross, 32));
+}
+
+// Four tokens per step: hash_spans_avx512's lanes on AVX2, with 64-bit products made of 32-bit
+// ones and signed comparisons (every length is below 2^32).
+__attribute__((target("avx2")))
+static void hash_spans_avx2(const uint8_t *text, uint64_t *spans, size_t count, uint64_t seed) {
+    const xxh_u8 *secret = XXH3_kSecret;
+    const __m256i low32 = _mm256_set1_epi64x(0xFFFFFFFF), lowByte = _mm256_set1_epi64x(0xFF);
+    const __m256i eight = _mm256_set1_epi64x(8), four = _mm256_set1_epi64x(4), three = _mm256_set1_epi64x(3), one = _mm256_set1_epi64x(1);
+    const __m256i sixteen = _mm256_set1_epi64x(16);
+    const __m256i bitflip16Low = _mm256_set1_epi64x((long long)((XXH_readLE64(secret + 24) ^ XXH_readLE64(secret + 32)) + seed));
+    const __m256i bitflip16High = _mm256_set1_epi64x((long long)((XXH_readLE64(secret + 40) ^ XXH_readLE64(secret + 48)) - seed));
+    const xxh_u64 seed4 = seed ^ ((xxh_u64)XXH_swap32((xxh_u32)seed) << 32);
+    const __m256i bitflip8 = _mm256_set1_epi64x((long long)((XXH_readLE64(secret + 8) ^ XXH_readLE64(secret + 16)) - seed4));
+    const __m256i bitflip3 = _mm256_set1_epi64x((long long)((xxh_u64)(XXH_readLE32(secret) ^ XXH_readLE32(secret + 4)) + seed));
+    const __m256i byteSwap = _mm256_setr_epi8(7, 6, 5, 4, 3, 2, 1, 0, 15, 14, 13, 12, 11, 10, 9, 8,
+                                              7, 6, 5, 4, 3, 2, 1, 0, 15, 14, 13, 12, 11, 10, 9, 8);
+    const __m256i mx1 = _mm256_set1_epi64x((long long)0x165667919E3779F9ULL);
+    const __m256i rrmxmx = _mm256_set1_epi64x((long long)0x9FB21C651E98DF25ULL);
+    const __m256i prime2 = _mm256_set1_epi64x((long long)XXH_PRIME64_2), prime3 = _mm256_set1_epi64x((long long)XXH_PRIME64_3);
+    size_t i = 0;
+    for (; i + 4 <= count; i += 4) {
+        const __m256i span = _mm256_loadu_si256((const __m256i *)(spans + i));
+        const __m256i start = _mm256_srli_epi64(span, 32);
+        const __m256i length = _mm256_and_si256(span, low32);
+        const __m256i isLong = _mm256_cmpgt_epi64(length, eight), isMid = _mm256_cmpgt_epi64(length, three);
+        const __m256i first = _mm256_i64gather_epi64((const long long *)text, start, 1);
+        const __m256i tail8 = _mm256_and_si256(_mm256_sub_epi64(length, eight), isLong);
+        const __m256i last = _mm256_i64gather_epi64((const long long *)text, _mm256_add_epi64(start, tail8), 1);
+
+        const __m256i a = _mm256_xor_si256(first, bitflip16Low), b = _mm256_xor_si256(last, bitflip16High);
+        const __m256i aHigh = _mm256_srli_epi64(a, 32), bHigh = _mm256_srli_epi64(b, 32);
+        const __m256i ll = _mm256_mul_epu32(a, b), lh = _mm256_mul_epu32(a, bHigh);
+        const __m256i hl = _mm256_mul_epu32(aHigh, b), hh = _mm256_mul_epu32(aHigh, bHigh);
+        const __m256i cross = _mm256_add_epi64(_mm256_add_epi64(_mm256_srli_epi64(ll, 32), _mm256_and_si256(lh, low32)),
+                                               _mm256_and_si256(hl, low32));
+        const __m256i productLow = _mm256_or_si256(_mm256_slli_epi64(cross, 32), _mm256_and_si256(ll, low32));
+        const __m256i productHigh = _mm256_add_epi64(_mm256_add_epi64(hh, _mm256_srli_epi64(lh, 32)),
+                                                     _mm256_add_epi64(_mm256_srli_epi64(hl, 32), _mm256_srli_epi64(cross, 32)));
+        __m256i long16 = _mm256_add_epi64(_mm256_add_epi64(length, _mm256_shuffle_epi8(a, byteSwap)),
+                                          _mm256_add_epi64(b, _mm256_xor_si256(productLow, productHigh)));
+        long16 = _mm256_xor_si256(long16, _mm256_srli_epi64(long16, 37));
+        long16 = simk_mullo64_avx2(long16, mx1);
+        long16 = _mm256_xor_si256(long16, _mm256_srli_epi64(long16, 32));
+
+        const __m256i tail4 = _mm256_slli_epi64(_mm256_and_si256(_mm256_sub_epi64(length, four), isMid), 3);
+        const __m256i input64 = _mm256_add_epi64(_mm256_and_si256(_mm256_srlv_epi64(first, tail4), low32),
+                                                 _mm256_slli_epi64(first, 32));
+        __m256i mid8 = _mm256_xor_si256(input64, bitflip8);
+        const __m256i rotated = _mm256_xor_si256(_mm256_or_si256(_mm256_slli_epi64(mid8, 49), _mm256_srli_epi64(mid8, 15)),
+                                                 _mm256_or_si256(_mm256_slli_epi64(mid8, 24), _mm256_srli_epi64(mid8, 40)));
+        mid8 = _mm256_xor_si256(mid8, rotated);
+        mid8 = simk_mullo64_avx2(mid8, rrmxmx);
+        mid8 = _mm256_xor_si256(mid8, _mm256_add_epi64(_mm256_srli_epi64(mid8, 35), length));
+        mid8 = simk_mullo64_avx2(mid8, rrmxmx);
+        mid8 = _mm256_xor_si256(mid8, _mm256_srli_epi64(mid8, 28));
+
+        const __m256i c1 = _mm256_and_si256(first, lowByte);
+        const __m256i c2 = _mm256_and_si256(_mm256_srlv_epi64(first, _mm256_slli_epi64(_mm256_srli_epi64(length, 1), 3)), lowByte);
+        const __m256i c3 = _mm256_and_si256(_mm256_srlv_epi64(first, _mm256_slli_epi64(_mm256_sub_epi64(length, one), 3)), lowByte);
+        __m256i short3 = _mm256_or_si256(_mm256_or_si256(_mm256_slli_epi64(c1, 16), _mm256_slli_epi64(c2, 24)),
+                                         _mm256_or_si256(c3, _mm256_slli_epi64(length, 8)));
+        short3 = _mm256_xor_si256(short3, bitflip3);
+        short3 = _mm256_xor_si256(short3, _mm256_srli_epi64(short3, 33));
+        short3 = simk_mullo64_avx2(short3, prime2);
+        short3 = _mm256_xor_si256(short3, _mm256_srli_epi64(short3, 29));
+        short3 = simk_mullo64_avx2(short3, prime3);
+        short3 = _mm256_xor_si256(short3, _mm256_srli_epi64(short3, 32));
+
+        const __m256i hashes = _mm256_blendv_epi8(_mm256_blendv_epi8(short3, mid8, isMid), long16, isLong);
+        const unsigned beyond16 = (unsigned)_mm256_movemask_pd(_mm256_castsi256_pd(_mm256_cmpgt_epi64(length, sixteen)));
+        _mm256_storeu_si256((__m256i *)(spans + i), hashes);
+        if (beyond16) {
+            uint64_t saved[4];
+            _mm256_storeu_si256((__m256i *)saved, span);
+            for (unsigned lanes = beyond16; lanes; lanes &= lanes - 1) {
+                const unsigned lane = (unsigned)__builtin_ctz(lanes);
+                spans[i + lane] = simk_hash_span(text, saved[lane], seed);
+            }
+        }
+    }
+    hash_spans_portable(text, spans + i, count - i, seed);
+}
+
+// Eight tokens per step, without a branch on their lengths: the values of xxHash's three
+// short-input branches (XXH3_len_1to3_64b, 4to8 and 9to16, same secret and seed) are all
+// computed in every lane and one is selected by masks, so tokens of random lengths cost no
+// mispredicted branch (xxHash's length branch mispredicted on about half the tokens of news
+// text). Two gathers load each token's first 8 bytes and the 8 ending at its last byte (at its
+// start when shorter, which the padding after the text makes readable); the 4-8 and 1-3 byte
+// formulas take their bytes out of the first load by variable shifts. The 64 x 64 -> 128-bit
+// product of the 9-16 byte formula is built from four 32 x 32 -> 64-bit ones. Tokens longer than
+// 16 bytes are hashed one by one by xxHash afterwards. The portable variant keeps xxHash's
+// branches: computing all three formulas one token at a time measured slower than the
+// mispredictions.
+__attribute__((target("avx512f,avx512bw,avx512dq")))
+static void hash_spans_avx512(const uint8_t *text, uint64_t *spans, size_t count, uint64_t seed) {
+    const xxh_u8 *secret = XXH3_kSecret;
+    const __m512i low32 = _mm512_set1_epi64(0xFFFFFFFF), lowByte = _mm512_set1_epi64(0xFF);
+    const __m512i eight = _mm512_set1_epi64(8), four = _mm512_set1_epi64(4), one = _mm512_set1_epi64(1);
+    const __m512i bitflip16Low = _mm512_set1_epi64((long long)((XXH_readLE64(secret + 24) ^ XXH_readLE64(secret + 32)) + seed));
+    const __m512i bitflip16High = _mm512_set1_epi64((long long)((XXH_readLE64(secret + 40) ^ XXH_readLE64(secret + 48)) - seed));
+    const xxh_u64 seed4 = seed ^ ((xxh_u64)XXH_swap32((xxh_u32)seed) << 32);
+    const __m512i bitflip8 = _mm512_set1_epi64((long long)((XXH_readLE64(secret + 8) ^ XXH_readLE64(secret + 16)) - seed4));
+    const __m512i bitflip3 = _mm512_set1_epi64((long long)((xxh_u64)(XXH_readLE32(secret) ^ XXH_readLE32(secret + 4)) + seed));
+    const __m512i byteSwap = _mm512_broadcast_i32x4(_mm_setr_epi8(7, 6, 5, 4, 3, 2, 1, 0, 15, 14, 13, 12, 11, 10, 9, 8));
+    const __m512i mx1 = _mm512_set1_epi64((long long)0x165667919E3779F9ULL);
+    const __m512i rrmxmx = _mm512_set1_epi64((long long)0x9FB21C651E98DF25ULL);
+    const __m512i prime2 = _mm512_set1_epi64((long long)XXH_PRIME64_2), prime3 = _mm512_set1_epi64((long long)XXH_PRIME64_3);
+    size_t i = 0;
+    for (; i + 8 <= count; i += 8) {
+        const __m512i span = _mm512_loadu_si512((const void *)(spans + i));
+        const __m512i start = _mm512_srli_epi64(span, 32);
+        const __m512i length = _mm512_and_si512(span, low32);
+        const __m512i first = _mm512_i64gather_epi64(start, (const void *)text, 1);
+        const __m512i tail8 = _mm512_sub_epi64(_mm512_max_epu64(length, eight), eight);
+        const __m512i last = _mm512_i64gather_epi64(_mm512_add_epi64(start, tail8), (const void *)text, 1);
+
+        // 9-16 bytes: avalanche(length + swap64(a) + b + fold(a * b)).
+        const __m512i a = _mm512_xor_si512(first, bitflip16Low), b = _mm512_xor_si512(last, bitflip16High);
+        const __m512i aHigh = _mm512_srli_epi64(a, 32), bHigh = _mm512_srli_epi64(b, 32);
+        const __m512i ll = _mm512_mul_epu32(a, b), lh = _mm512_mul_epu32(a, bHigh);
+        const __m512i hl = _mm512_mul_epu32(aHigh, b), hh = _mm512_mul_epu32(aHigh, bHigh);
+        const __m512i cross = _mm512_add_epi64(_mm512_add_epi64(_mm512_srli_epi64(ll, 32), _mm512_and_si512(lh, low32)),
+                                               _mm512_and_si512(hl, low32));
+        const __m512i productLow = _mm512_or_si512(_mm512_slli_epi64(cross, 32), _mm512_and_si512(ll, low32));
+        const __m512i productHigh = _mm512_add_epi64(_mm512_add_epi64(hh, _mm512_srli_epi64(lh, 32)),
+                                                     _mm512_add_epi64(_mm512_srli_epi64(hl, 32), _mm512_srli_epi64(cross, 32)));
+        __m512i long16 = _mm512_add_epi64(_mm512_add_epi64(length, _mm512_shuffle_epi8(a, byteSwap)),
+                                          _mm512_add_epi64(b, _mm512_xor_si512(productLow, productHigh)));
+        long16 = _mm512_xor_si512(long16, _mm512_srli_epi64(long16, 37));
+        long16 = _mm512_mullo_epi64(long16, mx1);
+        long16 = _mm512_xor_si512(long16, _mm512_srli_epi64(long16, 32));
+
+        // 4-8 bytes: rrmxmx((last 4 bytes + first 4 << 32) ^ bitflip, length).
+        const __m512i tail4 = _mm512_slli_epi64(_mm512_sub_epi64(_mm512_max_epu64(length, four), four), 3);
+        const __m512i input64 = _mm512_add_epi64(_mm512_and_si512(_mm512_srlv_epi64(first, tail4), low32),
+                                                 _mm512_slli_epi64(first, 32));
+        __m512i mid8 = _mm512_xor_si512(input64, bitflip8);
+        mid8 = _mm512_xor_si512(mid8, _mm512_xor_si512(_mm512_rol_epi64(mid8, 49), _mm512_rol_epi64(mid8, 24)));
+        mid8 = _mm512_mullo_epi64(mid8, rrmxmx);
+        mid8 = _mm512_xor_si512(mid8, _mm512_add_epi64(_mm512_srli_epi64(mid8, 35), length));
+        mid8 = _mm512_mullo_epi64(mid8, rrmxmx);
+        mid8 = _mm512_xor_si512(mid8, _mm512_srli_epi64(mid8, 28));
+
+        // 1-3 bytes: XXH64's avalanche of {input[0], input[len / 2], input[len - 1], len} ^ bitflip.
+        const __m512i c1 = _mm512_and_si512(first, lowByte);
+        const __m512i c2 = _mm512_and_si512(_mm512_srlv_epi64(first, _mm512_slli_epi64(_mm512_srli_epi64(length, 1), 3)), lowByte);
+        const __m512i c3 = _mm512_and_si512(_mm512_srlv_epi64(first, _mm512_slli_epi64(_mm512_sub_epi64(length, one), 3)), lowByte);
+        __m512i short3 = _mm512_or_si512(_mm512_or_si512(_mm512_slli_epi64(c1, 16), _mm512_slli_epi64(c2, 24)),
+                                         _mm512_or_si512(c3, _mm512_slli_epi64(length, 8)));
+        short3 = _mm512_xor_si512(short3, bitflip3);
+        short3 = _mm512_xor_si512(short3, _mm512_srli_epi64(short3, 33));
+        short3 = _mm512_mullo_epi64(short3, prime2);
+        short3 = _mm512_xor_si512(short3, _mm512_srli_epi64(short3, 29));
+        short3 = _mm512_mullo_epi64(short3, prime3);
+        short3 = _mm512_xor_si512(short3, _mm512_srli_epi64(short3, 32));
+
+        const __mmask8 isMid = _mm512_cmpge_epu64_mask(length, four), isLong = _mm512_cmpgt_epu64_mask(length, eight);
+        const __m512i hashes = _mm512_mask_blend_epi64(isLong, _mm512_mask_blend_epi64(isMid, short3, mid8), long16);
+        const __mmask8 beyond16 = _mm512_cmpgt_epu64_mask(length, _mm512_set1_epi64(16));
+        _mm512_storeu_si512((void *)(spans + i), hashes);
+        if (beyond16) {
+            // Rare: long tokens. Their spans were in `span`; hash them one by one.
+            uint64_t saved[8];
+            _mm512_storeu_si512((void *)saved, span);
+            for (unsigned lanes = beyond16; lanes; lanes &= lanes - 1) {
+                const unsigned lane = (unsigned)__builtin_ctz(lanes);
+                spans[i + lane] = simk_hash_span(text, saved[lane], seed);
+            }
+        }
+    }
+    hash_spans_portable(text, spans + i, count - i, seed);
+}
+
+// Eight windows per step, each P evaluated directly by Horner's rule over `width` unaligned
+// loads (the same value mod 2^64 as the rolled one); there is no dependency from one window to
+// the next, which bounds the rolled loop at one multiplication's latency per window. Widths
+// above SIMK_VECTOR_SHINGLE_WIDTH (more multiplications per window than rolling costs) and the
+// last windows take the portable loop.
+#define SIMK_VECTOR_SHINGLE_WIDTH 8
+__attribute__((target("avx512f,avx512bw,avx512dq")))
+static void word_shingles_avx512(const uint64_t *tokens, size_t windows, size_t width, uint64_t key, uint64_t base,
+                                 uint64_t *shingles) {
+    if (width > SIMK_VECTOR_SHINGLE_WIDTH) {
+        word_shingles_portable(tokens, windows, width, key, base, shingles);
+        return;
+    }
+    const __m512i baseVector = _mm512_set1_epi64((long long)base), keyVector = _mm512_set1_epi64((long long)key);
+    const __m512i mix1 = _mm512_set1_epi64((long long)0xFF51AFD7ED558CCDull), mix2 = _mm512_set1_epi64((long long)0xC4CEB9FE1A85EC53ull);
+    size_t i = 0;
+    for (; i + 8 <= windows; i += 8) {
+        __m512i polynomial = _mm512_loadu_si512((const void *)(tokens + i));
+        for (size_t j = 1; j < width; j++) {
+            polynomial = _mm512_add_epi64(_mm512_mullo_epi64(polynomial, baseVector), _mm512_loadu_si512((const void *)(tokens + i + j)));
+        }
+        __m512i hash = _mm512_xor_si512(polynomial, keyVector);
+        hash = _mm512_xor_si512(hash, _mm512_srli_epi64(hash, 33));
+        hash = _mm512_mullo_epi64(hash, mix1);
+        hash = _mm512_xor_si512(hash, _mm512_srli_epi64(hash, 33));
+        hash = _mm512_mullo_epi64(hash, mix2);
+        hash = _mm512_xor_si512(hash, _mm512_srli_epi64(hash, 33));
+        _mm512_storeu_si512((void *)(shingles + i), hash);
+    }
+    if (i < windows) word_shingles_portable(tokens + i, windows - i, width, key, base, shingles + i);
+}
 #endif
 
-// The text kernels' AVX-512 variant needs AVX-512BW besides the F the dispatcher checks.
+// The text kernels' AVX-512 variant needs AVX-512BW and DQ besides the F the dispatcher checks.
 static int text_isa_supported(int isa) {
     if (!simk_isa_supported(isa)) return 0;
 #if SIMK_X86
     if (isa == SIMK_ISA_AVX512) {
         __builtin_cpu_init();
-        return __builtin_cpu_supports("avx512bw") ? 1 : 0;
+        return __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512dq") ? 1 : 0;
     }
 #endif
     return 1;
@@ -347,5 +601,57 @@ size_t simk_non_ascii(const uint8_t *bytes, size_t count) {
 int simk_non_ascii_isa(int isa, const uint8_t *bytes, size_t count, size_t *position) {
     if (!text_isa_supported(isa)) return -1;
     *position = non_ascii_run(isa, bytes, count);
+    return 0;
+}
+
+static void hash_spans_run(int isa, const uint8_t *text, uint64_t *spans, size_t count, uint64_t seed) {
+    switch (isa) {
+#if SIMK_X86
+    case SIMK_ISA_AVX512:
+        hash_spans_avx512(text, spans, count, seed);
+        return;
+    case SIMK_ISA_AVX2:
+        hash_spans_avx2(text, spans, count, seed);
+        return;
+#endif
+    default:
+        hash_spans_portable(text, spans, count, seed);
+        return;
+    }
+}
+
+void simk_hash_token_spans(const uint8_t *text, uint64_t *spans, size_t count, uint64_t seed) {
+    hash_spans_run(text_active_isa(), text, spans, count, seed);
+}
+
+int simk_hash_token_spans_isa(int isa, const uint8_t *text, uint64_t *spans, size_t count, uint64_t seed) {
+    if (!text_isa_supported(isa)) return -1;
+    hash_spans_run(isa, text, spans, count, seed);
+    return 0;
+}
+
+static void word_shingles_run(int isa, const uint64_t *tokens, size_t windows, size_t width, uint64_t key, uint64_t base,
+                              uint64_t *shingles) {
+    switch (isa) {
+#if SIMK_X86
+    case SIMK_ISA_AVX512:
+        word_shingles_avx512(tokens, windows, width, key, base, shingles);
+        return;
+#endif
+    default:
+        word_shingles_portable(tokens, windows, width, key, base, shingles);
+        return;
+    }
+}
+
+void simk_word_shingles(const uint64_t *tokens, size_t windows, size_t width, uint64_t key, uint64_t base,
+                        uint64_t *shingles) {
+    word_shingles_run(text_active_isa(), tokens, windows, width, key, base, shingles);
+}
+
+int simk_word_shingles_isa(int isa, const uint64_t *tokens, size_t windows, size_t width, uint64_t key, uint64_t base,
+                           uint64_t *shingles) {
+    if (!text_isa_supported(isa)) return -1;
+    word_shingles_run(isa, tokens, windows, width, key, base, shingles);
     return 0;
 }

@@ -51,7 +51,7 @@ size_t simk_intersection_count(const uint64_t *a, size_t na, const uint64_t *b, 
 int simk_intersection_count_isa(int isa, const uint64_t *a, size_t na, const uint64_t *b, size_t nb, size_t *count);
 
 /// The variant the text kernels use: the dispatcher's, one lower where the CPU lacks an
-/// extension they need (their AVX-512 variant also needs AVX-512BW).
+/// extension they need (their AVX-512 variant also needs AVX-512BW and DQ).
 int simk_text_isa(void);
 
 /// Whether this CPU can run the text kernels' variant `isa`.
@@ -76,6 +76,30 @@ void simk_nonspace_masks(const uint8_t *text, size_t blocks, uint64_t *masks);
 /// `simk_nonspace_masks` forced onto one variant, for tests. Returns 0, or -1 (and does nothing)
 /// if this CPU cannot run `isa`.
 int simk_nonspace_masks_isa(int isa, const uint8_t *text, size_t blocks, uint64_t *masks);
+
+/// Replaces each token span `start << 32 | length` (1 <= length, start + length inside `text`)
+/// of `spans` by the seeded XXH3-64 hash of those bytes of `text`, in place: the value of
+/// XXH3_64bits_withSeed, without a branch on the length up to 16 bytes (eight tokens per step
+/// with AVX-512). Reads up to 8 bytes from each token's start and 8 ending at its last byte: the
+/// caller guarantees `max(length, 8)` readable bytes from every start.
+void simk_hash_token_spans(const uint8_t *text, uint64_t *spans, size_t count, uint64_t seed);
+
+/// `simk_hash_token_spans` forced onto one variant, for tests. Returns 0, or -1 (and does
+/// nothing) if this CPU cannot run `isa`.
+int simk_hash_token_spans_isa(int isa, const uint8_t *text, uint64_t *spans, size_t count, uint64_t seed);
+
+/// Word n-gram hashes from token hashes: for each of `windows` windows i (`windows` >= 1, and
+/// `tokens` holding `windows + width - 1` values, `width` >= 1), writes to `shingles[i]`
+/// Murmur3's fmix64 of (P ^ `key`), where P = sum over j < width of tokens[i + j] *
+/// base^(width - 1 - j), mod 2^64. Eight windows per step with AVX-512 for widths up to 8;
+/// the portable variant rolls P from one window to the next.
+void simk_word_shingles(const uint64_t *tokens, size_t windows, size_t width, uint64_t key, uint64_t base,
+                        uint64_t *shingles);
+
+/// `simk_word_shingles` forced onto one variant, for tests. Returns 0, or -1 (and does nothing)
+/// if this CPU cannot run `isa`.
+int simk_word_shingles_isa(int isa, const uint64_t *tokens, size_t windows, size_t width, uint64_t key, uint64_t base,
+                           uint64_t *shingles);
 
 /// The position of the first '"', '\\' or control byte (below 0x20) among `count` bytes (the
 /// inside of a JSON string), or `count` if there is none. Reads exactly `count` bytes.

@@ -5,7 +5,8 @@ import SimCoreInternals
 /// word shingling, and the JSON string scan of the corpus reader (package access, for
 /// SimCoreIO); 32 bytes per step with AVX2 and 64 with AVX-512BW, chosen once per process
 /// like the MinHash kernel (``SignatureKernelISA``, capped by `SIMCORE_ISA`; the AVX-512 variant
-/// also needs AVX-512BW). Every variant gives the portable one's bytes and masks.
+/// also needs AVX-512BW and DQ); and the token hashes of word shingling. Every variant gives the
+/// portable one's bytes, masks and hashes.
 package enum _TextKernels {
     /// The variant the text kernels use in this process.
     static var active: SignatureKernelISA { SignatureKernelISA(code: simk_text_isa()) }
@@ -44,6 +45,47 @@ package enum _TextKernels {
             return true
         }
         return simk_nonspace_masks_isa(isa.code, text, blocks, masks) == 0
+    }
+
+    /// Replaces each token span `start << 32 | length` in `spans` by the seeded XXH3-64 hash of
+    /// those bytes of `text` (the value of ``XXH3/hash64(_:seed:)``), in place: without a branch
+    /// on the length up to 16 bytes, eight tokens per step with AVX-512 (the portable variant,
+    /// which AVX2 also takes, one at a time).
+    ///
+    /// - SAFETY: every span has a length of at least 1 and lies inside `text`, and `text` has
+    ///   at least 8 readable bytes from every span's start (word shingling's 64 padding bytes);
+    ///   `spans` holds `count` values.
+    /// - Returns: `false` if `isa` was forced and this CPU cannot run it (nothing written).
+    @discardableResult
+    static func hashTokenSpans(
+        _ text: UnsafePointer<UInt8>, spans: UnsafeMutablePointer<UInt64>, count: Int, seed: UInt64,
+        isa: SignatureKernelISA? = nil
+    ) -> Bool {
+        guard let isa else {
+            simk_hash_token_spans(text, spans, count, seed)
+            return true
+        }
+        return simk_hash_token_spans_isa(isa.code, text, spans, count, seed) == 0
+    }
+
+    /// Word n-gram hashes from token hashes: for each of `windows` windows i, Murmur3's fmix64
+    /// of `P ^ key`, where P = Σⱼ tokens[i + j]·base^(width − 1 − j) mod 2⁶⁴ (see
+    /// `_ShingleHashing.finalize`). Eight windows per step with AVX-512 for widths up to 8;
+    /// rolled from one window to the next otherwise.
+    ///
+    /// - SAFETY: `windows` ≥ 1 and `width` ≥ 1; `tokens` holds `windows + width − 1` hashes and
+    ///   `shingles` has room for `windows`.
+    /// - Returns: `false` if `isa` was forced and this CPU cannot run it (nothing written).
+    @discardableResult
+    static func wordShingles(
+        _ tokens: UnsafePointer<UInt64>, windows: Int, width: Int, key: UInt64, base: UInt64,
+        into shingles: UnsafeMutablePointer<UInt64>, isa: SignatureKernelISA? = nil
+    ) -> Bool {
+        guard let isa else {
+            simk_word_shingles(tokens, windows, width, key, base, shingles)
+            return true
+        }
+        return simk_word_shingles_isa(isa.code, tokens, windows, width, key, base, shingles) == 0
     }
 
     /// The position of the first `"`, `\` or control byte (below 0x20) among `count` bytes,

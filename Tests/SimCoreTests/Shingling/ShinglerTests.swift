@@ -194,6 +194,92 @@ struct TokenizationTests {
         }
     }
 
+    @Test("token boundaries at any density: up to 64 transitions a block, tokens across and ending at block edges")
+    func boundaryDensity() {
+        var generator = SplitMix64(seed: 16)
+        for length in [1, 2, 63, 64, 65, 127, 128, 129, 256, 1000] {
+            // One in `sparsity` bytes is a space: 1 alternates "a a a …" (a token per two bytes).
+            for sparsity in [1, 2, 3, 8, 64, 1000] as [UInt64] {
+                var text = (0..<length).map { index -> UInt8 in
+                    if sparsity == 1 { return index % 2 == 0 ? UInt8(ascii: "a") : 0x20 }
+                    return generator.next() % sparsity == 0 ? 0x20 : UInt8(ascii: "a") + UInt8(generator.next() % 26)
+                }
+                let expected = text.split(separator: 0x20).map { XXH3.hash64(Array($0), seed: 5) }
+                text += [UInt8](repeating: 0x20, count: 64)
+                for isa in Self.variants {
+                    var hashes = [UInt64](repeating: 0, count: length / 2 + 1)
+                    var masks = [UInt64](repeating: 0, count: length / 64 + 1)
+                    let count = text.withUnsafeBufferPointer { source in
+                        hashes.withUnsafeMutableBufferPointer { output in
+                            masks.withUnsafeMutableBufferPointer {
+                                _ShingleHashing.hashTokens(
+                                    source.baseAddress!, count: length, seed: 5, masks: $0.baseAddress!,
+                                    into: output.baseAddress!, isa: isa)
+                            }
+                        }
+                    }
+                    #expect(Array(hashes.prefix(count)) == expected, "length \(length), sparsity \(sparsity), \(isa)")
+                }
+            }
+        }
+    }
+
+    @Test("token span hashes of every variant equal XXH3-64, for every length 1-40, wherever the token lies", arguments: [0, 3, 0x9E37_79B9_7F4A_7C15, .max] as [UInt64])
+    func tokenSpanHashes(seed: UInt64) {
+        var generator = SplitMix64(seed: seed ^ 14)
+        // Any byte values; the last token ends 8 bytes before the end only when shorter than 8.
+        let text = (0..<300).map { _ in UInt8(truncatingIfNeeded: generator.next()) }
+        var spans: [UInt64] = []
+        for length in 1...40 {
+            for start in [0, 1, 7, 8, 63, 64, 150, 300 - max(length, 8)] {
+                spans.append(UInt64(start) << 32 | UInt64(length))
+            }
+        }
+        for index in spans.indices.reversed() { spans.swapAt(index, Int(generator.next() % UInt64(index + 1))) }
+        let expected = spans.map { span in
+            XXH3.hash64(Array(text[Int(span >> 32)..<Int(span >> 32) + Int(span & 0xFFFF_FFFF)]), seed: seed)
+        }
+        for isa in Self.variants {
+            for count in Array(0...17) + [spans.count] {
+                var hashes = Array(spans.prefix(count))
+                let ran = text.withUnsafeBufferPointer { source in
+                    hashes.withUnsafeMutableBufferPointer {
+                        _TextKernels.hashTokenSpans(source.baseAddress!, spans: $0.baseAddress!, count: count, seed: seed, isa: isa)
+                    }
+                }
+                #expect(ran)
+                #expect(hashes == Array(expected.prefix(count)), "seed \(seed), \(isa), \(count) spans")
+            }
+        }
+    }
+
+    @Test("word n-gram kernel of every variant: each window's polynomial, for widths 1-12 and every tail length")
+    func wordShingleKernel() {
+        var generator = SplitMix64(seed: 15)
+        let tokens = (0..<140).map { _ in generator.next() }
+        for seed in [0, 7, UInt64.max] as [UInt64] {
+            for width in 1...12 {
+                for windows in Array(1...20) + [140 - width + 1] {
+                    let expected = tokens.withUnsafeBufferPointer { buffer in
+                        (0..<windows).map { _ShingleHashing.combine(buffer.baseAddress! + $0, count: width, seed: seed) }
+                    }
+                    for isa in Self.variants {
+                        var shingles = [UInt64](repeating: 0, count: windows)
+                        let written = tokens.withUnsafeBufferPointer { buffer in
+                            shingles.withUnsafeMutableBufferPointer {
+                                _ShingleHashing.wordShingles(
+                                    buffer.baseAddress!, tokens: windows + width - 1, width: width, seed: seed,
+                                    into: $0.baseAddress!, isa: isa)
+                            }
+                        }
+                        #expect(written == windows)
+                        #expect(shingles == expected, "seed \(seed), width \(width), \(windows) windows, \(isa)")
+                    }
+                }
+            }
+        }
+    }
+
     @Test("separator masks of every variant: bit i set iff byte i is not a space")
     func separatorMasks() {
         var generator = SplitMix64(seed: 64)
