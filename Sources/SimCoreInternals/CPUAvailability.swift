@@ -1,9 +1,3 @@
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
-
 /// How much CPU this process may use: the CPUs of its affinity mask (`taskset -c 0` leaves one)
 /// and its control group's CPU limit (`cpu.max` of cgroup v2, `cpu.cfs_quota_us` /
 /// `cpu.cfs_period_us` of v1: a container given 1.5 CPUs). Both are read once per process.
@@ -36,7 +30,7 @@ package struct CPUAvailability: Sendable, Hashable {
     /// The availability of this process, read once.
     package static let current = CPUAvailability(
         affinity: Platform.cpuAffinity(), cgroupCPULimit: readCgroupCPULimit(),
-        onlineCores: ProcessInfo.processInfo.activeProcessorCount)
+        onlineCores: Platform.onlineProcessorCount)
 
     /// Cores worth running threads on: the affinity mask's count (else the online cores), capped
     /// by the control group's limit rounded up; at least 1.
@@ -68,8 +62,8 @@ package struct CPUAvailability: Sendable, Hashable {
 
     /// The CPU limit of this process's control group, v2 first, then v1; `nil` for none.
     static func readCgroupCPULimit() -> Double? {
-        guard let membership = try? String(contentsOfFile: "/proc/self/cgroup", encoding: .utf8) else { return nil }
-        func read(_ path: String) -> String? { try? String(contentsOfFile: path, encoding: .utf8) }
+        guard let membership = Platform.smallTextFile(atPath: "/proc/self/cgroup") else { return nil }
+        func read(_ path: String) -> String? { Platform.smallTextFile(atPath: path) }
         if let path = cgroupPath(membership, controller: nil) {
             // The tightest limit on the way up the v2 hierarchy.
             var limits: [Double] = []

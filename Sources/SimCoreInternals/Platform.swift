@@ -58,6 +58,41 @@ package enum Platform {
         return Int(status.st_size)
     }
 
+    /// The text of a small file such as `/proc/self/cgroup` (`open` and `read` until the end,
+    /// at most `limit` bytes, invalid UTF-8 replaced), or `nil` when it cannot be opened or read.
+    ///
+    /// Cheaper at startup than Foundation's `String(contentsOfFile:)`, which `stat`s the file and
+    /// goes through `Data` first.
+    ///
+    /// - Parameters:
+    ///   - path: The file.
+    ///   - limit: The most bytes read; the rest of a longer file is ignored.
+    package static func smallTextFile(atPath path: String, limit: Int = 1 << 16) -> String? {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { return nil }
+        defer { close(descriptor) }
+        var bytes: [UInt8] = []
+        let chunk = 4096
+        while bytes.count < limit {
+            let count = bytes.count
+            let wanted = min(chunk, limit - count)
+            // Room for `wanted` more bytes, of which the `got` read are kept.
+            bytes.append(contentsOf: repeatElement(0, count: wanted))
+            let got = bytes.withUnsafeMutableBytes { read(descriptor, $0.baseAddress! + count, wanted) }
+            bytes.removeLast(wanted - max(0, got))
+            if got == 0 { break }
+            if got < 0 {
+                if currentErrno() == EINTR { continue }
+                return nil
+            }
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// The processors online (`sysconf(_SC_NPROCESSORS_ONLN)`), whatever the affinity mask or
+    /// control group; at least 1.
+    package static var onlineProcessorCount: Int { max(1, sysconf(Int32(_SC_NPROCESSORS_ONLN))) }
+
     /// The calling thread's last error number (`errno`).
     package static var errno: Int32 { currentErrno() }
 

@@ -86,4 +86,22 @@ struct CPUAvailabilityTests {
         #expect(Parallelism.defaultThreadCount == CPUAvailability.current.usableCores)
         #expect(Platform.loadAverages()?.count == 3)
     }
+
+    @Test("small text files are read whole, across read chunks, up to a limit; a missing file is nil")
+    func smallTextFiles() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("simcore-small-\(getpid()).txt").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        // 10,000 bytes: three 4 KiB reads, the last one short.
+        let text = String((0..<10_000).map { Character(Unicode.Scalar(UInt8(97 + $0 % 26))) })
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        #expect(Platform.smallTextFile(atPath: path) == text)
+        #expect(Platform.smallTextFile(atPath: path, limit: 4096) == String(text.prefix(4096)))
+        #expect(Platform.smallTextFile(atPath: path, limit: 5000) == String(text.prefix(5000)))
+        try "".write(toFile: path, atomically: true, encoding: .utf8)
+        #expect(Platform.smallTextFile(atPath: path) == "")
+        #expect(Platform.smallTextFile(atPath: path + ".missing") == nil)
+        // A /proc file reports size 0 but has text.
+        #expect(Platform.smallTextFile(atPath: "/proc/self/cgroup").map { !$0.isEmpty } ?? true)
+        #expect(Platform.onlineProcessorCount >= 1 && Platform.onlineProcessorCount <= ProcessInfo.processInfo.processorCount)
+    }
 }
