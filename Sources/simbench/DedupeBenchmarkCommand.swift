@@ -14,11 +14,11 @@ struct DedupeBenchmarkCommand: IOCommand {
         commandName: "dedupe",
         abstract: "Index build, query and end-to-end dedupe workloads on a corpus.",
         discussion: """
-            Reads INPUTS (JSON Lines files, .txt files, directories, -) or, with --generate N, makes \\
-            the seeded news-like corpus of `simbench generate` in memory. Each end-to-end run starts \\
-            from raw text: shingling, signing (one-permutation MinHash, k = -k), indexing, \\
-            verification and clustering; thread counts run from 1 up to --threads, doubling. \\
-            With --measure jaccard, the LSH index is also measured alone, and the S-curve of its \\
+            Reads INPUTS (JSON Lines files, .txt files, directories, -) or, with --generate N, makes \
+            the seeded news-like corpus of `simbench generate` in memory. Each end-to-end run starts \
+            from raw text: shingling, signing (one-permutation MinHash with -k values), indexing, \
+            verification and clustering; thread counts run from 1 up to --threads, doubling. \
+            With --measure jaccard, the LSH index is also measured alone, and the S-curve of its \
             banding against theory.
             """)
 

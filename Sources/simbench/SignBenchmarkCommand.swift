@@ -15,8 +15,8 @@ struct SignBenchmarkCommand: IOCommand {
         commandName: "sign",
         abstract: "Signing throughput per scheme (docs/s, MB/s) from raw text, at 1, 2, 4, … threads.",
         discussion: """
-            Single-thread rows are timed on the thread's CPU clock (other processes do not inflate \\
-            them), multi-thread rows on the wall clock. `× shingling` is a row's time over \\
+            Single-thread rows are timed on the thread's CPU clock (other processes do not inflate \
+            them), multi-thread rows on the wall clock. `× shingling` is a row's time over \
             normalizing and shingling alone on one thread.
             """)
 

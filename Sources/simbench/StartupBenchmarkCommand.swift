@@ -11,11 +11,11 @@ struct StartupBenchmarkCommand: IOCommand {
         commandName: "startup",
         abstract: "Time from starting simdedup to its first verdict line, for a one-document input.",
         discussion: """
-            Starts /bin/true (the floor of starting any process), `simdedup --version` and \\
-            `simdedup dedupe --threads 1` on a five-word document, one after the other, --runs \\
-            times, and prints the median and the fastest of each. The simdedup beside this \\
-            simbench is used unless --simdedup names another. A build with the Swift runtime \\
-            linked in (swift build -c release --static-swift-stdlib) starts faster than one that \\
+            Starts /bin/true (the floor of starting any process), `simdedup --version` and \
+            `simdedup dedupe --threads 1` on a five-word document, one after the other, --runs \
+            times, and prints the median and the fastest of each. The simdedup beside this \
+            simbench is used unless --simdedup names another. A build with the Swift runtime \
+            linked in (swift build -c release --static-swift-stdlib) starts faster than one that \
             loads it.
             """)
 

@@ -12,11 +12,11 @@ struct SuiteCommand: IOCommand {
         commandName: "suite",
         abstract: "Run the standard suite on a generated corpus and write one result file: run it on each machine you compare.",
         discussion: """
-            Workloads: normalize, shingle (words:5, with the naive reference), exact all-pairs \\
-            (Jaccard 0.5, precision and recall against the planted pairs), the LSH S-curve against \\
-            theory, signing (oph, minhash, superminhash at k = 128), and the dedupe engine end to \\
-            end (Jaccard and the overlap coefficient at 0.8, precision and recall against exact \\
-            all-pairs; the LSH index alone), each at 1, 2, 4, … threads up to --threads. About two \\
+            Workloads: normalize, shingle (words:5, with the naive reference), exact all-pairs \
+            (Jaccard 0.5, precision and recall against the planted pairs), the LSH S-curve against \
+            theory, signing (oph, minhash, superminhash at k = 128), and the dedupe engine end to \
+            end (Jaccard and the overlap coefficient at 0.8, precision and recall against exact \
+            all-pairs; the LSH index alone), each at 1, 2, 4, … threads up to --threads. About two \
             minutes on two cores with the defaults. Then, with the files side by side:
               simbench compare A.json B.json
               simbench report A.json B.json --output report.html

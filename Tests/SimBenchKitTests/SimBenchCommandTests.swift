@@ -86,6 +86,15 @@ struct SimBenchCommandTests {
         #expect(result.output.contains("001_a40650a566da0f61 inside 000_ddd89a90af6d95d2: containment 0.921"))
     }
 
+    @Test("every command's help is plain wrapped text: no backslash left over from a continued line",
+          arguments: ["run", "bench", "generate", "compare", "report", "sign", "dedupe", "reuse", "startup", "suite"])
+    func helpText(command: String) throws {
+        let result = try SimBenchProcess.run(["help", command])
+        #expect(result.status == 0, "\(result.errors)")
+        #expect(result.output.contains("USAGE: simbench \(command)"))
+        #expect(!result.output.contains("\\"), "\(result.output)")
+    }
+
     @Test("suite writes one file holding every suite workload and the S-curve")
     func suite() throws {
         let directory = SimBenchProcess.temporaryDirectory()
