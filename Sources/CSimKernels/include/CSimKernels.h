@@ -50,6 +50,19 @@ size_t simk_intersection_count(const uint64_t *a, size_t na, const uint64_t *b, 
 /// -1 (and does nothing) if this CPU cannot run `isa`.
 int simk_intersection_count_isa(int isa, const uint64_t *a, size_t na, const uint64_t *b, size_t nb, size_t *count);
 
+/// One-permutation MinHash's densification from a probe table: for every bin i < k,
+///   out[i] = bins[i] if it is not UINT64_MAX (filled), else bins[probes[t * k + i]] for the
+///   first t < depth whose probed bin is filled, else UINT64_MAX.
+/// `depth` is a multiple of 4; `probes` holds depth * k bin numbers, each below k (column-major:
+/// probe t of every bin, then probe t + 1). Returns how many `out` values are still UINT64_MAX.
+/// Every variant gives the same `out` bit for bit.
+size_t simk_oph_densify(const uint64_t *bins, const uint32_t *probes, size_t k, size_t depth, uint64_t *out);
+
+/// `simk_oph_densify` forced onto one variant, for tests. Returns 0 and sets `*empty`, or -1 (and
+/// does nothing) if this CPU cannot run `isa`.
+int simk_oph_densify_isa(int isa, const uint64_t *bins, const uint32_t *probes, size_t k, size_t depth,
+                         uint64_t *out, size_t *empty);
+
 /// The variant the text kernels use: the dispatcher's, one lower where the CPU lacks an
 /// extension they need (their AVX-512 variant also needs AVX-512BW and DQ).
 int simk_text_isa(void);

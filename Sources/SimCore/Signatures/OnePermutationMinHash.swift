@@ -1,32 +1,4 @@
-/// `own` when it is a filled bin (below `UInt64.max`), else the first filled bin among the four
-/// that `probes` names, else `UInt64.max`: five independent loads, no branch.
-///
-/// The five values go to `slots` (with `UInt64.max` after them) and the first filled one is
-/// read back at the lowest set bit of a mask. (Selects such as `bin != .max ? bin : value` let
-/// the compiler turn the later loads into a branch, which mispredicts about once per empty bin
-/// of a short document.)
-///
-/// - Complexity: O(1).
-@inline(__always)
-private func _firstFilled(
-    own: UInt64, probes: UnsafePointer<UInt32>, bins: UnsafeBufferPointer<UInt64>, slots: UnsafeMutablePointer<UInt64>
-) -> UInt64 {
-    // SAFETY: the caller's `probes` holds four bin numbers, each below `bins.count`; `slots`
-    // holds six values, the last `UInt64.max`.
-    slots[0] = own
-    slots[1] = bins[Int(probes[0])]
-    slots[2] = bins[Int(probes[1])]
-    slots[3] = bins[Int(probes[2])]
-    slots[4] = bins[Int(probes[3])]
-    // Bit p is set when slot p is filled: an empty slot is all ones, so adding one carries out.
-    @inline(__always)
-    func filledBit(_ position: Int) -> UInt64 {
-        let carried = slots[position] &+ 1
-        return ((carried | (0 &- carried)) >> 63) << UInt64(position)
-    }
-    let filled = filledBit(0) | filledBit(1) | filledBit(2) | filledBit(3) | filledBit(4) | 1 << 5
-    return slots[filled.trailingZeroBitCount]
-}
+internal import CSimKernels
 
 /// One-permutation MinHash with optimal densification (Shrivastava 2017): one hash per shingle,
 /// k bins, the minimum per bin, empty bins filled from non-empty ones.
@@ -57,14 +29,15 @@ public struct OnePermutationMinHash: SignatureScheme, Hashable {
     private let addend: UInt64
     private let probeKey: UInt64
     /// The first ``probeTableDepth`` densification probes of every bin, worked out once:
-    /// `probeBins[i · depth + t − 1]` is the bin that probe t of bin i reads. The sequence does
-    /// not depend on the document, so a short document (most bins empty) reads its probes from
-    /// this table instead of mixing a hash per probe; later probes are computed as before.
+    /// `probeBins[(t − 1) · k + i]` is the bin that probe t of bin i reads (column-major, so that
+    /// the probes of neighbouring bins load as one vector). The sequence does not depend on the
+    /// document, so a short document (most bins empty) reads its probes from this table instead
+    /// of mixing a hash per probe; later probes are computed as before.
     private let probeBins: [UInt32]
 
     /// Probes per bin kept in ``probeBins`` (an empty bin of a document filling a fraction f of
     /// the bins needs more than this with probability (1 − f)^16); a multiple of 4, because
-    /// densification reads the probes four at a time.
+    /// the densification kernel reads the probes four at a time.
     static let probeTableDepth = 16
 
     /// Creates the scheme.
@@ -86,7 +59,7 @@ public struct OnePermutationMinHash: SignatureScheme, Hashable {
         for i in 0..<(depth == 0 ? 0 : signatureLength) {
             for t in 1...depth {
                 let probe = _mix64(probeKey ^ (UInt64(truncatingIfNeeded: i) << 32 | UInt64(t)))
-                probeBins[i * depth + t - 1] = UInt32(truncatingIfNeeded: _scaled(probe, to: signatureLength))
+                probeBins[(t - 1) * signatureLength + i] = UInt32(truncatingIfNeeded: _scaled(probe, to: signatureLength))
             }
         }
         self.probeBins = probeBins
@@ -107,9 +80,7 @@ public struct OnePermutationMinHash: SignatureScheme, Hashable {
         }
         let k = signatureLength
         let (multiplier, addend) = (multiplier, addend)
-        // k bins, then six slots for densification (``_firstFilled(own:probes:bins:slots:)``).
-        withUnsafeTemporaryAllocation(of: UInt64.self, capacity: k + 6) { space in
-            let minima = UnsafeMutableBufferPointer(rebasing: space[0..<k])
+        withUnsafeTemporaryAllocation(of: UInt64.self, capacity: k) { minima in
             minima.initialize(repeating: .max)
             for x in hashes {
                 let h = Swift.min(x &* multiplier &+ addend, .max - 1)
@@ -117,45 +88,49 @@ public struct OnePermutationMinHash: SignatureScheme, Hashable {
                 // Branch-free minimum: which is smaller is unpredictable.
                 minima[bin] = Swift.min(h, minima[bin])
             }
-            var filled = 0
-            for value in minima where value != .max { filled &+= 1 }
-            if filled == k {
-                _ = output.update(fromContentsOf: minima)
-                return
-            }
-            let depth = probeBins.isEmpty ? 0 : Self.probeTableDepth
             let bins = UnsafeBufferPointer(minima)
-            let slots = space.baseAddress! + k
-            slots[5] = .max
+            let depth = probeBins.isEmpty ? 0 : Self.probeTableDepth
+            // The table's probes by a C kernel (`CSimKernels/densify.c`): 8 bins a step with
+            // AVX-512F, 4 with AVX2, each reading four probes at once with independent gathers.
+            // Whether the next probe is filled is a coin toss in a short document, so a scalar
+            // loop mispredicts or waits on dependent loads.
+            let empty = probeBins.withUnsafeBufferPointer { probes in
+                // SAFETY: `probes` holds depth · k bin numbers below k; `bins` and `output` hold k.
+                simk_oph_densify(bins.baseAddress, probes.baseAddress, k, depth, output.baseAddress)
+            }
+            guard empty > 0 else { return }
+            // Bins whose table probes were all empty (rare) probe on, computing each probe.
+            for i in 0..<k where output[i] == .max {
+                var attempt = UInt64(depth) &+ 1
+                var value = UInt64.max
+                while value == .max {
+                    let probe = _mix64(probeKey ^ (UInt64(truncatingIfNeeded: i) << 32 | attempt))
+                    value = bins[_scaled(probe, to: k)]
+                    attempt &+= 1
+                }
+                output[i] = value
+            }
+        }
+    }
+
+    /// ``sign(_:into:)``'s densification forced onto one kernel variant, for tests: `bins` are
+    /// the minima before densification (`UInt64.max` for an empty bin).
+    ///
+    /// - Returns: The densified values from the probe table (`UInt64.max` where every table
+    ///   probe was empty) and how many those are, or `nil` if this CPU cannot run `isa`.
+    func _densifiedFromTable(_ bins: [UInt64], isa: SignatureKernelISA) -> (values: [UInt64], empty: Int)? {
+        precondition(bins.count == signatureLength, "one value per bin")
+        var output = [UInt64](repeating: 0, count: signatureLength)
+        var empty = 0
+        let depth = probeBins.isEmpty ? 0 : Self.probeTableDepth
+        let status = bins.withUnsafeBufferPointer { bins in
             probeBins.withUnsafeBufferPointer { probes in
-                for i in 0..<k {
-                    var value = bins[i]
-                    var attempt: UInt64 = 1
-                    if depth > 0 {
-                        // Whether a bin and its next probes are empty is a coin toss for a short
-                        // document, so a branch per probe mispredicts about once per empty bin.
-                        // Four probes at a time are read unconditionally and the first filled
-                        // one is picked without a branch; a bin needs a second group with
-                        // probability (1 − f)⁵ (f the fraction of filled bins).
-                        // SAFETY: row i of the table holds `depth` bins (a multiple of 4),
-                        // each below k.
-                        let row = probes.baseAddress! + i &* depth
-                        value = _firstFilled(own: value, probes: row, bins: bins, slots: slots)
-                        var t = 4
-                        while value == .max && t < depth {
-                            value = _firstFilled(own: .max, probes: row + t, bins: bins, slots: slots)
-                            t &+= 4
-                        }
-                        if value == .max { attempt = UInt64(depth) &+ 1 }
-                    }
-                    while value == .max {
-                        let probe = _mix64(probeKey ^ (UInt64(truncatingIfNeeded: i) << 32 | attempt))
-                        value = bins[_scaled(probe, to: k)]
-                        attempt &+= 1
-                    }
-                    output[i] = value
+                output.withUnsafeMutableBufferPointer { output in
+                    // SAFETY: as in sign(_:into:).
+                    simk_oph_densify_isa(isa.code, bins.baseAddress, probes.baseAddress, signatureLength, depth, output.baseAddress, &empty)
                 }
             }
         }
+        return status == 0 ? (output, empty) : nil
     }
 }

@@ -47,6 +47,41 @@ struct OnePermutationProbeTableTests {
     }
 }
 
+extension OnePermutationProbeTableTests {
+    @Test("every densification kernel variant takes the first filled bin of the table's probes, block edges and exhausted tables included",
+          arguments: [1, 3, 4, 7, 8, 9, 12, 128, 131])
+    func densificationKernels(k: Int) throws {
+        let seed: UInt64 = 21
+        let scheme = OnePermutationMinHash(signatureLength: k, seed: seed)
+        var generator = SplitMix64(seed: seed)
+        _ = (generator.next(), generator.next())
+        let probeKey = generator.next()
+        let variants = SignatureKernelISA.allCases.filter(\.isSupported)
+        #expect(variants.contains(.portable))
+        var random = SplitMix64(seed: 3_141)
+        // Filled fractions from one bin (most table probes miss) to all bins.
+        for filledPercent in [0, 1, 10, 35, 70, 100] {
+            for round in 0..<4 {
+                var bins = (0..<k).map { _ in random.next() % 100 < UInt64(filledPercent) ? random.next() >> 1 : UInt64.max }
+                if filledPercent == 0 || bins.allSatisfy({ $0 == .max }) { bins[(round * 7) % k] = UInt64(round) }
+                let expected = (0..<k).map { i -> UInt64 in
+                    var value = bins[i]
+                    for t in 1...OnePermutationMinHash.probeTableDepth where value == .max {
+                        let probe = _mix64(probeKey ^ (UInt64(i) << 32 | UInt64(t)))
+                        value = bins[Int(probe.multipliedFullWidth(by: UInt64(k)).high)]
+                    }
+                    return value
+                }
+                for isa in variants {
+                    let got = try #require(scheme._densifiedFromTable(bins, isa: isa))
+                    #expect(got.values == expected, "k \(k), \(filledPercent)% filled, round \(round), \(isa)")
+                    #expect(got.empty == expected.filter { $0 == .max }.count, "k \(k), \(filledPercent)%, \(isa)")
+                }
+            }
+        }
+    }
+}
+
 @Suite("Signature schemes")
 struct SignatureSchemeTests {
     static let schemes: [any SignatureScheme] = [
