@@ -11,8 +11,8 @@ public struct ReuseCommand: IOCommand {
         abstract: "Finds the passages documents share (text reuse) in JSONL files, text directories or - (stdin).",
         discussion: """
             Output, one line per pair of documents sharing at least one passage, a before b in input order:
-            {"a":ID,"b":ID,"coverage_a":x,"coverage_b":y,"passages":[{"a":[start,end],"b":[start,end],\
-            "words_a":n,"words_b":m,"similarity":s}]}
+            {"a":ID,"b":ID,"coverage_a":x,"coverage_b":y,"passages":[
+            {"a":[start,end],"b":[start,end],"words_a":n,"words_b":m,"similarity":s}]}
 
             Byte ranges are half-open and index each document's original UTF-8. coverage_a is the \
             fraction of a's words inside its passages; similarity the fraction of matching words.

@@ -115,4 +115,17 @@ struct DedupeTests {
         let root = CLI.run([])
         #expect(root.status == 0 && root.output.contains("dedupe"))
     }
+
+    @Test("every command's help wraps within 80 columns (an over-long word pulls the next paragraph's first word onto its line)",
+          arguments: ["dedupe", "bands", "cluster", "reuse", "align"])
+    func helpFitsEightyColumns(command: String) {
+        let result = CLI.run(["help", command])
+        #expect(result.status == 0)
+        let text = result.output + result.errors
+        #expect(text.contains("USAGE: simdedup \(command)"))
+        for line in text.split(separator: "\n") where !line.hasPrefix("USAGE:") {
+            #expect(line.count <= 80, "\(command): \(line)")
+        }
+        #expect(!text.contains("\\"))
+    }
 }
