@@ -3,8 +3,8 @@
 // next probe hits a filled bin is a coin toss, so a scalar loop either mispredicts a branch per
 // probe or waits on a chain of dependent loads. The vector variants handle 8 bins (AVX-512F) or
 // 4 (AVX2) at once: per probe, one contiguous load of their probe numbers and one gather of the
-// probed values, four probes at a time while a lane is still empty. See include/CSimKernels.h for the
-// contract; every variant gives the portable one's output.
+// probed values, four probes at a time while a lane is still empty. See include/CSimKernels.h
+// for the contract; every variant gives the portable one's output.
 #include "CSimKernels.h"
 
 #if defined(__x86_64__) || defined(__i386__)
@@ -25,9 +25,11 @@ static size_t densify_portable(const uint64_t *bins, const uint32_t *probes, siz
             uint64_t pick = UINT64_MAX;
             for (size_t j = 4; j-- > 0;) {
                 uint64_t probe = bins[probes[(t + j) * k + i]];
+#if defined(__GNUC__) || defined(__clang__)
                 // Opaque to the optimizer, which would otherwise skip a later probe's load
                 // behind a branch whenever an earlier probe is filled.
                 __asm__("" : "+r"(probe));
+#endif
                 pick = probe != UINT64_MAX ? probe : pick;
             }
             value = pick;
