@@ -135,7 +135,7 @@ enum GitCheckout {
     /// The checkout's commit and whether tracked files changed, or `nil` outside a checkout or
     /// without `git`.
     static func ofExecutable() -> (commit: String, dirty: Bool)? {
-        guard let executable = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") else { return nil }
+        guard let executable = RunningExecutable.path else { return nil }
         var directory = (executable as NSString).deletingLastPathComponent
         while directory != "/" && !directory.isEmpty {
             if FileManager.default.fileExists(atPath: directory + "/.git") && FileManager.default.fileExists(atPath: directory + "/Package.swift") {

@@ -72,20 +72,21 @@ package enum Platform {
         guard descriptor >= 0 else { return nil }
         defer { close(descriptor) }
         var bytes: [UInt8] = []
-        let chunk = 4096
-        while bytes.count < limit {
-            let count = bytes.count
-            let wanted = min(chunk, limit - count)
-            // Room for `wanted` more bytes, of which the `got` read are kept.
-            bytes.append(contentsOf: repeatElement(0, count: wanted))
-            let got = bytes.withUnsafeMutableBytes { read(descriptor, $0.baseAddress! + count, wanted) }
-            bytes.removeLast(wanted - max(0, got))
-            if got == 0 { break }
-            if got < 0 {
-                if currentErrno() == EINTR { continue }
-                return nil
+        var failed = false
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 4096) { chunk in
+            while bytes.count < limit {
+                let got = read(descriptor, chunk.baseAddress, min(chunk.count, limit - bytes.count))
+                if got > 0 {
+                    bytes.append(contentsOf: chunk[..<got])
+                } else if got == 0 {
+                    break
+                } else if currentErrno() != EINTR {
+                    failed = true
+                    break
+                }
             }
         }
+        guard !failed else { return nil }
         return String(decoding: bytes, as: UTF8.self)
     }
 

@@ -35,7 +35,7 @@ struct StartupBenchmarkCommand: IOCommand {
 
     func execute(io: CommandIO) throws {
         try result.checkWritable()
-        let path = simdedup ?? Self.besideThisExecutable("simdedup")
+        let path = simdedup ?? RunningExecutable.sibling("simdedup")
         guard FileManager.default.isExecutableFile(atPath: path) else {
             throw CommandError(simdedup == nil
                 ? "\(path): no simdedup beside simbench; build it (swift build -c release --product simdedup) or pass --simdedup PATH"
@@ -65,12 +65,5 @@ struct StartupBenchmarkCommand: IOCommand {
             try io.print("first verdict \(TextTable.duration(verdict.samples.median)) after the start (median; goal: 5 ms), \(TextTable.duration(own)) beyond starting /bin/true")
         }
         try outcome.finish(threadsUsed: 1, options: result, io: io)
-    }
-
-    /// The path of `name` in the directory of the running executable (`/proc/self/exe` where
-    /// there is one, else the first command-line argument).
-    static func besideThisExecutable(_ name: String) -> String {
-        let executable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
-        return URL(fileURLWithPath: executable).deletingLastPathComponent().appendingPathComponent(name).path
     }
 }

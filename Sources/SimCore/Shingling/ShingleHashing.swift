@@ -109,7 +109,13 @@ enum _ShingleHashing {
     /// Keys a window's polynomial by seed and width, then mixes it.
     @inline(__always)
     static func finalize(_ polynomial: UInt64, width: Int, seed: UInt64) -> UInt64 {
-        finalMix(polynomial ^ (seed &* prime2) ^ UInt64(truncatingIfNeeded: width))
+        finalMix(polynomial ^ windowKey(width: width, seed: seed))
+    }
+
+    /// What ``finalize(_:width:seed:)`` XORs into a window's polynomial: the seed and the width.
+    @inline(__always)
+    static func windowKey(width: Int, seed: UInt64) -> UInt64 {
+        (seed &* prime2) ^ UInt64(truncatingIfNeeded: width)
     }
 
     /// A 64-bit finalizer with full avalanche (Murmur3's fmix64).
@@ -145,8 +151,7 @@ enum _ShingleHashing {
             return 1
         }
         let count = tokens &- width &+ 1
-        // `finalize`'s key: the seed and the window's width.
-        let key = (seed &* prime2) ^ UInt64(truncatingIfNeeded: width)
+        let key = windowKey(width: width, seed: seed)
         // SAFETY: `tokenHashes` holds `count + width - 1` hashes; `shingles` has room for `count`.
         if !_TextKernels.wordShingles(tokenHashes, windows: count, width: width, key: key, base: base, into: shingles, isa: isa) {
             _TextKernels.wordShingles(tokenHashes, windows: count, width: width, key: key, base: base, into: shingles, isa: .portable)

@@ -40,6 +40,10 @@ public struct OnePermutationMinHash: SignatureScheme, Hashable {
     /// the densification kernel reads the probes four at a time.
     static let probeTableDepth = 16
 
+    /// Probes per bin in this scheme's ``probeBins``: ``probeTableDepth``, or 0 where the
+    /// signature is too long for a table.
+    private var tableDepth: Int { probeBins.isEmpty ? 0 : Self.probeTableDepth }
+
     /// Creates the scheme.
     ///
     /// - Parameters:
@@ -89,7 +93,7 @@ public struct OnePermutationMinHash: SignatureScheme, Hashable {
                 minima[bin] = Swift.min(h, minima[bin])
             }
             let bins = UnsafeBufferPointer(minima)
-            let depth = probeBins.isEmpty ? 0 : Self.probeTableDepth
+            let depth = tableDepth
             // The table's probes by a C kernel (`CSimKernels/densify.c`): 8 bins a step with
             // AVX-512F, 4 with AVX2, each reading four probes at once with independent gathers.
             // Whether the next probe is filled is a coin toss in a short document, so a scalar
@@ -122,7 +126,7 @@ public struct OnePermutationMinHash: SignatureScheme, Hashable {
         precondition(bins.count == signatureLength, "one value per bin")
         var output = [UInt64](repeating: 0, count: signatureLength)
         var empty = 0
-        let depth = probeBins.isEmpty ? 0 : Self.probeTableDepth
+        let depth = tableDepth
         let status = bins.withUnsafeBufferPointer { bins in
             probeBins.withUnsafeBufferPointer { probes in
                 output.withUnsafeMutableBufferPointer { output in
