@@ -124,7 +124,9 @@ extension ContainmentIndex: _CandidateIndex {
         guard count == 0, shards.count == bandCount, shards.allSatisfy({ $0.keyBits == tables[0].keyBits }) else {
             throw IndexFileError.corrupt("band table count")
         }
+        // A file holds no filters (``_KeyFilter``): each shard's is built from its entries.
         tables = shards
+        _PostingShard.addFilters(&tables, threads: Parallelism.defaultThreadCount)
         count = newSizes.count
         sizes = newSizes.map { Int32($0) }
         for row in filedRows {

@@ -77,16 +77,18 @@ public struct ContainmentIndex: Sendable {
     }
 
     /// An empty index that files the top `keyBits` bits of each posting key (64: exact; see
-    /// ``_PostingShard``).
+    /// ``_PostingShard``), with a key filter per band unless `filtered` is false (for tests:
+    /// the candidates are the same either way).
     init(
-        signatureLength: Int, maximumRowsPerBand: Int, falsePositiveWeight: Double, falseNegativeWeight: Double, keyBits: Int
+        signatureLength: Int, maximumRowsPerBand: Int, falsePositiveWeight: Double, falseNegativeWeight: Double, keyBits: Int,
+        filtered: Bool = true
     ) {
         precondition(maximumRowsPerBand >= 1 && maximumRowsPerBand <= 64, "rows per band must be 1...64")
         precondition(signatureLength >= maximumRowsPerBand, "signature shorter than one band")
         self.signatureLength = signatureLength
         self.maximumRowsPerBand = maximumRowsPerBand
         bandCount = Swift.min(255, signatureLength / maximumRowsPerBand)
-        tables = (0..<bandCount).map { _ in _PostingShard(keyBits: keyBits) }
+        tables = (0..<bandCount).map { _ in _PostingShard(keyBits: keyBits, filtered: filtered) }
         choices = _BandingChoices(
             bandCount: bandCount, maximumRowsPerBand: maximumRowsPerBand,
             falsePositiveWeight: falsePositiveWeight, falseNegativeWeight: falseNegativeWeight)
@@ -295,11 +297,13 @@ public struct ContainmentIndex: Sendable {
         let q = Double(size)
         let t = threshold
         let depth = maximumRowsPerBand
+        let ownPartition = Self.partition(ofSize: size)
         collector.removeAll()
         let views = collector.views
+        let selected = collector.selectedViews
         precondition(views.count == bandCount, "a collector for another index")
-        // SAFETY: one key per band (b ≤ bandCount = views.count); the views' layers fit the
-        // collector's scratch, which was sized for all of them.
+        // SAFETY: one key per band (b ≤ bandCount = views.count = selected.count); the views'
+        // layers fit the collector's scratch, which was sized for all of them.
         withUnsafeTemporaryAllocation(of: UInt64.self, capacity: bandCount) { keys in
             for partition in 0..<partitionCounts.count where partitionCounts[partition] > 0 {
                 let lower = Self.partitionLowerBounds[partition]
@@ -314,13 +318,20 @@ public struct ContainmentIndex: Sendable {
                 guard jaccard.isFinite else { continue }
                 let banding = banding(forJaccardThreshold: jaccard)
                 let rows = banding.rowsPerBand
-                let bands = banding.bandCount
-                for band in 0..<bands {
-                    keys[band] = Self.key(prefixKey: prefixKeys[band * depth + rows - 1], rows: rows, partition: partition)
+                var lookups = 0
+                for band in 0..<banding.bandCount {
+                    let key = Self.key(prefixKey: prefixKeys[band * depth + rows - 1], rows: rows, partition: partition)
+                    // The query's own keys lie in its own partition, where the filter would
+                    // always say "maybe"; in the others most keys were never filed, which the
+                    // band's filter tells from one cache line.
+                    guard partition == ownPartition || views[band].mayHold(key: key) else { continue }
+                    keys[lookups] = key
+                    selected[lookups] = views[band]
+                    lookups += 1
                 }
-                // All b lookups at once, so their cache misses overlap (``_ShardView/forEachDocument(in:withKeys:scratch:_:)``).
+                // All lookups at once, so their cache misses overlap (``_ShardView/forEachDocument(in:withKeys:scratch:_:)``).
                 _ShardView.forEachDocument(
-                    in: UnsafeMutableBufferPointer(rebasing: views[0..<bands]), withKeys: UnsafeBufferPointer(rebasing: keys[0..<bands]),
+                    in: UnsafeMutableBufferPointer(rebasing: selected[0..<lookups]), withKeys: UnsafeBufferPointer(rebasing: keys[0..<lookups]),
                     scratch: collector.scratch) { collector.append($0) }
             }
         }

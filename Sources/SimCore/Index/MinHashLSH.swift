@@ -288,6 +288,9 @@ final class _CandidateCollector {
     @exclusivity(unchecked) private var count = 0
     /// One view per shard of the index being queried.
     let views: UnsafeMutableBufferPointer<_ShardView>
+    /// Room for as many views: the shards a query looks up, when a filter leaves some out
+    /// (``ContainmentIndex``).
+    let selectedViews: UnsafeMutableBufferPointer<_ShardView>
     /// Two integers per frozen layer of the views (``_ShardView/forEachDocument(in:withKeys:scratch:_:)``).
     let scratch: UnsafeMutablePointer<Int>
 
@@ -296,6 +299,8 @@ final class _CandidateCollector {
         storage = .allocate(capacity: capacity)
         views = .allocate(capacity: shards.count)
         _ = views.initialize(fromContentsOf: shards.map(\.view))
+        selectedViews = .allocate(capacity: shards.count)
+        _ = selectedViews.initialize(fromContentsOf: views)
         scratch = .allocate(capacity: Swift.max(1, 2 * views.reduce(0) { $0 + $1.frozen.count }))
     }
 
@@ -303,6 +308,7 @@ final class _CandidateCollector {
         storage.deallocate()
         scratch.deallocate()
         views.deinitialize().deallocate()
+        selectedViews.deinitialize().deallocate()
     }
 
     /// Forgets the collected numbers.

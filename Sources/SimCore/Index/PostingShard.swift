@@ -44,6 +44,9 @@ struct _PostingShard: Sendable {
     /// The recent inserts, filed under their prefixes (shared between copies until one of
     /// them inserts: copied on write).
     private(set) var recent = _RecentPostings()
+    /// A filter over every prefix filed (``_KeyFilter``), for a shard made `filtered` or given
+    /// one by ``addFilter()``; `nil` otherwise. Shared between copies until one of them inserts.
+    private(set) var filter: _KeyFilter?
 
     /// The smallest ``recent`` layer that triggers a merge (entries): 2¹⁴ unless a test
     /// chooses a smaller one to cross many merges with few entries.
@@ -62,13 +65,17 @@ struct _PostingShard: Sendable {
     /// at least 2¹⁴ entries, 2³¹ entries need at most 10).
     static let maximumLayers = 12
 
-    /// An empty shard.
-    init(keyBits: Int = 64, mergeFloor: Int = _PostingShard.defaultMergeFloor, mergeCeiling: Int = _PostingShard.defaultMergeCeiling) {
+    /// An empty shard, with a ``filter`` if `filtered`.
+    init(
+        keyBits: Int = 64, filtered: Bool = false, mergeFloor: Int = _PostingShard.defaultMergeFloor,
+        mergeCeiling: Int = _PostingShard.defaultMergeCeiling
+    ) {
         precondition((1...64).contains(keyBits) && mergeFloor >= 1 && mergeCeiling >= mergeFloor)
         self.keyBits = keyBits
         self.mergeFloor = mergeFloor
         self.mergeCeiling = mergeCeiling
         layers = _FrozenLayers(keyBits: keyBits, [])
+        if filtered { filter = _KeyFilter(expectedKeys: 0) }
     }
 
     /// A shard whose entries are all in one frozen layer.
@@ -82,12 +89,16 @@ struct _PostingShard: Sendable {
     /// The number of (key, document) entries.
     var entryCount: Int { layers.entryCount + recent.entryCount }
 
-    /// Bytes held by all layers.
-    var byteCount: Int { layers.byteCount + recent.byteCount }
+    /// Bytes held by all layers and the filter.
+    var byteCount: Int { layers.byteCount + recent.byteCount + (filter?.byteCount ?? 0) }
 
     /// The top ``keyBits`` bits of `key`, under which it is filed.
     @inline(__always)
-    func prefix(of key: UInt64) -> UInt64 { keyBits == 64 ? key : key >> UInt64(64 - keyBits) }
+    func prefix(of key: UInt64) -> UInt64 { Self.prefix(of: key, keyBits: keyBits) }
+
+    /// The top `keyBits` bits of `key`.
+    @inline(__always)
+    static func prefix(of key: UInt64, keyBits: Int) -> UInt64 { keyBits == 64 ? key : key >> UInt64(64 - keyBits) }
 
     /// The size of ``recent`` at which it becomes a frozen layer (see "Merge policy" above): an
     /// exact shard merges when ``recent`` holds as many entries as the frozen layers (each
@@ -102,7 +113,7 @@ struct _PostingShard: Sendable {
 
     /// A read-only view of all layers for lookups without reference counting, valid until
     /// the shard is next mutated.
-    var view: _ShardView { _ShardView(keyBits: keyBits, frozen: layers.views, recent: recent.view) }
+    var view: _ShardView { _ShardView(keyBits: keyBits, frozen: layers.views, recent: recent.view, filter: filter?.view ?? .all) }
 
     /// Calls `body` with every document filed under `key` (see "Key bits" above).
     func forEachDocument(withKey key: UInt64, _ body: (Int32) -> Void) {
@@ -111,8 +122,10 @@ struct _PostingShard: Sendable {
 
     /// Files `document` under `key`; `document` is not below any document filed before.
     mutating func insert(key: UInt64, document: Int32) {
+        let prefix = prefix(of: key)
+        addToFilter(1) { _ in prefix }
         if !isKnownUniquelyReferenced(&recent) { recent = _RecentPostings(copying: recent) }
-        recent.insert(key: prefix(of: key), document: document)
+        recent.insert(key: prefix, document: document)
         if recent.entryCount >= mergeThreshold { merge(adding: []) }
     }
 
@@ -123,6 +136,8 @@ struct _PostingShard: Sendable {
     mutating func insert(keys: UnsafeBufferPointer<UInt64>, documents: UnsafeBufferPointer<Int32>) {
         precondition(keys.count == documents.count)
         guard !keys.isEmpty else { return }
+        let keyBits = keyBits
+        addToFilter(keys.count) { Self.prefix(of: keys[$0], keyBits: keyBits) }
         if entryCount == 0 || recent.entryCount + keys.count >= mergeThreshold {
             var run = (0..<keys.count).map { _PostingEntry(prefix: prefix(of: keys[$0]), document: UInt32(documents[$0])) }
             _sortByPrefix(&run, keyBits: keyBits)
@@ -131,6 +146,40 @@ struct _PostingShard: Sendable {
             if !isKnownUniquelyReferenced(&recent) { recent = _RecentPostings(copying: recent) }
             for i in 0..<keys.count { recent.insert(key: prefix(of: keys[i]), document: documents[i]) }
         }
+    }
+
+    /// Adds `count` prefixes, `prefix(0)` to `prefix(count − 1)`, to ``filter`` if the shard has
+    /// one: copied first if another copy of the shard shares it, or made anew, twice as large,
+    /// from every entry when they would take it past its capacity.
+    private mutating func addToFilter(_ count: Int, _ prefix: (Int) -> UInt64) {
+        guard let current = filter else { return }
+        if current.count + count > current.capacity {
+            filter = filterOfEntries(expectedKeys: entryCount + count)
+        } else if !isKnownUniquelyReferenced(&filter) {
+            filter = _KeyFilter(copying: current)
+        }
+        let target = filter!
+        for index in 0..<count { target.insert(prefix(index)) }
+    }
+
+    /// Gives the shard a ``filter`` of the prefixes it holds (a shard read from a file, which
+    /// does not save one).
+    mutating func addFilter() {
+        filter = filterOfEntries(expectedKeys: entryCount)
+    }
+
+    /// A filter sized for `expectedKeys` holding the prefix of every entry: each frozen layer's,
+    /// read in order, and each key of ``recent``.
+    private func filterOfEntries(expectedKeys: Int) -> _KeyFilter {
+        let made = _KeyFilter(expectedKeys: Swift.max(expectedKeys, entryCount))
+        withExtendedLifetime(layers) {
+            for layer in layers.views {
+                var cursor = _FrozenView.Cursor(layer)
+                while let entry = cursor.next() { made.insert(entry.prefix) }
+            }
+        }
+        recent.forEachKey { made.insert($0) }
+        return made
     }
 
     /// Writes ``recent`` and `run` (sorted by (prefix, document), documents after ``recent``'s)
@@ -197,13 +246,24 @@ struct _PostingShard: Sendable {
         }
     }
 
+    /// Gives every shard a filter of its entries (``addFilter()``), on `threads` cores.
+    static func addFilters(_ shards: inout [_PostingShard], threads: Int) {
+        forEach(&shards, threads: threads) { $0.addFilter() }
+    }
+
     /// Merges every shard's layers into one frozen layer (``compact()``), on `threads` cores.
     static func compact(_ shards: inout [_PostingShard], threads: Int) {
+        forEach(&shards, threads: threads) { $0.compact() }
+    }
+
+    /// Calls `body` on every shard, on `threads` cores, each shard on one of them.
+    private static func forEach(_ shards: inout [_PostingShard], threads: Int, _ body: @Sendable (inout _PostingShard) -> Void) {
         shards.withUnsafeMutableBufferPointer { shards in
-            let box = SendableMutablePointer(base: shards.baseAddress!)
+            guard let base = shards.baseAddress else { return }
+            let box = SendableMutablePointer(base: base)
             _ = concurrentChunks(count: shards.count, threads: threads) { range in
                 // SAFETY: each shard is touched only by the chunk that owns it.
-                for shard in range { box.base[shard].compact() }
+                for shard in range { body(&box.base[shard]) }
                 return 0
             }
         }
@@ -250,6 +310,13 @@ struct _ShardView {
     /// The frozen layers' views (owned by the shard's ``_FrozenLayers``).
     let frozen: UnsafeBufferPointer<_FrozenView>
     let recent: _RecentView
+    /// The shard's filter, or ``_KeyFilterView/all`` for a shard without one.
+    let filter: _KeyFilterView
+
+    /// Whether a document may be filed under `key`: false only if none certainly is (the
+    /// shard's ``_PostingShard/filter``; always true without one).
+    @inline(__always)
+    func mayHold(key: UInt64) -> Bool { filter.mayContain(prefix(of: key)) }
 
     /// Calls `body` with every document filed under `key`'s top ``keyBits`` bits: each frozen
     /// layer's in increasing order, then the recent one's.

@@ -105,6 +105,12 @@ final class _RecentPostings: @unchecked Sendable {
     }
 
     /// Doubles the slots and re-files every key.
+    /// Calls `body` with every key that has entries, in slot order.
+    func forEachKey(_ body: (UInt64) -> Void) {
+        // SAFETY: slot < slotCount.
+        for slot in 0..<slotCount where slotHeads[slot] >= 0 { body(slotKeys[slot]) }
+    }
+
     private func growSlots() {
         let oldCount = slotCount
         let oldKeys = slotKeys

@@ -1,0 +1,132 @@
+import Testing
+@testable import SimCore
+
+@Suite("Key filters (blocked Bloom filters over a shard's prefixes)")
+struct KeyFilterTests {
+    /// Seeded: 25,000 keys in a filter made for them (16 bits a key), then 25,000 more (8 bits
+    /// a key, its capacity). Design rates 0.3% and 3%; bounds 1% and 5% over 100,000 keys
+    /// never inserted.
+    @Test("no false negatives; false positives within bounds at 16 and at 8 bits a key")
+    func rates() {
+        var random = SplitMix64(seed: 7)
+        let keys = (0..<50_000).map { _ in random.next() }
+        let others = (0..<100_000).map { _ in random.next() }
+        let filter = _KeyFilter(expectedKeys: 25_000)
+        for key in keys[..<25_000] { filter.insert(key) }
+        #expect(keys[..<25_000].allSatisfy { filter.view.mayContain($0) })
+        let atMade = others.filter { filter.view.mayContain($0) }.count
+        #expect(atMade < 1_000, "\(atMade) false positives of 100,000 at 16 bits a key")
+        for key in keys[25_000...] { filter.insert(key) }
+        #expect(filter.count == 50_000 && filter.capacity >= 50_000 && filter.capacity < 50_100)
+        #expect(keys.allSatisfy { filter.view.mayContain($0) })
+        let atCapacity = others.filter { filter.view.mayContain($0) }.count
+        #expect(atCapacity < 5_000 && atCapacity > atMade, "\(atCapacity) false positives of 100,000 at 8 bits a key")
+        // The view of no filter holds everything.
+        #expect(others.allSatisfy { _KeyFilterView.all.mayContain($0) })
+    }
+
+    @Test("a copy holds what the original held and nothing inserted into the original later")
+    func copies() {
+        let original = _KeyFilter(expectedKeys: 1_000)
+        for key in 0..<UInt64(500) { original.insert(key) }
+        let copy = _KeyFilter(copying: original)
+        for key in 500..<UInt64(1_500) { original.insert(key) }
+        #expect(copy.count == 500 && original.count == 1_500)
+        #expect((0..<UInt64(500)).allSatisfy { copy.view.mayContain($0) })
+        #expect((500..<UInt64(1_500)).filter { copy.view.mayContain($0) }.count < 100)
+    }
+
+    /// Keys in batches of 1 to 3,000 and single inserts (so the filter is made anew many
+    /// times, and the shard merges), then a copy that takes more keys.
+    @Test("a filtered shard holds every key it filed, across growth, merges and copies", arguments: [64, 32])
+    func shards(keyBits: Int) {
+        var random = SplitMix64(seed: 19 &+ UInt64(keyBits))
+        var shard = _PostingShard(keyBits: keyBits, filtered: true, mergeFloor: 256)
+        var filed: [UInt64] = []
+        var document: Int32 = 0
+        while filed.count < 40_000 {
+            let size = Int(random.next() % 3_000) + 1
+            let batch = (0..<size).map { _ in random.next() }
+            if random.next() % 4 == 0 {
+                for key in batch { shard.insert(key: key, document: document) }
+            } else {
+                let documents = [Int32](repeating: document, count: size)
+                batch.withUnsafeBufferPointer { k in documents.withUnsafeBufferPointer { shard.insert(keys: k, documents: $0) } }
+            }
+            filed += batch
+            document += 1
+        }
+        // One more, into the recent table (whatever the last batch did).
+        filed.append(random.next())
+        shard.insert(key: filed[filed.count - 1], document: document)
+        #expect(shard.layers.entryCount > 0 && shard.recent.entryCount > 0, "both kinds of layer in use")
+        #expect(filed.allSatisfy { shard.view.mayHold(key: $0) })
+        let absent = (0..<20_000).map { _ in random.next() }
+        let passed = absent.filter { shard.view.mayHold(key: $0) }.count
+        #expect(passed < 1_000, "\(passed) of 20,000 absent keys pass")
+        // A copy shares the filter until one of them inserts; then the copy has its own.
+        var copy = shard
+        #expect(copy.filter === shard.filter)
+        let more = (0..<10).map { _ in random.next() }
+        more.withUnsafeBufferPointer { k in [Int32](repeating: document, count: 10).withUnsafeBufferPointer { copy.insert(keys: k, documents: $0) } }
+        #expect(copy.filter !== shard.filter)
+        #expect((filed + more).allSatisfy { copy.view.mayHold(key: $0) })
+        #expect(filed.allSatisfy { shard.view.mayHold(key: $0) })
+        // A shard without a filter holds everything; given one from its entries, it holds
+        // what it filed.
+        var plain = _PostingShard(keyBits: keyBits)
+        filed.withUnsafeBufferPointer { k in [Int32](repeating: 0, count: filed.count).withUnsafeBufferPointer { plain.insert(keys: k, documents: $0) } }
+        #expect(plain.filter == nil && absent.allSatisfy { plain.view.mayHold(key: $0) })
+        plain.addFilter()
+        #expect(filed.allSatisfy { plain.view.mayHold(key: $0) })
+        #expect(absent.filter { plain.view.mayHold(key: $0) }.count < 1_000)
+    }
+
+    /// 600 documents of 10 to 600 shingles (many size partitions), a third of them containing
+    /// or contained in an earlier one; every document, and 100 never filed, queried both ways.
+    @Test("a containment index finds the same candidates with and without its filters", arguments: [64, 32])
+    func containmentCandidates(keyBits: Int) throws {
+        let scheme = TestMinHash(signatureLength: 128, seed: 5)
+        var random = SplitMix64(seed: 23 &+ UInt64(keyBits))
+        var sets: [[UInt64]] = []
+        for number in 0..<700 {
+            let size = 10 + Int(random.next() % 591)
+            if number % 3 == 0, let earlier = sets.last {
+                // Inside an earlier set, or holding most of it.
+                sets.append(random.next() % 2 == 0
+                    ? Array(earlier.prefix(Swift.max(1, earlier.count * 9 / 10)))
+                    : earlier + (0..<size).map { _ in random.next() })
+            } else {
+                sets.append((0..<size).map { _ in random.next() })
+            }
+        }
+        func index(filtered: Bool) -> ContainmentIndex {
+            var index = ContainmentIndex(
+                signatureLength: 128, maximumRowsPerBand: 4, falsePositiveWeight: 0.1, falseNegativeWeight: 0.9, keyBits: keyBits,
+                filtered: filtered)
+            let signatures = SignatureMatrix(signatureLength: 128, values: sets[..<600].flatMap { scheme.signature(of: $0) })
+            index.insert(contentsOf: signatures, sizes: sets[..<600].map { Set($0).count }, threads: 2)
+            return index
+        }
+        let filtered = index(filtered: true)
+        let plain = index(filtered: false)
+        #expect(filtered.tables.allSatisfy { $0.filter != nil } && plain.tables.allSatisfy { $0.filter == nil })
+        // Shards read from a file come without filters: restoring builds them.
+        var restored = ContainmentIndex(
+            signatureLength: 128, maximumRowsPerBand: 4, falsePositiveWeight: 0.1, falseNegativeWeight: 0.9, keyBits: keyBits,
+            filtered: false)
+        try restored.restore(shards: plain.tables, sizes: sets[..<600].map { Set($0).count }, filedRows: (0..<600).map(Int32.init))
+        #expect(restored.tables.allSatisfy { $0.filter != nil })
+        var found = 0
+        for set in sets {
+            let query = scheme.signature(of: set)
+            for direction in [ContainmentIndex.Direction.either, .queryInDocument] {
+                let candidates = filtered.candidates(for: query, size: Set(set).count, threshold: 0.8, direction: direction)
+                #expect(candidates == plain.candidates(for: query, size: Set(set).count, threshold: 0.8, direction: direction))
+                #expect(candidates == restored.candidates(for: query, size: Set(set).count, threshold: 0.8, direction: direction))
+                found += candidates.count
+            }
+        }
+        #expect(found > 1_400, "\(found) candidates: the queries find their own documents and others")
+    }
+}
