@@ -25,6 +25,11 @@ internal import CSimKernels
 /// ``Direction/either`` also finds documents contained in the query (the partition's lower
 /// bound l gives s = tl / (l + q − tl)), which is what symmetric deduplication needs.
 ///
+/// **Key filters.** Each band keeps a blocked Bloom filter of the keys it holds (8 to 16 bits
+/// per key). A query probes every non-empty partition, but a filed document's keys lie only in
+/// its own: outside the query's own partition, a key the filter has never seen is not looked
+/// up. The candidates are the same as without the filters.
+///
 /// Candidates are not verified; ``Deduplicator`` verifies them.
 ///
 /// ```swift
