@@ -152,11 +152,12 @@ struct _PostingShard: Sendable {
     /// one: copied first if another copy of the shard shares it, or made anew, twice as large,
     /// from every entry when they would take it past its capacity.
     private mutating func addToFilter(_ count: Int, _ prefix: (Int) -> UInt64) {
-        guard let current = filter else { return }
-        if current.count + count > current.capacity {
+        // No local reference to the filter before the uniqueness check: it would count.
+        guard filter != nil else { return }
+        if filter!.count + count > filter!.capacity {
             filter = filterOfEntries(expectedKeys: entryCount + count)
         } else if !isKnownUniquelyReferenced(&filter) {
-            filter = _KeyFilter(copying: current)
+            filter = _KeyFilter(copying: filter!)
         }
         let target = filter!
         for index in 0..<count { target.insert(prefix(index)) }

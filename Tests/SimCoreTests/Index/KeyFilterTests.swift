@@ -64,6 +64,12 @@ struct KeyFilterTests {
         let absent = (0..<20_000).map { _ in random.next() }
         let passed = absent.filter { shard.view.mayHold(key: $0) }.count
         #expect(passed < 1_000, "\(passed) of 20,000 absent keys pass")
+        // A filter held by one shard is written in place, not copied.
+        let held = ObjectIdentifier(shard.filter!)
+        let one = random.next()
+        shard.insert(key: one, document: document)
+        filed.append(one)
+        #expect(ObjectIdentifier(shard.filter!) == held, "a uniquely held filter was copied")
         // A copy shares the filter until one of them inserts; then the copy has its own.
         var copy = shard
         #expect(copy.filter === shard.filter)
