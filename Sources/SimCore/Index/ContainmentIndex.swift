@@ -302,7 +302,8 @@ public struct ContainmentIndex: Sendable {
         let q = Double(size)
         let t = threshold
         let depth = maximumRowsPerBand
-        let ownPartition = Self.partition(ofSize: size)
+        // The partition the query would be filed in (none for a size no document can have).
+        let ownPartition = size < Int(Int32.max) ? Self.partition(ofSize: size) : -1
         collector.removeAll()
         let views = collector.views
         let selected = collector.selectedViews

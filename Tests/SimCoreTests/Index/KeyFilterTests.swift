@@ -134,5 +134,10 @@ struct KeyFilterTests {
             }
         }
         #expect(found > 1_400, "\(found) candidates: the queries find their own documents and others")
+        // A query larger than any filed document has no partition of its own: no trap, and the
+        // same candidates.
+        let huge = Int(Int32.max) + 5
+        let query = scheme.signature(of: sets[0])
+        #expect(filtered.candidates(for: query, size: huge, threshold: 0.8) == plain.candidates(for: query, size: huge, threshold: 0.8))
     }
 }
