@@ -169,8 +169,8 @@ struct _PostingShard: Sendable {
         filter = filterOfEntries(expectedKeys: entryCount)
     }
 
-    /// A filter sized for `expectedKeys` (at least ``entryCount``) holding the prefix of every entry: each frozen layer's,
-    /// read in order, and each key of ``recent``.
+    /// A filter sized for `expectedKeys` (at least ``entryCount``) holding the prefix of every
+    /// entry: each frozen layer's, read in order, and each key of ``recent``.
     private func filterOfEntries(expectedKeys: Int) -> _KeyFilter {
         let made = _KeyFilter(expectedKeys: expectedKeys)
         withExtendedLifetime(layers) {
