@@ -40,9 +40,12 @@ import SimCoreInternals
 public final class Deduplicator<Scheme: SignatureScheme>: @unchecked Sendable {
     // SAFETY: `state` is written only inside `access.withWriteLock` and read only inside
     // `access.withReadLock` or the write lock (readers only read, so any number overlap);
-    // `clustering` is read and written only while `clusterLock` is held; the two are separate
-    // stored properties, so an access to one never overlaps an access to the other. When both
-    // locks are taken, `access` comes first. `scheme`, `options` and `keying` are immutable.
+    // `documents` likewise with `idAccess`, and it is appended to only while `access` is held
+    // for writing too, so that ids and filed rows keep one order; `clustering` is read and
+    // written only while `clusterLock` is held. The three are separate stored properties, so an
+    // access to one never overlaps an access to another. Locks are taken in the order
+    // `access`, `idAccess`, `clusterLock`. `scheme`, `options` and `keying` are immutable;
+    // `_batchFiling` is set by tests before any insert.
     /// The signature scheme.
     public let scheme: Scheme
     /// The options every document is processed with.
@@ -51,8 +54,17 @@ public final class Deduplicator<Scheme: SignatureScheme>: @unchecked Sendable {
     let keying: _IndexKeying
     let access = ReadWriteLock()
     var state: _DeduplicatorState
+    /// Guards `documents` alone: an id lookup (``document(withID:)``, which `simdedup` makes
+    /// for every record it reads while a batch is filed) waits only while ids are appended,
+    /// never for the index.
+    let idAccess = ReadWriteLock()
+    /// The ids and lengths.
+    var documents = _DocumentTable()
     let clusterLock = Lock()
     var clustering = _ClusterState()
+    /// Where ``insert(batchesFrom:threads:results:)`` files its batches: ``_BatchFiling/adaptive``
+    /// but in tests, which pin each placement.
+    package var _batchFiling = _BatchFiling.adaptive
     /// Counts the batches filed whose pairs are not merged yet, so that ``save(to:)`` writes a
     /// state in which every filed document has its verified pairs.
     let filing = _FilingGate()
@@ -96,7 +108,7 @@ public final class Deduplicator<Scheme: SignatureScheme>: @unchecked Sendable {
 
     /// The number of documents inserted (filed, including those whose batch is still being
     /// verified by another thread).
-    public var count: Int { access.withReadLock { state.documents.count } }
+    public var count: Int { idAccess.withReadLock { documents.count } }
 
     /// The banding of the Jaccard index (`nil` when the measure is the overlap coefficient).
     public var banding: BandingParameters? { access.withReadLock { state.filed.index.jaccardBanding } }
@@ -104,12 +116,12 @@ public final class Deduplicator<Scheme: SignatureScheme>: @unchecked Sendable {
     /// The id given to `document` when it was inserted.
     ///
     /// - Parameter document: A document number, `0..<count`.
-    public func id(of document: Int) -> String { access.withReadLock { state.documents.id(of: document) } }
+    public func id(of document: Int) -> String { idAccess.withReadLock { documents.id(of: document) } }
 
     /// The ids of `documents`, in their order: ``id(of:)`` for many documents under one lock.
     ///
-    /// Callers that name many documents (a verdict line names up to three) take the engine's
-    /// read lock once per call instead of once per id.
+    /// Callers that name many documents (a verdict line names up to three) take the ids' read
+    /// lock once per call instead of once per id.
     ///
     /// ```swift
     /// let deduplicator = Deduplicator()
@@ -121,8 +133,8 @@ public final class Deduplicator<Scheme: SignatureScheme>: @unchecked Sendable {
     /// - Returns: One id per number.
     /// - Complexity: O(total length of the ids).
     public func ids(of documents: [Int]) -> [String] {
-        access.withReadLock {
-            let table = state.documents
+        idAccess.withReadLock {
+            let table = self.documents
             return documents.map { table.id(of: $0) }
         }
     }
@@ -164,7 +176,7 @@ public final class Deduplicator<Scheme: SignatureScheme>: @unchecked Sendable {
         return id.withUTF8 { bytes in
             let id = UnsafeRawBufferPointer(bytes)
             assert(hash == _DocumentTable.idHash(id), "idHash is not the id's XXH3")
-            return access.withReadLock { state.documents.firstDocument(withID: id, hash: hash) }
+            return idAccess.withReadLock { documents.firstDocument(withID: id, hash: hash) }
         }
     }
 
@@ -175,12 +187,14 @@ public final class Deduplicator<Scheme: SignatureScheme>: @unchecked Sendable {
     package func _checkInvariants() throws(IndexFileError) {
         // The locks' closures rethrow untyped errors; the check throws IndexFileError only.
         let failure: IndexFileError? = access.withReadLock {
-            clusterLock.withLock {
-                do throws(IndexFileError) {
-                    try state._checkInvariants(options: options, clustering: clustering)
-                    return nil
-                } catch {
-                    return error
+            idAccess.withReadLock {
+                clusterLock.withLock {
+                    do throws(IndexFileError) {
+                        try state._checkInvariants(options: options, documents: documents, clustering: clustering)
+                        return nil
+                    } catch {
+                        return error
+                    }
                 }
             }
         }
@@ -190,7 +204,7 @@ public final class Deduplicator<Scheme: SignatureScheme>: @unchecked Sendable {
     /// Bytes held by signatures, set sizes, shingle sets (exact verification), the index, the
     /// ids and lengths, and the clustering.
     public var byteCount: Int {
-        access.withReadLock { clusterLock.withLock { state.byteCount + clustering.byteCount } }
+        access.withReadLock { idAccess.withReadLock { clusterLock.withLock { state.byteCount + documents.byteCount + clustering.byteCount } } }
     }
 
     /// Merges the index's recent inserts and compact layers into one compact layer per band
@@ -242,13 +256,17 @@ public final class Deduplicator<Scheme: SignatureScheme>: @unchecked Sendable {
     }
 
     /// Inserts the batches `next` hands over, in order, until it returns `nil`, overlapping
-    /// the work of consecutive batches: while batch N is queried and verified, batch N+1 is
-    /// shingled and signed and `next` is asked for the batch after, all as tasks on `threads`
-    /// workers that take whichever task is left. The verdicts are those of inserting the
-    /// batches one after another with ``insert(contentsOf:threads:)``, on any thread count.
+    /// the work of consecutive batches: while batch N is filed, then queried and verified,
+    /// batch N+1 is shingled and signed and `next` is asked for the batch after, all as tasks
+    /// on `threads` workers that take whichever task is left. The verdicts are those of
+    /// inserting the batches one after another with ``insert(contentsOf:threads:)``, on any
+    /// thread count.
     ///
-    /// `next` runs on one of the workers (one call at a time, never two at once) and must not
-    /// use this deduplicator; `results` runs on the calling thread, once per batch, in order.
+    /// `next` runs on one of the workers (one call at a time, never two at once) and may look
+    /// ids up (``document(withID:)``, ``count``: they wait only while a batch's ids are
+    /// appended, never for its index) but must not insert or save (either would wait for the
+    /// batches in flight, and so for itself); `results` runs on the calling thread, once per
+    /// batch, in order.
     /// When `next` or `results` throws, the batches `next` returned before are inserted and
     /// their results delivered (unless `results` threw), then the error is rethrown.
     ///
@@ -273,6 +291,13 @@ public final class Deduplicator<Scheme: SignatureScheme>: @unchecked Sendable {
         let threads = Swift.max(1, threads ?? options.threads)
         var failure: Failure?
         var receiverFailed = false
+        // `upcoming` is prepared in the next step. A prepared batch is filed either as the first
+        // task of the step that queries it (`prepared`), while the other workers prepare the
+        // batch after it, or before that step with nothing else running (`filed`): in the step
+        // at first, and between steps for the rest of the run once a query had to wait for its
+        // batch's filing: short documents under the overlap measure, whose filing outweighs
+        // their preparation, lost a third filing every batch in its step (README, Measurements,
+        // "filing overlapped with signing"), news documents gain a sixth.
         var upcoming: _PreparedBatch?
         do {
             if let documents = try next() { upcoming = makeBatch(documents, threads: threads) }
@@ -280,35 +305,51 @@ public final class Deduplicator<Scheme: SignatureScheme>: @unchecked Sendable {
             failure = error
         }
         var exhausted = upcoming == nil
-        var waiting: (batch: _PreparedBatch, first: Int)?
-        while upcoming != nil || waiting != nil {
-            let fetched = withoutActuallyEscaping(next) { next in
-                step(query: waiting, prepare: upcoming, fetch: failure == nil && !exhausted ? _Unchecked(next) : nil, threads: threads)
-            }
-            if let (batch, first) = waiting {
-                let matches = fetched.matches
-                let merged = clusterLock.withLock { clustering.merge(matches, documentCount: first + batch.count) }
-                filing.end()
-                // A failed source still delivers the batches it handed over; a failed receiver
-                // gets nothing more.
-                if !receiverFailed {
-                    do throws(Failure) { try results(merged) } catch {
-                        receiverFailed = true
-                        if failure == nil { failure = error }
+        var filesInStep = threads > 1 && _batchFiling != .betweenSteps
+        var prepared: _PreparedBatch?
+        var filed: (batch: _PreparedBatch, first: Int)?
+        while upcoming != nil || prepared != nil || filed != nil {
+            // This caller has no batch in flight here (its last one was merged below), so
+            // waiting for a save cannot hold the save up.
+            if prepared != nil { filing.begin() }
+            let fetchedNext: Result<[Document]?, Failure>
+            do {
+                // Scoped, so that the queried batch is released before the next one is filed.
+                let queried = filed?.batch ?? prepared
+                let fetched = withoutActuallyEscaping(next) { next in
+                    step(
+                        query: queried, filedFrom: filed?.first, prepare: upcoming,
+                        fetch: failure == nil && !exhausted ? _Unchecked(next) : nil, threads: threads)
+                }
+                if let batch = queried {
+                    if fetched.queriesWaited && _batchFiling == .adaptive { filesInStep = false }
+                    let matches = fetched.matches
+                    let merged = clusterLock.withLock { clustering.merge(matches, documentCount: fetched.first + batch.count) }
+                    filing.end()
+                    // A failed source still delivers the batches it handed over; a failed receiver
+                    // gets nothing more.
+                    if !receiverFailed {
+                        do throws(Failure) { try results(merged) } catch {
+                            receiverFailed = true
+                            if failure == nil { failure = error }
+                        }
                     }
                 }
+                fetchedNext = fetched.next
             }
-            waiting = nil
+            prepared = nil
+            filed = nil
             if let batch = upcoming {
-                batch.finish()
-                // This caller has no batch in flight here (its last one was merged above), so
-                // waiting for a save cannot hold the save up.
-                filing.begin()
-                let first = access.withWriteLock { state.file(batch, threads: threads) }
-                waiting = (batch, first)
+                if filesInStep {
+                    prepared = batch
+                } else {
+                    batch.finish()
+                    filing.begin()
+                    filed = (batch, file(batch, threads: threads))
+                }
             }
             upcoming = nil
-            switch fetched.next {
+            switch fetchedNext {
             case .success(let documents?) where failure == nil && !exhausted: upcoming = makeBatch(documents, threads: threads)
             case .success: exhausted = true
             case .failure(let error) where failure == nil: failure = error
@@ -318,50 +359,96 @@ public final class Deduplicator<Scheme: SignatureScheme>: @unchecked Sendable {
         if let failure { throw failure }
     }
 
+    /// Files a prepared batch, as the one writer: numbers its documents (their ids, under
+    /// `idAccess` for as long as that takes), then stores and indexes them.
+    ///
+    /// - Returns: The number of its first document.
+    private func file(_ batch: _PreparedBatch, threads: Int) -> Int {
+        access.withWriteLock {
+            let first = idAccess.withWriteLock {
+                defer { documents.append(batch) }
+                return documents.count
+            }
+            state.file(batch, threads: threads)
+            return first
+        }
+    }
+
     /// An unprepared batch of `documents`.
     private func makeBatch(_ documents: [Document], threads: Int) -> _PreparedBatch {
         _PreparedBatch(documents: documents, signatureLength: scheme.signatureLength, keying: keying, threads: threads)
     }
 
-    /// One pipeline step on `threads` workers: the query and verification of a filed batch
-    /// (chunks, each a reader), the preparation of the next one (chunks, no lock), and one call
-    /// of `fetch`, as tasks taken by whichever worker is free.
+    /// One pipeline step on `threads` workers, as tasks taken in this order by whichever
+    /// worker is free: the filing of the queried batch unless it was filed before (one task,
+    /// the one writer), one call of `fetch`, the preparation of the next batch (chunks, no
+    /// lock), and the query and verification of the queried batch (chunks, each a reader, each
+    /// waiting for the filing to end).
+    ///
+    /// Filing in the step lets the other workers prepare meanwhile: on 100,000 news documents
+    /// and 2 threads it was a serial step of 0.14 s in a 1.0 s run. The queries come last, so
+    /// they seldom wait: every other task was taken before them.
+    ///
+    /// - Parameters:
+    ///   - queried: The batch to query (prepared), if any.
+    ///   - first: The number of its first document when it was filed before the step; `nil`
+    ///     files it in the step.
+    ///   - upcoming: The batch to prepare, if any.
+    ///   - fetch: What asks for the next batch, if anything.
+    ///   - threads: Workers.
+    /// - Returns: The number of the queried batch's first document, whether a query task had
+    ///   to wait for its filing, the matches (by query chunk), and what `fetch` returned.
     private func step<Failure: Error>(
-        query waiting: (batch: _PreparedBatch, first: Int)?, prepare upcoming: _PreparedBatch?,
+        query queried: _PreparedBatch?, filedFrom first: Int?, prepare upcoming: _PreparedBatch?,
         fetch: _Unchecked<() throws(Failure) -> [Document]?>?, threads: Int
-    ) -> (matches: [[(document: Int, others: [(Int, Double)])]], next: Result<[Document]?, Failure>) {
-        let queryCount = waiting?.batch.count ?? 0
+    ) -> (first: Int, queriesWaited: Bool, matches: [[(document: Int, others: [(Int, Double)])]], next: Result<[Document]?, Failure>) {
+        let fileTasks = queried != nil && first == nil ? 1 : 0
+        let fetchTasks = fetch == nil ? 0 : 1
+        let prepareChunks = upcoming?.chunkCount ?? 0
+        let queryCount = queried?.count ?? 0
         let queryChunk = Swift.max(16, (queryCount + threads * 4 - 1) / Swift.max(1, threads * 4))
         let queryChunks = (queryCount + queryChunk - 1) / queryChunk
-        let prepareChunks = upcoming?.chunkCount ?? 0
-        let fetchTasks = fetch == nil ? 0 : 1
         let matches = UnsafeMutableBufferPointer<[(document: Int, others: [(Int, Double)])]>.allocate(capacity: queryChunks)
         matches.initialize(repeating: [])
         defer { matches.deinitialize().deallocate() }
         let fetched = _ResultSlot<Result<[Document]?, Failure>>(.success(nil))
+        let filed = _FilingSignal(first: first)
         let output = _Unchecked(matches)
         let scheme = scheme
         let options = options
-        // The fetch first (it is serial and may take longest), then queries and preparation.
-        concurrentTasks(count: fetchTasks + queryChunks + prepareChunks, threads: threads) { task in
+        concurrentTasks(count: fileTasks + fetchTasks + prepareChunks + queryChunks, threads: threads) { task in
+            var task = task
+            if task < fileTasks, let queried {
+                queried.finish()
+                filed.open(first: self.file(queried, threads: threads))
+                return
+            }
+            task -= fileTasks
             if task < fetchTasks {
                 // SAFETY: one task calls `fetch`, once; the caller waits for the tasks to end.
                 let result: Result<[Document]?, Failure>
                 do throws(Failure) { result = .success(try fetch!.value()) } catch { result = .failure(error) }
                 fetched.value = result
-            } else if task < fetchTasks + queryChunks, let waiting {
-                let chunk = task - fetchTasks
-                let rows = chunk * queryChunk..<Swift.min((chunk + 1) * queryChunk, queryCount)
-                let found = self.access.withReadLock {
-                    self.state.matches(of: waiting.batch, first: waiting.first, rows: rows, scheme: scheme, options: options)
-                }
-                // SAFETY: slot `chunk` belongs to this task; it is read after the tasks end.
-                output.value[chunk] = found
-            } else if let upcoming {
-                upcoming.prepareChunk(task - fetchTasks - queryChunks, scheme: scheme, options: options)
+                return
             }
+            task -= fetchTasks
+            if task < prepareChunks, let upcoming {
+                upcoming.prepareChunk(task, scheme: scheme, options: options)
+                return
+            }
+            task -= prepareChunks
+            guard let queried else { return }
+            // The filing task was taken before this one (tasks are taken in order) by a worker
+            // that holds nothing this one holds, so the wait ends.
+            let first = filed.wait()
+            let rows = task * queryChunk..<Swift.min((task + 1) * queryChunk, queryCount)
+            let found = self.access.withReadLock {
+                self.state.matches(of: queried, first: first, rows: rows, scheme: scheme, options: options)
+            }
+            // SAFETY: slot `task` belongs to this task; it is read after the tasks end.
+            output.value[task] = found
         }
-        return (Array(matches), fetched.value)
+        return (filed.first ?? 0, filed.waited, Array(matches), fetched.value)
     }
 
     /// The clusters of near-duplicates found so far.
@@ -370,8 +457,8 @@ public final class Deduplicator<Scheme: SignatureScheme>: @unchecked Sendable {
     ///   one-member clusters (default `false`).
     /// - Returns: Clusters ordered by their first member.
     public func clusters(includingSingletons: Bool = false) -> [DuplicateCluster] {
-        access.withReadLock {
-            clusterLock.withLock { clustering.clusters(minimumSize: includingSingletons ? 1 : 2, documents: state.documents) }
+        idAccess.withReadLock {
+            clusterLock.withLock { clustering.clusters(minimumSize: includingSingletons ? 1 : 2, documents: documents) }
         }
     }
 
@@ -388,7 +475,7 @@ public final class Deduplicator<Scheme: SignatureScheme>: @unchecked Sendable {
     /// - Returns: One assignment per document.
     /// - Complexity: O(n α(n) + pairs + n · id length).
     public func assignments() -> [DocumentAssignment] {
-        access.withReadLock { clusterLock.withLock { clustering.assignments(documents: state.documents) } }
+        idAccess.withReadLock { clusterLock.withLock { clustering.assignments(documents: documents) } }
     }
 
     /// Every verified duplicate pair so far: `first` < `second`, with the verified similarity,
@@ -429,6 +516,55 @@ final class _ResultSlot<Value>: @unchecked Sendable {
     var value: Value
 
     init(_ value: Value) { self.value = value }
+}
+
+/// Where ``Deduplicator/insert(batchesFrom:threads:results:)`` files a prepared batch (the
+/// verdicts are the same for each).
+package enum _BatchFiling: Sendable {
+    /// In the step that queries it while a query never had to wait for a filing, then between
+    /// steps.
+    case adaptive
+    /// Always in the step that queries it (on more than one thread).
+    case inStep
+    /// Always between steps, with nothing else running.
+    case betweenSteps
+}
+
+/// The number of a batch's first document, which the tasks querying the batch wait for until
+/// the task filing it has filed it (one pipeline step of ``Deduplicator``).
+final class _FilingSignal: @unchecked Sendable {
+    // SAFETY: `value` and `someoneWaited` are read and written only while `condition` is locked.
+    private let condition = Condition()
+    private var value: Int?
+    private var someoneWaited = false
+
+    /// A signal for a batch filed from document `first` on, or not filed yet (`nil`).
+    init(first: Int?) {
+        value = first
+    }
+
+    /// The first document's number, once filed.
+    var first: Int? { condition.lock(); defer { condition.unlock() }; return value }
+
+    /// Whether a query task had to wait for the filing.
+    var waited: Bool { condition.lock(); defer { condition.unlock() }; return someoneWaited }
+
+    /// Records the first document's number and wakes the tasks waiting for it.
+    func open(first: Int) {
+        condition.lock()
+        value = first
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    /// Waits until the batch is filed; returns its first document's number.
+    func wait() -> Int {
+        condition.lock()
+        defer { condition.unlock() }
+        if value == nil { someoneWaited = true }
+        while value == nil { condition.wait() }
+        return value!
+    }
 }
 
 /// Counts the batches between their filing and the merge of their verified pairs, and lets a

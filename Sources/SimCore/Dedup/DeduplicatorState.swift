@@ -1,31 +1,26 @@
 import SimCoreInternals
 
 /// What a deduplicator has filed: the documents' signatures, sizes and (exact verification)
-/// shingle sets with the index over them, and the ids and lengths. Guarded by the
-/// deduplicator's read-write lock: batches are filed by a writer, queried and verified by any
-/// number of readers at once.
+/// shingle sets with the index over them. Guarded by the deduplicator's read-write lock:
+/// batches are filed by a writer, queried and verified by any number of readers at once. The
+/// ids and lengths (``_DocumentTable``) have a lock of their own, so that id lookups never wait
+/// for an index to be filed.
 struct _DeduplicatorState: Sendable {
     /// What verification reads.
     var filed: _FiledDocuments
-    /// Ids and lengths.
-    var documents = _DocumentTable()
 
     init(index: any _CandidateIndex, signatureLength: Int, verificationBits: Int) {
         filed = _FiledDocuments(
             index: index, signatures: _SignatureStore(signatureLength: signatureLength, bits: verificationBits))
     }
 
-    /// Bytes held by every part (ids included).
-    var byteCount: Int { filed.byteCount + documents.byteCount }
+    /// Bytes held by every part (ids excluded).
+    var byteCount: Int { filed.byteCount }
 
-    /// Files a prepared batch: numbers, stores and indexes its documents.
-    ///
-    /// - Returns: The number of its first document.
-    mutating func file(_ batch: _PreparedBatch, threads: Int) -> Int {
-        let first = documents.count
-        for row in 0..<batch.count { documents.append(id: batch.ids[row], byteCount: batch.byteCounts[row]) }
+    /// Stores and indexes a prepared batch, whose ids the caller files in `documents` (under
+    /// their own lock) in the same order.
+    mutating func file(_ batch: _PreparedBatch, threads: Int) {
         filed.append(batch, threads: threads)
-        return first
     }
 
     /// The verified matches of rows `rows` of a batch filed from document `first` on: for each,
@@ -42,15 +37,16 @@ struct _DeduplicatorState: Sendable {
     }
 
     /// Refiles a saved batch without verifying again: the store and index are rebuilt.
-    mutating func restore(_ batch: _PreparedBatch, threads: Int) {
-        for row in 0..<batch.count { documents.append(id: batch.ids[row], byteCount: batch.byteCounts[row]) }
+    mutating func restore(_ batch: _PreparedBatch, documents: inout _DocumentTable, threads: Int) {
+        documents.append(batch)
         filed.append(batch, threads: threads)
     }
 
     /// Refiles a saved engine whose signatures are too short to compute index keys from: the
     /// signature rows (in the store's layout) and the posting shards come back as saved.
     mutating func restore(
-        ids: [String], byteCounts: [Int], sizes: [Int], signatureWords: [UInt64], sets: [ShingleSet], shards: [_PostingShard]
+        ids: [String], byteCounts: [Int], sizes: [Int], signatureWords: [UInt64], sets: [ShingleSet], shards: [_PostingShard],
+        documents: inout _DocumentTable
     ) throws {
         // Rows with shingles were filed (an empty document's signature is never filed).
         let filedRows = sizes.indices.filter { sizes[$0] > 0 }.map { Int32($0) }
@@ -208,10 +204,11 @@ extension _DeduplicatorState {
     ///
     /// - Parameters:
     ///   - options: The deduplicator's options (verification, threshold).
+    ///   - documents: The deduplicator's ids and lengths.
     ///   - clustering: The deduplicator's clusters and verified pairs.
     /// - Throws: ``IndexFileError/corrupt(_:)`` naming the first violation.
     /// - Complexity: O(state size) expected.
-    func _checkInvariants(options: DeduplicationOptions, clustering: _ClusterState) throws(IndexFileError) {
+    func _checkInvariants(options: DeduplicationOptions, documents: _DocumentTable, clustering: _ClusterState) throws(IndexFileError) {
         let n = documents.count
         guard filed.signatures.count == n, filed.sizes.count == n, clustering.unionFind.count == n, filed.index.count == n else {
             throw .corrupt("parts disagree on the number of documents")

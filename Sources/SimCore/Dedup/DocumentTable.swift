@@ -30,6 +30,11 @@ struct _DocumentTable: Sendable {
     /// Bytes held (ids and the id index included).
     var byteCount: Int { idBytes.count + idEnds.count * 8 + byteCounts.count * 8 + idSlots.count * 5 }
 
+    /// Appends a prepared batch's ids and lengths, in its row order.
+    mutating func append(_ batch: _PreparedBatch) {
+        for row in 0..<batch.count { append(id: batch.ids[row], byteCount: batch.byteCounts[row]) }
+    }
+
     /// Adds one document.
     mutating func append(id: String, byteCount: Int) {
         idBytes.append(contentsOf: id.utf8)

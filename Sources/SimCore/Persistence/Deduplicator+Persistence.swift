@@ -70,16 +70,16 @@ extension Deduplicator {
     public func save(to path: String) throws {
         // With other threads inserting, the file holds the batches filed so far, each with its
         // verified pairs: new filings wait, and the save waits for those in flight.
-        let payload: [UInt8] = filing.withFilingPaused { access.withReadLock {
+        let payload: [UInt8] = filing.withFilingPaused { access.withReadLock { idAccess.withReadLock {
             let (pairs, unionFindCount) = clusterLock.withLock { (clustering.pairs, clustering.unionFind.count) }
-            precondition(unionFindCount <= state.documents.count)
+            precondition(unionFindCount <= documents.count)
             var writer = _BinaryWriter()
             writeDocumentSections(to: &writer, version: Self.fileFormatVersion, pairs: pairs)
             let shards = options.verificationBits == 64 ? [] : state.filed.index.shards
             writer.write(UInt64(shards.count))
             for shard in shards { shard.write(to: &writer) }
             return writer.bytes
-        } }
+        } } }
         try _IndexFile.write(payload: payload, magic: Self.fileMagic, version: Self.fileFormatVersion, to: path)
     }
 
@@ -107,8 +107,10 @@ extension Deduplicator {
             ? whole!.access.withReadLock { whole!.state.filed.index.shards.map(_PostingTable.init) } : []
         var writer = _BinaryWriter()
         access.withReadLock {
-            let pairs = clusterLock.withLock { clustering.pairs }
-            writeDocumentSections(to: &writer, version: version, pairs: pairs)
+            idAccess.withReadLock {
+                let pairs = clusterLock.withLock { clustering.pairs }
+                writeDocumentSections(to: &writer, version: version, pairs: pairs)
+            }
         }
         if version == 2 {
             writer.write(UInt64(tables.count))
@@ -119,15 +121,15 @@ extension Deduplicator {
 
     /// Writes sections 1 to 4 of ``save(to:)`` (parameter line of `version`, documents,
     /// signatures, ids, shingle sets, `pairs`), which every format version shares; the caller
-    /// holds the read lock.
+    /// holds both read locks (`access`, `idAccess`).
     func writeDocumentSections(to writer: inout _BinaryWriter, version: UInt32, pairs: [SimilarPair]) {
         writer.write(array: Array(fileParameters(version: version).utf8))
-        writer.write(UInt64(state.documents.count))
-        writer.write(array: state.documents.byteCounts.map { UInt64($0) })
+        writer.write(UInt64(documents.count))
+        writer.write(array: documents.byteCounts.map { UInt64($0) })
         writer.write(array: state.filed.sizes)
         writer.write(array: state.filed.signatures.words)
-        writer.write(array: state.documents.idLengths.map { UInt32($0) })
-        writer.write(array: state.documents.idBytes)
+        writer.write(array: documents.idLengths.map { UInt32($0) })
+        writer.write(array: documents.idBytes)
         writer.write(array: state.filed.sets.map { UInt32($0.count) })
         writer.write(array: state.filed.sets.flatMap(\.hashes))
         writer.write(array: pairs.flatMap { [UInt64($0.first), UInt64($0.second), $0.similarity.bitPattern] })
@@ -163,7 +165,7 @@ extension Deduplicator {
         let k = scheme.signatureLength
         let wordsPerRow = access.withReadLock { state.filed.signatures.wordsPerRow }
         let keyBits = access.withReadLock { state.filed.index.shards.first?.keyBits ?? 64 }
-        let restore: (inout _DeduplicatorState, inout _ClusterState) throws -> Void = try _IndexFile.read(
+        let restore: (inout _DeduplicatorState, inout _DocumentTable, inout _ClusterState) throws -> Void = try _IndexFile.read(
             from: source, magic: Self.fileMagic, versions: 1...Self.fileFormatVersion
         ) { payload, version in
             let expected = fileParameters(version: version)
@@ -239,10 +241,10 @@ extension Deduplicator {
                 clustering.pairs = pairs
             }
             guard whole else {
-                return { state, clustering in
+                return { state, documents, clustering in
                     try state.restore(
                         ids: ids, byteCounts: byteCountValues, sizes: sizeValues, signatureWords: signatures, sets: sets,
-                        shards: shards)
+                        shards: shards, documents: &documents)
                     restoreClusters(&clustering)
                 }
             }
@@ -250,12 +252,12 @@ extension Deduplicator {
                 ids: ids, byteCounts: byteCountValues, sizes: sizeValues,
                 signatures: signatures, sets: sets, signatureLength: k, keying: keying, threads: options.threads)
             let threads = options.threads
-            return { state, clustering in
-                state.restore(batch, threads: threads)
+            return { state, documents, clustering in
+                state.restore(batch, documents: &documents, threads: threads)
                 restoreClusters(&clustering)
             }
         }
-        try access.withWriteLock { try clusterLock.withLock { try restore(&state, &clustering) } }
+        try access.withWriteLock { try idAccess.withWriteLock { try clusterLock.withLock { try restore(&state, &documents, &clustering) } } }
         try _checkInvariants()
     }
 }

@@ -187,21 +187,48 @@ struct DeduplicatorStreamingTests {
 
     struct Stop: Error, Equatable {}
 
-    @Test("batches from a source, overlapped, give one-by-one verdicts; a failing source or receiver stops cleanly",
-          arguments: [1, 2])
-    func batchesFromSource(threads: Int) throws {
+    @Test("batches from a source, overlapped, give one-by-one verdicts, the source looking ids up as it goes, wherever batches are filed; a failing source or receiver stops cleanly",
+          arguments: [1, 2], [_BatchFiling.adaptive, .inStep, .betweenSteps])
+    func batchesFromSource(threads: Int, filing: _BatchFiling) throws {
         let documents = Self.documents
-        let expected = Deduplicator(options: DeduplicatorOptionsForTests.with(.jaccard)).insert(contentsOf: documents, threads: 1)
+        #expect(Set(documents.map(\.id)).count == documents.count)
         let batches = stride(from: 0, to: documents.count, by: 70).map { Array(documents[$0..<Swift.min($0 + 70, documents.count)]) }
-        let engine = Deduplicator(options: DeduplicatorOptionsForTests.with(.jaccard))
-        var remaining = batches[...]
-        var got: [[InsertionResult]] = []
-        engine.insert(batchesFrom: { remaining.popFirst() }, threads: threads) { got.append($0) }
-        #expect(got.map(\.count) == batches.map(\.count))
-        #expect(got.flatMap { $0 } == expected)
+        for measure in [DeduplicationOptions.Measure.jaccard, .overlap] {
+            let reference = Deduplicator(options: DeduplicatorOptionsForTests.with(measure))
+            let expected = reference.insert(contentsOf: documents, threads: 1)
+            let engine = Deduplicator(options: DeduplicatorOptionsForTests.with(measure))
+            engine._batchFiling = filing
+            var served = 0
+            var lookups: [Int?] = []
+            var got: [[InsertionResult]] = []
+            engine.insert(batchesFrom: { () -> [Document]? in
+                guard served < batches.count else { return nil }
+                defer { served += 1 }
+                // While batches are filed and queried on other workers (simdedup's pattern): the
+                // batch handed over now is not filed, the one three before it is.
+                lookups.append(engine.document(withID: batches[served][0].id))
+                if served >= 3 { lookups.append(engine.document(withID: batches[served - 3][1].id)) }
+                return batches[served]
+            }, threads: threads) { got.append($0) }
+            #expect(got.map(\.count) == batches.map(\.count))
+            #expect(got.flatMap { $0 } == expected)
+            let expectedLookups: [Int?] = batches.indices.flatMap { index -> [Int?] in index >= 3 ? [nil, (index - 3) * 70 + 1] : [nil] }
+            #expect(lookups == expectedLookups)
+            #expect(engine.assignments() == reference.assignments())
+
+            // Two batches, the second large: in its step nothing else is left to do while it
+            // is filed, so its queries start at once and must wait for the filing.
+            let large = Deduplicator(options: DeduplicatorOptionsForTests.with(measure))
+            large._batchFiling = filing
+            var halves = [Array(documents[..<50]), Array(documents[50...])][...]
+            var all: [InsertionResult] = []
+            large.insert(batchesFrom: { halves.popFirst() }, threads: threads) { all += $0 }
+            #expect(all == expected)
+        }
 
         // The source fails after three batches: those three are inserted and delivered.
         let failing = Deduplicator(options: DeduplicatorOptionsForTests.with(.jaccard))
+        failing._batchFiling = filing
         var served = 0
         var delivered = 0
         #expect(throws: Stop()) {
@@ -214,7 +241,8 @@ struct DeduplicatorStreamingTests {
         #expect(failing.count == 210 && delivered == 210)
         // The receiver fails on the second batch: nothing more is fetched than was in flight.
         let refusing = Deduplicator(options: DeduplicatorOptionsForTests.with(.jaccard))
-        remaining = batches[...]
+        refusing._batchFiling = filing
+        var remaining = batches[...]
         var calls = 0
         #expect(throws: Stop()) {
             try refusing.insert(batchesFrom: { () throws(Stop) -> [Document]? in remaining.popFirst() }, threads: threads) {
