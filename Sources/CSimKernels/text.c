@@ -581,6 +581,45 @@ int simk_json_special_isa(int isa, const uint8_t *bytes, size_t count, size_t *p
     return 0;
 }
 
+// Plain runs found by json_special_run and copied whole, simple escapes decoded in place; stops
+// at the first byte left to the caller (see simk_json_unescape).
+static size_t json_unescape_run(int isa, const uint8_t *src, size_t count, uint8_t *dst, size_t *written) {
+    size_t i = 0, w = 0;
+    for (;;) {
+        const size_t run = json_special_run(isa, src + i, count - i);
+        memcpy(dst + w, src + i, run);
+        i += run;
+        w += run;
+        if (i + 1 >= count || src[i] != '\\') break;
+        uint8_t decoded;
+        switch (src[i + 1]) {
+        case '"': decoded = '"'; break;
+        case '\\': decoded = '\\'; break;
+        case '/': decoded = '/'; break;
+        case 'b': decoded = 0x08; break;
+        case 'f': decoded = 0x0C; break;
+        case 'n': decoded = 0x0A; break;
+        case 'r': decoded = 0x0D; break;
+        case 't': decoded = 0x09; break;
+        default: *written = w; return i;
+        }
+        dst[w++] = decoded;
+        i += 2;
+    }
+    *written = w;
+    return i;
+}
+
+size_t simk_json_unescape(const uint8_t *src, size_t count, uint8_t *dst, size_t *written) {
+    return json_unescape_run(text_active_isa(), src, count, dst, written);
+}
+
+int simk_json_unescape_isa(int isa, const uint8_t *src, size_t count, uint8_t *dst, size_t *consumed, size_t *written) {
+    if (!text_isa_supported(isa)) return -1;
+    *consumed = json_unescape_run(isa, src, count, dst, written);
+    return 0;
+}
+
 static size_t non_ascii_run(int isa, const uint8_t *bytes, size_t count) {
     switch (isa) {
 #if SIMK_X86

@@ -240,29 +240,68 @@ public struct JSONRecordParser: Sendable {
         /// Decodes a string to UTF-8 bytes. A `\u` escape of a lone surrogate becomes U+FFFD,
         /// or an error with `strictSurrogates`.
         ///
-        /// Runs without escapes are found eight bytes at a time (``nextSpecialByte(from:)``) and
-        /// copied whole.
+        /// A string without escapes is found eight or more bytes at a time
+        /// (``nextSpecialByte(from:)``) and copied whole; one with escapes is decoded into one
+        /// array the size of the rest of the line (escapes only shrink) by
+        /// ``decodeEscapedString(from:into:strictSurrogates:)``.
         mutating func string(strictSurrogates: Bool) throws(Failure) -> [UInt8] {
             try expect(UInt8(ascii: "\""))
-            var output: [UInt8] = []
-            while true {
-                let runStart = position
-                position = nextSpecialByte(from: position)
-                guard let byte = peek else { throw error("closing '\"'") }
-                switch byte {
-                case UInt8(ascii: "\""):
-                    output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<position]))
-                    advance()
-                    return output
-                case UInt8(ascii: "\\"):
-                    // Escapes only shrink, so the rest of the line bounds the decoded string.
-                    if output.isEmpty { output.reserveCapacity(bytes.count - runStart) }
-                    output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<position]))
-                    advance()
-                    try escape(into: &output, strictSurrogates: strictSurrogates)
-                default:
-                    throw error("no raw control character inside a string")
+            let start = position
+            position = nextSpecialByte(from: position)
+            guard let byte = peek else { throw error("closing '\"'") }
+            if byte == UInt8(ascii: "\"") {
+                advance()
+                return Array(UnsafeBufferPointer(rebasing: bytes[start..<position - 1]))
+            }
+            guard byte == UInt8(ascii: "\\") else { throw error("no raw control character inside a string") }
+            var failure: Failure?
+            let decoded = [UInt8](unsafeUninitializedCapacity: bytes.count - start) { room, filled in
+                do throws(Failure) {
+                    filled = try decodeEscapedString(from: start, into: room, strictSurrogates: strictSurrogates)
+                } catch {
+                    failure = error
                 }
+            }
+            if let failure { throw failure }
+            return decoded
+        }
+
+        /// Decodes the string that starts at `start` (after its opening quote) into `room`, and
+        /// moves past its closing quote: the C kernel copies plain runs and decodes the simple
+        /// escapes (``_TextKernels/jsonUnescape(_:count:into:isa:)``) in one call however many
+        /// there are, and hands back only at the closing quote, a `\u` escape (decoded here) or
+        /// an error.
+        ///
+        /// - Parameters:
+        ///   - start: Where the string's contents begin.
+        ///   - room: Room for `bytes.count - start` bytes, the most the contents can decode to.
+        ///   - strictSurrogates: Whether a lone surrogate is an error (else U+FFFD).
+        /// - Returns: The bytes written.
+        private mutating func decodeEscapedString(
+            from start: Int, into room: UnsafeMutableBufferPointer<UInt8>, strictSurrogates: Bool
+        ) throws(Failure) -> Int {
+            guard let base = bytes.baseAddress, let output = room.baseAddress else { throw error("closing '\"'") }
+            var source = start
+            var filled = 0
+            while true {
+                // SAFETY: source...bytes.count lies inside the line; every byte written consumes
+                // at least one source byte, so filled + consumed <= bytes.count - start, the room.
+                let (consumed, written) = _TextKernels.jsonUnescape(base + source, count: bytes.count - source, into: output + filled)!
+                position = source + consumed
+                filled += written
+                guard let byte = peek else { throw error("closing '\"'") }
+                if byte == UInt8(ascii: "\"") {
+                    advance()
+                    return filled
+                }
+                guard byte == UInt8(ascii: "\\") else { throw error("no raw control character inside a string") }
+                advance()
+                // A \u escape takes six or twelve bytes and decodes to four at most.
+                for unit in Unicode.UTF8.encode(try escapedScalar(strictSurrogates: strictSurrogates))! {
+                    output[filled] = unit
+                    filled += 1
+                }
+                source = position
             }
         }
 
@@ -333,16 +372,17 @@ public struct JSONRecordParser: Sendable {
             return count
         }
 
-        private mutating func escape(into output: inout [UInt8], strictSurrogates: Bool) throws(Failure) {
+        /// The scalar of the escape after a backslash (at `position`), which it moves past.
+        private mutating func escapedScalar(strictSurrogates: Bool) throws(Failure) -> Unicode.Scalar {
             guard let byte = peek else { throw error("an escape") }
             advance()
             switch byte {
-            case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): output.append(byte)
-            case UInt8(ascii: "b"): output.append(0x08)
-            case UInt8(ascii: "f"): output.append(0x0C)
-            case UInt8(ascii: "n"): output.append(0x0A)
-            case UInt8(ascii: "r"): output.append(0x0D)
-            case UInt8(ascii: "t"): output.append(0x09)
+            case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): return Unicode.Scalar(byte)
+            case UInt8(ascii: "b"): return Unicode.Scalar(0x08)
+            case UInt8(ascii: "f"): return Unicode.Scalar(0x0C)
+            case UInt8(ascii: "n"): return Unicode.Scalar(0x0A)
+            case UInt8(ascii: "r"): return Unicode.Scalar(0x0D)
+            case UInt8(ascii: "t"): return Unicode.Scalar(0x09)
             case UInt8(ascii: "u"):
                 let escapeStart = position - 2
                 var scalar = try hex4()
@@ -371,7 +411,8 @@ public struct JSONRecordParser: Sendable {
                     }
                     scalar = 0xFFFD
                 }
-                output.append(contentsOf: Unicode.UTF8.encode(Unicode.Scalar(scalar)!)!)
+                // Surrogates were combined or replaced: every value left is a scalar.
+                return Unicode.Scalar(scalar)!
             default:
                 position -= 1
                 throw error("a valid escape (\\\" \\\\ \\/ \\b \\f \\n \\r \\t \\uXXXX)")

@@ -223,6 +223,81 @@ struct ParallelParsingTests {
         }
     }
 
+    @Test("the JSON unescape kernel of every variant copies runs, decodes simple escapes, and stops where the parser takes over")
+    func jsonUnescapeKernel() {
+        var random = SplitMix64(seed: 41)
+        let variants = _TextKernels.supportedVariants
+        let simple: [UInt8: UInt8] = [0x22: 0x22, 0x5C: 0x5C, 0x2F: 0x2F, 0x62: 0x08, 0x66: 0x0C, 0x6E: 0x0A, 0x72: 0x0D, 0x74: 0x09]
+        for _ in 0..<3_000 {
+            let count = Int(random.next() % 400)
+            let bytes: [UInt8] = (0..<count).map { _ in
+                switch random.next() % 40 {
+                case 0: 0x22
+                case 1...6: 0x5C
+                case 7...10: [0x22, 0x5C, 0x2F, 0x62, 0x66, 0x6E, 0x72, 0x74, 0x75, 0x71][Int(random.next() % 10)]
+                case 11: UInt8(random.next() % 0x20)
+                default: UInt8(0x20 + random.next() % 224)
+                }
+            }
+            // The reference: byte by byte.
+            var expected: [UInt8] = []
+            var stop = 0
+            while stop < count {
+                let byte = bytes[stop]
+                if byte == 0x22 || byte < 0x20 { break }
+                if byte == 0x5C {
+                    guard stop + 1 < count, let decoded = simple[bytes[stop + 1]] else { break }
+                    expected.append(decoded)
+                    stop += 2
+                } else {
+                    expected.append(byte)
+                    stop += 1
+                }
+            }
+            for isa in variants {
+                var output = [UInt8](repeating: 0xAA, count: count + 1)
+                let result = bytes.withUnsafeBufferPointer { source in
+                    output.withUnsafeMutableBufferPointer { room in
+                        _TextKernels.jsonUnescape(
+                            source.baseAddress ?? UnsafePointer(bitPattern: 1)!, count: count, into: room.baseAddress!, isa: isa)
+                    }
+                }
+                #expect(result?.consumed == stop && result?.written == expected.count, "\(isa), \(count) bytes")
+                #expect(Array(output[..<expected.count]) == expected, "\(isa)")
+                #expect(output[expected.count] == 0xAA, "\(isa): wrote past what it reported")
+            }
+        }
+    }
+
+    @Test("JSON strings mixing runs of every length with escapes of every kind decode as Foundation decodes them")
+    func escapeMixtures() throws {
+        let parser = JSONRecordParser(idField: "id", textField: "text")
+        var random = SplitMix64(seed: 5)
+        let pieces = [#"\""#, #"\\"#, #"\/"#, #"\b"#, #"\f"#, #"\n"#, #"\r"#, #"\t"#, #"\u00e9"#, #"\u20AC"#, #"\ud83d\ude00"#, "é", "€"]
+        for _ in 0..<500 {
+            var body = "s"
+            for _ in 0..<Int(random.next() % 12) {
+                body += String(repeating: "w", count: Int(random.next() % 90))
+                for _ in 0..<Int(1 + random.next() % 4) { body += pieces[Int(random.next() % UInt64(pieces.count))] }
+            }
+            let line = #"{"id":"x","text":"\#(body)"}"#
+            let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
+            #expect(try parser.parse(line).text == (object?["text"] as? String).map { Array($0.utf8) }, "\(line)")
+        }
+        // Errors after decoded escapes keep their columns: a bad escape, a control byte, a
+        // backslash at the end of the line.
+        let prefix = #"{"id":"x","text":"ab\n\t"#
+        #expect(throws: JSONRecordParser.Failure.syntax(#"expected a valid escape (\" \\ \/ \b \f \n \r \t \uXXXX) at column 26, found 'q'"#)) {
+            try parser.parse(prefix + #"\q"}"#)
+        }
+        #expect(throws: JSONRecordParser.Failure.syntax("expected no raw control character inside a string at column 25, found byte 1")) {
+            try Array((prefix + "\u{01}\"}").utf8).withUnsafeBytes { try parser.parse($0) }
+        }
+        #expect(throws: JSONRecordParser.Failure.syntax("expected an escape at column 26, found end of line")) {
+            try parser.parse(prefix + #"\"#)
+        }
+    }
+
     @Test("the UTF-8 check of every variant agrees with the scalar validator, at every offset of an invalid or multi-byte sequence")
     func utf8Kernel() {
         var random = SplitMix64(seed: 17)

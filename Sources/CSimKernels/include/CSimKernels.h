@@ -122,6 +122,19 @@ size_t simk_json_special(const uint8_t *bytes, size_t count);
 /// (and does nothing) if this CPU cannot run `isa`.
 int simk_json_special_isa(int isa, const uint8_t *bytes, size_t count, size_t *position);
 
+/// Decodes the inside of a JSON string: copies `src` (`count` bytes after the opening quote) to
+/// `dst` (room for `count` bytes) up to the first byte it leaves to the caller, decoding the
+/// escapes \" \\ \/ \b \f \n \r \t on the way. It stops at the closing quote, a control byte
+/// (below 0x20), a backslash it does not decode (\u, an invalid escape, or one in the last
+/// byte) or the end. Plain runs are found by `simk_json_special`'s variant and copied whole.
+/// Returns the source bytes consumed (the stop's position) and sets `*written` to the bytes
+/// written (never more than consumed).
+size_t simk_json_unescape(const uint8_t *src, size_t count, uint8_t *dst, size_t *written);
+
+/// `simk_json_unescape` forced onto one variant, for tests. Returns 0 and sets `*consumed` and
+/// `*written`, or -1 (and does nothing) if this CPU cannot run `isa`.
+int simk_json_unescape_isa(int isa, const uint8_t *src, size_t count, uint8_t *dst, size_t *consumed, size_t *written);
+
 /// The position of the first byte of 0x80 or more among `count` bytes (where an ASCII run
 /// ends), or `count` if there is none. Reads exactly `count` bytes.
 size_t simk_non_ascii(const uint8_t *bytes, size_t count);

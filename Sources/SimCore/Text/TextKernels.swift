@@ -101,6 +101,28 @@ package enum _TextKernels {
         return simk_json_special_isa(isa.code, bytes, count, &position) == 0 ? position : nil
     }
 
+    /// Decodes the inside of a JSON string from `source` into `destination` up to the first
+    /// byte it leaves to the caller: the closing quote, a control byte, a `\u` escape, an invalid
+    /// escape or a backslash in the last byte, or the end. Plain runs (found as
+    /// ``jsonSpecialByte(_:count:isa:)`` finds them) are copied whole and the escapes
+    /// `\" \\ \/ \b \f \n \r \t` decoded on the way, in one call however many there are.
+    ///
+    /// - SAFETY: `source` holds `count` readable bytes and `destination` room for `count`
+    ///   bytes; at most `consumed` bytes are written (escapes only shrink).
+    /// - Returns: The source bytes consumed (where it stopped) and the bytes written, or `nil`
+    ///   if `isa` was forced and this CPU cannot run it.
+    package static func jsonUnescape(
+        _ source: UnsafePointer<UInt8>, count: Int, into destination: UnsafeMutablePointer<UInt8>, isa: SignatureKernelISA? = nil
+    ) -> (consumed: Int, written: Int)? {
+        var written = 0
+        guard let isa else {
+            let consumed = simk_json_unescape(source, count, destination, &written)
+            return (consumed, written)
+        }
+        var consumed = 0
+        return simk_json_unescape_isa(isa.code, source, count, destination, &consumed, &written) == 0 ? (consumed, written) : nil
+    }
+
     /// The position of the first byte of 0x80 or more among `count` bytes, or `count` if there
     /// is none: where an ASCII run ends.
     ///
