@@ -255,6 +255,36 @@ struct DeduplicatorStreamingTests {
         #expect(refusing.assignments().count == refusing.count)
     }
 
+    @Test("assignments label each cluster by its smallest id and keep its longest member, as its clusters say, with ids out of order and repeated")
+    func assignmentsAgreeWithClusters() {
+        var random = SplitMix64(seed: 23)
+        // Ids in no particular order, some shared by several documents (the first among equal
+        // ids labels), and texts of equal lengths within a cluster now and then (the first
+        // among equals is kept).
+        let documents = Self.documents.enumerated().map { index, document in
+            Document(id: "d\(random.next() % 400)", utf8: index % 7 == 0 ? Array(document.utf8.prefix(600)) : document.utf8)
+        }
+        let engine = Deduplicator(options: DeduplicatorOptionsForTests.with(.jaccard))
+        engine.insert(contentsOf: documents, threads: 2)
+        let assignments = engine.assignments()
+        var expectedCluster = [Int](repeating: -1, count: documents.count)
+        var expectedRepresentative = [Bool](repeating: false, count: documents.count)
+        let clusters = engine.clusters(includingSingletons: true)
+        #expect(clusters.count < documents.count * 3 / 4, "too few duplicates to test labels")
+        for cluster in clusters {
+            // The members in increasing order: a later member labels only with a smaller id.
+            var label = cluster.members[0]
+            for member in cluster.members where engine.id(of: member).utf8.lexicographicallyPrecedes(engine.id(of: label).utf8) {
+                label = member
+            }
+            for member in cluster.members { expectedCluster[member] = label }
+            expectedRepresentative[cluster.representative] = true
+        }
+        #expect(assignments.map(\.cluster) == expectedCluster)
+        #expect(assignments.map(\.isRepresentative) == expectedRepresentative)
+        #expect(assignments.map(\.document) == Array(documents.indices))
+    }
+
     @Test("inserts from 4 threads at once give the same clusters as one thread")
     func concurrentInserts() async {
         let documents = Self.documents
