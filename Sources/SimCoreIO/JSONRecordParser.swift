@@ -372,17 +372,12 @@ public struct JSONRecordParser: Sendable {
             return count
         }
 
-        /// The scalar of the escape after a backslash (at `position`), which it moves past.
+        /// The scalar of the `\u` escape after a backslash (at `position`), which it moves past.
+        /// The kernel decodes the other valid escapes, so any other byte here is an error.
         private mutating func escapedScalar(strictSurrogates: Bool) throws(Failure) -> Unicode.Scalar {
             guard let byte = peek else { throw error("an escape") }
             advance()
             switch byte {
-            case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): return Unicode.Scalar(byte)
-            case UInt8(ascii: "b"): return Unicode.Scalar(0x08)
-            case UInt8(ascii: "f"): return Unicode.Scalar(0x0C)
-            case UInt8(ascii: "n"): return Unicode.Scalar(0x0A)
-            case UInt8(ascii: "r"): return Unicode.Scalar(0x0D)
-            case UInt8(ascii: "t"): return Unicode.Scalar(0x09)
             case UInt8(ascii: "u"):
                 let escapeStart = position - 2
                 var scalar = try hex4()

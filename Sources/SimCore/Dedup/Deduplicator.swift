@@ -366,8 +366,9 @@ public final class Deduplicator<Scheme: SignatureScheme>: @unchecked Sendable {
     private func file(_ batch: _PreparedBatch, threads: Int) -> Int {
         access.withWriteLock {
             let first = idAccess.withWriteLock {
-                defer { documents.append(batch) }
-                return documents.count
+                let first = documents.count
+                documents.append(batch)
+                return first
             }
             state.file(batch, threads: threads)
             return first
