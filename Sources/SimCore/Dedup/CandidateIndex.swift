@@ -19,6 +19,17 @@ protocol _CandidateIndex: Sendable {
     /// in `filedRows` (empty documents) get a number but are not filed.
     mutating func insert(keys: UnsafeBufferPointer<UInt64>, sizes: [Int], filedRows: [Int32], threads: Int)
 
+    /// Files like ``insert(keys:sizes:filedRows:threads:)`` and, where the index finds them on
+    /// the way, returns each row's candidates: the documents filed before the row's under one
+    /// of its keys (``_BatchCandidates``), which ``forEachCandidate(found:row:collector:_:)``
+    /// hands out in place of a query. `nil`: the batch's queries look their keys up
+    /// (``ContainmentIndex``, whose queries probe other size partitions under other keys).
+    mutating func insertFindingCandidates(
+        keys: UnsafeBufferPointer<UInt64>, sizes: [Int], filedRows: [Int32], threads: Int) -> _BatchCandidates?
+
+    /// Whether `document` was inserted and not removed.
+    func contains(_ document: Int) -> Bool
+
     /// Calls `body` once per distinct live document that shares a key with the query, in
     /// increasing order (with fewer than 64 key bits, a key's top bits; see ``_PostingShard``).
     func forEachCandidate(
@@ -36,6 +47,26 @@ protocol _CandidateIndex: Sendable {
 
     /// Merges every shard's recent inserts and compact layers into one compact layer, on `threads` cores.
     mutating func compact(threads: Int)
+}
+
+extension _CandidateIndex {
+    /// Calls `body` once per distinct live candidate of row `row` of a batch whose filing found
+    /// its candidates (``insertFindingCandidates(keys:sizes:filedRows:threads:)``), in
+    /// increasing order: what ``forEachCandidate(keys:size:threshold:collector:_:)`` would
+    /// return below the row's document.
+    ///
+    /// - Parameters:
+    ///   - found: What the filing found.
+    ///   - row: The row in the batch.
+    ///   - collector: Working space (one per thread).
+    ///   - body: Receives each candidate.
+    func forEachCandidate(found: _BatchCandidates, row: Int, collector: _CandidateCollector, _ body: (Int) -> Void) {
+        collector.removeAll()
+        found.forEachDocument(ofRow: row) { collector.append($0) }
+        collector.forEachDistinct { document in
+            if contains(document) { body(document) }
+        }
+    }
 }
 
 /// How an index turns a signature into the keys it files a document under: an immutable value
@@ -82,6 +113,12 @@ extension MinHashLSH: _CandidateIndex {
         insert(bandKeys: keys, count: sizes.count, filedRows: filedRows, threads: threads)
     }
 
+    mutating func insertFindingCandidates(
+        keys: UnsafeBufferPointer<UInt64>, sizes: [Int], filedRows: [Int32], threads: Int
+    ) -> _BatchCandidates? {
+        insertFindingEarlier(bandKeys: keys, count: sizes.count, filedRows: filedRows, threads: threads).found
+    }
+
     func forEachCandidate(
         keys: UnsafeBufferPointer<UInt64>, size: Int, threshold: Double, collector: _CandidateCollector, _ body: (Int) -> Void
     ) {
@@ -108,6 +145,13 @@ extension ContainmentIndex: _CandidateIndex {
 
     mutating func insert(keys: UnsafeBufferPointer<UInt64>, sizes: [Int], filedRows: [Int32], threads: Int) {
         insert(prefixKeys: keys, sizes: sizes, filedRows: filedRows, threads: threads)
+    }
+
+    mutating func insertFindingCandidates(
+        keys: UnsafeBufferPointer<UInt64>, sizes: [Int], filedRows: [Int32], threads: Int
+    ) -> _BatchCandidates? {
+        insert(keys: keys, sizes: sizes, filedRows: filedRows, threads: threads)
+        return nil
     }
 
     func forEachCandidate(

@@ -20,7 +20,7 @@ struct _DeduplicatorState: Sendable {
     /// Stores and indexes a prepared batch, whose ids the caller files in `documents` (under
     /// their own lock) in the same order.
     mutating func file(_ batch: _PreparedBatch, threads: Int) {
-        filed.append(batch, threads: threads)
+        batch.foundCandidates = filed.append(batch, threads: threads, findingCandidates: true)
     }
 
     /// The verified matches of rows `rows` of a batch filed from document `first` on: for each,
@@ -32,7 +32,7 @@ struct _DeduplicatorState: Sendable {
         let collector = _CandidateCollector(shards: filed.index.shards)
         return rows.map { row in
             (first + row, filed.verifiedMatches(
-                of: first + row, keys: batch.keys(ofRow: row), scheme: scheme, options: options, collector: collector))
+                of: first + row, row: row, of: batch, scheme: scheme, options: options, collector: collector))
         }
     }
 
@@ -165,25 +165,42 @@ struct _FiledDocuments: Sendable {
         signatures.byteCount + sizes.count * 4 + sets.reduce(0) { $0 + $1.count * 8 } + index.byteCount
     }
 
-    /// Stores and indexes a batch.
-    mutating func append(_ batch: _PreparedBatch, threads: Int) {
+    /// Stores and indexes a batch; with `findingCandidates`, returns what the index found for
+    /// the batch's rows while filing them, if it finds them
+    /// (``_CandidateIndex/insertFindingCandidates(keys:sizes:filedRows:threads:)``).
+    @discardableResult
+    mutating func append(_ batch: _PreparedBatch, threads: Int, findingCandidates: Bool = false) -> _BatchCandidates? {
         signatures.append(rows: UnsafeBufferPointer(batch.signatures))
         sizes.append(contentsOf: batch.sizes.map { Int32($0) })
         sets.append(contentsOf: batch.sets)
-        index.insert(keys: UnsafeBufferPointer(batch.keys), sizes: batch.sizes, filedRows: batch.filedRows, threads: threads)
+        let keys = UnsafeBufferPointer(batch.keys)
+        guard findingCandidates else {
+            index.insert(keys: keys, sizes: batch.sizes, filedRows: batch.filedRows, threads: threads)
+            return nil
+        }
+        return index.insertFindingCandidates(keys: keys, sizes: batch.sizes, filedRows: batch.filedRows, threads: threads)
     }
 
-    /// The earlier documents (smaller numbers) whose verified similarity with `document`
-    /// reaches the threshold, in increasing order.
+    /// The earlier documents (smaller numbers) whose verified similarity with `document`, row
+    /// `row` of `batch`, reaches the threshold, in increasing order: from the candidates its
+    /// filing found, or by querying its keys.
     func verifiedMatches(
-        of document: Int, keys: UnsafeBufferPointer<UInt64>, scheme: some SignatureScheme, options: DeduplicationOptions,
+        of document: Int, row: Int, of batch: _PreparedBatch, scheme: some SignatureScheme, options: DeduplicationOptions,
         collector: _CandidateCollector
     ) -> [(Int, Double)] {
         var found: [(Int, Double)] = []
-        index.forEachCandidate(keys: keys, size: Int(sizes[document]), threshold: options.threshold, collector: collector) { other in
+        let verify = { (other: Int) in
             guard other < document else { return }
             let similarity = similarity(document, other, scheme: scheme, options: options)
             if similarity >= options.threshold { found.append((other, similarity)) }
+        }
+        let size = Int(sizes[document])
+        if let candidates = batch.foundCandidates {
+            guard size > 0 else { return [] }
+            index.forEachCandidate(found: candidates, row: row, collector: collector, verify)
+        } else {
+            index.forEachCandidate(
+                keys: batch.keys(ofRow: row), size: size, threshold: options.threshold, collector: collector, verify)
         }
         return found
     }

@@ -17,6 +17,9 @@ final class _PreparedBatch: @unchecked Sendable {
     // SAFETY: `signatures` and `keys` are written only by `prepareChunk`, each chunk its own
     // rows, and by the initializers; `chunkResults` slot `c` only by chunk `c`. Everything is
     // read only after the tasks that wrote it have joined (`finish()` is called after them).
+    // `foundCandidates` is written once, by the filing (under the engine's write lock), and
+    // read by the batch's queries, which wait for the filing to end (``_FilingSignal``, or the
+    // filing ran before their step).
     /// The documents' ids, in batch order.
     let ids: [String]
     /// Their UTF-8 lengths.
@@ -39,6 +42,10 @@ final class _PreparedBatch: @unchecked Sendable {
     private(set) var filedRows: [Int32] = []
     /// Shingle sets, one per document, for exact verification; empty otherwise.
     private(set) var sets: [ShingleSet] = []
+    /// The candidates of each row, when the index found them while filing the batch
+    /// (``_CandidateIndex/insertFindingCandidates(keys:sizes:filedRows:threads:)``); `nil`
+    /// before the filing, and after it for an index whose queries look keys up.
+    var foundCandidates: _BatchCandidates?
     private var chunkResults: UnsafeMutableBufferPointer<_ChunkResult>
     /// Documents per preparation chunk.
     let chunkSize: Int

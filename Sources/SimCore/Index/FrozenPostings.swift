@@ -1,4 +1,5 @@
 import SimCoreInternals
+internal import CSimKernels
 
 /// The compact, immutable layer of an LSH shard's postings: every (key, document) entry filed
 /// before the last merge, sorted, in about `keyBits − log₂ n + log₂ N + 2` bits per entry
@@ -181,6 +182,69 @@ struct _FrozenView {
         let bucket = bucket(of: prefix)
         let (start, end) = entries(ofBucket: bucket, from: directoryPosition(ofBucket: bucket))
         forEachDocument(withPrefix: prefix, in: start, end, body)
+    }
+
+    /// Calls `body` with every (lookup, document) of `prefixes.count` lookups, `prefixes[i]`
+    /// in every layer of `layers`: lookup after lookup, each lookup's documents layer after
+    /// layer, each layer's in increasing order.
+    ///
+    /// A lookup is three dependent loads, usually cache misses in a large layer (the
+    /// directory, the upper bits, the fingerprints): here each step is taken for every
+    /// (lookup, layer) before the next step, so the loads of one step are independent and the
+    /// processor overlaps them.
+    ///
+    /// - Parameters:
+    ///   - layers: The layers (views of live objects).
+    ///   - prefixes: The prefixes looked up, each below 2^keyBits.
+    ///   - scratch: Room for `2 · prefixes.count · layers.count` integers.
+    ///   - body: Receives each lookup's index in `prefixes` and a document.
+    @inline(__always)
+    static func forEachDocument(
+        in layers: UnsafeBufferPointer<_FrozenView>, withPrefixes prefixes: UnsafeBufferPointer<UInt64>,
+        scratch: UnsafeMutablePointer<Int>, _ body: (Int, Int32) -> Void
+    ) {
+        let count = prefixes.count
+        // SAFETY: slot (layer · count + lookup) · 2 and the one after it lie in `scratch`.
+        // Step 1: the directory entry of every lookup; the upper bits it points at are asked for.
+        for (index, layer) in layers.enumerated() where layer.count > 0 {
+            for lookup in 0..<count {
+                let position = layer.directoryPosition(ofBucket: layer.bucket(of: prefixes[lookup]))
+                scratch[(index &* count &+ lookup) &* 2] = position
+                layer.prefetchUpper(at: position)
+            }
+        }
+        // Step 2: each lookup's entries, from the upper bits; the first one's fingerprint is
+        // asked for.
+        for (index, layer) in layers.enumerated() where layer.count > 0 {
+            for lookup in 0..<count {
+                let slot = (index &* count &+ lookup) &* 2
+                let (start, end) = layer.entries(ofBucket: layer.bucket(of: prefixes[lookup]), from: scratch[slot])
+                (scratch[slot], scratch[slot &+ 1]) = (start, end)
+                if start < end { layer.prefetchFingerprint(of: start) }
+            }
+        }
+        // Step 3: the fingerprints of the entries found.
+        for lookup in 0..<count {
+            for (index, layer) in layers.enumerated() where layer.count > 0 {
+                let slot = (index &* count &+ lookup) &* 2
+                let (start, end) = (scratch[slot], scratch[slot &+ 1])
+                if start < end { layer.forEachDocument(withPrefix: prefixes[lookup], in: start, end) { body(lookup, $0) } }
+            }
+        }
+    }
+
+    /// Asks for the cache line of the upper bits at `position` (a hint: nothing changes).
+    @inline(__always)
+    func prefetchUpper(at position: Int) {
+        // SAFETY: a prefetch reads nothing.
+        simk_prefetch(upper + (position &>> 6))
+    }
+
+    /// Asks for the cache line of `entry`'s fingerprint (a hint: nothing changes).
+    @inline(__always)
+    func prefetchFingerprint(of entry: Int) {
+        // SAFETY: a prefetch reads nothing.
+        simk_prefetch(fingerprints + ((entry &* fingerprintBits) &>> 6))
     }
 
     /// The bucket of `prefix`.

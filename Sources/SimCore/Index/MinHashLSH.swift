@@ -184,19 +184,46 @@ public struct MinHashLSH: Sendable {
     /// - Returns: The new documents' numbers.
     @discardableResult
     mutating func insert(bandKeys: UnsafeBufferPointer<UInt64>, count n: Int, filedRows: [Int32], threads: Int) -> Range<Int> {
+        let first = count
+        if let (documents, keys) = number(count: n, bandKeys: bandKeys, filedRows: filedRows) {
+            _PostingShard.fill(&tables, documents: documents, threads: threads, keys: keys)
+        }
+        return first..<count
+    }
+
+    /// Files documents by their precomputed band keys as
+    /// ``insert(bandKeys:count:filedRows:threads:)`` does, and finds, for each row, the
+    /// documents filed before it under any of its keys (``_BatchCandidates``), which a
+    /// ``Deduplicator`` reads in place of a query.
+    ///
+    /// - Returns: The new documents' numbers and the candidates found, by row.
+    mutating func insertFindingEarlier(
+        bandKeys: UnsafeBufferPointer<UInt64>, count n: Int, filedRows: [Int32], threads: Int
+    ) -> (documents: Range<Int>, found: _BatchCandidates) {
+        let first = count
+        guard let (documents, keys) = number(count: n, bandKeys: bandKeys, filedRows: filedRows) else {
+            return (first..<count, _BatchCandidates(rowCount: n, shards: []))
+        }
+        let found = _PostingShard.fillFindingEarlier(
+            &tables, documents: documents, firstDocument: Int32(first), rowCount: n, threads: threads, keys: keys)
+        return (first..<count, found)
+    }
+
+    /// Numbers `n` new documents; returns the documents of the filed rows and a function giving
+    /// each band's keys for them, or `nil` when no row is filed.
+    private mutating func number(
+        count n: Int, bandKeys: UnsafeBufferPointer<UInt64>, filedRows: [Int32]
+    ) -> (documents: [Int32], keys: @Sendable (Int) -> [UInt64])? {
         let b = banding.bandCount
         precondition(bandKeys.count >= n * b, "one row of b keys per document")
         precondition(count + n < Int(Int32.max), "too many documents")
         let first = count
         count += n
-        guard !filedRows.isEmpty else { return first..<count }
-        let documents = filedRows.map { $0 + Int32(first) }
+        guard !filedRows.isEmpty else { return nil }
         let source = SendableMutablePointer(base: UnsafeMutablePointer(mutating: bandKeys.baseAddress!))
-        // SAFETY: the key matrix is only read while the shards are filled.
-        _PostingShard.fill(&tables, documents: documents, threads: threads) { band in
-            filedRows.map { source.base[Int($0) * b + band] }
-        }
-        return first..<count
+        // SAFETY: the caller reads the key matrix only while it fills the shards, within its
+        // lifetime.
+        return (filedRows.map { $0 + Int32(first) }, { band in filedRows.map { source.base[Int($0) * b + band] } })
     }
 
     /// Marks `document` removed: later queries no longer return it.

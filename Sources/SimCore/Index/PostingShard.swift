@@ -148,6 +148,86 @@ struct _PostingShard: Sendable {
         }
     }
 
+    /// Files a batch as single inserts would, entry after entry, and finds for each entry the
+    /// documents filed before it under its prefix (``_BatchCandidates``): the frozen layers are
+    /// looked up, and the recent table's insert hands back the list the entry joins, so each
+    /// entry probes its slot once.
+    ///
+    /// ``recent`` becomes a frozen layer whenever it reaches ``mergeThreshold``, as it does
+    /// under single inserts; the layers differ from those of
+    /// ``insert(keys:documents:)``, what lookups return does not.
+    ///
+    /// - Parameters:
+    ///   - keys: One key per entry.
+    ///   - documents: The document of each entry, increasing (one entry per document), from
+    ///     `firstDocument` on (row `documents[i] − firstDocument` of the batch, below
+    ///     `rowCount`), not below any filed before.
+    ///   - firstDocument: The document of the batch's row 0.
+    ///   - rowCount: The batch's rows (rows without an entry find nothing).
+    /// - Returns: The documents found, by row.
+    /// - Complexity: O(entries · layers + documents found), amortized.
+    mutating func insertFindingEarlier(
+        keys: UnsafeBufferPointer<UInt64>, documents: UnsafeBufferPointer<Int32>, firstDocument: Int32, rowCount: Int
+    ) -> _RowCandidates {
+        precondition(keys.count == documents.count)
+        var found = _RowCandidates(rowCount: rowCount)
+        let keyBits = keyBits
+        addToFilter(keys.count) { Self.prefix(of: keys[$0], keyBits: keyBits) }
+        let group = Self.lookupGroup
+        // The frozen layers' documents found for the current group: (entry in the group, document).
+        var frozenFound: [(entry: Int, document: Int32)] = []
+        withUnsafeTemporaryAllocation(of: UInt64.self, capacity: group) { prefixes in
+            withUnsafeTemporaryAllocation(of: Int.self, capacity: 2 * group * Self.maximumLayers) { scratch in
+                var entry = 0
+                while entry < keys.count {
+                    if !isKnownUniquelyReferenced(&recent) { recent = _RecentPostings(copying: recent) }
+                    let threshold = mergeThreshold
+                    // Until the next merge the frozen layers and the recent table stay the same
+                    // objects.
+                    let frozen = layers
+                    let table = recent
+                    withExtendedLifetime(frozen) {
+                        let views = frozen.views
+                        while entry < keys.count && table.entryCount < threshold {
+                            // A group ends before the recent table reaches the threshold, so no
+                            // merge happens between a group's lookups and its inserts.
+                            let count = Swift.min(group, keys.count &- entry, threshold &- table.entryCount)
+                            for member in 0..<count {
+                                prefixes[member] = Self.prefix(of: keys[entry &+ member], keyBits: keyBits)
+                                table.prefetchSlot(of: prefixes[member])
+                            }
+                            frozenFound.removeAll(keepingCapacity: true)
+                            _FrozenView.forEachDocument(
+                                in: views, withPrefixes: UnsafeBufferPointer(rebasing: prefixes[0..<count]), scratch: scratch.baseAddress!
+                            ) { frozenFound.append(($0, $1)) }
+                            var next = 0
+                            for member in 0..<count {
+                                let document = documents[entry &+ member]
+                                let row = Int(document) &- Int(firstDocument)
+                                precondition(row >= found.rowStarts.count && row < rowCount, "documents not increasing within the batch's rows")
+                                found.start(row: row)
+                                while next < frozenFound.count && frozenFound[next].entry == member {
+                                    found.append(frozenFound[next].document)
+                                    next &+= 1
+                                }
+                                let previous = table.insert(key: prefixes[member], document: document)
+                                table.view.forEachDocument(fromEntry: previous) { found.append($0) }
+                            }
+                            entry &+= count
+                        }
+                    }
+                    if recent.entryCount >= threshold { merge(adding: []) }
+                }
+            }
+        }
+        found.finish(rowCount: rowCount)
+        return found
+    }
+
+    /// Entries whose frozen-layer lookups ``insertFindingEarlier(keys:documents:firstDocument:rowCount:)``
+    /// runs together, step by step, so that their cache misses overlap.
+    static let lookupGroup = 32
+
     /// Adds `count` prefixes, `prefix(0)` to `prefix(count − 1)`, to ``filter`` if the shard has
     /// one: copied first if another copy of the shard shares it, or made anew, twice as large,
     /// from every entry when they would take it past its capacity.
@@ -245,6 +325,41 @@ struct _PostingShard: Sendable {
                 return 0
             }
         }
+    }
+
+    /// Files a batch into a set of shards on `threads` cores, one task per shard, no locks, and
+    /// finds each row's earlier documents in every shard
+    /// (``insertFindingEarlier(keys:documents:firstDocument:rowCount:)``). The result does not
+    /// depend on `threads`.
+    ///
+    /// - Parameters:
+    ///   - shards: The shards (bands).
+    ///   - documents: The document of each key, the same list for every shard, not decreasing,
+    ///     from `firstDocument` (the batch's row 0) on.
+    ///   - rowCount: The batch's rows.
+    ///   - keys: Shard `i`'s keys, one per element of `documents`.
+    static func fillFindingEarlier(
+        _ shards: inout [_PostingShard], documents: [Int32], firstDocument: Int32, rowCount: Int, threads: Int,
+        keys: @Sendable (Int) -> [UInt64]
+    ) -> _BatchCandidates {
+        let found = UnsafeMutableBufferPointer<_RowCandidates>.allocate(capacity: shards.count)
+        found.initialize(repeating: _RowCandidates(rowCount: 0))
+        defer { found.deinitialize().deallocate() }
+        let output = SendableMutablePointer(base: found.baseAddress!)
+        shards.withUnsafeMutableBufferPointer { shards in
+            let box = SendableMutablePointer(base: shards.baseAddress!)
+            // One task per shard, taken by whichever worker is free: shards differ in cost.
+            concurrentTasks(count: shards.count, threads: threads) { shard in
+                let shardKeys = keys(shard)
+                // SAFETY: each shard and its slot of `found` are touched only by its task.
+                output.base[shard] = shardKeys.withUnsafeBufferPointer { k in
+                    documents.withUnsafeBufferPointer {
+                        box.base[shard].insertFindingEarlier(keys: k, documents: $0, firstDocument: firstDocument, rowCount: rowCount)
+                    }
+                }
+            }
+        }
+        return _BatchCandidates(rowCount: rowCount, shards: Array(found))
     }
 
     /// Gives every shard a filter of its entries (``addFilter()``), on `threads` cores.

@@ -1,3 +1,5 @@
+internal import CSimKernels
+
 /// The mutable layer of an LSH shard's postings (``_PostingShard``): a small hash multimap from
 /// key prefixes to document numbers in memory it owns, for the inserts made since the last
 /// merge into the compact layer.
@@ -74,21 +76,38 @@ final class _RecentPostings: @unchecked Sendable {
     }
 
     /// Adds `document` to the list of `key`.
-    func insert(key: UInt64, document: Int32) {
+    ///
+    /// - Returns: The entry that headed `key`'s list before (−1 if none): the documents filed
+    ///   under `key` before this one, latest first, from ``_RecentView/forEachDocument(fromEntry:_:)``
+    ///   of a view taken after the insert.
+    @discardableResult
+    func insert(key: UInt64, document: Int32) -> Int32 {
         precondition(entryCount < Int(Int32.max), "too many postings")
         if (keyCount + 1) * 2 > slotCount { growSlots() }
         if entryCount == entryCapacity { growEntries() }
         let slot = view.slot(of: key)
         let entry = Int32(entryCount)
         // SAFETY: entryCount < entryCapacity (grown above); slot < slotCount.
+        let previous = slotHeads[slot]
         entryDocuments[entryCount] = document
-        entryNext[entryCount] = slotHeads[slot]
-        if slotHeads[slot] < 0 {
+        entryNext[entryCount] = previous
+        if previous < 0 {
             slotKeys[slot] = key
             keyCount += 1
         }
         slotHeads[slot] = entry
         entryCount += 1
+        return previous
+    }
+
+    /// Asks for the cache lines of `key`'s home slot, which an insert or lookup of `key` reads
+    /// first (a hint: nothing changes).
+    @inline(__always)
+    func prefetchSlot(of key: UInt64) {
+        let slot = Int(truncatingIfNeeded: key) & (slotCount &- 1)
+        // SAFETY: slot < slotCount; a prefetch reads nothing.
+        simk_prefetch(slotHeads + slot)
+        simk_prefetch(slotKeys + slot)
     }
 
     /// Every entry with its key, in insertion order.
@@ -180,7 +199,14 @@ struct _RecentView {
     @inline(__always)
     func forEachDocument(withKey key: UInt64, _ body: (Int32) -> Void) {
         guard entryCount > 0 else { return }
-        var entry = slotHeads[slot(of: key)]
+        forEachDocument(fromEntry: slotHeads[slot(of: key)], body)
+    }
+
+    /// Calls `body` with the document of `entry` and of every entry after it on its key's list
+    /// (filed before it), latest first; nothing for −1.
+    @inline(__always)
+    func forEachDocument(fromEntry entry: Int32, _ body: (Int32) -> Void) {
+        var entry = entry
         while entry >= 0 {
             // SAFETY: entry < entryCount (every link was made by insert).
             body(entryDocuments[Int(entry)])

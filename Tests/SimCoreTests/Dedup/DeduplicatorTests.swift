@@ -185,6 +185,45 @@ struct DeduplicatorStreamingTests {
         }
     }
 
+    /// Jaccard engines take each row's candidates from its filing
+    /// (``_BatchCandidates``) instead of querying the index; this checks them against an
+    /// independent reference: a public ``MinHashLSH`` of every signature queried after the
+    /// fact, candidates below the document, verified by the scheme's estimate.
+    @Test("Jaccard: the pairs verified from candidates found while filing are those of queries to a separate index, on 1 and 2 threads, in batches of any size")
+    func candidatesFoundWhileFiling() {
+        var documents = DeduplicatorTests.reprintedStories(count: 1_500, seed: 29)
+        for position in [0, 1, 700, 701, 1_200] { documents.insert(Document(id: "empty-\(position)", text: ""), at: position) }
+        var options = DeduplicatorOptionsForTests.with(.jaccard)
+        let scheme = OnePermutationMinHash(signatureLength: 128, seed: 0)
+        let shingler = Shingler(options: options.shingling)
+        let signatures = documents.map { document in
+            document.utf8.withUnsafeBytes { bytes in shingler.withShingleHashes(ofUTF8: bytes) { scheme.signature(ofHashes: $0) } }
+        }
+        var reference: [SimilarPair] = []
+        var index = MinHashLSH(signatureLength: 128, banding: Deduplicator(options: options).banding!)
+        for signature in signatures { index.insert(signature) }
+        for (document, signature) in signatures.enumerated() {
+            for other in index.candidates(for: signature) where other < document {
+                let similarity = Swift.min(1, Swift.max(0, scheme.estimatedJaccard(signature, signatures[other])))
+                if similarity >= options.threshold { reference.append(SimilarPair(first: other, second: document, similarity: similarity)) }
+            }
+        }
+        reference.sort { ($0.first, $0.second) < ($1.first, $1.second) }
+        #expect(reference.count > 300, "\(reference.count) reference pairs")
+        for threads in [1, 2] {
+            options.threads = threads
+            let deduplicator = Deduplicator(options: options)
+            var random = SplitMix64(seed: 29 &+ UInt64(threads))
+            var position = 0
+            while position < documents.count {
+                let size = Swift.min(documents.count - position, [1, 2, 17, 300, 900][Int(random.next() % 5)])
+                deduplicator.insert(contentsOf: Array(documents[position..<position + size]))
+                position += size
+            }
+            #expect(deduplicator.verifiedPairs() == reference, "\(threads) threads")
+        }
+    }
+
     struct Stop: Error, Equatable {}
 
     @Test("batches from a source, overlapped, give one-by-one verdicts, the source looking ids up as it goes, wherever batches are filed; a failing source or receiver stops cleanly",

@@ -190,6 +190,74 @@ struct PostingShardTests {
         }
     }
 
+    @Test("a batch filed finding earlier documents finds, for each row, the documents filed before it under its key, across merges within the batch",
+          arguments: [64, 32, 12])
+    func findingEarlierAgreesWithBruteForce(keyBits: Int) {
+        let seed: UInt64 = 30_112_026 &+ UInt64(keyBits)
+        let keys = Self.keys(count: 20_000, seed: seed)
+        // A merge floor of 16 and ceiling of 64: batches of up to 400 entries cross several
+        // merges each (an exact shard merges whenever its recent table reaches its frozen size).
+        var shard = _PostingShard(keyBits: keyBits, mergeFloor: 16, mergeCeiling: 64)
+        var reference = Multimap(keyBits: keyBits)
+        var random = SplitMix64(seed: seed ^ 0xF11E)
+        var document: Int32 = 0
+        var position = 0
+        var rowsFound = 0
+        var mergesInBatch = 0
+        while position < keys.count {
+            let size = Swift.min(keys.count - position, Int(random.next() % 400) + 1)
+            let batch = Array(keys[position..<position + size])
+            position += size
+            switch random.next() % 4 {
+            case 0:
+                // Plain inserts between the batches that find (some documents under two keys).
+                for key in batch {
+                    shard.insert(key: key, document: document)
+                    reference.file(key, document)
+                    if random.next() % 4 != 0 { document += 1 }
+                }
+                document += 1
+            default:
+                // Increasing documents from `first` on, some rows skipped (empty documents).
+                let first = document
+                var documents: [Int32] = []
+                for _ in 0..<size {
+                    document += random.next() % 8 == 0 ? 2 : 1
+                    documents.append(document - 1)
+                }
+                let rowCount = Int(document - first) + Int(random.next() % 3)
+                document = first + Int32(rowCount)
+                var expected = [[Int32]](repeating: [], count: rowCount)
+                for (key, filed) in zip(batch, documents) {
+                    expected[Int(filed - first)] = reference.documents(key)
+                    reference.file(key, filed)
+                }
+                let layersBefore = Self.layerSizes(shard)
+                let found = batch.withUnsafeBufferPointer { k in
+                    documents.withUnsafeBufferPointer {
+                        shard.insertFindingEarlier(keys: k, documents: $0, firstDocument: first, rowCount: rowCount)
+                    }
+                }
+                if Self.layerSizes(shard) != layersBefore { mergesInBatch += 1 }
+                #expect(found.rowStarts.count == rowCount + 1, "seed \(seed)")
+                for row in 0..<rowCount {
+                    var got: [Int32] = []
+                    found.forEachDocument(ofRow: row) { got.append($0) }
+                    #expect(got.sorted() == expected[row], "row \(row), seed \(seed)")
+                    if !got.isEmpty { rowsFound += 1 }
+                }
+            }
+            #expect(shard.entryCount == reference.lists.values.reduce(0) { $0 + $1.count }, "seed \(seed)")
+            for key in [batch[0], batch[size - 1], random.next()] {
+                #expect(Self.lookup(shard, key) == reference.documents(key), "key \(key), seed \(seed)")
+            }
+        }
+        // An exact shard doubles its one layer at each merge (about 10 merges in 20,000
+        // entries); the others merge every 64 entries once past 512.
+        print("finding earlier, \(keyBits) key bits: rows with earlier documents \(rowsFound), batches that merged \(mergesInBatch)")
+        #expect(rowsFound > 1_000 && mergesInBatch >= (keyBits == 64 ? 5 : 20), "rows \(rowsFound), batches that merged \(mergesInBatch)")
+    }
+
     @Test("a batched lookup over several shards returns what one lookup per shard returns", arguments: [64, 32, 12])
     func batchedLookupAgrees(keyBits: Int) {
         let seed: UInt64 = 7_700 &+ UInt64(keyBits)
