@@ -3,8 +3,10 @@
 // next probe hits a filled bin is a coin toss, so a scalar loop either mispredicts a branch per
 // probe or waits on a chain of dependent loads. The vector variants handle 8 bins (AVX-512F) or
 // 4 (AVX2) at once: per probe, one contiguous load of their probe numbers and one gather of the
-// probed values, four probes at a time while a lane is still empty. See include/CSimKernels.h
-// for the contract; every variant gives the portable one's output.
+// probed values, four probes at a time while a lane is still empty; up to 512 bins, AVX-512F
+// tests the probes against a bit mask of the filled bins held in a register and gathers once
+// per 8 bins. See include/CSimKernels.h for the contract; every variant gives the portable
+// one's output.
 #include "CSimKernels.h"
 
 #if defined(__x86_64__) || defined(__i386__)
@@ -91,13 +93,61 @@ static size_t densify_avx512(const uint64_t *bins, const uint32_t *probes, size_
     }
     return empty + densify_portable(bins, probes, k, depth, out, i);
 }
+
+// Up to 512 bins (k = 128 by default), AVX-512F: which bins are filled fits in one register, a
+// bit per bin, so a probe is tested without touching memory: each lane picks its probed bin's
+// word of the mask (a permute) and shifts its bit down. Probes are tested four at a time until
+// every lane of the block has found a filled bin (or the table ends), and the values are then
+// read with one gather per block, where the variant above gathers four times per round.
+__attribute__((target("avx512f")))
+static size_t densify_avx512_mask(const uint64_t *bins, const uint32_t *probes, size_t k, size_t depth, uint64_t *out) {
+    const __m512i none = _mm512_set1_epi64(-1);
+    // Bit b of word b / 64 is set when bin b is filled; words past k / 64 stay zero.
+    uint64_t words[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+    size_t i = 0;
+    for (; i + 8 <= k; i += 8) {
+        const __mmask8 filled = _mm512_cmpneq_epu64_mask(_mm512_loadu_si512((const void *)(bins + i)), none);
+        words[i >> 6] |= (uint64_t)filled << (i & 63);
+    }
+    for (; i < k; i++) words[i >> 6] |= (uint64_t)(bins[i] != UINT64_MAX) << (i & 63);
+    const __m512i mask = _mm512_loadu_si512((const void *)words);
+    const __m512i one = _mm512_set1_epi64(1);
+    const __m512i low6 = _mm512_set1_epi64(63);
+    size_t empty = 0;
+    for (i = 0; i + 8 <= k; i += 8) {
+        __m512i value = _mm512_loadu_si512((const void *)(bins + i));
+        const __mmask8 start = _mm512_cmpeq_epu64_mask(value, none);
+        __mmask8 open = start;
+        __m512i chosen = _mm512_setzero_si512();
+        // Four probes at a time, the last first, so that the first filled one is written last;
+        // then the lanes still open take the group's pick.
+        for (size_t t = 0; t + 4 <= depth && open; t += 4) {
+            __m512i pick = _mm512_setzero_si512();
+            __mmask8 any = 0;
+            for (size_t j = 4; j-- > 0;) {
+                const __m512i bin = _mm512_cvtepu32_epi64(_mm256_loadu_si256((const __m256i *)(probes + (t + j) * k + i)));
+                // The word holding the probed bin's bit (bin / 64 < 8), shifted down to that bit.
+                const __m512i word = _mm512_permutexvar_epi64(_mm512_srli_epi64(bin, 6), mask);
+                const __mmask8 filled = _mm512_test_epi64_mask(_mm512_srlv_epi64(word, _mm512_and_si512(bin, low6)), one);
+                pick = _mm512_mask_mov_epi64(pick, filled, bin);
+                any |= filled;
+            }
+            chosen = _mm512_mask_mov_epi64(chosen, open & any, pick);
+            open &= (__mmask8)~any;
+        }
+        value = _mm512_mask_i64gather_epi64(value, start & (__mmask8)~open, chosen, (const void *)bins, 8);
+        _mm512_storeu_si512((void *)(out + i), value);
+        empty += (size_t)__builtin_popcount((unsigned)open);
+    }
+    return empty + densify_portable(bins, probes, k, depth, out, i);
+}
 #endif
 
 static size_t densify_run(int isa, const uint64_t *bins, const uint32_t *probes, size_t k, size_t depth, uint64_t *out) {
     switch (isa) {
 #if SIMK_X86
     case SIMK_ISA_AVX512:
-        return densify_avx512(bins, probes, k, depth, out);
+        return k <= 512 ? densify_avx512_mask(bins, probes, k, depth, out) : densify_avx512(bins, probes, k, depth, out);
     case SIMK_ISA_AVX2:
         return densify_avx2(bins, probes, k, depth, out);
 #endif

@@ -95,7 +95,9 @@ public struct OnePermutationMinHash: SignatureScheme, Hashable {
             let bins = UnsafeBufferPointer(minima)
             let depth = tableDepth
             // The table's probes by a C kernel (`CSimKernels/densify.c`): 8 bins a step with
-            // AVX-512F, 4 with AVX2, each reading four probes at once with independent gathers.
+            // AVX-512F, 4 with AVX2, each reading four probes at once with independent gathers
+            // (up to 512 bins, AVX-512F tests probes against a bit mask of the filled bins and
+            // gathers once per 8 bins).
             // Whether the next probe is filled is a coin toss in a short document, so a scalar
             // loop mispredicts or waits on dependent loads.
             let empty = probeBins.withUnsafeBufferPointer { probes in

@@ -49,7 +49,7 @@ struct OnePermutationProbeTableTests {
 
 extension OnePermutationProbeTableTests {
     @Test("every densification kernel variant takes the first filled bin of the table's probes, block edges and exhausted tables included",
-          arguments: [1, 3, 4, 7, 8, 9, 12, 128, 131])
+          arguments: [1, 3, 4, 7, 8, 9, 12, 128, 131, 200, 512, 513])
     func densificationKernels(k: Int) throws {
         let seed: UInt64 = 21
         let scheme = OnePermutationMinHash(signatureLength: k, seed: seed)
