@@ -43,7 +43,7 @@ struct _PostingShard: Sendable {
     private(set) var layers: _FrozenLayers
     /// The recent inserts, filed under their prefixes (shared between copies until one of
     /// them inserts: copied on write).
-    private(set) var recent = _RecentPostings()
+    private(set) var recent: _RecentPostings
     /// A filter over every prefix filed (``_KeyFilter``), for a shard made `filtered` or given
     /// one by ``addFilter()``; `nil` otherwise. Shared between copies until one of them inserts.
     private(set) var filter: _KeyFilter?
@@ -75,6 +75,7 @@ struct _PostingShard: Sendable {
         self.mergeFloor = mergeFloor
         self.mergeCeiling = mergeCeiling
         layers = _FrozenLayers(keyBits: keyBits, [])
+        recent = _RecentPostings(keyBits: keyBits)
         if filtered { filter = _KeyFilter(expectedKeys: 0) }
     }
 
@@ -84,6 +85,7 @@ struct _PostingShard: Sendable {
         mergeFloor = Self.defaultMergeFloor
         mergeCeiling = Self.defaultMergeCeiling
         layers = _FrozenLayers(keyBits: frozen.keyBits, frozen.count > 0 ? [frozen] : [])
+        recent = _RecentPostings(keyBits: frozen.keyBits)
     }
 
     /// The number of (key, document) entries.
@@ -267,8 +269,7 @@ struct _PostingShard: Sendable {
     /// as a new frozen layer, merged with the newest layers as "Merge policy" above says, or
     /// with every layer when `everything` is set.
     private mutating func merge(adding run: [_PostingEntry], everything: Bool = false) {
-        var newer = recent.entriesInInsertionOrder
-        _sortByPrefix(&newer, keyBits: keyBits)
+        var newer = recent.sortedEntries
         if !run.isEmpty { newer = _mergeSorted(newer, run) }
         var kept = layers.layers
         var merged: [_FrozenPostings] = []
@@ -281,7 +282,7 @@ struct _PostingShard: Sendable {
         layers = _FrozenLayers(keyBits: keyBits, kept)
         // A small table that grows as inserts come: a large empty one would cost as much memory
         // as the compact layer of a small index (an engine reads `byteCount` as its footprint).
-        recent = _RecentPostings()
+        recent = _RecentPostings(keyBits: keyBits)
     }
 
     /// Merges ``recent`` and every frozen layer into one frozen layer (a saved or measured
@@ -294,8 +295,7 @@ struct _PostingShard: Sendable {
     var sortedEntries: [_PostingEntry] {
         var entries: [_PostingEntry] = []
         entries.reserveCapacity(entryCount)
-        var newer = recent.entriesInInsertionOrder
-        _sortByPrefix(&newer, keyBits: keyBits)
+        let newer = recent.sortedEntries
         withExtendedLifetime(layers) {
             _FrozenView.merge(Array(layers.views), with: newer) { entries.append(_PostingEntry(prefix: $0, document: $1)) }
         }

@@ -4,9 +4,19 @@ internal import CSimKernels
 /// key prefixes to document numbers in memory it owns, for the inserts made since the last
 /// merge into the compact layer.
 ///
-/// Keys are hashes (or their top bits), so a key's low bits pick its slot (open addressing,
-/// linear probing, load at most 1/2). Each slot holds its key and the first entry of its list;
-/// entries are (document, next) pairs in insertion order, prepended to their key's list.
+/// Keys are hashes (or their top `keyBits` bits), uniform over their range, so a key's own top
+/// bits pick its slot (open addressing, linear probing, load at most 1/2; keys that crowd into
+/// a narrow range, which hashes do not, would make long probe runs). Each slot holds its
+/// key and the first entry of its list; entries are (document, next) pairs in insertion order,
+/// prepended to their key's list.
+///
+/// **Slots in key order.** A key's home slot is a monotone function of the key, so the slots,
+/// read in order, hold the keys nearly sorted: only a key pushed past its home by probing can
+/// come after a larger one, and only the few keys that wrapped around the end sit at the start.
+/// A merge into the compact layer takes the entries sorted (``sortedEntries``) in one pass
+/// over the slots and a short fix-up, where sorting them by their top bits scattered them
+/// through two arrays of up to 2²² counters; and doubling the slots moves each key forward to
+/// about twice its slot.
 ///
 /// A class so that lookups read it through a ``_RecentView`` of raw pointers (no reference
 /// counting per query); the owning shard copies it before mutating it when another copy of the
@@ -17,6 +27,8 @@ final class _RecentPostings: @unchecked Sendable {
     // uniquely referenced object (never while a view of it is in use: views are taken by
     // readers, inserts happen under the engine's write lock or on a value nobody else reads).
     private(set) var slotCount: Int
+    /// 64 − keyBits: a key shifted left by this has its top bit at bit 63.
+    private let keyShift: UInt64
     private var slotKeys: UnsafeMutablePointer<UInt64>
     /// The first entry of each slot's list; −1 marks an empty slot.
     private var slotHeads: UnsafeMutablePointer<Int32>
@@ -29,8 +41,11 @@ final class _RecentPostings: @unchecked Sendable {
     /// Distinct keys.
     private(set) var keyCount = 0
 
-    /// An empty layer with room for `expectedEntries` entries before it grows.
-    init(expectedEntries: Int = 8) {
+    /// An empty layer of keys below 2^keyBits, with room for `expectedEntries` entries before
+    /// it grows.
+    init(keyBits: Int, expectedEntries: Int = 8) {
+        precondition((1...64).contains(keyBits))
+        keyShift = UInt64(64 - keyBits)
         slotCount = 16
         while slotCount < expectedEntries * 2 { slotCount *= 2 }
         slotKeys = .allocate(capacity: slotCount)
@@ -45,6 +60,7 @@ final class _RecentPostings: @unchecked Sendable {
     /// A copy of `other`.
     init(copying other: _RecentPostings) {
         slotCount = other.slotCount
+        keyShift = other.keyShift
         slotKeys = .allocate(capacity: slotCount)
         slotKeys.initialize(from: other.slotKeys, count: slotCount)
         slotHeads = .allocate(capacity: slotCount)
@@ -71,7 +87,7 @@ final class _RecentPostings: @unchecked Sendable {
     /// A read-only view for lookups, valid until the next insert.
     var view: _RecentView {
         _RecentView(
-            mask: slotCount - 1, entryCount: entryCount, slotKeys: slotKeys, slotHeads: slotHeads,
+            slotCount: slotCount, keyShift: keyShift, entryCount: entryCount, slotKeys: slotKeys, slotHeads: slotHeads,
             entryDocuments: entryDocuments, entryNext: entryNext)
     }
 
@@ -104,24 +120,87 @@ final class _RecentPostings: @unchecked Sendable {
     /// first (a hint: nothing changes).
     @inline(__always)
     func prefetchSlot(of key: UInt64) {
-        let slot = Int(truncatingIfNeeded: key) & (slotCount &- 1)
+        let slot = view.home(of: key)
         // SAFETY: slot < slotCount; a prefetch reads nothing.
         simk_prefetch(slotHeads + slot)
         simk_prefetch(slotKeys + slot)
     }
 
-    /// Every entry with its key, in insertion order.
-    var entriesInInsertionOrder: [_PostingEntry] {
-        var keyOfEntry = [UInt64](repeating: 0, count: entryCount)
-        for slot in 0..<slotCount where slotHeads[slot] >= 0 {
-            var entry = slotHeads[slot]
-            while entry >= 0 {
-                keyOfEntry[Int(entry)] = slotKeys[slot]
-                entry = entryNext[Int(entry)]
+    /// Every entry with its key, sorted by (key, document): the slots in order, each key's
+    /// list reversed (a list is latest first), the keys that wrapped around the end of the
+    /// slots moved to the end, then an insertion sort that mends the few keys probing pushed
+    /// past larger ones (linear in the entries plus those displacements).
+    var sortedEntries: [_PostingEntry] {
+        let view = view
+        var wrapped: [_PostingEntry] = []
+        return [_PostingEntry](unsafeUninitializedCapacity: entryCount) { output, initialized in
+            let base = output.baseAddress!
+            var written = 0
+            /// Writes the entries of `slot`'s key at `base + written`, documents increasing.
+            func writeList(ofSlot slot: Int) {
+                // SAFETY: every link was made by insert, so entries are below entryCount, and
+                // the lists hold entryCount entries in all: `written` stays below it.
+                let key = slotKeys[slot]
+                var length = 0
+                view.forEachDocument(fromEntry: slotHeads[slot]) { _ in length &+= 1 }
+                var position = written &+ length
+                view.forEachDocument(fromEntry: slotHeads[slot]) { document in
+                    position &-= 1
+                    (base + position).initialize(to: _PostingEntry(prefix: key, document: UInt32(bitPattern: document)))
+                }
+                written &+= length
+            }
+            /// Asks for the first entry of the slot `distance` slots ahead (its list is read soon).
+            @inline(__always)
+            func prefetch(ahead slot: Int) {
+                guard slot < slotCount else { return }
+                let head = Int(slotHeads[slot])
+                if head >= 0 {
+                    simk_prefetch(entryNext + head)
+                    simk_prefetch(entryDocuments + head)
+                }
+            }
+            // The run of occupied slots at the start: a key whose home lies after its slot
+            // wrapped around the end; its entries go last.
+            var slot = 0
+            while slot < slotCount && slotHeads[slot] >= 0 {
+                prefetch(ahead: slot &+ Self.prefetchDistance)
+                if view.home(of: slotKeys[slot]) > slot {
+                    let key = slotKeys[slot]
+                    let start = wrapped.count
+                    view.forEachDocument(fromEntry: slotHeads[slot]) { wrapped.append(_PostingEntry(prefix: key, document: UInt32(bitPattern: $0))) }
+                    wrapped[start...].reverse()
+                } else {
+                    writeList(ofSlot: slot)
+                }
+                slot &+= 1
+            }
+            while slot < slotCount {
+                prefetch(ahead: slot &+ Self.prefetchDistance)
+                if slotHeads[slot] >= 0 { writeList(ofSlot: slot) }
+                slot &+= 1
+            }
+            for entry in wrapped {
+                (base + written).initialize(to: entry)
+                written &+= 1
+            }
+            precondition(written == entryCount, "lists disagree with the entry count")
+            initialized = written
+            // The few keys probing pushed past larger ones, mended in place.
+            for i in 1..<Swift.max(1, written) {
+                let entry = base[i]
+                var j = i
+                while j > 0 && (entry.prefix, entry.document) < (base[j &- 1].prefix, base[j &- 1].document) {
+                    base[j] = base[j &- 1]
+                    j &-= 1
+                }
+                base[j] = entry
             }
         }
-        return (0..<entryCount).map { _PostingEntry(prefix: keyOfEntry[$0], document: UInt32(entryDocuments[$0])) }
     }
+
+    /// How many slots ahead ``sortedEntries`` asks for a slot's first entry.
+    private static let prefetchDistance = 16
 
     /// Doubles the slots and re-files every key.
     /// Calls `body` with every key that has entries, in slot order.
@@ -168,6 +247,10 @@ final class _RecentPostings: @unchecked Sendable {
 /// the layer is alive and not mutated.
 struct _RecentView {
     let mask: Int
+    /// 64 − log₂(slot count): a key's top bits, shifted down by this, are its home slot.
+    let homeShift: UInt64
+    /// 64 − keyBits.
+    let keyShift: UInt64
     let entryCount: Int
     let slotKeys: UnsafePointer<UInt64>
     let slotHeads: UnsafePointer<Int32>
@@ -175,10 +258,12 @@ struct _RecentView {
     let entryNext: UnsafePointer<Int32>
 
     init(
-        mask: Int, entryCount: Int, slotKeys: UnsafeMutablePointer<UInt64>, slotHeads: UnsafeMutablePointer<Int32>,
-        entryDocuments: UnsafeMutablePointer<Int32>, entryNext: UnsafeMutablePointer<Int32>
+        slotCount: Int, keyShift: UInt64, entryCount: Int, slotKeys: UnsafeMutablePointer<UInt64>,
+        slotHeads: UnsafeMutablePointer<Int32>, entryDocuments: UnsafeMutablePointer<Int32>, entryNext: UnsafeMutablePointer<Int32>
     ) {
-        self.mask = mask
+        mask = slotCount - 1
+        homeShift = UInt64(slotCount.leadingZeroBitCount + 1)
+        self.keyShift = keyShift
         self.entryCount = entryCount
         self.slotKeys = UnsafePointer(slotKeys)
         self.slotHeads = UnsafePointer(slotHeads)
@@ -186,10 +271,16 @@ struct _RecentView {
         self.entryNext = UnsafePointer(entryNext)
     }
 
+    /// The slot where probing for `key` starts: the top log₂(slot count) of its `keyBits` bits.
+    @inline(__always)
+    func home(of key: UInt64) -> Int {
+        Int(truncatingIfNeeded: (key &<< keyShift) &>> homeShift)
+    }
+
     /// The slot holding `key`, or the empty slot where it would go (one exists: load ≤ 1/2).
     @inline(__always)
     func slot(of key: UInt64) -> Int {
-        var slot = Int(truncatingIfNeeded: key) & mask
+        var slot = home(of: key)
         // SAFETY: slot ≤ mask < slot count.
         while slotHeads[slot] >= 0 && slotKeys[slot] != key { slot = (slot &+ 1) & mask }
         return slot

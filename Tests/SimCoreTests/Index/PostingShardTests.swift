@@ -190,6 +190,35 @@ struct PostingShardTests {
         }
     }
 
+    @Test("the recent table hands back its entries sorted: keys displaced by probing, keys wrapped past the last slot, long lists",
+          arguments: [64, 32, 12])
+    func recentSortedEntries(keyBits: Int) {
+        var random = SplitMix64(seed: 4_242 &+ UInt64(keyBits))
+        let limit: UInt64 = keyBits == 64 ? .max : (1 << UInt64(keyBits)) - 1
+        for size in [1, 7, 100, 5_000, 40_000] {
+            let table = _RecentPostings(keyBits: keyBits)
+            var reference: [_PostingEntry] = []
+            var keys: [UInt64] = []
+            for document in 0..<Int32(size) {
+                let key: UInt64
+                switch random.next() % 8 {
+                // Near the top of the range: homes in the last slots, so probing wraps.
+                case 0: key = limit - random.next() % 64
+                // Runs of neighbouring keys: one home, displaced by probing.
+                case 1 where !keys.isEmpty: key = Swift.min(limit, keys[Int(random.next() % UInt64(keys.count))] &+ random.next() % 4)
+                // A key filed again: its list grows.
+                case 2 where !keys.isEmpty: key = keys[Int(random.next() % UInt64(keys.count))]
+                default: key = random.next() & limit
+                }
+                keys.append(key)
+                table.insert(key: key, document: document)
+                reference.append(_PostingEntry(prefix: key, document: UInt32(document)))
+            }
+            reference.sort { ($0.prefix, $0.document) < ($1.prefix, $1.document) }
+            #expect(table.sortedEntries == reference, "\(keyBits) key bits, \(size) entries")
+        }
+    }
+
     @Test("a batch filed finding earlier documents finds, for each row, the documents filed before it under its key, across merges within the batch",
           arguments: [64, 32, 12])
     func findingEarlierAgreesWithBruteForce(keyBits: Int) {
