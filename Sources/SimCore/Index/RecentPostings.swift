@@ -131,6 +131,10 @@ final class _RecentPostings: @unchecked Sendable {
     /// slots moved to the end, then an insertion sort that mends the few keys probing pushed
     /// past larger ones (linear in the entries plus those displacements).
     var sortedEntries: [_PostingEntry] {
+        // Not through `unsafeUninitializedCapacity` when empty: an empty array is the shared
+        // empty storage, whose count that initializer writes (a race between two shards'
+        // merges, harmless but reported by ThreadSanitizer).
+        guard entryCount > 0 else { return [] }
         let view = view
         var wrapped: [_PostingEntry] = []
         return [_PostingEntry](unsafeUninitializedCapacity: entryCount) { output, initialized in
