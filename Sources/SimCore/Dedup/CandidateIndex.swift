@@ -24,8 +24,11 @@ protocol _CandidateIndex: Sendable {
     /// of its keys (``_BatchCandidates``), which ``forEachCandidate(found:row:collector:_:)``
     /// hands out in place of a query. `nil`: the batch's queries look their keys up
     /// (``ContainmentIndex``, whose queries probe other size partitions under other keys).
+    /// `alongside` is work of the caller's that touches no shard: run beside the filing where
+    /// the filing is parallel, before it otherwise.
     mutating func insertFindingCandidates(
-        keys: UnsafeBufferPointer<UInt64>, sizes: [Int], filedRows: [Int32], threads: Int) -> _BatchCandidates?
+        keys: UnsafeBufferPointer<UInt64>, sizes: [Int], filedRows: [Int32], threads: Int, alongside: @Sendable () -> Void
+    ) -> _BatchCandidates?
 
     /// Whether `document` was inserted and not removed.
     func contains(_ document: Int) -> Bool
@@ -114,9 +117,9 @@ extension MinHashLSH: _CandidateIndex {
     }
 
     mutating func insertFindingCandidates(
-        keys: UnsafeBufferPointer<UInt64>, sizes: [Int], filedRows: [Int32], threads: Int
+        keys: UnsafeBufferPointer<UInt64>, sizes: [Int], filedRows: [Int32], threads: Int, alongside: @Sendable () -> Void
     ) -> _BatchCandidates? {
-        insertFindingEarlier(bandKeys: keys, count: sizes.count, filedRows: filedRows, threads: threads).found
+        insertFindingEarlier(bandKeys: keys, count: sizes.count, filedRows: filedRows, threads: threads, alongside: alongside).found
     }
 
     func forEachCandidate(
@@ -148,8 +151,9 @@ extension ContainmentIndex: _CandidateIndex {
     }
 
     mutating func insertFindingCandidates(
-        keys: UnsafeBufferPointer<UInt64>, sizes: [Int], filedRows: [Int32], threads: Int
+        keys: UnsafeBufferPointer<UInt64>, sizes: [Int], filedRows: [Int32], threads: Int, alongside: @Sendable () -> Void
     ) -> _BatchCandidates? {
+        alongside()
         insert(keys: keys, sizes: sizes, filedRows: filedRows, threads: threads)
         return nil
     }

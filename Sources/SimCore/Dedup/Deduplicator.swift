@@ -359,18 +359,17 @@ public final class Deduplicator<Scheme: SignatureScheme>: @unchecked Sendable {
         if let failure { throw failure }
     }
 
-    /// Files a prepared batch, as the one writer: numbers its documents (their ids, under
-    /// `idAccess` for as long as that takes), then stores and indexes them.
+    /// Files a prepared batch, as the one writer: stores and indexes its documents and, beside
+    /// that, numbers them (their ids, under `idAccess` for as long as that takes).
     ///
     /// - Returns: The number of its first document.
     private func file(_ batch: _PreparedBatch, threads: Int) -> Int {
         access.withWriteLock {
-            let first = idAccess.withWriteLock {
-                let first = documents.count
-                documents.append(batch)
-                return first
+            // Ids are appended only under `access` held for writing, as here: the count holds.
+            let first = idAccess.withReadLock { documents.count }
+            state.file(batch, threads: threads) {
+                self.idAccess.withWriteLock { self.documents.append(batch) }
             }
-            state.file(batch, threads: threads)
             return first
         }
     }

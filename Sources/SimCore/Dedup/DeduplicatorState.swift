@@ -19,8 +19,8 @@ struct _DeduplicatorState: Sendable {
 
     /// Stores and indexes a prepared batch, whose ids the caller files in `documents` (under
     /// their own lock) in the same order.
-    mutating func file(_ batch: _PreparedBatch, threads: Int) {
-        batch.foundCandidates = filed.append(batch, threads: threads, findingCandidates: true)
+    mutating func file(_ batch: _PreparedBatch, threads: Int, alongside: @Sendable () -> Void) {
+        batch.foundCandidates = filed.append(batch, threads: threads, findingCandidates: true, alongside: alongside)
     }
 
     /// The verified matches of rows `rows` of a batch filed from document `first` on: for each,
@@ -167,18 +167,37 @@ struct _FiledDocuments: Sendable {
 
     /// Stores and indexes a batch; with `findingCandidates`, returns what the index found for
     /// the batch's rows while filing them, if it finds them
-    /// (``_CandidateIndex/insertFindingCandidates(keys:sizes:filedRows:threads:)``).
+    /// (``_CandidateIndex/insertFindingCandidates(keys:sizes:filedRows:threads:alongside:)``).
+    /// Then the signatures are copied into the store, and `alongside` runs, beside the index's
+    /// filing: paragraphs file their batches between pipeline steps, where the copy (a
+    /// kilobyte a document) and the caller's id filing were a serial stretch with the other
+    /// workers idle.
     @discardableResult
-    mutating func append(_ batch: _PreparedBatch, threads: Int, findingCandidates: Bool = false) -> _BatchCandidates? {
-        signatures.append(rows: UnsafeBufferPointer(batch.signatures))
+    mutating func append(
+        _ batch: _PreparedBatch, threads: Int, findingCandidates: Bool = false, alongside: @Sendable () -> Void = {}
+    ) -> _BatchCandidates? {
         sizes.append(contentsOf: batch.sizes.map { Int32($0) })
         sets.append(contentsOf: batch.sets)
         let keys = UnsafeBufferPointer(batch.keys)
         guard findingCandidates else {
+            signatures.append(rows: UnsafeBufferPointer(batch.signatures))
+            alongside()
             index.insert(keys: keys, sizes: batch.sizes, filedRows: batch.filedRows, threads: threads)
             return nil
         }
-        return index.insertFindingCandidates(keys: keys, sizes: batch.sizes, filedRows: batch.filedRows, threads: threads)
+        // The store moves out of `self` for the filing, so that the side task holds it alone.
+        var store = signatures
+        signatures = _SignatureStore(signatureLength: store.signatureLength, bits: store.bits)
+        let found = withUnsafeMutablePointer(to: &store) { pointer in
+            let box = SendableMutablePointer(base: pointer)
+            return index.insertFindingCandidates(keys: keys, sizes: batch.sizes, filedRows: batch.filedRows, threads: threads) {
+                // SAFETY: the store is touched by this task alone until the filing returns.
+                box.base.pointee.append(rows: UnsafeBufferPointer(batch.signatures))
+                alongside()
+            }
+        }
+        signatures = store
+        return found
     }
 
     /// The earlier documents (smaller numbers) whose verified similarity with `document`, row

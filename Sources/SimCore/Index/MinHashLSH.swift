@@ -196,16 +196,21 @@ public struct MinHashLSH: Sendable {
     /// documents filed before it under any of its keys (``_BatchCandidates``), which a
     /// ``Deduplicator`` reads in place of a query.
     ///
+    /// - Parameter alongside: Work of the caller's that touches no band, run beside the bands'
+    ///   filing (as one more of its tasks).
     /// - Returns: The new documents' numbers and the candidates found, by row.
     mutating func insertFindingEarlier(
-        bandKeys: UnsafeBufferPointer<UInt64>, count n: Int, filedRows: [Int32], threads: Int
+        bandKeys: UnsafeBufferPointer<UInt64>, count n: Int, filedRows: [Int32], threads: Int,
+        alongside: @Sendable () -> Void = {}
     ) -> (documents: Range<Int>, found: _BatchCandidates) {
         let first = count
         guard let (documents, keys) = number(count: n, bandKeys: bandKeys, filedRows: filedRows) else {
+            alongside()
             return (first..<count, _BatchCandidates(rowCount: n, shards: []))
         }
         let found = _PostingShard.fillFindingEarlier(
-            &tables, documents: documents, firstDocument: Int32(first), rowCount: n, threads: threads, keys: keys)
+            &tables, documents: documents, firstDocument: Int32(first), rowCount: n, threads: threads, alongside: alongside,
+            keys: keys)
         return (first..<count, found)
     }
 

@@ -337,10 +337,12 @@ struct _PostingShard: Sendable {
     ///   - documents: The document of each key, the same list for every shard, not decreasing,
     ///     from `firstDocument` (the batch's row 0) on.
     ///   - rowCount: The batch's rows.
+    ///   - alongside: Work of the caller's that touches no shard, run as one more task (the
+    ///     first, so that the shards' tasks balance around it).
     ///   - keys: Shard `i`'s keys, one per element of `documents`.
     static func fillFindingEarlier(
         _ shards: inout [_PostingShard], documents: [Int32], firstDocument: Int32, rowCount: Int, threads: Int,
-        keys: @Sendable (Int) -> [UInt64]
+        alongside: @Sendable () -> Void, keys: @Sendable (Int) -> [UInt64]
     ) -> _BatchCandidates {
         let found = UnsafeMutableBufferPointer<_RowCandidates>.allocate(capacity: shards.count)
         found.initialize(repeating: _RowCandidates(rowCount: 0))
@@ -349,7 +351,9 @@ struct _PostingShard: Sendable {
         shards.withUnsafeMutableBufferPointer { shards in
             let box = SendableMutablePointer(base: shards.baseAddress!)
             // One task per shard, taken by whichever worker is free: shards differ in cost.
-            concurrentTasks(count: shards.count, threads: threads) { shard in
+            concurrentTasks(count: shards.count + 1, threads: threads) { task in
+                guard task > 0 else { return alongside() }
+                let shard = task - 1
                 let shardKeys = keys(shard)
                 // SAFETY: each shard and its slot of `found` are touched only by its task.
                 output.base[shard] = shardKeys.withUnsafeBufferPointer { k in
