@@ -413,7 +413,8 @@ struct _ParsedBlock: Sendable {
 private final class _BlockPrefetch: @unchecked Sendable {
     // SAFETY: between `init` and the end of `wait()` the line reader is used by the background
     // task alone (the corpus reader touches it again only after `wait()`, which waits for the
-    // task); `result` is written by the task before it leaves `done` and read after `done.wait()`.
+    // task); `result` is written by the task before it leaves `done`, and read (and reset, to
+    // hand the block over) by `wait()` after `done.wait()`.
     private let done = DispatchGroup()
     private var result: Result<_ParsedBlock?, CorpusError> = .success(nil)
 

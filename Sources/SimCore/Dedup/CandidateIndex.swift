@@ -1,6 +1,7 @@
 /// The index a ``Deduplicator`` draws candidates from, seen through what the engine needs: the
 /// keys each document is filed under (computed once per document, outside the engine's lock),
-/// filing, and querying with the same keys. ``MinHashLSH`` serves Jaccard, ``ContainmentIndex``
+/// filing (finding candidates on the way, where the index can), and querying with the same
+/// keys. ``MinHashLSH`` serves Jaccard, ``ContainmentIndex``
 /// the overlap coefficient.
 protocol _CandidateIndex: Sendable {
     /// How a signature becomes this index's keys.
@@ -54,7 +55,8 @@ protocol _CandidateIndex: Sendable {
 
 extension _CandidateIndex {
     /// Calls `body` once per distinct live candidate of row `row` of a batch whose filing found
-    /// its candidates (``insertFindingCandidates(keys:sizes:filedRows:threads:)``), in
+    /// its candidates (``insertFindingCandidates(keys:sizes:filedRows:threads:alongside:)``) and
+    /// did not overflow (``_BatchCandidates/isOverflowed(_:)``), in
     /// increasing order: what ``forEachCandidate(keys:size:threshold:collector:_:)`` would
     /// return below the row's document.
     ///

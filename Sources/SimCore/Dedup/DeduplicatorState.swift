@@ -17,8 +17,9 @@ struct _DeduplicatorState: Sendable {
     /// Bytes held by every part (ids excluded).
     var byteCount: Int { filed.byteCount }
 
-    /// Stores and indexes a prepared batch, whose ids the caller files in `documents` (under
-    /// their own lock) in the same order.
+    /// Stores and indexes a prepared batch, finding its candidates where the index can; the
+    /// caller's `alongside` (which files the batch's ids, under their own lock) runs beside the
+    /// index's filing, on another worker where the filing is parallel.
     mutating func file(_ batch: _PreparedBatch, threads: Int, alongside: @Sendable () -> Void) {
         batch.foundCandidates = filed.append(batch, threads: threads, findingCandidates: true, alongside: alongside)
     }
@@ -32,7 +33,7 @@ struct _DeduplicatorState: Sendable {
         let collector = _CandidateCollector(shards: filed.index.shards)
         return rows.map { row in
             (first + row, filed.verifiedMatches(
-                of: first + row, row: row, of: batch, scheme: scheme, options: options, collector: collector))
+                ofRow: row, in: batch, document: first + row, scheme: scheme, options: options, collector: collector))
         }
     }
 
@@ -200,11 +201,12 @@ struct _FiledDocuments: Sendable {
         return found
     }
 
-    /// The earlier documents (smaller numbers) whose verified similarity with `document`, row
-    /// `row` of `batch`, reaches the threshold, in increasing order: from the candidates its
-    /// filing found, or by querying its keys.
+    /// The earlier documents (smaller numbers) whose verified similarity with row `row` of
+    /// `batch`, filed as `document`, reaches the threshold, in increasing order: from the
+    /// candidates its filing found, or (another index, or an overflowed row) by querying its
+    /// keys.
     func verifiedMatches(
-        of document: Int, row: Int, of batch: _PreparedBatch, scheme: some SignatureScheme, options: DeduplicationOptions,
+        ofRow row: Int, in batch: _PreparedBatch, document: Int, scheme: some SignatureScheme, options: DeduplicationOptions,
         collector: _CandidateCollector
     ) -> [(Int, Double)] {
         var found: [(Int, Double)] = []
@@ -214,7 +216,7 @@ struct _FiledDocuments: Sendable {
             if similarity >= options.threshold { found.append((other, similarity)) }
         }
         let size = Int(sizes[document])
-        if let candidates = batch.foundCandidates {
+        if let candidates = batch.foundCandidates, !candidates.isOverflowed(row) {
             guard size > 0 else { return [] }
             index.forEachCandidate(found: candidates, row: row, collector: collector, verify)
         } else {

@@ -57,7 +57,8 @@ struct _DocumentTable: Sendable {
     /// Asks for the cache lines of the home slot of an id hash (a hint: nothing changes).
     private func prefetchSlot(of hash: UInt64) {
         let slot = Int(truncatingIfNeeded: hash) & (idSlots.count &- 1)
-        // SAFETY: slot < idSlots.count == idTags.count; a prefetch reads nothing.
+        // SAFETY: slot < idSlots.count == idTags.count, so both addresses lie in their arrays;
+        // a prefetch reads nothing.
         idTags.withUnsafeBufferPointer { simk_prefetch($0.baseAddress! + slot) }
         idSlots.withUnsafeBufferPointer { simk_prefetch($0.baseAddress! + slot) }
     }

@@ -4,7 +4,7 @@ import SimCoreInternals
 /// length, shingle-set size, signature and index keys, and (exact verification) its shingle set.
 ///
 /// Everything downstream uses these values as they are: the signatures are copied once into the
-/// engine's store, and the same keys file the document and query for its candidates.
+/// engine's store, and the same keys file the document and find its candidates.
 ///
 /// Preparation is cut into chunks of documents (``chunkCount``), each written by one task
 /// (``prepareChunk(_:scheme:options:)``) into its own rows, so that chunks of a batch can run
@@ -43,7 +43,7 @@ final class _PreparedBatch: @unchecked Sendable {
     /// Shingle sets, one per document, for exact verification; empty otherwise.
     private(set) var sets: [ShingleSet] = []
     /// The candidates of each row, when the index found them while filing the batch
-    /// (``_CandidateIndex/insertFindingCandidates(keys:sizes:filedRows:threads:)``); `nil`
+    /// (``_CandidateIndex/insertFindingCandidates(keys:sizes:filedRows:threads:alongside:)``); `nil`
     /// before the filing, and after it for an index whose queries look keys up.
     var foundCandidates: _BatchCandidates?
     private var chunkResults: UnsafeMutableBufferPointer<_ChunkResult>

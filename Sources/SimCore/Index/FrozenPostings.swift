@@ -236,14 +236,16 @@ struct _FrozenView {
     /// Asks for the cache line of the upper bits at `position` (a hint: nothing changes).
     @inline(__always)
     func prefetchUpper(at position: Int) {
-        // SAFETY: a prefetch reads nothing.
+        // SAFETY: `position` is a directory position, inside the upper bits (as
+        // ``entries(ofBucket:from:)`` reads them); a prefetch reads nothing.
         simk_prefetch(upper + (position &>> 6))
     }
 
     /// Asks for the cache line of `entry`'s fingerprint (a hint: nothing changes).
     @inline(__always)
     func prefetchFingerprint(of entry: Int) {
-        // SAFETY: a prefetch reads nothing.
+        // SAFETY: entry < count, so its first word lies in the fingerprints; a prefetch reads
+        // nothing.
         simk_prefetch(fingerprints + ((entry &* fingerprintBits) &>> 6))
     }
 

@@ -7,8 +7,9 @@ import SimCoreInternals
 /// - ``layers``: a few compact, immutable, sorted layers (``_FrozenPostings``: about
 ///   `keyBits + 2` bits per entry), oldest and largest first, shared by reference between
 ///   copies of the index;
-/// - ``recent``: a small hash table (``_RecentPostings``) that takes single inserts and small
-///   batches, and becomes a new frozen layer once it is large enough (``mergeThreshold``).
+/// - ``recent``: a small hash table (``_RecentPostings``) that takes single inserts, small
+///   batches and every batch filed by ``insertFindingEarlier(keys:documents:firstDocument:rowCount:)``,
+///   and becomes a new frozen layer once it is large enough (``mergeThreshold``).
 ///
 /// **Merge policy.** When ``recent`` reaches ``mergeThreshold``, its entries, sorted, become a
 /// run of x entries; while the newest frozen layer holds fewer than ``layerRatio`` · x entries
@@ -28,7 +29,8 @@ import SimCoreInternals
 /// never 4 times larger, so an exact shard keeps one layer), an eighth of them, at most 2¹⁷
 /// entries, for a shard of fewer key bits, where the postings are most of the memory.
 ///
-/// A batch filed into an empty shard becomes its only frozen layer directly.
+/// A batch filed into an empty shard by ``insert(keys:documents:)`` becomes its only frozen
+/// layer directly.
 ///
 /// **Key bits.** With `keyBits` 64 the shard is exact: a lookup returns exactly the documents
 /// filed under the key. With fewer (a ``Deduplicator`` keeping truncated signatures uses 32),
@@ -176,8 +178,11 @@ struct _PostingShard: Sendable {
         let keyBits = keyBits
         addToFilter(keys.count) { Self.prefix(of: keys[$0], keyBits: keyBits) }
         let group = Self.lookupGroup
-        // The frozen layers' documents found for the current group: (entry in the group, document).
+        let limit = Self.foundLimit
+        // The frozen layers' documents found for the current group, at most `limit` per entry:
+        // (entry in the group, document), and how many each entry has.
         var frozenFound: [(entry: Int, document: Int32)] = []
+        var frozenCounts = [Int](repeating: 0, count: group)
         withUnsafeTemporaryAllocation(of: UInt64.self, capacity: group) { prefixes in
             withUnsafeTemporaryAllocation(of: Int.self, capacity: 2 * group * Self.maximumLayers) { scratch in
                 var entry = 0
@@ -190,30 +195,44 @@ struct _PostingShard: Sendable {
                     let table = recent
                     withExtendedLifetime(frozen) {
                         let views = frozen.views
+                        // `scratch` holds two integers per (entry of a group, layer).
+                        precondition(views.count <= Self.maximumLayers, "more frozen layers than the merge policy keeps")
                         while entry < keys.count && table.entryCount < threshold {
                             // A group ends before the recent table reaches the threshold, so no
                             // merge happens between a group's lookups and its inserts.
                             let count = Swift.min(group, keys.count &- entry, threshold &- table.entryCount)
+                            // SAFETY: entry + member < keys.count == documents.count, and
+                            // member < count ≤ group, the room of `prefixes`.
                             for member in 0..<count {
                                 prefixes[member] = Self.prefix(of: keys[entry &+ member], keyBits: keyBits)
                                 table.prefetchSlot(of: prefixes[member])
                             }
                             frozenFound.removeAll(keepingCapacity: true)
+                            for member in 0..<count { frozenCounts[member] = 0 }
                             _FrozenView.forEachDocument(
                                 in: views, withPrefixes: UnsafeBufferPointer(rebasing: prefixes[0..<count]), scratch: scratch.baseAddress!
-                            ) { frozenFound.append(($0, $1)) }
+                            ) { member, document in
+                                if frozenCounts[member] < limit { frozenFound.append((member, document)) }
+                                frozenCounts[member] &+= 1
+                            }
                             var next = 0
                             for member in 0..<count {
                                 let document = documents[entry &+ member]
                                 let row = Int(document) &- Int(firstDocument)
-                                precondition(row >= found.rowStarts.count && row < rowCount, "documents not increasing within the batch's rows")
+                                precondition(
+                                    row >= found.rowStarts.count && row < rowCount, "documents not increasing within the batch's rows")
                                 found.start(row: row)
+                                var rowFound = frozenCounts[member]
                                 while next < frozenFound.count && frozenFound[next].entry == member {
                                     found.append(frozenFound[next].document)
                                     next &+= 1
                                 }
                                 let previous = table.insert(key: prefixes[member], document: document)
-                                table.view.forEachDocument(fromEntry: previous) { found.append($0) }
+                                table.view.forEachDocument(fromEntry: previous) { earlier in
+                                    if rowFound < limit { found.append(earlier) }
+                                    rowFound &+= 1
+                                }
+                                if rowFound > limit { found.overflow(row: row) }
                             }
                             entry &+= count
                         }
@@ -229,6 +248,13 @@ struct _PostingShard: Sendable {
     /// Entries whose frozen-layer lookups ``insertFindingEarlier(keys:documents:firstDocument:rowCount:)``
     /// runs together, step by step, so that their cache misses overlap.
     static let lookupGroup = 32
+
+    /// The most earlier documents ``insertFindingEarlier(keys:documents:firstDocument:rowCount:)``
+    /// keeps for one entry: past it the row is marked overflowed (``_RowCandidates/overflowRows``)
+    /// and its query looks its keys up, as it did before candidates were found while filing.
+    /// Near-duplicate clusters stay below it; a key that thousands of copies share would
+    /// otherwise hold a batch's rows times those copies in memory at once.
+    static let foundLimit = 64
 
     /// Adds `count` prefixes, `prefix(0)` to `prefix(count − 1)`, to ``filter`` if the shard has
     /// one: copied first if another copy of the shard shares it, or made anew, twice as large,
@@ -334,8 +360,8 @@ struct _PostingShard: Sendable {
     ///
     /// - Parameters:
     ///   - shards: The shards (bands).
-    ///   - documents: The document of each key, the same list for every shard, not decreasing,
-    ///     from `firstDocument` (the batch's row 0) on.
+    ///   - documents: The document of each key, the same list for every shard, increasing (one
+    ///     per row), from `firstDocument` (the batch's row 0) on.
     ///   - rowCount: The batch's rows.
     ///   - alongside: Work of the caller's that touches no shard, run as one more task (the
     ///     first, so that the shards' tasks balance around it).

@@ -121,7 +121,8 @@ final class _RecentPostings: @unchecked Sendable {
     @inline(__always)
     func prefetchSlot(of key: UInt64) {
         let slot = view.home(of: key)
-        // SAFETY: slot < slotCount; a prefetch reads nothing.
+        // SAFETY: slot < slotCount (a home slot), so both addresses lie in their buffers; a
+        // prefetch reads nothing.
         simk_prefetch(slotHeads + slot)
         simk_prefetch(slotKeys + slot)
     }
@@ -129,7 +130,10 @@ final class _RecentPostings: @unchecked Sendable {
     /// Every entry with its key, sorted by (key, document): the slots in order, each key's
     /// list reversed (a list is latest first), the keys that wrapped around the end of the
     /// slots moved to the end, then an insertion sort that mends the few keys probing pushed
-    /// past larger ones (linear in the entries plus those displacements).
+    /// past larger ones.
+    ///
+    /// - Complexity: O(slots + entries + displacements): linear for hash keys, whose probe
+    ///   runs are short; keys crowding into a narrow range would make it quadratic.
     var sortedEntries: [_PostingEntry] {
         // Not through `unsafeUninitializedCapacity` when empty: an empty array is the shared
         // empty storage, whose count that initializer writes (a race between two shards'
@@ -154,7 +158,8 @@ final class _RecentPostings: @unchecked Sendable {
                 }
                 written &+= length
             }
-            /// Asks for the first entry of the slot `distance` slots ahead (its list is read soon).
+            /// Asks for the first entry of `slot` (its list is read soon, ``prefetchDistance``
+            /// slots on).
             @inline(__always)
             func prefetch(ahead slot: Int) {
                 guard slot < slotCount else { return }
@@ -172,7 +177,9 @@ final class _RecentPostings: @unchecked Sendable {
                 if view.home(of: slotKeys[slot]) > slot {
                     let key = slotKeys[slot]
                     let start = wrapped.count
-                    view.forEachDocument(fromEntry: slotHeads[slot]) { wrapped.append(_PostingEntry(prefix: key, document: UInt32(bitPattern: $0))) }
+                    view.forEachDocument(fromEntry: slotHeads[slot]) {
+                        wrapped.append(_PostingEntry(prefix: key, document: UInt32(bitPattern: $0)))
+                    }
                     wrapped[start...].reverse()
                 } else {
                     writeList(ofSlot: slot)
@@ -206,13 +213,13 @@ final class _RecentPostings: @unchecked Sendable {
     /// How many slots ahead ``sortedEntries`` asks for a slot's first entry.
     private static let prefetchDistance = 16
 
-    /// Doubles the slots and re-files every key.
     /// Calls `body` with every key that has entries, in slot order.
     func forEachKey(_ body: (UInt64) -> Void) {
         // SAFETY: slot < slotCount.
         for slot in 0..<slotCount where slotHeads[slot] >= 0 { body(slotKeys[slot]) }
     }
 
+    /// Doubles the slots and re-files every key.
     private func growSlots() {
         let oldCount = slotCount
         let oldKeys = slotKeys

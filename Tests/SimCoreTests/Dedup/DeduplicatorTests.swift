@@ -189,10 +189,13 @@ struct DeduplicatorStreamingTests {
     /// (``_BatchCandidates``) instead of querying the index; this checks them against an
     /// independent reference: a public ``MinHashLSH`` of every signature queried after the
     /// fact, candidates below the document, verified by the scheme's estimate.
-    @Test("Jaccard: the pairs verified from candidates found while filing are those of queries to a separate index, on 1 and 2 threads, in batches of any size")
+    @Test("Jaccard: the pairs verified from candidates found while filing (or, for rows with too many, queried) are those of queries to a separate index, on 1 and 2 threads, in batches of any size")
     func candidatesFoundWhileFiling() {
         var documents = DeduplicatorTests.reprintedStories(count: 1_500, seed: 29)
         for position in [0, 1, 700, 701, 1_200] { documents.insert(Document(id: "empty-\(position)", text: ""), at: position) }
+        // 150 copies of one story, spread out: rows past _PostingShard.foundLimit earlier copies
+        // overflow and are queried.
+        for copy in 0..<150 { documents.insert(documents[3], at: 10 + copy * 9) }
         var options = DeduplicatorOptionsForTests.with(.jaccard)
         let scheme = OnePermutationMinHash(signatureLength: 128, seed: 0)
         let shingler = Shingler(options: options.shingling)

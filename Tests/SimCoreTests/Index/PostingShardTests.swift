@@ -232,11 +232,14 @@ struct PostingShardTests {
         var document: Int32 = 0
         var position = 0
         var rowsFound = 0
+        var rowsOverflowed = 0
         var mergesInBatch = 0
         while position < keys.count {
             let size = Swift.min(keys.count - position, Int(random.next() % 400) + 1)
-            let batch = Array(keys[position..<position + size])
+            var batch = Array(keys[position..<position + size])
             position += size
+            // Now and then a hot key: filed under more documents than a row keeps.
+            if random.next() % 16 == 0 { batch = batch.map { random.next() % 2 == 0 ? 0x5EED_5EED : $0 } }
             switch random.next() % 4 {
             case 0:
                 // Plain inserts between the batches that find (some documents under two keys).
@@ -269,11 +272,16 @@ struct PostingShardTests {
                 }
                 if Self.layerSizes(shard) != layersBefore { mergesInBatch += 1 }
                 #expect(found.rowStarts.count == rowCount + 1, "seed \(seed)")
+                // A row past the limit is overflowed and keeps nothing; the others keep all.
+                let overflowed = Set(found.overflowRows.map(Int.init))
                 for row in 0..<rowCount {
                     var got: [Int32] = []
                     found.forEachDocument(ofRow: row) { got.append($0) }
-                    #expect(got.sorted() == expected[row], "row \(row), seed \(seed)")
+                    let over = expected[row].count > _PostingShard.foundLimit
+                    #expect(overflowed.contains(row) == over, "row \(row), seed \(seed)")
+                    #expect(got.sorted() == (over ? [] : expected[row]), "row \(row), seed \(seed)")
                     if !got.isEmpty { rowsFound += 1 }
+                    if over { rowsOverflowed += 1 }
                 }
             }
             #expect(shard.entryCount == reference.lists.values.reduce(0) { $0 + $1.count }, "seed \(seed)")
@@ -283,8 +291,9 @@ struct PostingShardTests {
         }
         // An exact shard doubles its one layer at each merge (about 10 merges in 20,000
         // entries); the others merge every 64 entries once past 512.
-        print("finding earlier, \(keyBits) key bits: rows with earlier documents \(rowsFound), batches that merged \(mergesInBatch)")
-        #expect(rowsFound > 1_000 && mergesInBatch >= (keyBits == 64 ? 5 : 20), "rows \(rowsFound), batches that merged \(mergesInBatch)")
+        print("finding earlier, \(keyBits) key bits: rows with earlier documents \(rowsFound), overflowed \(rowsOverflowed), batches that merged \(mergesInBatch)")
+        #expect(rowsFound > 1_000 && rowsOverflowed > 100 && mergesInBatch >= (keyBits == 64 ? 5 : 20),
+                "rows \(rowsFound), overflowed \(rowsOverflowed), batches that merged \(mergesInBatch)")
     }
 
     @Test("a batched lookup over several shards returns what one lookup per shard returns", arguments: [64, 32, 12])
