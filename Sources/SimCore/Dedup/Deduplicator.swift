@@ -8,9 +8,9 @@ import SimCoreInternals
 /// caller's cores and outside any lock. A batch is then *filed*: numbered, stored once and
 /// filed in a ``MinHashLSH`` (Jaccard) or a ``ContainmentIndex`` (overlap coefficient), by one
 /// writer. It is *queried* as a reader: each document's candidates come from the same keys it
-/// was filed under (for Jaccard, found by the writer while it files them: see
-/// ``_BatchCandidates``), restricted to earlier documents, and are confirmed by the estimated
-/// or exact similarity (``DeduplicationOptions/Verification``). Finally every confirmed pair is merged in
+/// was filed under (for Jaccard, found by the writer while it files them), restricted to
+/// earlier documents, and are confirmed by the estimated or exact similarity
+/// (``DeduplicationOptions/Verification``). Finally every confirmed pair is merged in
 /// a ``UnionFind``. A document's verdict names the most similar earlier document (ties: the
 /// first inserted).
 ///
