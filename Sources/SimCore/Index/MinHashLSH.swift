@@ -185,8 +185,10 @@ public struct MinHashLSH: Sendable {
     @discardableResult
     mutating func insert(bandKeys: UnsafeBufferPointer<UInt64>, count n: Int, filedRows: [Int32], threads: Int) -> Range<Int> {
         let first = count
-        if let (documents, keys) = number(count: n, bandKeys: bandKeys, filedRows: filedRows) {
-            _PostingShard.fill(&tables, documents: documents, threads: threads, keys: keys)
+        if let documents = number(count: n, bandKeys: bandKeys, filedRows: filedRows) {
+            Self.withBandColumns(of: bandKeys, filedRows: filedRows, bandCount: banding.bandCount) { keys in
+                _PostingShard.fill(&tables, documents: documents, threads: threads, keys: keys)
+            }
         }
         return first..<count
     }
@@ -204,31 +206,38 @@ public struct MinHashLSH: Sendable {
         alongside: @Sendable () -> Void = {}
     ) -> (documents: Range<Int>, found: _BatchCandidates) {
         let first = count
-        guard let (documents, keys) = number(count: n, bandKeys: bandKeys, filedRows: filedRows) else {
+        guard let documents = number(count: n, bandKeys: bandKeys, filedRows: filedRows) else {
             alongside()
             return (first..<count, _BatchCandidates(rowCount: n, shards: []))
         }
-        let found = _PostingShard.fillFindingEarlier(
-            &tables, documents: documents, firstDocument: Int32(first), rowCount: n, threads: threads, alongside: alongside,
-            keys: keys)
+        let found = Self.withBandColumns(of: bandKeys, filedRows: filedRows, bandCount: banding.bandCount) { keys in
+            _PostingShard.fillFindingEarlier(
+                &tables, documents: documents, firstDocument: Int32(first), rowCount: n, threads: threads, alongside: alongside,
+                keys: keys)
+        }
         return (first..<count, found)
     }
 
-    /// Numbers `n` new documents; returns the documents of the filed rows and a function giving
-    /// each band's keys for them, or `nil` when no row is filed.
-    private mutating func number(
-        count n: Int, bandKeys: UnsafeBufferPointer<UInt64>, filedRows: [Int32]
-    ) -> (documents: [Int32], keys: @Sendable (Int) -> [UInt64])? {
-        let b = banding.bandCount
-        precondition(bandKeys.count >= n * b, "one row of b keys per document")
+    /// Numbers `n` new documents; returns the document numbers of the filed rows, or `nil` when
+    /// no row is filed.
+    private mutating func number(count n: Int, bandKeys: UnsafeBufferPointer<UInt64>, filedRows: [Int32]) -> [Int32]? {
+        precondition(bandKeys.count >= n * banding.bandCount, "one row of b keys per document")
         precondition(count + n < Int(Int32.max), "too many documents")
         let first = count
         count += n
-        guard !filedRows.isEmpty else { return nil }
-        let source = SendableMutablePointer(base: UnsafeMutablePointer(mutating: bandKeys.baseAddress!))
-        // SAFETY: the caller reads the key matrix only while it fills the shards, within its
-        // lifetime.
-        return (filedRows.map { $0 + Int32(first) }, { band in filedRows.map { source.base[Int($0) * b + band] } })
+        return filedRows.isEmpty ? nil : filedRows.map { $0 + Int32(first) }
+    }
+
+    /// Calls `body` with a function giving band `band`'s keys of the filed rows (column `band`
+    /// of the row-major `n × b` key matrix), for the shards' workers to read while `body` runs.
+    private static func withBandColumns<R>(
+        of bandKeys: UnsafeBufferPointer<UInt64>, filedRows: [Int32], bandCount b: Int,
+        _ body: (_ keys: @Sendable (Int) -> [UInt64]) -> R
+    ) -> R {
+        guard let base = bandKeys.baseAddress else { return body { _ in [] } }
+        let source = SendableMutablePointer(base: UnsafeMutablePointer(mutating: base))
+        // SAFETY: the matrix is only read, by rows the caller filed, and only while `body` runs.
+        return body { band in filedRows.map { source.base[Int($0) * b + band] } }
     }
 
     /// Marks `document` removed: later queries no longer return it.
