@@ -38,6 +38,10 @@ public enum MetricNames {
         case "candidatesPerQuery": "candidates per query"
         case "maxDeviationFromTheory": "largest deviation from theory"
         case "duplicates": "duplicates"
+        case "wordsPerDocument": "words per document"
+        case "microsecondsPerDocument": "µs per document"
+        case "nanosecondsPerWord": "ns per word"
+        case "perDocumentMicroseconds": "µs per document whatever its length"
         default: metric
         }
     }
@@ -56,7 +60,8 @@ public enum MetricNames {
         case "precision", "recall", "f1", "referenceAgreementF1", "maxDeviationFromTheory": String(format: "%.3f", value)
         case "meanAbsoluteError": String(format: "%.4f", value)
         case "fractionOfXXH3": String(format: "%.1f%%", value * 100)
-        case "nanosecondsPerShingle", "nanosecondsPerCall": String(format: "%.2f", value)
+        case "nanosecondsPerShingle", "nanosecondsPerCall", "microsecondsPerDocument", "nanosecondsPerWord", "perDocumentMicroseconds":
+            String(format: "%.2f", value)
         default: TextTable.number(value)
         }
     }

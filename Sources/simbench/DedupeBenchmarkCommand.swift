@@ -30,14 +30,7 @@ struct DedupeBenchmarkCommand: IOCommand {
 
     @OptionGroup var corpusSeed: CorpusSeedOption
 
-    @Option(help: "Similarity: overlap (the smaller document's containment in the larger) or jaccard.")
-    var measure: DeduplicationOptions.Measure = .jaccard
-
-    @OptionGroup var banding: BandingOptionGroup
-
-    @OptionGroup var verification: VerificationOptionGroup
-
-    @OptionGroup var length: SignatureLengthOption
+    @OptionGroup var engine: EngineOptions
 
     @OptionGroup var threads: ThreadOptionGroup
 
@@ -56,7 +49,6 @@ struct DedupeBenchmarkCommand: IOCommand {
     func validate() throws {
         guard generate != nil || !inputs.isEmpty else { throw ValidationError("give INPUTS or --generate N") }
         if let generate { guard (10...10_000_000).contains(generate) else { throw ValidationError("--generate must be in 10...10,000,000, not \(generate)") } }
-        try banding.validate(signatureLength: length.signatureLength)
         guard queries >= 1 else { throw ValidationError("--queries must be at least 1") }
     }
 
@@ -71,14 +63,10 @@ struct DedupeBenchmarkCommand: IOCommand {
             label: result.label)
         try printHeader(outcome, io: io)
         try io.print("corpus: \(name), \(documents.count) documents, \(String(format: "%.1f", Double(bytes) / 1e6)) MB, \(bytes / max(1, documents.count)) bytes/doc")
-        let workload = DedupeWorkload(
-            measure: measure, threshold: banding.threshold, verification: verification.verification,
-            verificationBits: verification.verificationBits, signatureLength: length.signatureLength,
-            banding: banding.bands != nil ? banding.banding(signatureLength: length.signatureLength) : nil, computesTruth: !skipTruth,
-            queries: queries)
+        let workload = engine.workload(computesTruth: !skipTruth, queries: queries)
         var workloads: [any BenchmarkWorkload] = [workload]
-        if measure == .jaccard && banding.threshold < 1 && banding.bands == nil {
-            workloads.append(LSHCurveWorkload(scheme: .oph, signatureLength: length.signatureLength, threshold: banding.threshold))
+        if engine.measure == .jaccard && engine.banding.threshold < 1 && engine.banding.bands == nil {
+            workloads.append(LSHCurveWorkload(scheme: .oph, signatureLength: workload.signatureLength, threshold: workload.threshold))
         }
         try io.print("dedupe: \(workload.variant); threads \(BenchmarkContext.defaultThreadCounts(cores: threads.threads).map(String.init).joined(separator: ","))")
         let context = BenchmarkContext(

@@ -18,7 +18,8 @@ struct SimBench: ParsableCommand {
         version: SimCoreRelease.version,
         subcommands: [
             RunCommand.self, BenchCommand.self, GenerateCommand.self, CompareCommand.self, ReportCommand.self,
-            SignBenchmarkCommand.self, DedupeBenchmarkCommand.self, ReuseBenchmarkCommand.self, StartupBenchmarkCommand.self, SuiteCommand.self,
+            SignBenchmarkCommand.self, DedupeBenchmarkCommand.self, LengthsBenchmarkCommand.self, ReuseBenchmarkCommand.self, StartupBenchmarkCommand.self,
+            SuiteCommand.self,
         ],
         defaultSubcommand: RunCommand.self
     )

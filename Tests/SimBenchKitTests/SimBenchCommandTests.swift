@@ -59,7 +59,7 @@ struct SimBenchCommandTests {
           arguments: [
             ["run"], ["sign", "--replicate", "2", "--scheme", "oph", "--threads", "2"],
             ["dedupe", "--generate", "60", "--queries", "20"], ["bench", "--generate", "30", "--workload", "normalize", "--workload", "lsh-curve"],
-            ["startup", "--runs", "2"],
+            ["startup", "--runs", "2"], ["lengths", "--words", "20", "--words", "100", "--corpus-words", "4000", "--threads", "2"],
           ])
     func resultFiles(arguments: [String]) throws {
         let directory = SimBenchProcess.temporaryDirectory()
@@ -87,7 +87,7 @@ struct SimBenchCommandTests {
     }
 
     @Test("every command's help is plain wrapped text: no backslash left over from a continued line",
-          arguments: ["run", "bench", "generate", "compare", "report", "sign", "dedupe", "reuse", "startup", "suite"])
+          arguments: ["run", "bench", "generate", "compare", "report", "sign", "dedupe", "lengths", "reuse", "startup", "suite"])
     func helpText(command: String) throws {
         let result = try SimBenchProcess.run(["help", command])
         #expect(result.status == 0, "\(result.errors)")
@@ -146,6 +146,14 @@ struct SimBenchCommandTests {
         #expect(!compared.errors.contains("keyNotFound") && !compared.errors.contains("CodingKeys"))
         let reported = try SimBenchProcess.run(["report", "missing.json"], directory: directory)
         #expect(reported.status == 1 && reported.errors.contains("missing.json"))
+    }
+
+    @Test("lengths refuses a length or corpus size out of range, naming the option and the value")
+    func badLengths() throws {
+        let zero = try SimBenchProcess.run(["lengths", "--words", "0"])
+        #expect(zero.status == 2 && zero.errors.contains("--words must be in 1...100000, not 0"), "\(zero.errors)")
+        let small = try SimBenchProcess.run(["lengths", "--words", "50", "--corpus-words", "10"])
+        #expect(small.status == 2 && small.errors.contains("--corpus-words must be in 50 (the longest --words)...100000000, not 10"), "\(small.errors)")
     }
 
     @Test("a bad threshold is echoed, a negative one too")
