@@ -113,26 +113,14 @@ public enum DedupeRun {
         return try open(settings.makeScheme())
     }
 
-    /// Documents handed to the engine at a time (fewer in the last batch; more for short
-    /// documents, see ``batchBytes``).
-    static let batchSize = 4096
-
-    /// Text a batch of short documents grows to: past ``batchSize`` documents, a batch takes
-    /// more while its text is under this, up to 4 × ``batchSize`` documents. A batch has costs
-    /// that do not grow with its text (a pipeline step, a filing of every band, the tasks'
-    /// hand-offs): 4,096 paragraphs are 1.6 MB of text, against 29 MB of news stories, and on
-    /// 1,080,000 paragraphs (about 400 bytes each, so 16,384 a batch) this ran in 0.93× the time
-    /// of 4,096 (README, Measurements). Batches of news documents stay at 4,096.
-    static let batchBytes = 8 << 20
-
     /// Feeds `reader` to `deduplicator` (which may hold documents of earlier runs), then writes
     /// this run's verdicts and kept records.
     ///
-    /// `batchSize` and `batchBytes` are ``batchSize`` and ``batchBytes`` but in tests, which
-    /// cross batches with small ones (`batchBytes` 0: batches of exactly `batchSize`).
+    /// Batches are cut by `limits`, the engine's (``_BatchLimits/standard``) but in tests, which
+    /// cross batches with small ones.
     static func run<Scheme: SignatureScheme>(
         reader: CorpusReader, deduplicator: Deduplicator<Scheme>, keepPath: String?, io: CommandIO, progress: ProgressDisplay,
-        boilerplate: BoilerplateOptionGroup, batchSize: Int = batchSize, batchBytes: Int = batchBytes
+        boilerplate: BoilerplateOptionGroup, limits: _BatchLimits = .standard
     ) throws -> Summary {
         let first = deduplicator.count
         let threads = deduplicator.options.threads
@@ -141,8 +129,8 @@ public enum DedupeRun {
         let blanksBoilerplate = boilerplate.isOn(defaultMode: .off)
         var held: [Document] = []
         let input = CommandInput(reader: reader, io: io, tool: "simdedup", progress: progress)
-        // Batches of 4,096 documents (batchSize; short ones up to 8 MiB of text, batchBytes, and
-        // 16,384 documents), read while the engine works on the two before them
+        // Batches cut by `limits` (4,096 documents; short ones up to 8 MiB of text and 16,384
+        // documents), read while the engine works on the two before them
         // (Deduplicator.insert(batchesFrom:)): reading, parsing (in the reader's background
         // blocks), signing and querying share the cores. With boilerplate blanking every
         // document is held until the end (the blanking needs the whole corpus), then filed.
@@ -151,8 +139,7 @@ public enum DedupeRun {
         // `recent` holds those of the batch being read and of (at least) the two handed over
         // before it, which the engine may not have filed yet.
         var unique = UniqueIDs(documentsBefore: first)
-        let largestBatch = batchBytes > 0 ? 4 * batchSize : batchSize
-        var recent = RecentIDs(batchSize: largestBatch)
+        var recent = RecentIDs(batchSize: limits.maximumDocuments)
         func earlierDocument(withID key: RecentIDs.Key) -> Int? {
             if let found = recent.document(withID: key) ?? deduplicator.document(withID: key.text, idHash: key.hash) { return found }
             // A number and a string of the same text are one id (JSON consumers often key by
@@ -165,9 +152,9 @@ public enum DedupeRun {
         try deduplicator.insert(batchesFrom: { () throws(CommandError) -> [Document]? in
             var batch: [Document] = []
             var bytes = 0
-            batch.reserveCapacity(batchSize)
+            batch.reserveCapacity(limits.documents)
             recent.startBatch()
-            while batch.count < batchSize || (batch.count < largestBatch && bytes < batchBytes), let record = try input.next() {
+            while limits.takesMore(count: batch.count, textBytes: bytes), let record = try input.next() {
                 let number = unique.nextDocument
                 let key = RecentIDs.Key(record.id.text)
                 guard try unique.admit(record, input: input, earlier: earlierDocument(withID: key)) else { continue }
@@ -187,11 +174,7 @@ public enum DedupeRun {
         if blanksBoilerplate {
             let blanked = try boilerplate.blanking(held, threads: threads, io: io, tool: "simdedup").documents
             held = []
-            var start = 0
-            deduplicator.insert(batchesFrom: {
-                defer { start += batchSize }
-                return start < blanked.count ? Array(blanked[start..<Swift.min(start + batchSize, blanked.count)]) : nil
-            }, threads: threads) { _ in }
+            deduplicator.insert(contentsOf: blanked, threads: threads, limits: limits)
         }
         summary.bytes = input.textBytes
         summary.rejected = input.rejectedCount

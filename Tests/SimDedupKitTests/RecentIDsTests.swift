@@ -63,8 +63,8 @@ struct RecentIDsTests {
         let io = CommandIO(standardOutput: .memory(), standardError: .memory(), standardErrorIsTerminal: false)
         let summary = try DedupeRun.run(
             reader: CorpusReader(paths: [path], options: options), deduplicator: Deduplicator(), keepPath: nil, io: io,
-            progress: io.progress(tool: "simdedup", quiet: true), boilerplate: BoilerplateOptionGroup.parse([]), batchSize: 16,
-            batchBytes: 0)
+            progress: io.progress(tool: "simdedup", quiet: true), boilerplate: BoilerplateOptionGroup.parse([]),
+            limits: _BatchLimits(documents: 16, bytes: 0))
         let expected = [
             (19, #""7""#, 1), (37, #""n36""#, 36), (55, #""n25""#, 25), (70, "8", 2), (71, #""7""#, 1), (72, #""n5""#, 5),
             (73, "-1", 3),

@@ -237,7 +237,11 @@ public final class Deduplicator<Scheme: SignatureScheme>: @unchecked Sendable {
         insert(contentsOf: [document], threads: 1)[0]
     }
 
-    /// Inserts a batch of documents on `threads` cores.
+    /// Inserts documents on `threads` cores.
+    ///
+    /// They go through the engine's pipeline in batches of a few thousand (more for short
+    /// documents), as ``insert(batchesFrom:threads:results:)`` takes them: while one batch is
+    /// filed and queried, the next is shingled and signed.
     ///
     /// - Parameters:
     ///   - documents: The documents, inserted in order.
@@ -246,12 +250,22 @@ public final class Deduplicator<Scheme: SignatureScheme>: @unchecked Sendable {
     /// - Complexity: Linear in the text, plus the candidates' verification.
     @discardableResult
     public func insert(contentsOf documents: [Document], threads: Int? = nil) -> [InsertionResult] {
-        var pending: [Document]? = documents
+        insert(contentsOf: documents, threads: threads, limits: .standard)
+    }
+
+    /// Inserts documents in batches cut by `limits` (``insert(contentsOf:threads:)`` with
+    /// ``_BatchLimits/standard``).
+    @discardableResult
+    package func insert(contentsOf documents: [Document], threads: Int?, limits: _BatchLimits) -> [InsertionResult] {
+        var start = 0
         var results: [InsertionResult] = []
         results.reserveCapacity(documents.count)
         insert(batchesFrom: {
-            defer { pending = nil }
-            return pending
+            guard start < documents.count else { return nil }
+            let end = limits.end(ofBatchFrom: start, in: documents)
+            defer { start = end }
+            // A batch of everything hands over the array itself, not a copy.
+            return start == 0 && end == documents.count ? documents : Array(documents[start..<end])
         }, threads: threads) { results += $0 }
         return results
     }

@@ -185,6 +185,33 @@ struct DeduplicatorStreamingTests {
         }
     }
 
+    @Test("insert(contentsOf:) cuts the documents into batches by count and text, with the verdicts of one-by-one inserts")
+    func batchLimits() {
+        let tiny = (0..<10).map { Document(id: "\($0)", text: "abcd") }
+        let exact = _BatchLimits(documents: 3, bytes: 0)
+        #expect(exact.maximumDocuments == 3)
+        #expect([0, 3, 6, 9].map { exact.end(ofBatchFrom: $0, in: tiny) } == [3, 6, 9, 10])
+        // Past 2 documents a batch takes more while its text is under 10 bytes: a third (12).
+        let growing = _BatchLimits(documents: 2, bytes: 10)
+        #expect(growing.maximumDocuments == 8)
+        #expect([0, 3, 6, 9].map { growing.end(ofBatchFrom: $0, in: tiny) } == [3, 6, 9, 10])
+        #expect(_BatchLimits(documents: 2, bytes: 1_000).end(ofBatchFrom: 0, in: tiny) == 8)
+        #expect(_BatchLimits.standard == _BatchLimits(documents: 4_096, bytes: 8 << 20))
+
+        let documents = Self.documents
+        var options = DeduplicatorOptionsForTests.with(.jaccard)
+        options.threads = 1
+        let streaming = Deduplicator(options: options)
+        let expected = documents.map { streaming.insert($0) }
+        for limits in [_BatchLimits(documents: 37, bytes: 0), _BatchLimits(documents: 20, bytes: 60_000)] {
+            for threads in [1, 2] {
+                let batched = Deduplicator(options: options)
+                #expect(batched.insert(contentsOf: documents, threads: threads, limits: limits) == expected, "\(limits), \(threads) threads")
+                #expect(batched.clusters() == streaming.clusters())
+            }
+        }
+    }
+
     /// Jaccard engines take each row's candidates from its filing
     /// (``_BatchCandidates``) instead of querying the index; this checks them against an
     /// independent reference: a public ``MinHashLSH`` of every signature queried after the
