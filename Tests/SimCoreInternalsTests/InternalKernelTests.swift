@@ -60,6 +60,29 @@ struct InternalKernelTests {
             #expect(ranges.flatMap { Array($0) } == Array(0..<count))
         }
     }
+
+    /// Under ThreadSanitizer (CI's selection runs this suite) the stdlib initializer at
+    /// capacity 0, made from two threads at once, is a reported race on the shared empty storage.
+    @Test("uninitialized arrays: capacity 0 is a plain empty array without calling the body, also from two threads at once")
+    func uninitializedArrays() {
+        var called = false
+        let empty = [UInt64](uninitializedCapacity: 0) { _, _ in called = true }
+        #expect(empty.isEmpty && !called)
+        let squares = [Int](uninitializedCapacity: 4) { buffer, count in
+            for i in 0..<3 { buffer.initializeElement(at: i, to: i * i) }
+            count = 3
+        }
+        #expect(squares == [0, 1, 4])
+        let counts = concurrentChunks(count: 2_000, threads: 2, minimumChunk: 1) { range in
+            range.reduce(0) { total, index in
+                total + [UInt32](uninitializedCapacity: index % 2) { buffer, count in
+                    if !buffer.isEmpty { buffer.initializeElement(at: 0, to: 1) }
+                    count = buffer.isEmpty ? 0 : 1
+                }.count
+            }
+        }
+        #expect(counts.reduce(0, +) == 1_000)
+    }
 }
 
 @Suite("CPU availability")

@@ -1,3 +1,5 @@
+import SimCoreInternals
+
 /// Every filed document's signature, in fixed-size pages of rows: appending copies a batch's
 /// rows in once and never moves earlier rows (no reallocation copies, no doubling of peak memory
 /// as the corpus grows), and row `i` is found in O(1).
@@ -100,7 +102,7 @@ struct _SignatureStore: Sendable {
     /// A new page of `words` words, not zeroed: rows are read only after they are written
     /// (``count`` rows, each written whole), so zeroing 1 MiB per page would be wasted.
     private static func page(words: Int) -> [UInt64] {
-        [UInt64](unsafeUninitializedCapacity: words) { _, count in count = words }
+        [UInt64](uninitializedCapacity: words) { _, count in count = words }
     }
 
     /// Calls `body` with the words of row `row` (``wordsPerRow`` words; k whole values when

@@ -582,7 +582,7 @@ func _sortByPrefix(_ entries: inout [_PostingEntry], keyBits: Int) {
     let bucketBits = Swift.min(keyBits, Swift.min(22, Int.bitWidth - count.leadingZeroBitCount))
     let shift = UInt64(keyBits - bucketBits)
     var starts = [Int](repeating: 0, count: (1 << bucketBits) + 1)
-    let sorted = [_PostingEntry](unsafeUninitializedCapacity: count) { output, initialized in
+    let sorted = [_PostingEntry](uninitializedCapacity: count) { output, initialized in
         entries.withUnsafeBufferPointer { input in
             starts.withUnsafeMutableBufferPointer { starts in
                 // SAFETY: every bucket index is below 2^bucketBits (prefixes are below 2^keyBits),

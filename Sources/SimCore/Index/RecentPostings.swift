@@ -1,4 +1,5 @@
 internal import CSimKernels
+import SimCoreInternals
 
 /// The mutable layer of an LSH shard's postings (``_PostingShard``): a small hash multimap from
 /// key prefixes to document numbers in memory it owns, for the inserts made since the last
@@ -135,13 +136,9 @@ final class _RecentPostings: @unchecked Sendable {
     /// - Complexity: O(slots + entries + displacements): linear for hash keys, whose probe
     ///   runs are short; keys crowding into a narrow range would make it quadratic.
     var sortedEntries: [_PostingEntry] {
-        // Not through `unsafeUninitializedCapacity` when empty: an empty array is the shared
-        // empty storage, whose count that initializer writes (a race between two shards'
-        // merges, harmless but reported by ThreadSanitizer).
-        guard entryCount > 0 else { return [] }
         let view = view
         var wrapped: [_PostingEntry] = []
-        return [_PostingEntry](unsafeUninitializedCapacity: entryCount) { output, initialized in
+        return [_PostingEntry](uninitializedCapacity: entryCount) { output, initialized in
             let base = output.baseAddress!
             var written = 0
             /// Writes the entries of `slot`'s key at `base + written`, documents increasing.

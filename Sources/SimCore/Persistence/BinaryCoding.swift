@@ -62,7 +62,7 @@ struct _BinaryReader {
         guard count <= UInt64(Swift.max(0, limit)), Int(count) <= (bytes.count - offset) / size else {
             throw IndexFileError.corrupt("array of \(count) values does not fit at byte \(offset)")
         }
-        let values = [T](unsafeUninitializedCapacity: Int(count)) { buffer, initialized in
+        let values = [T](uninitializedCapacity: Int(count)) { buffer, initialized in
             // SAFETY: count·size bytes are available (checked above); the copy is byte-wise.
             UnsafeMutableRawBufferPointer(buffer).copyMemory(
                 from: UnsafeRawBufferPointer(rebasing: bytes[offset..<offset + Int(count) * size]))

@@ -1,3 +1,5 @@
+import SimCoreInternals
+
 /// b-bit MinHash signatures packed: each document's k values cut to b bits, 64/b per word.
 ///
 /// **Byte layout**: each row is `wordsPerRow = ⌈k·b / 64⌉` little-endian `UInt64` words; value i
@@ -40,7 +42,7 @@ public struct BBitSignatureMatrix: Sendable, Hashable {
         signatureLength = matrix.signatureLength
         wordsPerRow = lanes.wordsPerRow
         let (k, width) = (matrix.signatureLength, lanes.wordsPerRow)
-        words = [UInt64](unsafeUninitializedCapacity: matrix.count * width) { words, initialized in
+        words = [UInt64](uninitializedCapacity: matrix.count * width) { words, initialized in
             matrix.values.withUnsafeBufferPointer { values in
                 guard width > 0 else { return }
                 for row in 0..<matrix.count {

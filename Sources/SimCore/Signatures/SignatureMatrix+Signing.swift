@@ -75,7 +75,7 @@ func _signCorpus(
     withText: @escaping @Sendable (Int, (UnsafeRawBufferPointer) -> Void) -> Void,
     sign: @escaping @Sendable (UnsafeBufferPointer<UInt64>, UnsafeMutableBufferPointer<UInt64>) -> Void
 ) -> [UInt64] {
-    [UInt64](unsafeUninitializedCapacity: count * rowLength) { buffer, initialized in
+    [UInt64](uninitializedCapacity: count * rowLength) { buffer, initialized in
         guard count > 0 else {
             initialized = 0
             return

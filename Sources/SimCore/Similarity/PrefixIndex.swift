@@ -168,7 +168,7 @@ struct _PrefixIndex: Sendable {
         let documentStarts = starts
         // 3. Scatter the shared pairs back by document.
         let sharedTotal = starts[documentCount]
-        var entries = [UInt64](unsafeUninitializedCapacity: sharedTotal) { _, count in count = sharedTotal }
+        var entries = [UInt64](uninitializedCapacity: sharedTotal) { _, count in count = sharedTotal }
         entries.withUnsafeMutableBufferPointer { entries in
             let target = SendableMutablePointer(base: entries.baseAddress!)
             let bases = keyBase
