@@ -75,7 +75,9 @@ public struct BandingParameters: Sendable, Hashable, Codable, CustomStringConver
     ///   - falsePositiveWeight: Weight of the false-positive area (default 0.5).
     ///   - falseNegativeWeight: Weight of the false-negative area (default 0.5).
     /// - Returns: The banding.
-    /// - Complexity: O(k log k) integrals of 128 intervals each.
+    /// - Complexity: O(k log k) integrals of 128 intervals each (about 1 ms at k = 128) the first
+    ///   time in a process; the choice is remembered, so asking again with the same inputs is a
+    ///   dictionary lookup.
     public static func optimal(
         threshold: Double, signatureLength: Int,
         falsePositiveWeight: Double = 0.5, falseNegativeWeight: Double = 0.5
@@ -83,15 +85,39 @@ public struct BandingParameters: Sendable, Hashable, Codable, CustomStringConver
         precondition(threshold > 0 && threshold <= 1, "threshold must be in (0, 1]")
         precondition(signatureLength >= 1, "signature length must be at least 1")
         precondition(falsePositiveWeight >= 0 && falseNegativeWeight >= 0, "weights must not be negative")
+        let inputs = _OptimalBandings.Inputs(
+            threshold: threshold, signatureLength: signatureLength, falsePositiveWeight: falsePositiveWeight,
+            falseNegativeWeight: falseNegativeWeight)
+        return _OptimalBandings.shared.banding(for: inputs) {
+            search(
+                threshold: threshold, signatureLength: signatureLength, falsePositiveWeight: falsePositiveWeight,
+                falseNegativeWeight: falseNegativeWeight)
+        }
+    }
+
+    /// The search behind ``optimal(threshold:signatureLength:falsePositiveWeight:falseNegativeWeight:)``,
+    /// every time (no cache): every b·r ≤ k, ties to the fewest bands, then the fewest rows.
+    ///
+    /// Each area is ``integrate(from:to:intervals:_:)`` of the S-curve, computed here with the
+    /// same operations in the same order (so the same bits), except that sʳ at each point of the
+    /// two grids is computed once per r rather than once per (b, r): half the powers.
+    static func search(
+        threshold: Double, signatureLength: Int, falsePositiveWeight: Double, falseNegativeWeight: Double
+    ) -> BandingParameters {
+        let below = _SimpsonGrid(from: 0, to: threshold)
+        let above = _SimpsonGrid(from: threshold, to: 1)
+        let belowAgreeing = below.powers(upTo: signatureLength)
+        let aboveAgreeing = above.powers(upTo: signatureLength)
         var best = BandingParameters(bandCount: 1, rowsPerBand: 1)
         var bestError = Double.infinity
         for bands in 1...signatureLength {
             for rows in 1...(signatureLength / bands) {
-                let candidate = BandingParameters(bandCount: bands, rowsPerBand: rows)
-                let error = falsePositiveWeight * candidate.falsePositiveArea(threshold: threshold)
-                    + falseNegativeWeight * candidate.falseNegativeArea(threshold: threshold)
+                // falsePositiveArea: ∫₀ᵗ P(s) ds; falseNegativeArea: ∫ₜ¹ (1 − P(s)) ds.
+                let falsePositives = below.integrate(agreeing: belowAgreeing, rows: rows) { 1 - _power(1 - $0, bands) }
+                let falseNegatives = above.integrate(agreeing: aboveAgreeing, rows: rows) { 1 - (1 - _power(1 - $0, bands)) }
+                let error = falsePositiveWeight * falsePositives + falseNegativeWeight * falseNegatives
                 if error < bestError - 1e-15 {
-                    best = candidate
+                    best = BandingParameters(bandCount: bands, rowsPerBand: rows)
                     bestError = error
                 }
             }
@@ -106,7 +132,7 @@ public struct BandingParameters: Sendable, Hashable, Codable, CustomStringConver
     }
 
     /// Composite Simpson's rule with `intervals` (even) intervals.
-    static func integrate(from a: Double, to b: Double, intervals: Int = 128, _ f: (Double) -> Double) -> Double {
+    static func integrate(from a: Double, to b: Double, intervals: Int = _SimpsonGrid.intervals, _ f: (Double) -> Double) -> Double {
         guard b > a else { return 0 }
         let h = (b - a) / Double(intervals)
         var sum = f(a) + f(b)
@@ -114,6 +140,46 @@ public struct BandingParameters: Sendable, Hashable, Codable, CustomStringConver
             sum += f(a + Double(i) * h) * (i % 2 == 1 ? 4 : 2)
         }
         return sum * h / 3
+    }
+}
+
+/// The points at which ``BandingParameters/integrate(from:to:intervals:_:)`` evaluates its
+/// integrand on [a, b] (128 intervals), in the order it adds them: a, b, then the interior points.
+struct _SimpsonGrid {
+    /// The points; empty when b ≤ a (the integral is 0).
+    let points: [Double]
+    /// The interval width.
+    let width: Double
+    static let intervals = 128
+
+    init(from a: Double, to b: Double) {
+        guard b > a else {
+            points = []
+            width = 0
+            return
+        }
+        let h = (b - a) / Double(Self.intervals)
+        width = h
+        points = [a, b] + (1..<Self.intervals).map { a + Double($0) * h }
+    }
+
+    /// sʳ (s clamped to 0...1) for r = 1...`maximumRows` at every point: row r − 1 of the result.
+    func powers(upTo maximumRows: Int) -> [[Double]] {
+        (1...maximumRows).map { rows in points.map { _power(Swift.min(Swift.max($0, 0), 1), rows) } }
+    }
+
+    /// Simpson's rule over the grid of `f(sʳ)`, sʳ taken from `agreeing` (``powers(upTo:)``):
+    /// the value ``BandingParameters/integrate(from:to:intervals:_:)`` gives for `f(sʳ)`, bit
+    /// for bit.
+    @inline(__always)
+    func integrate(agreeing: [[Double]], rows: Int, _ f: (Double) -> Double) -> Double {
+        guard !points.isEmpty else { return 0 }
+        let values = agreeing[rows - 1]
+        var sum = f(values[0]) + f(values[1])
+        for i in 1..<Self.intervals {
+            sum += f(values[i + 1]) * (i % 2 == 1 ? 4 : 2)
+        }
+        return sum * width / 3
     }
 }
 
