@@ -355,7 +355,17 @@ public final class Deduplicator<Scheme: SignatureScheme>: @unchecked Sendable {
             prepared = nil
             filed = nil
             if let batch = upcoming {
-                if filesInStep {
+                // The last batch has no batch after it to prepare beside its filing, which would
+                // then run alone on one worker: adaptive runs file it between steps, on every
+                // worker (a call of a single batch, such as a C or Python caller's, filed every
+                // band on one core).
+                let isLast: Bool
+                if case .success(let documents?) = fetchedNext, failure == nil, !exhausted, !documents.isEmpty {
+                    isLast = false
+                } else {
+                    isLast = true
+                }
+                if filesInStep && !(isLast && _batchFiling == .adaptive) {
                     prepared = batch
                 } else {
                     batch.finish()
