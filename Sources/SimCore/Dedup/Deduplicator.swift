@@ -312,7 +312,8 @@ public final class Deduplicator<Scheme: SignatureScheme>: @unchecked Sendable {
         // at first, and between steps for the rest of the run once a query had to wait for its
         // batch's filing: short documents under the overlap measure, whose filing outweighs
         // their preparation, lost a third filing every batch in its step (README, Measurements,
-        // "filing overlapped with signing"), news documents gain a sixth.
+        // "filing overlapped with signing"), news documents gain a sixth. The last batch, with
+        // nothing to prepare beside it, is filed between steps too.
         var upcoming: _PreparedBatch?
         do {
             if let documents = try next() { upcoming = makeBatch(documents, threads: threads) }
@@ -547,7 +548,8 @@ final class _ResultSlot<Value>: @unchecked Sendable {
 /// verdicts are the same for each).
 package enum _BatchFiling: Sendable {
     /// In the step that queries it while a query never had to wait for a filing, then between
-    /// steps.
+    /// steps; the last batch of a run always between steps (nothing is left to prepare beside
+    /// its filing).
     case adaptive
     /// Always in the step that queries it (on more than one thread).
     case inStep
