@@ -39,6 +39,9 @@ public struct DocumentLengthWorkload: BenchmarkWorkload {
     /// truth and baselines are not run here).
     public var engine: DedupeWorkload
 
+    /// The stage of the records that time signing alone.
+    public static let signingStage = "shingle+sign only"
+
     /// Creates the workload.
     ///
     /// - Parameters:
@@ -78,7 +81,7 @@ public struct DocumentLengthWorkload: BenchmarkWorkload {
             ]
             for threads in context.threadCounts {
                 var floor = context.measure(
-                    workload: name, variant: "\(length) words: shingle+sign only", parameters: parameters, threads: threads, units: units
+                    workload: name, variant: "\(length) words: \(Self.signingStage)", parameters: parameters, threads: threads, units: units
                 ) {
                     blackHole(SignatureMatrix(signing: documents, options: options.shingling, scheme: scheme, threads: threads))
                 }
@@ -122,19 +125,25 @@ public struct DocumentLengthWorkload: BenchmarkWorkload {
         }
     }
 
+    /// The stage a record of this workload times: ``signingStage`` or the engine's variant (its
+    /// variant without the leading `N words: `).
+    public static func stage(of record: WorkloadRecord) -> Substring {
+        record.variant.firstIndex(of: ":").map { record.variant[record.variant.index($0, offsetBy: 2)...] } ?? record.variant[...]
+    }
+
     /// The end of the `count`-th word of `utf8` (words are runs of bytes other than ASCII
     /// white space), or `utf8.count` if it has fewer.
     public static func endOfWords(_ count: Int, in utf8: [UInt8]) -> Int {
         var seen = 0
         var inWord = false
         for (index, byte) in utf8.enumerated() {
-            let isSpace = byte == 0x20 || (0x09...0x0D).contains(byte)
-            if inWord && isSpace {
+            let space = isSpace(byte)
+            if inWord && space {
                 if seen == count { return index }
-            } else if !inWord && !isSpace {
+            } else if !inWord && !space {
                 seen += 1
             }
-            inWord = !isSpace
+            inWord = !space
         }
         return utf8.count
     }
@@ -144,12 +153,16 @@ public struct DocumentLengthWorkload: BenchmarkWorkload {
         var count = 0
         var inWord = false
         for byte in utf8 {
-            let isSpace = byte == 0x20 || (0x09...0x0D).contains(byte)
-            if !inWord && !isSpace { count += 1 }
-            inWord = !isSpace
+            let space = isSpace(byte)
+            if !inWord && !space { count += 1 }
+            inWord = !space
         }
         return count
     }
+
+    /// Whether `byte` is ASCII white space (space, tab, line feed, vertical tab, form feed,
+    /// carriage return), which separates words here.
+    private static func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || (0x09...0x0D).contains(byte) }
 
     /// The time a document adds whatever its length: the least-squares slope of `seconds` over
     /// `documents` across corpora that hold the same text (the intercept is the per-word work,
@@ -182,8 +195,7 @@ public struct DocumentLengthWorkload: BenchmarkWorkload {
     private static func addFits(to records: inout [WorkloadRecord]) {
         var series: [String: [Int]] = [:]
         for (index, record) in records.enumerated() {
-            let stage = record.variant.drop { $0 != ":" }
-            series["\(stage) | \(record.threads)", default: []].append(index)
+            series["\(stage(of: record)) | \(record.threads)", default: []].append(index)
         }
         for members in series.values {
             let points = members.map { (documents: Double(records[$0].units.documents), seconds: records[$0].samples.median) }

@@ -70,7 +70,8 @@ struct LengthsBenchmarkCommand: IOCommand {
         progress.finish()
         // The corpora's text, now that they are made: each length's, once.
         let firstThreads = context.threadCounts[0]
-        outcome.corpus.bytes = outcome.records.filter { $0.threads == firstThreads && $0.variant.hasSuffix("shingle+sign only") }
+        outcome.corpus.bytes = outcome.records
+            .filter { $0.threads == firstThreads && DocumentLengthWorkload.stage(of: $0) == DocumentLengthWorkload.signingStage }
             .reduce(0) { $0 + $1.units.bytes }
         try io.print()
         try io.print(TextTable.pad("measurement", 52) + TextTable.pad("threads", 8) + TextTable.pad("docs/s", 11) + TextTable.pad("MB/s", 9)
@@ -88,7 +89,7 @@ struct LengthsBenchmarkCommand: IOCommand {
         var shown: Set<String> = []
         for record in outcome.records {
             guard let perDocument = record.metrics["perDocumentMicroseconds"] else { continue }
-            let stage = String(record.variant.drop { $0 != ":" }.dropFirst(2))
+            let stage = DocumentLengthWorkload.stage(of: record)
             guard shown.insert("\(stage) \(record.threads)").inserted else { continue }
             try io.print("per document whatever its length, \(stage), \(record.threads) thread\(record.threads == 1 ? "" : "s"): "
                 + String(format: "%.2f µs", perDocument))

@@ -355,31 +355,26 @@ public final class Deduplicator<Scheme: SignatureScheme>: @unchecked Sendable {
             }
             prepared = nil
             filed = nil
-            if let batch = upcoming {
-                // The last batch has no batch after it to prepare beside its filing, which would
-                // then run alone on one worker: adaptive runs file it between steps, on every
-                // worker (a call of a single batch, such as a C or Python caller's, filed every
-                // band on one core).
-                let isLast: Bool
-                if case .success(let documents?) = fetchedNext, failure == nil, !exhausted, !documents.isEmpty {
-                    isLast = false
-                } else {
-                    isLast = true
-                }
-                if filesInStep && !(isLast && _batchFiling == .adaptive) {
-                    prepared = batch
-                } else {
-                    batch.finish()
-                    filing.begin()
-                    filed = (batch, file(batch, threads: threads))
-                }
-            }
+            let batch = upcoming
             upcoming = nil
             switch fetchedNext {
             case .success(let documents?) where failure == nil && !exhausted: upcoming = makeBatch(documents, threads: threads)
             case .success: exhausted = true
             case .failure(let error) where failure == nil: failure = error
             case .failure: break
+            }
+            if let batch {
+                // The last batch has no batch after it to prepare beside its filing, which would
+                // then run alone on one worker: adaptive runs file it between steps, on every
+                // worker (a call of a single batch, such as a C or Python caller's, filed every
+                // band on one core).
+                if filesInStep && (upcoming != nil || _batchFiling == .inStep) {
+                    prepared = batch
+                } else {
+                    batch.finish()
+                    filing.begin()
+                    filed = (batch, file(batch, threads: threads))
+                }
             }
         }
         if let failure { throw failure }
