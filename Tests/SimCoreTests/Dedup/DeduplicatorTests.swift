@@ -197,6 +197,10 @@ struct DeduplicatorStreamingTests {
         #expect([0, 3, 6, 9].map { growing.end(ofBatchFrom: $0, in: tiny) } == [3, 6, 9, 10])
         #expect(_BatchLimits(documents: 2, bytes: 1_000).end(ofBatchFrom: 0, in: tiny) == 8)
         #expect(_BatchLimits.standard == _BatchLimits(documents: 4_096, bytes: 8 << 20))
+        // No documents: no batch, no results, and the engine goes on as before.
+        let empty = Deduplicator(options: DeduplicatorOptionsForTests.with(.jaccard))
+        #expect(empty.insert(contentsOf: [], threads: 2).isEmpty && empty.count == 0)
+        #expect(empty.insert(contentsOf: Array(Self.documents.prefix(3)), threads: 2).map(\.document) == [0, 1, 2])
 
         let documents = Self.documents
         var options = DeduplicatorOptionsForTests.with(.jaccard)
