@@ -1,6 +1,6 @@
-// Text kernels of word shingling: the ASCII token map and the separator bit masks, 32 or 64
-// bytes per step. See include/CSimKernels.h for the contracts; every variant gives the same bytes
-// and masks as the portable one.
+// Text kernels of word shingling: the ASCII token map and the token boundaries, 32 or 64 bytes
+// per step. See include/CSimKernels.h for the contracts; every variant gives the same bytes and
+// boundaries as the portable one.
 #include "CSimKernels.h"
 
 #include <string.h>
@@ -52,21 +52,49 @@ static size_t map_ascii_portable(const uint8_t *input, size_t count, uint8_t *ou
     return i;
 }
 
-// Bit i set iff byte i is not 0x20: an exact zero-byte test on word ^ 0x20…20, then the eight
-// high bits gathered into one byte by a multiplication.
-static void nonspace_masks_portable(const uint8_t *text, size_t blocks, uint64_t *masks) {
+// Bit i set iff byte i of the 64 at `text` is not 0x20: an exact zero-byte test on
+// word ^ 0x20…20, then the eight high bits gathered into one byte by a multiplication.
+static inline uint64_t nonspace_mask_portable(const uint8_t *text) {
     const uint64_t low7 = 0x7F7F7F7F7F7F7F7Full;
-    for (size_t block = 0; block < blocks; block++) {
-        uint64_t mask = 0;
-        for (int w = 0; w < 8; w++) {
-            uint64_t word;
-            memcpy(&word, text + block * 64 + w * 8, 8);
-            const uint64_t x = word ^ 0x2020202020202020ull;
-            const uint64_t nonZero = (((x & low7) + low7) | x) & 0x8080808080808080ull;
-            mask |= ((nonZero >> 7) * 0x0102040810204080ull) >> 56 << (w * 8);
-        }
-        masks[block] = mask;
+    uint64_t mask = 0;
+    for (int w = 0; w < 8; w++) {
+        uint64_t word;
+        memcpy(&word, text + w * 8, 8);
+        const uint64_t x = word ^ 0x2020202020202020ull;
+        const uint64_t nonZero = (((x & low7) + low7) | x) & 0x8080808080808080ull;
+        mask |= ((nonZero >> 7) * 0x0102040810204080ull) >> 56 << (w * 8);
     }
+    return mask;
+}
+
+// The token boundaries of one 64-byte block at `offset` whose non-space mask is `isWord`
+// (`*previous`: whether the byte before the block is a word byte): the transitions of the mask,
+// a start where a word byte follows a space and an end where a space follows a word byte, which
+// alternate; one trailing-zero count each.
+static inline size_t block_bounds_scalar(uint64_t isWord, uint64_t *previous, size_t offset, int32_t *bounds, size_t written) {
+    uint64_t transitions = isWord ^ (isWord << 1 | *previous);
+    *previous = isWord >> 63;
+    while (transitions) {
+        bounds[written++] = (int32_t)(offset + (size_t)__builtin_ctzll(transitions));
+        transitions &= transitions - 1;
+    }
+    return written;
+}
+
+// A token still open after the last block (one reaching a block that ends exactly at `count`)
+// ends at `count`; returns the number of tokens.
+static inline size_t close_bounds(size_t count, int32_t *bounds, size_t written) {
+    if (written & 1) bounds[written++] = (int32_t)count;
+    return written / 2;
+}
+
+static size_t token_bounds_portable(const uint8_t *text, size_t count, int32_t *bounds) {
+    size_t written = 0;
+    uint64_t previous = 0;
+    for (size_t offset = 0; offset < count; offset += 64) {
+        written = block_bounds_scalar(nonspace_mask_portable(text + offset), &previous, offset, bounds, written);
+    }
+    return close_bounds(count, bounds, written);
 }
 
 // The first '"', '\\' or control byte (below 0x20) of a JSON string's bytes, SWAR: for each class,
@@ -226,15 +254,18 @@ static size_t map_ascii_avx2(const uint8_t *input, size_t count, uint8_t *output
 }
 
 __attribute__((target("avx2")))
-static void nonspace_masks_avx2(const uint8_t *text, size_t blocks, uint64_t *masks) {
+static size_t token_bounds_avx2(const uint8_t *text, size_t count, int32_t *bounds) {
     const __m256i space = _mm256_set1_epi8(0x20);
-    for (size_t block = 0; block < blocks; block++) {
-        const __m256i a = _mm256_loadu_si256((const __m256i *)(text + block * 64));
-        const __m256i b = _mm256_loadu_si256((const __m256i *)(text + block * 64 + 32));
+    size_t written = 0;
+    uint64_t previous = 0;
+    for (size_t offset = 0; offset < count; offset += 64) {
+        const __m256i a = _mm256_loadu_si256((const __m256i *)(text + offset));
+        const __m256i b = _mm256_loadu_si256((const __m256i *)(text + offset + 32));
         const uint64_t low = (uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(a, space));
         const uint64_t high = (uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(b, space));
-        masks[block] = ~(low | high << 32);
+        written = block_bounds_scalar(~(low | high << 32), &previous, offset, bounds, written);
     }
+    return close_bounds(count, bounds, written);
 }
 
 __attribute__((target("avx512f,avx512bw")))
@@ -259,12 +290,31 @@ static size_t map_ascii_avx512(const uint8_t *input, size_t count, uint8_t *outp
     return i + map_ascii_portable(input + i, count - i, output + i, lowercase);
 }
 
+// The boundaries of each 16 bytes packed by VPCOMPRESSD (16 lane offsets, compressed by the
+// transition bits) and written by a masked store of exactly as many lanes: no branch per
+// boundary, no write past the last one (a compressing store to memory is microcoded on AMD, so
+// the store is a separate one).
 __attribute__((target("avx512f,avx512bw")))
-static void nonspace_masks_avx512(const uint8_t *text, size_t blocks, uint64_t *masks) {
+static size_t token_bounds_avx512(const uint8_t *text, size_t count, int32_t *bounds) {
     const __m512i space = _mm512_set1_epi8(0x20);
-    for (size_t block = 0; block < blocks; block++) {
-        masks[block] = _mm512_cmpneq_epi8_mask(_mm512_loadu_si512((const void *)(text + block * 64)), space);
+    const __m512i lanes = _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+    const __m512i sixteen = _mm512_set1_epi32(16);
+    size_t written = 0;
+    uint64_t previous = 0;
+    for (size_t offset = 0; offset < count; offset += 64) {
+        const uint64_t isWord = _mm512_cmpneq_epi8_mask(_mm512_loadu_si512((const void *)(text + offset)), space);
+        const uint64_t transitions = isWord ^ (isWord << 1 | previous);
+        previous = isWord >> 63;
+        __m512i positions = _mm512_add_epi32(lanes, _mm512_set1_epi32((int32_t)offset));
+        for (int quarter = 0; quarter < 4; quarter++) {
+            const __mmask16 hits = (__mmask16)(transitions >> (16 * quarter));
+            const unsigned hitCount = (unsigned)__builtin_popcount(hits);
+            _mm512_mask_storeu_epi32(bounds + written, (__mmask16)((1u << hitCount) - 1), _mm512_maskz_compress_epi32(hits, positions));
+            written += hitCount;
+            positions = _mm512_add_epi32(positions, sixteen);
+        }
     }
+    return close_bounds(count, bounds, written);
 }
 
 // 64 x 64 -> 64-bit products, 4 lanes: AVX2 has only 32 x 32 -> 64.
@@ -517,19 +567,16 @@ static size_t map_ascii_run(int isa, const uint8_t *input, size_t count, uint8_t
     }
 }
 
-static void nonspace_masks_run(int isa, const uint8_t *text, size_t blocks, uint64_t *masks) {
+static size_t token_bounds_run(int isa, const uint8_t *text, size_t count, int32_t *bounds) {
     switch (isa) {
 #if SIMK_X86
     case SIMK_ISA_AVX512:
-        nonspace_masks_avx512(text, blocks, masks);
-        return;
+        return token_bounds_avx512(text, count, bounds);
     case SIMK_ISA_AVX2:
-        nonspace_masks_avx2(text, blocks, masks);
-        return;
+        return token_bounds_avx2(text, count, bounds);
 #endif
     default:
-        nonspace_masks_portable(text, blocks, masks);
-        return;
+        return token_bounds_portable(text, count, bounds);
     }
 }
 
@@ -548,13 +595,13 @@ int simk_map_ascii_isa(int isa, const uint8_t *input, size_t count, uint8_t *out
     return 0;
 }
 
-void simk_nonspace_masks(const uint8_t *text, size_t blocks, uint64_t *masks) {
-    nonspace_masks_run(text_active_isa(), text, blocks, masks);
+size_t simk_token_bounds(const uint8_t *text, size_t count, int32_t *bounds) {
+    return token_bounds_run(text_active_isa(), text, count, bounds);
 }
 
-int simk_nonspace_masks_isa(int isa, const uint8_t *text, size_t blocks, uint64_t *masks) {
+int simk_token_bounds_isa(int isa, const uint8_t *text, size_t count, int32_t *bounds, size_t *tokens) {
     if (!text_isa_supported(isa)) return -1;
-    nonspace_masks_run(isa, text, blocks, masks);
+    *tokens = token_bounds_run(isa, text, count, bounds);
     return 0;
 }
 

@@ -82,13 +82,16 @@ size_t simk_map_ascii(const uint8_t *input, size_t count, uint8_t *output, int l
 int simk_map_ascii_isa(int isa, const uint8_t *input, size_t count, uint8_t *output, int lowercase,
                        size_t *processed);
 
-/// For each of `blocks` blocks of 64 bytes of `text`, the mask whose bit i is set iff byte i of
-/// the block is not 0x20 (an ASCII space). Reads exactly `blocks * 64` bytes.
-void simk_nonspace_masks(const uint8_t *text, size_t blocks, uint64_t *masks);
+/// The tokens (maximal runs of bytes other than 0x20) of `text[0..<count]`, as pairs: writes
+/// token i's first byte offset to `bounds[2i]` and the offset after its last byte to
+/// `bounds[2i + 1]`, and returns the number of tokens. Reads whole blocks of 64 bytes (the caller
+/// guarantees that 0x20 bytes follow `count` up to the next multiple of 64) and writes only the
+/// tokens' pairs (`bounds` needs room for `2 * (count / 2 + 1)` values); `count` is below 2^31.
+size_t simk_token_bounds(const uint8_t *text, size_t count, int32_t *bounds);
 
-/// `simk_nonspace_masks` forced onto one variant, for tests. Returns 0, or -1 (and does nothing)
-/// if this CPU cannot run `isa`.
-int simk_nonspace_masks_isa(int isa, const uint8_t *text, size_t blocks, uint64_t *masks);
+/// `simk_token_bounds` forced onto one variant, for tests: the count goes to `tokens`. Returns 0,
+/// or -1 (and does nothing) if this CPU cannot run `isa`.
+int simk_token_bounds_isa(int isa, const uint8_t *text, size_t count, int32_t *bounds, size_t *tokens);
 
 /// Replaces each token span `start << 32 | length` (1 <= length, start + length inside `text`)
 /// of `spans` by the seeded XXH3-64 hash of those bytes of `text`, in place: the value of

@@ -18,7 +18,8 @@ final class _WordTokens {
     let normalizer: TextNormalizer
     private let mapped = ScratchBuffer<UInt8>()
     private let breaks = ScratchBuffer<_FoldBreak>()
-    private let masks = ScratchBuffer<UInt64>()
+    /// Token starts and ends of the mapped text, as pairs (the kernel's output).
+    private let bounds = ScratchBuffer<Int32>()
     /// Original byte offset of each token's first byte.
     let starts = ScratchBuffer<Int32>()
     /// Original byte offset just past each token's last byte.
@@ -51,11 +52,13 @@ final class _WordTokens {
         let text = UnsafePointer(mapped.storage.baseAddress!)
         let startPointer = starts.reserve(capacity).baseAddress!
         let endPointer = ends.reserve(capacity).baseAddress!
-        let blocks = (mappedCount &+ 63) >> 6
-        let maskPointer = masks.reserve(blocks).baseAddress!
+        let pairs = bounds.reserve(2 * capacity).baseAddress!
         // SAFETY: the mapped text is followed by 64 bytes of 0x20, so every block is readable.
-        _TextKernels.nonSpaceMasks(text, blocks: blocks, into: maskPointer)
-        count = Self.scanTokens(masks: UnsafePointer(maskPointer), count: mappedCount, starts: startPointer, ends: endPointer)
+        count = _TextKernels.tokenBounds(text, count: mappedCount, into: pairs)!
+        for token in 0..<count {
+            startPointer[token] = pairs[2 &* token]
+            endPointer[token] = pairs[2 &* token &+ 1]
+        }
         let hashes = tokenHashes.reserve(count).baseAddress!
         for token in 0..<count {
             let start = Int(startPointer[token])
@@ -113,48 +116,6 @@ final class _WordTokens {
             index &+= length
         }
         return recorded
-    }
-
-    /// Finds the tokens (maximal runs of bytes other than 0x20) of mapped text from its
-    /// non-separator bit masks (one word per 64 bytes, from the shared vector kernel
-    /// `_TextKernels.nonSpaceMasks`): each mask's transitions give token starts and ends, which
-    /// alternate, so the k-th end closes the k-th start.
-    ///
-    /// - Precondition: `masks` has `(count + 63) / 64` words, bits past `count` clear; `starts`
-    ///   and `ends` have room for `count / 2 + 1` positions.
-    /// - Returns: The number of tokens.
-    static func scanTokens(
-        masks: UnsafePointer<UInt64>, count: Int, starts: UnsafeMutablePointer<Int32>, ends: UnsafeMutablePointer<Int32>
-    ) -> Int {
-        var startCount = 0
-        var endCount = 0
-        var previousIsWord: UInt64 = 0
-        var offset = 0
-        var block = 0
-        while offset < count {
-            let isWord = masks[block]
-            block &+= 1
-            let shifted = isWord << 1 | previousIsWord
-            var tokenStarts = isWord & ~shifted
-            var tokenEnds = ~isWord & shifted
-            while tokenStarts != 0 {
-                starts[startCount] = Int32(truncatingIfNeeded: offset &+ tokenStarts.trailingZeroBitCount)
-                startCount &+= 1
-                tokenStarts &= tokenStarts &- 1
-            }
-            while tokenEnds != 0 {
-                ends[endCount] = Int32(truncatingIfNeeded: offset &+ tokenEnds.trailingZeroBitCount)
-                endCount &+= 1
-                tokenEnds &= tokenEnds &- 1
-            }
-            previousIsWord = isWord >> 63
-            offset &+= 64
-        }
-        // A token that reaches a block ending exactly at `count` is closed by the padding.
-        if endCount < startCount {
-            ends[endCount] = Int32(truncatingIfNeeded: count)
-        }
-        return startCount
     }
 
     /// Rewrites mapped token positions as original byte offsets, walking the breaks once (token

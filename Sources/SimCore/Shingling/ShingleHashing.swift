@@ -10,80 +10,47 @@ enum _ShingleHashing {
 
     /// Hashes each token (maximal run of bytes other than 0x20) of mapped text with XXH3.
     ///
-    /// Finds token boundaries 64 bytes at a time: a bit mask of non-separator bytes (from the
-    /// vector kernel, ``_TextKernels/nonSpaceMasks(_:blocks:into:isa:)``, for the whole text
-    /// first), its transitions against the previous bit (token starts and ends), and one
-    /// trailing-zero count per boundary. Starts and ends alternate, so each start pairs with the
-    /// lowest end left; the loop's cost is per block and per token, not per byte, with one
-    /// hard-to-predict exit per block. The loop writes each token's span (`start << 32 |
-    /// length`) where its hash goes, and ``_TextKernels/hashTokenSpans(_:spans:count:seed:isa:)``
-    /// then hashes them all in place without a branch on the token's length (xxHash's
-    /// short-input branch mispredicted on about half the tokens of news text), eight at a time
-    /// with AVX-512.
+    /// The vector kernel ``_TextKernels/tokenBounds(_:count:into:isa:)`` writes every token's
+    /// start and end, as a pair of 32-bit values, where its hash goes: the transitions of a bit
+    /// mask of word bytes, 64 bytes at a time (AVX-512 packs them without a branch per token,
+    /// where a trailing-zero loop mispredicted its exit once per block). One pass turns each
+    /// pair into the token's span (`start << 32 | length`) in place, and
+    /// ``_TextKernels/hashTokenSpans(_:spans:count:seed:isa:)`` then hashes them all in place
+    /// without a branch on the token's length (xxHash's short-input branch mispredicted on about
+    /// half the tokens of news text), eight at a time with AVX-512.
     ///
-    /// - Precondition: `text` is followed by at least 64 readable 0x20 bytes; `masks` has room
-    ///   for `count / 64 + 1` words; `tokenHashes` has room for `count / 2 + 1` hashes; `count`
-    ///   is below 2³¹ (a span keeps 32 bits for each of start and length).
+    /// - Precondition: `text` is followed by at least 64 readable 0x20 bytes; `tokenHashes` has
+    ///   room for `count / 2 + 1` hashes; `count` is below 2³¹ (a span keeps 32 bits for each of
+    ///   start and length).
     /// - Parameter isa: A kernel variant to force (tests); `nil` uses the process's.
     /// - Returns: The number of tokens.
     static func hashTokens(
-        _ text: UnsafePointer<UInt8>, count: Int, seed: UInt64, masks: UnsafeMutablePointer<UInt64>,
-        into tokenHashes: UnsafeMutablePointer<UInt64>, isa: SignatureKernelISA? = nil
+        _ text: UnsafePointer<UInt8>, count: Int, seed: UInt64, into tokenHashes: UnsafeMutablePointer<UInt64>,
+        isa: SignatureKernelISA? = nil
     ) -> Int {
-        let blocks = (count &+ 63) >> 6
-        // An unsupported forced variant is a test's mistake; the portable one always runs.
-        if !_TextKernels.nonSpaceMasks(text, blocks: blocks, into: masks, isa: isa) {
-            _TextKernels.nonSpaceMasks(text, blocks: blocks, into: masks, isa: .portable)
+        // SAFETY: `count / 2 + 1` hashes are `2 · (count / 2 + 1)` 32-bit values, the room the
+        // pairs need; pair i occupies the bytes of hash i, read before that hash is written.
+        let tokens = tokenHashes.withMemoryRebound(to: Int32.self, capacity: 2 * (count / 2 + 1)) { bounds in
+            // An unsupported forced variant is a test's mistake; the portable one always runs.
+            _TextKernels.tokenBounds(text, count: count, into: bounds, isa: isa)
+                ?? _TextKernels.tokenBounds(text, count: count, into: bounds, isa: .portable)!
         }
-        @inline(__always) func span(_ start: Int, _ end: Int) -> UInt64 {
-            UInt64(truncatingIfNeeded: start) << 32 | UInt64(truncatingIfNeeded: end &- start)
+        let pairs = UnsafeRawPointer(tokenHashes)
+        #if _endian(little)
+        // A pair read as one 64-bit value holds the end in its high half: one load and one store
+        // per token, which the compiler vectorizes.
+        for token in 0..<tokens {
+            let pair = pairs.load(fromByteOffset: token &* 8, as: UInt64.self)
+            let start = pair & 0xFFFF_FFFF
+            tokenHashes[token] = start << 32 | (pair >> 32 &- start)
         }
-        var tokens = 0
-        var tokenStart = 0
-        var isOpen = false        // a token started in an earlier block and has not ended yet
-        var previousIsWord: UInt64 = 0
-        var offset = 0
-        var block = 0
-        while offset < count {
-            let isWord = masks[block]
-            let shifted = isWord << 1 | previousIsWord
-            var starts = isWord & ~shifted
-            var ends = ~isWord & shifted
-            if isOpen {
-                guard ends != 0 else {
-                    previousIsWord = isWord >> 63
-                    offset &+= 64
-                    block &+= 1
-                    continue
-                }
-                let end = offset &+ ends.trailingZeroBitCount
-                tokenHashes[tokens] = span(tokenStart, end)
-                tokens &+= 1
-                ends &= ends &- 1
-                isOpen = false
-            }
-            while starts != 0 {
-                tokenStart = offset &+ starts.trailingZeroBitCount
-                starts &= starts &- 1
-                if ends == 0 {
-                    isOpen = true
-                    break
-                }
-                let end = offset &+ ends.trailingZeroBitCount
-                ends &= ends &- 1
-                tokenHashes[tokens] = span(tokenStart, end)
-                tokens &+= 1
-            }
-            previousIsWord = isWord >> 63
-            offset &+= 64
-            block &+= 1
+        #else
+        for token in 0..<tokens {
+            let start = UInt32(bitPattern: pairs.load(fromByteOffset: token &* 8, as: Int32.self))
+            let end = UInt32(bitPattern: pairs.load(fromByteOffset: token &* 8 &+ 4, as: Int32.self))
+            tokenHashes[token] = UInt64(start) << 32 | UInt64(end &- start)
         }
-        // A block that overran `count` closed any open token there (the padding is separators);
-        // a block that ended exactly at `count` may leave one open.
-        if isOpen {
-            tokenHashes[tokens] = span(tokenStart, count)
-            tokens &+= 1
-        }
+        #endif
         // SAFETY: every span lies inside `text`, which 64 padding bytes follow.
         if !_TextKernels.hashTokenSpans(text, spans: tokenHashes, count: tokens, seed: seed, isa: isa) {
             _TextKernels.hashTokenSpans(text, spans: tokenHashes, count: tokens, seed: seed, isa: .portable)

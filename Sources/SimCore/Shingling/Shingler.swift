@@ -22,7 +22,6 @@ public final class Shingler {
     public let normalizer: TextNormalizer
     private let textBuffer = ScratchBuffer<UInt8>()
     private let tokenBuffer = ScratchBuffer<UInt64>()
-    private let maskBuffer = ScratchBuffer<UInt64>()
     private let scalarStartBuffer = ScratchBuffer<Int32>()
     private let shingleBuffer = ScratchBuffer<UInt64>()
     private let sortBuffer = ScratchBuffer<UInt64>()
@@ -105,9 +104,8 @@ public final class Shingler {
             let mappedCount = normalizer._mapForTokens(bytes, into: textBuffer)
             guard mappedCount > 0 else { return 0 }
             let tokenHashes = tokenBuffer.reserve(mappedCount / 2 + 1).baseAddress!
-            let masks = maskBuffer.reserve(mappedCount / 64 + 1).baseAddress!
             let tokens = _ShingleHashing.hashTokens(
-                textBuffer.storage.baseAddress!, count: mappedCount, seed: seed, masks: masks, into: tokenHashes)
+                textBuffer.storage.baseAddress!, count: mappedCount, seed: seed, into: tokenHashes)
             let shingles = shingleBuffer.reserve(Swift.max(tokens, 1)).baseAddress!
             return _ShingleHashing.wordShingles(
                 tokenHashes, tokens: tokens, width: width, seed: seed, into: shingles)

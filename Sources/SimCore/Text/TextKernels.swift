@@ -1,7 +1,7 @@
 internal import CSimKernels
 import SimCoreInternals
 
-/// The C text kernels (`CSimKernels/text.c`): the ASCII token map and the separator bit masks of
+/// The C text kernels (`CSimKernels/text.c`): the ASCII token map and the token boundaries of
 /// word shingling, and the JSON string scan of the corpus reader (package access, for
 /// SimCoreIO); 32 bytes per step with AVX2 and 64 with AVX-512BW, chosen once per process
 /// like the MinHash kernel (``SignatureKernelISA``, capped by `SIMCORE_ISA`; the AVX-512 variant
@@ -31,20 +31,22 @@ package enum _TextKernels {
         return simk_map_ascii_isa(isa.code, input, count, output, lowercase ? 1 : 0, &processed) == 0 ? processed : nil
     }
 
-    /// Writes, for each block of 64 bytes of `text`, the mask whose bit i is set iff byte i is
-    /// not 0x20.
+    /// Finds the tokens (maximal runs of bytes other than 0x20) of `text`, as pairs: token i's
+    /// first byte offset goes to `bounds[2i]`, the offset after its last byte to `bounds[2i + 1]`.
+    /// Each 64-byte block's bit mask of word bytes gives the boundaries as its transitions
+    /// (starts and ends alternate); AVX-512 packs them 16 bytes at a time (VPCOMPRESSD), the
+    /// other variants take one trailing-zero count per boundary.
     ///
-    /// - SAFETY: `text` holds `blocks · 64` readable bytes; `masks` has room for `blocks` words.
-    /// - Returns: `false` if `isa` was forced and this CPU cannot run it (nothing written).
-    @discardableResult
-    static func nonSpaceMasks(
-        _ text: UnsafePointer<UInt8>, blocks: Int, into masks: UnsafeMutablePointer<UInt64>, isa: SignatureKernelISA? = nil
-    ) -> Bool {
-        guard let isa else {
-            simk_nonspace_masks(text, blocks, masks)
-            return true
-        }
-        return simk_nonspace_masks_isa(isa.code, text, blocks, masks) == 0
+    /// - SAFETY: `text` holds `count` bytes followed by 0x20 bytes up to the next multiple of
+    ///   64; `bounds` has room for `2 · (count / 2 + 1)` values; `count` < 2³¹.
+    /// - Returns: The number of tokens, or `nil` if `isa` was forced and this CPU cannot run it
+    ///   (nothing written).
+    static func tokenBounds(
+        _ text: UnsafePointer<UInt8>, count: Int, into bounds: UnsafeMutablePointer<Int32>, isa: SignatureKernelISA? = nil
+    ) -> Int? {
+        guard let isa else { return simk_token_bounds(text, count, bounds) }
+        var tokens = 0
+        return simk_token_bounds_isa(isa.code, text, count, bounds, &tokens) == 0 ? tokens : nil
     }
 
     /// Replaces each token span `start << 32 | length` in `spans` by the seeded XXH3-64 hash of

@@ -78,13 +78,8 @@ extension TextNormalizer {
         let scratch = ScratchBuffer<UInt8>()
         let mapped = _mapForTokens(bytes, into: scratch)
         guard mapped > 0 else { return [] }
-        var masks = [UInt64](repeating: 0, count: mapped / 64 + 1)
-        return masks.withUnsafeMutableBufferPointer { masks in
-            [UInt64](unsafeUninitializedCapacity: mapped / 2 + 1) { hashes, initialized in
-                initialized = _ShingleHashing.hashTokens(
-                    scratch.storage.baseAddress!, count: mapped, seed: seed, masks: masks.baseAddress!,
-                    into: hashes.baseAddress!)
-            }
+        return [UInt64](unsafeUninitializedCapacity: mapped / 2 + 1) { hashes, initialized in
+            initialized = _ShingleHashing.hashTokens(scratch.storage.baseAddress!, count: mapped, seed: seed, into: hashes.baseAddress!)
         }
     }
 }

@@ -142,13 +142,8 @@ struct TokenizationTests {
                     let scratch = ScratchBuffer<UInt8>()
                     let mapped = text.withUnsafeBytes { normalizer._mapForTokens($0, into: scratch, isa: isa) }
                     var hashes = [UInt64](repeating: 0, count: mapped / 2 + 1)
-                    var masks = [UInt64](repeating: 0, count: mapped / 64 + 1)
                     let count = hashes.withUnsafeMutableBufferPointer { output in
-                        masks.withUnsafeMutableBufferPointer {
-                            _ShingleHashing.hashTokens(
-                                scratch.storage.baseAddress!, count: mapped, seed: 3, masks: $0.baseAddress!,
-                                into: output.baseAddress!, isa: isa)
-                        }
+                        _ShingleHashing.hashTokens(scratch.storage.baseAddress!, count: mapped, seed: 3, into: output.baseAddress!, isa: isa)
                     }
                     #expect(Array(hashes.prefix(count)) == expected, "seed \(seed), length \(length), \(options), \(isa)")
                 }
@@ -208,14 +203,9 @@ struct TokenizationTests {
                 text += [UInt8](repeating: 0x20, count: 64)
                 for isa in Self.variants {
                     var hashes = [UInt64](repeating: 0, count: length / 2 + 1)
-                    var masks = [UInt64](repeating: 0, count: length / 64 + 1)
                     let count = text.withUnsafeBufferPointer { source in
                         hashes.withUnsafeMutableBufferPointer { output in
-                            masks.withUnsafeMutableBufferPointer {
-                                _ShingleHashing.hashTokens(
-                                    source.baseAddress!, count: length, seed: 5, masks: $0.baseAddress!,
-                                    into: output.baseAddress!, isa: isa)
-                            }
+                            _ShingleHashing.hashTokens(source.baseAddress!, count: length, seed: 5, into: output.baseAddress!, isa: isa)
                         }
                     }
                     #expect(Array(hashes.prefix(count)) == expected, "length \(length), sparsity \(sparsity), \(isa)")
@@ -280,20 +270,35 @@ struct TokenizationTests {
         }
     }
 
-    @Test("separator masks of every variant: bit i set iff byte i is not a space")
-    func separatorMasks() {
+    @Test("token bounds of every variant: each run of non-space bytes as a start and end pair, at any density, nothing written past the last pair")
+    func tokenBounds() {
         var generator = SplitMix64(seed: 64)
-        let text = (0..<64 * 9).map { _ in generator.next() % 4 == 0 ? UInt8(0x20) : UInt8(truncatingIfNeeded: generator.next()) }
-        let expected = (0..<9).map { block in
-            (0..<64).reduce(UInt64(0)) { $0 | (text[block * 64 + $1] != 0x20 ? 1 << UInt64($1) : 0) }
-        }
-        for isa in Self.variants {
-            var masks = [UInt64](repeating: 0, count: 9)
-            let ran = text.withUnsafeBufferPointer { source in
-                masks.withUnsafeMutableBufferPointer { _TextKernels.nonSpaceMasks(source.baseAddress!, blocks: 9, into: $0.baseAddress!, isa: isa) }
+        for length in [0, 1, 2, 15, 16, 17, 63, 64, 65, 127, 128, 129, 576] + (0..<30).map({ _ in Int(generator.next() % 700) }) {
+            for sparsity in [1, 2, 4, 17, 1000] as [UInt64] {
+                // Sparsity 1 alternates "x x x …": a token per two bytes, 64 boundaries a block.
+                var text = (0..<length).map { index -> UInt8 in
+                    if sparsity == 1 { return index % 2 == 0 ? 0x78 : 0x20 }
+                    return generator.next() % sparsity == 0 ? 0x20 : UInt8(truncatingIfNeeded: generator.next()) | 0x40
+                }
+                var expected: [Int32] = []
+                for (index, byte) in text.enumerated() where byte != 0x20 {
+                    if index == 0 || text[index - 1] == 0x20 { expected.append(Int32(index)) }
+                    if index == length - 1 || text[index + 1] == 0x20 { expected.append(Int32(index + 1)) }
+                }
+                text += [UInt8](repeating: 0x20, count: 64)
+                for isa in Self.variants {
+                    // A sentinel after the room the contract asks for shows any write past it.
+                    var bounds = [Int32](repeating: -7, count: 2 * (length / 2 + 1) + 16)
+                    let tokens = text.withUnsafeBufferPointer { source in
+                        bounds.withUnsafeMutableBufferPointer {
+                            _TextKernels.tokenBounds(source.baseAddress!, count: length, into: $0.baseAddress!, isa: isa)
+                        }
+                    }
+                    #expect(tokens.map { $0 * 2 } == expected.count, "length \(length), sparsity \(sparsity), \(isa)")
+                    #expect(Array(bounds.prefix(expected.count)) == expected, "length \(length), sparsity \(sparsity), \(isa)")
+                    #expect(bounds[expected.count...].allSatisfy { $0 == -7 }, "length \(length), sparsity \(sparsity), \(isa)")
+                }
             }
-            #expect(ran)
-            #expect(masks == expected, "\(isa)")
         }
     }
 }
