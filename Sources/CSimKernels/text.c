@@ -268,6 +268,21 @@ static size_t token_bounds_avx2(const uint8_t *text, size_t count, int32_t *boun
     return close_bounds(count, bounds, written);
 }
 
+// Letters (cased by `caseBit`) and digits kept, other bytes to 0x20, by unsigned range tests:
+// (byte − low) ≤ (high − low).
+__attribute__((target("avx512f,avx512bw")))
+static inline __m512i map64_avx512(__m512i bytes, __m512i caseBit) {
+    const __mmask64 upper = _mm512_cmple_epu8_mask(_mm512_sub_epi8(bytes, _mm512_set1_epi8('A')), _mm512_set1_epi8('Z' - 'A'));
+    const __mmask64 lower = _mm512_cmple_epu8_mask(_mm512_sub_epi8(bytes, _mm512_set1_epi8('a')), _mm512_set1_epi8('z' - 'a'));
+    const __mmask64 digit = _mm512_cmple_epu8_mask(_mm512_sub_epi8(bytes, _mm512_set1_epi8('0')), _mm512_set1_epi8('9' - '0'));
+    const __m512i cased = _mm512_mask_blend_epi8(upper, bytes, _mm512_or_si512(bytes, caseBit));
+    return _mm512_mask_blend_epi8(upper | lower | digit, _mm512_set1_epi8(0x20), cased);
+}
+
+// The ASCII bytes before a non-ASCII one, and the input's last bytes (fewer than 64), are mapped
+// like whole blocks and written by a masked store: no byte-at-a-time loop at each stop (news
+// text stops at a curly quote or a dash every 450 bytes or so) and at the end of each document.
+// The tail's load is masked too, so it reads no byte past `count`.
 __attribute__((target("avx512f,avx512bw")))
 static size_t map_ascii_avx512(const uint8_t *input, size_t count, uint8_t *output, int lowercase) {
     const __m512i caseBit = _mm512_set1_epi8(lowercase ? 0x20 : 0);
@@ -277,17 +292,19 @@ static size_t map_ascii_avx512(const uint8_t *input, size_t count, uint8_t *outp
         const uint64_t high = _mm512_movepi8_mask(bytes);
         if (high != 0) {
             const size_t ascii = (size_t)__builtin_ctzll(high);
-            return i + map_ascii_portable(input + i, ascii, output + i, lowercase);
+            _mm512_mask_storeu_epi8((void *)(output + i), (__mmask64)((1ull << ascii) - 1), map64_avx512(bytes, caseBit));
+            return i + ascii;
         }
-        // Unsigned range tests: (byte − low) ≤ (high − low).
-        const __mmask64 upper = _mm512_cmple_epu8_mask(_mm512_sub_epi8(bytes, _mm512_set1_epi8('A')), _mm512_set1_epi8('Z' - 'A'));
-        const __mmask64 lower = _mm512_cmple_epu8_mask(_mm512_sub_epi8(bytes, _mm512_set1_epi8('a')), _mm512_set1_epi8('z' - 'a'));
-        const __mmask64 digit = _mm512_cmple_epu8_mask(_mm512_sub_epi8(bytes, _mm512_set1_epi8('0')), _mm512_set1_epi8('9' - '0'));
-        const __m512i cased = _mm512_mask_blend_epi8(upper, bytes, _mm512_or_si512(bytes, caseBit));
-        const __m512i result = _mm512_mask_blend_epi8(upper | lower | digit, _mm512_set1_epi8(0x20), cased);
-        _mm512_storeu_si512((void *)(output + i), result);
+        _mm512_storeu_si512((void *)(output + i), map64_avx512(bytes, caseBit));
     }
-    return i + map_ascii_portable(input + i, count - i, output + i, lowercase);
+    if (i == count) return count;
+    // 1 to 63 bytes left; masked-off lanes load as 0, which is ASCII.
+    const __mmask64 left = (__mmask64)((1ull << (count - i)) - 1);
+    const __m512i bytes = _mm512_maskz_loadu_epi8(left, (const void *)(input + i));
+    const uint64_t high = _mm512_movepi8_mask(bytes);
+    const size_t ascii = high ? (size_t)__builtin_ctzll(high) : count - i;
+    _mm512_mask_storeu_epi8((void *)(output + i), (__mmask64)((1ull << ascii) - 1), map64_avx512(bytes, caseBit));
+    return i + ascii;
 }
 
 // The boundaries of each 16 bytes packed by VPCOMPRESSD (16 lane offsets, compressed by the
