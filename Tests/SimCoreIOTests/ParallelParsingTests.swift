@@ -264,7 +264,7 @@ struct ParallelParsingTests {
                 }
                 #expect(result?.consumed == stop && result?.written == expected.count, "\(isa), \(count) bytes")
                 #expect(Array(output[..<expected.count]) == expected, "\(isa)")
-                #expect(output[expected.count] == 0xAA, "\(isa): wrote past what it reported")
+                #expect(output[count] == 0xAA, "\(isa): wrote past its room")
             }
         }
     }

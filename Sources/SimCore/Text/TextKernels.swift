@@ -110,7 +110,8 @@ package enum _TextKernels {
     /// `\" \\ \/ \b \f \n \r \t` decoded on the way, in one call however many there are.
     ///
     /// - SAFETY: `source` holds `count` readable bytes and `destination` room for `count`
-    ///   bytes; at most `consumed` bytes are written (escapes only shrink).
+    ///   bytes, all of which the AVX-512 variant may write (it stores whole blocks while it
+    ///   scans); the first `written` are the decoded bytes (escapes only shrink).
     /// - Returns: The source bytes consumed (where it stopped) and the bytes written, or `nil`
     ///   if `isa` was forced and this CPU cannot run it.
     package static func jsonUnescape(
