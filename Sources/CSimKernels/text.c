@@ -67,13 +67,19 @@ static inline uint64_t nonspace_mask_portable(const uint8_t *text) {
     return mask;
 }
 
-// The token boundaries of one 64-byte block at `offset` whose non-space mask is `isWord`
-// (`*previous`: whether the byte before the block is a word byte): the transitions of the mask,
-// a start where a word byte follows a space and an end where a space follows a word byte, which
-// alternate; one trailing-zero count each.
-static inline size_t block_bounds_scalar(uint64_t isWord, uint64_t *previous, size_t offset, int32_t *bounds, size_t written) {
-    uint64_t transitions = isWord ^ (isWord << 1 | *previous);
+// A 64-byte block's token boundaries as bits: the transitions of its non-space mask `isWord`, a
+// start where a word byte follows a space and an end where a space follows a word byte, which
+// alternate. `*previous` (whether the byte before the block is a word byte) becomes the block's
+// last byte's.
+static inline uint64_t block_transitions(uint64_t isWord, uint64_t *previous) {
+    const uint64_t transitions = isWord ^ (isWord << 1 | *previous);
     *previous = isWord >> 63;
+    return transitions;
+}
+
+// Appends the boundaries of the block at `offset` to `bounds`, one trailing-zero count each.
+static inline size_t block_bounds_scalar(uint64_t isWord, uint64_t *previous, size_t offset, int32_t *bounds, size_t written) {
+    uint64_t transitions = block_transitions(isWord, previous);
     while (transitions) {
         bounds[written++] = (int32_t)(offset + (size_t)__builtin_ctzll(transitions));
         transitions &= transitions - 1;
@@ -209,13 +215,18 @@ static size_t non_ascii_avx512(const uint8_t *bytes, size_t count) {
     return i + non_ascii_portable(bytes + i, count - i);
 }
 
+// The bytes a JSON string's scan stops at: '"', '\\' and controls (below 0x20).
+__attribute__((target("avx512f,avx512bw")))
+static inline uint64_t json_special_mask_avx512(__m512i v) {
+    return _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8(0x22)) | _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8(0x5C)) |
+           _mm512_cmplt_epu8_mask(v, _mm512_set1_epi8(0x20));
+}
+
 __attribute__((target("avx512f,avx512bw")))
 static size_t json_special_avx512(const uint8_t *bytes, size_t count) {
-    const __m512i quote = _mm512_set1_epi8(0x22), backslash = _mm512_set1_epi8(0x5C), space = _mm512_set1_epi8(0x20);
     size_t i = 0;
     for (; i + 64 <= count; i += 64) {
-        const __m512i v = _mm512_loadu_si512((const void *)(bytes + i));
-        const uint64_t mask = _mm512_cmpeq_epi8_mask(v, quote) | _mm512_cmpeq_epi8_mask(v, backslash) | _mm512_cmplt_epu8_mask(v, space);
+        const uint64_t mask = json_special_mask_avx512(_mm512_loadu_si512((const void *)(bytes + i)));
         if (mask) return i + (size_t)__builtin_ctzll(mask);
     }
     return i + json_special_portable(bytes + i, count - i);
@@ -320,8 +331,7 @@ static size_t token_bounds_avx512(const uint8_t *text, size_t count, int32_t *bo
     uint64_t previous = 0;
     for (size_t offset = 0; offset < count; offset += 64) {
         const uint64_t isWord = _mm512_cmpneq_epi8_mask(_mm512_loadu_si512((const void *)(text + offset)), space);
-        const uint64_t transitions = isWord ^ (isWord << 1 | previous);
-        previous = isWord >> 63;
+        const uint64_t transitions = block_transitions(isWord, &previous);
         __m512i positions = _mm512_add_epi32(lanes, _mm512_set1_epi32((int32_t)offset));
         for (int quarter = 0; quarter < 4; quarter++) {
             const __mmask16 hits = (__mmask16)(transitions >> (16 * quarter));
@@ -645,8 +655,6 @@ int simk_json_special_isa(int isa, const uint8_t *bytes, size_t count, size_t *p
     return 0;
 }
 
-// Plain runs found by json_special_run and copied whole, simple escapes decoded in place; stops
-// at the first byte left to the caller (see simk_json_unescape).
 // The byte a simple escape (the one after a backslash) stands for; 0 for \u, an invalid
 // escape, or any other byte (none of the simple escapes decodes to 0).
 static inline uint8_t json_simple_escape(uint8_t escape) {
@@ -671,12 +679,10 @@ static inline uint8_t json_simple_escape(uint8_t escape) {
 // `dst` past it, up to `dst + count`, may be overwritten.
 __attribute__((target("avx512f,avx512bw")))
 static size_t json_copy_run_avx512(const uint8_t *src, size_t count, uint8_t *dst) {
-    const __m512i quote = _mm512_set1_epi8(0x22), backslash = _mm512_set1_epi8(0x5C), space = _mm512_set1_epi8(0x20);
     size_t i = 0;
     for (; i + 64 <= count; i += 64) {
         const __m512i v = _mm512_loadu_si512((const void *)(src + i));
-        const uint64_t special = _mm512_cmpeq_epi8_mask(v, quote) | _mm512_cmpeq_epi8_mask(v, backslash) |
-                                 _mm512_cmplt_epu8_mask(v, space);
+        const uint64_t special = json_special_mask_avx512(v);
         _mm512_storeu_si512((void *)(dst + i), v);
         if (special) return i + (size_t)__builtin_ctzll(special);
     }
@@ -684,8 +690,7 @@ static size_t json_copy_run_avx512(const uint8_t *src, size_t count, uint8_t *ds
     const __mmask64 valid = (__mmask64)((1ull << (count - i)) - 1);
     const __m512i v = _mm512_maskz_loadu_epi8(valid, (const void *)(src + i));
     // Masked-off lanes load as 0, a control byte: only the valid lanes count.
-    const uint64_t special = (_mm512_cmpeq_epi8_mask(v, quote) | _mm512_cmpeq_epi8_mask(v, backslash) |
-                              _mm512_cmplt_epu8_mask(v, space)) & valid;
+    const uint64_t special = json_special_mask_avx512(v) & valid;
     _mm512_mask_storeu_epi8((void *)(dst + i), valid, v);
     return special ? i + (size_t)__builtin_ctzll(special) : count;
 }
@@ -702,6 +707,8 @@ static size_t json_copy_run(int isa, const uint8_t *src, size_t count, uint8_t *
     return run;
 }
 
+// Plain runs copied by json_copy_run, simple escapes decoded on the way; stops at the first
+// byte left to the caller (see simk_json_unescape).
 static size_t json_unescape_run(int isa, const uint8_t *src, size_t count, uint8_t *dst, size_t *written) {
     size_t i = 0, w = 0;
     for (;;) {

@@ -284,8 +284,9 @@ public struct JSONRecordParser: Sendable {
             var source = start
             var filled = 0
             while true {
-                // SAFETY: source...bytes.count lies inside the line; every byte written consumes
-                // at least one source byte, so filled + consumed <= bytes.count - start, the room.
+                // SAFETY: source...bytes.count lies inside the line; every byte decoded consumed at
+                // least one source byte, so filled <= source - start and output + filled has room
+                // for all bytes.count - source bytes the kernel may write.
                 let (consumed, written) = _TextKernels.jsonUnescape(base + source, count: bytes.count - source, into: output + filled)!
                 position = source + consumed
                 filled += written

@@ -74,7 +74,7 @@ int simk_text_isa_supported(int isa);
 /// is non-zero) and digits are kept, every other ASCII byte becomes 0x20. Stops at the first byte
 /// of 0x80 or more, or after `count` bytes.
 /// Returns the number of bytes mapped (all of them written to `output`). `output` must have room
-/// for `count` bytes plus 64: whole vectors may be stored past the mapped prefix.
+/// for `count` bytes plus 64 (the callers' padding; no variant writes past the bytes it maps).
 size_t simk_map_ascii(const uint8_t *input, size_t count, uint8_t *output, int lowercase);
 
 /// `simk_map_ascii` forced onto one variant, for tests. Returns 0 and sets `*processed`, or -1

@@ -47,14 +47,18 @@ final class _WordTokens {
         count = 0
         gramCount = 0
         guard mappedCount > 0 else { return }
+        // Folding may lengthen the text; token positions are 32-bit.
+        precondition(mappedCount < Int(Int32.max), "a document must fold to less than 2 GiB")
         let breakCount = recordBreaks(bytes)
         let capacity = mappedCount / 2 + 1
         let text = UnsafePointer(mapped.storage.baseAddress!)
         let startPointer = starts.reserve(capacity).baseAddress!
         let endPointer = ends.reserve(capacity).baseAddress!
         let pairs = bounds.reserve(2 * capacity).baseAddress!
-        // SAFETY: the mapped text is followed by 64 bytes of 0x20, so every block is readable.
-        count = _TextKernels.tokenBounds(text, count: mappedCount, into: pairs)!
+        // SAFETY: the mapped text is followed by 64 bytes of 0x20, so every block is readable;
+        // `pairs` holds 2 · (mappedCount / 2 + 1) values, the kernel's room, and `starts` and
+        // `ends` one per token of at most mappedCount / 2 + 1.
+        count = _TextKernels.tokenBounds(text, count: mappedCount, into: pairs)
         for token in 0..<count {
             startPointer[token] = pairs[2 &* token]
             endPointer[token] = pairs[2 &* token &+ 1]

@@ -28,6 +28,7 @@ enum _ShingleHashing {
         _ text: UnsafePointer<UInt8>, count: Int, seed: UInt64, into tokenHashes: UnsafeMutablePointer<UInt64>,
         isa: SignatureKernelISA? = nil
     ) -> Int {
+        precondition(count < Int(Int32.max), "a document must fold to less than 2 GiB")
         // SAFETY: `count / 2 + 1` hashes are `2 · (count / 2 + 1)` 32-bit values, the room the
         // pairs need; pair i occupies the bytes of hash i, read before that hash is written.
         let tokens = tokenHashes.withMemoryRebound(to: Int32.self, capacity: 2 * (count / 2 + 1)) { bounds in

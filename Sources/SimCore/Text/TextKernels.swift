@@ -6,7 +6,8 @@ import SimCoreInternals
 /// SimCoreIO); 32 bytes per step with AVX2 and 64 with AVX-512BW, chosen once per process
 /// like the MinHash kernel (``SignatureKernelISA``, capped by `SIMCORE_ISA`; the AVX-512 variant
 /// also needs AVX-512BW and DQ); and the token hashes of word shingling. Every variant gives the
-/// portable one's bytes, masks and hashes.
+/// portable one's bytes, boundaries and hashes (the JSON unescape's AVX-512 variant may also
+/// overwrite room past the bytes it reports, as its contract allows).
 package enum _TextKernels {
     /// The variant the text kernels use in this process.
     static var active: SignatureKernelISA { SignatureKernelISA(code: simk_text_isa()) }
@@ -39,12 +40,19 @@ package enum _TextKernels {
     ///
     /// - SAFETY: `text` holds `count` bytes followed by 0x20 bytes up to the next multiple of
     ///   64; `bounds` has room for `2 · (count / 2 + 1)` values; `count` < 2³¹.
+    /// - Returns: The number of tokens.
+    static func tokenBounds(_ text: UnsafePointer<UInt8>, count: Int, into bounds: UnsafeMutablePointer<Int32>) -> Int {
+        simk_token_bounds(text, count, bounds)
+    }
+
+    /// ``tokenBounds(_:count:into:)`` on the variant `isa` (`nil`: the process's), for tests.
+    ///
     /// - Returns: The number of tokens, or `nil` if `isa` was forced and this CPU cannot run it
     ///   (nothing written).
     static func tokenBounds(
-        _ text: UnsafePointer<UInt8>, count: Int, into bounds: UnsafeMutablePointer<Int32>, isa: SignatureKernelISA? = nil
+        _ text: UnsafePointer<UInt8>, count: Int, into bounds: UnsafeMutablePointer<Int32>, isa: SignatureKernelISA?
     ) -> Int? {
-        guard let isa else { return simk_token_bounds(text, count, bounds) }
+        guard let isa else { return tokenBounds(text, count: count, into: bounds) }
         var tokens = 0
         return simk_token_bounds_isa(isa.code, text, count, bounds, &tokens) == 0 ? tokens : nil
     }

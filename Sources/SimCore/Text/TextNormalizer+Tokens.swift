@@ -64,7 +64,7 @@ extension TextNormalizer {
 
 extension TextNormalizer {
     /// The seeded XXH3-64 hash of each token that word shingling's fast path finds in `bytes`
-    /// (``_mapForTokens(_:into:isa:)`` and the 64-byte boundary scan of `_ShingleHashing`), in
+    /// (``_mapForTokens(_:into:isa:)`` and the boundary kernel, `_TextKernels.tokenBounds`), in
     /// order.
     ///
     /// Package access, so that tests and the normalization fuzz target can hold the fast path
@@ -78,6 +78,8 @@ extension TextNormalizer {
         let scratch = ScratchBuffer<UInt8>()
         let mapped = _mapForTokens(bytes, into: scratch)
         guard mapped > 0 else { return [] }
+        // SAFETY: `_mapForTokens` pads the text with 64 bytes of 0x20; `mapped / 2 + 1` hashes
+        // are the room `hashTokens` needs.
         return [UInt64](unsafeUninitializedCapacity: mapped / 2 + 1) { hashes, initialized in
             initialized = _ShingleHashing.hashTokens(scratch.storage.baseAddress!, count: mapped, seed: seed, into: hashes.baseAddress!)
         }

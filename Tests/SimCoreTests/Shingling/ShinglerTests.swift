@@ -173,18 +173,31 @@ struct TokenizationTests {
                     }
                 }
             }
-            // A non-ASCII byte stops the map right before it, wherever it is.
-            for position in 0..<100 {
-                var input = [UInt8](repeating: UInt8(ascii: "B"), count: 100)
-                input[position] = 0xC3
-                var output = [UInt8](repeating: 0, count: 164)
-                let mapped = input.withUnsafeBufferPointer { source in
+            // A non-ASCII byte stops the map right before it, wherever it is, in whole blocks and
+            // in a last partial one; nothing is written past the mapped bytes.
+            for count in [1, 63, 64, 65, 100, 128, 129] {
+                for position in 0..<count {
+                    var input = [UInt8](repeating: UInt8(ascii: "B"), count: count)
+                    input[position] = 0xC3
+                    var output = [UInt8](repeating: 0, count: count + 64)
+                    let mapped = input.withUnsafeBufferPointer { source in
+                        output.withUnsafeMutableBufferPointer {
+                            _TextKernels.mapASCII(source.baseAddress!, count: count, into: $0.baseAddress!, lowercase: true, isa: isa)
+                        }
+                    }
+                    #expect(mapped == position, "\(isa), \(count) bytes")
+                    #expect(output[0..<position].allSatisfy { $0 == UInt8(ascii: "b") })
+                    #expect(output[position...].allSatisfy { $0 == 0 }, "\(isa), \(count) bytes: wrote past the mapped bytes")
+                }
+                // All ASCII: every byte mapped, none past them.
+                var output = [UInt8](repeating: 0, count: count + 64)
+                let mapped = [UInt8](repeating: UInt8(ascii: "B"), count: count).withUnsafeBufferPointer { source in
                     output.withUnsafeMutableBufferPointer {
-                        _TextKernels.mapASCII(source.baseAddress!, count: 100, into: $0.baseAddress!, lowercase: true, isa: isa)
+                        _TextKernels.mapASCII(source.baseAddress!, count: count, into: $0.baseAddress!, lowercase: true, isa: isa)
                     }
                 }
-                #expect(mapped == position, "\(isa)")
-                #expect(output[0..<position].allSatisfy { $0 == UInt8(ascii: "b") })
+                #expect(mapped == count, "\(isa), \(count) bytes")
+                #expect(output[..<count].allSatisfy { $0 == UInt8(ascii: "b") } && output[count...].allSatisfy { $0 == 0 }, "\(isa), \(count) bytes")
             }
         }
     }
