@@ -135,18 +135,15 @@ public struct BandingParameters: Sendable, Hashable, Codable, CustomStringConver
     static func integrate(from a: Double, to b: Double, intervals: Int = _SimpsonGrid.intervals, _ f: (Double) -> Double) -> Double {
         guard b > a else { return 0 }
         let h = (b - a) / Double(intervals)
-        var sum = f(a) + f(b)
-        for i in 1..<intervals {
-            sum += f(a + Double(i) * h) * (i % 2 == 1 ? 4 : 2)
-        }
-        return sum * h / 3
+        return _SimpsonGrid.rule(intervals: intervals, width: h) { f(_SimpsonGrid.point($0, from: a, to: b, width: h, intervals: intervals)) }
     }
 }
 
 /// The points at which ``BandingParameters/integrate(from:to:intervals:_:)`` evaluates its
-/// integrand on [a, b] (128 intervals), in the order it adds them: a, b, then the interior points.
+/// integrand on [a, b] (128 intervals), and the rule both use: the search's grids compute sʳ at
+/// each point once per r, and give the same bits as the integral.
 struct _SimpsonGrid {
-    /// The points; empty when b ≤ a (the integral is 0).
+    /// Point i of the 128 intervals, a through b; empty when b ≤ a (the integral is 0).
     let points: [Double]
     /// The interval width.
     let width: Double
@@ -160,7 +157,24 @@ struct _SimpsonGrid {
         }
         let h = (b - a) / Double(Self.intervals)
         width = h
-        points = [a, b] + (1..<Self.intervals).map { a + Double($0) * h }
+        points = (0...Self.intervals).map { Self.point($0, from: a, to: b, width: h, intervals: Self.intervals) }
+    }
+
+    /// Point `i` of `intervals` intervals of width `h` on [a, b]: a + i·h, and b itself at the end.
+    @inline(__always)
+    static func point(_ i: Int, from a: Double, to b: Double, width h: Double, intervals: Int) -> Double {
+        i == intervals ? b : a + Double(i) * h
+    }
+
+    /// Composite Simpson's rule of `value(i)`, the integrand at point i of `intervals` (even)
+    /// intervals of width `h`: the end points first, then the interior ones in order.
+    @inline(__always)
+    static func rule(intervals: Int, width h: Double, _ value: (Int) -> Double) -> Double {
+        var sum = value(0) + value(intervals)
+        for i in 1..<intervals {
+            sum += value(i) * (i % 2 == 1 ? 4 : 2)
+        }
+        return sum * h / 3
     }
 
     /// sʳ (s clamped to 0...1) for r = 1...`maximumRows` at every point: row r − 1 of the result.
@@ -175,11 +189,7 @@ struct _SimpsonGrid {
     func integrate(agreeing: [[Double]], rows: Int, _ f: (Double) -> Double) -> Double {
         guard !points.isEmpty else { return 0 }
         let values = agreeing[rows - 1]
-        var sum = f(values[0]) + f(values[1])
-        for i in 1..<Self.intervals {
-            sum += f(values[i + 1]) * (i % 2 == 1 ? 4 : 2)
-        }
-        return sum * width / 3
+        return Self.rule(intervals: Self.intervals, width: width) { f(values[$0]) }
     }
 }
 
