@@ -139,7 +139,7 @@ public enum DedupeRun {
         // `recent` holds those of the batch being read and of (at least) the two handed over
         // before it, which the engine may not have filed yet.
         var unique = UniqueIDs(documentsBefore: first)
-        var recent = RecentIDs(batchSize: limits.maximumDocuments)
+        var recent = RecentIDs()
         func earlierDocument(withID key: RecentIDs.Key) -> Int? {
             if let found = recent.document(withID: key) ?? deduplicator.document(withID: key.text, idHash: key.hash) { return found }
             // A number and a string of the same text are one id (JSON consumers often key by

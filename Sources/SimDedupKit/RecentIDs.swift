@@ -12,9 +12,11 @@ import SimCore
 /// lookup compares texts only when the whole 64-bit hash agrees): one hash per lookup for both
 /// generations, where a `[String: Int]` per batch hashed the text again with SipHash in each.
 /// Memory stays bounded (4 batches of ids) however long a streaming run; tables are reused.
+/// They start small and double as ids arrive, so a short run does not clear (and fault in)
+/// tables sized for the largest batches: that was 4% of a one-document run's start.
 ///
 /// ```swift
-/// var recent = RecentIDs(batchSize: 4_096)
+/// var recent = RecentIDs()
 /// recent.startBatch()
 /// recent.insert(RecentIDs.Key("a"), document: 0)
 /// recent.document(withID: RecentIDs.Key("a"))   // 0
@@ -96,15 +98,10 @@ struct RecentIDs {
     /// Batches started in `current`.
     private var batchesInCurrent = 0
 
-    /// Empty tables sized for batches of `batchSize` ids.
-    ///
-    /// - Parameter batchSize: The ids ``insert(_:document:)`` files between two
-    ///   ``startBatch()`` calls, usually.
-    init(batchSize: Int) {
-        var slotCount = 16
-        while slotCount < 2 * Self.batchesPerGeneration * batchSize { slotCount *= 2 }
-        current = Generation(slotCount: slotCount)
-        older = Generation(slotCount: slotCount)
+    /// Empty tables of 16 slots each, which double as ids are filed.
+    init() {
+        current = Generation(slotCount: 16)
+        older = Generation(slotCount: 16)
     }
 
     /// Begins a batch: every second call, the older generation (batches filed by now) is
@@ -127,8 +124,8 @@ struct RecentIDs {
 
     /// Files `key` as the id of `document`, unless the current generation has it already.
     ///
-    /// A batch may hold more ids than the batch size (with `--boilerplate auto` every document
-    /// is read in one, and held): the table then grows.
+    /// The table grows to twice the ids of its largest generation (with `--boilerplate auto`
+    /// every document is read in one batch, and held).
     mutating func insert(_ key: Key, document: Int) {
         current.insert(key, document: document)
     }

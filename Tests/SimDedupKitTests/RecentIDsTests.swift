@@ -10,13 +10,13 @@ import Testing
 /// batch being read, in either generation of ``RecentIDs``, in the engine, or in a state file.
 @Suite("simdedup dedupe repeated ids")
 struct RecentIDsTests {
-    @Test("RecentIDs keeps the batch being read and the two before it, growing when a batch is larger than planned")
+    @Test("RecentIDs keeps the batch being read and the two before it, its tables growing from 16 slots and past the usual batch")
     func generations() {
         let batchSize = 100
-        var recent = RecentIDs(batchSize: batchSize)
+        var recent = RecentIDs()
         for batch in 0..<9 {
             recent.startBatch()
-            // Three times the planned size in batch 4, as one held batch with --boilerplate auto.
+            // Three times the usual size in batch 4, as one held batch with --boilerplate auto.
             let size = batch == 4 ? 3 * batchSize : batchSize
             for row in 0..<size { recent.insert(RecentIDs.Key("b\(batch)-\(row)"), document: batch * 1_000 + row) }
             for earlier in Swift.max(0, batch - 2)...batch {
