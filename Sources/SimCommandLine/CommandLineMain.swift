@@ -40,7 +40,7 @@ public enum CommandLineMain {
         var status = ExitStatus.success
         let command: ParsableCommand
         do {
-            command = try root.parseAsRoot(arguments)
+            command = try parseNamedSubcommand(root, arguments) ?? root.parseAsRoot(arguments)
         } catch {
             // Parsing and validation: `--help`, `--version`, or a usage error naming the option.
             status = reportParsingOutcome(root, error, tool: tool, io: io)
@@ -77,6 +77,21 @@ public enum CommandLineMain {
             status = .badInput
         }
         return finish(status, tool: tool, io: io)
+    }
+
+    /// The subcommand that `arguments` name first, parsed on its own as if it were the root, or
+    /// `nil` when there is none or it does not parse to a runnable command.
+    ///
+    /// A fast path for the start of a run: the root's parser also builds the whole command tree
+    /// and parses the remaining arguments for each command on the path. Help, `--version`,
+    /// completion scripts and every usage error come out as `nil` here, and the caller parses
+    /// again from the root, so messages and exit statuses are the root parser's. A command's
+    /// `validate()` only checks its own options, so running it twice on that path is harmless.
+    private static func parseNamedSubcommand<Root: ParsableCommand>(_ root: Root.Type, _ arguments: [String]) -> (any IOCommand)? {
+        guard let name = arguments.first, !name.hasPrefix("-"),
+              let subcommand = root.configuration.subcommands.first(where: { $0.configuration.commandName == name })
+        else { return nil }
+        return (try? subcommand.parseAsRoot(Array(arguments.dropFirst()))) as? any IOCommand
     }
 
     /// Prints help or version on standard output (status 0), or a usage error on standard error

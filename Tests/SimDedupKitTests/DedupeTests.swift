@@ -116,6 +116,23 @@ struct DedupeTests {
         #expect(root.status == 0 && root.output.contains("dedupe"))
     }
 
+    /// `CommandLineMain` parses the subcommand named first on its own; anything that is not a
+    /// runnable command goes back through the root's parser, whose messages name the whole path.
+    @Test("help, --version, completion scripts and usage errors after a subcommand are the root parser's",
+          arguments: ["dedupe", "bands", "cluster", "reuse", "align"])
+    func subcommandParsedAlone(command: String) {
+        let help = CLI.run([command, "--help"])
+        #expect(help.status == 0 && help.output.contains("USAGE: simdedup \(command)"))
+        let version = CLI.run([command, "--version"])
+        #expect(version.status == 0 && version.output.contains(SimCoreRelease.version))
+        let completion = CLI.run([command, "--generate-completion-script", "bash"])
+        #expect(completion.status == 0 && completion.output.contains("_simdedup"))
+        // Two operands, so that every command gets as far as the unknown option.
+        let unknown = CLI.run([command, "--no-such-option", "/nonexistent/a", "/nonexistent/b"])
+        #expect(unknown.status == 2)
+        #expect(unknown.errors.contains("--no-such-option") && unknown.errors.contains("Usage: simdedup \(command)"))
+    }
+
     @Test("every command's help wraps within 80 columns (an over-long word pulls the next paragraph's first word onto its line)",
           arguments: ["dedupe", "bands", "cluster", "reuse", "align"])
     func helpFitsEightyColumns(command: String) {
