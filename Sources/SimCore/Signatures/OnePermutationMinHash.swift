@@ -86,11 +86,23 @@ public struct OnePermutationMinHash: SignatureScheme, Hashable {
         let (multiplier, addend) = (multiplier, addend)
         withUnsafeTemporaryAllocation(of: UInt64.self, capacity: k) { minima in
             minima.initialize(repeating: .max)
-            for x in hashes {
-                let h = Swift.min(x &* multiplier &+ addend, .max - 1)
-                let bin = _scaled(h, to: k)
-                // Branch-free minimum: which is smaller is unpredictable.
-                minima[bin] = Swift.min(h, minima[bin])
+            /// Keeps each hash's permuted value where it is the least of its bin.
+            @inline(__always)
+            func fillBins(_ bin: (UInt64) -> Int) {
+                for x in hashes {
+                    let h = Swift.min(x &* multiplier &+ addend, .max - 1)
+                    let bin = bin(h)
+                    // Branch-free minimum: which is smaller is unpredictable.
+                    minima[bin] = Swift.min(h, minima[bin])
+                }
+            }
+            if k > 1 && k & (k &- 1) == 0 {
+                // k = 2^s (128 by default): the top s bits, the same bin as `_scaled(h, to: k)`
+                // by a shift instead of a full-width multiplication.
+                let shift = UInt64(64 &- k.trailingZeroBitCount)
+                fillBins { Int(truncatingIfNeeded: $0 &>> shift) }
+            } else {
+                fillBins { _scaled($0, to: k) }
             }
             let bins = UnsafeBufferPointer(minima)
             let depth = tableDepth
