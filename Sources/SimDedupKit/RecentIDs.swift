@@ -8,9 +8,9 @@ import SimCore
 /// Two generations of two batches each: ``startBatch()`` clears the older generation and makes
 /// it the current one every second batch, so the current and the older one together always
 /// hold the batch being read and at least the two before it. Each generation is an
-/// open-addressing table keyed by the id's XXH3 hash (the hash is kept beside the entry, so a
-/// lookup compares texts only when the whole 64-bit hash agrees): one hash per lookup for both
-/// generations, where a `[String: Int]` per batch hashed the text again with SipHash in each.
+/// open-addressing table keyed by the id's XXH3 hash (each slot keeps the hash's top 32 bits
+/// beside the entry number, so a probe reads one slot, and the entry's whole hash and text only
+/// when those bits agree): one hash per lookup for both generations, where a `[String: Int]` per batch hashed the text again with SipHash in each.
 /// Memory stays bounded (4 batches of ids) however long a streaming run; tables are reused.
 /// They start small and double as ids arrive, so a short run does not clear (and fault in)
 /// tables sized for the largest batches: that was 4% of a one-document run's start.
@@ -37,6 +37,12 @@ struct RecentIDs {
             var bytes = text
             hash = bytes.withUTF8 { XXH3.hash64(UnsafeRawBufferPointer($0)) }
         }
+
+        /// A key with a chosen hash, for tests of colliding hashes.
+        init(_ text: String, hash: UInt64) {
+            self.text = text
+            self.hash = hash
+        }
     }
 
     /// One generation: entries in insertion order and their table.
@@ -44,21 +50,33 @@ struct RecentIDs {
         var texts: [String] = []
         var hashes: [UInt64] = []
         var documents: [Int] = []
-        /// Entry numbers by hash, -1 empty; at least twice the entries a generation holds.
-        var slots: [Int32]
+        /// By hash: the hash's top 32 bits above entry number + 1, 0 empty; at least twice the
+        /// entries a generation holds. A probe reads one slot and, only when its top bits agree,
+        /// the entry (a probe for a new id, the usual one, touches no entry).
+        var slots: [UInt64]
 
         init(slotCount: Int) {
-            slots = [Int32](repeating: -1, count: slotCount)
+            slots = [UInt64](repeating: 0, count: slotCount)
+        }
+
+        /// The slot value of entry `entry` with hash `hash`.
+        @inline(__always)
+        static func slot(entry: Int, hash: UInt64) -> UInt64 {
+            hash & 0xFFFF_FFFF_0000_0000 | UInt64(truncatingIfNeeded: entry &+ 1)
         }
 
         /// The document of `text`, or the empty slot its probe ends at.
         func find(_ text: String, hash: UInt64) -> (document: Int?, emptySlot: Int) {
             let mask = slots.count - 1
+            let tag = hash & 0xFFFF_FFFF_0000_0000
             var slot = Int(truncatingIfNeeded: hash) & mask
             while true {
-                let entry = Int(slots[slot])
-                if entry < 0 { return (nil, slot) }
-                if hashes[entry] == hash && texts[entry] == text { return (documents[entry], slot) }
+                let value = slots[slot]
+                if value == 0 { return (nil, slot) }
+                if value & 0xFFFF_FFFF_0000_0000 == tag {
+                    let entry = Int(truncatingIfNeeded: value & 0xFFFF_FFFF) &- 1
+                    if hashes[entry] == hash && texts[entry] == text { return (documents[entry], slot) }
+                }
                 slot = (slot + 1) & mask
             }
         }
@@ -67,17 +85,17 @@ struct RecentIDs {
         /// slots past half full.
         mutating func insert(_ key: Key, document: Int) {
             if (texts.count + 1) * 2 > slots.count {
-                slots = [Int32](repeating: -1, count: slots.count * 2)
+                slots = [UInt64](repeating: 0, count: slots.count * 2)
                 let mask = slots.count - 1
                 for entry in hashes.indices {
                     var slot = Int(truncatingIfNeeded: hashes[entry]) & mask
-                    while slots[slot] >= 0 { slot = (slot + 1) & mask }
-                    slots[slot] = Int32(entry)
+                    while slots[slot] != 0 { slot = (slot + 1) & mask }
+                    slots[slot] = Self.slot(entry: entry, hash: hashes[entry])
                 }
             }
             let found = find(key.text, hash: key.hash)
             guard found.document == nil else { return }
-            slots[found.emptySlot] = Int32(texts.count)
+            slots[found.emptySlot] = Self.slot(entry: texts.count, hash: key.hash)
             texts.append(key.text)
             hashes.append(key.hash)
             documents.append(document)
@@ -87,7 +105,7 @@ struct RecentIDs {
             texts.removeAll(keepingCapacity: true)
             hashes.removeAll(keepingCapacity: true)
             documents.removeAll(keepingCapacity: true)
-            for slot in slots.indices { slots[slot] = -1 }
+            for slot in slots.indices { slots[slot] = 0 }
         }
     }
 

@@ -34,6 +34,28 @@ struct RecentIDsTests {
         #expect(recent.document(withID: RecentIDs.Key("b4-0")) == nil)
     }
 
+    @Test("RecentIDs tells apart ids whose hashes agree wholly, in the top 32 bits that slots keep, or in the low bits that place them")
+    func collidingHashes() {
+        var recent = RecentIDs()
+        recent.startBatch()
+        // Every pair agrees in one half: the same slot (low bits) or the same slot tag (top bits).
+        let hashes: [UInt64] = [0x1234_5678_0000_0005, 0x1234_5678_0000_0015, 0x9999_9999_0000_0005, 0x1234_5678_0000_0005]
+        let texts = ["a", "b", "c", "d"]
+        // Enough ids to grow the table past 16 slots while the colliding ones are in it.
+        for (number, (text, hash)) in zip(texts, hashes).enumerated() { recent.insert(RecentIDs.Key(text, hash: hash), document: number) }
+        for filler in 0..<40 { recent.insert(RecentIDs.Key("filler \(filler)"), document: 100 + filler) }
+        for (number, (text, hash)) in zip(texts, hashes).enumerated() {
+            #expect(recent.document(withID: RecentIDs.Key(text, hash: hash)) == number, "\(text)")
+        }
+        // The same hash as "a" and "d" with another text, and a hash no id has.
+        #expect(recent.document(withID: RecentIDs.Key("e", hash: hashes[0])) == nil)
+        #expect(recent.document(withID: RecentIDs.Key("a", hash: 0x1234_5678_0000_0006)) == nil)
+        // A repeated id keeps its first document.
+        recent.insert(RecentIDs.Key("b", hash: hashes[1]), document: 999)
+        #expect(recent.document(withID: RecentIDs.Key("b", hash: hashes[1])) == 1)
+        for filler in 0..<40 { #expect(recent.document(withID: RecentIDs.Key("filler \(filler)")) == 100 + filler) }
+    }
+
     /// A JSON Lines record with a number id.
     private static func numberRecord(_ id: Int, _ text: String) -> String {
         #"{"id":\#(id),"text":"\#(text)"}"#
