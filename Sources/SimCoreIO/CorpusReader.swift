@@ -60,7 +60,7 @@ public final class CorpusReader {
     private var lines: LineReader?
     private let parser: JSONRecordParser
     /// The parsed lines of the current block of the open JSON Lines file, and the next to hand out.
-    private var block = _ParsedBlock(chunks: [])
+    private var block = _ParsedBlock(reversedChunks: [])
     /// The next block, being read and parsed in the background (more than one thread only).
     private var prefetch: _BlockPrefetch?
     /// Bytes of whole lines parsed per block: enough for every thread to get several chunks,
@@ -304,13 +304,15 @@ public final class CorpusReader {
     ) throws(CorpusError) -> _ParsedBlock? {
         let path = reader.path
         return try reader.nextLines(maximumBytes: maximumBytes) { block, lines, firstLine in
-            guard let base = block.baseAddress else { return _ParsedBlock(chunks: []) }
+            guard let base = block.baseAddress else { return _ParsedBlock(reversedChunks: []) }
             // SAFETY: the block is only read, and only until concurrentChunks returns.
             let source = SendableMutablePointer(base: UnsafeMutableRawPointer(mutating: base).assumingMemoryBound(to: UInt8.self))
             let chunks = concurrentChunks(count: lines.count, threads: options.threads, minimumChunk: 32) { range in
                 var outcomes: [Result<CorpusRecord, CorpusError>] = []
                 outcomes.reserveCapacity(range.count)
-                for index in range {
+                // Last line first, so that the array comes out reversed (`reverse()` would copy
+                // each record: its swaps are copies for a type holding references).
+                for index in range.reversed() {
                     let line = UnsafeRawBufferPointer(start: source.base + lines[index].lowerBound, count: lines[index].count)
                     if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { continue }
                     outcomes.append(Result { () throws(CorpusError) -> CorpusRecord in
@@ -319,7 +321,7 @@ public final class CorpusReader {
                 }
                 return outcomes
             }
-            return _ParsedBlock(chunks: chunks)
+            return _ParsedBlock(reversedChunks: chunks)
         }
     }
 
@@ -385,24 +387,28 @@ public final class CorpusReader {
 /// The outcomes of one parsed block of lines, handed out in line order by moving each out of
 /// its array: a copy would retain every reference a record holds (its id, text, path), and
 /// the block's release would drop them again, about a tenth of the reading thread's time on
-/// paragraphs. Each chunk's outcomes are kept reversed and the chunks in reverse order, so the
-/// next outcome is always the last of the last chunk (`removeLast`, no copy).
+/// paragraphs. Each chunk's outcomes come in reverse line order (the worker that parses a chunk
+/// goes from its last line to its first), and the chunks in line order, so the next outcome is
+/// always the last of the current chunk (`popLast`, no copy). Nothing reverses an array:
+/// `reverse()` swaps by copying, which retained and released every record.
 struct _ParsedBlock: Sendable {
+    /// Each chunk's outcomes in reverse line order; the chunks in line order.
     private var chunks: [[Result<CorpusRecord, CorpusError>]]
+    /// The chunk the next outcome comes from.
+    private var current = 0
 
-    /// The outcomes of a block's chunks, each in line order, the chunks in line order.
-    init(chunks: consuming [[Result<CorpusRecord, CorpusError>]]) {
-        // Consumed, so each array is held once and reversed in place (moves, no copies).
-        chunks.reverse()
-        for index in chunks.indices { chunks[index].reverse() }
+    /// The outcomes of a block's chunks, each in reverse line order, the chunks in line order.
+    init(reversedChunks chunks: consuming [[Result<CorpusRecord, CorpusError>]]) {
         self.chunks = chunks
     }
 
     /// The next outcome in line order, or `nil` after the last.
     mutating func next() -> Result<CorpusRecord, CorpusError>? {
-        while let last = chunks.indices.last {
-            if let outcome = chunks[last].popLast() { return outcome }
-            chunks.removeLast()
+        while current < chunks.count {
+            if let outcome = chunks[current].popLast() { return outcome }
+            // Done with this chunk: its (empty) array goes now, not with the block.
+            chunks[current] = []
+            current += 1
         }
         return nil
     }
