@@ -85,9 +85,14 @@ public enum CommandLineMain {
     /// A fast path for the start of a run: the root's parser also builds the whole command tree
     /// and parses the remaining arguments for each command on the path. Help, `--version`,
     /// completion scripts and every usage error come out as `nil` here, and the caller parses
-    /// again from the root, so messages and exit statuses are the root parser's. A command's
-    /// `validate()` only checks its own options, so running it twice on that path is harmless.
-    private static func parseNamedSubcommand<Root: ParsableCommand>(_ root: Root.Type, _ arguments: [String]) -> (any IOCommand)? {
+    /// again from the root, so messages and exit statuses are the root parser's. Every
+    /// `validate()` has no side effects, so running one twice on that path is harmless.
+    ///
+    /// The command is the root parser's as long as the root has no options, option groups or
+    /// `validate()` of its own, and no subcommand collects unrecognized arguments
+    /// (`.allUnrecognized`, `.captureForPassthrough`: the root parser would find `--version`
+    /// among them). Both tools' roots are so; `DedupeTests` compares the two parsers' commands.
+    package static func parseNamedSubcommand<Root: ParsableCommand>(_ root: Root.Type, _ arguments: [String]) -> (any IOCommand)? {
         guard let name = arguments.first, !name.hasPrefix("-"),
               let subcommand = root.configuration.subcommands.first(where: { $0.configuration.commandName == name })
         else { return nil }

@@ -298,7 +298,7 @@ public final class CorpusReader {
     }
 
     /// Reads the next block of lines and parses its non-blank lines on ``CorpusOptions/threads``
-    /// threads; the outcomes come back in line order. `nil` at the end of the file.
+    /// threads; the block hands the outcomes out in line order. `nil` at the end of the file.
     fileprivate static func parseBlock(
         of reader: LineReader, maximumBytes: Int, parser: JSONRecordParser, options: CorpusOptions
     ) throws(CorpusError) -> _ParsedBlock? {
@@ -398,7 +398,7 @@ struct _ParsedBlock: Sendable {
     private var current = 0
 
     /// The outcomes of a block's chunks, each in reverse line order, the chunks in line order.
-    init(reversedChunks chunks: consuming [[Result<CorpusRecord, CorpusError>]]) {
+    init(reversedChunks chunks: [[Result<CorpusRecord, CorpusError>]]) {
         self.chunks = chunks
     }
 

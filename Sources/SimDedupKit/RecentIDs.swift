@@ -10,7 +10,8 @@ import SimCore
 /// hold the batch being read and at least the two before it. Each generation is an
 /// open-addressing table keyed by the id's XXH3 hash (each slot keeps the hash's top 32 bits
 /// beside the entry number, so a probe reads one slot, and the entry's whole hash and text only
-/// when those bits agree): one hash per lookup for both generations, where a `[String: Int]` per batch hashed the text again with SipHash in each.
+/// when those bits agree): one hash per lookup for both generations, where a `[String: Int]` per
+/// batch hashed the text again with SipHash in each.
 /// Memory stays bounded (4 batches of ids) however long a streaming run; tables are reused.
 /// They start small and double as ids arrive, so a short run does not clear (and fault in)
 /// tables sized for the largest batches: that was 4% of a one-document run's start.
@@ -39,7 +40,9 @@ struct RecentIDs {
         }
 
         /// A key with a chosen hash, for tests of colliding hashes.
-        init(_ text: String, hash: UInt64) {
+        static func _withHash(_ text: String, _ hash: UInt64) -> Key { Key(text: text, hash: hash) }
+
+        private init(text: String, hash: UInt64) {
             self.text = text
             self.hash = hash
         }
@@ -59,21 +62,24 @@ struct RecentIDs {
             slots = [UInt64](repeating: 0, count: slotCount)
         }
 
-        /// The slot value of entry `entry` with hash `hash`.
+        /// The bits of a hash that a slot keeps beside the entry number.
+        static let tagMask: UInt64 = 0xFFFF_FFFF_0000_0000
+
+        /// The slot value of entry `entry` (below 2³² − 1) with hash `hash`.
         @inline(__always)
-        static func slot(entry: Int, hash: UInt64) -> UInt64 {
-            hash & 0xFFFF_FFFF_0000_0000 | UInt64(truncatingIfNeeded: entry &+ 1)
+        static func slotValue(entry: Int, hash: UInt64) -> UInt64 {
+            hash & tagMask | UInt64(truncatingIfNeeded: entry &+ 1)
         }
 
         /// The document of `text`, or the empty slot its probe ends at.
         func find(_ text: String, hash: UInt64) -> (document: Int?, emptySlot: Int) {
             let mask = slots.count - 1
-            let tag = hash & 0xFFFF_FFFF_0000_0000
+            let tag = hash & Self.tagMask
             var slot = Int(truncatingIfNeeded: hash) & mask
             while true {
                 let value = slots[slot]
                 if value == 0 { return (nil, slot) }
-                if value & 0xFFFF_FFFF_0000_0000 == tag {
+                if value & Self.tagMask == tag {
                     let entry = Int(truncatingIfNeeded: value & 0xFFFF_FFFF) &- 1
                     if hashes[entry] == hash && texts[entry] == text { return (documents[entry], slot) }
                 }
@@ -90,12 +96,14 @@ struct RecentIDs {
                 for entry in hashes.indices {
                     var slot = Int(truncatingIfNeeded: hashes[entry]) & mask
                     while slots[slot] != 0 { slot = (slot + 1) & mask }
-                    slots[slot] = Self.slot(entry: entry, hash: hashes[entry])
+                    slots[slot] = Self.slotValue(entry: entry, hash: hashes[entry])
                 }
             }
             let found = find(key.text, hash: key.hash)
             guard found.document == nil else { return }
-            slots[found.emptySlot] = Self.slot(entry: texts.count, hash: key.hash)
+            // Entry numbers fit the slot's low 32 bits beside the tag (0 is an empty slot).
+            precondition(texts.count < Int(UInt32.max) - 1, "a generation holds fewer than 2³² − 2 ids")
+            slots[found.emptySlot] = Self.slotValue(entry: texts.count, hash: key.hash)
             texts.append(key.text)
             hashes.append(key.hash)
             documents.append(document)
@@ -142,8 +150,8 @@ struct RecentIDs {
 
     /// Files `key` as the id of `document`, unless the current generation has it already.
     ///
-    /// The table grows to twice the ids of its largest generation (with `--boilerplate auto`
-    /// every document is read in one batch, and held).
+    /// Each generation's table keeps at least twice the slots of its ids and never shrinks
+    /// (with `--boilerplate auto` every document is read in one batch, and held).
     mutating func insert(_ key: Key, document: Int) {
         current.insert(key, document: document)
     }

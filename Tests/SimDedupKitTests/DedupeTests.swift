@@ -1,5 +1,6 @@
 import Foundation
 import SimCore
+import SimCommandLine
 import SimCoreFixtures
 import SimDedupKit
 import Testing
@@ -131,6 +132,19 @@ struct DedupeTests {
         let unknown = CLI.run([command, "--no-such-option", "/nonexistent/a", "/nonexistent/b"])
         #expect(unknown.status == 2)
         #expect(unknown.errors.contains("--no-such-option") && unknown.errors.contains("Usage: simdedup \(command)"))
+    }
+
+    @Test("a subcommand parsed on its own is the command the root's parser makes", arguments: [
+        ["dedupe", "a.jsonl"], ["dedupe", "--measure", "jaccard", "--threads", "2", "--verification-bits", "4", "a.jsonl", "b"],
+        ["bands", "-k", "64", "--threshold", "0.7", "a.jsonl"], ["cluster", "bands.tsv"], ["reuse", "--max-df", "5", "a"],
+        ["align", "--shingle", "words:4", "a.txt", "b.txt"],
+    ])
+    func subcommandFastPath(arguments: [String]) throws {
+        let fast = try #require(CommandLineMain.parseNamedSubcommand(SimDedup.self, arguments))
+        #expect(String(reflecting: fast) == String(reflecting: try SimDedup.parseAsRoot(arguments)))
+        // Anything but a runnable command is left to the root's parser.
+        #expect(CommandLineMain.parseNamedSubcommand(SimDedup.self, arguments + ["--help"]) == nil)
+        #expect(CommandLineMain.parseNamedSubcommand(SimDedup.self, ["help"] + arguments) == nil)
     }
 
     @Test("every command's help wraps within 80 columns (an over-long word pulls the next paragraph's first word onto its line)",

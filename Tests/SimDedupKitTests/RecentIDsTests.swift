@@ -38,22 +38,43 @@ struct RecentIDsTests {
     func collidingHashes() {
         var recent = RecentIDs()
         recent.startBatch()
-        // Every pair agrees in one half: the same slot (low bits) or the same slot tag (top bits).
-        let hashes: [UInt64] = [0x1234_5678_0000_0005, 0x1234_5678_0000_0015, 0x9999_9999_0000_0005, 0x1234_5678_0000_0005]
-        let texts = ["a", "b", "c", "d"]
+        // At 16 slots all start at slot 5: "a" and "b" share the tag (top bits) but not the hash,
+        // "c" has another tag, "d" has all of "a"'s hash. "e" and "f" have tag 0 and hash 0
+        // (a slot holding only an entry number; "f" takes slot 0); "g" takes the last slot, and
+        // "h", which starts there too, wraps past slot 0 to slot 1.
+        let hashes: [UInt64] = [
+            0x1234_5678_0000_0005, 0x1234_5678_0000_0015, 0x9999_9999_0000_0005, 0x1234_5678_0000_0005,
+            0x0000_0000_0000_0005, 0, 0x1234_5678_0000_000F, 0x0000_0001_0000_000F,
+        ]
+        let texts = ["a", "b", "c", "d", "e", "f", "g", "h"]
         // Enough ids to grow the table past 16 slots while the colliding ones are in it.
-        for (number, (text, hash)) in zip(texts, hashes).enumerated() { recent.insert(RecentIDs.Key(text, hash: hash), document: number) }
+        for (number, (text, hash)) in zip(texts, hashes).enumerated() { recent.insert(RecentIDs.Key._withHash(text, hash), document: number) }
         for filler in 0..<40 { recent.insert(RecentIDs.Key("filler \(filler)"), document: 100 + filler) }
         for (number, (text, hash)) in zip(texts, hashes).enumerated() {
-            #expect(recent.document(withID: RecentIDs.Key(text, hash: hash)) == number, "\(text)")
+            #expect(recent.document(withID: RecentIDs.Key._withHash(text, hash)) == number, "\(text)")
         }
         // The same hash as "a" and "d" with another text, and a hash no id has.
-        #expect(recent.document(withID: RecentIDs.Key("e", hash: hashes[0])) == nil)
-        #expect(recent.document(withID: RecentIDs.Key("a", hash: 0x1234_5678_0000_0006)) == nil)
+        #expect(recent.document(withID: RecentIDs.Key._withHash("z", hashes[0])) == nil)
+        #expect(recent.document(withID: RecentIDs.Key._withHash("a", 0x1234_5678_0000_0006)) == nil)
         // A repeated id keeps its first document.
-        recent.insert(RecentIDs.Key("b", hash: hashes[1]), document: 999)
-        #expect(recent.document(withID: RecentIDs.Key("b", hash: hashes[1])) == 1)
+        recent.insert(RecentIDs.Key._withHash("b", hashes[1]), document: 999)
+        #expect(recent.document(withID: RecentIDs.Key._withHash("b", hashes[1])) == 1)
         for filler in 0..<40 { #expect(recent.document(withID: RecentIDs.Key("filler \(filler)")) == 100 + filler) }
+        // Two batches on, they are in the older generation; two more, and they are gone. The
+        // cleared table takes the same colliding ids again.
+        recent.startBatch()
+        recent.startBatch()
+        recent.startBatch()
+        for (number, (text, hash)) in zip(texts, hashes).enumerated() {
+            #expect(recent.document(withID: RecentIDs.Key._withHash(text, hash)) == number, "older generation, \(text)")
+        }
+        recent.startBatch()
+        recent.startBatch()
+        for (text, hash) in zip(texts, hashes) { #expect(recent.document(withID: RecentIDs.Key._withHash(text, hash)) == nil, "\(text)") }
+        for (number, (text, hash)) in zip(texts, hashes).enumerated() { recent.insert(RecentIDs.Key._withHash(text, hash), document: 50 + number) }
+        for (number, (text, hash)) in zip(texts, hashes).enumerated() {
+            #expect(recent.document(withID: RecentIDs.Key._withHash(text, hash)) == 50 + number, "after clearing, \(text)")
+        }
     }
 
     /// A JSON Lines record with a number id.

@@ -88,11 +88,12 @@ public struct OnePermutationMinHash: SignatureScheme, Hashable {
             minima.initialize(repeating: .max)
             /// Keeps each hash's permuted value where it is the least of its bin.
             @inline(__always)
-            func fillBins(_ bin: (UInt64) -> Int) {
+            func fillBins(_ binOf: (UInt64) -> Int) {
                 for x in hashes {
                     let h = Swift.min(x &* multiplier &+ addend, .max - 1)
-                    let bin = bin(h)
-                    // Branch-free minimum: which is smaller is unpredictable.
+                    let bin = binOf(h)
+                    // SAFETY: bin < k = minima.count: `_scaled(h, to: k)` < k, and for k = 2^s,
+                    // h >> (64 − s) < 2^s. Branch-free minimum: which is smaller is unpredictable.
                     minima[bin] = Swift.min(h, minima[bin])
                 }
             }

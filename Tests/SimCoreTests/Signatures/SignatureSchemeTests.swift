@@ -30,7 +30,7 @@ func _referenceOPH(_ hashes: [UInt64], signatureLength k: Int, seed: UInt64) -> 
 
 @Suite("One-permutation densification")
 struct OnePermutationProbeTableTests {
-    @Test("the probe table gives exactly the signatures of probing on the fly", arguments: [1, 7, 128, 4_096, 5_000])
+    @Test("the probe table gives exactly the signatures of probing on the fly", arguments: [1, 2, 7, 128, 4_096, 5_000])
     func probeTable(k: Int) {
         var random = SplitMix64(seed: 1_414)
         for size in [1, 2, 3, 5, 10, 46, 128, 300] {
