@@ -121,8 +121,8 @@ public enum FuzzCheck {
     /// microseconds:
     /// - reading never throws (every problem is a counted reject), but for gzip data (magic
     ///   `1f 8b`) that does not inflate, a file-level error;
-    /// - documents read + rejects = the non-blank lines, and every record and reject names its
-    ///   own line, in order;
+    /// - documents read + rejects = the non-blank lines (of the inflated bytes, for gzip data),
+    ///   and every record and reject names its own line, in order;
     /// - every accepted record, written back as JSON, parses to the same id (text and kind) and
     ///   the same text or band keys.
     ///
@@ -130,7 +130,6 @@ public enum FuzzCheck {
     /// - Throws: ``FuzzFailure`` naming the broken property.
     public static func jsonLines(_ input: [UInt8]) throws {
         let path = "input.jsonl"
-        let expectedLines = nonBlankLines(input)
 
         let reader = CorpusReader(jsonLines: input, path: path, options: CorpusOptions(invalidInput: .skip))
         var placed: [Int] = []
@@ -153,7 +152,7 @@ public enum FuzzCheck {
             // Bytes that start with gzip's magic are inflated whatever the file's name; data that
             // does not inflate is the file's error, thrown under every policy (there are no
             // records to skip).
-            if input.starts(with: [0x1F, 0x8B]), case .unreadable = error.reason { return }
+            if isGzip(input), case .unreadable = error.reason { return }
             throw FuzzFailure("reading with --skip-invalid threw \(error)")
         } catch let error as JSONRecordParser.Failure {
             throw FuzzFailure("a record written back does not parse: \(error)")
@@ -162,6 +161,8 @@ public enum FuzzCheck {
             guard reject.path == path, let line = reject.line else { throw FuzzFailure("a reject without its line: \(reject)") }
             placed.append(line)
         }
+        // Gzip data (it inflated, or reading would have thrown) has the inflated bytes' lines.
+        let expectedLines = nonBlankLines(isGzip(input) ? try inflated(input, path: path) : input)
         guard placed.sorted() == expectedLines else {
             throw FuzzFailure("records and rejects name lines \(placed.sorted()), the file's non-blank lines are \(expectedLines)")
         }
@@ -188,6 +189,18 @@ public enum FuzzCheck {
 
     /// The 1-based numbers of the lines of `bytes` that hold more than spaces and tabs, as
     /// ``LineReader`` splits them (a leading byte-order mark skipped, `\r\n` read as `\n`).
+    /// Whether `bytes` start with gzip's magic, so that the line reader inflates them.
+    static func isGzip(_ bytes: [UInt8]) -> Bool { bytes.starts(with: [0x1F, 0x8B]) }
+
+    /// The lines the line reader reads from `bytes` (gzip data inflated, CRLF as LF), each
+    /// followed by a line feed.
+    static func inflated(_ bytes: [UInt8], path: String) throws -> [UInt8] {
+        let lines = LineReader(bytes: bytes, path: path)
+        var text: [UInt8] = []
+        while try lines.nextLine({ line in text.append(contentsOf: line) }) != nil { text.append(0x0A) }
+        return text
+    }
+
     static func nonBlankLines(_ bytes: [UInt8]) -> [Int] {
         var body = bytes[...]
         if body.starts(with: [0xEF, 0xBB, 0xBF]) { body = body.dropFirst(3) }
