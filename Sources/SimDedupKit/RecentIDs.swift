@@ -80,7 +80,7 @@ struct RecentIDs {
                 let value = slots[slot]
                 if value == 0 { return (nil, slot) }
                 if value & Self.tagMask == tag {
-                    let entry = Int(truncatingIfNeeded: value & 0xFFFF_FFFF) &- 1
+                    let entry = Int(truncatingIfNeeded: value & ~Self.tagMask) &- 1
                     if hashes[entry] == hash && texts[entry] == text { return (documents[entry], slot) }
                 }
                 slot = (slot + 1) & mask

@@ -187,8 +187,6 @@ public enum FuzzCheck {
         }
     }
 
-    /// The 1-based numbers of the lines of `bytes` that hold more than spaces and tabs, as
-    /// ``LineReader`` splits them (a leading byte-order mark skipped, `\r\n` read as `\n`).
     /// Whether `bytes` start with gzip's magic, so that the line reader inflates them.
     static func isGzip(_ bytes: [UInt8]) -> Bool { bytes.starts(with: [0x1F, 0x8B]) }
 
@@ -201,6 +199,8 @@ public enum FuzzCheck {
         return text
     }
 
+    /// The 1-based numbers of the lines of `bytes` that hold more than spaces and tabs, as
+    /// ``LineReader`` splits them (a leading byte-order mark skipped, `\r\n` read as `\n`).
     static func nonBlankLines(_ bytes: [UInt8]) -> [Int] {
         var body = bytes[...]
         if body.starts(with: [0xEF, 0xBB, 0xBF]) { body = body.dropFirst(3) }
