@@ -371,7 +371,6 @@ public final class Deduplicator<Scheme: SignatureScheme>: @unchecked Sendable {
                 if filesInStep && (upcoming != nil || _batchFiling == .inStep) {
                     prepared = batch
                 } else {
-                    batch.finish()
                     filing.begin()
                     filed = (batch, file(batch, threads: threads))
                 }
@@ -380,16 +379,21 @@ public final class Deduplicator<Scheme: SignatureScheme>: @unchecked Sendable {
         if let failure { throw failure }
     }
 
-    /// Files a prepared batch, as the one writer: stores and indexes its documents and, beside
-    /// that, numbers them (their ids, under `idAccess` for as long as that takes).
+    /// Finishes and files a prepared batch, as the one writer: stores and indexes its documents
+    /// and, beside that, numbers them (their ids, under `idAccess` for as long as that takes)
+    /// and frees their texts. Paragraphs file between pipeline steps, where freeing the texts
+    /// first was a serial 0.2 s of a 4 s run on 1,080,000 paragraphs, the other worker idle.
     ///
     /// - Returns: The number of its first document.
     private func file(_ batch: _PreparedBatch, threads: Int) -> Int {
-        access.withWriteLock {
+        // The slot holds the texts' only reference, so that the side task frees them.
+        let texts = _ResultSlot(batch.finish())
+        return access.withWriteLock {
             // Ids are appended only under `access` held for writing, as here: the count holds.
             let first = idAccess.withReadLock { documents.count }
             state.file(batch, threads: threads) {
                 self.idAccess.withWriteLock { self.documents.append(batch) }
+                texts.value = []
             }
             return first
         }
@@ -440,7 +444,6 @@ public final class Deduplicator<Scheme: SignatureScheme>: @unchecked Sendable {
         concurrentTasks(count: fileTasks + fetchTasks + prepareChunks + queryChunks, threads: threads) { task in
             var task = task
             if task < fileTasks, let queried {
-                queried.finish()
                 filed.open(first: self.file(queried, threads: threads))
                 return
             }

@@ -24,8 +24,8 @@ final class _PreparedBatch: @unchecked Sendable {
     let ids: [String]
     /// Their UTF-8 lengths.
     let byteCounts: [Int]
-    /// The documents, until ``finish()`` lets their text go (the batch then waits for its
-    /// queries holding only ids, signatures and keys).
+    /// The documents, until ``finish()`` hands them over (the batch then waits for its queries
+    /// holding only ids, signatures and keys).
     private var documents: [Document]
     /// k, the signature length.
     let signatureLength: Int
@@ -173,21 +173,25 @@ final class _PreparedBatch: @unchecked Sendable {
         chunkResults[chunk] = result
     }
 
-    /// Gathers the chunks' results once every chunk is prepared.
-    func finish() {
+    /// Gathers the chunks' results once every chunk is prepared, and hands the documents over:
+    /// the batch no longer holds their texts, and the caller chooses where their memory is
+    /// freed (a batch of 16,384 paragraphs takes about 3 ms, a cache miss and a `free` per
+    /// text, which the filing leaves to its side task, beside the bands' filing).
+    func finish() -> [Document] {
         sizes = chunkResults.flatMap(\.sizes)
         sets = chunkResults.flatMap(\.sets)
         filedRows = chunkResults.flatMap(\.filedRows)
         for chunk in chunkResults.indices { chunkResults[chunk] = _ChunkResult() }
-        documents = []
+        defer { documents = [] }
+        return documents
     }
 
-    /// Prepares every chunk on `threads` cores and finishes.
+    /// Prepares every chunk on `threads` cores and finishes (the texts are freed here).
     func prepare(scheme: some SignatureScheme, options: DeduplicationOptions, threads: Int) {
         concurrentTasks(count: chunkCount, threads: threads) { chunk in
             self.prepareChunk(chunk, scheme: scheme, options: options)
         }
-        finish()
+        _ = finish()
     }
 
     /// The `keysPerDocument` keys of row `row`.
