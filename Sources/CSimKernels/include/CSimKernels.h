@@ -63,6 +63,17 @@ size_t simk_oph_densify(const uint64_t *bins, const uint32_t *probes, size_t k, 
 int simk_oph_densify_isa(int isa, const uint64_t *bins, const uint32_t *probes, size_t k, size_t depth,
                          uint64_t *out, size_t *empty);
 
+/// The filled bins of a one-permutation MinHash signature of k = 2^s bins (s >= 1, `shift` =
+/// 64 - s): writes, in lane order, every `signature[i]` whose top s bits are i (the bin's own
+/// minimum, not a value densification copied from another bin) to `filled`, and returns how
+/// many. `filled` must have room for k values: every variant may write that far. Every variant
+/// gives the same count and values.
+size_t simk_oph_filled(const uint64_t *signature, size_t k, unsigned shift, uint64_t *filled);
+
+/// `simk_oph_filled` forced onto one variant, for tests. Returns 0 and sets `*count`, or -1 (and
+/// does nothing) if this CPU cannot run `isa`.
+int simk_oph_filled_isa(int isa, const uint64_t *signature, size_t k, unsigned shift, uint64_t *filled, size_t *count);
+
 /// The variant the text kernels use: the dispatcher's, one lower where the CPU lacks an
 /// extension they need (their AVX-512 variant also needs AVX-512BW and DQ).
 int simk_text_isa(void);

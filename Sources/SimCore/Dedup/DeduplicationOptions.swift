@@ -75,7 +75,9 @@ public struct DeduplicationOptions: Sendable, Hashable {
     /// Bits of each signature value kept for estimated verification: 64 (default, the whole
     /// value), 16, 8 or 4 (``supportedVerificationBits``). Index keys always come from the whole
     /// signature; only the copy kept to verify candidates is truncated, from 8·k bytes per
-    /// document to 2·k, k or k/2 (1,024 to 256, 128 or 64 at k = 128; b-bit minwise hashing,
+    /// document (whole signatures of ``OnePermutationMinHash`` keep only their filled
+    /// bins' values, and an 8-byte locator, and are densified again to verify, value for value)
+    /// to 2·k, k or k/2 (1,024 to 256, 128 or 64 at k = 128; b-bit minwise hashing,
     /// two 4-bit lanes per byte), and its Jaccard estimate uses the b-bit estimator of Li and
     /// König, Ĵ = (P − 2⁻ᵇ) / (1 − 2⁻ᵇ) from the fraction P of lanes that agree. Its variance
     /// grows as bits shrink: two different minima agree in their low b bits with chance 2⁻ᵇ

@@ -104,7 +104,7 @@ public final class Deduplicator<Scheme: SignatureScheme>: @unchecked Sendable {
                 keyBits: keyBits)
         }
         keying = index.keying
-        state = _DeduplicatorState(index: index, signatureLength: k, verificationBits: options.verificationBits)
+        state = _DeduplicatorState(index: index, signatureLength: k, verificationBits: options.verificationBits, scheme: scheme)
     }
 
     /// The number of documents inserted (filed, including those whose batch is still being

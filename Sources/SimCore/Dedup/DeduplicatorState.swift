@@ -9,9 +9,13 @@ struct _DeduplicatorState: Sendable {
     /// What verification reads.
     var filed: _FiledDocuments
 
-    init(index: any _CandidateIndex, signatureLength: Int, verificationBits: Int) {
+    /// An empty state; whole signatures of a one-permutation `scheme` keep only their filled
+    /// bins (``_SignatureStore``, "Filled bins only").
+    init(index: any _CandidateIndex, signatureLength: Int, verificationBits: Int, scheme: some SignatureScheme) {
         filed = _FiledDocuments(
-            index: index, signatures: _SignatureStore(signatureLength: signatureLength, bits: verificationBits))
+            index: index,
+            signatures: _SignatureStore(
+                signatureLength: signatureLength, bits: verificationBits, sparse: scheme as? OnePermutationMinHash))
     }
 
     /// Bytes held by every part (ids excluded).
@@ -181,19 +185,19 @@ struct _FiledDocuments: Sendable {
         sets.append(contentsOf: batch.sets)
         let keys = UnsafeBufferPointer(batch.keys)
         guard findingCandidates else {
-            signatures.append(rows: UnsafeBufferPointer(batch.signatures))
+            signatures.append(rows: UnsafeBufferPointer(batch.signatures), loaded: batch.isLoaded)
             alongside()
             index.insert(keys: keys, sizes: batch.sizes, filedRows: batch.filedRows, threads: threads)
             return nil
         }
         // The store moves out of `self` for the filing, so that the side task holds it alone.
         var store = signatures
-        signatures = _SignatureStore(signatureLength: store.signatureLength, bits: store.bits)
+        signatures = _SignatureStore(signatureLength: store.signatureLength, bits: store.bits, sparse: store.sparse)
         let found = withUnsafeMutablePointer(to: &store) { pointer in
             let box = SendableMutablePointer(base: pointer)
             return index.insertFindingCandidates(keys: keys, sizes: batch.sizes, filedRows: batch.filedRows, threads: threads) {
                 // SAFETY: the store is touched by this task alone until the filing returns.
-                box.base.pointee.append(rows: UnsafeBufferPointer(batch.signatures))
+                box.base.pointee.append(rows: UnsafeBufferPointer(batch.signatures), loaded: batch.isLoaded)
                 alongside()
             }
         }
@@ -210,9 +214,12 @@ struct _FiledDocuments: Sendable {
         collector: _CandidateCollector
     ) -> [(Int, Double)] {
         var found: [(Int, Double)] = []
+        // The row's whole signature is still in its batch: a store keeping filled bins only
+        // then expands the candidate's row alone.
+        let whole = signatures.sparse == nil ? nil : batch.signature(ofRow: row)
         let verify = { (other: Int) in
             guard other < document else { return }
-            let similarity = similarity(document, other, scheme: scheme, options: options)
+            let similarity = similarity(document, other, scheme: scheme, options: options, wholeSignatureOfA: whole)
             if similarity >= options.threshold { found.append((other, similarity)) }
         }
         let size = Int(sizes[document])
@@ -226,8 +233,13 @@ struct _FiledDocuments: Sendable {
         return found
     }
 
-    /// The verified similarity of two filed documents under the options' measure.
-    func similarity(_ a: Int, _ b: Int, scheme: some SignatureScheme, options: DeduplicationOptions) -> Double {
+    /// The verified similarity of two filed documents under the options' measure;
+    /// `wholeSignatureOfA`, when given, is `a`'s signature whole (as its batch holds it), read
+    /// instead of its stored row.
+    func similarity(
+        _ a: Int, _ b: Int, scheme: some SignatureScheme, options: DeduplicationOptions,
+        wholeSignatureOfA: UnsafeBufferPointer<UInt64>? = nil
+    ) -> Double {
         // A document without shingles is nobody's duplicate (its signature is all UInt64.max,
         // which every other empty document shares).
         guard sizes[a] > 0 && sizes[b] > 0 else { return 0 }
@@ -237,7 +249,8 @@ struct _FiledDocuments: Sendable {
         if options.verification == .exact {
             return options.measure.similarityMeasure.value(sets[a], sets[b])
         }
-        let jaccard = signatures.estimatedJaccard(a, b, scheme: scheme)
+        let jaccard = wholeSignatureOfA.map { signatures.estimatedJaccard(wholeRow: $0, b, scheme: scheme) }
+            ?? signatures.estimatedJaccard(a, b, scheme: scheme)
         guard options.usesContainment else { return jaccard }
         let sizeA = Int(sizes[a])
         let sizeB = Int(sizes[b])

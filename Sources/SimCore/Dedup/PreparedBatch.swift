@@ -49,6 +49,9 @@ final class _PreparedBatch: @unchecked Sendable {
     private var chunkResults: UnsafeMutableBufferPointer<_ChunkResult>
     /// Documents per preparation chunk.
     let chunkSize: Int
+    /// Whether the signatures were read from a saved engine (``init(ids:byteCounts:sizes:signatures:sets:signatureLength:keying:threads:)``)
+    /// rather than signed here.
+    let isLoaded: Bool
 
     private struct _ChunkResult {
         var sizes: [Int] = []
@@ -84,6 +87,7 @@ final class _PreparedBatch: @unchecked Sendable {
         let chunkTotal = chunks == 0 ? 0 : (n + chunkSize - 1) / chunkSize
         chunkResults = .allocate(capacity: chunkTotal)
         chunkResults.initialize(repeating: _ChunkResult())
+        isLoaded = false
     }
 
     /// A batch from values already made (a saved engine): computes the keys on `threads` cores.
@@ -125,6 +129,7 @@ final class _PreparedBatch: @unchecked Sendable {
         keys = .allocate(capacity: ids.count * keysPerDocument)
         chunkSize = 1
         chunkResults = .allocate(capacity: 0)
+        isLoaded = true
     }
 
     deinit {
@@ -192,6 +197,12 @@ final class _PreparedBatch: @unchecked Sendable {
             self.prepareChunk(chunk, scheme: scheme, options: options)
         }
         _ = finish()
+    }
+
+    /// The k signature values of row `row`.
+    @inline(__always)
+    func signature(ofRow row: Int) -> UnsafeBufferPointer<UInt64> {
+        UnsafeBufferPointer(start: signatures.baseAddress! + row * signatureLength, count: signatureLength)
     }
 
     /// The `keysPerDocument` keys of row `row`.

@@ -10,6 +10,14 @@ import SimCoreInternals
 /// serve verification only (index keys are computed from the whole signature before it is
 /// stored); their Jaccard estimate is the b-bit estimator of Li and König, which corrects for
 /// the 2⁻ᵇ chance that two different minima agree in their low bits.
+///
+/// **Filled bins only.** Whole values of ``OnePermutationMinHash`` (the default scheme) are kept
+/// as the values of the filled bins alone (``OnePermutationMinHash/filledValues(of:into:)``),
+/// one after another, with an 8-byte locator per row: a reader gets the row back whole by the
+/// scheme's own densification (``OnePermutationMinHash/expand(filledValues:into:)``), value for
+/// value, so verification and saved files are as before. A paragraph of 50 words (46 shingles)
+/// fills about 39 of 128 bins: 312 bytes and the locator instead of 1,024. A document that fills
+/// every bin costs its k values and the locator.
 struct _SignatureStore: Sendable {
     /// Values per signature (k).
     let signatureLength: Int
@@ -19,15 +27,29 @@ struct _SignatureStore: Sendable {
     let lanes: _PackedLanes
     /// 64-bit words per row: k values of `bits` bits, padded with zero lanes to a whole word.
     let wordsPerRow: Int
-    /// Rows per page.
+    /// Rows per page (rows of every width).
     let rowsPerPage: Int
+    /// The scheme whose filled bins alone are kept, when rows are kept so ("Filled bins only"
+    /// above); `nil` for rows of every value.
+    let sparse: OnePermutationMinHash?
+    /// Words per page of filled-bin rows (at least k, so that any row fits in a fresh page).
+    private let sparsePageWords: Int
     private var pages: [[UInt64]] = []
+    /// Filled-bin rows: each row's first word (counted from the first page's start, pages
+    /// `sparsePageWords` apart) above its length (the low ``locatorCountBits`` bits).
+    private var locators: [UInt64] = []
+    /// Words written to the last page of filled-bin rows.
+    private var sparseUsed = 0
     /// The number of rows.
     private(set) var count = 0
 
+    /// Bits of a locator that hold a row's length.
+    private static let locatorCountBits: UInt64 = 24
+
     /// An empty store of k-value rows of `bits`-bit values (one of
-    /// ``DeduplicationOptions/supportedVerificationBits``); pages hold about 1 MiB.
-    init(signatureLength: Int, bits: Int = 64) {
+    /// ``DeduplicationOptions/supportedVerificationBits``); pages hold about 1 MiB. Given a
+    /// one-permutation scheme of the same k and whole values, rows keep the filled bins only.
+    init(signatureLength: Int, bits: Int = 64, sparse: OnePermutationMinHash? = nil) {
         precondition(
             DeduplicationOptions.supportedVerificationBits.contains(bits), "verification bits must be 4, 8, 16 or 64")
         self.signatureLength = signatureLength
@@ -35,15 +57,31 @@ struct _SignatureStore: Sendable {
         lanes = _PackedLanes(bits: bits, signatureLength: signatureLength)
         wordsPerRow = lanes.wordsPerRow
         rowsPerPage = Swift.max(64, (1 << 17) / Swift.max(1, wordsPerRow))
+        let keepsFilled = bits == 64 && signatureLength < 1 << Self.locatorCountBits
+            && sparse?.signatureLength == signatureLength
+        self.sparse = keepsFilled ? sparse : nil
+        sparsePageWords = Swift.max(1 << 17, signatureLength)
     }
 
-    /// Bytes held by the rows (allocated pages).
-    var byteCount: Int { pages.count * rowsPerPage * wordsPerRow * 8 }
+    /// Bytes held by the rows (allocated pages, and the locators of filled-bin rows).
+    var byteCount: Int {
+        sparse == nil ? pages.count * rowsPerPage * wordsPerRow * 8 : pages.count * sparsePageWords * 8 + locators.count * 8
+    }
 
     /// Appends every row of `rows` (`n × k` whole values, row-major), keeping `bits` of each.
-    mutating func append(rows: UnsafeBufferPointer<UInt64>) {
+    ///
+    /// - Parameters:
+    ///   - rows: The rows.
+    ///   - loaded: Whether they were read from a file rather than signed by the scheme: a store
+    ///     keeping filled bins only then keeps whole any row that its filled bins would not give
+    ///     back (a damaged or foreign file), so that every row reads back as it came.
+    mutating func append(rows: UnsafeBufferPointer<UInt64>, loaded: Bool = false) {
         let k = signatureLength
         precondition(rows.count % k == 0, "whole rows only")
+        if let sparse {
+            appendFilled(rows, scheme: sparse, checked: loaded)
+            return
+        }
         let width = wordsPerRow
         let lanes = lanes
         appendRows(rows.count / k) { target, first, take in
@@ -63,6 +101,11 @@ struct _SignatureStore: Sendable {
     mutating func append(words: UnsafeBufferPointer<UInt64>) {
         let width = wordsPerRow
         precondition(words.count % width == 0, "whole rows only")
+        if let sparse {
+            // Whole values: the layout of `append(rows:)`, from a file.
+            appendFilled(words, scheme: sparse, checked: true)
+            return
+        }
         appendRows(words.count / width) { target, first, take in
             target.update(from: words.baseAddress! + first * width, count: take * width)
         }
@@ -88,10 +131,62 @@ struct _SignatureStore: Sendable {
         }
     }
 
+    /// Appends whole rows (k values each) as their filled bins' values, page by page (a row
+    /// never straddles two pages); `checked`: a row whose filled values do not expand to it is
+    /// kept whole (k values, which read back as they are).
+    private mutating func appendFilled(_ rows: UnsafeBufferPointer<UInt64>, scheme: OnePermutationMinHash, checked: Bool) {
+        let k = signatureLength
+        let rowCount = rows.count / k
+        let pageWords = sparsePageWords
+        locators.reserveCapacity(locators.count + rowCount)
+        var row = 0
+        while row < rowCount {
+            if pages.isEmpty || sparseUsed + k > pageWords {
+                pages.append(Self.page(words: pageWords))
+                sparseUsed = 0
+            }
+            // The page moves out while it is written (no second reference, so no copy).
+            var page = pages.removeLast()
+            let pageStart = pages.count * pageWords
+            page.withUnsafeMutableBufferPointer { page in
+                while row < rowCount && sparseUsed + k <= pageWords {
+                    // SAFETY: the row's k values lie in `rows`; the page has room for k words at
+                    // `sparseUsed`, all that filledValues may write.
+                    let whole = UnsafeBufferPointer(rebasing: rows[row * k..<(row + 1) * k])
+                    let target = page.baseAddress! + sparseUsed
+                    var written = scheme.filledValues(of: whole, into: target)
+                    if checked && !Self.expands(UnsafeBufferPointer(start: target, count: written), to: whole, scheme: scheme) {
+                        target.update(from: whole.baseAddress!, count: k)
+                        written = k
+                    }
+                    locators.append(UInt64(pageStart + sparseUsed) << Self.locatorCountBits | UInt64(written))
+                    sparseUsed += written
+                    row += 1
+                }
+            }
+            pages.append(page)
+        }
+        count += rowCount
+    }
+
+    /// Whether `filled` expands to `whole`.
+    private static func expands(
+        _ filled: UnsafeBufferPointer<UInt64>, to whole: UnsafeBufferPointer<UInt64>, scheme: OnePermutationMinHash
+    ) -> Bool {
+        withUnsafeTemporaryAllocation(of: UInt64.self, capacity: whole.count) { expanded in
+            scheme.expand(filledValues: filled, into: expanded)
+            return expanded.elementsEqual(whole)
+        }
+    }
+
     /// Every row in this store's layout (`count × wordsPerRow` words), for saving.
     var words: [UInt64] {
         var words: [UInt64] = []
         words.reserveCapacity(count * wordsPerRow)
+        if sparse != nil {
+            for row in 0..<count { withRow(row) { words.append(contentsOf: $0) } }
+            return words
+        }
         for (index, page) in pages.enumerated() {
             let rows = Swift.min(rowsPerPage, count - index * rowsPerPage)
             words.append(contentsOf: page[0..<rows * wordsPerRow])
@@ -109,9 +204,28 @@ struct _SignatureStore: Sendable {
     /// ``bits`` is 64, else k little-endian lanes of ``bits`` bits and zero padding).
     @inline(__always)
     func withRow<R>(_ row: Int, _ body: (UnsafeBufferPointer<UInt64>) -> R) -> R {
+        if let sparse { return withFilledRow(row, scheme: sparse, body) }
         let width = wordsPerRow
         return pages[row / rowsPerPage].withUnsafeBufferPointer { page in
             body(UnsafeBufferPointer(start: page.baseAddress! + (row % rowsPerPage) * width, count: width))
+        }
+    }
+
+    /// ``withRow(_:_:)`` for filled-bin rows: the row whole, expanded into a temporary buffer
+    /// unless every bin was filled.
+    private func withFilledRow<R>(_ row: Int, scheme: OnePermutationMinHash, _ body: (UnsafeBufferPointer<UInt64>) -> R) -> R {
+        let k = signatureLength
+        let locator = locators[row]
+        let start = Int(truncatingIfNeeded: locator >> Self.locatorCountBits)
+        let filled = Int(truncatingIfNeeded: locator & (1 << Self.locatorCountBits - 1))
+        return pages[start / sparsePageWords].withUnsafeBufferPointer { page in
+            // SAFETY: the row's `filled` values lie inside its page (rows never straddle pages).
+            let values = UnsafeBufferPointer(start: page.baseAddress! + start % sparsePageWords, count: filled)
+            if filled == k { return body(values) }
+            return withUnsafeTemporaryAllocation(of: UInt64.self, capacity: k) { whole in
+                scheme.expand(filledValues: values, into: whole)
+                return body(UnsafeBufferPointer(whole))
+            }
         }
     }
 
@@ -121,6 +235,9 @@ struct _SignatureStore: Sendable {
     func estimatedJaccard(_ a: Int, _ b: Int, scheme: some SignatureScheme) -> Double {
         let k = signatureLength
         let lanes = lanes
+        if sparse != nil {
+            return withRow(a) { rowA in estimatedJaccard(wholeRow: rowA, b, scheme: scheme) }
+        }
         let estimate = withRow(a) { rowA in
             withRow(b) { rowB -> Double in
                 if lanes.bits == 64 { return scheme.estimatedJaccard(rowA, rowB) }
@@ -129,6 +246,15 @@ struct _SignatureStore: Sendable {
             }
         }
         return Swift.min(1, Swift.max(0, estimate))
+    }
+
+    /// The estimated Jaccard similarity, clamped to [0, 1], of a signature given whole (k
+    /// values: one being verified, still in its batch) and row `b` of a store that keeps whole
+    /// values (``bits`` 64): the row alone is read, and expanded if it keeps filled bins only.
+    @inline(__always)
+    func estimatedJaccard(wholeRow rowA: UnsafeBufferPointer<UInt64>, _ b: Int, scheme: some SignatureScheme) -> Double {
+        precondition(bits == 64 && rowA.count == signatureLength, "a whole signature against whole values")
+        return withRow(b) { rowB in Swift.min(1, Swift.max(0, scheme.estimatedJaccard(rowA, rowB))) }
     }
 
     /// Checks that every row's lanes past k are zero (rows read from a file): the lane count of

@@ -7,15 +7,9 @@ import Testing
 func _referenceOPH(_ hashes: [UInt64], signatureLength k: Int, seed: UInt64) -> [UInt64] {
     guard !hashes.isEmpty else { return [UInt64](repeating: .max, count: k) }
     var generator = SplitMix64(seed: seed)
-    let multiplier = generator.next() | 1
-    let addend = generator.next()
+    _ = (generator.next(), generator.next())
     let probeKey = generator.next()
-    var bins = [UInt64](repeating: .max, count: k)
-    for x in hashes {
-        let h = Swift.min(x &* multiplier &+ addend, .max - 1)
-        let bin = Int(h.multipliedFullWidth(by: UInt64(k)).high)
-        bins[bin] = Swift.min(h, bins[bin])
-    }
+    let bins = _referenceOPHMinima(hashes, signatureLength: k, seed: seed)
     return (0..<k).map { i in
         var value = bins[i]
         var attempt: UInt64 = 1
@@ -26,6 +20,21 @@ func _referenceOPH(_ hashes: [UInt64], signatureLength k: Int, seed: UInt64) -> 
         }
         return value
     }
+}
+
+/// One-permutation MinHash's bin minima before densification (`UInt64.max` for an empty bin),
+/// one hash at a time.
+func _referenceOPHMinima(_ hashes: [UInt64], signatureLength k: Int, seed: UInt64) -> [UInt64] {
+    var generator = SplitMix64(seed: seed)
+    let multiplier = generator.next() | 1
+    let addend = generator.next()
+    var bins = [UInt64](repeating: .max, count: k)
+    for x in hashes {
+        let h = Swift.min(x &* multiplier &+ addend, .max - 1)
+        let bin = Int(h.multipliedFullWidth(by: UInt64(k)).high)
+        bins[bin] = Swift.min(h, bins[bin])
+    }
+    return bins
 }
 
 @Suite("One-permutation densification")
