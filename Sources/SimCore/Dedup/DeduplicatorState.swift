@@ -173,10 +173,12 @@ struct _FiledDocuments: Sendable {
     /// Stores and indexes a batch; with `findingCandidates`, returns what the index found for
     /// the batch's rows while filing them, if it finds them
     /// (``_CandidateIndex/insertFindingCandidates(keys:sizes:filedRows:threads:alongside:)``).
-    /// Then the signatures are copied into the store, and `alongside` runs, beside the index's
-    /// filing: paragraphs file their batches between pipeline steps, where the copy (a
-    /// kilobyte a document) and the caller's id filing were a serial stretch with the other
-    /// workers idle.
+    /// Then the signatures are stored (their filled bins, or whole), and `alongside` runs, beside
+    /// the index's filing where the index files on several workers (``MinHashLSH``'s bands; a
+    /// ``ContainmentIndex`` runs it first, on the calling thread): paragraphs file their batches
+    /// between pipeline steps, where storing the signatures and the caller's id filing were a
+    /// serial stretch with the other workers idle. A saved engine's batch coming back is checked
+    /// row by row as it is stored, on the calling thread (``_SignatureStore/append(rows:loaded:)``).
     @discardableResult
     mutating func append(
         _ batch: _PreparedBatch, threads: Int, findingCandidates: Bool = false, alongside: @Sendable () -> Void = {}

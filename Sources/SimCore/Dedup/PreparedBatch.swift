@@ -49,9 +49,12 @@ final class _PreparedBatch: @unchecked Sendable {
     private var chunkResults: UnsafeMutableBufferPointer<_ChunkResult>
     /// Documents per preparation chunk.
     let chunkSize: Int
-    /// Whether the signatures were read from a saved engine (``init(ids:byteCounts:sizes:signatures:sets:signatureLength:keying:threads:)``)
-    /// rather than signed here.
+    /// Whether the signatures were read from a saved engine
+    /// (``init(ids:byteCounts:sizes:signatures:sets:signatureLength:keying:threads:)``) rather
+    /// than signed here.
     let isLoaded: Bool
+    /// Whether ``finish()`` ran (once only: it clears the chunks' results it gathers).
+    private var finished = false
 
     private struct _ChunkResult {
         var sizes: [Int] = []
@@ -183,6 +186,8 @@ final class _PreparedBatch: @unchecked Sendable {
     /// freed (a batch of 16,384 paragraphs takes about 3 ms, a cache miss and a `free` per
     /// text, which the filing leaves to its side task, beside the bands' filing).
     func finish() -> [Document] {
+        precondition(!finished && !isLoaded, "a prepared batch finishes once")
+        finished = true
         sizes = chunkResults.flatMap(\.sizes)
         sets = chunkResults.flatMap(\.sets)
         filedRows = chunkResults.flatMap(\.filedRows)
@@ -191,15 +196,7 @@ final class _PreparedBatch: @unchecked Sendable {
         return documents
     }
 
-    /// Prepares every chunk on `threads` cores and finishes (the texts are freed here).
-    func prepare(scheme: some SignatureScheme, options: DeduplicationOptions, threads: Int) {
-        concurrentTasks(count: chunkCount, threads: threads) { chunk in
-            self.prepareChunk(chunk, scheme: scheme, options: options)
-        }
-        _ = finish()
-    }
-
-    /// The k signature values of row `row`.
+    /// The k signature values of row `row` (valid while the batch lives).
     @inline(__always)
     func signature(ofRow row: Int) -> UnsafeBufferPointer<UInt64> {
         UnsafeBufferPointer(start: signatures.baseAddress! + row * signatureLength, count: signatureLength)

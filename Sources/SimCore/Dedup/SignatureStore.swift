@@ -2,7 +2,8 @@ import SimCoreInternals
 
 /// Every filed document's signature, in fixed-size pages of rows: appending copies a batch's
 /// rows in once and never moves earlier rows (no reallocation copies, no doubling of peak memory
-/// as the corpus grows), and row `i` is found in O(1).
+/// as the corpus grows), and row `i` is found in O(1) (and, kept as its filled bins, densified
+/// again: see below).
 ///
 /// Rows keep each value whole (64 bits, the default) or only its low 16, 8 or 4 bits
 /// (``DeduplicationOptions/verificationBits``): 8·k, 2·k, k or k/2 bytes per document, packed
@@ -17,7 +18,10 @@ import SimCoreInternals
 /// scheme's own densification (``OnePermutationMinHash/expand(filledValues:into:)``), value for
 /// value, so verification and saved files are as before. A paragraph of 50 words (46 shingles)
 /// fills about 39 of 128 bins: 312 bytes and the locator instead of 1,024. A document that fills
-/// every bin costs its k values and the locator.
+/// every bin costs its k values and the locator, and so does one that fills fewer than k/8:
+/// each of its empty bins would probe about k / (filled bins) times at every read, where a
+/// sixteenth-filled row reads its probes from the scheme's table (a scheme without one, k above
+/// 4,096, keeps every row whole).
 struct _SignatureStore: Sendable {
     /// Values per signature (k).
     let signatureLength: Int
@@ -27,7 +31,7 @@ struct _SignatureStore: Sendable {
     let lanes: _PackedLanes
     /// 64-bit words per row: k values of `bits` bits, padded with zero lanes to a whole word.
     let wordsPerRow: Int
-    /// Rows per page (rows of every width).
+    /// Rows per page of rows of ``wordsPerRow`` words (every row but filled-bin ones).
     let rowsPerPage: Int
     /// The scheme whose filled bins alone are kept, when rows are kept so ("Filled bins only"
     /// above); `nil` for rows of every value.
@@ -58,7 +62,7 @@ struct _SignatureStore: Sendable {
         wordsPerRow = lanes.wordsPerRow
         rowsPerPage = Swift.max(64, (1 << 17) / Swift.max(1, wordsPerRow))
         let keepsFilled = bits == 64 && signatureLength < 1 << Self.locatorCountBits
-            && sparse?.signatureLength == signatureLength
+            && sparse?.signatureLength == signatureLength && (sparse?.tableDepth ?? 0) > 0
         self.sparse = keepsFilled ? sparse : nil
         sparsePageWords = Swift.max(1 << 17, signatureLength)
     }
@@ -132,13 +136,12 @@ struct _SignatureStore: Sendable {
     }
 
     /// Appends whole rows (k values each) as their filled bins' values, page by page (a row
-    /// never straddles two pages); `checked`: a row whose filled values do not expand to it is
-    /// kept whole (k values, which read back as they are).
+    /// never straddles two pages); a row of fewer than k/8 filled bins, and (`checked`) one whose
+    /// filled values do not expand to it, is kept whole (k values, which read back as they are).
     private mutating func appendFilled(_ rows: UnsafeBufferPointer<UInt64>, scheme: OnePermutationMinHash, checked: Bool) {
         let k = signatureLength
         let rowCount = rows.count / k
         let pageWords = sparsePageWords
-        locators.reserveCapacity(locators.count + rowCount)
         var row = 0
         while row < rowCount {
             if pages.isEmpty || sparseUsed + k > pageWords {
@@ -155,7 +158,11 @@ struct _SignatureStore: Sendable {
                     let whole = UnsafeBufferPointer(rebasing: rows[row * k..<(row + 1) * k])
                     let target = page.baseAddress! + sparseUsed
                     var written = scheme.filledValues(of: whole, into: target)
-                    if checked && !Self.expands(UnsafeBufferPointer(start: target, count: written), to: whole, scheme: scheme) {
+                    // Too few filled bins (but some: an empty document's row is all UInt64.max,
+                    // with none) would densify slowly at every read; a loaded row that does not
+                    // come back would read wrong.
+                    let tooFew = written > 0 && written * 8 < k
+                    if tooFew || checked && !Self.expands(UnsafeBufferPointer(start: target, count: written), to: whole, scheme: scheme) {
                         target.update(from: whole.baseAddress!, count: k)
                         written = k
                     }
@@ -201,7 +208,8 @@ struct _SignatureStore: Sendable {
     }
 
     /// Calls `body` with the words of row `row` (``wordsPerRow`` words; k whole values when
-    /// ``bits`` is 64, else k little-endian lanes of ``bits`` bits and zero padding).
+    /// ``bits`` is 64, else k little-endian lanes of ``bits`` bits and zero padding), valid only
+    /// inside `body`: a row kept as its filled bins is densified into a temporary buffer first.
     @inline(__always)
     func withRow<R>(_ row: Int, _ body: (UnsafeBufferPointer<UInt64>) -> R) -> R {
         if let sparse { return withFilledRow(row, scheme: sparse, body) }
@@ -253,7 +261,7 @@ struct _SignatureStore: Sendable {
     /// values (``bits`` 64): the row alone is read, and expanded if it keeps filled bins only.
     @inline(__always)
     func estimatedJaccard(wholeRow rowA: UnsafeBufferPointer<UInt64>, _ b: Int, scheme: some SignatureScheme) -> Double {
-        precondition(bits == 64 && rowA.count == signatureLength, "a whole signature against whole values")
+        assert(bits == 64 && rowA.count == signatureLength, "a whole signature against whole values")
         return withRow(b) { rowB in Swift.min(1, Swift.max(0, scheme.estimatedJaccard(rowA, rowB))) }
     }
 
