@@ -15,7 +15,7 @@ struct _DeduplicatorState: Sendable {
         filed = _FiledDocuments(
             index: index,
             signatures: _SignatureStore(
-                signatureLength: signatureLength, bits: verificationBits, sparse: scheme as? OnePermutationMinHash))
+                signatureLength: signatureLength, bits: verificationBits, filledBinsScheme: scheme as? OnePermutationMinHash))
     }
 
     /// Bytes held by every part (ids excluded).
@@ -194,7 +194,8 @@ struct _FiledDocuments: Sendable {
         }
         // The store moves out of `self` for the filing, so that the side task holds it alone.
         var store = signatures
-        signatures = _SignatureStore(signatureLength: store.signatureLength, bits: store.bits, sparse: store.sparse)
+        signatures = _SignatureStore(
+            signatureLength: store.signatureLength, bits: store.bits, filledBinsScheme: store.filledBinsScheme)
         let found = withUnsafeMutablePointer(to: &store) { pointer in
             let box = SendableMutablePointer(base: pointer)
             return index.insertFindingCandidates(keys: keys, sizes: batch.sizes, filedRows: batch.filedRows, threads: threads) {
@@ -218,7 +219,7 @@ struct _FiledDocuments: Sendable {
         var found: [(Int, Double)] = []
         // The row's whole signature is still in its batch: a store keeping filled bins only
         // then expands the candidate's row alone.
-        let whole = signatures.sparse == nil ? nil : batch.signature(ofRow: row)
+        let whole = signatures.filledBinsScheme == nil ? nil : batch.signature(ofRow: row)
         let verify = { (other: Int) in
             guard other < document else { return }
             let similarity = similarity(document, other, scheme: scheme, options: options, wholeSignatureOfA: whole)

@@ -35,15 +35,15 @@ struct _SignatureStore: Sendable {
     let rowsPerPage: Int
     /// The scheme whose filled bins alone are kept, when rows are kept so ("Filled bins only"
     /// above); `nil` for rows of every value.
-    let sparse: OnePermutationMinHash?
+    let filledBinsScheme: OnePermutationMinHash?
     /// Words per page of filled-bin rows (at least k, so that any row fits in a fresh page).
-    private let sparsePageWords: Int
+    private let filledPageWords: Int
     private var pages: [[UInt64]] = []
     /// Filled-bin rows: each row's first word (counted from the first page's start, pages
-    /// `sparsePageWords` apart) above its length (the low ``locatorCountBits`` bits).
+    /// `filledPageWords` apart) above its length (the low ``locatorCountBits`` bits).
     private var locators: [UInt64] = []
     /// Words written to the last page of filled-bin rows.
-    private var sparseUsed = 0
+    private var filledPageUsed = 0
     /// The number of rows.
     private(set) var count = 0
 
@@ -53,7 +53,7 @@ struct _SignatureStore: Sendable {
     /// An empty store of k-value rows of `bits`-bit values (one of
     /// ``DeduplicationOptions/supportedVerificationBits``); pages hold about 1 MiB. Given a
     /// one-permutation scheme of the same k and whole values, rows keep the filled bins only.
-    init(signatureLength: Int, bits: Int = 64, sparse: OnePermutationMinHash? = nil) {
+    init(signatureLength: Int, bits: Int = 64, filledBinsScheme: OnePermutationMinHash? = nil) {
         precondition(
             DeduplicationOptions.supportedVerificationBits.contains(bits), "verification bits must be 4, 8, 16 or 64")
         self.signatureLength = signatureLength
@@ -61,15 +61,17 @@ struct _SignatureStore: Sendable {
         lanes = _PackedLanes(bits: bits, signatureLength: signatureLength)
         wordsPerRow = lanes.wordsPerRow
         rowsPerPage = Swift.max(64, (1 << 17) / Swift.max(1, wordsPerRow))
-        let keepsFilled = bits == 64 && signatureLength < 1 << Self.locatorCountBits
-            && sparse?.signatureLength == signatureLength && (sparse?.tableDepth ?? 0) > 0
-        self.sparse = keepsFilled ? sparse : nil
-        sparsePageWords = Swift.max(1 << 17, signatureLength)
+        // A probe table exists up to k = 4,096, so a row's length always fits its locator.
+        let keepsFilled = bits == 64
+            && filledBinsScheme?.signatureLength == signatureLength && (filledBinsScheme?.tableDepth ?? 0) > 0
+        self.filledBinsScheme = keepsFilled ? filledBinsScheme : nil
+        filledPageWords = Swift.max(1 << 17, signatureLength)
     }
 
     /// Bytes held by the rows (allocated pages, and the locators of filled-bin rows).
     var byteCount: Int {
-        sparse == nil ? pages.count * rowsPerPage * wordsPerRow * 8 : pages.count * sparsePageWords * 8 + locators.count * 8
+        guard filledBinsScheme != nil else { return pages.count * rowsPerPage * wordsPerRow * 8 }
+        return pages.count * filledPageWords * 8 + locators.count * 8
     }
 
     /// Appends every row of `rows` (`n × k` whole values, row-major), keeping `bits` of each.
@@ -82,8 +84,8 @@ struct _SignatureStore: Sendable {
     mutating func append(rows: UnsafeBufferPointer<UInt64>, loaded: Bool = false) {
         let k = signatureLength
         precondition(rows.count % k == 0, "whole rows only")
-        if let sparse {
-            appendFilled(rows, scheme: sparse, checked: loaded)
+        if let filledBinsScheme {
+            appendFilled(rows, scheme: filledBinsScheme, checked: loaded)
             return
         }
         let width = wordsPerRow
@@ -105,9 +107,9 @@ struct _SignatureStore: Sendable {
     mutating func append(words: UnsafeBufferPointer<UInt64>) {
         let width = wordsPerRow
         precondition(words.count % width == 0, "whole rows only")
-        if let sparse {
+        if let filledBinsScheme {
             // Whole values: the layout of `append(rows:)`, from a file.
-            appendFilled(words, scheme: sparse, checked: true)
+            appendFilled(words, scheme: filledBinsScheme, checked: true)
             return
         }
         appendRows(words.count / width) { target, first, take in
@@ -141,33 +143,34 @@ struct _SignatureStore: Sendable {
     private mutating func appendFilled(_ rows: UnsafeBufferPointer<UInt64>, scheme: OnePermutationMinHash, checked: Bool) {
         let k = signatureLength
         let rowCount = rows.count / k
-        let pageWords = sparsePageWords
+        let pageWords = filledPageWords
         var row = 0
         while row < rowCount {
-            if pages.isEmpty || sparseUsed + k > pageWords {
+            if pages.isEmpty || filledPageUsed + k > pageWords {
                 pages.append(Self.page(words: pageWords))
-                sparseUsed = 0
+                filledPageUsed = 0
             }
             // The page moves out while it is written (no second reference, so no copy).
             var page = pages.removeLast()
             let pageStart = pages.count * pageWords
             page.withUnsafeMutableBufferPointer { page in
-                while row < rowCount && sparseUsed + k <= pageWords {
+                while row < rowCount && filledPageUsed + k <= pageWords {
                     // SAFETY: the row's k values lie in `rows`; the page has room for k words at
-                    // `sparseUsed`, all that filledValues may write.
+                    // `filledPageUsed`, all that filledValues may write.
                     let whole = UnsafeBufferPointer(rebasing: rows[row * k..<(row + 1) * k])
-                    let target = page.baseAddress! + sparseUsed
+                    let target = page.baseAddress! + filledPageUsed
                     var written = scheme.filledValues(of: whole, into: target)
                     // Too few filled bins (but some: an empty document's row is all UInt64.max,
                     // with none) would densify slowly at every read; a loaded row that does not
                     // come back would read wrong.
                     let tooFew = written > 0 && written * 8 < k
-                    if tooFew || checked && !Self.expands(UnsafeBufferPointer(start: target, count: written), to: whole, scheme: scheme) {
+                    let kept = UnsafeBufferPointer(start: target, count: written)
+                    if tooFew || checked && !Self.expands(kept, to: whole, scheme: scheme) {
                         target.update(from: whole.baseAddress!, count: k)
                         written = k
                     }
-                    locators.append(UInt64(pageStart + sparseUsed) << Self.locatorCountBits | UInt64(written))
-                    sparseUsed += written
+                    locators.append(UInt64(pageStart + filledPageUsed) << Self.locatorCountBits | UInt64(written))
+                    filledPageUsed += written
                     row += 1
                 }
             }
@@ -190,7 +193,7 @@ struct _SignatureStore: Sendable {
     var words: [UInt64] {
         var words: [UInt64] = []
         words.reserveCapacity(count * wordsPerRow)
-        if sparse != nil {
+        if filledBinsScheme != nil {
             for row in 0..<count { withRow(row) { words.append(contentsOf: $0) } }
             return words
         }
@@ -212,7 +215,7 @@ struct _SignatureStore: Sendable {
     /// inside `body`: a row kept as its filled bins is densified into a temporary buffer first.
     @inline(__always)
     func withRow<R>(_ row: Int, _ body: (UnsafeBufferPointer<UInt64>) -> R) -> R {
-        if let sparse { return withFilledRow(row, scheme: sparse, body) }
+        if let filledBinsScheme { return withFilledRow(row, scheme: filledBinsScheme, body) }
         let width = wordsPerRow
         return pages[row / rowsPerPage].withUnsafeBufferPointer { page in
             body(UnsafeBufferPointer(start: page.baseAddress! + (row % rowsPerPage) * width, count: width))
@@ -226,9 +229,9 @@ struct _SignatureStore: Sendable {
         let locator = locators[row]
         let start = Int(truncatingIfNeeded: locator >> Self.locatorCountBits)
         let filled = Int(truncatingIfNeeded: locator & (1 << Self.locatorCountBits - 1))
-        return pages[start / sparsePageWords].withUnsafeBufferPointer { page in
+        return pages[start / filledPageWords].withUnsafeBufferPointer { page in
             // SAFETY: the row's `filled` values lie inside its page (rows never straddle pages).
-            let values = UnsafeBufferPointer(start: page.baseAddress! + start % sparsePageWords, count: filled)
+            let values = UnsafeBufferPointer(start: page.baseAddress! + start % filledPageWords, count: filled)
             if filled == k { return body(values) }
             return withUnsafeTemporaryAllocation(of: UInt64.self, capacity: k) { whole in
                 scheme.expand(filledValues: values, into: whole)
@@ -243,7 +246,7 @@ struct _SignatureStore: Sendable {
     func estimatedJaccard(_ a: Int, _ b: Int, scheme: some SignatureScheme) -> Double {
         let k = signatureLength
         let lanes = lanes
-        if sparse != nil {
+        if filledBinsScheme != nil {
             return withRow(a) { rowA in estimatedJaccard(wholeRow: rowA, b, scheme: scheme) }
         }
         let estimate = withRow(a) { rowA in

@@ -24,8 +24,8 @@ struct FilledBinStoreTests {
         let count = 3_000
         let rows = Self.signatures(scheme, count: count, seed: UInt64(k))
         var whole = _SignatureStore(signatureLength: k)
-        var filled = _SignatureStore(signatureLength: k, sparse: scheme)
-        #expect(whole.sparse == nil && filled.sparse != nil)
+        var filled = _SignatureStore(signatureLength: k, filledBinsScheme: scheme)
+        #expect(whole.filledBinsScheme == nil && filled.filledBinsScheme != nil)
         // In batches of different sizes, as filing appends them.
         var start = 0
         for size in [1, 700, 64, 2_235] {
@@ -51,7 +51,7 @@ struct FilledBinStoreTests {
         let words = filled.words
         #expect(words == whole.words)
         #expect(words == rows)
-        var reloaded = _SignatureStore(signatureLength: k, sparse: scheme)
+        var reloaded = _SignatureStore(signatureLength: k, filledBinsScheme: scheme)
         words.withUnsafeBufferPointer { reloaded.append(words: $0) }
         #expect(reloaded.words == words)
         #expect(filled.byteCount < whole.byteCount)
@@ -70,16 +70,16 @@ struct FilledBinStoreTests {
         var foreign = (0..<k).map { lane in UInt64((Double((lane + 1) % k) + 0.5) / Double(k) * 18_446_744_073_709_551_616.0) }
         foreign[k - 1] = .max
         let rows = signed + damaged + foreign + signed
-        var store = _SignatureStore(signatureLength: k, sparse: scheme)
+        var store = _SignatureStore(signatureLength: k, filledBinsScheme: scheme)
         rows.withUnsafeBufferPointer { store.append(rows: $0, loaded: true) }
         for row in 0..<4 {
             #expect(store.withRow(row) { Array($0) } == Array(rows[row * k..<(row + 1) * k]), "row \(row)")
         }
-        var fromWords = _SignatureStore(signatureLength: k, sparse: scheme)
+        var fromWords = _SignatureStore(signatureLength: k, filledBinsScheme: scheme)
         rows.withUnsafeBufferPointer { fromWords.append(words: $0) }
         #expect(fromWords.words == rows)
         // Signed rows are trusted, and kept as their filled values, as loaded rows that pass.
-        var signedOnly = _SignatureStore(signatureLength: k, sparse: scheme)
+        var signedOnly = _SignatureStore(signatureLength: k, filledBinsScheme: scheme)
         signed.withUnsafeBufferPointer { signedOnly.append(rows: $0) }
         #expect(signedOnly.withRow(0) { Array($0) } == signed)
     }
@@ -89,7 +89,7 @@ struct FilledBinStoreTests {
         let k = 128
         let scheme = OnePermutationMinHash(signatureLength: k, seed: 6)
         var random = SplitMix64(seed: 12)
-        var store = _SignatureStore(signatureLength: k, sparse: scheme)
+        var store = _SignatureStore(signatureLength: k, filledBinsScheme: scheme)
         var rows: [UInt64] = []
         // 2,000 documents of 3 shingles (at most 3 bins filled): whole, they need two pages of
         // 1,024 rows; as filled bins, a few values each, one.
@@ -97,9 +97,9 @@ struct FilledBinStoreTests {
         rows.withUnsafeBufferPointer { store.append(rows: $0) }
         #expect(store.byteCount == 2 * (1 << 17) * 8 + 2_000 * 8)
         #expect(store.words == rows)
-        #expect(_SignatureStore(signatureLength: 5_000, sparse: OnePermutationMinHash(signatureLength: 5_000)).sparse == nil)
-        #expect(_SignatureStore(signatureLength: k, bits: 8, sparse: scheme).sparse == nil)
-        #expect(_SignatureStore(signatureLength: 64, sparse: scheme).sparse == nil)
+        #expect(_SignatureStore(signatureLength: 5_000, filledBinsScheme: OnePermutationMinHash(signatureLength: 5_000)).filledBinsScheme == nil)
+        #expect(_SignatureStore(signatureLength: k, bits: 8, filledBinsScheme: scheme).filledBinsScheme == nil)
+        #expect(_SignatureStore(signatureLength: 64, filledBinsScheme: scheme).filledBinsScheme == nil)
     }
 
     @Test("short documents take their filled bins' values and a locator; documents filling every bin, k values and a locator")
@@ -107,8 +107,8 @@ struct FilledBinStoreTests {
         let k = 128
         let scheme = OnePermutationMinHash(signatureLength: k, seed: 0)
         var random = SplitMix64(seed: 8)
-        var short = _SignatureStore(signatureLength: k, sparse: scheme)
-        var long = _SignatureStore(signatureLength: k, sparse: scheme)
+        var short = _SignatureStore(signatureLength: k, filledBinsScheme: scheme)
+        var long = _SignatureStore(signatureLength: k, filledBinsScheme: scheme)
         let pageWords = 1 << 17
         var filledValues = 0
         var (pages, used) = (0, 0)
