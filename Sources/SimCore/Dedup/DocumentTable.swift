@@ -159,27 +159,42 @@ struct _DocumentTable: Sendable {
     /// Files `document` under its id, whose ``idHash(_:)`` is `hash`, unless an earlier
     /// document has that id; doubles the slots past half full.
     private mutating func fileID(of document: Int, hash: UInt64) {
-        if (distinctIDs + 1) * 2 > idSlots.count {
-            let old = idSlots
-            idSlots = [Int32](repeating: -1, count: old.count * 2)
-            idTags = [UInt8](repeating: 0, count: old.count * 2)
-            for filed in old where filed >= 0 { place(Int(filed), hash: idHash(of: Int(filed))) }
-        }
-        let range = idRange(of: document)
-        let found = idBytes.withUnsafeBytes { probe(for: UnsafeRawBufferPointer(rebasing: $0[range]), hash: hash) }
-        guard found.document == nil else { return }
-        idSlots[found.emptySlot] = Int32(document)
-        idTags[found.emptySlot] = Self._idTag(hash)
-        distinctIDs += 1
+        if (distinctIDs + 1) * 2 > idSlots.count { growSlots(refiling: document) }
+        if fileFirst(document, hash: hash) { distinctIDs += 1 }
     }
 
-    /// Puts a document known to be the first of its id into the first free slot of its probe.
-    private mutating func place(_ document: Int, hash: UInt64) {
-        let mask = idSlots.count - 1
-        var slot = Int(truncatingIfNeeded: hash) & mask
-        while idTags[slot] != 0 { slot = (slot + 1) & mask }
-        idSlots[slot] = Int32(document)
-        idTags[slot] = Self._idTag(hash)
+    /// Files `document` under its id, whose ``idHash(_:)`` is `hash`, unless a filed document
+    /// has that id; returns whether it was filed. The slots must have room (fewer than half used).
+    @inline(__always)
+    private mutating func fileFirst(_ document: Int, hash: UInt64) -> Bool {
+        let range = idRange(of: document)
+        let found = idBytes.withUnsafeBytes { probe(for: UnsafeRawBufferPointer(rebasing: $0[range]), hash: hash) }
+        guard found.document == nil else { return false }
+        idSlots[found.emptySlot] = Int32(document)
+        idTags[found.emptySlot] = Self._idTag(hash)
+        return true
+    }
+
+    /// Doubles the slots and files documents `0..<end` (every document filed so far) again, in
+    /// document order, so that each id's first document is filed as before: ids are hashed a
+    /// block at a time, reading ``idBytes`` in order, and each slot is asked for
+    /// ``idPrefetchDistance`` documents ahead. Walking the old slots instead read and hashed
+    /// each filed id at random: 225 ms on one core, the other idle, when 1,080,000 paragraphs
+    /// passed a million ids.
+    private mutating func growSlots(refiling end: Int) {
+        idSlots = [Int32](repeating: -1, count: idSlots.count * 2)
+        idTags = [UInt8](repeating: 0, count: idSlots.count)
+        distinctIDs = 0
+        let block = 4_096
+        var hashes = [UInt64](repeating: 0, count: block)
+        for start in stride(from: 0, to: end, by: block) {
+            let count = Swift.min(block, end - start)
+            for row in 0..<count { hashes[row] = idHash(of: start + row) }
+            for row in 0..<count {
+                if row + Self.idPrefetchDistance < count { prefetchSlot(of: hashes[row + Self.idPrefetchDistance]) }
+                if fileFirst(start + row, hash: hashes[row]) { distinctIDs += 1 }
+            }
+        }
     }
 
     /// Checks the table: one end and one length per document, ends increasing up to the id

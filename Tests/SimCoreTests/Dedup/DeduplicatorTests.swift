@@ -162,6 +162,23 @@ struct DeduplicatorIDTests {
         #expect(table.firstDocument(withID: "more-39") == 42)
         try table._checkInvariants()
     }
+
+    @Test("growing the id index files each id's first document again, across many doublings, with repeated ids and batches")
+    func growth() throws {
+        // Ids repeat with period 5,003 (so repeats straddle every doubling from 16 to 8,192
+        // slots), and "" every 7th document: each id's first document must stay filed.
+        func id(_ document: Int) -> String { document % 7 == 3 ? "" : "id-\(document % 5_003)" }
+        var table = _DocumentTable()
+        for document in 0..<4_000 { table.append(id: id(document), byteCount: document) }
+        let documents = (4_000..<12_000).map { Document(id: id($0), text: "text \($0)") }
+        let batch = _PreparedBatch(documents: documents, signatureLength: 4, keying: .bands(BandingParameters(bandCount: 2, rowsPerBand: 2)), threads: 1)
+        table.append(batch)
+        try table._checkInvariants()
+        var first: [String: Int] = [:]
+        for document in 0..<12_000 where first[id(document)] == nil { first[id(document)] = document }
+        for (text, document) in first { #expect(table.firstDocument(withID: text) == document, "\(text)") }
+        #expect(table.firstDocument(withID: "id-5003") == nil)
+    }
 }
 
 @Suite("Deduplicator streaming")
