@@ -118,6 +118,29 @@ struct ParallelParsingTests {
         #expect(records == oracle[..<firstBad].map { try! $0.get() })
     }
 
+    @Test("several files read ahead block after block: every record of each file, in order, and a reader dropped mid-file", arguments: [1, 97, 4_096])
+    func severalFiles(blockBytes: Int) throws {
+        var paths: [String] = []
+        var wanted: [CorpusRecord] = []
+        for file in 0..<3 {
+            let lines = mixedCorpus(lines: 200 + 50 * file, seed: 20 + UInt64(file))
+            let path = try write(Array(lines.joined(separator: [0x0A])))
+            paths.append(path)
+            wanted += expected(lines, path: path).compactMap { try? $0.get() }
+        }
+        let reader = CorpusReader(paths: paths, options: CorpusOptions(invalidInput: .skip, threads: 2), blockBytes: blockBytes)
+        var records: [CorpusRecord] = []
+        while let record = try reader.nextRecord() { records.append(record) }
+        let firstDifference = (0..<Swift.min(records.count, wanted.count)).first { records[$0] != wanted[$0] } ?? Swift.min(records.count, wanted.count)
+        #expect(records.count == wanted.count && firstDifference == wanted.count,
+                "block \(blockBytes): \(records.count) records of \(wanted.count), the first difference at \(firstDifference)")
+        // Blocks still being read ahead finish on their own after their reader is gone.
+        var partial: CorpusReader? = CorpusReader(paths: paths, options: CorpusOptions(invalidInput: .skip, threads: 2), blockBytes: blockBytes)
+        for _ in 0..<10 { _ = try partial?.nextRecord() }
+        partial = nil
+        #expect(partial == nil)
+    }
+
     @Test("nextLines: whole lines, CRLF and BOM dropped, the last line without a newline, consecutive numbers")
     func blocks() throws {
         let text = "\u{FEFF}one\r\n\ntwo three\nfour\r\n" + String(repeating: "x", count: 3_000) + "\nlast"
