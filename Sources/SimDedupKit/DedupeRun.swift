@@ -179,7 +179,7 @@ public enum DedupeRun {
         summary.bytes = input.textBytes
         summary.rejected = input.rejectedCount
 
-        let assignments = deduplicator.assignments()
+        let assignments = deduplicator.assignmentTable()
         let kept = try writeVerdicts(of: assignments, first: first, deduplicator: deduplicator, threads: threads, to: io.standardOutput)
         summary.documents = assignments.count - first
         summary.clusters = kept.clusters
@@ -206,7 +206,8 @@ public enum DedupeRun {
     /// ```
     ///
     /// - Parameters:
-    ///   - assignments: Every document's assignment, in document order (the engine's).
+    ///   - assignments: Every document's assignment, in document order (the engine's
+    ///     ``Deduplicator/assignmentTable()``, 17 bytes a document, or an array of them).
     ///   - first: The first document of this run (those before came from a state file).
     ///   - deduplicator: The engine, which names the documents.
     ///   - threads: Workers formatting the lines.
@@ -218,10 +219,10 @@ public enum DedupeRun {
     ///   distinct clusters this run's documents belong to.
     /// - Throws: ``OutputError`` when a write fails.
     /// - Complexity: O(documents · id length), the formatting spread over `threads`.
-    static func writeVerdicts<Scheme: SignatureScheme>(
-        of assignments: [DocumentAssignment], first: Int, deduplicator: Deduplicator<Scheme>, threads: Int, to output: OutputSink,
+    static func writeVerdicts<Scheme: SignatureScheme, Assignments: RandomAccessCollection<DocumentAssignment> & Sendable>(
+        of assignments: Assignments, first: Int, deduplicator: Deduplicator<Scheme>, threads: Int, to output: OutputSink,
         window: Int = verdictWindow
-    ) throws(OutputError) -> (kept: [Bool], clusters: Int) {
+    ) throws(OutputError) -> (kept: [Bool], clusters: Int) where Assignments.Index == Int {
         // A cluster that holds a document of an earlier run had a member kept by that run.
         // Clusters are labelled by a member's number, so flags indexed by label do for sets.
         var hasEarlierMember = [Bool](repeating: false, count: assignments.count)

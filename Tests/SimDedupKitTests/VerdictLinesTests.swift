@@ -63,5 +63,11 @@ struct VerdictLinesTests {
         #expect(reference.kept == kept)
         #expect(reference.clusters == Set(assignments[first...].map(\.cluster)).count)
         #expect(reference.kept.contains(false), "the corpus has reprints (seed 5)")
+        // The engine's compact table (what the command formats from) gives the same bytes.
+        let sink = OutputSink.memory()
+        let fromTable = try DedupeRun.writeVerdicts(
+            of: deduplicator.assignmentTable(), first: first, deduplicator: deduplicator, threads: 2, to: sink, window: 7)
+        #expect(sink.text == reference.text && fromTable.kept == reference.kept && fromTable.clusters == reference.clusters)
+        #expect(Array(deduplicator.assignmentTable()) == assignments)
     }
 }

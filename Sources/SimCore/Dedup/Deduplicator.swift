@@ -502,6 +502,12 @@ public final class Deduplicator<Scheme: SignatureScheme>: @unchecked Sendable {
     /// - Returns: One assignment per document.
     /// - Complexity: O(n α(n) + pairs + n · id length).
     public func assignments() -> [DocumentAssignment] {
+        Array(assignmentTable())
+    }
+
+    /// ``assignments()`` in 17 bytes per document (package access: `simdedup dedupe` writes
+    /// its verdict lines from it).
+    package func assignmentTable() -> _AssignmentTable {
         idAccess.withReadLock { clusterLock.withLock { clustering.assignments(documents: documents) } }
     }
 
