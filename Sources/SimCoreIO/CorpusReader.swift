@@ -33,7 +33,7 @@ import SystemPackage
 ///
 /// JSON Lines are read in blocks of about 4 MiB of whole lines, and a block's lines are parsed
 /// (and their UTF-8 checked) on ``CorpusOptions/threads`` threads; with more than one, the next
-/// block is read and parsed in the background while the caller works on the current one.
+/// two blocks are read and parsed in the background while the caller works on the current one.
 /// Records, rejects and errors still come out one at a time in input order, so nothing a caller
 /// sees depends on the count.
 ///
@@ -61,6 +61,12 @@ public final class CorpusReader {
     private let parser: JSONRecordParser
     /// The parsed lines of the current block of the open JSON Lines file, and the next to hand out.
     private var block = _ParsedBlock(reversedChunks: [])
+    /// How far the open JSON Lines file had been read when ``block`` was: read from the block,
+    /// not from the line reader, which a background task may be reading.
+    private var openFileBytesRead = 0
+    /// The read error of the open JSON Lines file, thrown again by every later call: the blocks
+    /// read ahead past it were dropped, so reading on would skip their lines.
+    private var readFailure: CorpusError?
     /// The next blocks, oldest first, being read and parsed in the background one after
     /// another (more than one thread only): up to ``readAhead``.
     private var prefetches: [_BlockPrefetch] = []
@@ -141,9 +147,10 @@ public final class CorpusReader {
     }
 
     /// Bytes of the inputs read so far, on disk (compressed bytes for gzip): whole files
-    /// finished, plus how far the open JSON Lines file has been read (ahead of the records
-    /// handed out by at most a read buffer). For a progress display against ``inputBytes``.
-    public var inputBytesRead: Int { finishedBytes + (lines?.sourceBytesRead ?? 0) }
+    /// finished, plus how far the open JSON Lines file had been read when its block being handed
+    /// out was (ahead of the records handed out by at most a block and a read buffer). For a
+    /// progress display against ``inputBytes``.
+    public var inputBytesRead: Int { finishedBytes + openFileBytesRead }
 
     /// Checks every path and lists directories, in order. Called by the first ``next()``; call
     /// it earlier to learn ``inputBytes`` or to fail on a bad path before reading anything.
@@ -181,6 +188,7 @@ public final class CorpusReader {
                     return record
                 }
                 finishedBytes += inputs[nextInput - 1].size ?? reader.sourceBytesRead
+                openFileBytesRead = 0
                 lines = nil
                 continue
             }
@@ -189,6 +197,8 @@ public final class CorpusReader {
             nextInput += 1
             switch input.kind {
             case .jsonLines:
+                openFileBytesRead = 0
+                readFailure = nil
                 if let contents = input.contents {
                     lines = LineReader(bytes: contents, path: input.path)
                 } else {
@@ -284,25 +294,29 @@ public final class CorpusReader {
 
     /// The next record of the open JSON Lines file, applying the policy; `nil` at its end.
     private func nextLineRecord(_ reader: LineReader) throws(CorpusError) -> CorpusRecord? {
+        if let readFailure { throw readFailure }
         while true {
             while let outcome = block.next() {
                 if let record = try accept({ () throws(CorpusError) in try outcome.get() }) {
                     return record
                 }
             }
-            let next: _ParsedBlock?
+            let outcome: Result<_ParsedBlock?, CorpusError>
             if prefetches.isEmpty {
-                next = try Self.parseBlock(of: reader, maximumBytes: blockBytes, parser: parser, options: options)
+                outcome = Result { () throws(CorpusError) in
+                    try Self.parseBlock(of: reader, maximumBytes: blockBytes, parser: parser, options: options)
+                }
             } else {
                 let pending = prefetches.removeFirst()
-                let outcome = Result { () throws(CorpusError) in try pending.wait() }
+                outcome = Result { () throws(CorpusError) in try pending.wait() }
                 // The blocks after an end or an error are not handed out; their tasks end before
                 // the line reader goes.
                 if case .success(.some) = outcome {} else { discardPrefetches() }
-                next = try outcome.get()
             }
-            guard let next else { return nil }
+            if case .failure(let error) = outcome { readFailure = error }
+            guard let next = try outcome.get() else { return nil }
             block = next
+            openFileBytesRead = next.sourceBytesRead
             // With more than one thread, the next blocks are read and parsed while this one's
             // records are used: reading overlaps with the caller's work.
             if options.threads > 1 {
@@ -327,7 +341,8 @@ public final class CorpusReader {
     ) throws(CorpusError) -> _ParsedBlock? {
         let path = reader.path
         return try reader.nextLines(maximumBytes: maximumBytes) { block, lines, firstLine in
-            guard let base = block.baseAddress else { return _ParsedBlock(reversedChunks: []) }
+            let bytesRead = reader.sourceBytesRead
+            guard let base = block.baseAddress else { return _ParsedBlock(reversedChunks: [], sourceBytesRead: bytesRead) }
             // SAFETY: the block is only read, and only until concurrentChunks returns.
             let source = SendableMutablePointer(base: UnsafeMutableRawPointer(mutating: base).assumingMemoryBound(to: UInt8.self))
             let chunks = concurrentChunks(count: lines.count, threads: options.threads, minimumChunk: 32) { range in
@@ -344,7 +359,7 @@ public final class CorpusReader {
                 }
                 return outcomes
             }
-            return _ParsedBlock(reversedChunks: chunks)
+            return _ParsedBlock(reversedChunks: chunks, sourceBytesRead: bytesRead)
         }
     }
 
@@ -419,10 +434,14 @@ struct _ParsedBlock: Sendable {
     private var chunks: [[Result<CorpusRecord, CorpusError>]]
     /// The chunk the next outcome comes from.
     private var current = 0
+    /// How far the file had been read (``LineReader/sourceBytesRead``) once this block was.
+    let sourceBytesRead: Int
 
-    /// The outcomes of a block's chunks, each in reverse line order, the chunks in line order.
-    init(reversedChunks chunks: [[Result<CorpusRecord, CorpusError>]]) {
+    /// The outcomes of a block's chunks, each in reverse line order, the chunks in line order,
+    /// read when the file had been read up to `sourceBytesRead` bytes.
+    init(reversedChunks chunks: [[Result<CorpusRecord, CorpusError>]], sourceBytesRead: Int = 0) {
         self.chunks = chunks
+        self.sourceBytesRead = sourceBytesRead
     }
 
     /// The next outcome in line order, or `nil` after the last.

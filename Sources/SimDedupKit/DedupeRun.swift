@@ -206,8 +206,8 @@ public enum DedupeRun {
     /// ```
     ///
     /// - Parameters:
-    ///   - assignments: Every document's assignment, in document order (the engine's
-    ///     ``Deduplicator/assignmentTable()``, 17 bytes a document, or an array of them).
+    ///   - assignments: Every document's assignment, indexed by document number from 0 (the
+    ///     engine's ``Deduplicator/assignmentTable()``, 17 bytes a document, or an array).
     ///   - first: The first document of this run (those before came from a state file).
     ///   - deduplicator: The engine, which names the documents.
     ///   - threads: Workers formatting the lines.
@@ -223,6 +223,7 @@ public enum DedupeRun {
         of assignments: Assignments, first: Int, deduplicator: Deduplicator<Scheme>, threads: Int, to output: OutputSink,
         window: Int = verdictWindow
     ) throws(OutputError) -> (kept: [Bool], clusters: Int) where Assignments.Index == Int {
+        precondition(assignments.startIndex == 0, "assignments indexed by document number")
         // A cluster that holds a document of an earlier run had a member kept by that run.
         // Clusters are labelled by a member's number, so flags indexed by label do for sets.
         var hasEarlierMember = [Bool](repeating: false, count: assignments.count)

@@ -106,6 +106,25 @@ struct CorpusInputKindsTests {
         #expect(corrupt?.description.contains("gzip") == true, "\(String(describing: corrupt))")
     }
 
+    @Test("a read error while blocks are read ahead: the records before it, then the same error on every later call, never the next file", arguments: [1, 2])
+    func readErrorAhead(threads: Int) throws {
+        let directory = try temporaryDirectory()
+        let compressed = try Self.gzip(Array(Self.lines(1...3_000).utf8))
+        try Data(compressed.prefix(compressed.count - 12)).write(to: URL(fileURLWithPath: directory + "/a-cut.jsonl.gz"))
+        try write(Self.lines(5_001...5_010), to: directory + "/b-good.jsonl")
+        let reader = CorpusReader(
+            paths: [directory + "/a-cut.jsonl.gz", directory + "/b-good.jsonl"], options: CorpusOptions(threads: threads), blockBytes: 97)
+        var records = 0
+        let first = #expect(throws: CorpusError.self) {
+            while try reader.nextRecord() != nil { records += 1 }
+        }
+        #expect(first?.description.contains("truncated gzip data") == true, "\(String(describing: first))")
+        #expect(records > 100 && records < 3_000, "\(records) records before the error")
+        let again = #expect(throws: CorpusError.self) { _ = try reader.nextRecord() }
+        #expect(again == first)
+        #expect(reader.inputBytesRead <= compressed.count)
+    }
+
     /// Everything a reader hands out, comparable: records (id, kind, text, line) and rejects, or
     /// the error that ended reading.
     static func outcome(of reader: CorpusReader) -> String {

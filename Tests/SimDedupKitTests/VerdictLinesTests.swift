@@ -68,6 +68,5 @@ struct VerdictLinesTests {
         let fromTable = try DedupeRun.writeVerdicts(
             of: deduplicator.assignmentTable(), first: first, deduplicator: deduplicator, threads: 2, to: sink, window: 7)
         #expect(sink.text == reference.text && fromTable.kept == reference.kept && fromTable.clusters == reference.clusters)
-        #expect(Array(deduplicator.assignmentTable()) == assignments)
     }
 }

@@ -507,6 +507,9 @@ public final class Deduplicator<Scheme: SignatureScheme>: @unchecked Sendable {
 
     /// ``assignments()`` in 17 bytes per document (package access: `simdedup dedupe` writes
     /// its verdict lines from it).
+    ///
+    /// - Returns: Every document's assignment, in document order, made on demand.
+    /// - Complexity: O(n α(n) + pairs + n · id length), as ``assignments()``.
     package func assignmentTable() -> _AssignmentTable {
         idAccess.withReadLock { clusterLock.withLock { clustering.assignments(documents: documents) } }
     }

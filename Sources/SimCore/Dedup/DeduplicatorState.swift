@@ -120,27 +120,29 @@ struct _ClusterState: Sendable {
     /// one pass in document order: what ``clusters(minimumSize:documents:)`` and a scan of
     /// each cluster's members give, without building the clusters and their dictionary: on
     /// 100,000 news documents 16–19 → 4 ms, on 1,080,000 paragraphs 0.46–0.50 → 0.25 s, one
-    /// thread after the engine's work. Document numbers fit 32 bits (the index and the id
-    /// table number them so), so the working arrays and the table hold `Int32`: 25 bytes per
-    /// document at most while it is built and 17 in the table, where arrays of `Int` and
-    /// then of ``DocumentAssignment`` took 80 (800 MB at ten million documents, on top of the
-    /// engine, at the end of a `simdedup dedupe` run).
+    /// thread after the engine's work. Document numbers fit 32 bits (the union-find numbers
+    /// its elements with `Int32`, and `grow(to:)` has made one per document), so the working
+    /// arrays and the table hold `Int32`: 13 bytes per document while the clusters are
+    /// labelled, 17 in the table, where arrays of `Int` and then of ``DocumentAssignment`` took
+    /// 80 (800 MB at ten million documents, on top of the engine, at the end of a
+    /// `simdedup dedupe` run).
     mutating func assignments(documents: _DocumentTable) -> _AssignmentTable {
         let n = documents.count
         grow(to: n)
+        precondition(n <= Int(Int32.max), "document numbers past 32 bits")
         // Each document's root first, then its cluster's label.
         var labels = [Int32](repeating: 0, count: n)
         var representativeOfRoot = [Int32](repeating: -1, count: n)
         var labelOfRoot = [Int32](repeating: -1, count: n)
         for document in 0..<n {
             let root = unionFind.find(document)
-            labels[document] = Int32(truncatingIfNeeded: root)
+            labels[document] = Int32(root)
             let representative = Int(representativeOfRoot[root])
             if representative < 0 || documents.byteCounts[document] > documents.byteCounts[representative] {
-                representativeOfRoot[root] = Int32(truncatingIfNeeded: document)
+                representativeOfRoot[root] = Int32(document)
             }
             let label = Int(labelOfRoot[root])
-            if label < 0 || documents.idPrecedes(document, label) { labelOfRoot[root] = Int32(truncatingIfNeeded: document) }
+            if label < 0 || documents.idPrecedes(document, label) { labelOfRoot[root] = Int32(document) }
         }
         var isRepresentative = [Bool](repeating: false, count: n)
         for document in 0..<n {
@@ -155,41 +157,10 @@ struct _ClusterState: Sendable {
         var matches = [Int32](repeating: -1, count: n)
         var similarities = [Double](repeating: 0, count: n)
         for pair in pairs where pair.second < n && (matches[pair.second] < 0 || pair.similarity > similarities[pair.second]) {
-            matches[pair.second] = Int32(truncatingIfNeeded: pair.first)
+            matches[pair.second] = Int32(pair.first)
             similarities[pair.second] = pair.similarity
         }
         return _AssignmentTable(labels: labels, isRepresentative: isRepresentative, matches: matches, similarities: similarities)
-    }
-}
-
-/// Every document's ``DocumentAssignment``, in document order, in 17 bytes per document
-/// (``_ClusterState/assignments(documents:)``): ``Deduplicator/assignments()`` makes an array of
-/// it, and `simdedup dedupe` formats its verdict lines from it window by window, so that ten
-/// million documents do not hold 400 MB of assignments besides the engine.
-package struct _AssignmentTable: RandomAccessCollection, Sendable {
-    /// Each document's cluster label.
-    private let labels: [Int32]
-    private let isRepresentative: [Bool]
-    /// Each document's most similar earlier verified document; −1 for a new document.
-    private let matches: [Int32]
-    private let similarities: [Double]
-
-    fileprivate init(labels: [Int32], isRepresentative: [Bool], matches: [Int32], similarities: [Double]) {
-        self.labels = labels
-        self.isRepresentative = isRepresentative
-        self.matches = matches
-        self.similarities = similarities
-    }
-
-    package var startIndex: Int { 0 }
-    package var endIndex: Int { labels.count }
-
-    /// Document `document`'s assignment.
-    package subscript(document: Int) -> DocumentAssignment {
-        let match = Int(matches[document])
-        return DocumentAssignment(
-            document: document, cluster: Int(labels[document]), isRepresentative: isRepresentative[document],
-            verdict: match < 0 ? .new : .duplicate(of: match, similarity: similarities[document]))
     }
 }
 

@@ -165,9 +165,13 @@ struct DeduplicatorIDTests {
 
     @Test("growing the id index files each id's first document again, across many doublings, with repeated ids and batches")
     func growth() throws {
-        // Ids repeat with period 5,003 (so repeats straddle every doubling from 16 to 8,192
-        // slots), and "" every 7th document: each id's first document must stay filed.
-        func id(_ document: Int) -> String { document % 7 == 3 ? "" : "id-\(document % 5_003)" }
+        // Every 4th document repeats the id of one about half as far in, so repeats straddle
+        // every doubling (16 to 16,384 slots), and "" comes every 7th document; most documents
+        // are first documents, so the doublings file documents again in order. Each id's first
+        // document must stay filed.
+        func id(_ document: Int) -> String {
+            document % 7 == 3 ? "" : document % 4 == 3 ? "id-\(document / 2)" : "id-\(document)"
+        }
         var table = _DocumentTable()
         for document in 0..<4_000 { table.append(id: id(document), byteCount: document) }
         let documents = (4_000..<12_000).map { Document(id: id($0), text: "text \($0)") }
@@ -177,7 +181,13 @@ struct DeduplicatorIDTests {
         var first: [String: Int] = [:]
         for document in 0..<12_000 where first[id(document)] == nil { first[id(document)] = document }
         for (text, document) in first { #expect(table.firstDocument(withID: text) == document, "\(text)") }
-        #expect(table.firstDocument(withID: "id-5003") == nil)
+        #expect(table.firstDocument(withID: "id-12000") == nil)
+        // Mostly repeated ids: the doublings walk the old slots.
+        var repeated = _DocumentTable()
+        for document in 0..<3_000 { repeated.append(id: document.isMultiple(of: 5) ? "r-\(document)" : "", byteCount: 1) }
+        try repeated._checkInvariants()
+        #expect(repeated.firstDocument(withID: "") == 1)
+        #expect(repeated.firstDocument(withID: "r-2995") == 2_995)
     }
 }
 
