@@ -128,7 +128,8 @@ struct PostingShardTests {
         let seed: UInt64 = 20_261_130 &+ UInt64(keyBits)
         let keys = Self.keys(count: 12_000, seed: seed)
         // Runs of at most 64 entries (the ceiling) once the shard holds 512, so layers pile up
-        // as they do past a million entries with the default 2¹⁷.
+        // as they do past a million entries with the default 2¹⁷; an exact shard's runs reach
+        // their ceiling of 512 at 1,024 entries, and its layers pile up past that.
         var shard = _PostingShard(keyBits: keyBits, mergeFloor: 16, mergeCeiling: 64)
         var filed: [(key: UInt64, document: Int32)] = []
         var random = SplitMix64(seed: seed ^ 0xBA7C)
@@ -173,7 +174,7 @@ struct PostingShardTests {
             }
         }
         if keyBits == 64 {
-            #expect(mostLayers == 1, "an exact shard keeps one layer")
+            #expect(mostLayers >= 2 && merges >= 15, "an exact shard's runs past its ceiling: layers \(mostLayers), merges \(merges)")
         } else {
             #expect(mostLayers >= 3 && merges >= 20, "layers \(mostLayers), merges \(merges), seed \(seed)")
         }
