@@ -70,17 +70,23 @@ extension Deduplicator {
     public func save(to path: String) throws {
         // With other threads inserting, the file holds the batches filed so far, each with its
         // verified pairs: new filings wait, and the save waits for those in flight.
-        let payload: [UInt8] = filing.withFilingPaused { access.withReadLock { idAccess.withReadLock {
+        // The file is built in one buffer, header first (the payload built on its own was then
+        // copied: twice the file in memory).
+        let file: _BinaryWriter = filing.withFilingPaused { access.withReadLock { idAccess.withReadLock {
             let (pairs, unionFindCount) = clusterLock.withLock { (clustering.pairs, clustering.unionFind.count) }
             precondition(unionFindCount <= documents.count)
-            var writer = _BinaryWriter()
+            // Room for the documents' sections, so that the buffer is not copied as it grows.
+            let setWords = state.filed.sets.reduce(0) { $0 + $1.count }
+            let sections = documents.count * (8 + 4 + 4 + 8 * state.filed.signatures.wordsPerRow) + documents.idBytes.count
+                + state.filed.sets.count * 4 + setWords * 8 + pairs.count * 24 + 4_096
+            var writer = _IndexFile.envelopeWriter(magic: Self.fileMagic, version: Self.fileFormatVersion, payloadBytes: sections)
             writeDocumentSections(to: &writer, version: Self.fileFormatVersion, pairs: pairs)
             let shards = options.verificationBits == 64 ? [] : state.filed.index.shards
             writer.write(UInt64(shards.count))
             for shard in shards { shard.write(to: &writer) }
-            return writer.bytes
+            return writer
         } } }
-        try _IndexFile.write(payload: payload, magic: Self.fileMagic, version: Self.fileFormatVersion, to: path)
+        try _IndexFile.write(file: file, to: path)
     }
 
     /// Saves the state in format version 1 or 2, as builds before version 3 wrote it, so that
@@ -127,7 +133,10 @@ extension Deduplicator {
         writer.write(UInt64(documents.count))
         writer.write(array: documents.byteCounts.map { UInt64($0) })
         writer.write(array: state.filed.sizes)
-        writer.write(array: state.filed.signatures.words)
+        // Row by row, as `write(array:)` writes them, without a copy of every row first.
+        let signatures = state.filed.signatures
+        writer.write(UInt64(signatures.count * signatures.wordsPerRow))
+        signatures.forEachRun { writer.append(values: $0) }
         writer.write(array: documents.idLengths.map { UInt32($0) })
         writer.write(array: documents.idBytes)
         writer.write(array: state.filed.sets.map { UInt32($0.count) })

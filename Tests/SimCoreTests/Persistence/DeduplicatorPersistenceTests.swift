@@ -26,6 +26,33 @@ struct DeduplicatorPersistenceTests {
         #expect(resumed.insert(contentsOf: rest) == original.insert(contentsOf: rest))
     }
 
+    @Test("a saved file is its envelope around the sections, written row by row into one buffer: the signature section holds every row in the store's layout")
+    func fileLayout() throws {
+        let path = MinHashLSHPersistenceTests.temporaryPath("dedup-layout")
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let engine = Deduplicator()
+        engine.insert(contentsOf: Array(Self.documents[0..<150]))
+        try engine.save(to: path)
+        let file = try [UInt8](Data(contentsOf: URL(fileURLWithPath: path)))
+        // magic | version | reserved | payload length | payload | XXH3-64 of everything before.
+        func word(at offset: Int) -> UInt64 { file[offset..<offset + 8].reversed().reduce(0) { $0 << 8 | UInt64($1) } }
+        #expect(Array(file[0..<8]) == Deduplicator<OnePermutationMinHash>.fileMagic)
+        #expect(Int(word(at: 16)) == file.count - _IndexFile.headerSize - 8)
+        #expect(word(at: file.count - 8) == Array(file[..<(file.count - 8)]).withUnsafeBytes { XXH3.hash64($0, seed: 0) })
+        // The same payload written by the one-piece writer gives the same bytes.
+        let other = MinHashLSHPersistenceTests.temporaryPath("dedup-layout-payload")
+        defer { try? FileManager.default.removeItem(atPath: other) }
+        try _IndexFile.write(
+            payload: Array(file[_IndexFile.headerSize..<(file.count - 8)]), magic: Deduplicator<OnePermutationMinHash>.fileMagic,
+            version: Deduplicator<OnePermutationMinHash>.fileFormatVersion, to: other)
+        #expect(try [UInt8](Data(contentsOf: URL(fileURLWithPath: other))) == file)
+        // The signature section: every row, expanded from its filled bins, as `words` gives them.
+        let words = engine.state.filed.signatures.words
+        let rowBytes = words.withUnsafeBytes { Array($0) }
+        let found = (0...(file.count - rowBytes.count)).contains { Array(file[$0..<$0 + rowBytes.count]) == rowBytes }
+        #expect(words.count == 150 * 128 && found)
+    }
+
     @Test("other options, damaged and truncated files are refused")
     func refusals() throws {
         let path = MinHashLSHPersistenceTests.temporaryPath("dedup-refusals")
