@@ -188,8 +188,9 @@ struct _FiledDocuments: Sendable {
     /// the index's filing where the index files on several workers (``MinHashLSH``'s bands; a
     /// ``ContainmentIndex`` runs it first, on the calling thread): paragraphs file their batches
     /// between pipeline steps, where storing the signatures and the caller's id filing were a
-    /// serial stretch with the other workers idle. A saved engine's batch coming back is checked
-    /// row by row as it is stored, on the calling thread (``_SignatureStore/append(rows:loaded:)``).
+    /// serial stretch with the other workers idle. A saved engine's batch of rows a file held whole
+    /// is checked row by row as it is stored, on the calling thread
+    /// (``_SignatureStore/append(rows:loaded:)``, ``_PreparedBatch/checksRows``).
     @discardableResult
     mutating func append(
         _ batch: _PreparedBatch, threads: Int, findingCandidates: Bool = false, alongside: @Sendable () -> Void = {}
@@ -198,7 +199,7 @@ struct _FiledDocuments: Sendable {
         sets.append(contentsOf: batch.sets)
         let keys = UnsafeBufferPointer(batch.keys)
         guard findingCandidates else {
-            signatures.append(rows: UnsafeBufferPointer(batch.signatures), loaded: batch.isLoaded)
+            signatures.append(rows: UnsafeBufferPointer(batch.signatures), loaded: batch.checksRows)
             alongside()
             index.insert(keys: keys, sizes: batch.sizes, filedRows: batch.filedRows, threads: threads)
             return nil
@@ -211,7 +212,7 @@ struct _FiledDocuments: Sendable {
             let box = SendableMutablePointer(base: pointer)
             return index.insertFindingCandidates(keys: keys, sizes: batch.sizes, filedRows: batch.filedRows, threads: threads) {
                 // SAFETY: the store is touched by this task alone until the filing returns.
-                box.base.pointee.append(rows: UnsafeBufferPointer(batch.signatures), loaded: batch.isLoaded)
+                box.base.pointee.append(rows: UnsafeBufferPointer(batch.signatures), loaded: batch.checksRows)
                 alongside()
             }
         }

@@ -50,9 +50,12 @@ final class _PreparedBatch: @unchecked Sendable {
     /// Documents per preparation chunk.
     let chunkSize: Int
     /// Whether the signatures were read from a saved engine
-    /// (``init(ids:byteCounts:sizes:signatures:sets:signatureLength:keying:threads:)``) rather
-    /// than signed here.
+    /// (``init(ids:byteCounts:sizes:sets:signatureLength:keying:threads:writeSignatures:)``)
+    /// rather than signed here.
     let isLoaded: Bool
+    /// Whether the store checks each row as it keeps it (``_SignatureStore/append(rows:loaded:)``):
+    /// rows a file held whole, which may be no signature of the scheme.
+    private(set) var checksRows = false
     /// Whether ``finish()`` ran (once only: it clears the chunks' results it gathers).
     private var finished = false
 
@@ -93,17 +96,20 @@ final class _PreparedBatch: @unchecked Sendable {
         isLoaded = false
     }
 
-    /// A batch from values already made (a saved engine): computes the keys on `threads` cores.
+    /// A batch from values already made (a saved engine): `writeSignatures` writes the rows
+    /// (`ids.count × k` whole values, row-major) into the batch's matrix and returns whether
+    /// the store must check each row as it keeps it (rows a file held whole: ``checksRows``);
+    /// then the keys are computed on `threads` cores.
     convenience init(
-        ids: [String], byteCounts: [Int], sizes: [Int], signatures values: [UInt64], sets: [ShingleSet], signatureLength k: Int,
-        keying: _IndexKeying, threads: Int
+        ids: [String], byteCounts: [Int], sizes: [Int], sets: [ShingleSet], signatureLength k: Int,
+        keying: _IndexKeying, threads: Int, writeSignatures: (UnsafeMutableBufferPointer<UInt64>) -> Bool
     ) {
         let n = ids.count
         self.init(documents: [], ids: ids, byteCounts: byteCounts, signatureLength: k, keying: keying)
         self.sizes = sizes
         self.sets = sets
         guard n > 0 else { return }
-        _ = self.signatures.initialize(fromContentsOf: values)
+        checksRows = writeSignatures(signatures)
         let width = keysPerDocument
         let source = SendableMutablePointer(base: signatures.baseAddress!)
         let output = SendableMutablePointer(base: keys.baseAddress!)

@@ -212,6 +212,38 @@ struct _SignatureStore: Sendable {
         }
     }
 
+    /// Each row's length in words as stored, for a saved file (format version 4): the filled
+    /// bins' count of a row kept so (k for a row kept whole, 0 for an empty document's), or
+    /// empty when every row is ``wordsPerRow`` words (a store of rows of every value).
+    var storedRowLengths: [UInt16] {
+        guard filledBinsScheme != nil else { return [] }
+        // A store keeps filled bins only up to k = 4,096 (the probe table's limit).
+        precondition(signatureLength <= Int(UInt16.max), "a filled-bin row's length fits 16 bits")
+        return locators.map { UInt16(truncatingIfNeeded: $0 & (1 << Self.locatorCountBits - 1)) }
+    }
+
+    /// The words ``forEachStoredRow(_:)`` gives: the sum of ``storedRowLengths``, or
+    /// ``count`` × ``wordsPerRow``.
+    var storedWordCount: Int {
+        guard filledBinsScheme != nil else { return count * wordsPerRow }
+        return locators.reduce(0) { $0 + Int(truncatingIfNeeded: $1 & (1 << Self.locatorCountBits - 1)) }
+    }
+
+    /// Calls `body` with every row as it is stored, in row order, in runs valid only inside
+    /// `body`: each row's filled values as they are kept (no expansion), or pages of rows of
+    /// ``wordsPerRow`` words (as ``forEachRun(_:)``).
+    func forEachStoredRow(_ body: (UnsafeBufferPointer<UInt64>) -> Void) {
+        guard filledBinsScheme != nil else { return forEachRun(body) }
+        for locator in locators {
+            let start = Int(truncatingIfNeeded: locator >> Self.locatorCountBits)
+            let filled = Int(truncatingIfNeeded: locator & (1 << Self.locatorCountBits - 1))
+            pages[start / filledPageWords].withUnsafeBufferPointer { page in
+                // SAFETY: the row's `filled` values lie inside its page (rows never straddle pages).
+                body(UnsafeBufferPointer(start: page.baseAddress! + start % filledPageWords, count: filled))
+            }
+        }
+    }
+
     /// A new page of `words` words, not zeroed: rows are read only after they are written
     /// (``count`` rows, each written whole), so zeroing 1 MiB per page would be wasted.
     private static func page(words: Int) -> [UInt64] {

@@ -63,22 +63,52 @@ struct _BinaryReader {
 
     /// Reads a count, then that many values; `limit` bounds the count before any allocation.
     mutating func readArray<T: FixedWidthInteger>(_: T.Type = T.self, limit: Int) throws -> [T] {
+        let values = try readValues(T.self, limit: limit)
+        return [T](unsafeUninitializedCapacity: values.count) { buffer, initialized in
+            values.copy(0..<values.count, to: buffer.baseAddress)
+            initialized = values.count
+        }
+    }
+
+    /// Reads a count, then that many values in place: a view of the bytes, copied only as
+    /// they are used (a state file's signature rows, a gigabyte at a million documents, are
+    /// read a batch at a time). `limit` bounds the count.
+    mutating func readValues<T: FixedWidthInteger>(_: T.Type = T.self, limit: Int) throws -> _LittleEndianValues<T> {
         let count = try read(UInt64.self)
         let size = MemoryLayout<T>.size
         guard count <= UInt64(Swift.max(0, limit)), Int(count) <= (bytes.count - offset) / size else {
             throw IndexFileError.corrupt("array of \(count) values does not fit at byte \(offset)")
         }
-        let values = [T](uninitializedCapacity: Int(count)) { buffer, initialized in
-            // SAFETY: count·size bytes are available (checked above); the copy is byte-wise.
-            UnsafeMutableRawBufferPointer(buffer).copyMemory(
-                from: UnsafeRawBufferPointer(rebasing: bytes[offset..<offset + Int(count) * size]))
-            initialized = Int(count)
-        }
+        let values = _LittleEndianValues<T>(bytes: UnsafeRawBufferPointer(rebasing: bytes[offset..<offset + Int(count) * size]))
         offset += Int(count) * size
-        #if _endian(little)
         return values
-        #else
-        return values.map { T(littleEndian: $0) }
+    }
+}
+
+/// Little-endian values of `T` in a file's bytes, at any alignment, read in place.
+struct _LittleEndianValues<T: FixedWidthInteger> {
+    /// The values' bytes (a whole number of values).
+    let bytes: UnsafeRawBufferPointer
+
+    /// The number of values.
+    var count: Int { bytes.count / MemoryLayout<T>.size }
+
+    /// Value `index` (below ``count``).
+    subscript(index: Int) -> T {
+        precondition(index >= 0 && index < count, "a value inside the section")
+        return T(littleEndian: bytes.loadUnaligned(fromByteOffset: index * MemoryLayout<T>.size, as: T.self))
+    }
+
+    /// Copies values `range` (inside `0..<count`) to `target`, which has room for them.
+    func copy(_ range: Range<Int>, to target: UnsafeMutablePointer<T>?) {
+        precondition(range.lowerBound >= 0 && range.upperBound <= count, "values inside the section")
+        guard !range.isEmpty, let target else { return }
+        let size = MemoryLayout<T>.size
+        // SAFETY: the range lies inside `bytes` (checked above) and the caller gives room for
+        // range.count values at `target`; the copy is byte-wise, so alignment does not matter.
+        UnsafeMutableRawPointer(target).copyMemory(from: bytes.baseAddress! + range.lowerBound * size, byteCount: range.count * size)
+        #if !_endian(little)
+        for index in 0..<range.count { target[index] = T(littleEndian: target[index]) }
         #endif
     }
 }

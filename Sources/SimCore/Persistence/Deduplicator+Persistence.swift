@@ -5,8 +5,8 @@ import Foundation
 #endif
 
 extension Deduplicator {
-    /// The file format version ``save(to:)`` writes (3). Versions 1 and 2 still load.
-    public static var fileFormatVersion: UInt32 { 3 }
+    /// The file format version ``save(to:)`` writes (4). Versions 1, 2 and 3 still load.
+    public static var fileFormatVersion: UInt32 { 4 }
     static var fileMagic: [UInt8] { Array("SCDEDUP\u{0}".utf8) }
 
     /// The parameters a saved deduplicator must share with the one loading it, as one line:
@@ -33,15 +33,20 @@ extension Deduplicator {
     /// service can stop and resume.
     ///
     /// Same envelope as ``MinHashLSH/save(to:)`` (magic `SCDEDUP\0`, version, length, payload,
-    /// XXH3-64 checksum; temporary file, flush, rename). Payload of format version 3, each array
+    /// XXH3-64 checksum; temporary file, flush, rename). Payload of format version 4, each array
     /// as a `u64` count and its little-endian elements:
     ///
     /// 1. the parameter line (UTF-8 bytes; it names the verification bits);
     /// 2. the document count (`u64`), then per document its byte count (`u64`) and distinct
     ///    shingle count (`i32`);
-    /// 3. the signatures as the engine keeps them (`u64` words): k whole values per document,
-    ///    or with ``DeduplicationOptions/verificationBits`` 16, 8 or 4, k lanes of that many bits,
-    ///    little-endian within each word, rows padded to whole words with zero lanes (checked
+    /// 3. the signatures as the engine keeps them: each row's length (`u16`; an empty array
+    ///    when every row has the same length), then the rows' `u64` words one after another.
+    ///    Whole values of ``OnePermutationMinHash`` are kept as the values of the filled bins
+    ///    alone (about 39 of 128 for a paragraph of 50 words), in bin order, which the scheme
+    ///    densifies again on load; a row of k values is whole as it is, a row of none an empty
+    ///    document's. Whole values of other schemes are k values a row. With
+    ///    ``DeduplicationOptions/verificationBits`` 16, 8 or 4, rows are k lanes of that many
+    ///    bits, little-endian within each word, padded to whole words with zero lanes (checked
     ///    on load);
     /// 4. the ids (lengths `u32`, then the bytes), the shingle sets (exact verification: counts
     ///    `u32`, then the sorted hashes) and the verified pairs (`first`, `second`, similarity
@@ -54,7 +59,9 @@ extension Deduplicator {
     ///    the prefixes (`u32` each when they have at most 32 bits, else `u64`) and the documents
     ///    (`u32`), each as an array; checked for order and range on load.
     ///
-    /// Version 2 is the same with, in section 5, each band's whole 64-bit keys in a hash table
+    /// Version 3 is the same without the row lengths in section 3: whole rows are k values each
+    /// (a million paragraphs took 1.15 GB, against about 0.4 GB in version 4). Version 2 is
+    /// version 3 with, in section 5, each band's whole 64-bit keys in a hash table
     /// (key count, slot keys, slot heads, entry documents, entry links); its keys are cut to
     /// their top 32 bits on load. Version 1 has no verification bits in the parameter line and
     /// no section 5 (signatures always whole); it loads into an engine with any verification
@@ -77,7 +84,7 @@ extension Deduplicator {
             precondition(unionFindCount <= documents.count)
             // Room for the documents' sections, so that the buffer is not copied as it grows.
             let setWords = state.filed.sets.reduce(0) { $0 + $1.count }
-            let sections = documents.count * (8 + 4 + 4 + 8 * state.filed.signatures.wordsPerRow) + documents.idBytes.count
+            let sections = documents.count * (8 + 4 + 4 + 2) + state.filed.signatures.storedWordCount * 8 + documents.idBytes.count
                 + state.filed.sets.count * 4 + setWords * 8 + pairs.count * 24 + 4_096
             var writer = _IndexFile.envelopeWriter(magic: Self.fileMagic, version: Self.fileFormatVersion, payloadBytes: sections)
             writeDocumentSections(to: &writer, version: Self.fileFormatVersion, pairs: pairs)
@@ -89,8 +96,8 @@ extension Deduplicator {
         try _IndexFile.write(file: file, to: path)
     }
 
-    /// Saves the state in format version 1 or 2, as builds before version 3 wrote it, so that
-    /// the tests and the damage matrix keep covering files users may still hold. Not API:
+    /// Saves the state in format version 1, 2 or 3, as builds before version 4 wrote it, so
+    /// that the tests and the damage matrix keep covering files users may still hold. Not API:
     /// ``save(to:)`` writes the current version.
     ///
     /// Version 1 held whole signatures only (the engine must keep 64 verification bits) and no
@@ -101,14 +108,14 @@ extension Deduplicator {
     ///
     /// - Parameters:
     ///   - path: The file to create or replace.
-    ///   - version: 1 or 2.
+    ///   - version: 1, 2 or 3.
     ///   - whole: For version 2 of a compact engine, where the keys come from.
     /// - Throws: ``IndexFileError/io(path:reason:)``.
     package func _save(to path: String, formatVersion version: UInt32, keysFrom whole: Deduplicator? = nil) throws {
-        precondition(version == 1 || version == 2, "older format versions are 1 and 2")
+        precondition((1...3).contains(version), "older format versions are 1, 2 and 3")
         let compact = options.verificationBits != 64
-        precondition(version == 2 || !compact, "format version 1 holds whole signatures only")
-        precondition(version == 1 || !compact || whole?.options.verificationBits == 64, "a compact engine's version-2 keys come from a whole one")
+        precondition(version != 1 || !compact, "format version 1 holds whole signatures only")
+        precondition(version != 2 || !compact || whole?.options.verificationBits == 64, "a compact engine's version-2 keys come from a whole one")
         let tables = version == 2 && compact
             ? whole!.access.withReadLock { whole!.state.filed.index.shards.map(_PostingTable.init) } : []
         var writer = _BinaryWriter()
@@ -122,6 +129,11 @@ extension Deduplicator {
             writer.write(UInt64(tables.count))
             for table in tables { table.write(to: &writer) }
         }
+        if version == 3 {
+            let shards = compact ? access.withReadLock { state.filed.index.shards } : []
+            writer.write(UInt64(shards.count))
+            for shard in shards { shard.write(to: &writer) }
+        }
         try _IndexFile.write(payload: writer.bytes, magic: Self.fileMagic, version: version, to: path)
     }
 
@@ -133,10 +145,17 @@ extension Deduplicator {
         writer.write(UInt64(documents.count))
         writer.write(array: documents.byteCounts.map { UInt64($0) })
         writer.write(array: state.filed.sizes)
-        // Row by row, as `write(array:)` writes them, without a copy of every row first.
+        // Row by row, as `write(array:)` writes them, without a copy of every row first: from
+        // version 4 on as they are kept, before it expanded (every row k whole values).
         let signatures = state.filed.signatures
-        writer.write(UInt64(signatures.count * signatures.wordsPerRow))
-        signatures.forEachRun { writer.append(values: $0) }
+        if version >= 4 {
+            writer.write(array: signatures.storedRowLengths)
+            writer.write(UInt64(signatures.storedWordCount))
+            signatures.forEachStoredRow { writer.append(values: $0) }
+        } else {
+            writer.write(UInt64(signatures.count * signatures.wordsPerRow))
+            signatures.forEachRun { writer.append(values: $0) }
+        }
         writer.write(array: documents.idLengths.map { UInt32($0) })
         writer.write(array: documents.idBytes)
         writer.write(array: state.filed.sets.map { UInt32($0.count) })
@@ -144,7 +163,7 @@ extension Deduplicator {
         writer.write(array: pairs.flatMap { [UInt64($0.first), UInt64($0.second), $0.similarity.bitPattern] })
     }
 
-    /// Loads a deduplicator saved by ``save(to:)`` (format version 1, 2 or 3); `scheme` and
+    /// Loads a deduplicator saved by ``save(to:)`` (format version 1, 2, 3 or 4); `scheme` and
     /// `options` must be the ones it was saved with (a version-1 file, whose signatures are
     /// whole, also loads into an engine with fewer ``DeduplicationOptions/verificationBits``).
     ///
@@ -156,7 +175,8 @@ extension Deduplicator {
     /// - Throws: ``IndexFileError``: unreadable, wrong magic, truncated, checksum mismatch,
     ///   unsupported version, parameter mismatch (both parameter lines in the message) or
     ///   inconsistent contents.
-    /// - Complexity: O(file size) plus the index's batch build (whole signatures).
+    /// - Complexity: O(file size) plus the index's filing (whole signatures), a batch of
+    ///   16,384 documents at a time: memory is the engine's, the mapped file's, and one batch's.
     public convenience init(contentsOf path: String, scheme: Scheme, options: DeduplicationOptions = DeduplicationOptions()) throws {
         try self.init(source: .path(path), scheme: scheme, options: options)
     }
@@ -168,106 +188,61 @@ extension Deduplicator {
     ///   - source: The file, or its bytes.
     ///   - scheme: The signature scheme it was saved with.
     ///   - options: The options it was saved with.
+    ///   - loadBatch: Documents filed at a time (whole signatures); tests cross batches with
+    ///     fewer.
     /// - Throws: ``IndexFileError``.
-    package convenience init(source: IndexFileSource, scheme: Scheme, options: DeduplicationOptions = DeduplicationOptions()) throws {
+    package convenience init(
+        source: IndexFileSource, scheme: Scheme, options: DeduplicationOptions = DeduplicationOptions(),
+        loadBatch: Int = _BatchLimits.standard.maximumDocuments
+    ) throws {
+        precondition(loadBatch >= 1, "a batch takes at least one document")
         self.init(scheme: scheme, options: options)
-        let k = scheme.signatureLength
-        let wordsPerRow = access.withReadLock { state.filed.signatures.wordsPerRow }
-        let keyBits = access.withReadLock { state.filed.index.shards.first?.keyBits ?? 64 }
-        let restore: (inout _DeduplicatorState, inout _DocumentTable, inout _ClusterState) throws -> Void = try _IndexFile.read(
-            from: source, magic: Self.fileMagic, versions: 1...Self.fileFormatVersion
-        ) { payload, version in
-            let expected = fileParameters(version: version)
-            var reader = _BinaryReader(bytes: payload)
-            let parameters = String(decoding: try reader.readArray(UInt8.self, limit: 1 << 16), as: UTF8.self)
-            guard parameters == expected else {
-                throw IndexFileError.parameterMismatch("file has \(parameters); expected \(expected)")
+        // A new engine, held by nobody else: the file is read and filed under its locks.
+        try access.withWriteLock { try idAccess.withWriteLock { try clusterLock.withLock {
+            try _IndexFile.read(from: source, magic: Self.fileMagic, versions: 1...Self.fileFormatVersion) { payload, version in
+                try restore(payload: payload, version: version, loadBatch: loadBatch)
             }
-            // Version 1 and whole-value version 2 files hold k values per row; the keys come from them.
-            let whole = version == 1 || options.verificationBits == 64
-            let rowWords = whole ? k : wordsPerRow
-            // Every count is range-checked before it becomes an Int (see MinHashLSH's loader).
-            let count = try reader.readInt(in: 0...(Int(Int32.max) - 1), "document count")
-            let (signatureValues, overflow) = count.multipliedReportingOverflow(by: rowWords)
-            guard !overflow else { throw IndexFileError.corrupt("document count \(count) with \(rowWords) words a row") }
-            let byteCounts = try reader.readArray(UInt64.self, limit: count)
-            let sizes = try reader.readArray(Int32.self, limit: count)
-            let signatures = try reader.readArray(UInt64.self, limit: signatureValues)
-            let idLengths = try reader.readArray(UInt32.self, limit: count)
-            let idBytes = try reader.readArray(UInt8.self, limit: Int(Int32.max))
-            let setCounts = try reader.readArray(UInt32.self, limit: count)
-            let setHashes = try reader.readArray(UInt64.self, limit: Int(Int32.max))
-            let pairValues = try reader.readArray(UInt64.self, limit: Int(Int32.max))
-            var shards: [_PostingShard] = []
-            if version >= 2 {
-                let shardCount = try reader.readInt(in: 0...4_096, "posting table count")
-                guard whole == (shardCount == 0) else { throw IndexFileError.corrupt("posting table count \(shardCount)") }
-                for _ in 0..<shardCount {
-                    if version == 2 {
-                        let table = try _PostingTable(reading: &reader, documentLimit: count)
-                        shards.append(_PostingShard(converting: table, keyBits: keyBits, documentLimit: count))
-                    } else {
-                        shards.append(try _PostingShard(reading: &reader, keyBits: keyBits, documentLimit: count))
-                    }
-                }
-            }
-            guard reader.offset == payload.count, byteCounts.count == count, sizes.count == count,
-                  signatures.count == signatureValues, idLengths.count == count,
-                  idLengths.reduce(0, { $0 + Int($1) }) == idBytes.count,
-                  setCounts.count == (options.comparesShingleSets ? count : 0),
-                  setCounts.reduce(0, { $0 + Int($1) }) == setHashes.count, pairValues.count % 3 == 0
-            else { throw IndexFileError.corrupt("section sizes disagree") }
-            // A set size is below 2³¹ − 1 (what the containment index's partitions take), and a
-            // byte count fits an Int.
-            guard sizes.allSatisfy({ $0 >= 0 && $0 < Int32.max }) else { throw IndexFileError.corrupt("a set size out of range") }
-            guard byteCounts.allSatisfy({ $0 <= UInt64(Int.max) }) else { throw IndexFileError.corrupt("a byte count out of range") }
-            var ids: [String] = []
-            var start = 0
-            for length in idLengths {
-                ids.append(String(decoding: idBytes[start..<start + Int(length)], as: UTF8.self))
-                start += Int(length)
-            }
-            var sets: [ShingleSet] = []
-            start = 0
-            for setCount in setCounts {
-                let hashes = Array(setHashes[start..<start + Int(setCount)])
-                guard zip(hashes, hashes.dropFirst()).allSatisfy({ $0 < $1 }) else { throw IndexFileError.corrupt("unsorted shingle set") }
-                sets.append(ShingleSet(sortedUniqueHashes: hashes))
-                start += Int(setCount)
-            }
-            var pairs: [SimilarPair] = []
-            for i in stride(from: 0, to: pairValues.count, by: 3) {
-                let first = Int(truncatingIfNeeded: pairValues[i])
-                let second = Int(truncatingIfNeeded: pairValues[i + 1])
-                guard first >= 0, first < second, second < count else { throw IndexFileError.corrupt("pair out of range") }
-                pairs.append(SimilarPair(first: first, second: second, similarity: Double(bitPattern: pairValues[i + 2])))
-            }
-            let byteCountValues = byteCounts.map { Int($0) }
-            let sizeValues = sizes.map { Int($0) }
-            let restoreClusters: (inout _ClusterState) -> Void = { clustering in
-                clustering.unionFind = UnionFind(count: count)
-                for pair in pairs { clustering.unionFind.union(pair.first, pair.second) }
-                clustering.pairs = pairs
-            }
-            guard whole else {
-                return { state, documents, clustering in
-                    try state.restore(
-                        ids: ids, byteCounts: byteCountValues, sizes: sizeValues, signatureWords: signatures, sets: sets,
-                        shards: shards, documents: &documents)
-                    restoreClusters(&clustering)
-                }
-            }
-            let batch = _PreparedBatch(
-                ids: ids, byteCounts: byteCountValues, sizes: sizeValues,
-                signatures: signatures, sets: sets, signatureLength: k, keying: keying, threads: options.threads)
-            let threads = options.threads
-            return { state, documents, clustering in
-                state.restore(batch, documents: &documents, threads: threads)
-                restoreClusters(&clustering)
-            }
-        }
-        try access.withWriteLock { try idAccess.withWriteLock { try clusterLock.withLock { try restore(&state, &documents, &clustering) } } }
+        } } }
         try _checkInvariants()
+    }
+
+    /// Files the documents of a saved payload of format `version` into this new engine; the
+    /// caller holds every lock. Whole signatures are filed `loadBatch` documents at a time, each
+    /// batch's rows densified from the file and keyed on all cores, as a run files its batches.
+    private func restore(payload: UnsafeRawBufferPointer, version: UInt32, loadBatch: Int) throws {
+        let expected = fileParameters(version: version)
+        var reader = _BinaryReader(bytes: payload)
+        let parameters = String(decoding: try reader.readArray(UInt8.self, limit: 1 << 16), as: UTF8.self)
+        guard parameters == expected else {
+            throw IndexFileError.parameterMismatch("file has \(parameters); expected \(expected)")
+        }
+        let k = scheme.signatureLength
+        // Version 1 and whole-value files hold k values per row; the keys come from them.
+        let whole = version == 1 || options.verificationBits == 64
+        let store = state.filed.signatures
+        let saved = try _SavedDeduplicatorPayload(
+            reading: &reader, version: version, whole: whole, signatureLength: k, storeWords: store.wordsPerRow,
+            keepsFilledBins: store.filledBinsScheme != nil, comparesShingleSets: options.comparesShingleSets,
+            keyBits: state.filed.index.shards.first?.keyBits ?? 64)
+        if whole {
+            var first = 0
+            while first < saved.count {
+                let range = first..<Swift.min(saved.count, first + loadBatch)
+                let batch = _PreparedBatch(
+                    ids: saved.ids(range), byteCounts: Array(saved.byteCounts[range]), sizes: Array(saved.sizes[range]),
+                    sets: try saved.sets(range), signatureLength: k, keying: keying, threads: options.threads
+                ) { rows in saved.wholeRows(range, into: rows, scheme: store.filledBinsScheme) }
+                state.restore(batch, documents: &documents, threads: options.threads)
+                first = range.upperBound
+            }
+        } else {
+            try state.restore(
+                ids: saved.ids(0..<saved.count), byteCounts: saved.byteCounts, sizes: saved.sizes, signatureWords: saved.storedRows,
+                sets: try saved.sets(0..<saved.count), shards: saved.shards, documents: &documents)
+        }
+        clustering.unionFind = UnionFind(count: saved.count)
+        for pair in saved.pairs { clustering.unionFind.union(pair.first, pair.second) }
+        clustering.pairs = saved.pairs
     }
 }
 

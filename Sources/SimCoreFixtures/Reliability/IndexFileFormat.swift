@@ -99,10 +99,11 @@ public struct IndexFileFormat: Sendable {
 
     /// Every format SimCore writes or still reads, so every file a user can hold: a
     /// ``MinHashLSH`` index (format version 2, and version 1 with chained hash tables); the
-    /// ``Deduplicator`` state (format version 3) for both index kinds, both verifications, and
-    /// compact verification bits 16, 8 and 4 (whose files carry the posting shards); format version 2 state
-    /// files of compact engines (whole keys in chained hash tables), for both index kinds; and
-    /// format version 1 state files, loaded into a whole and into a compact engine. New entries
+    /// ``Deduplicator`` state (format version 4) for both index kinds, both verifications, and
+    /// compact verification bits 16, 8 and 4 (whose files carry the posting shards); format
+    /// version 3 state files (whole rows of k values), for both index kinds; format version 2
+    /// state files of compact engines (whole keys in chained hash tables), for both index kinds;
+    /// and format version 1 state files, loaded into a whole and into a compact engine. New entries
     /// go at the end: the index-file fuzz target and its committed seeds pick a format by its
     /// place in this list.
     public static let all: [IndexFileFormat] = [
@@ -117,6 +118,8 @@ public struct IndexFileFormat: Sendable {
         deduplicator(.jaccard, .estimated, verificationBits: 8, formatVersion: 2),
         deduplicator(.overlap, .estimated, verificationBits: 16, formatVersion: 2),
         deduplicator(.jaccard, .estimated, verificationBits: 4),
+        deduplicator(.jaccard, .exact, formatVersion: 3),
+        deduplicator(.overlap, .estimated, formatVersion: 3),
     ]
 
     /// A ``MinHashLSH`` index file (k = 16, b = 4, r = 4, 24 documents, 2 removed).
@@ -148,13 +151,13 @@ public struct IndexFileFormat: Sendable {
     ///   - verification: Estimated, or exact (shingle sets saved too).
     ///   - verificationBits: The loading engine's verification bits (64, 16, 8 or 4); a current
     ///     or version-2 file is saved with them too (compact files hold the posting tables).
-    ///   - formatVersion: 3 (what ``Deduplicator/save(to:)`` writes), or 1 or 2: the file a
+    ///   - formatVersion: 4 (what ``Deduplicator/save(to:)`` writes), or 1, 2 or 3: the file a
     ///     build before that format wrote, which must still load (version 2 of a compact
     ///     engine holds the whole keys an engine with whole signatures gives the same documents).
     /// - Returns: The format entry.
     public static func deduplicator(
         _ measure: DeduplicationOptions.Measure, _ verification: DeduplicationOptions.Verification,
-        verificationBits: Int = 64, formatVersion: UInt32 = 3
+        verificationBits: Int = 64, formatVersion: UInt32 = 4
     ) -> IndexFileFormat {
         var options = sampleOptions(measure, verification)
         options.verificationBits = verificationBits
@@ -165,14 +168,14 @@ public struct IndexFileFormat: Sendable {
         let loadingOptions = options
         let scheme = OnePermutationMinHash(signatureLength: 16, seed: 3)
         let bits = verificationBits == 64 ? "" : ", \(verificationBits) bits"
-        let version = formatVersion == 3 ? "" : " version \(formatVersion)"
+        let version = formatVersion == 4 ? "" : " version \(formatVersion)"
         return IndexFileFormat(
             name: "Deduplicator\(version) (\(measure), \(verification)\(bits))",
             save: { path in
                 let deduplicator = Deduplicator(scheme: scheme, options: savingOptions)
                 deduplicator.insert(contentsOf: sampleDocuments, threads: 1)
                 switch formatVersion {
-                case 3:
+                case 4:
                     try deduplicator.save(to: path)
                 case 2 where savingOptions.verificationBits != 64:
                     var wholeOptions = savingOptions

@@ -1,4 +1,5 @@
 import Foundation
+import SimCoreFixtures
 import Testing
 @testable import SimCore
 
@@ -26,7 +27,7 @@ struct DeduplicatorPersistenceTests {
         #expect(resumed.insert(contentsOf: rest) == original.insert(contentsOf: rest))
     }
 
-    @Test("a saved file is its envelope around the sections, written row by row into one buffer: the signature section holds every row in the store's layout")
+    @Test("a saved file is its envelope around the sections, written row by row into one buffer: the signature section holds each row's length and its filled bins as the store keeps them")
     func fileLayout() throws {
         let path = MinHashLSHPersistenceTests.temporaryPath("dedup-layout")
         defer { try? FileManager.default.removeItem(atPath: path) }
@@ -46,11 +47,114 @@ struct DeduplicatorPersistenceTests {
             payload: Array(file[_IndexFile.headerSize..<(file.count - 8)]), magic: Deduplicator<OnePermutationMinHash>.fileMagic,
             version: Deduplicator<OnePermutationMinHash>.fileFormatVersion, to: other)
         #expect(try [UInt8](Data(contentsOf: URL(fileURLWithPath: other))) == file)
-        // The signature section: every row, expanded from its filled bins, as `words` gives them.
-        let words = engine.state.filed.signatures.words
-        let rowBytes = words.withUnsafeBytes { Array($0) }
-        let found = (0...(file.count - rowBytes.count)).contains { Array(file[$0..<$0 + rowBytes.count]) == rowBytes }
-        #expect(words.count == 150 * 128 && found)
+        // The signature section: the row lengths, then every row's filled values as kept.
+        let store = engine.state.filed.signatures
+        var stored: [UInt64] = []
+        store.forEachStoredRow { stored.append(contentsOf: $0) }
+        let lengths = store.storedRowLengths
+        var section: [UInt8] = []
+        func append<T: FixedWidthInteger>(_ value: T) { withUnsafeBytes(of: value.littleEndian) { section.append(contentsOf: $0) } }
+        append(UInt64(lengths.count))
+        lengths.forEach(append)
+        append(UInt64(stored.count))
+        stored.forEach(append)
+        let found = (0...(file.count - section.count)).contains { Array(file[$0..<$0 + section.count]) == section }
+        #expect(found)
+        #expect(lengths.count == 150 && stored.count == lengths.reduce(0) { $0 + Int($1) } && stored.count == store.storedWordCount)
+        // Paragraph-length stories fill most of 128 bins, short ones fewer: some rows are shorter than k.
+        #expect(lengths.contains { $0 < 128 })
+        // Each row densifies to what the store reads back.
+        var offset = 0
+        let scheme = OnePermutationMinHash(signatureLength: 128, seed: 0)
+        for (row, length) in lengths.enumerated() {
+            var whole = [UInt64](repeating: 0, count: 128)
+            stored[offset..<offset + Int(length)].withUnsafeBufferPointer { filled in
+                whole.withUnsafeMutableBufferPointer { scheme.expand(filledValues: filled, into: $0) }
+            }
+            #expect(store.withRow(row, Array.init) == whole)
+            offset += Int(length)
+        }
+    }
+
+    @Test("format version 4 holds filled bins, version 3 every value: both load in batches of any size to the same engine")
+    func filledBinsFile() throws {
+        let path = MinHashLSHPersistenceTests.temporaryPath("dedup-v4")
+        let older = MinHashLSHPersistenceTests.temporaryPath("dedup-v3")
+        let resaved = MinHashLSHPersistenceTests.temporaryPath("dedup-v3-resaved")
+        defer { for file in [path, older, resaved] { try? FileManager.default.removeItem(atPath: file) } }
+        let options = DeduplicatorOptionsForTests.with(.jaccard)
+        let scheme = OnePermutationMinHash(signatureLength: 128, seed: 0)
+        let original = Deduplicator(options: options)
+        original.insert(contentsOf: Array(Self.documents[0..<300]))
+        try original.save(to: path)
+        try original._save(to: older, formatVersion: 3)
+        let (current, previous) = (MinHashLSHPersistenceTests.bytes(path), MinHashLSHPersistenceTests.bytes(older))
+        // Version 3 held k values a row; version 4 the filled values and a 2-byte length a row.
+        let kept = original.state.filed.signatures.storedWordCount
+        #expect(previous.count - current.count == 8 * (300 * 128 - kept) - (8 + 2 * 300))
+        #expect(kept < 300 * 128)
+        let reference = original.state.filed.signatures.words
+        let pairs = original.verifiedPairs()
+        let rest = Array(Self.documents[300...])
+        let expected = original.insert(contentsOf: rest)
+        for (file, batch) in [(path, 7), (path, 16_384), (older, 7), (older, 300)] {
+            let loaded = try Deduplicator(source: .path(file), scheme: scheme, options: options, loadBatch: batch)
+            #expect(loaded.count == 300)
+            #expect(loaded.verifiedPairs() == pairs)
+            #expect(loaded.state.filed.signatures.words == reference)
+            if file == older && batch == 7 {
+                // A version-3 state saved again is the version-4 file, byte for byte.
+                try loaded.save(to: resaved)
+                #expect(MinHashLSHPersistenceTests.bytes(resaved) == current)
+            }
+            #expect(loaded.insert(contentsOf: rest) == expected, "\(file), batches of \(batch)")
+        }
+    }
+
+    @Test("a version-4 row longer than k is refused; a whole row that is no signature of the scheme is kept as it came")
+    func damagedRows() throws {
+        let path = MinHashLSHPersistenceTests.temporaryPath("dedup-v4-rows")
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let engine = Deduplicator()
+        // The first document fills every bin (a row kept whole), the others are short.
+        let long = Document(id: "long", text: (0..<2_000).map { "w\($0)" }.joined(separator: " "))
+        engine.insert(contentsOf: [long] + Array(Self.documents[0..<20]))
+        try engine.save(to: path)
+        let file = MinHashLSHPersistenceTests.bytes(path)
+        // Payload: the parameter line, the count, byte counts, sizes, then the row lengths.
+        func word(at offset: Int) -> Int { Int(file[offset..<offset + 8].reversed().reduce(UInt64(0)) { $0 << 8 | UInt64($1) }) }
+        var offset = 24
+        offset += 8 + word(at: offset)          // parameter line
+        offset += 8                             // document count
+        offset += 8 + 8 * word(at: offset)      // byte counts
+        offset += 8 + 4 * word(at: offset)      // sizes
+        #expect(word(at: offset) == 21)
+        let lengths = offset + 8
+        #expect(file[lengths] == 128 && file[lengths + 1] == 0, "the long document's row is whole")
+        let values = lengths + 2 * 21 + 8
+        func refused(_ edit: (inout [UInt8]) -> Void) -> IndexFileError? {
+            var damaged = file
+            edit(&damaged)
+            let sealed = IndexFileFormat.resealed(damaged)
+            do {
+                _ = try Deduplicator(source: .bytes(sealed, name: "damaged"), scheme: OnePermutationMinHash(signatureLength: 128, seed: 0))
+                return nil
+            } catch let error as IndexFileError {
+                return error
+            } catch {
+                return nil
+            }
+        }
+        #expect(refused { $0[lengths] = 129 } == .corrupt("a row longer than k = 128"))
+        // Lane 0 of the whole row takes a value of the last bin: no longer the scheme's, so its
+        // filled bins alone would not give it back. It is kept whole and reads back as saved.
+        var damaged = file
+        for byte in 0..<8 { damaged[values + byte] = byte == 0 ? 0xFE : 0xFF }
+        let loaded = try Deduplicator(source: .bytes(IndexFileFormat.resealed(damaged), name: "damaged"), scheme: OnePermutationMinHash(signatureLength: 128, seed: 0))
+        var row = engine.state.filed.signatures.withRow(0, Array.init)
+        row[0] = .max - 1
+        #expect(loaded.state.filed.signatures.withRow(0, Array.init) == row)
+        try loaded._checkInvariants()
     }
 
     @Test("other options, damaged and truncated files are refused")
@@ -129,9 +233,9 @@ struct DeduplicatorPersistenceTests {
             let agreeing = zip(got, expected).filter { $0.verdict.isDuplicate == $1.verdict.isDuplicate }.count
             #expect(agreeing * 100 >= got.count * 95, "\(agreeing) of \(got.count) verdicts agree")
         }
-        #expect(throws: IndexFileError.unsupportedVersion(found: 4, supported: 3)) {
+        #expect(throws: IndexFileError.unsupportedVersion(found: 5, supported: 4)) {
             var bytes = MinHashLSHPersistenceTests.bytes(path)
-            bytes[8] = 4
+            bytes[8] = 5
             // Keep the checksum valid so that the version is what is refused.
             let body = Array(bytes[0..<bytes.count - 8])
             let sum = body.withUnsafeBytes { XXH3.hash64($0, seed: 0) }
