@@ -27,6 +27,26 @@ static inline uint64_t simcore_inline_xxh3_64_upto16(const void *data, size_t le
     return XXH3_len_0to16_64b((const xxh_u8 *)data, length, XXH3_kSecret, seed);
 }
 
+// XXH3-64 fed in pieces (seed 0): the same value as simcore_inline_xxh3_64 of the pieces
+// joined, for a file checksummed as it is written. NULL when the state cannot be allocated.
+static inline void *simcore_xxh3_stream_create(void) {
+    XXH3_state_t *state = XXH3_createState();
+    if (state != NULL) XXH3_64bits_reset(state);
+    return state;
+}
+
+static inline void simcore_xxh3_stream_update(void *state, const void *data, size_t length) {
+    XXH3_64bits_update((XXH3_state_t *)state, data, length);
+}
+
+static inline uint64_t simcore_xxh3_stream_digest(const void *state) {
+    return XXH3_64bits_digest((const XXH3_state_t *)state);
+}
+
+static inline void simcore_xxh3_stream_free(void *state) {
+    XXH3_freeState((XXH3_state_t *)state);
+}
+
 static inline void simcore_inline_xxh3_128(const void *data, size_t length, uint64_t seed,
                                            uint64_t *low, uint64_t *high) {
     XXH128_hash_t h = XXH3_128bits_withSeed(data, length, seed);

@@ -101,12 +101,22 @@ struct OutputSinkTests {
         var index = MinHashLSH(signatureLength: 64, banding: BandingParameters(bandCount: 16, rowsPerBand: 4))
         var generator = SplitMix64(seed: 1)
         for _ in 0..<5_000 { index.insert((0..<64).map { _ in generator.next() }) }
-        let indexError = #expect(throws: IndexFileError.self) { try index.save(to: small.path + "/index.lsh") }
-        if case .io(let failedPath, let reason) = indexError {
-            #expect(failedPath == small.path + "/index.lsh" && reason == "No space left on device")
-        } else {
-            Issue.record("expected an I/O error, got \(String(describing: indexError))")
+        /// `save` to `name` fails with IndexFileError.io naming it, and leaves nothing behind.
+        func expectFull(_ name: String, _ save: (String) throws -> Void) throws {
+            let error = #expect(throws: IndexFileError.self) { try save(small.path + "/" + name) }
+            if case .io(let failedPath, let reason) = error {
+                #expect(failedPath == small.path + "/" + name && reason == "No space left on device")
+            } else {
+                Issue.record("expected an I/O error, got \(String(describing: error))")
+            }
+            #expect(try FileManager.default.contentsOfDirectory(atPath: small.path) == ["out.jsonl"])
         }
-        #expect(try FileManager.default.contentsOfDirectory(atPath: small.path) == ["out.jsonl"])
+        try expectFull("index.lsh") { try index.save(to: $0) }
+        // A deduplicator's state, streamed to the file as it is produced: the same.
+        let engine = Deduplicator()
+        engine.insert(contentsOf: (0..<300).map { document in
+            Document(id: "\(document)", text: (0..<60).map { _ in "w\(generator.next() % 5_000)" }.joined(separator: " "))
+        })
+        try expectFull("seen.state") { try engine.save(to: $0) }
     }
 }

@@ -71,8 +71,14 @@ struct _DocumentTable: Sendable {
         fileID(of: idEnds.count - 1, hash: idHash(of: idEnds.count - 1))
     }
 
-    /// Each id's length in bytes.
-    var idLengths: [Int] { idEnds.indices.map { idEnds[$0] - ($0 == 0 ? 0 : idEnds[$0 - 1]) } }
+    /// Calls `body` with each id's length in bytes, in document order.
+    func forEachIDLength(_ body: (Int) -> Void) {
+        var start = 0
+        for end in idEnds {
+            body(end - start)
+            start = end
+        }
+    }
 
     /// The id of document `document`.
     func id(of document: Int) -> String {

@@ -5,12 +5,44 @@ import Foundation
 #endif
 import SimCoreInternals
 
-/// Appends little-endian integers and integer arrays to a byte buffer.
+/// Appends little-endian integers and integer arrays to a byte buffer, which it keeps whole
+/// (``bytes``), or hands to a drain a mebibyte at a time (a file written as it is produced), or
+/// only counts (a payload's length, known before the header that holds it is written).
 struct _BinaryWriter {
-    var bytes: [UInt8] = []
+    /// The bytes written and not yet drained: every byte, for a writer without a drain.
+    private(set) var bytes: [UInt8] = []
+    /// Every byte written so far, drained, counted or kept.
+    private(set) var byteCount = 0
+    /// Whether bytes are only counted.
+    private let countsOnly: Bool
+    /// Where bytes go once a mebibyte is buffered, if anywhere.
+    private let drain: ((UnsafeRawBufferPointer) -> Void)?
+
+    /// Bytes buffered before they are drained.
+    private static let drainSize = 1 << 20
+
+    /// A writer that keeps every byte in ``bytes``.
+    init() {
+        countsOnly = false
+        drain = nil
+    }
+
+    private init(countsOnly: Bool, drain: ((UnsafeRawBufferPointer) -> Void)?) {
+        self.countsOnly = countsOnly
+        self.drain = drain
+    }
+
+    /// A writer that only counts the bytes written (``byteCount``) and keeps none.
+    static var counting: _BinaryWriter { _BinaryWriter(countsOnly: true, drain: nil) }
+
+    /// A writer that hands its bytes to `drain` in order, a mebibyte or more at a time, and the
+    /// rest at ``flush()``.
+    static func draining(into drain: @escaping (UnsafeRawBufferPointer) -> Void) -> _BinaryWriter {
+        _BinaryWriter(countsOnly: false, drain: drain)
+    }
 
     mutating func write<T: FixedWidthInteger>(_ value: T) {
-        withUnsafeBytes(of: value.littleEndian) { bytes.append(contentsOf: $0) }
+        withUnsafeBytes(of: value.littleEndian) { append(bytes: $0) }
     }
 
     /// Writes the count, then the values.
@@ -23,10 +55,35 @@ struct _BinaryWriter {
     /// each part).
     mutating func append<T: FixedWidthInteger>(values: UnsafeBufferPointer<T>) {
         #if _endian(little)
-        bytes.append(contentsOf: UnsafeRawBufferPointer(values))
+        append(bytes: UnsafeRawBufferPointer(values))
         #else
         for value in values { write(value) }
         #endif
+    }
+
+    /// Writes raw bytes.
+    mutating func append(bytes raw: UnsafeRawBufferPointer) {
+        byteCount += raw.count
+        guard !countsOnly else { return }
+        guard let drain else {
+            bytes.append(contentsOf: raw)
+            return
+        }
+        if raw.count >= Self.drainSize {
+            // A large piece goes straight to the drain, after what is buffered.
+            flush()
+            drain(raw)
+            return
+        }
+        bytes.append(contentsOf: raw)
+        if bytes.count >= Self.drainSize { flush() }
+    }
+
+    /// Hands the buffered bytes to the drain (nothing without one).
+    mutating func flush() {
+        guard let drain, !bytes.isEmpty else { return }
+        bytes.withUnsafeBytes(drain)
+        bytes.removeAll(keepingCapacity: true)
     }
 }
 
@@ -141,44 +198,17 @@ enum _IndexFile {
     /// directory, flushed to disk, renamed over `path`, and the directory flushed
     /// (``AtomicFile``).
     static func write(payload: [UInt8], magic: [UInt8], version: UInt32, to path: String) throws(IndexFileError) {
-        var file = envelopeWriter(magic: magic, version: version, payloadBytes: payload.count)
-        file.bytes.append(contentsOf: payload)
-        try write(file: file, to: path)
+        try write(to: path, magic: magic, version: version) { writer in payload.withUnsafeBytes { writer.append(bytes: $0) } }
     }
 
-    /// A writer holding the envelope's header, for the payload to be written after it and
-    /// ``write(file:to:)`` to finish: a large file is then built in one buffer, where a payload
-    /// built on its own and copied behind a header held the file twice (1.15 GB twice for the
-    /// state of 1,080,000 paragraphs).
-    ///
-    /// - Parameter payloadBytes: Room to reserve for the payload (a hint).
-    static func envelopeWriter(magic: [UInt8], version: UInt32, payloadBytes: Int = 0) -> _BinaryWriter {
-        precondition(magic.count == 8)
-        var writer = _BinaryWriter()
-        writer.bytes.reserveCapacity(headerSize + payloadBytes + 8)
-        writer.bytes.append(contentsOf: magic)
-        writer.write(version)
-        writer.write(UInt32(0))
-        // The payload length, set by `write(file:to:)`.
-        writer.write(UInt64(0))
-        return writer
-    }
-
-    /// Sets the payload length of `file` (an ``envelopeWriter(magic:version:payloadBytes:)``
-    /// with the payload written after its header), appends the checksum, and writes it to `path`
-    /// as ``write(payload:magic:version:to:)`` does.
-    static func write(file: consuming _BinaryWriter, to path: String) throws(IndexFileError) {
-        var writer = file
-        precondition(writer.bytes.count >= headerSize, "a file starts with its envelope's header")
-        withUnsafeBytes(of: UInt64(writer.bytes.count - headerSize).littleEndian) { length in
-            writer.bytes.replaceSubrange(headerSize - 8..<headerSize, with: length)
-        }
-        writer.write(writer.bytes.withUnsafeBytes { XXH3.hash64($0, seed: 0) })
-        do {
-            try AtomicFile.write(writer.bytes, to: path)
-        } catch {
-            throw IndexFileError.io(path: path, reason: error.reason)
-        }
+    /// Writes the payload that `payload` produces in the envelope to `path` atomically, as
+    /// ``_IndexFileWriter`` does (`payload` runs twice, and must write the same bytes both times).
+    static func write(
+        to path: String, magic: [UInt8], version: UInt32, payload: (inout _BinaryWriter) -> Void
+    ) throws(IndexFileError) {
+        let file = try _IndexFileWriter(path: path, magic: magic, version: version)
+        file.write(payload: payload)
+        try file.commit()
     }
 
     /// Maps `path`, checks the envelope, and calls `body` with the payload's bytes.
@@ -234,5 +264,93 @@ enum _IndexFile {
             throw IndexFileError.checksumMismatch
         }
         return try body(UnsafeRawBufferPointer(rebasing: file[headerSize..<expected - 8]), found)
+    }
+}
+
+/// An index file (``_IndexFile``'s envelope) written as its payload is produced, so that a
+/// state of a gigabyte is never held in memory: the payload is produced twice, first only
+/// counted (the header holds its length, and the checksum covers the header), then written
+/// through a mebibyte buffer to a temporary file beside `path` while its XXH3-64 is computed.
+/// ``commit()`` appends nothing more: it checks the writes, flushes the file to disk and
+/// renames it into place (``AtomicFile/Pending``).
+///
+/// ```swift
+/// let file = try _IndexFileWriter(path: path, magic: magic, version: 4)
+/// lock.withLock { file.write { writer in writer.write(UInt64(count)) } }   // state held still
+/// try file.commit()                                                        // fsync, rename
+/// ```
+final class _IndexFileWriter {
+    /// The temporary file.
+    private let pending: AtomicFile.Pending
+    private let magic: [UInt8]
+    private let version: UInt32
+    /// The first write's failure, reported by ``commit()``.
+    private var failure: String?
+    /// Whether ``write(payload:)`` ran.
+    private var written = false
+
+    /// Creates the temporary file for `path`.
+    ///
+    /// - Throws: ``IndexFileError/io(path:reason:)`` when it cannot be created.
+    init(path: String, magic: [UInt8], version: UInt32) throws(IndexFileError) {
+        precondition(magic.count == 8)
+        do {
+            pending = try AtomicFile.Pending(finalPath: path)
+        } catch {
+            throw IndexFileError.io(path: path, reason: error.reason)
+        }
+        self.magic = magic
+        self.version = version
+    }
+
+    /// Writes the envelope around the payload `payload` produces: called once to count the
+    /// payload's bytes and once to write them, it must write the same bytes both times (hold
+    /// still whatever it reads). A write that fails is reported by ``commit()``.
+    func write(payload: (inout _BinaryWriter) -> Void) {
+        precondition(!written, "a file's payload is written once")
+        written = true
+        var counter = _BinaryWriter.counting
+        payload(&counter)
+        let checksum = _XXH3Stream()
+        var writer = _BinaryWriter.draining { [self] piece in
+            checksum.update(piece)
+            put(piece)
+        }
+        magic.withUnsafeBytes { writer.append(bytes: $0) }
+        writer.write(version)
+        writer.write(UInt32(0))
+        writer.write(UInt64(counter.byteCount))
+        payload(&writer)
+        precondition(writer.byteCount == _IndexFile.headerSize + counter.byteCount, "the payload written as it was counted")
+        writer.flush()
+        // The checksum covers every byte before it.
+        withUnsafeBytes(of: checksum.digest.littleEndian) { put($0) }
+    }
+
+    /// Writes `piece` to the temporary file, unless a write failed before (kept for ``commit()``).
+    private func put(_ piece: UnsafeRawBufferPointer) {
+        guard failure == nil else { return }
+        do {
+            _ = try pending.descriptor.writeAll(piece)
+        } catch {
+            failure = "\(error)"
+        }
+    }
+
+    /// Puts the file in place: flushed to disk, renamed over the path, the directory flushed.
+    ///
+    /// - Throws: ``IndexFileError/io(path:reason:)`` for a write that failed (the path keeps its
+    ///   old contents, and the temporary file is removed).
+    func commit() throws(IndexFileError) {
+        precondition(written, "a file is committed after its payload is written")
+        if let failure {
+            pending.discard()
+            throw IndexFileError.io(path: pending.path, reason: failure)
+        }
+        do {
+            try pending.commit()
+        } catch {
+            throw IndexFileError.io(path: pending.path, reason: error.reason)
+        }
     }
 }

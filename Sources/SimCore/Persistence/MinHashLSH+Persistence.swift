@@ -26,7 +26,7 @@ extension MinHashLSH {
     /// - Throws: ``IndexFileError/io(path:reason:)``.
     /// - Complexity: O(size of the index).
     public func save(to path: String) throws {
-        try _IndexFile.write(payload: payload(version: Self.fileFormatVersion), magic: Self.fileMagic, version: Self.fileFormatVersion, to: path)
+        try _IndexFile.write(to: path, magic: Self.fileMagic, version: Self.fileFormatVersion) { writePayload(to: &$0, version: Self.fileFormatVersion) }
     }
 
     /// Saves the index in format version 1, as builds before version 2 wrote it (each band a
@@ -36,12 +36,11 @@ extension MinHashLSH {
     /// - Parameter path: The file to create or replace.
     /// - Throws: ``IndexFileError/io(path:reason:)``.
     package func _saveVersion1(to path: String) throws {
-        try _IndexFile.write(payload: payload(version: 1), magic: Self.fileMagic, version: 1, to: path)
+        try _IndexFile.write(to: path, magic: Self.fileMagic, version: 1) { writePayload(to: &$0, version: 1) }
     }
 
-    /// The payload of format `version` (2: sorted postings; 1: chained hash tables).
-    private func payload(version: UInt32) -> [UInt8] {
-        var writer = _BinaryWriter()
+    /// Writes the payload of format `version` (2: sorted postings; 1: chained hash tables).
+    private func writePayload(to writer: inout _BinaryWriter, version: UInt32) {
         for value in [signatureLength, banding.bandCount, banding.rowsPerBand, count, removedCount] {
             writer.write(UInt64(value))
         }
@@ -49,7 +48,6 @@ extension MinHashLSH {
         for table in tables {
             if version >= 2 { table.write(to: &writer) } else { _PostingTable(table).write(to: &writer) }
         }
-        return writer.bytes
     }
 
     /// Loads an index saved by ``save(to:)``, refusing anything damaged or unexpected.

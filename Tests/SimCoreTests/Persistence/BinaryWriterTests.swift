@@ -1,0 +1,81 @@
+import Foundation
+import Testing
+@testable import SimCore
+
+@Suite("binary writer and streamed index files")
+struct BinaryWriterTests {
+    /// Small values, a piece past the drain's mebibyte, and more small values.
+    static func writeSample(_ writer: inout _BinaryWriter) {
+        for value in 0..<100_000 { writer.write(UInt32(value)) }
+        let large = (0..<(3 << 17)).map { UInt64($0) &* 0x9E37_79B9_7F4A_7C15 }
+        writer.write(array: large)
+        writer.write(UInt8(7))
+        writer.write(array: [Int32](repeating: -1, count: 1_000))
+    }
+
+    @Test("a draining writer hands over the same bytes in order as a keeping one holds, and a counting one counts them")
+    func drainAndCount() {
+        var kept = _BinaryWriter()
+        Self.writeSample(&kept)
+        var counted = _BinaryWriter.counting
+        Self.writeSample(&counted)
+        var drained: [UInt8] = []
+        var pieces = 0
+        var draining = _BinaryWriter.draining { piece in
+            drained.append(contentsOf: piece)
+            pieces += 1
+        }
+        Self.writeSample(&draining)
+        draining.flush()
+        #expect(kept.bytes.count == 400_000 + 8 + 3 * 8 << 17 + 1 + 8 + 4_000)
+        #expect(drained == kept.bytes)
+        #expect(counted.byteCount == kept.bytes.count && counted.bytes.isEmpty)
+        #expect(draining.byteCount == kept.bytes.count && draining.bytes.isEmpty)
+        // 400 KB of small values, then the 3 MiB array on its own, then the rest at the flush.
+        #expect(pieces == 3)
+    }
+
+    @Test("XXH3 fed in pieces of any size is XXH3 of the whole")
+    func streamedChecksum() {
+        var generator = SplitMix64(seed: 5)
+        let bytes = (0..<300_000).map { _ in UInt8(truncatingIfNeeded: generator.next()) }
+        for cuts in [[], [0, 1, 16, 17, 240, 241, 1_024, 299_999], [65_536, 131_072, 131_073]] {
+            let stream = _XXH3Stream()
+            var start = 0
+            bytes.withUnsafeBytes { raw in
+                for end in cuts + [bytes.count] {
+                    stream.update(UnsafeRawBufferPointer(rebasing: raw[start..<end]))
+                    start = end
+                }
+            }
+            #expect(stream.digest == XXH3.hash64(bytes), "cut at \(cuts)")
+        }
+        #expect(_XXH3Stream().digest == XXH3.hash64([UInt8]()))
+    }
+
+    @Test("a streamed index file is the envelope the one-piece writer makes around the same payload")
+    func streamedFile() throws {
+        let streamed = MinHashLSHPersistenceTests.temporaryPath("streamed")
+        let whole = MinHashLSHPersistenceTests.temporaryPath("whole")
+        defer { for path in [streamed, whole] { try? FileManager.default.removeItem(atPath: path) } }
+        let magic = Array("SCTEST\0\0".utf8)
+        try _IndexFile.write(to: streamed, magic: magic, version: 9) { Self.writeSample(&$0) }
+        var payload = _BinaryWriter()
+        Self.writeSample(&payload)
+        // The one-piece envelope, built here: header, payload, checksum of both.
+        var file = magic
+        var header = _BinaryWriter()
+        header.write(UInt32(9))
+        header.write(UInt32(0))
+        header.write(UInt64(payload.bytes.count))
+        file += header.bytes + payload.bytes
+        file += withUnsafeBytes(of: XXH3.hash64(file).littleEndian, Array.init)
+        #expect(MinHashLSHPersistenceTests.bytes(streamed) == file)
+        try _IndexFile.write(payload: payload.bytes, magic: magic, version: 9, to: whole)
+        #expect(MinHashLSHPersistenceTests.bytes(whole) == file)
+        // Nothing is left beside the files.
+        let directory = (streamed as NSString).deletingLastPathComponent
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: directory).filter { $0.contains(".tmp-") && $0.hasPrefix((streamed as NSString).lastPathComponent) }
+        #expect(leftovers.isEmpty)
+    }
+}
