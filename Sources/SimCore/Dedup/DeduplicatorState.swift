@@ -46,21 +46,6 @@ struct _DeduplicatorState: Sendable {
         documents.append(batch)
         filed.append(batch, threads: threads)
     }
-
-    /// Refiles a saved engine whose signatures are too short to compute index keys from: the
-    /// signature rows (in the store's layout) and the posting shards come back as saved.
-    mutating func restore(
-        ids: [String], byteCounts: [Int], sizes: [Int], signatureWords: [UInt64], sets: [ShingleSet], shards: [_PostingShard],
-        documents: inout _DocumentTable
-    ) throws {
-        // Rows with shingles were filed (an empty document's signature is never filed).
-        let filedRows = sizes.indices.filter { sizes[$0] > 0 }.map { Int32($0) }
-        for row in 0..<ids.count { documents.append(id: ids[row], byteCount: byteCounts[row]) }
-        signatureWords.withUnsafeBufferPointer { filed.signatures.append(words: $0) }
-        filed.sizes.append(contentsOf: sizes.map { Int32($0) })
-        filed.sets.append(contentsOf: sets)
-        try filed.index.restore(shards: shards, sizes: sizes, filedRows: filedRows)
-    }
 }
 
 /// The clustering of a deduplicator: verified pairs merged. Guarded by the deduplicator's
@@ -190,7 +175,7 @@ struct _FiledDocuments: Sendable {
     /// between pipeline steps, where storing the signatures and the caller's id filing were a
     /// serial stretch with the other workers idle. A saved engine's batch of rows a file held whole
     /// is checked row by row as it is stored, on the calling thread
-    /// (``_SignatureStore/append(rows:loaded:)``, ``_PreparedBatch/checksRows``).
+    /// (``_SignatureStore/append(rows:checked:)``, ``_PreparedBatch/checksRows``).
     @discardableResult
     mutating func append(
         _ batch: _PreparedBatch, threads: Int, findingCandidates: Bool = false, alongside: @Sendable () -> Void = {}
@@ -199,7 +184,7 @@ struct _FiledDocuments: Sendable {
         sets.append(contentsOf: batch.sets)
         let keys = UnsafeBufferPointer(batch.keys)
         guard findingCandidates else {
-            signatures.append(rows: UnsafeBufferPointer(batch.signatures), loaded: batch.checksRows)
+            signatures.append(rows: UnsafeBufferPointer(batch.signatures), checked: batch.checksRows)
             alongside()
             index.insert(keys: keys, sizes: batch.sizes, filedRows: batch.filedRows, threads: threads)
             return nil
@@ -212,7 +197,7 @@ struct _FiledDocuments: Sendable {
             let box = SendableMutablePointer(base: pointer)
             return index.insertFindingCandidates(keys: keys, sizes: batch.sizes, filedRows: batch.filedRows, threads: threads) {
                 // SAFETY: the store is touched by this task alone until the filing returns.
-                box.base.pointee.append(rows: UnsafeBufferPointer(batch.signatures), loaded: batch.checksRows)
+                box.base.pointee.append(rows: UnsafeBufferPointer(batch.signatures), checked: batch.checksRows)
                 alongside()
             }
         }

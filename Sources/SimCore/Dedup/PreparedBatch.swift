@@ -53,7 +53,7 @@ final class _PreparedBatch: @unchecked Sendable {
     /// (``init(ids:byteCounts:sizes:sets:signatureLength:keying:threads:writeSignatures:)``)
     /// rather than signed here.
     let isLoaded: Bool
-    /// Whether the store checks each row as it keeps it (``_SignatureStore/append(rows:loaded:)``):
+    /// Whether the store checks each row as it keeps it (``_SignatureStore/append(rows:checked:)``):
     /// rows a file held whole, which may be no signature of the scheme.
     private(set) var checksRows = false
     /// Whether ``finish()`` ran (once only: it clears the chunks' results it gathers).
@@ -96,35 +96,37 @@ final class _PreparedBatch: @unchecked Sendable {
         isLoaded = false
     }
 
-    /// A batch from values already made (a saved engine): `writeSignatures` writes the rows
-    /// (`ids.count × k` whole values, row-major) into the batch's matrix and returns whether
-    /// the store must check each row as it keeps it (rows a file held whole: ``checksRows``);
-    /// then the keys are computed on `threads` cores.
+    /// A batch from values already made (a saved engine), on `threads` cores: for each chunk
+    /// of rows, `writeSignatures(rows, target)` writes rows `rows` (k whole values each) to
+    /// `target` and returns whether the store must check each row as it keeps it (rows a file
+    /// held whole: ``checksRows``), then the chunk's keys are computed.
     convenience init(
         ids: [String], byteCounts: [Int], sizes: [Int], sets: [ShingleSet], signatureLength k: Int,
-        keying: _IndexKeying, threads: Int, writeSignatures: (UnsafeMutableBufferPointer<UInt64>) -> Bool
+        keying: _IndexKeying, threads: Int,
+        writeSignatures: @escaping @Sendable (Range<Int>, UnsafeMutableBufferPointer<UInt64>) -> Bool
     ) {
         let n = ids.count
         self.init(documents: [], ids: ids, byteCounts: byteCounts, signatureLength: k, keying: keying)
         self.sizes = sizes
         self.sets = sets
         guard n > 0 else { return }
-        checksRows = writeSignatures(signatures)
         let width = keysPerDocument
         let source = SendableMutablePointer(base: signatures.baseAddress!)
         let output = SendableMutablePointer(base: keys.baseAddress!)
-        let filed: [[Int32]] = concurrentChunks(count: n, threads: threads, minimumChunk: 64) { range in
+        let chunks: [(filed: [Int32], checks: Bool)] = concurrentChunks(count: n, threads: threads, minimumChunk: 64) { range in
+            // SAFETY: rows are disjoint across chunks: each chunk writes and reads its own.
+            let checks = writeSignatures(range, UnsafeMutableBufferPointer(start: source.base + range.lowerBound * k, count: range.count * k))
             var filed: [Int32] = []
             for row in range where sizes[row] > 0 {
-                // SAFETY: rows are disjoint across chunks; the signatures are only read.
                 let signature = UnsafeBufferPointer(start: source.base + row * k, count: k)
                 guard !_isEmptySignature(signature) else { continue }
                 filed.append(Int32(row))
                 keying.keys(of: signature.baseAddress!, into: output.base + row * width)
             }
-            return filed
+            return (filed, checks)
         }
-        filedRows = filed.flatMap { $0 }
+        filedRows = chunks.flatMap(\.filed)
+        checksRows = chunks.contains { $0.checks }
     }
 
     private init(documents: [Document], ids: [String], byteCounts: [Int], signatureLength k: Int, keying: _IndexKeying) {

@@ -16,7 +16,8 @@ import SimCoreInternals
 /// as the values of the filled bins alone (``OnePermutationMinHash/filledValues(of:into:)``),
 /// one after another, with an 8-byte locator per row: a reader gets the row back whole by the
 /// scheme's own densification (``OnePermutationMinHash/expand(filledValues:into:)``), value for
-/// value, so verification and saved files are as before. A paragraph of 50 words (46 shingles)
+/// value, so verification is as before; a saved file (format 4) holds the filled bins as
+/// kept. A paragraph of 50 words (46 shingles)
 /// fills about 39 of 128 bins: 312 bytes and the locator instead of 1,024. A document that fills
 /// every bin costs its k values and the locator, and so does one that fills fewer than k/8:
 /// each of its empty bins would probe about k / (filled bins) times at every read, where a
@@ -78,14 +79,15 @@ struct _SignatureStore: Sendable {
     ///
     /// - Parameters:
     ///   - rows: The rows.
-    ///   - loaded: Whether they were read from a file rather than signed by the scheme: a store
-    ///     keeping filled bins only then keeps whole any row that its filled bins would not give
-    ///     back (a damaged or foreign file), so that every row reads back as it came.
-    mutating func append(rows: UnsafeBufferPointer<UInt64>, loaded: Bool = false) {
+    ///   - checked: Whether the rows may be no signatures of the scheme (rows a file held
+    ///     whole): a store keeping filled bins only then keeps whole any row that its filled
+    ///     bins would not give back (a damaged or foreign file), so that every row reads back as
+    ///     it came.
+    mutating func append(rows: UnsafeBufferPointer<UInt64>, checked: Bool = false) {
         let k = signatureLength
         precondition(rows.count % k == 0, "whole rows only")
         if let filledBinsScheme {
-            appendFilled(rows, scheme: filledBinsScheme, checked: loaded)
+            appendFilled(rows, scheme: filledBinsScheme, checked: checked)
             return
         }
         let width = wordsPerRow

@@ -61,6 +61,32 @@ struct _BinaryWriter {
         #endif
     }
 
+    /// Writes `count` values, value `i` given by `value(i)`, converted a block at a time: an
+    /// array of another type written without a converted copy of it.
+    mutating func append<T: FixedWidthInteger>(count: Int, _ value: (Int) -> T) {
+        let block = 4_096
+        withUnsafeTemporaryAllocation(of: T.self, capacity: block) { buffer in
+            var start = 0
+            while start < count {
+                let end = Swift.min(count, start + block)
+                // SAFETY: end − start ≤ block values fit the buffer.
+                for index in start..<end { (buffer.baseAddress! + (index - start)).initialize(to: value(index)) }
+                append(values: UnsafeBufferPointer(rebasing: buffer[0..<end - start]))
+                start = end
+            }
+        }
+    }
+
+    /// Whether the writer only counts (``counting``): a part whose size is known may then be
+    /// counted with ``count(bytes:)`` instead of produced.
+    var isCounting: Bool { countsOnly }
+
+    /// Counts `count` bytes without writing them (a counting writer only).
+    mutating func count(bytes count: Int) {
+        precondition(countsOnly && count >= 0, "only a counting writer skips bytes")
+        byteCount += count
+    }
+
     /// Writes raw bytes.
     mutating func append(bytes raw: UnsafeRawBufferPointer) {
         byteCount += raw.count
@@ -122,7 +148,7 @@ struct _BinaryReader {
     mutating func readArray<T: FixedWidthInteger>(_: T.Type = T.self, limit: Int) throws -> [T] {
         let values = try readValues(T.self, limit: limit)
         return [T](unsafeUninitializedCapacity: values.count) { buffer, initialized in
-            values.copy(0..<values.count, to: buffer.baseAddress)
+            values.copy(0..<values.count, to: buffer)
             initialized = values.count
         }
     }
@@ -142,8 +168,9 @@ struct _BinaryReader {
     }
 }
 
-/// Little-endian values of `T` in a file's bytes, at any alignment, read in place.
-struct _LittleEndianValues<T: FixedWidthInteger> {
+/// Little-endian values of `T` in a file's bytes, at any alignment, read in place. Sendable as
+/// a read-only view: the bytes must stay unchanged while it is used (a mapped file, read once).
+struct _LittleEndianValues<T: FixedWidthInteger>: @unchecked Sendable {
     /// The values' bytes (a whole number of values).
     let bytes: UnsafeRawBufferPointer
 
@@ -156,13 +183,15 @@ struct _LittleEndianValues<T: FixedWidthInteger> {
         return T(littleEndian: bytes.loadUnaligned(fromByteOffset: index * MemoryLayout<T>.size, as: T.self))
     }
 
-    /// Copies values `range` (inside `0..<count`) to `target`, which has room for them.
-    func copy(_ range: Range<Int>, to target: UnsafeMutablePointer<T>?) {
+    /// Copies values `range` (inside `0..<count`) to the start of `target`, which has room
+    /// for them.
+    func copy(_ range: Range<Int>, to target: UnsafeMutableBufferPointer<T>) {
         precondition(range.lowerBound >= 0 && range.upperBound <= count, "values inside the section")
-        guard !range.isEmpty, let target else { return }
+        precondition(range.count <= target.count, "room for the values")
+        guard !range.isEmpty, let target = target.baseAddress else { return }
         let size = MemoryLayout<T>.size
-        // SAFETY: the range lies inside `bytes` (checked above) and the caller gives room for
-        // range.count values at `target`; the copy is byte-wise, so alignment does not matter.
+        // SAFETY: the range lies inside `bytes` and the target has room for it (both checked
+        // above); the copy is byte-wise, so alignment does not matter.
         UnsafeMutableRawPointer(target).copyMemory(from: bytes.baseAddress! + range.lowerBound * size, byteCount: range.count * size)
         #if !_endian(little)
         for index in 0..<range.count { target[index] = T(littleEndian: target[index]) }
@@ -313,6 +342,8 @@ final class _IndexFileWriter {
         payload(&counter)
         let checksum = _XXH3Stream()
         var writer = _BinaryWriter.draining { [self] piece in
+            // After a failed write the rest is produced (under the caller's locks) but not hashed.
+            guard failure == nil else { return }
             checksum.update(piece)
             put(piece)
         }

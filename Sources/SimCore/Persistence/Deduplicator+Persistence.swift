@@ -51,8 +51,9 @@ extension Deduplicator {
     /// 4. the ids (lengths `u32`, then the bytes), the shingle sets (exact verification: counts
     ///    `u32`, then the sorted hashes) and the verified pairs (`first`, `second`, similarity
     ///    bits, `u64` each);
-    /// 5. the index: nothing when the signatures are whole (the index is rebuilt from them on
-    ///    load, all cores, which keeps the file at about k·8 bytes per document plus ids);
+    /// 5. the index: a shard count of 0 when the signatures are whole (the index is rebuilt
+    ///    from them on load, on all cores, which keeps the file at the filled bins, about
+    ///    39 × 8 + 2 bytes a paragraph of 50 words at k = 128, plus ids and lengths);
     ///    otherwise, since truncated values cannot give the keys again, the number of posting
     ///    shards (`u64`, one per band) and each shard's postings sorted by (key prefix,
     ///    document): the key bits kept (`u64`, 32 for an engine with truncated signatures), then
@@ -66,6 +67,11 @@ extension Deduplicator {
     /// their top 32 bits on load. Version 1 has no verification bits in the parameter line and
     /// no section 5 (signatures always whole); it loads into an engine with any verification
     /// bits.
+    ///
+    /// The file is written as it is produced (``_IndexFileWriter``: nothing like its size is
+    /// held in memory), while inserts from other threads wait: the whole file goes to the
+    /// page cache under the locks, about a second for 420 MB; the flush to disk and the rename
+    /// happen after they are released.
     ///
     /// ```swift
     /// try deduplicator.save(to: "dedup.state")
@@ -143,8 +149,9 @@ extension Deduplicator {
         writer.write(UInt64(documents.count))
         // Arrays are written value by value where the engine keeps other types, so that the
         // save makes no copy of a section (the writer may be streaming to a file).
-        writer.write(UInt64(documents.count))
-        for byteCount in documents.byteCounts { writer.write(UInt64(byteCount)) }
+        let byteCounts = documents.byteCounts
+        writer.write(UInt64(byteCounts.count))
+        writer.append(count: byteCounts.count) { UInt64(byteCounts[$0]) }
         writer.write(array: state.filed.sizes)
         // Row by row, as `write(array:)` writes them, without a copy of every row first: from
         // version 4 on as they are kept, before it expanded (every row k whole values).
@@ -162,14 +169,17 @@ extension Deduplicator {
         writer.write(array: documents.idBytes)
         let sets = state.filed.sets
         writer.write(UInt64(sets.count))
-        for set in sets { writer.write(UInt32(set.count)) }
+        writer.append(count: sets.count) { UInt32(sets[$0].count) }
         writer.write(UInt64(sets.reduce(0) { $0 + $1.count }))
         for set in sets { set.hashes.withUnsafeBufferPointer { writer.append(values: $0) } }
         writer.write(UInt64(pairs.count * 3))
-        for pair in pairs {
-            writer.write(UInt64(pair.first))
-            writer.write(UInt64(pair.second))
-            writer.write(pair.similarity.bitPattern)
+        writer.append(count: pairs.count * 3) { index in
+            let pair = pairs[index / 3]
+            switch index % 3 {
+            case 0: return UInt64(pair.first)
+            case 1: return UInt64(pair.second)
+            default: return pair.similarity.bitPattern
+            }
         }
     }
 
@@ -217,8 +227,8 @@ extension Deduplicator {
     }
 
     /// Files the documents of a saved payload of format `version` into this new engine; the
-    /// caller holds every lock. Whole signatures are filed `loadBatch` documents at a time, each
-    /// batch's rows densified from the file and keyed on all cores, as a run files its batches.
+    /// caller holds every lock. Whole signatures are filed `loadBatch` documents at a time, as a
+    /// run files its batches: each batch's rows densified from the file and keyed on all cores.
     private func restore(payload: UnsafeRawBufferPointer, version: UInt32, loadBatch: Int) throws {
         let expected = fileParameters(version: version)
         var reader = _BinaryReader(bytes: payload)
@@ -227,28 +237,31 @@ extension Deduplicator {
             throw IndexFileError.parameterMismatch("file has \(parameters); expected \(expected)")
         }
         let k = scheme.signatureLength
-        // Version 1 and whole-value files hold k values per row; the keys come from them.
+        // Version 1 and whole-value files give k values per row (densified from their filled
+        // bins in version 4); the keys come from them.
         let whole = version == 1 || options.verificationBits == 64
-        let store = state.filed.signatures
+        let filledBinsScheme = state.filed.signatures.filledBinsScheme
         let saved = try _SavedDeduplicatorPayload(
-            reading: &reader, version: version, whole: whole, signatureLength: k, storeWords: store.wordsPerRow,
-            keepsFilledBins: store.filledBinsScheme != nil, comparesShingleSets: options.comparesShingleSets,
+            reading: &reader, version: version, whole: whole, signatureLength: k, storeWords: state.filed.signatures.wordsPerRow,
+            keepsFilledBins: filledBinsScheme != nil, comparesShingleSets: options.comparesShingleSets,
             keyBits: state.filed.index.shards.first?.keyBits ?? 64)
         if whole {
             var first = 0
             while first < saved.count {
                 let range = first..<Swift.min(saved.count, first + loadBatch)
+                let start = first
+                // Each chunk of the batch densifies its rows and computes their keys, on all cores.
                 let batch = _PreparedBatch(
                     ids: saved.ids(range), byteCounts: Array(saved.byteCounts[range]), sizes: Array(saved.sizes[range]),
                     sets: try saved.sets(range), signatureLength: k, keying: keying, threads: options.threads
-                ) { rows in saved.wholeRows(range, into: rows, scheme: store.filledBinsScheme) }
+                ) { rows, target in
+                    saved.wholeRows(start + rows.lowerBound..<start + rows.upperBound, into: target, scheme: filledBinsScheme)
+                }
                 state.restore(batch, documents: &documents, threads: options.threads)
                 first = range.upperBound
             }
         } else {
-            try state.restore(
-                ids: saved.ids(0..<saved.count), byteCounts: saved.byteCounts, sizes: saved.sizes, signatureWords: saved.storedRows,
-                sets: try saved.sets(0..<saved.count), shards: saved.shards, documents: &documents)
+            try state.restore(compact: saved, batch: loadBatch, documents: &documents)
         }
         clustering.unionFind = UnionFind(count: saved.count)
         for pair in saved.pairs { clustering.unionFind.union(pair.first, pair.second) }

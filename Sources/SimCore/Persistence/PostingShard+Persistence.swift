@@ -4,14 +4,23 @@ extension _PostingShard {
     /// of `u64`) and the documents (an array of `u32`). Both layers are written as one sorted
     /// run, so a loaded shard is all compact.
     func write(to writer: inout _BinaryWriter) {
-        let entries = sortedEntries
-        writer.write(UInt64(keyBits))
-        if keyBits <= 32 {
-            writer.write(array: entries.map { UInt32(truncatingIfNeeded: $0.prefix) })
-        } else {
-            writer.write(array: entries.map(\.prefix))
+        let count = entryCount
+        guard !writer.isCounting else {
+            // The counting pass of a streamed save: the size, without sorting the entries.
+            writer.count(bytes: 8 + 8 + count * (keyBits <= 32 ? 4 : 8) + 8 + count * 4)
+            return
         }
-        writer.write(array: entries.map(\.document))
+        let entries = sortedEntries
+        precondition(entries.count == count, "every entry, once")
+        writer.write(UInt64(keyBits))
+        writer.write(UInt64(count))
+        if keyBits <= 32 {
+            writer.append(count: count) { UInt32(truncatingIfNeeded: entries[$0].prefix) }
+        } else {
+            writer.append(count: count) { entries[$0].prefix }
+        }
+        writer.write(UInt64(count))
+        writer.append(count: count) { entries[$0].document }
     }
 
     /// Reads a shard written by ``write(to:)``, refusing anything a query or a later merge

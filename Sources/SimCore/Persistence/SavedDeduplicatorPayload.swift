@@ -2,7 +2,10 @@
 /// read and checked: the small ones copied, the signature rows, ids and shingle sets left in
 /// the file's bytes and read a batch at a time (``wholeRows(_:into:)``, ``ids(_:)``,
 /// ``sets(_:)``), so that loading a million documents never holds every row at once.
-struct _SavedDeduplicatorPayload {
+///
+/// Sendable so that a batch's chunks read their rows on several cores: the payload is
+/// immutable, and the file's bytes it views stay mapped, unchanged, until the load returns.
+struct _SavedDeduplicatorPayload: @unchecked Sendable {
     /// The number of documents.
     let count: Int
     /// Each document's byte count.
@@ -35,7 +38,8 @@ struct _SavedDeduplicatorPayload {
     /// - Parameters:
     ///   - reader: A reader positioned after the parameter line.
     ///   - version: The file's format version (1 to 4).
-    ///   - whole: Whether rows hold k whole values (version 1, or an engine keeping 64 bits).
+    ///   - whole: Whether rows give k whole values (version 1, or an engine keeping 64 bits),
+    ///     as they are or, in version 4, densified from their filled bins.
     ///   - signatureLength: k.
     ///   - storeWords: Words per row of the loading engine's store (packed truncated values).
     ///   - keepsFilledBins: Whether the loading engine keeps whole rows as their filled bins
@@ -61,8 +65,11 @@ struct _SavedDeduplicatorPayload {
             guard !overflow else { throw IndexFileError.corrupt("document count \(count) with \(rowWords) words a row") }
             signatureWords = words
         } else {
-            guard keepsFilledBins, whole, rowLengths.count == count else {
-                throw IndexFileError.corrupt("row lengths for an engine that keeps every row whole")
+            guard rowLengths.count == count else {
+                throw IndexFileError.corrupt("row lengths for \(rowLengths.count) of \(count) documents")
+            }
+            guard keepsFilledBins, whole else {
+                throw IndexFileError.corrupt("row lengths for an engine whose rows all have one length")
             }
             guard rowLengths.allSatisfy({ Int($0) <= k }) else { throw IndexFileError.corrupt("a row longer than k = \(k)") }
             rowStarts.reserveCapacity(count + 1)
@@ -151,7 +158,7 @@ struct _SavedDeduplicatorPayload {
         return try range.map { document in
             let start = setStarts[document]
             let hashes = [UInt64](unsafeUninitializedCapacity: setStarts[document + 1] - start) { buffer, initialized in
-                setHashes.copy(start..<start + buffer.count, to: buffer.baseAddress)
+                setHashes.copy(start..<start + buffer.count, to: buffer)
                 initialized = buffer.count
             }
             guard zip(hashes, hashes.dropFirst()).allSatisfy({ $0 < $1 }) else { throw IndexFileError.corrupt("unsorted shingle set") }
@@ -159,13 +166,15 @@ struct _SavedDeduplicatorPayload {
         }
     }
 
-    /// Every row in the store's layout (`count × rowWords` words): an engine whose rows
-    /// cannot give index keys (truncated values) takes them back as they are.
-    var storedRows: [UInt64] {
-        precondition(rowStarts.isEmpty, "rows of one length")
-        return [UInt64](unsafeUninitializedCapacity: signatureValues.count) { buffer, initialized in
-            signatureValues.copy(0..<buffer.count, to: buffer.baseAddress)
-            initialized = buffer.count
+    /// Appends the rows of documents `range` in the store's layout (`rowWords` words each) to
+    /// `store`, as they were saved: an engine whose rows cannot give index keys (truncated
+    /// values) takes them back as they are, a batch at a time.
+    func appendStoredRows(_ range: Range<Int>, to store: inout _SignatureStore) {
+        precondition(rowStarts.isEmpty && rowWords == store.wordsPerRow, "rows of the store's one length")
+        let words = range.count * rowWords
+        withUnsafeTemporaryAllocation(of: UInt64.self, capacity: words) { buffer in
+            signatureValues.copy(range.lowerBound * rowWords..<range.upperBound * rowWords, to: buffer)
+            store.append(words: UnsafeBufferPointer(buffer))
         }
     }
 
@@ -175,15 +184,17 @@ struct _SavedDeduplicatorPayload {
     /// - Precondition: The rows are whole (`rowWords` is k), and `scheme` is given when rows
     ///   have lengths of their own.
     /// - Returns: Whether the store must check each row as it keeps it
-    ///   (``_PreparedBatch/checksRows``): rows saved whole (every row before version 4), unless
-    ///   each is the scheme's, as densified rows are by construction. A version-4 row of k
-    ///   values whose filled bins do not densify to it (a damaged file) is kept whole by the
-    ///   check, as in earlier versions, so that it reads back as it came.
+    ///   (``_PreparedBatch/checksRows``): always for rows of one length (every file before
+    ///   version 4, and version-4 files of schemes other than one-permutation MinHash), which
+    ///   are copied unchecked here; for version-4 rows, only when a row saved whole (k values)
+    ///   is not the scheme's (its filled bins do not densify to it: a damaged file), so that the
+    ///   store keeps it whole and it reads back as it came. Densified rows are the scheme's by
+    ///   construction.
     func wholeRows(_ range: Range<Int>, into target: UnsafeMutableBufferPointer<UInt64>, scheme: OnePermutationMinHash?) -> Bool {
         let k = rowWords
         precondition(target.count == range.count * k, "room for the rows")
         guard !rowStarts.isEmpty else {
-            signatureValues.copy(range.lowerBound * k..<range.upperBound * k, to: target.baseAddress)
+            signatureValues.copy(range.lowerBound * k..<range.upperBound * k, to: target)
             return true
         }
         guard let scheme else { preconditionFailure("rows of filled bins need their scheme") }
@@ -198,11 +209,11 @@ struct _SavedDeduplicatorPayload {
                 let whole = UnsafeMutableBufferPointer(rebasing: target[row * k..<(row + 1) * k])
                 if length < k {
                     // length < k values fit the scratch of k.
-                    signatureValues.copy(start..<start + length, to: filled.baseAddress)
+                    signatureValues.copy(start..<start + length, to: filled)
                     scheme.expand(filledValues: UnsafeBufferPointer(rebasing: filled[0..<length]), into: whole)
                     continue
                 }
-                signatureValues.copy(start..<start + k, to: whole.baseAddress)
+                signatureValues.copy(start..<start + k, to: whole)
                 // A row saved whole had every bin filled, or too few to keep them alone.
                 let written = scheme.filledValues(of: UnsafeBufferPointer(whole), into: filled.baseAddress!)
                 guard written < k else { continue }
@@ -211,5 +222,28 @@ struct _SavedDeduplicatorPayload {
             }
             return !allTheSchemes
         }
+    }
+}
+
+extension _DeduplicatorState {
+    /// Refiles a saved engine whose signatures are too short to compute index keys from
+    /// (truncated values): the ids, rows and sets come back `batch` documents at a time, and
+    /// the posting shards as saved.
+    ///
+    /// - Throws: ``IndexFileError/corrupt(_:)`` for an unsorted shingle set, or shards that do
+    ///   not fit the index.
+    mutating func restore(compact saved: _SavedDeduplicatorPayload, batch: Int, documents: inout _DocumentTable) throws {
+        var first = 0
+        while first < saved.count {
+            let range = first..<Swift.min(saved.count, first + batch)
+            for (document, id) in zip(range, saved.ids(range)) { documents.append(id: id, byteCount: saved.byteCounts[document]) }
+            saved.appendStoredRows(range, to: &filed.signatures)
+            filed.sets.append(contentsOf: try saved.sets(range))
+            first = range.upperBound
+        }
+        filed.sizes.append(contentsOf: saved.sizes.map { Int32($0) })
+        // Rows with shingles were filed (an empty document's signature is never filed).
+        let filedRows = saved.sizes.indices.filter { saved.sizes[$0] > 0 }.map { Int32($0) }
+        try filed.index.restore(shards: saved.shards, sizes: saved.sizes, filedRows: filedRows)
     }
 }

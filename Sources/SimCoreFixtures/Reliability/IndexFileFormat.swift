@@ -149,8 +149,9 @@ public struct IndexFileFormat: Sendable {
     ///   - measure: Jaccard (a ``MinHashLSH`` inside, banding 4 × 4) or the overlap coefficient
     ///     (a ``ContainmentIndex`` inside).
     ///   - verification: Estimated, or exact (shingle sets saved too).
-    ///   - verificationBits: The loading engine's verification bits (64, 16, 8 or 4); a current
-    ///     or version-2 file is saved with them too (compact files hold the posting tables).
+    ///   - verificationBits: The loading engine's verification bits (64, 16, 8 or 4); a current,
+    ///     version-3 or version-2 file is saved with them too (compact files hold the posting
+    ///     tables).
     ///   - formatVersion: 4 (what ``Deduplicator/save(to:)`` writes), or 1, 2 or 3: the file a
     ///     build before that format wrote, which must still load (version 2 of a compact
     ///     engine holds the whole keys an engine with whole signatures gives the same documents).
@@ -190,7 +191,9 @@ public struct IndexFileFormat: Sendable {
             open: { source in
                 // The settings reader is a loader too: refused with IndexFileError, or read.
                 do { _ = try SavedDeduplicatorSettings(source: source) } catch is IndexFileError {}
-                let deduplicator = try Deduplicator(source: source, scheme: scheme, options: loadingOptions)
+                // Batches of 5 of the 14 documents: damage past the first batch is reached with
+                // batches already filed.
+                let deduplicator = try Deduplicator(source: source, scheme: scheme, options: loadingOptions, loadBatch: 5)
                 return LoadedIndexFile(
                     checkInvariants: { try deduplicator._checkInvariants() },
                     exercise: { scratch in try exercise(deduplicator, scheme: scheme, options: loadingOptions, scratch: scratch) })

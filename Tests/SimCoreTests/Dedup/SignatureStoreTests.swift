@@ -71,7 +71,7 @@ struct FilledBinStoreTests {
         foreign[k - 1] = .max
         let rows = signed + damaged + foreign + signed
         var store = _SignatureStore(signatureLength: k, filledBinsScheme: scheme)
-        rows.withUnsafeBufferPointer { store.append(rows: $0, loaded: true) }
+        rows.withUnsafeBufferPointer { store.append(rows: $0, checked: true) }
         for row in 0..<4 {
             #expect(store.withRow(row) { Array($0) } == Array(rows[row * k..<(row + 1) * k]), "row \(row)")
         }

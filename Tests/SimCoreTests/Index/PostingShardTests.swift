@@ -360,6 +360,10 @@ struct PostingShardTests {
         var writer = _BinaryWriter()
         shard.write(to: &writer)
         let bytes = writer.bytes
+        // The counting pass of a streamed save counts the same bytes without producing them.
+        var counter = _BinaryWriter.counting
+        shard.write(to: &counter)
+        #expect(counter.byteCount == bytes.count)
         let read = try bytes.withUnsafeBytes { raw in
             var reader = _BinaryReader(bytes: raw)
             return try _PostingShard(reading: &reader, keyBits: keyBits, documentLimit: 1_500)

@@ -53,6 +53,33 @@ struct BinaryWriterTests {
         #expect(_XXH3Stream().digest == XXH3.hash64([UInt8]()))
     }
 
+    @Test("values converted a block at a time are the array's bytes")
+    func convertedValues() {
+        let values = (0..<10_000).map { UInt64($0) &* 0x9E37_79B9_7F4A_7C15 }
+        var converted = _BinaryWriter()
+        converted.append(count: values.count) { UInt32(truncatingIfNeeded: values[$0]) }
+        var direct = _BinaryWriter()
+        values.map { UInt32(truncatingIfNeeded: $0) }.withUnsafeBufferPointer { direct.append(values: $0) }
+        #expect(converted.bytes == direct.bytes && converted.bytes.count == 40_000)
+        var empty = _BinaryWriter()
+        empty.append(count: 0) { _ in UInt8(1) }
+        #expect(empty.bytes.isEmpty)
+    }
+
+    @Test("a file written but never committed leaves nothing behind")
+    func uncommitted() throws {
+        let path = MinHashLSHPersistenceTests.temporaryPath("uncommitted")
+        let directory = (path as NSString).deletingLastPathComponent
+        let name = (path as NSString).lastPathComponent
+        func leftovers() throws -> [String] { try FileManager.default.contentsOfDirectory(atPath: directory).filter { $0.hasPrefix(name) } }
+        do {
+            let file = try _IndexFileWriter(path: path, magic: Array("SCTEST\0\0".utf8), version: 1)
+            file.write { Self.writeSample(&$0) }
+            #expect(try leftovers().count == 1, "the temporary file")
+        }
+        #expect(try leftovers().isEmpty)
+    }
+
     @Test("a streamed index file is the envelope the one-piece writer makes around the same payload")
     func streamedFile() throws {
         let streamed = MinHashLSHPersistenceTests.temporaryPath("streamed")

@@ -75,13 +75,16 @@ struct DeduplicatorPersistenceTests {
         }
     }
 
-    @Test("format version 4 holds filled bins, version 3 every value: both load in batches of any size to the same engine")
-    func filledBinsFile() throws {
-        let path = MinHashLSHPersistenceTests.temporaryPath("dedup-v4")
-        let older = MinHashLSHPersistenceTests.temporaryPath("dedup-v3")
-        let resaved = MinHashLSHPersistenceTests.temporaryPath("dedup-v3-resaved")
+    @Test("format version 4 holds filled bins, version 3 every value: both load in batches of any size to the same engine",
+          arguments: [(DeduplicationOptions.Measure.jaccard, DeduplicationOptions.Verification.estimated), (.jaccard, .exact), (.overlap, .estimated)])
+    func filledBinsFile(measure: DeduplicationOptions.Measure, verification: DeduplicationOptions.Verification) throws {
+        let name = "\(measure)-\(verification)"
+        let path = MinHashLSHPersistenceTests.temporaryPath("dedup-v4-\(name)")
+        let older = MinHashLSHPersistenceTests.temporaryPath("dedup-v3-\(name)")
+        let resaved = MinHashLSHPersistenceTests.temporaryPath("dedup-v3-resaved-\(name)")
         defer { for file in [path, older, resaved] { try? FileManager.default.removeItem(atPath: file) } }
-        let options = DeduplicatorOptionsForTests.with(.jaccard)
+        var options = DeduplicatorOptionsForTests.with(measure)
+        options.verification = verification
         let scheme = OnePermutationMinHash(signatureLength: 128, seed: 0)
         let original = Deduplicator(options: options)
         original.insert(contentsOf: Array(Self.documents[0..<300]))
@@ -110,6 +113,21 @@ struct DeduplicatorPersistenceTests {
         }
     }
 
+    /// The little-endian `u64` at `offset` of `file`.
+    static func word(at offset: Int, in file: [UInt8]) -> Int {
+        Int(file[offset..<offset + 8].reversed().reduce(UInt64(0)) { $0 << 8 | UInt64($1) })
+    }
+
+    /// Where the row lengths' count is in a format-4 state file: after the 24-byte header, the
+    /// parameter line, the document count, the byte counts and the sizes.
+    static func rowLengthsOffset(in file: [UInt8]) -> Int {
+        var offset = 24
+        offset += 8 + word(at: offset, in: file)        // parameter line
+        offset += 8                                     // document count
+        offset += 8 + 8 * word(at: offset, in: file)    // byte counts
+        return offset + 8 + 4 * word(at: offset, in: file)  // sizes
+    }
+
     @Test("a version-4 row longer than k is refused; a whole row that is no signature of the scheme is kept as it came")
     func damagedRows() throws {
         let path = MinHashLSHPersistenceTests.temporaryPath("dedup-v4-rows")
@@ -120,14 +138,8 @@ struct DeduplicatorPersistenceTests {
         engine.insert(contentsOf: [long] + Array(Self.documents[0..<20]))
         try engine.save(to: path)
         let file = MinHashLSHPersistenceTests.bytes(path)
-        // Payload: the parameter line, the count, byte counts, sizes, then the row lengths.
-        func word(at offset: Int) -> Int { Int(file[offset..<offset + 8].reversed().reduce(UInt64(0)) { $0 << 8 | UInt64($1) }) }
-        var offset = 24
-        offset += 8 + word(at: offset)          // parameter line
-        offset += 8                             // document count
-        offset += 8 + 8 * word(at: offset)      // byte counts
-        offset += 8 + 4 * word(at: offset)      // sizes
-        #expect(word(at: offset) == 21)
+        let offset = Self.rowLengthsOffset(in: file)
+        #expect(Self.word(at: offset, in: file) == 21)
         let lengths = offset + 8
         #expect(file[lengths] == 128 && file[lengths + 1] == 0, "the long document's row is whole")
         let values = lengths + 2 * 21 + 8
@@ -201,8 +213,18 @@ struct DeduplicatorPersistenceTests {
         #expect(resumed.verifiedPairs() == original.verifiedPairs())
         #expect(resumed.assignments() == original.assignments())
         #expect(original.clusters().count > 20)
+        // A version-3 file of the same engine (the same sections but for the row lengths, here
+        // none) loads to the same engine, and saved again is this version's file.
+        let older = path + ".v3"
+        defer { try? FileManager.default.removeItem(atPath: older) }
+        try original._save(to: older, formatVersion: 3)
+        let fromOlder = try Deduplicator(contentsOf: older, options: options)
+        try fromOlder.save(to: older)
+        #expect(MinHashLSHPersistenceTests.bytes(older) == MinHashLSHPersistenceTests.bytes(path))
         let rest = Array(Self.documents[300...])
-        #expect(resumed.insert(contentsOf: rest) == original.insert(contentsOf: rest))
+        let expected = original.insert(contentsOf: rest)
+        #expect(resumed.insert(contentsOf: rest) == expected)
+        #expect(fromOlder.insert(contentsOf: rest) == expected)
         // The file is refused by an engine that keeps another number of bits.
         var other = options
         other.verificationBits = 64
@@ -263,6 +285,83 @@ struct DeduplicatorPersistenceTests {
         #expect(resumed.assignments() == original.assignments())
         let rest = Array(Self.documents[300...])
         #expect(resumed.insert(contentsOf: rest) == original.insert(contentsOf: rest))
+    }
+
+    /// Saves `engine` with `first` inserted, loads it in batches of 4, checks the reloaded file
+    /// is the same bytes, and that both continue alike with `rest`.
+    static func roundTrip<S: SignatureScheme>(
+        _ scheme: S, options: DeduplicationOptions, first: [Document], rest: [Document], name: String
+    ) throws {
+        let path = MinHashLSHPersistenceTests.temporaryPath("dedup-shape-\(name)")
+        let again = path + ".again"
+        defer { for file in [path, again] { try? FileManager.default.removeItem(atPath: file) } }
+        let original = Deduplicator(scheme: scheme, options: options)
+        original.insert(contentsOf: first)
+        try original.save(to: path)
+        let loaded = try Deduplicator(source: .path(path), scheme: scheme, options: options, loadBatch: 4)
+        try loaded._checkInvariants()
+        #expect(loaded.count == first.count, "\(name)")
+        try loaded.save(to: again)
+        #expect(MinHashLSHPersistenceTests.bytes(again) == MinHashLSHPersistenceTests.bytes(path), "\(name)")
+        #expect(loaded.insert(contentsOf: rest) == original.insert(contentsOf: rest), "\(name)")
+    }
+
+    @Test("every shape of signature row saves, loads in batches, saves to the same bytes and continues alike")
+    func rowShapes() throws {
+        let first = Array(Self.documents[0..<40]) + [Document(id: "empty", text: "")]
+        let rest = Array(Self.documents[40..<80])
+        var compact = DeduplicationOptions()
+        compact.verificationBits = 8
+        // No documents; one-permutation rows of filled bins (k a power of two, and not: the
+        // scalar path); k past the probe table's 4,096 (every row whole); another scheme.
+        try Self.roundTrip(OnePermutationMinHash(signatureLength: 128), options: DeduplicationOptions(), first: [], rest: rest, name: "empty")
+        try Self.roundTrip(OnePermutationMinHash(signatureLength: 128), options: compact, first: [], rest: rest, name: "empty-compact")
+        try Self.roundTrip(OnePermutationMinHash(signatureLength: 96, seed: 4), options: DeduplicationOptions(), first: first, rest: rest, name: "k96")
+        try Self.roundTrip(OnePermutationMinHash(signatureLength: 8_192, seed: 4), options: DeduplicationOptions(), first: Array(first.prefix(12)), rest: Array(rest.prefix(6)), name: "k8192")
+        try Self.roundTrip(MinHash(signatureLength: 64, seed: 2), options: DeduplicationOptions(), first: first, rest: rest, name: "minhash")
+        try Self.roundTrip(OnePermutationMinHash(signatureLength: 128), options: compact, first: first, rest: rest, name: "compact")
+    }
+
+    @Test("row lengths that disagree with the documents, the values or the engine are refused")
+    func rowLengthRefusals() throws {
+        let path = MinHashLSHPersistenceTests.temporaryPath("dedup-row-lengths")
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        /// The file of 12 documents saved by an engine with `bits`, and where its row lengths' count is.
+        func saved(bits: Int) throws -> (file: [UInt8], lengths: Int) {
+            var options = DeduplicationOptions()
+            options.verificationBits = bits
+            let engine = Deduplicator(options: options)
+            engine.insert(contentsOf: Array(Self.documents[0..<12]))
+            try engine.save(to: path)
+            let file = MinHashLSHPersistenceTests.bytes(path)
+            return (file, Self.rowLengthsOffset(in: file))
+        }
+        func load(_ file: [UInt8], bits: Int) -> IndexFileError? {
+            var options = DeduplicationOptions()
+            options.verificationBits = bits
+            do {
+                _ = try Deduplicator(source: .bytes(IndexFileFormat.resealed(file), name: "edited"), scheme: OnePermutationMinHash(signatureLength: 128), options: options)
+                return nil
+            } catch {
+                return error as? IndexFileError
+            }
+        }
+        func count(_ value: Int) -> [UInt8] { withUnsafeBytes(of: UInt64(value).littleEndian, Array.init) }
+        // Whole signatures: 12 lengths; one fewer, or one row's length raised past its values.
+        let (whole, at) = try saved(bits: 64)
+        #expect(whole[at] == 12)
+        var fewer = whole
+        fewer.replaceSubrange(at..<at + 8 + 24, with: count(11) + Array(whole[at + 8..<at + 8 + 22]))
+        #expect(load(fewer, bits: 64) == .corrupt("row lengths for 11 of 12 documents"))
+        var longer = whole
+        longer[at + 8] &+= 1
+        if case .corrupt = load(longer, bits: 64) {} else { Issue.record("a length past the values loads") }
+        // A compact engine's rows all have one length: lengths in its file are refused.
+        let (packed, start) = try saved(bits: 8)
+        #expect(Array(packed[start..<start + 8]) == count(0))
+        let withLengths = Array(packed[..<start]) + count(12) + [UInt8](repeating: 16, count: 24) + Array(packed[(start + 8)...])
+        #expect(load(withLengths, bits: 8) == .corrupt("row lengths for an engine whose rows all have one length"))
+        #expect(load(packed, bits: 8) == nil)
     }
 
     @Test("a count or parameter field past any valid value is refused, never a trap")
