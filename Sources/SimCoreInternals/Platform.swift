@@ -194,6 +194,15 @@ package enum Platform {
         exitProcess(status)
     }
 
+    /// Registers `handler` to run when the process ends normally (`atexit(3)`: `exit`, or a
+    /// return from `main`), after any handler registered later; not when it is killed by a
+    /// signal or aborts.
+    ///
+    /// - Parameter handler: A function that captures nothing (a C function pointer).
+    package static func atExit(_ handler: @escaping @convention(c) () -> Void) {
+        _ = atexit(handler)
+    }
+
     /// The CPUs this process may run on (`sched_getaffinity`, as `taskset -c` sets it), in
     /// increasing order; `nil` where the call is unavailable (macOS) or fails.
     package static func cpuAffinity() -> [Int]? {

@@ -44,11 +44,8 @@ enum SimBenchProcess {
                       errors: String(decoding: errorData, as: UTF8.self))
     }
 
-    static func temporaryDirectory() -> String {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("simbench-cli-\(UUID().uuidString)").path
-        try! FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-        return path
-    }
+    /// A fresh directory, removed when the test process exits.
+    static func temporaryDirectory() -> String { try! ScratchDirectories.make("simbench-cli") }
 }
 
 @Suite("simbench commands", .serialized)

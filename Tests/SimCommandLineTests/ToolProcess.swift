@@ -1,4 +1,5 @@
 import Foundation
+import SimCoreFixtures
 import Testing
 
 /// Runs the built `simdedup` and `simbench` executables as processes, through `bash`, for what
@@ -63,10 +64,6 @@ enum ToolProcess {
         init(_ description: String) { self.description = description }
     }
 
-    /// A fresh directory for one test.
-    static func directory() throws -> String {
-        let directory = NSTemporaryDirectory() + "simcore-process-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        return directory
-    }
+    /// A fresh directory for one test, removed when the test process exits.
+    static func directory() throws -> String { try ScratchDirectories.make("simcore-process") }
 }

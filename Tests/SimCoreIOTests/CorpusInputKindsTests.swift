@@ -2,14 +2,12 @@ import Foundation
 import Testing
 import SimCore
 @testable import SimCoreIO
+import SimCoreFixtures
 
 @Suite("Corpus input: directories of shards, gzip, .txt files, kept lines, progress")
 struct CorpusInputKindsTests {
-    private func temporaryDirectory() throws -> String {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("simcore-kinds-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-        return path
-    }
+    /// A fresh temporary directory for one test, removed when the test process exits.
+    private func temporaryDirectory() throws -> String { try ScratchDirectories.make("simcore-kinds") }
 
     private func write(_ text: String, to path: String) throws {
         try Data(text.utf8).write(to: URL(fileURLWithPath: path))

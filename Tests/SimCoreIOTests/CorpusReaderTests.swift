@@ -6,12 +6,8 @@ import SimCoreFixtures
 
 @Suite("Corpus input")
 struct CorpusReaderTests {
-    /// A fresh temporary directory for one test.
-    private func temporaryDirectory() throws -> String {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("simcore-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-        return path
-    }
+    /// A fresh temporary directory for one test, removed when the test process exits.
+    private func temporaryDirectory() throws -> String { try ScratchDirectories.make("simcore") }
 
     private func write(_ bytes: [UInt8], to path: String) throws {
         try Data(bytes).write(to: URL(fileURLWithPath: path))

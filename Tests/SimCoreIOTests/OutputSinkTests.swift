@@ -10,11 +10,8 @@ import Testing
 /// final name unless the whole file was written and flushed.
 @Suite("OutputSink")
 struct OutputSinkTests {
-    static func directory() throws -> String {
-        let path = NSTemporaryDirectory() + "simcore-sink-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-        return path
-    }
+    /// A fresh directory, removed when the test process exits.
+    static func directory() throws -> String { try ScratchDirectories.make("simcore-sink") }
 
     @Test("a full device (/dev/full): the flush throws No space left on device, and so does every later write")
     func fullDevice() throws {

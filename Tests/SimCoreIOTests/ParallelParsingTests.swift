@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import SimCore
 @testable import SimCoreIO
+import SimCoreFixtures
 import SimCoreInternals
 
 /// Block reading and parallel JSON Lines parsing: whatever the thread count and block size, the
@@ -9,9 +10,7 @@ import SimCoreInternals
 @Suite("Parallel JSON Lines parsing")
 struct ParallelParsingTests {
     private func write(_ bytes: [UInt8]) throws -> String {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("simcore-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        let path = directory + "/input.jsonl"
+        let path = try ScratchDirectories.make("simcore") + "/input.jsonl"
         try Data(bytes).write(to: URL(fileURLWithPath: path))
         return path
     }

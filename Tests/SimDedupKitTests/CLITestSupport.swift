@@ -27,12 +27,10 @@ enum CLI {
         return Result(status: status, output: io.standardOutput.text, errors: io.standardError.text)
     }
 
-    /// Writes `bytes` to a fresh temporary file named `name` and returns its path.
+    /// Writes `bytes` to a fresh temporary file named `name` (in a scratch directory of its own,
+    /// removed when the test process exits) and returns its path.
     static func file(_ name: String, _ bytes: [UInt8]) -> String {
-        let directory = FileManager.default.temporaryDirectory
-            .appendingPathComponent("simdedup-tests-\(UUID().uuidString)")
-        try! FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let path = directory.appendingPathComponent(name).path
+        let path = try! ScratchDirectories.make("simdedup-tests") + "/" + name
         precondition(FileManager.default.createFile(atPath: path, contents: Data(bytes)), "cannot write \(path)")
         return path
     }
@@ -66,9 +64,10 @@ enum CLI {
         return corpus.plantedPairs.map { sets[$0.first].jaccard(with: sets[$0.second]) }.min() ?? 1
     }
 
-    /// `corpus` as a JSON Lines file, written by `GeneratedCorpusWriter` as `simbench generate` writes it.
+    /// `corpus` as a JSON Lines file, written by `GeneratedCorpusWriter` as `simbench generate` writes it
+    /// (in a scratch directory of its own, removed when the test process exits).
     static func corpusFile(_ corpus: GeneratedCorpus) -> String {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("simdedup-tests-\(UUID().uuidString)")
-        return try! GeneratedCorpusWriter.write(options: corpus.options, to: directory.appendingPathComponent("corpus.jsonl").path).corpusPath
+        let directory = try! ScratchDirectories.make("simdedup-tests")
+        return try! GeneratedCorpusWriter.write(options: corpus.options, to: directory + "/corpus.jsonl").corpusPath
     }
 }

@@ -18,11 +18,8 @@ struct DedupeStateTests {
         }.joined()
     }
 
-    static func directory() -> String {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("simdedup-state-\(UUID().uuidString)").path
-        try! FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-        return path
-    }
+    /// A fresh directory, removed when the test process exits.
+    static func directory() -> String { try! ScratchDirectories.make("simdedup-state") }
 
     @Test("two runs with --state give exactly the clusters, verdicts and saved state of one run",
           arguments: [
@@ -161,8 +158,7 @@ struct NoDocumentsTests {
     @Test("an empty or blank file, an empty directory, all records skipped: exit 1 with a message",
           arguments: ["dedupe", "bands"])
     func emptyInputs(command: String) throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("simdedup-empty-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let directory = try ScratchDirectories.make("simdedup-empty")
         let allBad = CLI.file("bad.jsonl", "not json\n{}\n")
         var cases: [([String], String)] = [
             ([Self.empty], "no documents in"), ([Self.blank], "no documents in"),

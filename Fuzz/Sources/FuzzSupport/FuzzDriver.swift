@@ -5,7 +5,8 @@ import SimCoreFixtures
 /// and abort, with the broken property on standard error, if it fails (libFuzzer then saves
 /// the input as a crash reproducer).
 public enum FuzzDriver {
-    /// A directory of this process's own for the checks' files, in `/dev/shm` when it exists.
+    /// A directory of this process's own for the checks' files, in `/dev/shm` when it exists,
+    /// removed when the process exits (``FuzzCheck/makeScratchDirectory(_:)``).
     private static let scratch: String = {
         do {
             return try FuzzCheck.makeScratchDirectory("simcore-fuzz")
@@ -27,6 +28,8 @@ public enum FuzzDriver {
             try FuzzCheck.run(target, Array(UnsafeBufferPointer(start: data, count: size)), scratch: scratch)
         } catch {
             FileHandle.standardError.write(Data("\(target.rawValue): \(error)\n".utf8))
+            // abort() runs no exit handler: the scratch directory would stay in /dev/shm.
+            FuzzCheck.removeScratchDirectories()
             abort()
         }
         return 0

@@ -47,17 +47,22 @@ public enum FuzzCheck {
     /// system, where the loaders' mapping and the writers' `fsync` cost next to nothing: the
     /// damage matrix saves thousands of files), otherwise in the temporary directory.
     ///
+    /// It lies under this process's scratch root, which is removed with everything in it when
+    /// the process exits normally; a caller done with it earlier may remove it itself, and one
+    /// about to `abort` calls ``removeScratchDirectories()``.
+    ///
     /// - Parameter prefix: The start of the directory's name.
     /// - Returns: Its path.
     /// - Throws: The file system's error when it cannot be created.
     public static func makeScratchDirectory(_ prefix: String) throws -> String {
-        var isDirectory: ObjCBool = false
-        let memory = FileManager.default.fileExists(atPath: "/dev/shm", isDirectory: &isDirectory) && isDirectory.boolValue
-            && FileManager.default.isWritableFile(atPath: "/dev/shm")
-        let base = memory ? "/dev/shm/" : NSTemporaryDirectory()
-        let directory = (base as NSString).appendingPathComponent("\(prefix)-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        return directory
+        try ScratchDirectories.make(prefix, inMemory: true)
+    }
+
+    /// Removes every directory ``makeScratchDirectory(_:)`` made in this process, now: for a
+    /// process about to end without running exit handlers (a fuzz target calling `abort` so that
+    /// libFuzzer saves the input). A later ``makeScratchDirectory(_:)`` still works.
+    public static func removeScratchDirectories() {
+        ScratchDirectories.removeAll()
     }
 
     /// The option sets the normalization check picks from with its first byte.
