@@ -13,8 +13,9 @@ protocol _CandidateIndex: Sendable {
     /// The number of documents numbered so far (filed or not).
     var count: Int { get }
 
-    /// Checks the index's structure (see ``MinHashLSH/_checkInvariants()``).
-    func _checkInvariants() throws(IndexFileError)
+    /// Checks the index's structure (see ``MinHashLSH/_checkInvariants(walkingPostings:)``);
+    /// without `walkingPostings`, not every posting entry.
+    func _checkInvariants(walkingPostings: Bool) throws(IndexFileError)
 
     /// Files one row of keys per new document (``_IndexKeying/keysPerDocument`` each); rows not
     /// in `filedRows` (empty documents) get a number but are not filed.

@@ -184,14 +184,16 @@ public final class Deduplicator<Scheme: SignatureScheme>: @unchecked Sendable {
     /// Checks that the engine's parts agree (see the loader): package access, for the damage
     /// tests and fuzz targets.
     ///
+    /// - Parameter thorough: Whether the id index and the postings are walked whole too; the
+    ///   loader passes `false`, having built the one and checked the other as it read it.
     /// - Throws: ``IndexFileError/corrupt(_:)`` naming the first violation.
-    package func _checkInvariants() throws(IndexFileError) {
+    package func _checkInvariants(thorough: Bool = true) throws(IndexFileError) {
         // The locks' closures rethrow untyped errors; the check throws IndexFileError only.
         let failure: IndexFileError? = access.withReadLock {
             idAccess.withReadLock {
                 clusterLock.withLock {
                     do throws(IndexFileError) {
-                        try state._checkInvariants(options: options, documents: documents, clustering: clustering)
+                        try state._checkInvariants(options: options, documents: documents, clustering: clustering, thorough: thorough)
                         return nil
                     } catch {
                         return error

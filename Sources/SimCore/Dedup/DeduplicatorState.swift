@@ -270,14 +270,18 @@ extension _DeduplicatorState {
     ///   - options: The deduplicator's options (verification, threshold).
     ///   - documents: The deduplicator's ids and lengths.
     ///   - clustering: The deduplicator's clusters and verified pairs.
+    ///   - thorough: Whether the id index and the postings are walked whole too (a loader
+    ///     that built them, or checked them as it read them, passes `false`).
     /// - Throws: ``IndexFileError/corrupt(_:)`` naming the first violation.
     /// - Complexity: O(state size) expected.
-    func _checkInvariants(options: DeduplicationOptions, documents: _DocumentTable, clustering: _ClusterState) throws(IndexFileError) {
+    func _checkInvariants(
+        options: DeduplicationOptions, documents: _DocumentTable, clustering: _ClusterState, thorough: Bool = true
+    ) throws(IndexFileError) {
         let n = documents.count
         guard filed.signatures.count == n, filed.sizes.count == n, clustering.unionFind.count == n, filed.index.count == n else {
             throw .corrupt("parts disagree on the number of documents")
         }
-        try documents._checkInvariants()
+        try documents._checkInvariants(lookingUpEveryID: thorough)
         try filed.signatures._checkPadding()
         guard filed.sizes.allSatisfy({ $0 >= 0 && $0 < Int32.max }) else { throw .corrupt("a set size out of range") }
         if options.comparesShingleSets {
@@ -298,6 +302,6 @@ extension _DeduplicatorState {
                 throw .corrupt("verified pair \(pair.first)–\(pair.second) (\(pair.similarity)) out of range")
             }
         }
-        try filed.index._checkInvariants()
+        try filed.index._checkInvariants(walkingPostings: thorough)
     }
 }

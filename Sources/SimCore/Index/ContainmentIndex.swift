@@ -434,7 +434,9 @@ extension ContainmentIndex {
     ///
     /// - Throws: ``IndexFileError/corrupt(_:)`` naming the first violation.
     /// - Complexity: O(slots + entries log entries) over all bands.
-    package func _checkInvariants() throws(IndexFileError) {
+    /// - Parameter walkingPostings: Whether every posting entry is checked too (a loader whose
+    ///   postings were checked as they were read, or filed here, passes `false`).
+    package func _checkInvariants(walkingPostings: Bool = true) throws(IndexFileError) {
         guard tables.count == bandCount, bandCount * maximumRowsPerBand <= signatureLength,
               count >= 0, count < Int(Int32.max), sizes.count == count else {
             throw .corrupt("containment index shape")
@@ -445,6 +447,7 @@ extension ContainmentIndex {
            last * 64 + 63 - removedBits[last].leadingZeroBitCount >= count {
             throw .corrupt("a removal bit past the last document")
         }
+        guard walkingPostings else { return }
         for table in tables { try table._checkInvariants(documentLimit: count) }
     }
 }

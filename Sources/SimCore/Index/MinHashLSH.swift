@@ -418,7 +418,9 @@ extension MinHashLSH {
     ///
     /// - Throws: ``IndexFileError/corrupt(_:)`` naming the first violation.
     /// - Complexity: O(slots + entries log entries) over all bands.
-    package func _checkInvariants() throws(IndexFileError) {
+    /// - Parameter walkingPostings: Whether every posting entry is checked too (a loader whose
+    ///   postings were checked as they were read, or filed here, passes `false`).
+    package func _checkInvariants(walkingPostings: Bool = true) throws(IndexFileError) {
         guard signatureLength >= 1, banding.signatureValuesUsed <= signatureLength, tables.count == banding.bandCount else {
             throw .corrupt("banding b=\(banding.bandCount) r=\(banding.rowsPerBand) with k=\(signatureLength) and \(tables.count) tables")
         }
@@ -434,6 +436,7 @@ extension MinHashLSH {
             }
         }
         guard setBits == removedCount else { throw .corrupt("removal bits disagree with the removed count") }
+        guard walkingPostings else { return }
         for table in tables { try table._checkInvariants(documentLimit: count) }
     }
 }

@@ -77,6 +77,25 @@ struct _BinaryWriter {
         }
     }
 
+    /// Writes the values `produce` hands to its `put`, in order, converted a block at a time
+    /// (values made as something else is walked, with no array of them).
+    mutating func append<T: FixedWidthInteger>(_: T.Type = T.self, produce: (_ put: (T) -> Void) -> Void) {
+        let block = 4_096
+        withUnsafeTemporaryAllocation(of: T.self, capacity: block) { buffer in
+            var used = 0
+            produce { value in
+                // SAFETY: used < block before the store; a full buffer is written and emptied.
+                (buffer.baseAddress! + used).initialize(to: value)
+                used += 1
+                if used == block {
+                    append(values: UnsafeBufferPointer(buffer))
+                    used = 0
+                }
+            }
+            append(values: UnsafeBufferPointer(rebasing: buffer[0..<used]))
+        }
+    }
+
     /// Whether the writer only counts (``counting``): a part whose size is known may then be
     /// counted with ``count(bytes:)`` instead of produced.
     var isCounting: Bool { countsOnly }

@@ -10,17 +10,23 @@ extension _PostingShard {
             writer.count(bytes: 8 + 8 + count * (keyBits <= 32 ? 4 : 8) + 8 + count * 4)
             return
         }
-        let entries = sortedEntries
-        precondition(entries.count == count, "every entry, once")
+        // Two merged walks of the layers, prefixes then documents, with no array of the entries.
+        var written = 0
         writer.write(UInt64(keyBits))
         writer.write(UInt64(count))
         if keyBits <= 32 {
-            writer.append(count: count) { UInt32(truncatingIfNeeded: entries[$0].prefix) }
+            writer.append(UInt32.self) { put in forEachSortedEntry { prefix, _ in put(UInt32(truncatingIfNeeded: prefix)) } }
         } else {
-            writer.append(count: count) { entries[$0].prefix }
+            writer.append(UInt64.self) { put in forEachSortedEntry { prefix, _ in put(prefix) } }
         }
         writer.write(UInt64(count))
-        writer.append(count: count) { entries[$0].document }
+        writer.append(UInt32.self) { put in
+            forEachSortedEntry { _, document in
+                put(document)
+                written += 1
+            }
+        }
+        precondition(written == count, "every entry, once")
     }
 
     /// Reads a shard written by ``write(to:)``, refusing anything a query or a later merge
@@ -35,22 +41,25 @@ extension _PostingShard {
         let fileKeyBits = try reader.readInt(in: 1...64, "posting key bits")
         guard fileKeyBits == keyBits else { throw IndexFileError.corrupt("postings of \(fileKeyBits)-bit keys, expected \(keyBits)") }
         let limit = Int(Int32.max) - 1
-        let prefixes: [UInt64] = keyBits <= 32
-            ? try reader.readArray(UInt32.self, limit: limit).map { UInt64($0) }
-            : try reader.readArray(UInt64.self, limit: limit)
-        let documents = try reader.readArray(UInt32.self, limit: limit)
-        guard documents.count == prefixes.count else { throw IndexFileError.corrupt("posting prefixes and documents disagree") }
-        for i in documents.indices {
-            guard Int(documents[i]) < documentLimit, keyBits == 64 || prefixes[i] >> UInt64(keyBits) == 0 else {
+        // Read in place (a band's postings are 80–120 MB at ten million documents).
+        let narrow = keyBits <= 32 ? try reader.readValues(UInt32.self, limit: limit) : nil
+        let wide = keyBits <= 32 ? nil : try reader.readValues(UInt64.self, limit: limit)
+        let prefixCount = narrow?.count ?? wide!.count
+        func prefix(_ i: Int) -> UInt64 { narrow.map { UInt64($0[i]) } ?? wide![i] }
+        let documents = try reader.readValues(UInt32.self, limit: limit)
+        guard documents.count == prefixCount else { throw IndexFileError.corrupt("posting prefixes and documents disagree") }
+        var previous = (prefix: UInt64(0), document: UInt32(0))
+        for i in 0..<prefixCount {
+            let entry = (prefix: prefix(i), document: documents[i])
+            guard Int(entry.document) < documentLimit, keyBits == 64 || entry.prefix >> UInt64(keyBits) == 0 else {
                 throw IndexFileError.corrupt("posting entry out of range")
             }
-            guard i == 0 || (prefixes[i - 1], documents[i - 1]) <= (prefixes[i], documents[i]) else {
-                throw IndexFileError.corrupt("postings out of order")
-            }
+            guard i == 0 || previous <= entry else { throw IndexFileError.corrupt("postings out of order") }
+            previous = entry
         }
         // Checked above: every append below meets the writer's preconditions.
-        self.init(frozen: _FrozenPostings(keyBits: keyBits, count: documents.count, documentLimit: Swift.max(1, documentLimit)) { writer in
-            for i in documents.indices { writer.append(prefix: prefixes[i], document: documents[i]) }
+        self.init(frozen: _FrozenPostings(keyBits: keyBits, count: prefixCount, documentLimit: Swift.max(1, documentLimit)) { writer in
+            for i in 0..<prefixCount { writer.append(prefix: prefix(i), document: documents[i]) }
         })
     }
 
@@ -85,14 +94,18 @@ extension _PostingShard {
     /// - Complexity: O(entries).
     func _checkInvariants(documentLimit: Int) throws(IndexFileError) {
         guard (1...64).contains(keyBits) else { throw .corrupt("posting key bits \(keyBits)") }
-        let entries = sortedEntries
-        for i in entries.indices {
-            guard Int(entries[i].document) < documentLimit, keyBits == 64 || entries[i].prefix >> UInt64(keyBits) == 0 else {
-                throw .corrupt("posting entry out of range")
+        // Walked in order with no array of the entries; the first violation is kept.
+        var failure: IndexFileError?
+        var previous: (prefix: UInt64, document: UInt32)?
+        forEachSortedEntry { prefix, document in
+            guard failure == nil else { return }
+            if Int(document) >= documentLimit || keyBits != 64 && prefix >> UInt64(keyBits) != 0 {
+                failure = .corrupt("posting entry out of range")
+            } else if let previous, previous > (prefix, document) {
+                failure = .corrupt("postings out of order")
             }
-            guard i == 0 || (entries[i - 1].prefix, entries[i - 1].document) <= (entries[i].prefix, entries[i].document) else {
-                throw .corrupt("postings out of order")
-            }
+            previous = (prefix, document)
         }
+        if let failure { throw failure }
     }
 }

@@ -167,15 +167,13 @@ struct _SavedDeduplicatorPayload: @unchecked Sendable {
     }
 
     /// Appends the rows of documents `range` in the store's layout (`rowWords` words each) to
-    /// `store`, as they were saved: an engine whose rows cannot give index keys (truncated
-    /// values) takes them back as they are, a batch at a time.
-    func appendStoredRows(_ range: Range<Int>, to store: inout _SignatureStore) {
+    /// `store`, as they were saved, through `scratch` (room for them): an engine whose rows
+    /// cannot give index keys (truncated values) takes them back as they are, a batch at a time.
+    func appendStoredRows(_ range: Range<Int>, to store: inout _SignatureStore, through scratch: UnsafeMutableBufferPointer<UInt64>) {
         precondition(rowStarts.isEmpty && rowWords == store.wordsPerRow, "rows of the store's one length")
-        let words = range.count * rowWords
-        withUnsafeTemporaryAllocation(of: UInt64.self, capacity: words) { buffer in
-            signatureValues.copy(range.lowerBound * rowWords..<range.upperBound * rowWords, to: buffer)
-            store.append(words: UnsafeBufferPointer(buffer))
-        }
+        let rows = UnsafeMutableBufferPointer(rebasing: scratch[0..<range.count * rowWords])
+        signatureValues.copy(range.lowerBound * rowWords..<range.upperBound * rowWords, to: rows)
+        store.append(words: UnsafeBufferPointer(rows))
     }
 
     /// Writes the whole rows (k values each) of documents `range` to `target`: as saved, or
@@ -233,11 +231,14 @@ extension _DeduplicatorState {
     /// - Throws: ``IndexFileError/corrupt(_:)`` for an unsorted shingle set, or shards that do
     ///   not fit the index.
     mutating func restore(compact saved: _SavedDeduplicatorPayload, batch: Int, documents: inout _DocumentTable) throws {
+        // One buffer for every batch's rows (a fresh one a batch faults its pages in each time).
+        let scratch = UnsafeMutableBufferPointer<UInt64>.allocate(capacity: Swift.min(saved.count, batch) * saved.rowWords)
+        defer { scratch.deallocate() }
         var first = 0
         while first < saved.count {
             let range = first..<Swift.min(saved.count, first + batch)
             for (document, id) in zip(range, saved.ids(range)) { documents.append(id: id, byteCount: saved.byteCounts[document]) }
-            saved.appendStoredRows(range, to: &filed.signatures)
+            saved.appendStoredRows(range, to: &filed.signatures, through: scratch)
             filed.sets.append(contentsOf: try saved.sets(range))
             first = range.upperBound
         }

@@ -53,7 +53,7 @@ struct BinaryWriterTests {
         #expect(_XXH3Stream().digest == XXH3.hash64([UInt8]()))
     }
 
-    @Test("values converted a block at a time are the array's bytes")
+    @Test("values converted or produced a block at a time are the array's bytes")
     func convertedValues() {
         let values = (0..<10_000).map { UInt64($0) &* 0x9E37_79B9_7F4A_7C15 }
         var converted = _BinaryWriter()
@@ -61,6 +61,10 @@ struct BinaryWriterTests {
         var direct = _BinaryWriter()
         values.map { UInt32(truncatingIfNeeded: $0) }.withUnsafeBufferPointer { direct.append(values: $0) }
         #expect(converted.bytes == direct.bytes && converted.bytes.count == 40_000)
+        // Values handed over as something is walked, across the 4,096-value blocks.
+        var produced = _BinaryWriter()
+        produced.append(UInt32.self) { put in values.forEach { put(UInt32(truncatingIfNeeded: $0)) } }
+        #expect(produced.bytes == direct.bytes)
         var empty = _BinaryWriter()
         empty.append(count: 0) { _ in UInt8(1) }
         #expect(empty.bytes.isEmpty)
