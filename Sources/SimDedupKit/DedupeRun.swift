@@ -88,8 +88,15 @@ public enum DedupeRun {
             let deduplicator: Deduplicator<Scheme>
             if let state, state.exists {
                 do {
-                    deduplicator = try Deduplicator(contentsOf: state.path, scheme: scheme, options: settings.options)
+                    // Progress in documents filed once the file is checked (a state of ten
+                    // million documents takes about 10 s to load).
+                    deduplicator = try Deduplicator(source: .path(state.path), scheme: scheme, options: settings.options) { done, total in
+                        if done == 0 { progress.start("loading the state", total: total, unit: .items("documents")) }
+                        progress.update(done)
+                    }
+                    progress.finish()
                 } catch {
+                    progress.finish()
                     throw CommandError("\(state.path): cannot load the state: \(error)")
                 }
             } else {
@@ -102,8 +109,14 @@ public enum DedupeRun {
             if let state {
                 summary.documentsBefore = deduplicator.count - summary.documents
                 do {
-                    try deduplicator.save(to: state.path)
+                    // Progress in bytes written (a state of ten million documents is 2 GB).
+                    try deduplicator.save(to: state.path) { done, total in
+                        if done == 0 { progress.start("saving the state", total: total, unit: .bytes(itemName: "documents")) }
+                        progress.update(done)
+                    }
+                    progress.finish()
                 } catch {
+                    progress.finish()
                     throw CommandError("cannot save the state to \(state.path): \(error)", status: .outputFailure)
                 }
             }

@@ -28,11 +28,13 @@ struct BadInputMatrixTests {
 
     static let text = "alpha beta gamma delta epsilon zeta eta theta iota kappa"
 
-    /// Standard error without the progress lines (`simdedup: reading …`, drawn even when it is
-    /// not a terminal): the messages the matrix is about.
+    /// Standard error without the progress lines (`simdedup: reading …`, `loading the state …`,
+    /// `saving the state …`, drawn even when it is not a terminal): the messages the matrix is
+    /// about.
     static func messages(_ result: CLI.Result) -> String {
-        result.errors.split(separator: "\n", omittingEmptySubsequences: false)
-            .filter { !$0.hasPrefix("simdedup: reading ") }.joined(separator: "\n")
+        let progress = ["simdedup: reading ", "simdedup: loading the state ", "simdedup: saving the state "]
+        return result.errors.split(separator: "\n", omittingEmptySubsequences: false)
+            .filter { line in !progress.contains { line.hasPrefix($0) } }.joined(separator: "\n")
     }
 
     static let badLines: [BadLine] = [

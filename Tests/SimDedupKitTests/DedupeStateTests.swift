@@ -235,4 +235,23 @@ struct DedupeMessagesTests {
         let quiet = CLI.run(["dedupe", "--quiet", path], terminal: true)
         #expect(quiet.errors.isEmpty)
     }
+
+    @Test("progress while a state file loads (documents) and saves (bytes), none with --quiet")
+    func stateProgress() throws {
+        let state = DedupeStateTests.directory() + "/seen.state"
+        let first = CLI.run(["dedupe", "--state", state, CLI.file("first.jsonl", DedupeStateTests.lines(0..<70))])
+        try #require(first.status == 0, "\(first.errors)")
+        let lines = first.errors.split(separator: "\n")
+        #expect(!lines.contains { $0.hasPrefix("simdedup: loading the state") }, "a new state is not loaded")
+        let saving = lines.filter { $0.hasPrefix("simdedup: saving the state ") }
+        let size = try #require(FileManager.default.attributesOfItem(atPath: state)[.size] as? Int)
+        #expect((1...10).contains(saving.count), "\(saving)")
+        #expect(saving.last?.hasPrefix("simdedup: saving the state 100% (") == true, "\(first.errors)")
+        #expect(size > 1_000)
+        let second = CLI.run(["dedupe", "--state", state, CLI.file("second.jsonl", DedupeStateTests.lines(70..<100))])
+        #expect(second.errors.contains("simdedup: loading the state 100% (70 of 70 documents)"), "\(second.errors)")
+        #expect(second.errors.contains("simdedup: saving the state 100% ("), "\(second.errors)")
+        let quiet = CLI.run(["dedupe", "--quiet", "--state", state, CLI.file("third.jsonl", DedupeStateTests.lines(100..<110))], terminal: true)
+        #expect(quiet.status == 0 && quiet.errors.isEmpty, "\(quiet.errors)")
+    }
 }

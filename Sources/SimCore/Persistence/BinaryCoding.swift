@@ -354,17 +354,27 @@ final class _IndexFileWriter {
     /// Writes the envelope around the payload `payload` produces: called once to count the
     /// payload's bytes and once to write them, it must write the same bytes both times (hold
     /// still whatever it reads). A write that fails is reported by ``commit()``.
-    func write(payload: (inout _BinaryWriter) -> Void) {
+    ///
+    /// - Parameters:
+    ///   - progress: Receives (bytes written, file size): (0, size) first, then as each piece
+    ///     is written, (size, size) last.
+    ///   - payload: Writes the payload.
+    func write(progress: ((Int, Int) -> Void)? = nil, payload: (inout _BinaryWriter) -> Void) {
         precondition(!written, "a file's payload is written once")
         written = true
         var counter = _BinaryWriter.counting
         payload(&counter)
+        let size = _IndexFile.headerSize + counter.byteCount + 8
+        progress?(0, size)
         let checksum = _XXH3Stream()
+        var written = 0
         var writer = _BinaryWriter.draining { [self] piece in
             // After a failed write the rest is produced (under the caller's locks) but not hashed.
             guard failure == nil else { return }
             checksum.update(piece)
             put(piece)
+            written += piece.count
+            progress?(written, size)
         }
         magic.withUnsafeBytes { writer.append(bytes: $0) }
         writer.write(version)
@@ -375,6 +385,7 @@ final class _IndexFileWriter {
         writer.flush()
         // The checksum covers every byte before it.
         withUnsafeBytes(of: checksum.digest.littleEndian) { put($0) }
+        progress?(size, size)
     }
 
     /// Writes `piece` to the temporary file, unless a write failed before (kept for ``commit()``).

@@ -81,6 +81,18 @@ extension Deduplicator {
     /// - Parameter path: The file to create or replace.
     /// - Throws: ``IndexFileError/io(path:reason:)``.
     public func save(to path: String) throws {
+        try save(to: path, progress: nil)
+    }
+
+    /// Saves as ``save(to:)`` does, telling `progress` the bytes written and the file's size:
+    /// (0, size) before the first byte, then after each mebibyte or so, and (size, size) at the
+    /// end, before the file is flushed to disk and renamed (a tool's progress display).
+    ///
+    /// - Parameters:
+    ///   - path: The file to create or replace.
+    ///   - progress: Receives (bytes written, file size), on the calling thread.
+    /// - Throws: ``IndexFileError/io(path:reason:)``.
+    package func save(to path: String, progress: ((Int, Int) -> Void)?) throws {
         // With other threads inserting, the file holds the batches filed so far, each with its
         // verified pairs: new filings wait, and the save waits for those in flight. The payload
         // is counted, then written through a small buffer as it is produced (held whole, it
@@ -91,7 +103,7 @@ extension Deduplicator {
             let (pairs, unionFindCount) = clusterLock.withLock { (clustering.pairs, clustering.unionFind.count) }
             precondition(unionFindCount <= documents.count)
             let shards = options.verificationBits == 64 ? [] : state.filed.index.shards
-            file.write { writer in
+            file.write(progress: progress) { writer in
                 writeDocumentSections(to: &writer, version: Self.fileFormatVersion, pairs: pairs)
                 writer.write(UInt64(shards.count))
                 for shard in shards { shard.write(to: &writer) }
@@ -208,19 +220,21 @@ extension Deduplicator {
     ///   - source: The file, or its bytes.
     ///   - scheme: The signature scheme it was saved with.
     ///   - options: The options it was saved with.
-    ///   - loadBatch: Documents filed at a time (whole signatures); tests cross batches with
-    ///     fewer.
+    ///   - loadBatch: Documents filed at a time; tests cross batches with fewer.
+    ///   - progress: Receives (documents filed, documents in the file), on the calling thread:
+    ///     (0, count) once the file is checked and its sections read, then after each batch (a
+    ///     tool's progress display).
     /// - Throws: ``IndexFileError``.
     package convenience init(
         source: IndexFileSource, scheme: Scheme, options: DeduplicationOptions = DeduplicationOptions(),
-        loadBatch: Int = _BatchLimits.standard.maximumDocuments
+        loadBatch: Int = _BatchLimits.standard.maximumDocuments, progress: ((Int, Int) -> Void)? = nil
     ) throws {
         precondition(loadBatch >= 1, "a batch takes at least one document")
         self.init(scheme: scheme, options: options)
         // A new engine, held by nobody else: the file is read and filed under its locks.
         try access.withWriteLock { try idAccess.withWriteLock { try clusterLock.withLock {
             try _IndexFile.read(from: source, magic: Self.fileMagic, versions: 1...Self.fileFormatVersion) { payload, version in
-                try restore(payload: payload, version: version, loadBatch: loadBatch)
+                try restore(payload: payload, version: version, loadBatch: loadBatch, progress: progress)
             }
         } } }
         // The id index and a whole engine's postings were built here, a compact engine's
@@ -232,7 +246,7 @@ extension Deduplicator {
     /// Files the documents of a saved payload of format `version` into this new engine; the
     /// caller holds every lock. Whole signatures are filed `loadBatch` documents at a time, as a
     /// run files its batches: each batch's rows densified from the file and keyed on all cores.
-    private func restore(payload: UnsafeRawBufferPointer, version: UInt32, loadBatch: Int) throws {
+    private func restore(payload: UnsafeRawBufferPointer, version: UInt32, loadBatch: Int, progress: ((Int, Int) -> Void)?) throws {
         let expected = fileParameters(version: version)
         var reader = _BinaryReader(bytes: payload)
         let parameters = String(decoding: try reader.readArray(UInt8.self, limit: 1 << 16), as: UTF8.self)
@@ -249,6 +263,7 @@ extension Deduplicator {
             keepsFilledBins: filledBinsScheme != nil, comparesShingleSets: options.comparesShingleSets,
             keyBits: state.filed.index.shards.first?.keyBits ?? 64)
         documents.reserveCapacity(documents: saved.count, idBytes: saved.idBytes.count)
+        progress?(0, saved.count)
         if whole {
             var first = 0
             while first < saved.count {
@@ -263,9 +278,10 @@ extension Deduplicator {
                 }
                 state.restore(batch, documents: &documents, threads: options.threads)
                 first = range.upperBound
+                progress?(first, saved.count)
             }
         } else {
-            try state.restore(compact: saved, batch: loadBatch, documents: &documents)
+            try state.restore(compact: saved, batch: loadBatch, documents: &documents) { progress?($0, saved.count) }
         }
         clustering.unionFind = UnionFind(count: saved.count)
         for pair in saved.pairs { clustering.unionFind.union(pair.first, pair.second) }

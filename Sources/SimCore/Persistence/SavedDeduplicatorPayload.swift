@@ -226,11 +226,13 @@ struct _SavedDeduplicatorPayload: @unchecked Sendable {
 extension _DeduplicatorState {
     /// Refiles a saved engine whose signatures are too short to compute index keys from
     /// (truncated values): the ids, rows and sets come back `batch` documents at a time, and
-    /// the posting shards as saved.
+    /// the posting shards as saved; `filed` is told the documents filed after each batch.
     ///
     /// - Throws: ``IndexFileError/corrupt(_:)`` for an unsorted shingle set, or shards that do
     ///   not fit the index.
-    mutating func restore(compact saved: _SavedDeduplicatorPayload, batch: Int, documents: inout _DocumentTable) throws {
+    mutating func restore(
+        compact saved: _SavedDeduplicatorPayload, batch: Int, documents: inout _DocumentTable, filed progress: (Int) -> Void
+    ) throws {
         // One buffer for every batch's rows (a fresh one a batch faults its pages in each time).
         let scratch = UnsafeMutableBufferPointer<UInt64>.allocate(capacity: Swift.min(saved.count, batch) * saved.rowWords)
         defer { scratch.deallocate() }
@@ -241,6 +243,7 @@ extension _DeduplicatorState {
             saved.appendStoredRows(range, to: &filed.signatures, through: scratch)
             filed.sets.append(contentsOf: try saved.sets(range))
             first = range.upperBound
+            progress(first)
         }
         filed.sizes.append(contentsOf: saved.sizes.map { Int32($0) })
         // Rows with shingles were filed (an empty document's signature is never filed).
