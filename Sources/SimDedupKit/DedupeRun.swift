@@ -44,19 +44,30 @@ public enum DedupeRun {
         public var bytes = 0
         /// Wall-clock seconds.
         public var seconds = 0.0
+        /// Seconds of ``seconds`` spent loading the state (`--state`).
+        public var loadSeconds = 0.0
+        /// Seconds of ``seconds`` spent saving the state (`--state`).
+        public var saveSeconds = 0.0
         /// Bytes the engine held at the end (signatures, index, ids, clusters).
         public var stateBytes = 0
 
         /// The summary line printed on standard error (without a newline).
         public var description: String {
-            let rate = seconds > 0 ? Double(documents) / seconds : 0
-            let megabytesPerSecond = seconds > 0 ? Double(bytes) / 1e6 / seconds : 0
+            // Rates over this run's own work: loading and saving a state take time of their own
+            // (ten million documents' state, 20 s for a run of a thousand).
+            let working = Swift.max(0, seconds - loadSeconds - saveSeconds)
+            let rate = working > 0 ? Double(documents) / working : 0
+            let megabytesPerSecond = working > 0 ? Double(bytes) / 1e6 / working : 0
             var line = "simdedup: \(settings): \(documents + rejected) documents in, \(rejected) rejected, \(clusters) clusters, "
                 + "\(duplicates) duplicates"
             if let kept { line += ", \(kept) kept" }
             if let documentsBefore { line += "; state: \(documentsBefore) documents before, \(documentsBefore + documents) after" }
             let engineDocuments = (documentsBefore ?? 0) + documents
-            return line + "; \(formatted(seconds, 2)) s, \(formatted(rate, 0)) docs/s, \(formatted(megabytesPerSecond, 1)) MB/s"
+            var time = "\(formatted(seconds, 2)) s"
+            if documentsBefore != nil {
+                time += " (loading the state \(formatted(loadSeconds, 2)) s, saving it \(formatted(saveSeconds, 2)) s)"
+            }
+            return line + "; \(time), \(formatted(rate, 0)) docs/s, \(formatted(megabytesPerSecond, 1)) MB/s"
                 + "; engine state \(formatted(Double(stateBytes) / 1e6, 1)) MB (\(engineDocuments > 0 ? stateBytes / engineDocuments : 0) bytes/doc)"
         }
     }
@@ -86,6 +97,7 @@ public enum DedupeRun {
             let clock = ContinuousClock()
             let start = clock.now
             let deduplicator: Deduplicator<Scheme>
+            var loadSeconds = 0.0
             if let state, state.exists {
                 do {
                     // Progress in documents filed once the file is checked (a state of ten
@@ -95,6 +107,7 @@ public enum DedupeRun {
                         progress.update(done)
                     }
                     progress.finish()
+                    loadSeconds = (clock.now - start).seconds
                 } catch {
                     progress.finish()
                     throw CommandError("\(state.path): cannot load the state: \(error)")
@@ -106,8 +119,10 @@ public enum DedupeRun {
                 reader: reader, deduplicator: deduplicator, keepPath: keepPath, io: io, progress: progress,
                 boilerplate: boilerplate)
             summary.settings = settings.description
+            summary.loadSeconds = loadSeconds
             if let state {
                 summary.documentsBefore = deduplicator.count - summary.documents
+                let saving = clock.now
                 do {
                     // Progress in bytes written (a state of ten million documents is 2 GB).
                     try deduplicator.save(to: state.path) { done, total in
@@ -119,6 +134,7 @@ public enum DedupeRun {
                     progress.finish()
                     throw CommandError("cannot save the state to \(state.path): \(error)", status: .outputFailure)
                 }
+                summary.saveSeconds = (clock.now - saving).seconds
             }
             summary.seconds = (clock.now - start).seconds
             return summary

@@ -1,7 +1,7 @@
 import Foundation
 import SimCore
 import SimCoreFixtures
-import SimDedupKit
+@testable import SimDedupKit
 import Testing
 
 @Suite("simdedup dedupe --state and --keep")
@@ -236,6 +236,23 @@ struct DedupeMessagesTests {
         #expect(quiet.errors.isEmpty)
     }
 
+    @Test("with a state, the summary gives loading and saving times, and rates over the rest")
+    func summaryTimes() {
+        var summary = DedupeRun.Summary()
+        summary.settings = "jaccard ≥ 0.8"
+        summary.documents = 400
+        summary.bytes = 4_000_000
+        summary.seconds = 10
+        summary.loadSeconds = 4
+        summary.saveSeconds = 2
+        summary.documentsBefore = 100
+        #expect(summary.description.contains("; 10.00 s (loading the state 4.00 s, saving it 2.00 s), 100 docs/s, 1.0 MB/s; "), "\(summary.description)")
+        summary.documentsBefore = nil
+        summary.loadSeconds = 0
+        summary.saveSeconds = 0
+        #expect(summary.description.contains("; 10.00 s, 40 docs/s, 0.4 MB/s; "), "\(summary.description)")
+    }
+
     @Test("progress while a state file loads (documents) and saves (bytes), none with --quiet")
     func stateProgress() throws {
         let state = DedupeStateTests.directory() + "/seen.state"
@@ -251,6 +268,9 @@ struct DedupeMessagesTests {
         let second = CLI.run(["dedupe", "--state", state, CLI.file("second.jsonl", DedupeStateTests.lines(70..<100))])
         #expect(second.errors.contains("simdedup: loading the state 100% (70 of 70 documents)"), "\(second.errors)")
         #expect(second.errors.contains("simdedup: saving the state 100% ("), "\(second.errors)")
+        // The summary gives the state's share of the time; the rates are over the rest.
+        #expect(second.errors.contains(" s (loading the state "), "\(second.errors)")
+        #expect(second.errors.contains(" s, saving it "), "\(second.errors)")
         let quiet = CLI.run(["dedupe", "--quiet", "--state", state, CLI.file("third.jsonl", DedupeStateTests.lines(100..<110))], terminal: true)
         #expect(quiet.status == 0 && quiet.errors.isEmpty, "\(quiet.errors)")
     }
