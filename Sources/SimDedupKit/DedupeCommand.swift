@@ -23,7 +23,8 @@ public struct DedupeCommand: IOCommand {
             repeated id is an error naming both places, or with --skip-invalid a counted reject.
 
             A summary (settings, counts, speed) goes to stderr at the end, with progress while \
-            reading: one redrawn line on a terminal, a line per tenth of the input otherwise.
+            reading (and loading and saving a --state file): one redrawn line on a terminal, a \
+            line per tenth of the input otherwise.
 
             --keep PATH writes the kept records, one per cluster (its representative, the longest), \
             as the input had them: JSON Lines records byte for byte with every field, .txt \
@@ -109,7 +110,8 @@ public struct DedupeCommand: IOCommand {
             if stateExists {
                 let saved: SavedDeduplicatorSettings
                 do {
-                    saved = try SavedDeduplicatorSettings(contentsOf: statePath)
+                    // The first fields alone: the load checks the whole file (its checksum) next.
+                    saved = try SavedDeduplicatorSettings(source: .path(statePath), verifyingChecksum: false)
                 } catch {
                     throw CommandError("\(statePath): not a state file this simdedup can read: \(error)")
                 }

@@ -44,8 +44,8 @@ public enum DedupeRun {
         public var bytes = 0
         /// Wall-clock seconds.
         public var seconds = 0.0
-        /// Seconds of ``seconds`` spent loading the state (`--state`).
-        public var loadSeconds = 0.0
+        /// Seconds of ``seconds`` spent loading the state (`--state` of a file that existed).
+        public var loadSeconds: Double?
         /// Seconds of ``seconds`` spent saving the state (`--state`).
         public var saveSeconds = 0.0
         /// Bytes the engine held at the end (signatures, index, ids, clusters).
@@ -55,7 +55,7 @@ public enum DedupeRun {
         public var description: String {
             // Rates over this run's own work: loading and saving a state take time of their own
             // (ten million documents' state, 20 s for a run of a thousand).
-            let working = Swift.max(0, seconds - loadSeconds - saveSeconds)
+            let working = Swift.max(0, seconds - (loadSeconds ?? 0) - saveSeconds)
             let rate = working > 0 ? Double(documents) / working : 0
             let megabytesPerSecond = working > 0 ? Double(bytes) / 1e6 / working : 0
             var line = "simdedup: \(settings): \(documents + rejected) documents in, \(rejected) rejected, \(clusters) clusters, "
@@ -65,7 +65,8 @@ public enum DedupeRun {
             let engineDocuments = (documentsBefore ?? 0) + documents
             var time = "\(formatted(seconds, 2)) s"
             if documentsBefore != nil {
-                time += " (loading the state \(formatted(loadSeconds, 2)) s, saving it \(formatted(saveSeconds, 2)) s)"
+                let loading = loadSeconds.map { "loading the state \(formatted($0, 2)) s, " } ?? ""
+                time += " (\(loading)saving the state \(formatted(saveSeconds, 2)) s)"
             }
             return line + "; \(time), \(formatted(rate, 0)) docs/s, \(formatted(megabytesPerSecond, 1)) MB/s"
                 + "; engine state \(formatted(Double(stateBytes) / 1e6, 1)) MB (\(engineDocuments > 0 ? stateBytes / engineDocuments : 0) bytes/doc)"
@@ -97,12 +98,14 @@ public enum DedupeRun {
             let clock = ContinuousClock()
             let start = clock.now
             let deduplicator: Deduplicator<Scheme>
-            var loadSeconds = 0.0
+            var loadSeconds: Double?
             if let state, state.exists {
                 do {
                     // Progress in documents filed once the file is checked (a state of ten
                     // million documents takes about 10 s to load).
                     deduplicator = try Deduplicator(source: .path(state.path), scheme: scheme, options: settings.options) { done, total in
+                        // A state of no documents (the library can save one) has nothing to show.
+                        guard total > 0 else { return }
                         if done == 0 { progress.start("loading the state", total: total, unit: .items("documents")) }
                         progress.update(done)
                     }

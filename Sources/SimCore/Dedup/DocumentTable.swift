@@ -241,9 +241,14 @@ struct _DocumentTable: Sendable {
             previous = end
         }
         guard previous == idBytes.count else { throw .corrupt("id offsets and id bytes disagree") }
-        let filed = idSlots.filter { $0 >= 0 }
-        guard idSlots.count >= 16, idSlots.count & (idSlots.count - 1) == 0, filed.count == distinctIDs,
-              distinctIDs * 2 <= idSlots.count, filed.allSatisfy({ Int($0) < count }), idTags.count == idSlots.count else {
+        var filed = 0
+        var inRange = true
+        for slot in idSlots where slot >= 0 {
+            filed += 1
+            inRange = inRange && Int(slot) < count
+        }
+        guard idSlots.count >= 16, idSlots.count & (idSlots.count - 1) == 0, filed == distinctIDs,
+              distinctIDs * 2 <= idSlots.count, inRange, idTags.count == idSlots.count else {
             throw .corrupt("id index shape")
         }
         guard lookingUpEveryID else { return }

@@ -428,14 +428,15 @@ final class _BandingChoices: @unchecked Sendable {
 }
 
 extension ContainmentIndex {
-    /// Checks what queries and inserts rely on: one posting table per band, each whole
-    /// (``_PostingTable/_checkInvariants(documentLimit:)``), one set size per document, each
+    /// Checks what queries and inserts rely on: one posting shard per band, each whole
+    /// (``_PostingShard/_checkInvariants(documentLimit:)``), one set size per document, each
     /// below 2³¹ − 1, no negative partition count, and no removal bit past ``count``.
     ///
-    /// - Throws: ``IndexFileError/corrupt(_:)`` naming the first violation.
-    /// - Complexity: O(slots + entries log entries) over all bands.
     /// - Parameter walkingPostings: Whether every posting entry is checked too (a loader whose
     ///   postings were checked as they were read, or filed here, passes `false`).
+    /// - Throws: ``IndexFileError/corrupt(_:)`` naming the first violation.
+    /// - Complexity: O(count + entries) over all bands with `walkingPostings`, O(count)
+    ///   without.
     package func _checkInvariants(walkingPostings: Bool = true) throws(IndexFileError) {
         guard tables.count == bandCount, bandCount * maximumRowsPerBand <= signatureLength,
               count >= 0, count < Int(Int32.max), sizes.count == count else {

@@ -408,18 +408,19 @@ func _isEmptySignature(_ signature: UnsafeBufferPointer<UInt64>) -> Bool {
 }
 
 extension MinHashLSH {
-    /// Checks what every query and insert relies on, as the loader does before handing out a
-    /// loaded index: b·r ≤ k, one posting table per band, each table whole
-    /// (``_PostingTable/_checkInvariants(documentLimit:)``: every document number below
-    /// ``count``, every list ending), fewer than 2³¹ documents, and removal bits that match
-    /// ``removedCount`` with none set past ``count``.
+    /// Checks what every query and insert relies on: b·r ≤ k, one posting shard per band, each
+    /// whole (``_PostingShard/_checkInvariants(documentLimit:)``: every document number below
+    /// ``count``, prefixes within the key bits, entries in order), fewer than 2³¹ documents,
+    /// and removal bits that match ``removedCount`` with none set past ``count``.
     ///
-    /// Package access: the loader, the damage tests and the fuzz targets call it.
+    /// Package access: the loaders (without the posting walk: they checked each entry as
+    /// they read it), the damage tests and the fuzz targets call it.
     ///
-    /// - Throws: ``IndexFileError/corrupt(_:)`` naming the first violation.
-    /// - Complexity: O(slots + entries log entries) over all bands.
     /// - Parameter walkingPostings: Whether every posting entry is checked too (a loader whose
     ///   postings were checked as they were read, or filed here, passes `false`).
+    /// - Throws: ``IndexFileError/corrupt(_:)`` naming the first violation.
+    /// - Complexity: O(entries) over all bands with `walkingPostings`, O(b + count / 64)
+    ///   without.
     package func _checkInvariants(walkingPostings: Bool = true) throws(IndexFileError) {
         guard signatureLength >= 1, banding.signatureValuesUsed <= signatureLength, tables.count == banding.bandCount else {
             throw .corrupt("banding b=\(banding.bandCount) r=\(banding.rowsPerBand) with k=\(signatureLength) and \(tables.count) tables")

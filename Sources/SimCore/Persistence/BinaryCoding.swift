@@ -269,8 +269,13 @@ enum _IndexFile {
     /// Maps the file of `source` (or takes its bytes), checks the envelope, and calls `body`
     /// with the payload's bytes and the file's format version, one of `versions` (a newer reader
     /// that still reads older files).
+    ///
+    /// - Parameter verifyingChecksum: Whether the checksum is checked (reading every byte of
+    ///   the file); a reader of the first fields alone, whose loader checks it later, passes
+    ///   `false` and touches only the pages it reads.
     static func read<R>(
-        from source: IndexFileSource, magic: [UInt8], versions: ClosedRange<UInt32>, _ body: (UnsafeRawBufferPointer, UInt32) throws -> R
+        from source: IndexFileSource, magic: [UInt8], versions: ClosedRange<UInt32>, verifyingChecksum: Bool = true,
+        _ body: (UnsafeRawBufferPointer, UInt32) throws -> R
     ) throws -> R {
         switch source {
         case .path(let path):
@@ -280,16 +285,20 @@ enum _IndexFile {
             } catch {
                 throw IndexFileError.io(path: path, reason: describeFileError(error))
             }
-            return try data.withUnsafeBytes { try read(file: $0, name: path, magic: magic, versions: versions, body) }
+            return try data.withUnsafeBytes {
+                try read(file: $0, name: path, magic: magic, versions: versions, verifyingChecksum: verifyingChecksum, body)
+            }
         case .bytes(let bytes, let name):
-            return try bytes.withUnsafeBytes { try read(file: $0, name: name, magic: magic, versions: versions, body) }
+            return try bytes.withUnsafeBytes {
+                try read(file: $0, name: name, magic: magic, versions: versions, verifyingChecksum: verifyingChecksum, body)
+            }
         }
     }
 
     /// Checks the envelope of `file` (named `name` in messages) and calls `body` with its
     /// payload and format version.
     private static func read<R>(
-        file: UnsafeRawBufferPointer, name path: String, magic: [UInt8], versions: ClosedRange<UInt32>,
+        file: UnsafeRawBufferPointer, name path: String, magic: [UInt8], versions: ClosedRange<UInt32>, verifyingChecksum: Bool,
         _ body: (UnsafeRawBufferPointer, UInt32) throws -> R
     ) throws -> R {
         guard file.count >= 8, Array(file[0..<8]) == magic else { throw IndexFileError.notAnIndexFile(path: path) }
@@ -308,7 +317,7 @@ enum _IndexFile {
         guard file.count >= expected else { throw IndexFileError.truncated(expectedBytes: expected, actualBytes: file.count) }
         guard file.count == expected else { throw IndexFileError.corrupt("\(file.count - expected) bytes after the checksum") }
         let stored = file.loadUnaligned(fromByteOffset: expected - 8, as: UInt64.self).littleEndian
-        guard XXH3.hash64(UnsafeRawBufferPointer(rebasing: file[0..<expected - 8]), seed: 0) == stored else {
+        guard !verifyingChecksum || XXH3.hash64(UnsafeRawBufferPointer(rebasing: file[0..<expected - 8]), seed: 0) == stored else {
             throw IndexFileError.checksumMismatch
         }
         return try body(UnsafeRawBufferPointer(rebasing: file[headerSize..<expected - 8]), found)
@@ -367,14 +376,14 @@ final class _IndexFileWriter {
         let size = _IndexFile.headerSize + counter.byteCount + 8
         progress?(0, size)
         let checksum = _XXH3Stream()
-        var written = 0
+        var bytesDone = 0
         var writer = _BinaryWriter.draining { [self] piece in
             // After a failed write the rest is produced (under the caller's locks) but not hashed.
             guard failure == nil else { return }
             checksum.update(piece)
             put(piece)
-            written += piece.count
-            progress?(written, size)
+            bytesDone += piece.count
+            progress?(bytesDone, size)
         }
         magic.withUnsafeBytes { writer.append(bytes: $0) }
         writer.write(version)
@@ -385,7 +394,7 @@ final class _IndexFileWriter {
         writer.flush()
         // The checksum covers every byte before it.
         withUnsafeBytes(of: checksum.digest.littleEndian) { put($0) }
-        progress?(size, size)
+        if failure == nil { progress?(size, size) }
     }
 
     /// Writes `piece` to the temporary file, unless a write failed before (kept for ``commit()``).

@@ -68,8 +68,9 @@ extension Deduplicator {
     /// no section 5 (signatures always whole); it loads into an engine with any verification
     /// bits.
     ///
-    /// The file is written as it is produced (``_IndexFileWriter``: nothing like its size is
-    /// held in memory), while inserts from other threads wait: the whole file goes to the
+    /// The file is written as it is produced (nothing like its size is held in memory: the
+    /// payload is counted, then streamed through a small buffer), while inserts from other
+    /// threads wait: the whole file goes to the
     /// page cache under the locks, about a second for 420 MB; the flush to disk and the rename
     /// happen after they are released.
     ///
@@ -222,8 +223,8 @@ extension Deduplicator {
     ///   - options: The options it was saved with.
     ///   - loadBatch: Documents filed at a time; tests cross batches with fewer.
     ///   - progress: Receives (documents filed, documents in the file), on the calling thread:
-    ///     (0, count) once the file is checked and its sections read, then after each batch (a
-    ///     tool's progress display).
+    ///     (0, count) once the file is checked and its document count read, then after each
+    ///     batch (a tool's progress display).
     /// - Throws: ``IndexFileError``.
     package convenience init(
         source: IndexFileSource, scheme: Scheme, options: DeduplicationOptions = DeduplicationOptions(),
@@ -258,12 +259,13 @@ extension Deduplicator {
         // bins in version 4); the keys come from them.
         let whole = version == 1 || options.verificationBits == 64
         let filledBinsScheme = state.filed.signatures.filledBinsScheme
+        // Progress starts once the document count is read: a compact engine's postings are
+        // read and rebuilt before its documents are filed.
         let saved = try _SavedDeduplicatorPayload(
             reading: &reader, version: version, whole: whole, signatureLength: k, storeWords: state.filed.signatures.wordsPerRow,
             keepsFilledBins: filledBinsScheme != nil, comparesShingleSets: options.comparesShingleSets,
-            keyBits: state.filed.index.shards.first?.keyBits ?? 64)
+            keyBits: state.filed.index.shards.first?.keyBits ?? 64) { progress?(0, $0) }
         documents.reserveCapacity(documents: saved.count, idBytes: saved.idBytes.count)
-        progress?(0, saved.count)
         if whole {
             var first = 0
             while first < saved.count {

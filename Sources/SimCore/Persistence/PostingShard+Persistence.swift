@@ -57,9 +57,17 @@ extension _PostingShard {
             guard i == 0 || previous <= entry else { throw IndexFileError.corrupt("postings out of order") }
             previous = entry
         }
-        // Checked above: every append below meets the writer's preconditions.
+        // Checked above: every append below meets the writer's preconditions. The bytes are read
+        // again from the mapped file, so the order is asserted again (one comparison an entry):
+        // a file rewritten in place meanwhile must not build a layer out of order.
         self.init(frozen: _FrozenPostings(keyBits: keyBits, count: prefixCount, documentLimit: Swift.max(1, documentLimit)) { writer in
-            for i in 0..<prefixCount { writer.append(prefix: prefix(i), document: documents[i]) }
+            var previous = (prefix: UInt64(0), document: UInt32(0))
+            for i in 0..<prefixCount {
+                let entry = (prefix: prefix(i), document: documents[i])
+                precondition(previous <= entry, "postings changed while they were read")
+                writer.append(prefix: entry.prefix, document: entry.document)
+                previous = entry
+            }
         })
     }
 
@@ -85,7 +93,8 @@ extension _PostingShard {
 }
 
 extension _PostingShard {
-    /// Checks what queries and merges rely on, as the loader and the damage tests do: every
+    /// Checks what queries and merges rely on, as the damage tests do (a loader checks the same
+    /// of each entry as it reads it, ``init(reading:keyBits:documentLimit:)``): every
     /// entry names a document below `documentLimit`, no prefix has more than ``keyBits`` bits,
     /// and the entries, both layers together, are in (prefix, document) order.
     ///

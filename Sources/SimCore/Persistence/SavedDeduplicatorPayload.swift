@@ -46,14 +46,16 @@ struct _SavedDeduplicatorPayload: @unchecked Sendable {
     ///     (the only engine whose version-4 rows have lengths of their own).
     ///   - comparesShingleSets: Whether the file holds shingle sets (exact verification).
     ///   - keyBits: The key bits of the engine's posting shards.
+    ///   - counted: Told the document count as soon as it is read.
     /// - Throws: ``IndexFileError/corrupt(_:)`` for any section that disagrees with the others.
     init(
         reading reader: inout _BinaryReader, version: UInt32, whole: Bool, signatureLength k: Int, storeWords: Int,
-        keepsFilledBins: Bool, comparesShingleSets: Bool, keyBits: Int
+        keepsFilledBins: Bool, comparesShingleSets: Bool, keyBits: Int, counted: (Int) -> Void = { _ in }
     ) throws {
         let rowWords = whole ? k : storeWords
         // Every count is range-checked before it becomes an Int (see MinHashLSH's loader).
         let count = try reader.readInt(in: 0...(Int(Int32.max) - 1), "document count")
+        counted(count)
         let byteCounts = try reader.readArray(UInt64.self, limit: count)
         let sizes = try reader.readArray(Int32.self, limit: count)
         // Version 4: each row's length (empty when every row is `rowWords` words), then the words.

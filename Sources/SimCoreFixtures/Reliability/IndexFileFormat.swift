@@ -191,6 +191,8 @@ public struct IndexFileFormat: Sendable {
             open: { source in
                 // The settings reader is a loader too: refused with IndexFileError, or read.
                 do { _ = try SavedDeduplicatorSettings(source: source) } catch is IndexFileError {}
+                // And its first fields alone, unchecked, as `simdedup dedupe --state` reads them.
+                do { _ = try SavedDeduplicatorSettings(source: source, verifyingChecksum: false) } catch is IndexFileError {}
                 // Batches of 5 of the 14 documents: damage past the first batch is reached with
                 // batches already filed.
                 let deduplicator = try Deduplicator(source: source, scheme: scheme, options: loadingOptions, loadBatch: 5)

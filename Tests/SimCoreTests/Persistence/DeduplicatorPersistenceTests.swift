@@ -364,6 +364,34 @@ struct DeduplicatorPersistenceTests {
         #expect(load(packed, bits: 8) == nil)
     }
 
+    @Test("progress: a save reports bytes from (0, size) to (size, size), a load documents from (0, n) a batch at a time to (n, n)",
+          arguments: [64, 8])
+    func progress(bits: Int) throws {
+        let path = MinHashLSHPersistenceTests.temporaryPath("dedup-progress-\(bits)")
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        var options = DeduplicationOptions()
+        options.verificationBits = bits
+        let engine = Deduplicator(options: options)
+        engine.insert(contentsOf: Array(Self.documents[0..<50]))
+        var saving: [(done: Int, total: Int)] = []
+        try engine.save(to: path) { saving.append(($0, $1)) }
+        let size = MinHashLSHPersistenceTests.bytes(path).count
+        #expect(saving.first?.done == 0 && saving.last?.done == size && saving.allSatisfy { $0.total == size })
+        #expect(zip(saving, saving.dropFirst()).allSatisfy { $0.done <= $1.done })
+        var loading: [(done: Int, total: Int)] = []
+        let loaded = try Deduplicator(source: .path(path), scheme: OnePermutationMinHash(signatureLength: 128), options: options, loadBatch: 16) {
+            loading.append(($0, $1))
+        }
+        #expect(loading.map(\.done) == [0, 16, 32, 48, 50] && loading.allSatisfy { $0.total == 50 }, "\(loading)")
+        #expect(loaded.count == 50)
+        // The settings' first fields alone, without reading the whole file for its checksum.
+        var damaged = MinHashLSHPersistenceTests.bytes(path)
+        damaged[damaged.count / 2] ^= 1
+        let unchecked = try SavedDeduplicatorSettings(source: .bytes(damaged, name: "damaged"), verifyingChecksum: false)
+        #expect(unchecked.documentCount == 50 && unchecked.options.verificationBits == bits)
+        #expect(throws: IndexFileError.checksumMismatch) { try SavedDeduplicatorSettings(source: .bytes(damaged, name: "damaged")) }
+    }
+
     @Test("a count or parameter field past any valid value is refused, never a trap")
     func hugeFields() throws {
         let path = MinHashLSHPersistenceTests.temporaryPath("dedup-huge")
