@@ -35,24 +35,6 @@ struct BinaryWriterTests {
         #expect(pieces == 3)
     }
 
-    @Test("XXH3 fed in pieces of any size is XXH3 of the whole")
-    func streamedChecksum() {
-        var generator = SplitMix64(seed: 5)
-        let bytes = (0..<300_000).map { _ in UInt8(truncatingIfNeeded: generator.next()) }
-        for cuts in [[], [0, 1, 16, 17, 240, 241, 1_024, 299_999], [65_536, 131_072, 131_073]] {
-            let stream = _XXH3Stream()
-            var start = 0
-            bytes.withUnsafeBytes { raw in
-                for end in cuts + [bytes.count] {
-                    stream.update(UnsafeRawBufferPointer(rebasing: raw[start..<end]))
-                    start = end
-                }
-            }
-            #expect(stream.digest == XXH3.hash64(bytes), "cut at \(cuts)")
-        }
-        #expect(_XXH3Stream().digest == XXH3.hash64([UInt8]()))
-    }
-
     @Test("values converted or produced a block at a time are the array's bytes")
     func convertedValues() {
         let values = (0..<10_000).map { UInt64($0) &* 0x9E37_79B9_7F4A_7C15 }
