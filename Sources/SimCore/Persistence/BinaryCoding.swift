@@ -187,8 +187,9 @@ struct _BinaryReader {
     }
 }
 
-/// Little-endian values of `T` in a file's bytes, at any alignment, read in place. Sendable as
-/// a read-only view: the bytes must stay unchanged while it is used (a mapped file, read once).
+/// Little-endian values of `T` in a file's bytes, at any alignment, read in place.
+// SAFETY: a read-only view, Sendable because its users keep the bytes mapped and unchanged
+// while any thread reads them (a state file being loaded).
 struct _LittleEndianValues<T: FixedWidthInteger>: @unchecked Sendable {
     /// The values' bytes (a whole number of values).
     let bytes: UnsafeRawBufferPointer

@@ -1,10 +1,11 @@
 /// The sections of a saved ``Deduplicator``'s payload (``Deduplicator/save(to:)`` lists them),
 /// read and checked: the small ones copied, the signature rows, ids and shingle sets left in
-/// the file's bytes and read a batch at a time (``wholeRows(_:into:)``, ``ids(_:)``,
+/// the file's bytes and read a batch at a time (``wholeRows(_:into:scheme:)``, ``ids(_:)``,
 /// ``sets(_:)``), so that loading a million documents never holds every row at once.
 ///
-/// Sendable so that a batch's chunks read their rows on several cores: the payload is
-/// immutable, and the file's bytes it views stay mapped, unchanged, until the load returns.
+/// Sendable so that a batch's chunks read their rows on several cores.
+// SAFETY: the payload is immutable, and the file's bytes it views stay mapped, unchanged,
+// until the load that made it returns; chunks only read them.
 struct _SavedDeduplicatorPayload: @unchecked Sendable {
     /// The number of documents.
     let count: Int
