@@ -64,16 +64,8 @@ struct _BinaryWriter {
     /// Writes `count` values, value `i` given by `value(i)`, converted a block at a time: an
     /// array of another type written without a converted copy of it.
     mutating func append<T: FixedWidthInteger>(count: Int, _ value: (Int) -> T) {
-        let block = 4_096
-        withUnsafeTemporaryAllocation(of: T.self, capacity: block) { buffer in
-            var start = 0
-            while start < count {
-                let end = Swift.min(count, start + block)
-                // SAFETY: end − start ≤ block values fit the buffer.
-                for index in start..<end { (buffer.baseAddress! + (index - start)).initialize(to: value(index)) }
-                append(values: UnsafeBufferPointer(rebasing: buffer[0..<end - start]))
-                start = end
-            }
+        append(T.self) { put in
+            for index in 0..<count { put(value(index)) }
         }
     }
 

@@ -270,13 +270,12 @@ extension Deduplicator {
             var first = 0
             while first < saved.count {
                 let range = first..<Swift.min(saved.count, first + loadBatch)
-                let start = first
                 // Each chunk of the batch densifies its rows and computes their keys, on all cores.
                 let batch = _PreparedBatch(
                     ids: saved.ids(range), byteCounts: Array(saved.byteCounts[range]), sizes: Array(saved.sizes[range]),
                     sets: try saved.sets(range), signatureLength: k, keying: keying, threads: options.threads
                 ) { rows, target in
-                    saved.wholeRows(start + rows.lowerBound..<start + rows.upperBound, into: target, scheme: filledBinsScheme)
+                    saved.wholeRows(range.lowerBound + rows.lowerBound..<range.lowerBound + rows.upperBound, into: target, scheme: filledBinsScheme)
                 }
                 state.restore(batch, documents: &documents, threads: options.threads)
                 first = range.upperBound
