@@ -139,13 +139,16 @@ static size_t non_ascii_portable(const uint8_t *bytes, size_t count) {
 }
 
 
-// One span `start << 32 | length` of `text` to its XXH3-64 hash, by xxHash's own function.
-static inline uint64_t simk_hash_span(const uint8_t *text, uint64_t span, uint64_t seed) {
-    return XXH3_64bits_withSeed(text + (span >> 32), (uint32_t)span, seed);
+// One token's bounds (the 32-bit start and end in memory order, as simk_token_bounds writes
+// them, in the 8 bytes of `slot`) to its XXH3-64 hash, by xxHash's own function.
+static inline uint64_t simk_hash_bounds(const uint8_t *text, const uint64_t *slot, uint64_t seed) {
+    uint32_t bounds[2];
+    memcpy(bounds, slot, sizeof bounds);
+    return XXH3_64bits_withSeed(text + bounds[0], bounds[1] - bounds[0], seed);
 }
 
-static void hash_spans_portable(const uint8_t *text, uint64_t *spans, size_t count, uint64_t seed) {
-    for (size_t i = 0; i < count; i++) spans[i] = simk_hash_span(text, spans[i], seed);
+static void hash_bounds_portable(const uint8_t *text, uint64_t *tokens, size_t count, uint64_t seed) {
+    for (size_t i = 0; i < count; i++) tokens[i] = simk_hash_bounds(text, tokens + i, seed);
 }
 
 
@@ -351,10 +354,10 @@ static inline __m256i simk_mullo64_avx2(__m256i a, __m256i b) {
     return _mm256_add_epi64(_mm256_mul_epu32(a, b), _mm256_slli_epi64(cross, 32));
 }
 
-// Four tokens per step: hash_spans_avx512's lanes on AVX2, with 64-bit products made of 32-bit
+// Four tokens per step: hash_bounds_avx512's lanes on AVX2, with 64-bit products made of 32-bit
 // ones and signed comparisons (every length is below 2^32).
 __attribute__((target("avx2")))
-static void hash_spans_avx2(const uint8_t *text, uint64_t *spans, size_t count, uint64_t seed) {
+static void hash_bounds_avx2(const uint8_t *text, uint64_t *tokens, size_t count, uint64_t seed) {
     const xxh_u8 *secret = XXH3_kSecret;
     const __m256i low32 = _mm256_set1_epi64x(0xFFFFFFFF), lowByte = _mm256_set1_epi64x(0xFF);
     const __m256i eight = _mm256_set1_epi64x(8), four = _mm256_set1_epi64x(4), three = _mm256_set1_epi64x(3), one = _mm256_set1_epi64x(1);
@@ -371,9 +374,10 @@ static void hash_spans_avx2(const uint8_t *text, uint64_t *spans, size_t count, 
     const __m256i prime2 = _mm256_set1_epi64x((long long)XXH_PRIME64_2), prime3 = _mm256_set1_epi64x((long long)XXH_PRIME64_3);
     size_t i = 0;
     for (; i + 4 <= count; i += 4) {
-        const __m256i span = _mm256_loadu_si256((const __m256i *)(spans + i));
-        const __m256i start = _mm256_srli_epi64(span, 32);
-        const __m256i length = _mm256_and_si256(span, low32);
+        // Little-endian: each lane holds the token's start in its low half and its end in its high.
+        const __m256i bounds = _mm256_loadu_si256((const __m256i *)(tokens + i));
+        const __m256i start = _mm256_and_si256(bounds, low32);
+        const __m256i length = _mm256_sub_epi64(_mm256_srli_epi64(bounds, 32), start);
         const __m256i isLong = _mm256_cmpgt_epi64(length, eight), isMid = _mm256_cmpgt_epi64(length, three);
         const __m256i first = _mm256_i64gather_epi64((const long long *)text, start, 1);
         const __m256i tail8 = _mm256_and_si256(_mm256_sub_epi64(length, eight), isLong);
@@ -420,17 +424,17 @@ static void hash_spans_avx2(const uint8_t *text, uint64_t *spans, size_t count, 
 
         const __m256i hashes = _mm256_blendv_epi8(_mm256_blendv_epi8(short3, mid8, isMid), long16, isLong);
         const unsigned beyond16 = (unsigned)_mm256_movemask_pd(_mm256_castsi256_pd(_mm256_cmpgt_epi64(length, sixteen)));
-        _mm256_storeu_si256((__m256i *)(spans + i), hashes);
+        _mm256_storeu_si256((__m256i *)(tokens + i), hashes);
         if (beyond16) {
             uint64_t saved[4];
-            _mm256_storeu_si256((__m256i *)saved, span);
+            _mm256_storeu_si256((__m256i *)saved, bounds);
             for (unsigned lanes = beyond16; lanes; lanes &= lanes - 1) {
                 const unsigned lane = (unsigned)__builtin_ctz(lanes);
-                spans[i + lane] = simk_hash_span(text, saved[lane], seed);
+                tokens[i + lane] = simk_hash_bounds(text, saved + lane, seed);
             }
         }
     }
-    hash_spans_portable(text, spans + i, count - i, seed);
+    hash_bounds_portable(text, tokens + i, count - i, seed);
 }
 
 // Eight tokens per step, without a branch on their lengths: the values of xxHash's three
@@ -445,7 +449,7 @@ static void hash_spans_avx2(const uint8_t *text, uint64_t *spans, size_t count, 
 // branches: computing all three formulas one token at a time measured slower than the
 // mispredictions.
 __attribute__((target("avx512f,avx512bw,avx512dq")))
-static void hash_spans_avx512(const uint8_t *text, uint64_t *spans, size_t count, uint64_t seed) {
+static void hash_bounds_avx512(const uint8_t *text, uint64_t *tokens, size_t count, uint64_t seed) {
     const xxh_u8 *secret = XXH3_kSecret;
     const __m512i low32 = _mm512_set1_epi64(0xFFFFFFFF), lowByte = _mm512_set1_epi64(0xFF);
     const __m512i eight = _mm512_set1_epi64(8), four = _mm512_set1_epi64(4), one = _mm512_set1_epi64(1);
@@ -460,9 +464,10 @@ static void hash_spans_avx512(const uint8_t *text, uint64_t *spans, size_t count
     const __m512i prime2 = _mm512_set1_epi64((long long)XXH_PRIME64_2), prime3 = _mm512_set1_epi64((long long)XXH_PRIME64_3);
     size_t i = 0;
     for (; i + 8 <= count; i += 8) {
-        const __m512i span = _mm512_loadu_si512((const void *)(spans + i));
-        const __m512i start = _mm512_srli_epi64(span, 32);
-        const __m512i length = _mm512_and_si512(span, low32);
+        // Little-endian: each lane holds the token's start in its low half and its end in its high.
+        const __m512i bounds = _mm512_loadu_si512((const void *)(tokens + i));
+        const __m512i start = _mm512_and_si512(bounds, low32);
+        const __m512i length = _mm512_sub_epi64(_mm512_srli_epi64(bounds, 32), start);
         const __m512i first = _mm512_i64gather_epi64(start, (const void *)text, 1);
         const __m512i tail8 = _mm512_sub_epi64(_mm512_max_epu64(length, eight), eight);
         const __m512i last = _mm512_i64gather_epi64(_mm512_add_epi64(start, tail8), (const void *)text, 1);
@@ -510,18 +515,18 @@ static void hash_spans_avx512(const uint8_t *text, uint64_t *spans, size_t count
         const __mmask8 isMid = _mm512_cmpge_epu64_mask(length, four), isLong = _mm512_cmpgt_epu64_mask(length, eight);
         const __m512i hashes = _mm512_mask_blend_epi64(isLong, _mm512_mask_blend_epi64(isMid, short3, mid8), long16);
         const __mmask8 beyond16 = _mm512_cmpgt_epu64_mask(length, _mm512_set1_epi64(16));
-        _mm512_storeu_si512((void *)(spans + i), hashes);
+        _mm512_storeu_si512((void *)(tokens + i), hashes);
         if (beyond16) {
-            // Rare: long tokens. Their spans were in `span`; hash them one by one.
+            // Rare: long tokens. Their bounds were in `bounds`; hash them one by one.
             uint64_t saved[8];
-            _mm512_storeu_si512((void *)saved, span);
+            _mm512_storeu_si512((void *)saved, bounds);
             for (unsigned lanes = beyond16; lanes; lanes &= lanes - 1) {
                 const unsigned lane = (unsigned)__builtin_ctz(lanes);
-                spans[i + lane] = simk_hash_span(text, saved[lane], seed);
+                tokens[i + lane] = simk_hash_bounds(text, saved + lane, seed);
             }
         }
     }
-    hash_spans_portable(text, spans + i, count - i, seed);
+    hash_bounds_portable(text, tokens + i, count - i, seed);
 }
 
 // Eight windows per step, each P evaluated directly by Horner's rule over `width` unaligned
@@ -749,39 +754,83 @@ static size_t non_ascii_run(int isa, const uint8_t *bytes, size_t count) {
     }
 }
 
-size_t simk_non_ascii(const uint8_t *bytes, size_t count) {
-    return non_ascii_run(text_active_isa(), bytes, count);
+// The length of the valid UTF-8 sequence whose lead byte (0x80 or more) is bytes[0], or 0 if
+// none starts there: shortest form, no surrogate, nothing above U+10FFFF (RFC 3629), exactly as
+// UTF8Scalars.decode decides. The second byte's range says it for the leads where it matters:
+// E0 needs A0-BF (no overlong), ED 80-9F (no surrogate), F0 90-BF (no overlong), F4 80-8F (at
+// most U+10FFFF).
+static inline size_t utf8_sequence(const uint8_t *bytes, size_t count) {
+    const uint8_t lead = bytes[0];
+    size_t length;
+    uint8_t low = 0x80, high = 0xBF;
+    if (lead >= 0xC2 && lead <= 0xDF) {
+        length = 2;
+    } else if (lead >= 0xE0 && lead <= 0xEF) {
+        length = 3;
+        if (lead == 0xE0) low = 0xA0;
+        if (lead == 0xED) high = 0x9F;
+    } else if (lead >= 0xF0 && lead <= 0xF4) {
+        length = 4;
+        if (lead == 0xF0) low = 0x90;
+        if (lead == 0xF4) high = 0x8F;
+    } else {
+        return 0;
+    }
+    if (count < length || bytes[1] < low || bytes[1] > high) return 0;
+    for (size_t i = 2; i < length; i++) {
+        if ((bytes[i] & 0xC0) != 0x80) return 0;
+    }
+    return length;
 }
 
-int simk_non_ascii_isa(int isa, const uint8_t *bytes, size_t count, size_t *position) {
+// ASCII runs skipped by the variant's kernel; each run of non-ASCII sequences (a word of
+// Cyrillic, a curly quote) followed to its end here, without leaving C.
+static size_t utf8_first_invalid_run(int isa, const uint8_t *bytes, size_t count) {
+    size_t i = 0;
+    for (;;) {
+        i += non_ascii_run(isa, bytes + i, count - i);
+        if (i >= count) return count;
+        do {
+            const size_t length = utf8_sequence(bytes + i, count - i);
+            if (!length) return i;
+            i += length;
+        } while (i < count && bytes[i] >= 0x80);
+    }
+}
+
+size_t simk_utf8_first_invalid(const uint8_t *bytes, size_t count) {
+    return utf8_first_invalid_run(text_active_isa(), bytes, count);
+}
+
+int simk_utf8_first_invalid_isa(int isa, const uint8_t *bytes, size_t count, size_t *position) {
     if (!text_isa_supported(isa)) return -1;
-    *position = non_ascii_run(isa, bytes, count);
+    *position = utf8_first_invalid_run(isa, bytes, count);
     return 0;
 }
 
-static void hash_spans_run(int isa, const uint8_t *text, uint64_t *spans, size_t count, uint64_t seed) {
+static void hash_bounds_run(int isa, const uint8_t *text, uint64_t *tokens, size_t count, uint64_t seed) {
     switch (isa) {
 #if SIMK_X86
     case SIMK_ISA_AVX512:
-        hash_spans_avx512(text, spans, count, seed);
+        hash_bounds_avx512(text, tokens, count, seed);
         return;
     case SIMK_ISA_AVX2:
-        hash_spans_avx2(text, spans, count, seed);
+        hash_bounds_avx2(text, tokens, count, seed);
         return;
 #endif
     default:
-        hash_spans_portable(text, spans, count, seed);
+        hash_bounds_portable(text, tokens, count, seed);
         return;
     }
 }
 
-void simk_hash_token_spans(const uint8_t *text, uint64_t *spans, size_t count, uint64_t seed) {
-    hash_spans_run(text_active_isa(), text, spans, count, seed);
+void simk_hash_token_bounds(const uint8_t *text, uint64_t *tokens, size_t count, uint64_t seed) {
+    hash_bounds_run(text_active_isa(), text, tokens, count, seed);
 }
 
-int simk_hash_token_spans_isa(int isa, const uint8_t *text, uint64_t *spans, size_t count, uint64_t seed) {
+int simk_hash_token_bounds_isa(int isa, const uint8_t *text, uint64_t *tokens, size_t count, uint64_t seed) {
     if (!text_isa_supported(isa)) return -1;
-    hash_spans_run(isa, text, spans, count, seed);
+    hash_bounds_run(isa, text, tokens, count, seed);
     return 0;
 }
 

@@ -367,10 +367,41 @@ struct ParallelParsingTests {
             var bytes = [UInt8](repeating: 0x20, count: 200)
             for offset in 0..<200 {
                 bytes[offset] = 0xFF
-                #expect(bytes.withUnsafeBytes { _TextKernels.firstNonASCII($0.baseAddress!.assumingMemoryBound(to: UInt8.self), count: 200, isa: isa) } == offset, "\(isa)")
                 #expect(bytes.withUnsafeBytes { _TextKernels.firstInvalidUTF8Offset($0, isa: isa) } == offset, "\(isa)")
                 bytes[offset] = 0x20
             }
+        }
+    }
+}
+
+extension ParallelParsingTests {
+    @Test("the UTF-8 check of every variant agrees with the scalar validator for every lead byte and every second byte, whole, cut short or followed by a bad byte")
+    func utf8KernelEveryLead() {
+        let variants = _TextKernels.supportedVariants
+        var checked = 0
+        for lead in 0x80...0xFF {
+            for second in 0...0xFF {
+                // 70 ASCII bytes first, so that the vector scan reaches the sequence mid-block.
+                let head = [UInt8](repeating: 0x61, count: 70) + [UInt8(lead), UInt8(second)]
+                for tail in [[0x80, 0x80, 0x61], [0xBF, 0xBF], [0x80], [0x41, 0x80], [0x80, 0xC0], [], [0xE9, 0x80, 0x80]] as [[UInt8]] {
+                    let bytes = head + tail
+                    let expected = UTF8Scalars.firstInvalidOffset(bytes)
+                    for isa in variants {
+                        #expect(bytes.withUnsafeBytes { _TextKernels.firstInvalidUTF8Offset($0, isa: isa) } == expected,
+                                "lead \(lead), second \(second), tail \(tail), \(isa)")
+                    }
+                    checked += 1
+                }
+            }
+        }
+        #expect(checked == 128 * 256 * 7)
+        // Exact values at the boundaries of the second byte's ranges.
+        for (bytes, expected) in [
+            ([0xE0, 0x9F, 0x80], 0), ([0xE0, 0xA0, 0x80], nil), ([0xED, 0x9F, 0xBF], nil), ([0xED, 0xA0, 0x80], 0),
+            ([0xF0, 0x8F, 0x80, 0x80], 0), ([0xF0, 0x90, 0x80, 0x80], nil), ([0xF4, 0x8F, 0xBF, 0xBF], nil), ([0xF4, 0x90, 0x80, 0x80], 0),
+            ([0xC1, 0xBF], 0), ([0xC2, 0x80], nil), ([0xF5, 0x80, 0x80, 0x80], 0), ([0x61, 0xEF, 0xBF, 0xBD], nil),
+        ] as [([UInt8], Int?)] {
+            #expect(bytes.withUnsafeBytes { _TextKernels.firstInvalidUTF8Offset($0) } == expected, "\(bytes)")
         }
     }
 }

@@ -104,16 +104,17 @@ size_t simk_token_bounds(const uint8_t *text, size_t count, int32_t *bounds);
 /// or -1 (and does nothing) if this CPU cannot run `isa`.
 int simk_token_bounds_isa(int isa, const uint8_t *text, size_t count, int32_t *bounds, size_t *tokens);
 
-/// Replaces each token span `start << 32 | length` (1 <= length, start + length inside `text`)
-/// of `spans` by the seeded XXH3-64 hash of those bytes of `text`, in place: the value of
-/// XXH3_64bits_withSeed, without a branch on the length up to 16 bytes (eight tokens per step
-/// with AVX-512). Reads up to 8 bytes from each token's start and 8 ending at its last byte: the
-/// caller guarantees `max(length, 8)` readable bytes from every start.
-void simk_hash_token_spans(const uint8_t *text, uint64_t *spans, size_t count, uint64_t seed);
+/// Replaces each token's bounds in `tokens` (8 bytes per token: its first byte's offset and the
+/// offset after its last byte, two 32-bit values in that order, as `simk_token_bounds` writes
+/// them; 1 <= length, both inside `text`) by the seeded XXH3-64 hash of those bytes of `text`,
+/// in place: the value of XXH3_64bits_withSeed, without a branch on the length up to 16 bytes
+/// (eight tokens per step with AVX-512). Reads up to 8 bytes from each token's start and 8 ending
+/// at its last byte: the caller guarantees `max(length, 8)` readable bytes from every start.
+void simk_hash_token_bounds(const uint8_t *text, uint64_t *tokens, size_t count, uint64_t seed);
 
-/// `simk_hash_token_spans` forced onto one variant, for tests. Returns 0, or -1 (and does
+/// `simk_hash_token_bounds` forced onto one variant, for tests. Returns 0, or -1 (and does
 /// nothing) if this CPU cannot run `isa`.
-int simk_hash_token_spans_isa(int isa, const uint8_t *text, uint64_t *spans, size_t count, uint64_t seed);
+int simk_hash_token_bounds_isa(int isa, const uint8_t *text, uint64_t *tokens, size_t count, uint64_t seed);
 
 /// Word n-gram hashes from token hashes: for each of `windows` windows i (`windows` >= 1, and
 /// `tokens` holding `windows + width - 1` values, `width` >= 1), writes to `shingles[i]`
@@ -150,13 +151,15 @@ size_t simk_json_unescape(const uint8_t *src, size_t count, uint8_t *dst, size_t
 /// `*written`, or -1 (and does nothing) if this CPU cannot run `isa`.
 int simk_json_unescape_isa(int isa, const uint8_t *src, size_t count, uint8_t *dst, size_t *consumed, size_t *written);
 
-/// The position of the first byte of 0x80 or more among `count` bytes (where an ASCII run
-/// ends), or `count` if there is none. Reads exactly `count` bytes.
-size_t simk_non_ascii(const uint8_t *bytes, size_t count);
+/// The position of the first byte among `count` that does not start a valid UTF-8 sequence
+/// (shortest form, no surrogate, nothing above U+10FFFF), or `count` if all are valid. ASCII
+/// runs are skipped 32 (AVX2) or 64 (AVX-512) bytes per step, eight on the portable path; each
+/// run of non-ASCII sequences is decoded one sequence at a time. Reads exactly `count` bytes.
+size_t simk_utf8_first_invalid(const uint8_t *bytes, size_t count);
 
-/// `simk_non_ascii` forced onto one variant, for tests. Returns 0 and sets `*position`, or -1
-/// (and does nothing) if this CPU cannot run `isa`.
-int simk_non_ascii_isa(int isa, const uint8_t *bytes, size_t count, size_t *position);
+/// `simk_utf8_first_invalid` forced onto one variant, for tests. Returns 0 and sets `*position`,
+/// or -1 (and does nothing) if this CPU cannot run `isa`.
+int simk_utf8_first_invalid_isa(int isa, const uint8_t *bytes, size_t count, size_t *position);
 
 /// Loads a pointer slot with acquire ordering: what was written before the matching
 /// `simk_store_release` is visible once the pointer is. For tables built lazily and shared by

@@ -13,15 +13,14 @@ enum _ShingleHashing {
     /// The vector kernel ``_TextKernels/tokenBounds(_:count:into:isa:)`` writes every token's
     /// start and end, as a pair of 32-bit values, where its hash goes: the transitions of a bit
     /// mask of word bytes, 64 bytes at a time (AVX-512 packs them without a branch per token,
-    /// where a trailing-zero loop mispredicted its exit once per block). One pass turns each
-    /// pair into the token's span (`start << 32 | length`) in place, and
-    /// ``_TextKernels/hashTokenSpans(_:spans:count:seed:isa:)`` then hashes them all in place
+    /// where a trailing-zero loop mispredicted its exit once per block). Then
+    /// ``_TextKernels/hashTokenBounds(_:tokens:count:seed:isa:)`` hashes them all in place
     /// without a branch on the token's length (xxHash's short-input branch mispredicted on about
-    /// half the tokens of news text), eight at a time with AVX-512.
+    /// half the tokens of news text), eight at a time with AVX-512: it reads each pair as one
+    /// 64-bit lane, so no pass in between turns the pairs into another form.
     ///
     /// - Precondition: `text` is followed by at least 64 readable 0x20 bytes; `tokenHashes` has
-    ///   room for `count / 2 + 1` hashes; `count` is below 2³¹ (a span keeps 32 bits for each of
-    ///   start and length).
+    ///   room for `count / 2 + 1` hashes; `count` is below 2³¹ (the bounds are 32-bit values).
     /// - Parameter isa: A kernel variant to force (tests); `nil` uses the process's.
     /// - Returns: The number of tokens.
     static func hashTokens(
@@ -30,31 +29,16 @@ enum _ShingleHashing {
     ) -> Int {
         precondition(count < Int(Int32.max), "a document must fold to less than 2 GiB")
         // SAFETY: `count / 2 + 1` hashes are `2 · (count / 2 + 1)` 32-bit values, the room the
-        // pairs need; pair i occupies the bytes of hash i, read before that hash is written.
+        // pairs need; pair i occupies the bytes of hash i, and the kernel reads it before it
+        // writes that hash.
         let tokens = tokenHashes.withMemoryRebound(to: Int32.self, capacity: 2 * (count / 2 + 1)) { bounds in
             // An unsupported forced variant is a test's mistake; the portable one always runs.
             _TextKernels.tokenBounds(text, count: count, into: bounds, isa: isa)
                 ?? _TextKernels.tokenBounds(text, count: count, into: bounds, isa: .portable)!
         }
-        let pairs = UnsafeRawPointer(tokenHashes)
-        #if _endian(little)
-        // A pair read as one 64-bit value holds the end in its high half: one load and one store
-        // per token, which the compiler vectorizes.
-        for token in 0..<tokens {
-            let pair = pairs.load(fromByteOffset: token &* 8, as: UInt64.self)
-            let start = pair & 0xFFFF_FFFF
-            tokenHashes[token] = start << 32 | (pair >> 32 &- start)
-        }
-        #else
-        for token in 0..<tokens {
-            let start = UInt32(bitPattern: pairs.load(fromByteOffset: token &* 8, as: Int32.self))
-            let end = UInt32(bitPattern: pairs.load(fromByteOffset: token &* 8 &+ 4, as: Int32.self))
-            tokenHashes[token] = UInt64(start) << 32 | UInt64(end &- start)
-        }
-        #endif
-        // SAFETY: every span lies inside `text`, which 64 padding bytes follow.
-        if !_TextKernels.hashTokenSpans(text, spans: tokenHashes, count: tokens, seed: seed, isa: isa) {
-            _TextKernels.hashTokenSpans(text, spans: tokenHashes, count: tokens, seed: seed, isa: .portable)
+        // SAFETY: every token lies inside `text`, which 64 padding bytes follow.
+        if !_TextKernels.hashTokenBounds(text, tokens: tokenHashes, count: tokens, seed: seed, isa: isa) {
+            _TextKernels.hashTokenBounds(text, tokens: tokenHashes, count: tokens, seed: seed, isa: .portable)
         }
         return tokens
     }

@@ -57,25 +57,27 @@ package enum _TextKernels {
         return simk_token_bounds_isa(isa.code, text, count, bounds, &tokens) == 0 ? tokens : nil
     }
 
-    /// Replaces each token span `start << 32 | length` in `spans` by the seeded XXH3-64 hash of
-    /// those bytes of `text` (the value of ``XXH3/hash64(_:seed:)``), in place: without a branch
-    /// on the length up to 16 bytes, eight tokens per step with AVX-512 (the portable variant,
-    /// which AVX2 also takes, one at a time).
+    /// Replaces each token's bounds in `tokens` by the seeded XXH3-64 hash of those bytes of
+    /// `text` (the value of ``XXH3/hash64(_:seed:)``), in place. A token's bounds take its 8
+    /// bytes as ``tokenBounds(_:count:into:isa:)`` writes them: its first byte's offset, then
+    /// the offset after its last byte, two 32-bit values. Without a branch on the length up to
+    /// 16 bytes, eight tokens per step with AVX-512, four with AVX2; the portable variant one at
+    /// a time.
     ///
-    /// - SAFETY: every span has a length of at least 1 and lies inside `text`, and `text` has
-    ///   at least 8 readable bytes from every span's start (word shingling's 64 padding bytes);
-    ///   `spans` holds `count` values.
+    /// - SAFETY: every token has a length of at least 1 and lies inside `text`, and `text` has
+    ///   at least 8 readable bytes from every token's start (word shingling's 64 padding bytes);
+    ///   `tokens` holds `count` values.
     /// - Returns: `false` if `isa` was forced and this CPU cannot run it (nothing written).
     @discardableResult
-    static func hashTokenSpans(
-        _ text: UnsafePointer<UInt8>, spans: UnsafeMutablePointer<UInt64>, count: Int, seed: UInt64,
+    static func hashTokenBounds(
+        _ text: UnsafePointer<UInt8>, tokens: UnsafeMutablePointer<UInt64>, count: Int, seed: UInt64,
         isa: SignatureKernelISA? = nil
     ) -> Bool {
         guard let isa else {
-            simk_hash_token_spans(text, spans, count, seed)
+            simk_hash_token_bounds(text, tokens, count, seed)
             return true
         }
-        return simk_hash_token_spans_isa(isa.code, text, spans, count, seed) == 0
+        return simk_hash_token_bounds_isa(isa.code, text, tokens, count, seed) == 0
     }
 
     /// Word n-gram hashes from token hashes: for each of `windows` windows i, Murmur3's fmix64
@@ -134,22 +136,13 @@ package enum _TextKernels {
         return simk_json_unescape_isa(isa.code, source, count, destination, &consumed, &written) == 0 ? (consumed, written) : nil
     }
 
-    /// The position of the first byte of 0x80 or more among `count` bytes, or `count` if there
-    /// is none: where an ASCII run ends.
-    ///
-    /// - SAFETY: `bytes` holds `count` readable bytes; exactly those are read.
-    /// - Returns: The position, or `nil` if `isa` was forced and this CPU cannot run it.
-    package static func firstNonASCII(_ bytes: UnsafePointer<UInt8>, count: Int, isa: SignatureKernelISA? = nil) -> Int? {
-        guard let isa else { return simk_non_ascii(bytes, count) }
-        var position = 0
-        return simk_non_ascii_isa(isa.code, bytes, count, &position) == 0 ? position : nil
-    }
-
     /// The offset of the first byte that does not start a valid UTF-8 sequence, or `nil` if all
-    /// of `bytes` is valid: exactly `UTF8Scalars.firstInvalidOffset(_:)`,
-    /// with ASCII runs skipped 32 or 64 bytes per step by ``firstNonASCII(_:count:isa:)`` (the
-    /// corpus reader checks every line before parsing it). Non-ASCII scalars are decoded one at
-    /// a time, and a run of them is followed to its end before the kernel is called again.
+    /// of `bytes` is valid: exactly `UTF8Scalars.firstInvalidOffset(_:)` (the corpus reader
+    /// checks every line before parsing it). One C call: ASCII runs are skipped 32 or 64 bytes
+    /// per step, and each run of non-ASCII sequences is decoded to its end before the vector
+    /// scan resumes. On news text (a curly quote or an accent every 500 bytes or so) a Swift
+    /// loop calling the scan once per ASCII run took 3.3% of a one-thread run's samples; this
+    /// takes 2.7%, most of it the first read of each line.
     ///
     /// ```swift
     /// Array("café".utf8).withUnsafeBytes { _TextKernels.firstInvalidUTF8Offset($0) }        // nil
@@ -164,17 +157,12 @@ package enum _TextKernels {
     /// - Complexity: O(n).
     package static func firstInvalidUTF8Offset(_ bytes: UnsafeRawBufferPointer, isa: SignatureKernelISA? = nil) -> Int? {
         guard let base = bytes.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return nil }
-        let count = bytes.count
-        var index = 0
-        while index < count {
-            guard let run = firstNonASCII(base + index, count: count - index, isa: isa) else { return nil }
-            index += run
-            while index < count && base[index] >= 0x80 {
-                let (scalar, length) = UTF8Scalars.decode(base, index, count)
-                if scalar == 0xFFFD && length == 1 { return index }
-                index += length
-            }
+        var position = 0
+        if let isa {
+            guard simk_utf8_first_invalid_isa(isa.code, base, bytes.count, &position) == 0 else { return nil }
+        } else {
+            position = simk_utf8_first_invalid(base, bytes.count)
         }
-        return nil
+        return position < bytes.count ? position : nil
     }
 }

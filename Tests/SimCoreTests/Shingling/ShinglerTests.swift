@@ -227,31 +227,36 @@ struct TokenizationTests {
         }
     }
 
-    @Test("token span hashes of every variant equal XXH3-64, for every length 1-40, wherever the token lies", arguments: [0, 3, 0x9E37_79B9_7F4A_7C15, .max] as [UInt64])
-    func tokenSpanHashes(seed: UInt64) {
+    @Test("token hashes of every variant equal XXH3-64, for every length 1-40, wherever the token lies", arguments: [0, 3, 0x9E37_79B9_7F4A_7C15, .max] as [UInt64])
+    func tokenBoundsHashes(seed: UInt64) {
         var generator = SplitMix64(seed: seed ^ 14)
         // Any byte values; the last token ends 8 bytes before the end only when shorter than 8.
         let text = (0..<300).map { _ in UInt8(truncatingIfNeeded: generator.next()) }
-        var spans: [UInt64] = []
+        var bounds: [(start: Int32, end: Int32)] = []
         for length in 1...40 {
             for start in [0, 1, 7, 8, 63, 64, 150, 300 - max(length, 8)] {
-                spans.append(UInt64(start) << 32 | UInt64(length))
+                bounds.append((Int32(start), Int32(start + length)))
             }
         }
-        for index in spans.indices.reversed() { spans.swapAt(index, Int(generator.next() % UInt64(index + 1))) }
-        let expected = spans.map { span in
-            XXH3.hash64(Array(text[Int(span >> 32)..<Int(span >> 32) + Int(span & 0xFFFF_FFFF)]), seed: seed)
-        }
+        for index in bounds.indices.reversed() { bounds.swapAt(index, Int(generator.next() % UInt64(index + 1))) }
+        let expected = bounds.map { XXH3.hash64(Array(text[Int($0.start)..<Int($0.end)]), seed: seed) }
         for isa in Self.variants {
-            for count in Array(0...17) + [spans.count] {
-                var hashes = Array(spans.prefix(count))
+            for count in Array(0...17) + [bounds.count] {
+                // Each token's 8 bytes: its start, then its end, as the boundary kernel writes them.
+                var slots = [UInt64](repeating: 0, count: count)
+                slots.withUnsafeMutableBytes { raw in
+                    for (index, token) in bounds.prefix(count).enumerated() {
+                        raw.storeBytes(of: token.start, toByteOffset: 8 * index, as: Int32.self)
+                        raw.storeBytes(of: token.end, toByteOffset: 8 * index + 4, as: Int32.self)
+                    }
+                }
                 let ran = text.withUnsafeBufferPointer { source in
-                    hashes.withUnsafeMutableBufferPointer {
-                        _TextKernels.hashTokenSpans(source.baseAddress!, spans: $0.baseAddress!, count: count, seed: seed, isa: isa)
+                    slots.withUnsafeMutableBufferPointer {
+                        _TextKernels.hashTokenBounds(source.baseAddress!, tokens: $0.baseAddress!, count: count, seed: seed, isa: isa)
                     }
                 }
                 #expect(ran)
-                #expect(hashes == Array(expected.prefix(count)), "seed \(seed), \(isa), \(count) spans")
+                #expect(slots == Array(expected.prefix(count)), "seed \(seed), \(isa), \(count) tokens")
             }
         }
     }
