@@ -127,7 +127,7 @@ let package = Package(
         ),
         .testTarget(
             name: "SimDedupKitTests",
-            dependencies: ["SimDedupKit", "SimCommandLine", "SimCore", "SimCoreIO", "SimCoreFixtures"]
+            dependencies: ["SimDedupKit", "SimCommandLine", "SimCore", "SimCoreIO", "SimCoreFixtures", "SimCoreInternals"]
         ),
     ]
 )

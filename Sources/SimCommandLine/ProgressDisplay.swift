@@ -210,23 +210,23 @@ public final class ProgressDisplay: @unchecked Sendable {
             head += " \(Int((fraction * 100).rounded(.down)))%"
             switch unit {
             case .bytes: head += " (\(Self.size(done, of: total)))"
-            case .items(let name): head += " (\(Self.count(done)) of \(Self.count(total)) \(name))"
+            case .items(let name): head += " (\(grouped(done)) of \(grouped(total)) \(name))"
             case .steps: head += " (step \(Swift.min(done + 1, total)) of \(total))"
             }
         } else {
             switch unit {
             case .bytes: head += " \(Self.size(done, of: nil))"
-            case .items(let name): head += " \(Self.count(done)) \(name)"
+            case .items(let name): head += " \(grouped(done)) \(name)"
             case .steps: head += " step \(done + 1)"
             }
         }
         parts.append(head)
         switch unit {
         case .bytes(let itemName):
-            if items > 0 { parts.append("\(Self.count(items)) \(itemName)") }
+            if items > 0 { parts.append("\(grouped(items)) \(itemName)") }
             parts.append(formatted(Double(done) / 1e6 / seconds, 1) + " MB/s")
         case .items(let name):
-            parts.append("\(Self.count(Int((Double(done) / seconds).rounded()))) \(name)/s")
+            parts.append("\(grouped(Int((Double(done) / seconds).rounded()))) \(name)/s")
         case .steps:
             break
         }
@@ -237,17 +237,6 @@ public final class ProgressDisplay: @unchecked Sendable {
             parts.append(unknownTotalReason.isEmpty ? "size unknown" : "size unknown: \(unknownTotalReason)")
         }
         return parts.joined(separator: ", ")
-    }
-
-    /// `1,234,567`.
-    static func count(_ value: Int) -> String {
-        let digits = String(value.magnitude)
-        var grouped = ""
-        for (index, digit) in digits.enumerated() {
-            if index > 0 && (digits.count - index) % 3 == 0 { grouped.append(",") }
-            grouped.append(digit)
-        }
-        return (value < 0 ? "-" : "") + grouped
     }
 
     /// `1.2 of 2.9 GB`, or `1.2 GB` without a total (the unit of the larger value).

@@ -19,6 +19,24 @@ package func formatted(_ value: Double, _ digits: Int) -> String {
     return text
 }
 
+/// `value` with its digits in groups of three, as the tools print counts: the same text on
+/// every platform, whatever the locale.
+///
+/// ```swift
+/// grouped(1234567)   // "1,234,567"
+/// grouped(-1000)     // "-1,000"
+/// grouped(999)       // "999"
+/// ```
+package func grouped(_ value: Int) -> String {
+    let digits = String(value.magnitude)
+    var grouped = ""
+    for (index, digit) in digits.enumerated() {
+        if index > 0 && (digits.count - index) % 3 == 0 { grouped.append(",") }
+        grouped.append(digit)
+    }
+    return (value < 0 ? "-" : "") + grouped
+}
+
 extension Duration {
     /// The duration in seconds.
     package var seconds: Double {

@@ -2,6 +2,7 @@ import ArgumentParser
 import SimCommandLine
 import SimCore
 import SimCoreIO
+import SimCoreInternals
 
 /// `simdedup bands`: JSON Lines documents to JSON Lines band keys, streaming, one thread.
 public struct BandsCommand: IOCommand {
@@ -55,7 +56,7 @@ public struct BandsCommand: IOCommand {
             reader: reader, scheme: signature.makeScheme(seed: shingling.seed), banding: bandingParameters,
             shingling: shingling.shinglingOptions, io: io, progress: io.progress(tool: "simdedup", quiet: quiet.quiet))
         if outcome.rejected > 0 && !quiet.quiet {
-            io.message("simdedup bands: \(outcome.documents) documents, \(outcome.rejected) rejected")
+            io.message("simdedup bands: \(grouped(outcome.documents)) documents, \(grouped(outcome.rejected)) rejected")
         }
     }
 }

@@ -34,6 +34,6 @@ public struct ClusterCommand: IOCommand {
             progress.update(lines.sourceBytesRead, items: documents)
         }
         progress.finish()
-        if !quiet.quiet { io.message("simdedup cluster: \(outcome.documents) documents, \(outcome.clusters) clusters") }
+        if !quiet.quiet { io.message("simdedup cluster: \(grouped(outcome.documents)) documents, \(grouped(outcome.clusters)) clusters") }
     }
 }

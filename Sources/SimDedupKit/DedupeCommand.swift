@@ -7,6 +7,7 @@ import Foundation
 import SimCommandLine
 import SimCore
 import SimCoreIO
+import SimCoreInternals
 
 /// `simdedup dedupe`: near-duplicate clusters of a corpus on one machine, optionally the kept
 /// records (`--keep`) and an engine state carried from run to run (`--state`).
@@ -117,7 +118,7 @@ public struct DedupeCommand: IOCommand {
                 }
                 settings = try DedupeSettings(command: self, saved: saved, statePath: statePath)
                 if !quiet.quiet {
-                    io.message("simdedup: \(statePath): \(saved.documentCount) documents from earlier runs; loading (\(settings))")
+                    io.message("simdedup: \(statePath): \(grouped(saved.documentCount)) documents from earlier runs; loading (\(settings))")
                 }
             } else if !quiet.quiet {
                 io.message("simdedup: \(statePath) does not exist yet: starting a new state")

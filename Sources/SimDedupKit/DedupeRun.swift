@@ -58,18 +58,21 @@ public enum DedupeRun {
             let working = Swift.max(0, seconds - (loadSeconds ?? 0) - saveSeconds)
             let rate = working > 0 ? Double(documents) / working : 0
             let megabytesPerSecond = working > 0 ? Double(bytes) / 1e6 / working : 0
-            var line = "simdedup: \(settings): \(documents + rejected) documents in, \(rejected) rejected, \(clusters) clusters, "
-                + "\(duplicates) duplicates"
-            if let kept { line += ", \(kept) kept" }
-            if let documentsBefore { line += "; state: \(documentsBefore) documents before, \(documentsBefore + documents) after" }
+            var line = "simdedup: \(settings): \(grouped(documents + rejected)) documents in, \(grouped(rejected)) rejected, "
+                + "\(grouped(clusters)) clusters, \(grouped(duplicates)) duplicates"
+            if let kept { line += ", \(grouped(kept)) kept" }
+            if let documentsBefore {
+                line += "; state: \(grouped(documentsBefore)) documents before, \(grouped(documentsBefore + documents)) after"
+            }
             let engineDocuments = (documentsBefore ?? 0) + documents
             var time = "\(formatted(seconds, 2)) s"
             if documentsBefore != nil {
                 let loading = loadSeconds.map { "loading the state \(formatted($0, 2)) s, " } ?? ""
                 time += " (\(loading)saving the state \(formatted(saveSeconds, 2)) s)"
             }
-            return line + "; \(time), \(formatted(rate, 0)) docs/s, \(formatted(megabytesPerSecond, 1)) MB/s"
-                + "; engine state \(formatted(Double(stateBytes) / 1e6, 1)) MB (\(engineDocuments > 0 ? stateBytes / engineDocuments : 0) bytes/doc)"
+            return line + "; \(time), \(grouped(Int(rate.rounded()))) docs/s, \(formatted(megabytesPerSecond, 1)) MB/s"
+                + "; engine state \(formatted(Double(stateBytes) / 1e6, 1)) MB "
+                + "(\(grouped(engineDocuments > 0 ? stateBytes / engineDocuments : 0)) bytes/doc)"
         }
     }
 

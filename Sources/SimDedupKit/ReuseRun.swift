@@ -39,9 +39,9 @@ public enum ReuseRun {
         public var description: String {
             let rate = seconds > 0 ? Double(documents) / seconds : 0
             let megabytesPerSecond = seconds > 0 ? Double(bytes) / 1e6 / seconds : 0
-            return "simdedup: \(documents + rejected) documents in, \(rejected) rejected, \(pairs) pairs share "
-                + "\(passages) passages\(groups.map { " in \($0) groups" } ?? ""); \(formatted(seconds, 2)) s, "
-                + "\(formatted(rate, 0)) docs/s, \(formatted(megabytesPerSecond, 1)) MB/s"
+            return "simdedup: \(grouped(documents + rejected)) documents in, \(grouped(rejected)) rejected, "
+                + "\(grouped(pairs)) pairs share \(grouped(passages)) passages\(groups.map { " in \(grouped($0)) groups" } ?? ""); "
+                + "\(formatted(seconds, 2)) s, \(grouped(Int(rate.rounded()))) docs/s, \(formatted(megabytesPerSecond, 1)) MB/s"
         }
     }
 

@@ -1,6 +1,7 @@
 import Foundation
 import SimCore
 import SimCoreFixtures
+import SimCoreInternals
 @testable import SimDedupKit
 import Testing
 
@@ -253,6 +254,38 @@ struct DedupeMessagesTests {
         summary.documentsBefore = nil
         summary.saveSeconds = 0
         #expect(summary.description.contains("; 10.00 s, 40 docs/s, 0.4 MB/s; "), "\(summary.description)")
+    }
+
+    @Test("the summaries group the digits of their counts, as the progress line does")
+    func summaryGroupsDigits() {
+        var summary = DedupeRun.Summary()
+        summary.settings = "jaccard ≥ 0.8"
+        summary.documents = 9_998_765
+        summary.rejected = 1_235
+        summary.clusters = 9_583_966
+        summary.duplicates = 414_799
+        summary.kept = 9_583_966
+        summary.documentsBefore = 10_000_000
+        summary.bytes = 10_000_000_000
+        summary.seconds = 100
+        summary.saveSeconds = 0
+        summary.loadSeconds = 0
+        summary.stateBytes = 3_999_753_000
+        #expect(summary.description == "simdedup: jaccard ≥ 0.8: 10,000,000 documents in, 1,235 rejected, 9,583,966 clusters, "
+            + "414,799 duplicates, 9,583,966 kept; state: 10,000,000 documents before, 19,998,765 after; "
+            + "100.00 s (loading the state 0.00 s, saving the state 0.00 s), 99,988 docs/s, 100.0 MB/s; "
+            + "engine state 3999.8 MB (200 bytes/doc)")
+        var reuse = ReuseRun.Summary()
+        reuse.documents = 20_000
+        reuse.pairs = 17_862
+        reuse.passages = 1_234_567
+        reuse.groups = 11_349
+        reuse.bytes = 1_000_000
+        reuse.seconds = 2
+        #expect(reuse.description == "simdedup: 20,000 documents in, 0 rejected, 17,862 pairs share 1,234,567 passages in 11,349 groups; "
+            + "2.00 s, 10,000 docs/s, 0.5 MB/s")
+        #expect(grouped(0) == "0" && grouped(999) == "999" && grouped(1_000) == "1,000" && grouped(-1_234_567) == "-1,234,567")
+        #expect(grouped(Int.min) == "-9,223,372,036,854,775,808")
     }
 
     @Test("progress while a state file loads (documents) and saves (bytes), none with --quiet")
