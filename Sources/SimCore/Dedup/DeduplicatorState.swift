@@ -25,7 +25,7 @@ struct _DeduplicatorState: Sendable {
     /// caller's `alongside` (which files the batch's ids, under their own lock) runs beside the
     /// index's filing, on another worker where the filing is parallel.
     mutating func file(_ batch: _PreparedBatch, threads: Int, alongside: @Sendable () -> Void) {
-        batch.foundCandidates = filed.append(batch, threads: threads, findingCandidates: true, alongside: alongside)
+        batch.foundCandidates = filed.append(batch, threads: threads, alongside: alongside)
     }
 
     /// The verified matches of rows `rows` of a batch filed from document `first` on: for each,
@@ -41,10 +41,12 @@ struct _DeduplicatorState: Sendable {
         }
     }
 
-    /// Refiles a saved batch without verifying again: the store and index are rebuilt.
-    mutating func restore(_ batch: _PreparedBatch, documents: inout _DocumentTable, threads: Int) {
+    /// Stores a saved batch without verifying it again, and adds its keys to `pending`, which
+    /// the loader files into the index in runs of many batches.
+    mutating func restore(_ batch: _PreparedBatch, documents: inout _DocumentTable, pending: inout _PendingKeys) {
         documents.append(batch)
-        filed.append(batch, threads: threads)
+        filed.store(batch)
+        pending.append(batch)
     }
 }
 
@@ -166,29 +168,18 @@ struct _FiledDocuments: Sendable {
         signatures.byteCount + sizes.count * 4 + sets.reduce(0) { $0 + $1.count * 8 } + index.byteCount
     }
 
-    /// Stores and indexes a batch; with `findingCandidates`, returns what the index found for
-    /// the batch's rows while filing them, if it finds them
+    /// Stores and indexes a batch, and returns what the index found for the batch's rows while
+    /// filing them, if it finds them
     /// (``_CandidateIndex/insertFindingCandidates(keys:sizes:filedRows:threads:alongside:)``).
     /// Then the signatures are stored (their filled bins, or whole), and `alongside` runs, beside
     /// the index's filing where the index files on several workers (``MinHashLSH``'s bands; a
     /// ``ContainmentIndex`` runs it first, on the calling thread): paragraphs file their batches
     /// between pipeline steps, where storing the signatures and the caller's id filing were a
-    /// serial stretch with the other workers idle. A saved engine's batch of rows a file held whole
-    /// is checked row by row as it is stored, on the calling thread
-    /// (``_SignatureStore/append(rows:checked:)``, ``_PreparedBatch/checksRows``).
-    @discardableResult
-    mutating func append(
-        _ batch: _PreparedBatch, threads: Int, findingCandidates: Bool = false, alongside: @Sendable () -> Void = {}
-    ) -> _BatchCandidates? {
+    /// serial stretch with the other workers idle.
+    mutating func append(_ batch: _PreparedBatch, threads: Int, alongside: @Sendable () -> Void) -> _BatchCandidates? {
         sizes.append(contentsOf: batch.sizes.map { Int32($0) })
         sets.append(contentsOf: batch.sets)
         let keys = UnsafeBufferPointer(batch.keys)
-        guard findingCandidates else {
-            signatures.append(rows: UnsafeBufferPointer(batch.signatures), checked: batch.checksRows)
-            alongside()
-            index.insert(keys: keys, sizes: batch.sizes, filedRows: batch.filedRows, threads: threads)
-            return nil
-        }
         // The store moves out of `self` for the filing, so that the side task holds it alone.
         var store = signatures
         signatures = _SignatureStore(
@@ -203,6 +194,16 @@ struct _FiledDocuments: Sendable {
         }
         signatures = store
         return found
+    }
+
+    /// Stores a saved batch's sizes, sets and signatures without filing its keys, which a
+    /// loader files many batches at a time (``_PendingKeys``). Rows a file held whole are
+    /// checked row by row as they are stored (``_SignatureStore/append(rows:checked:)``,
+    /// ``_PreparedBatch/checksRows``).
+    mutating func store(_ batch: _PreparedBatch) {
+        sizes.append(contentsOf: batch.sizes.map { Int32($0) })
+        sets.append(contentsOf: batch.sets)
+        signatures.append(rows: UnsafeBufferPointer(batch.signatures), checked: batch.checksRows)
     }
 
     /// The earlier documents (smaller numbers) whose verified similarity with row `row` of

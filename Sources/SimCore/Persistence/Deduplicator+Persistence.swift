@@ -222,20 +222,23 @@ extension Deduplicator {
     ///   - scheme: The signature scheme it was saved with.
     ///   - options: The options it was saved with.
     ///   - loadBatch: Documents filed at a time; tests cross batches with fewer.
+    ///   - indexRun: Rows whose keys the index files at once, whole signatures only
+    ///     (``_PendingKeys``); tests cross runs with fewer.
     ///   - progress: Receives (documents filed, documents in the file), on the calling thread:
     ///     (0, count) once the file is checked and its document count read, then after each
     ///     batch (a tool's progress display).
     /// - Throws: ``IndexFileError``.
     package convenience init(
         source: IndexFileSource, scheme: Scheme, options: DeduplicationOptions = DeduplicationOptions(),
-        loadBatch: Int = _BatchLimits.standard.maximumDocuments, progress: ((Int, Int) -> Void)? = nil
+        loadBatch: Int = _BatchLimits.standard.maximumDocuments, indexRun: Int = _PendingKeys.defaultRunLength,
+        progress: ((Int, Int) -> Void)? = nil
     ) throws {
-        precondition(loadBatch >= 1, "a batch takes at least one document")
+        precondition(loadBatch >= 1 && indexRun >= 1, "a batch and a run take at least one document")
         self.init(scheme: scheme, options: options)
         // A new engine, held by nobody else: the file is read and filed under its locks.
         try access.withWriteLock { try idAccess.withWriteLock { try clusterLock.withLock {
             try _IndexFile.read(from: source, magic: Self.fileMagic, versions: 1...Self.fileFormatVersion) { payload, version in
-                try restore(payload: payload, version: version, loadBatch: loadBatch, progress: progress)
+                try restore(payload: payload, version: version, loadBatch: loadBatch, indexRun: indexRun, progress: progress)
             }
         } } }
         // The id index and a whole engine's postings were built here, a compact engine's
@@ -245,9 +248,12 @@ extension Deduplicator {
     }
 
     /// Files the documents of a saved payload of format `version` into this new engine; the
-    /// caller holds every lock. Whole signatures are filed `loadBatch` documents at a time, as a
-    /// run files its batches: each batch's rows densified from the file and keyed on all cores.
-    private func restore(payload: UnsafeRawBufferPointer, version: UInt32, loadBatch: Int, progress: ((Int, Int) -> Void)?) throws {
+    /// caller holds every lock. Whole signatures are stored `loadBatch` documents at a time, as a
+    /// run files its batches: each batch's rows densified from the file and keyed on all cores;
+    /// their keys are filed `indexRun` rows at a time (``_PendingKeys``).
+    private func restore(
+        payload: UnsafeRawBufferPointer, version: UInt32, loadBatch: Int, indexRun: Int, progress: ((Int, Int) -> Void)?
+    ) throws {
         let expected = fileParameters(version: version)
         var reader = _BinaryReader(bytes: payload)
         let parameters = String(decoding: try reader.readArray(UInt8.self, limit: 1 << 16), as: UTF8.self)
@@ -267,6 +273,7 @@ extension Deduplicator {
             keyBits: state.filed.index.shards.first?.keyBits ?? 64) { progress?(0, $0) }
         documents.reserveCapacity(documents: saved.count, idBytes: saved.idBytes.count)
         if whole {
+            var pending = _PendingKeys(keysPerDocument: keying.keysPerDocument, runLength: indexRun)
             var first = 0
             while first < saved.count {
                 let range = first..<Swift.min(saved.count, first + loadBatch)
@@ -277,8 +284,9 @@ extension Deduplicator {
                 ) { rows, target in
                     saved.wholeRows(range.lowerBound + rows.lowerBound..<range.lowerBound + rows.upperBound, into: target, scheme: filledBinsScheme)
                 }
-                state.restore(batch, documents: &documents, threads: options.threads)
+                state.restore(batch, documents: &documents, pending: &pending)
                 first = range.upperBound
+                if pending.isFull || first == saved.count { pending.file(into: &state.filed.index, threads: options.threads) }
                 progress?(first, saved.count)
             }
         } else {

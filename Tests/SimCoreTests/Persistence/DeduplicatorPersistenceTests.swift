@@ -97,10 +97,14 @@ struct DeduplicatorPersistenceTests {
         #expect(kept < 300 * 128)
         let reference = original.state.filed.signatures.words
         let pairs = original.verifiedPairs()
+        let postings = original.state.filed.index.shards.map(\.sortedEntries)
+        #expect(postings.count > 1 && postings.allSatisfy { $0.count > 250 })
         let rest = Array(Self.documents[300...])
         let expected = original.insert(contentsOf: rest)
-        for (file, batch) in [(path, 7), (path, 16_384), (older, 7), (older, 300)] {
-            let loaded = try Deduplicator(source: .path(file), scheme: scheme, options: options, loadBatch: batch)
+        // Runs of keys filed at once: one per 10 or 64 documents (each of the first into an
+        // exact shard's recent table, key by key), each batch's alone, or all in one.
+        for (file, batch, run) in [(path, 7, 10), (path, 7, 64), (path, 16_384, 1 << 20), (older, 7, 1), (older, 300, 1 << 20)] {
+            let loaded = try Deduplicator(source: .path(file), scheme: scheme, options: options, loadBatch: batch, indexRun: run)
             #expect(loaded.count == 300)
             #expect(loaded.verifiedPairs() == pairs)
             #expect(loaded.state.filed.signatures.words == reference)
@@ -109,7 +113,9 @@ struct DeduplicatorPersistenceTests {
                 try loaded.save(to: resaved)
                 #expect(MinHashLSHPersistenceTests.bytes(resaved) == current)
             }
-            #expect(loaded.insert(contentsOf: rest) == expected, "\(file), batches of \(batch)")
+            // The same postings, however the runs split them into layers.
+            #expect(loaded.state.filed.index.shards.map(\.sortedEntries) == postings, "\(file), runs of \(run)")
+            #expect(loaded.insert(contentsOf: rest) == expected, "\(file), batches of \(batch), runs of \(run)")
         }
     }
 
