@@ -582,54 +582,93 @@ func _mergeSorted(_ a: [_PostingEntry], _ b: [_PostingEntry]) -> [_PostingEntry]
     return merged
 }
 
-/// Sorts entries by (prefix, document): one counting pass scatters them by their prefix's top
-/// bits (about one entry per bucket: prefixes are hash bits, so buckets stay small), then each
-/// bucket is sorted in place (insertion sort, which is linear on the usual run of one key's
+/// Sorts entries by (prefix, document): counting passes scatter them by their prefix's top bits
+/// (about one entry per bucket at the end: prefixes are hash bits, so buckets stay small), then
+/// each bucket is sorted in place (insertion sort, which is linear on the usual run of one key's
 /// documents in increasing order; the standard library's sort for a large bucket of mixed keys).
+///
+/// Up to 2¹² buckets take one pass. More take two: the top 10 bits first, then the next bits
+/// within each of those 1,024 buckets. A single pass into 2²⁰ buckets (a loaded state's run of
+/// 2²⁰ entries) wrote each entry to a random place in 16 MB, a cache and TLB miss apiece: 17% of
+/// loading a million paragraphs' state. Two passes write to at most 1,024 places at a time.
 func _sortByPrefix(_ entries: inout [_PostingEntry], keyBits: Int) {
     let count = entries.count
-    @inline(__always) func precedes(_ a: _PostingEntry, _ b: _PostingEntry) -> Bool {
-        a.prefix < b.prefix || (a.prefix == b.prefix && a.document < b.document)
-    }
     guard count > 256 else {
-        entries.sort(by: precedes)
+        entries.sort(by: _precedes)
         return
     }
     let bucketBits = Swift.min(keyBits, Swift.min(22, Int.bitWidth - count.leadingZeroBitCount))
-    let shift = UInt64(keyBits - bucketBits)
-    var starts = [Int](repeating: 0, count: (1 << bucketBits) + 1)
-    let sorted = [_PostingEntry](uninitializedCapacity: count) { output, initialized in
-        entries.withUnsafeBufferPointer { input in
-            starts.withUnsafeMutableBufferPointer { starts in
-                // SAFETY: every bucket index is below 2^bucketBits (prefixes are below 2^keyBits),
-                // and the offsets partition 0..<count.
-                for entry in input { starts[Int(truncatingIfNeeded: entry.prefix &>> shift) &+ 1] &+= 1 }
-                for bucket in 1..<starts.count { starts[bucket] &+= starts[bucket &- 1] }
-                var next = Array(starts.dropLast())
-                for entry in input {
-                    let bucket = Int(truncatingIfNeeded: entry.prefix &>> shift)
-                    (output.baseAddress! + next[bucket]).initialize(to: entry)
-                    next[bucket] &+= 1
-                }
-                for bucket in 0..<(starts.count &- 1) where starts[bucket &+ 1] &- starts[bucket] > 1 {
-                    var run = UnsafeMutableBufferPointer(rebasing: output[starts[bucket]..<starts[bucket &+ 1]])
-                    if run.count > 32 {
-                        run.sort(by: precedes)
-                        continue
-                    }
-                    for i in 1..<run.count {
-                        let entry = run[i]
-                        var j = i
-                        while j > 0 && precedes(entry, run[j &- 1]) {
-                            run[j] = run[j &- 1]
-                            j &-= 1
-                        }
-                        run[j] = entry
-                    }
-                }
+    var scratch = [_PostingEntry](repeating: _PostingEntry(prefix: 0, document: 0), count: count)
+    entries.withUnsafeMutableBufferPointer { entries in
+        scratch.withUnsafeMutableBufferPointer { scratch in
+            guard bucketBits > 12 else {
+                let starts = _scatterByPrefix(entries, into: scratch, bits: bucketBits, shift: keyBits - bucketBits)
+                _sortBuckets(scratch, starts: starts)
+                _ = entries.update(fromContentsOf: scratch)
+                return
+            }
+            let topBits = 10
+            let top = _scatterByPrefix(entries, into: scratch, bits: topBits, shift: keyBits - topBits)
+            for bucket in 0..<(top.count - 1) where top[bucket + 1] > top[bucket] {
+                let range = top[bucket]..<top[bucket + 1]
+                let source = UnsafeMutableBufferPointer(rebasing: scratch[range])
+                let target = UnsafeMutableBufferPointer(rebasing: entries[range])
+                // The bits below the top ten: every entry of the bucket shares those.
+                let starts = _scatterByPrefix(source, into: target, bits: bucketBits - topBits, shift: keyBits - bucketBits)
+                _sortBuckets(target, starts: starts)
             }
         }
-        initialized = count
     }
-    entries = sorted
+}
+
+/// Whether `a` sorts before `b`: by prefix, then by document.
+@inline(__always)
+private func _precedes(_ a: _PostingEntry, _ b: _PostingEntry) -> Bool {
+    a.prefix < b.prefix || (a.prefix == b.prefix && a.document < b.document)
+}
+
+/// Writes `input` to `output` (as many entries) grouped by the `bits` bits of each prefix above
+/// its lowest `shift`, in increasing order of those bits, each group in input order; returns
+/// where each group starts, then the end (2^`bits` + 1 offsets).
+private func _scatterByPrefix(
+    _ input: UnsafeMutableBufferPointer<_PostingEntry>, into output: UnsafeMutableBufferPointer<_PostingEntry>, bits: Int, shift: Int
+) -> [Int] {
+    let mask = UInt64(1) << UInt64(bits) &- 1
+    let shift = UInt64(shift)
+    var starts = [Int](repeating: 0, count: (1 << bits) + 1)
+    starts.withUnsafeMutableBufferPointer { starts in
+        // SAFETY: every bucket index is masked below 2^bits, and the offsets partition
+        // 0..<input.count, which is output.count.
+        for entry in input { starts[Int(truncatingIfNeeded: (entry.prefix &>> shift) & mask) &+ 1] &+= 1 }
+        for bucket in 1..<starts.count { starts[bucket] &+= starts[bucket &- 1] }
+        var next = Array(starts.dropLast())
+        next.withUnsafeMutableBufferPointer { next in
+            for entry in input {
+                let bucket = Int(truncatingIfNeeded: (entry.prefix &>> shift) & mask)
+                output[next[bucket]] = entry
+                next[bucket] &+= 1
+            }
+        }
+    }
+    return starts
+}
+
+/// Sorts each group of `entries` that `starts` delimits (see ``_scatterByPrefix(_:into:bits:shift:)``).
+private func _sortBuckets(_ entries: UnsafeMutableBufferPointer<_PostingEntry>, starts: [Int]) {
+    for bucket in 0..<(starts.count &- 1) where starts[bucket &+ 1] &- starts[bucket] > 1 {
+        var run = UnsafeMutableBufferPointer(rebasing: entries[starts[bucket]..<starts[bucket &+ 1]])
+        if run.count > 32 {
+            run.sort(by: _precedes)
+            continue
+        }
+        for i in 1..<run.count {
+            let entry = run[i]
+            var j = i
+            while j > 0 && _precedes(entry, run[j &- 1]) {
+                run[j] = run[j &- 1]
+                j &-= 1
+            }
+            run[j] = entry
+        }
+    }
 }

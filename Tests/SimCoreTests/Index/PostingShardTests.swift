@@ -398,4 +398,24 @@ struct PostingShardTests {
         #expect(refuses(badBits), "a key-bit count past 64")
         #expect(refuses(Array(bytes.dropLast(3))), "truncated")
     }
+
+    @Test("sorting postings by (prefix, document) gives the standard library's order, in one pass or two, for every key width",
+          arguments: [1, 12, 20, 32, 64])
+    func sortByPrefix(keyBits: Int) {
+        var generator = SplitMix64(seed: UInt64(keyBits))
+        // 0-256 entries take the standard sort, up to 2^12 buckets one pass, more two passes.
+        for count in [0, 1, 200, 257, 3_000, 5_000, 70_000] {
+            let keyMask = keyBits == 64 ? UInt64.max : (1 << UInt64(keyBits)) - 1
+            var entries = (0..<count).map { _ in
+                _PostingEntry(prefix: generator.next() & keyMask, document: UInt32(truncatingIfNeeded: generator.next() % 1_000))
+            }
+            // Runs of one key (a popular band key's documents, out of order), and keys that
+            // differ only in their low bits, which the passes do not look at.
+            for index in stride(from: 0, to: count, by: 7) where index > 0 { entries[index].prefix = entries[index - 1].prefix }
+            for index in stride(from: 0, to: count, by: 11) { entries[index].prefix = entries[0].prefix ^ (UInt64(index) & 3 & keyMask) }
+            let expected = entries.sorted { $0.prefix < $1.prefix || ($0.prefix == $1.prefix && $0.document < $1.document) }
+            _sortByPrefix(&entries, keyBits: keyBits)
+            #expect(entries == expected, "\(keyBits) key bits, \(count) entries")
+        }
+    }
 }
