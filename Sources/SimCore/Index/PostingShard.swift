@@ -598,25 +598,25 @@ func _sortByPrefix(_ entries: inout [_PostingEntry], keyBits: Int) {
         return
     }
     let bucketBits = Swift.min(keyBits, Swift.min(22, Int.bitWidth - count.leadingZeroBitCount))
-    var scratch = [_PostingEntry](repeating: _PostingEntry(prefix: 0, document: 0), count: count)
+    // Uninitialized: the first scatter writes every entry (a trivial type needs no deinit).
+    let scratch = UnsafeMutableBufferPointer<_PostingEntry>.allocate(capacity: count)
+    defer { scratch.deallocate() }
     entries.withUnsafeMutableBufferPointer { entries in
-        scratch.withUnsafeMutableBufferPointer { scratch in
-            guard bucketBits > 12 else {
-                let starts = _scatterByPrefix(entries, into: scratch, bits: bucketBits, shift: keyBits - bucketBits)
-                _sortBuckets(scratch, starts: starts)
-                _ = entries.update(fromContentsOf: scratch)
-                return
-            }
-            let topBits = 10
-            let top = _scatterByPrefix(entries, into: scratch, bits: topBits, shift: keyBits - topBits)
-            for bucket in 0..<(top.count - 1) where top[bucket + 1] > top[bucket] {
-                let range = top[bucket]..<top[bucket + 1]
-                let source = UnsafeMutableBufferPointer(rebasing: scratch[range])
-                let target = UnsafeMutableBufferPointer(rebasing: entries[range])
-                // The bits below the top ten: every entry of the bucket shares those.
-                let starts = _scatterByPrefix(source, into: target, bits: bucketBits - topBits, shift: keyBits - bucketBits)
-                _sortBuckets(target, starts: starts)
-            }
+        guard bucketBits > 12 else {
+            let starts = _scatterByPrefix(entries, into: scratch, bits: bucketBits, shift: keyBits - bucketBits)
+            _sortBuckets(scratch, starts: starts)
+            _ = entries.update(fromContentsOf: scratch)
+            return
+        }
+        let topBits = 10
+        let top = _scatterByPrefix(entries, into: scratch, bits: topBits, shift: keyBits - topBits)
+        for bucket in 0..<(top.count - 1) where top[bucket + 1] > top[bucket] {
+            let range = top[bucket]..<top[bucket + 1]
+            let source = UnsafeMutableBufferPointer(rebasing: scratch[range])
+            let target = UnsafeMutableBufferPointer(rebasing: entries[range])
+            // The bits below the top ten: every entry of the bucket shares those.
+            let starts = _scatterByPrefix(source, into: target, bits: bucketBits - topBits, shift: keyBits - bucketBits)
+            _sortBuckets(target, starts: starts)
         }
     }
 }
@@ -638,14 +638,15 @@ private func _scatterByPrefix(
     var starts = [Int](repeating: 0, count: (1 << bits) + 1)
     starts.withUnsafeMutableBufferPointer { starts in
         // SAFETY: every bucket index is masked below 2^bits, and the offsets partition
-        // 0..<input.count, which is output.count.
+        // 0..<input.count, which is output.count: each place of `output` is written once (it
+        // may be uninitialized; entries are a trivial type).
         for entry in input { starts[Int(truncatingIfNeeded: (entry.prefix &>> shift) & mask) &+ 1] &+= 1 }
         for bucket in 1..<starts.count { starts[bucket] &+= starts[bucket &- 1] }
         var next = Array(starts.dropLast())
         next.withUnsafeMutableBufferPointer { next in
             for entry in input {
                 let bucket = Int(truncatingIfNeeded: (entry.prefix &>> shift) & mask)
-                output[next[bucket]] = entry
+                (output.baseAddress! + next[bucket]).initialize(to: entry)
                 next[bucket] &+= 1
             }
         }
