@@ -141,7 +141,7 @@ static size_t non_ascii_portable(const uint8_t *bytes, size_t count) {
 
 // One token's bounds (the 32-bit start and end in memory order, as simk_token_bounds writes
 // them, in the 8 bytes of `slot`) to its XXH3-64 hash, by xxHash's own function.
-static inline uint64_t simk_hash_bounds(const uint8_t *text, const uint64_t *slot, uint64_t seed) {
+__attribute__((always_inline)) static inline uint64_t simk_hash_bounds(const uint8_t *text, const uint64_t *slot, uint64_t seed) {
     uint32_t bounds[2];
     memcpy(bounds, slot, sizeof bounds);
     return XXH3_64bits_withSeed(text + bounds[0], bounds[1] - bounds[0], seed);
