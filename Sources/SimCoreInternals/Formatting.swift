@@ -37,6 +37,12 @@ package func grouped(_ value: Int) -> String {
     return (value < 0 ? "-" : "") + grouped
 }
 
+/// A rate rounded to a whole number with its digits grouped (`99,988`); a value no `Int`
+/// holds (not finite, or past 2⁶³: a run timed at nearly nothing) as Swift writes the double.
+package func groupedRate(_ rate: Double) -> String {
+    Int(exactly: rate.rounded()).map(grouped) ?? "\(rate.rounded())"
+}
+
 extension Duration {
     /// The duration in seconds.
     package var seconds: Double {

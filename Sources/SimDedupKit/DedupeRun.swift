@@ -70,7 +70,7 @@ public enum DedupeRun {
                 let loading = loadSeconds.map { "loading the state \(formatted($0, 2)) s, " } ?? ""
                 time += " (\(loading)saving the state \(formatted(saveSeconds, 2)) s)"
             }
-            return line + "; \(time), \(grouped(Int(rate.rounded()))) docs/s, \(formatted(megabytesPerSecond, 1)) MB/s"
+            return line + "; \(time), \(groupedRate(rate)) docs/s, \(formatted(megabytesPerSecond, 1)) MB/s"
                 + "; engine state \(formatted(Double(stateBytes) / 1e6, 1)) MB "
                 + "(\(grouped(engineDocuments > 0 ? stateBytes / engineDocuments : 0)) bytes/doc)"
         }

@@ -41,7 +41,7 @@ public enum ReuseRun {
             let megabytesPerSecond = seconds > 0 ? Double(bytes) / 1e6 / seconds : 0
             return "simdedup: \(grouped(documents + rejected)) documents in, \(grouped(rejected)) rejected, "
                 + "\(grouped(pairs)) pairs share \(grouped(passages)) passages\(groups.map { " in \(grouped($0)) groups" } ?? ""); "
-                + "\(formatted(seconds, 2)) s, \(grouped(Int(rate.rounded()))) docs/s, \(formatted(megabytesPerSecond, 1)) MB/s"
+                + "\(formatted(seconds, 2)) s, \(groupedRate(rate)) docs/s, \(formatted(megabytesPerSecond, 1)) MB/s"
         }
     }
 

@@ -378,7 +378,6 @@ extension ParallelParsingTests {
     @Test("the UTF-8 check of every variant agrees with the scalar validator for every lead byte and every second byte, whole, cut short or followed by a bad byte")
     func utf8KernelEveryLead() {
         let variants = _TextKernels.supportedVariants
-        var checked = 0
         for lead in 0x80...0xFF {
             for second in 0...0xFF {
                 // 70 ASCII bytes first, so that the vector scan reaches the sequence mid-block.
@@ -390,11 +389,9 @@ extension ParallelParsingTests {
                         #expect(bytes.withUnsafeBytes { _TextKernels.firstInvalidUTF8Offset($0, isa: isa) } == expected,
                                 "lead \(lead), second \(second), tail \(tail), \(isa)")
                     }
-                    checked += 1
                 }
             }
         }
-        #expect(checked == 128 * 256 * 7)
         // Exact values at the boundaries of the second byte's ranges.
         for (bytes, expected) in [
             ([0xE0, 0x9F, 0x80], 0), ([0xE0, 0xA0, 0x80], nil), ([0xED, 0x9F, 0xBF], nil), ([0xED, 0xA0, 0x80], 0),

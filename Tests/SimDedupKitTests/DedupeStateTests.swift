@@ -286,6 +286,13 @@ struct DedupeMessagesTests {
             + "2.00 s, 10,000 docs/s, 0.5 MB/s")
         #expect(grouped(0) == "0" && grouped(999) == "999" && grouped(1_000) == "1,000" && grouped(-1_234_567) == "-1,234,567")
         #expect(grouped(Int.min) == "-9,223,372,036,854,775,808")
+        // Rates no Int holds are written, never trapped on.
+        #expect(groupedRate(99_987.65) == "99,988" && groupedRate(.infinity) == "inf" && groupedRate(1e20) == "1e+20")
+        summary.seconds = 1e-300
+        summary.loadSeconds = nil
+        summary.documentsBefore = nil
+        // 10¹⁰ bytes in 10⁻³⁰⁰ s: both rates past 2⁶³ (this trapped when the rate became an Int).
+        #expect(summary.description.contains("e+306 docs/s, ") && summary.description.contains("e+30"))
     }
 
     @Test("progress while a state file loads (documents) and saves (bytes), none with --quiet")

@@ -153,7 +153,8 @@ int simk_json_unescape_isa(int isa, const uint8_t *src, size_t count, uint8_t *d
 
 /// The position of the first byte among `count` that does not start a valid UTF-8 sequence
 /// (shortest form, no surrogate, nothing above U+10FFFF), or `count` if all are valid. ASCII
-/// runs are skipped 32 (AVX2) or 64 (AVX-512) bytes per step, eight on the portable path; each
+/// runs are skipped 64 bytes per step (two loads with AVX2, one with AVX-512), eight on the
+/// portable path; each
 /// run of non-ASCII sequences is decoded one sequence at a time. Reads exactly `count` bytes.
 size_t simk_utf8_first_invalid(const uint8_t *bytes, size_t count);
 

@@ -590,7 +590,8 @@ func _mergeSorted(_ a: [_PostingEntry], _ b: [_PostingEntry]) -> [_PostingEntry]
 /// Up to 2¹² buckets take one pass. More take two: the top 10 bits first, then the next bits
 /// within each of those 1,024 buckets. A single pass into 2²⁰ buckets (a loaded state's run of
 /// 2²⁰ entries) wrote each entry to a random place in 16 MB, a cache and TLB miss apiece: 17% of
-/// loading a million paragraphs' state. Two passes write to at most 1,024 places at a time.
+/// loading a million paragraphs' state. The first of two passes writes to 1,024 places at a
+/// time, the second to at most 4,096 inside one of those buckets.
 func _sortByPrefix(_ entries: inout [_PostingEntry], keyBits: Int) {
     let count = entries.count
     guard count > 256 else {
@@ -614,7 +615,7 @@ func _sortByPrefix(_ entries: inout [_PostingEntry], keyBits: Int) {
             let range = top[bucket]..<top[bucket + 1]
             let source = UnsafeMutableBufferPointer(rebasing: scratch[range])
             let target = UnsafeMutableBufferPointer(rebasing: entries[range])
-            // The bits below the top ten: every entry of the bucket shares those.
+            // Every entry of the bucket shares its top ten bits: the next ones group it.
             let starts = _scatterByPrefix(source, into: target, bits: bucketBits - topBits, shift: keyBits - bucketBits)
             _sortBuckets(target, starts: starts)
         }

@@ -208,8 +208,10 @@ extension Deduplicator {
     /// - Throws: ``IndexFileError``: unreadable, wrong magic, truncated, checksum mismatch,
     ///   unsupported version, parameter mismatch (both parameter lines in the message) or
     ///   inconsistent contents.
-    /// - Complexity: O(file size) plus the index's filing (whole signatures), a batch of
-    ///   16,384 documents at a time: memory is the engine's, the mapped file's, and one batch's.
+    /// - Complexity: O(file size) plus the index's filing (whole signatures): documents are
+    ///   stored 16,384 at a time, and their index keys filed in runs of 2²⁰ entries a shard
+    ///   (about a million documents for the Jaccard measure); memory is the engine's, the
+    ///   mapped file's, one batch's and one run's keys (about 120 MB with 14 bands).
     public convenience init(contentsOf path: String, scheme: Scheme, options: DeduplicationOptions = DeduplicationOptions()) throws {
         try self.init(source: .path(path), scheme: scheme, options: options)
     }
@@ -221,16 +223,17 @@ extension Deduplicator {
     ///   - source: The file, or its bytes.
     ///   - scheme: The signature scheme it was saved with.
     ///   - options: The options it was saved with.
-    ///   - loadBatch: Documents filed at a time; tests cross batches with fewer.
-    ///   - indexRun: Rows whose keys the index files at once, whole signatures only
-    ///     (``_PendingKeys``); tests cross runs with fewer.
-    ///   - progress: Receives (documents filed, documents in the file), on the calling thread:
+    ///   - loadBatch: Documents stored at a time; tests cross batches with fewer.
+    ///   - indexRun: The entries a shard takes from one run of keys filed at once, whole
+    ///     signatures only (``_PendingKeys``); tests cross runs with fewer.
+    ///   - progress: Receives (documents stored, documents in the file), on the calling thread:
     ///     (0, count) once the file is checked and its document count read, then after each
-    ///     batch (a tool's progress display).
+    ///     batch (a tool's progress display); a run's keys are filed before its last batch
+    ///     is reported.
     /// - Throws: ``IndexFileError``.
     package convenience init(
         source: IndexFileSource, scheme: Scheme, options: DeduplicationOptions = DeduplicationOptions(),
-        loadBatch: Int = _BatchLimits.standard.maximumDocuments, indexRun: Int = _PendingKeys.defaultRunLength,
+        loadBatch: Int = _BatchLimits.standard.maximumDocuments, indexRun: Int = _PendingKeys.defaultRunEntries,
         progress: ((Int, Int) -> Void)? = nil
     ) throws {
         precondition(loadBatch >= 1 && indexRun >= 1, "a batch and a run take at least one document")
@@ -250,7 +253,7 @@ extension Deduplicator {
     /// Files the documents of a saved payload of format `version` into this new engine; the
     /// caller holds every lock. Whole signatures are stored `loadBatch` documents at a time, as a
     /// run files its batches: each batch's rows densified from the file and keyed on all cores;
-    /// their keys are filed `indexRun` rows at a time (``_PendingKeys``).
+    /// their keys are filed in runs of `indexRun` entries a shard (``_PendingKeys``).
     private func restore(
         payload: UnsafeRawBufferPointer, version: UInt32, loadBatch: Int, indexRun: Int, progress: ((Int, Int) -> Void)?
     ) throws {
@@ -273,7 +276,9 @@ extension Deduplicator {
             keyBits: state.filed.index.shards.first?.keyBits ?? 64) { progress?(0, $0) }
         documents.reserveCapacity(documents: saved.count, idBytes: saved.idBytes.count)
         if whole {
-            var pending = _PendingKeys(keysPerDocument: keying.keysPerDocument, runLength: indexRun)
+            var pending = _PendingKeys(
+                keysPerDocument: keying.keysPerDocument, shardCount: state.filed.index.shards.count, runEntries: indexRun,
+                expectedRows: saved.count)
             var first = 0
             while first < saved.count {
                 let range = first..<Swift.min(saved.count, first + loadBatch)

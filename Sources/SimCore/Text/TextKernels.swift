@@ -138,8 +138,8 @@ package enum _TextKernels {
 
     /// The offset of the first byte that does not start a valid UTF-8 sequence, or `nil` if all
     /// of `bytes` is valid: exactly `UTF8Scalars.firstInvalidOffset(_:)` (the corpus reader
-    /// checks every line before parsing it). One C call: ASCII runs are skipped 32 or 64 bytes
-    /// per step, and each run of non-ASCII sequences is decoded to its end before the vector
+    /// checks every line before parsing it). One C call: ASCII runs are skipped 64 bytes per
+    /// step, and each run of non-ASCII sequences is decoded to its end before the vector
     /// scan resumes. On news text (a curly quote or an accent every 500 bytes or so) a Swift
     /// loop calling the scan once per ASCII run took 3.3% of a one-thread run's samples; this
     /// takes 2.7%, most of it the first read of each line.

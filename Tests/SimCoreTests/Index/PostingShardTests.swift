@@ -400,11 +400,14 @@ struct PostingShardTests {
     }
 
     @Test("sorting postings by (prefix, document) gives the standard library's order, in one pass or two, for every key width",
-          arguments: [1, 12, 20, 32, 64])
+          arguments: [1, 12, 13, 16, 20, 22, 32, 64])
     func sortByPrefix(keyBits: Int) {
         var generator = SplitMix64(seed: UInt64(keyBits))
-        // 0-256 entries take the standard sort, up to 2^12 buckets one pass, more two passes.
-        for count in [0, 1, 200, 257, 3_000, 5_000, 70_000] {
+        // 0-256 entries take the standard sort, up to 2^12 buckets one pass, more two passes;
+        // 13 and 16 key bits reach a second pass with no bits below it (shift 0), and 2^21
+        // entries the most buckets (2^22: a second pass of 12 bits).
+        let counts = [0, 1, 200, 257, 3_000, 5_000, 70_000] + (keyBits >= 22 ? [1 << 21] : [])
+        for count in counts {
             let keyMask = keyBits == 64 ? UInt64.max : (1 << UInt64(keyBits)) - 1
             var entries = (0..<count).map { _ in
                 _PostingEntry(prefix: generator.next() & keyMask, document: UInt32(truncatingIfNeeded: generator.next() % 1_000))
