@@ -226,7 +226,7 @@ public final class ProgressDisplay: @unchecked Sendable {
             if items > 0 { parts.append("\(grouped(items)) \(itemName)") }
             parts.append(formatted(Double(done) / 1e6 / seconds, 1) + " MB/s")
         case .items(let name):
-            parts.append("\(grouped(Int((Double(done) / seconds).rounded()))) \(name)/s")
+            parts.append("\(groupedRate(Double(done) / seconds)) \(name)/s")
         case .steps:
             break
         }

@@ -154,8 +154,8 @@ int simk_json_unescape_isa(int isa, const uint8_t *src, size_t count, uint8_t *d
 /// The position of the first byte among `count` that does not start a valid UTF-8 sequence
 /// (shortest form, no surrogate, nothing above U+10FFFF), or `count` if all are valid. ASCII
 /// runs are skipped 64 bytes per step (two loads with AVX2, one with AVX-512), eight on the
-/// portable path; each
-/// run of non-ASCII sequences is decoded one sequence at a time. Reads exactly `count` bytes.
+/// portable path; each run of non-ASCII sequences is decoded one sequence at a time. Reads
+/// exactly `count` bytes.
 size_t simk_utf8_first_invalid(const uint8_t *bytes, size_t count);
 
 /// `simk_utf8_first_invalid` forced onto one variant, for tests. Returns 0 and sets `*position`,
