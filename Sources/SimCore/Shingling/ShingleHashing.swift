@@ -14,7 +14,7 @@ enum _ShingleHashing {
     /// start and end, as a pair of 32-bit values, where its hash goes: the transitions of a bit
     /// mask of word bytes, 64 bytes at a time (AVX-512 packs them without a branch per token,
     /// where a trailing-zero loop mispredicted its exit once per block). Then
-    /// ``_TextKernels/hashTokenBounds(_:tokens:count:seed:isa:)`` hashes them all in place
+    /// ``_TextKernels/hashTokenBounds(_:readable:tokens:count:seed:isa:)`` hashes them all in place
     /// without a branch on the token's length (xxHash's short-input branch mispredicted on about
     /// half the tokens of news text), eight at a time with AVX-512: it reads each pair as one
     /// 64-bit lane, so no pass in between turns the pairs into another form.
@@ -37,8 +37,9 @@ enum _ShingleHashing {
                 ?? _TextKernels.tokenBounds(text, count: count, into: bounds, isa: .portable)!
         }
         // SAFETY: every token lies inside `text`, which 64 padding bytes follow.
-        if !_TextKernels.hashTokenBounds(text, tokens: tokenHashes, count: tokens, seed: seed, isa: isa) {
-            _TextKernels.hashTokenBounds(text, tokens: tokenHashes, count: tokens, seed: seed, isa: .portable)
+        let readable = count + 64
+        if !_TextKernels.hashTokenBounds(text, readable: readable, tokens: tokenHashes, count: tokens, seed: seed, isa: isa) {
+            _TextKernels.hashTokenBounds(text, readable: readable, tokens: tokenHashes, count: tokens, seed: seed, isa: .portable)
         }
         return tokens
     }

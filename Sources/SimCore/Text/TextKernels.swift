@@ -64,20 +64,34 @@ package enum _TextKernels {
     /// 16 bytes, eight tokens per step with AVX-512, four with AVX2; the portable variant one at
     /// a time.
     ///
-    /// - SAFETY: every token has a length of at least 1 and lies inside `text`, and `text` has
-    ///   at least 8 readable bytes from every token's start (word shingling's 64 padding bytes);
-    ///   `tokens` holds `count` values.
+    /// With AVX-512 VBMI, eight tokens within 128 bytes take their bytes out of two 64-byte loads
+    /// instead of two gathers: any of the `readable` bytes may be read.
+    ///
+    /// - SAFETY: `text` has `readable` readable bytes; every token has a length of at least 1,
+    ///   and `readable` is at least 8 past its start and not before its end (word shingling's
+    ///   64 padding bytes); `tokens` holds `count` values.
     /// - Returns: `false` if `isa` was forced and this CPU cannot run it (nothing written).
     @discardableResult
     static func hashTokenBounds(
-        _ text: UnsafePointer<UInt8>, tokens: UnsafeMutablePointer<UInt64>, count: Int, seed: UInt64,
+        _ text: UnsafePointer<UInt8>, readable: Int, tokens: UnsafeMutablePointer<UInt64>, count: Int, seed: UInt64,
         isa: SignatureKernelISA? = nil
     ) -> Bool {
         guard let isa else {
-            simk_hash_token_bounds(text, tokens, count, seed)
+            simk_hash_token_bounds(text, readable, tokens, count, seed)
             return true
         }
-        return simk_hash_token_bounds_isa(isa.code, text, tokens, count, seed) == 0
+        return simk_hash_token_bounds_isa(isa.code, text, readable, tokens, count, seed) == 0
+    }
+
+    /// ``hashTokenBounds(_:readable:tokens:count:seed:isa:)``'s AVX-512 variant for CPUs without
+    /// VBMI (gathers), which a CPU with VBMI never runs otherwise, for tests.
+    ///
+    /// - SAFETY: as ``hashTokenBounds(_:readable:tokens:count:seed:isa:)``.
+    /// - Returns: `false` if this CPU cannot run the AVX-512 variant (nothing written).
+    static func hashTokenBoundsWithGathers(
+        _ text: UnsafePointer<UInt8>, tokens: UnsafeMutablePointer<UInt64>, count: Int, seed: UInt64
+    ) -> Bool {
+        simk_hash_token_bounds_gathers(text, tokens, count, seed) == 0
     }
 
     /// Word n-gram hashes from token hashes: for each of `windows` windows i, Murmur3's fmix64

@@ -1,6 +1,9 @@
 import Testing
 @testable import SimCore
 import SimCoreInternals
+#if canImport(Glibc)
+import Glibc
+#endif
 
 @Suite("Shingling")
 struct ShinglerTests {
@@ -129,6 +132,19 @@ struct TokenizationTests {
     /// The kernel variants this CPU runs (the portable one always).
     static var variants: [SignatureKernelISA] { _TextKernels.supportedVariants }
 
+    /// Every token hash kernel this CPU runs, by name: each variant, and the AVX-512 one without
+    /// VBMI (gathers), which a CPU with VBMI runs only here. Each takes the text, its readable
+    /// bytes, the bounds, their count and the seed, and returns whether it ran.
+    static var tokenHashKernels: [(name: String, run: (UnsafePointer<UInt8>, Int, UnsafeMutablePointer<UInt64>, Int, UInt64) -> Bool)] {
+        let each = variants.map { isa in
+            ("\(isa)", { _TextKernels.hashTokenBounds($0, readable: $1, tokens: $2, count: $3, seed: $4, isa: isa) })
+        }
+        guard variants.contains(.avx512) else { return each }
+        return each + [("avx512 with gathers", { text, _, tokens, count, seed in
+            _TextKernels.hashTokenBoundsWithGathers(text, tokens: tokens, count: count, seed: seed)
+        })]
+    }
+
     @Test("the vector token path finds exactly the tokens of normalize(), with every kernel variant", arguments: [1, 2] as [UInt64])
     func agreesWithNormalize(seed: UInt64) {
         var generator = SplitMix64(seed: seed)
@@ -240,7 +256,7 @@ struct TokenizationTests {
         }
         for index in bounds.indices.reversed() { bounds.swapAt(index, Int(generator.next() % UInt64(index + 1))) }
         let expected = bounds.map { XXH3.hash64(Array(text[Int($0.start)..<Int($0.end)]), seed: seed) }
-        for isa in Self.variants {
+        for kernel in Self.tokenHashKernels {
             for count in Array(0...17) + [bounds.count] {
                 // Each token's 8 bytes: its start, then its end, as the boundary kernel writes them.
                 var slots = [UInt64](repeating: 0, count: count)
@@ -251,15 +267,60 @@ struct TokenizationTests {
                     }
                 }
                 let ran = text.withUnsafeBufferPointer { source in
-                    slots.withUnsafeMutableBufferPointer {
-                        _TextKernels.hashTokenBounds(source.baseAddress!, tokens: $0.baseAddress!, count: count, seed: seed, isa: isa)
-                    }
+                    slots.withUnsafeMutableBufferPointer { kernel.run(source.baseAddress!, text.count, $0.baseAddress!, count, seed) }
                 }
                 #expect(ran)
-                #expect(slots == Array(expected.prefix(count)), "seed \(seed), \(isa), \(count) tokens")
+                #expect(slots == Array(expected.prefix(count)), "seed \(seed), \(kernel.name), \(count) tokens")
             }
         }
     }
+
+    #if canImport(Glibc)
+    @Test("token hashes of every variant read no byte past the readable ones (a guard page after them)")
+    func tokenBoundsHashesAtPageEnd() throws {
+        let pageSize = Int(sysconf(Int32(_SC_PAGESIZE)))
+        let mapping = try #require(mmap(nil, 2 * pageSize, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0))
+        try #require(mapping != MAP_FAILED)
+        defer { munmap(mapping, 2 * pageSize) }
+        // Reading past the first page faults.
+        try #require(mprotect(mapping + pageSize, pageSize, PROT_NONE) == 0)
+        let page = mapping.assumingMemoryBound(to: UInt8.self)
+        var generator = SplitMix64(seed: 41)
+        for trial in 0..<400 {
+            // 9 to 24 tokens in text order, of 1 to 18 bytes, 1 to 12 bytes apart (groups of eight
+            // spanning from 9 bytes to past 128), the last one's guaranteed bytes ending at the
+            // guard page: max(length, 8) from its start.
+            let count = 9 + Int(generator.next() % 16)
+            var tokens: [(length: Int, gap: Int)] = (0..<count).map { _ in
+                (1 + Int(generator.next() % (trial % 3 == 0 ? 18 : 9)), 1 + Int(generator.next() % (trial % 2 == 0 ? 12 : 2)))
+            }
+            tokens[count - 1].gap = 0
+            let last = tokens[count - 1].length
+            let total = tokens.reduce(0) { $0 + $1.length + $1.gap } + Swift.max(last, 8) - last
+            let text = page + pageSize - total
+            for offset in 0..<total { text[offset] = UInt8(truncatingIfNeeded: generator.next()) }
+            var bounds: [(start: Int, end: Int)] = []
+            var position = 0
+            for token in tokens {
+                bounds.append((position, position + token.length))
+                position += token.length + token.gap
+            }
+            let expected = bounds.map { XXH3.hash64(Array(UnsafeBufferPointer(start: text + $0.start, count: $0.end - $0.start)), seed: 5) }
+            for kernel in Self.tokenHashKernels {
+                var slots = [UInt64](repeating: 0, count: count)
+                slots.withUnsafeMutableBytes { raw in
+                    for (index, token) in bounds.enumerated() {
+                        raw.storeBytes(of: Int32(token.start), toByteOffset: 8 * index, as: Int32.self)
+                        raw.storeBytes(of: Int32(token.end), toByteOffset: 8 * index + 4, as: Int32.self)
+                    }
+                }
+                let ran = slots.withUnsafeMutableBufferPointer { kernel.run(text, total, $0.baseAddress!, count, 5) }
+                #expect(ran)
+                #expect(slots == expected, "trial \(trial), \(kernel.name)")
+            }
+        }
+    }
+    #endif
 
     @Test("word n-gram kernel of every variant: each window's polynomial, for widths 1-12 and every tail length")
     func wordShingleKernel() {
