@@ -218,7 +218,10 @@ struct _FiledDocuments: Sendable {
         // The row's whole signature is still in its batch: a store keeping filled bins only
         // then expands the candidate's row alone.
         let whole = signatures.filledBinsScheme == nil ? nil : batch.signature(ofRow: row)
-        let verify = { (other: Int) in
+        // A nested function, not a closure value: passed as a non-escaping argument it captures
+        // the state and `found` in place, where a closure value copied the state (a retain and a
+        // release of each of its parts per row) and boxed `found`.
+        func verify(_ other: Int) {
             guard other < document else { return }
             let similarity = similarity(document, other, scheme: scheme, options: options, wholeSignatureOfA: whole)
             if similarity >= options.threshold { found.append((other, similarity)) }
