@@ -322,9 +322,11 @@ static size_t map_ascii_avx512(const uint8_t *input, size_t count, uint8_t *outp
 }
 
 // The boundaries of each 16 bytes packed by VPCOMPRESSD (16 lane offsets, compressed by the
-// transition bits) and written by a masked store of exactly as many lanes: no branch per
-// boundary, no write past the last one (a compressing store to memory is microcoded on AMD, so
-// the store is a separate one).
+// transition bits into a register) and written by a plain store of all 16 lanes, the next
+// store starting after the real ones: no branch per boundary. A compressing store to memory is
+// microcoded on AMD, and a masked store of exactly the real lanes measured 2.7 times slower than
+// this on Zen 4 (3.0 against 1.1 ms for 20 MB of news text); so up to 16 values past the last
+// pair are written.
 __attribute__((target("avx512f,avx512bw")))
 static size_t token_bounds_avx512(const uint8_t *text, size_t count, int32_t *bounds) {
     const __m512i space = _mm512_set1_epi8(0x20);
@@ -338,9 +340,8 @@ static size_t token_bounds_avx512(const uint8_t *text, size_t count, int32_t *bo
         __m512i positions = _mm512_add_epi32(lanes, _mm512_set1_epi32((int32_t)offset));
         for (int quarter = 0; quarter < 4; quarter++) {
             const __mmask16 hits = (__mmask16)(transitions >> (16 * quarter));
-            const unsigned hitCount = (unsigned)__builtin_popcount(hits);
-            _mm512_mask_storeu_epi32(bounds + written, (__mmask16)((1u << hitCount) - 1), _mm512_maskz_compress_epi32(hits, positions));
-            written += hitCount;
+            _mm512_storeu_si512((void *)(bounds + written), _mm512_maskz_compress_epi32(hits, positions));
+            written += (unsigned)__builtin_popcount(hits);
             positions = _mm512_add_epi32(positions, sixteen);
         }
     }

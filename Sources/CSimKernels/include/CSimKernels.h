@@ -96,8 +96,9 @@ int simk_map_ascii_isa(int isa, const uint8_t *input, size_t count, uint8_t *out
 /// The tokens (maximal runs of bytes other than 0x20) of `text[0..<count]`, as pairs: writes
 /// token i's first byte offset to `bounds[2i]` and the offset after its last byte to
 /// `bounds[2i + 1]`, and returns the number of tokens. Reads whole blocks of 64 bytes (the caller
-/// guarantees that 0x20 bytes follow `count` up to the next multiple of 64) and writes only the
-/// tokens' pairs (`bounds` needs room for `2 * (count / 2 + 1)` values); `count` is below 2^31.
+/// guarantees that 0x20 bytes follow `count` up to the next multiple of 64) and writes the tokens'
+/// pairs and, with AVX-512, up to 16 values after them (`bounds` needs room for
+/// `2 * (count / 2 + 1) + 16` values); `count` is below 2^31.
 size_t simk_token_bounds(const uint8_t *text, size_t count, int32_t *bounds);
 
 /// `simk_token_bounds` forced onto one variant, for tests: the count goes to `tokens`. Returns 0,

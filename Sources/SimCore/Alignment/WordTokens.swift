@@ -54,10 +54,10 @@ final class _WordTokens {
         let text = UnsafePointer(mapped.storage.baseAddress!)
         let startPointer = starts.reserve(capacity).baseAddress!
         let endPointer = ends.reserve(capacity).baseAddress!
-        let pairs = bounds.reserve(2 * capacity).baseAddress!
+        let pairs = bounds.reserve(_TextKernels.boundsRoom(count: mappedCount)).baseAddress!
         // SAFETY: the mapped text is followed by 64 bytes of 0x20, so every block is readable;
-        // `pairs` holds 2 · (mappedCount / 2 + 1) values, the kernel's room, and `starts` and
-        // `ends` one per token of at most mappedCount / 2 + 1.
+        // `pairs` holds the kernel's room, and `starts` and `ends` one per token of at most
+        // mappedCount / 2 + 1.
         count = _TextKernels.tokenBounds(text, count: mappedCount, into: pairs)
         for token in 0..<count {
             startPointer[token] = pairs[2 &* token]

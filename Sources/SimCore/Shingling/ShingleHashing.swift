@@ -8,6 +8,11 @@ enum _ShingleHashing {
     static let prime1: UInt64 = 0x9E37_79B1_85EB_CA87
     static let prime2: UInt64 = 0xC2B2_AE3D_27D4_EB4F
 
+    /// The hashes ``hashTokens(_:count:seed:into:isa:)`` needs room for, for `count` bytes of
+    /// mapped text: one per token (at most `count / 2 + 1`), and the 16 bounds values the
+    /// boundary kernel may write after the last pair.
+    static func tokenRoom(count: Int) -> Int { _TextKernels.boundsRoom(count: count) / 2 }
+
     /// Hashes each token (maximal run of bytes other than 0x20) of mapped text with XXH3.
     ///
     /// The vector kernel ``_TextKernels/tokenBounds(_:count:into:isa:)`` writes every token's
@@ -20,7 +25,7 @@ enum _ShingleHashing {
     /// 64-bit lane, so no pass in between turns the pairs into another form.
     ///
     /// - Precondition: `text` is followed by at least 64 readable 0x20 bytes; `tokenHashes` has
-    ///   room for `count / 2 + 1` hashes; `count` is below 2³¹ (the bounds are 32-bit values).
+    ///   room for ``tokenRoom(count:)`` hashes; `count` is below 2³¹ (the bounds are 32-bit values).
     /// - Parameter isa: A kernel variant to force (tests); `nil` uses the process's.
     /// - Returns: The number of tokens.
     static func hashTokens(
@@ -28,10 +33,10 @@ enum _ShingleHashing {
         isa: SignatureKernelISA? = nil
     ) -> Int {
         precondition(count < Int(Int32.max), "a document must fold to less than 2 GiB")
-        // SAFETY: `count / 2 + 1` hashes are `2 · (count / 2 + 1)` 32-bit values, the room the
-        // pairs need; pair i occupies the bytes of hash i, and the kernel reads it before it
-        // writes that hash.
-        let tokens = tokenHashes.withMemoryRebound(to: Int32.self, capacity: 2 * (count / 2 + 1)) { bounds in
+        // SAFETY: `tokenRoom(count:)` hashes are the 32-bit values the boundary kernel may write;
+        // pair i occupies the bytes of hash i, and the hash kernel reads it before it writes
+        // that hash.
+        let tokens = tokenHashes.withMemoryRebound(to: Int32.self, capacity: 2 * tokenRoom(count: count)) { bounds in
             // An unsupported forced variant is a test's mistake; the portable one always runs.
             _TextKernels.tokenBounds(text, count: count, into: bounds, isa: isa)
                 ?? _TextKernels.tokenBounds(text, count: count, into: bounds, isa: .portable)!

@@ -103,7 +103,7 @@ public final class Shingler {
         case .words(let width):
             let mappedCount = normalizer._mapForTokens(bytes, into: textBuffer)
             guard mappedCount > 0 else { return 0 }
-            let tokenHashes = tokenBuffer.reserve(mappedCount / 2 + 1).baseAddress!
+            let tokenHashes = tokenBuffer.reserve(_ShingleHashing.tokenRoom(count: mappedCount)).baseAddress!
             let tokens = _ShingleHashing.hashTokens(
                 textBuffer.storage.baseAddress!, count: mappedCount, seed: seed, into: tokenHashes)
             let shingles = shingleBuffer.reserve(Swift.max(tokens, 1)).baseAddress!

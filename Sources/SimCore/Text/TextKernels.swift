@@ -38,12 +38,18 @@ package enum _TextKernels {
     /// (starts and ends alternate); AVX-512 packs them 16 bytes at a time (VPCOMPRESSD), the
     /// other variants take one trailing-zero count per boundary.
     ///
+    /// AVX-512 writes whole 16-lane registers, so up to 16 values after the last pair change too.
+    ///
     /// - SAFETY: `text` holds `count` bytes followed by 0x20 bytes up to the next multiple of
-    ///   64; `bounds` has room for `2 · (count / 2 + 1)` values; `count` < 2³¹.
+    ///   64; `bounds` has room for ``boundsRoom(count:)`` values; `count` < 2³¹.
     /// - Returns: The number of tokens.
     static func tokenBounds(_ text: UnsafePointer<UInt8>, count: Int, into bounds: UnsafeMutablePointer<Int32>) -> Int {
         simk_token_bounds(text, count, bounds)
     }
+
+    /// The values ``tokenBounds(_:count:into:)`` may write for `count` bytes of text: a pair for
+    /// each of at most `count / 2 + 1` tokens, and 16 more.
+    static func boundsRoom(count: Int) -> Int { 2 * (count / 2 + 1) + 16 }
 
     /// ``tokenBounds(_:count:into:)`` on the variant `isa` (`nil`: the process's), for tests.
     ///

@@ -78,9 +78,9 @@ extension TextNormalizer {
         let scratch = ScratchBuffer<UInt8>()
         let mapped = _mapForTokens(bytes, into: scratch)
         guard mapped > 0 else { return [] }
-        // SAFETY: `_mapForTokens` pads the text with 64 bytes of 0x20; `mapped / 2 + 1` hashes
-        // are the room `hashTokens` needs.
-        return [UInt64](unsafeUninitializedCapacity: mapped / 2 + 1) { hashes, initialized in
+        // SAFETY: `_mapForTokens` pads the text with 64 bytes of 0x20; `tokenRoom` hashes are
+        // the room `hashTokens` needs.
+        return [UInt64](unsafeUninitializedCapacity: _ShingleHashing.tokenRoom(count: mapped)) { hashes, initialized in
             initialized = _ShingleHashing.hashTokens(scratch.storage.baseAddress!, count: mapped, seed: seed, into: hashes.baseAddress!)
         }
     }
