@@ -535,8 +535,8 @@ static inline void store8_avx512(const uint8_t *text, uint64_t *tokens, __m512i 
 }
 
 // Eight tokens per step (hash8_avx512). Two gathers load each token's first 8 bytes and the 8
-// ending at its last byte (at its start when shorter, which the padding after the text makes
-// readable). The last 1 to 7 tokens take a step of their own, the last one repeated in the lanes
+// ending at its last byte (at its start when shorter: the caller guarantees `max(length, 8)`
+// readable bytes from every start). The last 1 to 7 tokens take a step of their own, the last one repeated in the lanes
 // past them. The portable variant keeps xxHash's branches: computing all three formulas one token
 // at a time measured slower than the mispredictions.
 __attribute__((target("avx512f,avx512bw,avx512dq"), always_inline))
@@ -554,7 +554,8 @@ static inline void hash8_gather_avx512(const uint8_t *text, uint64_t *tokens, ui
 
 // The last `count` (1 to 7) tokens' bounds as eight lanes, the last one repeated past them.
 static inline void simk_last_tokens(uint64_t lanes[8], const uint64_t *tokens, size_t count) {
-    for (size_t lane = 0; lane < 8; lane++) lanes[lane] = tokens[lane < count ? lane : count - 1];
+    // memcpy: the pairs were written as 32-bit values.
+    for (size_t lane = 0; lane < 8; lane++) memcpy(lanes + lane, tokens + (lane < count ? lane : count - 1), sizeof(uint64_t));
 }
 
 __attribute__((target("avx512f,avx512bw,avx512dq")))
@@ -577,7 +578,7 @@ static void hash_bounds_avx512(const uint8_t *text, uint64_t *tokens, size_t cou
 // the readable bytes near the end of the text (masked loads measured as slow as the gathers on
 // AMD Zen 4); eight tokens spread wider take the gathers. 2.6 times hash_bounds_avx512's speed on
 // news text on Zen 4, where the gathers were about two thirds of its time.
-__attribute__((target("avx512f,avx512bw,avx512dq,avx512vbmi,bmi2"), always_inline))
+__attribute__((target("avx512f,avx512bw,avx512dq,avx512vbmi"), always_inline))
 static inline void hash8_window_avx512(const uint8_t *text, size_t readable, uint64_t *tokens, uint64_t seed,
                                        const simk_hash8_keys *keys) {
     const __m512i low32 = _mm512_set1_epi64(0xFFFFFFFF), eight = _mm512_set1_epi64(8);
@@ -592,6 +593,8 @@ static inline void hash8_window_avx512(const uint8_t *text, size_t readable, uin
     // Every lane reads [start, start + 8) and [tail, tail + 8): all of it lies in
     // [base, base + 128) when each lane's offset from the first lane's start is below 128
     // (unsigned: a lane before it wraps past) and the end of its reads at most 128 past it.
+    // The first test is not redundant: a short token starting up to 8 bytes before the first
+    // lane's has a tail offset that wraps to just below 2^64, and adding 8 wraps it back.
     const size_t base = (uint32_t)_mm_cvtsi128_si32(_mm512_castsi512_si128(bounds));
     const __m512i offset = _mm512_set1_epi64((long long)base);
     const __m512i relative = _mm512_sub_epi64(start, offset);
@@ -607,8 +610,10 @@ static inline void hash8_window_avx512(const uint8_t *text, size_t readable, uin
         } else {
             // Every lane's reads end at or before `readable`, so the bytes past it are unused.
             const size_t left = readable - base;
-            low = _mm512_maskz_loadu_epi8(_bzhi_u64(~0ull, (unsigned)left), (const void *)(text + base));
-            high = _mm512_maskz_loadu_epi8(_bzhi_u64(~0ull, (unsigned)(left > 64 ? left - 64 : 0)), (const void *)(text + base + 64));
+            const __mmask64 lowMask = left >= 64 ? ~(__mmask64)0 : ((__mmask64)1 << left) - 1;
+            const __mmask64 highMask = left <= 64 ? 0 : ((__mmask64)1 << (left - 64)) - 1;
+            low = _mm512_maskz_loadu_epi8(lowMask, (const void *)(text + base));
+            high = _mm512_maskz_loadu_epi8(highMask, (const void *)(text + base + 64));
         }
         first = _mm512_permutex2var_epi8(low, _mm512_add_epi8(_mm512_shuffle_epi8(relative, spread), steps), high);
         last = _mm512_permutex2var_epi8(low, _mm512_add_epi8(_mm512_shuffle_epi8(tailRelative, spread), steps), high);
@@ -619,7 +624,7 @@ static inline void hash8_window_avx512(const uint8_t *text, size_t readable, uin
     store8_avx512(text, tokens, bounds, length, hash8_avx512(first, last, length, keys), seed);
 }
 
-__attribute__((target("avx512f,avx512bw,avx512dq,avx512vbmi,bmi2")))
+__attribute__((target("avx512f,avx512bw,avx512dq,avx512vbmi")))
 static void hash_bounds_avx512_vbmi(const uint8_t *text, size_t readable, uint64_t *tokens, size_t count, uint64_t seed) {
     const simk_hash8_keys keys = hash8_keys_avx512(seed);
     size_t i = 0;
@@ -717,8 +722,8 @@ static size_t token_bounds_run(int isa, const uint8_t *text, size_t count, int32
 
 int simk_text_isa(void) { return text_active_isa(); }
 
-// Whether this CPU has AVX-512 VBMI (and BMI2), which hash_bounds_avx512_vbmi needs besides the
-// AVX-512 variant's F, BW and DQ; -1 until decided (every racing thread computes the same value).
+// Whether this CPU has AVX-512 VBMI, which hash_bounds_avx512_vbmi needs besides the AVX-512
+// variant's F, BW and DQ; -1 until decided (every racing thread computes the same value).
 static int text_vbmi = -1;
 
 static int text_has_vbmi(void) {
@@ -726,13 +731,15 @@ static int text_has_vbmi(void) {
     if (has >= 0) return has;
 #if SIMK_X86
     __builtin_cpu_init();
-    has = __builtin_cpu_supports("avx512vbmi") && __builtin_cpu_supports("bmi2") ? 1 : 0;
+    has = __builtin_cpu_supports("avx512vbmi") ? 1 : 0;
 #else
     has = 0;
 #endif
     __atomic_store_n(&text_vbmi, has, __ATOMIC_RELEASE);
     return has;
 }
+
+int simk_text_has_vbmi(void) { return text_has_vbmi(); }
 
 int simk_text_isa_supported(int isa) { return text_isa_supported(isa); }
 

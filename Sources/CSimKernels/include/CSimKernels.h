@@ -110,8 +110,8 @@ int simk_token_bounds_isa(int isa, const uint8_t *text, size_t count, int32_t *b
 /// them; 1 <= length) by the seeded XXH3-64 hash of those bytes of `text`, in place: the value of
 /// XXH3_64bits_withSeed, without a branch on the length up to 16 bytes (eight tokens per step
 /// with AVX-512). `text` has `readable` readable bytes, at least `max(length, 8)` from every
-/// token's start: each token's first 8 bytes and the 8 ending at its last byte are read, and
-/// with AVX-512 VBMI any of the `readable` bytes.
+/// token's start: each token's first 8 bytes and the 8 ending at its last byte (at its start
+/// when shorter) are read, and with AVX-512 VBMI any of the `readable` bytes.
 void simk_hash_token_bounds(const uint8_t *text, size_t readable, uint64_t *tokens, size_t count, uint64_t seed);
 
 /// `simk_hash_token_bounds` forced onto one variant, for tests. Returns 0, or -1 (and does
@@ -119,9 +119,14 @@ void simk_hash_token_bounds(const uint8_t *text, size_t readable, uint64_t *toke
 int simk_hash_token_bounds_isa(int isa, const uint8_t *text, size_t readable, uint64_t *tokens, size_t count, uint64_t seed);
 
 /// `simk_hash_token_bounds`' AVX-512 variant for CPUs without VBMI (two gathers per eight tokens),
-/// which a CPU with VBMI would not run, for tests. Returns 0, or -1 (and does nothing) if this
-/// CPU cannot run the AVX-512 variant.
+/// which a CPU with VBMI would not run, for tests; the caller guarantees `max(length, 8)` readable
+/// bytes from every token's start. Returns 0, or -1 (and does nothing) if this CPU cannot run the
+/// AVX-512 variant.
 int simk_hash_token_bounds_gathers(const uint8_t *text, uint64_t *tokens, size_t count, uint64_t seed);
+
+/// Whether `simk_hash_token_bounds`' AVX-512 variant takes the tokens' bytes out of 64-byte loads
+/// (this CPU has AVX-512 VBMI) rather than gathers; for tests and reports.
+int simk_text_has_vbmi(void);
 
 /// Word n-gram hashes from token hashes: for each of `windows` windows i (`windows` >= 1, and
 /// `tokens` holding `windows + width - 1` values, `width` >= 1), writes to `shingles[i]`

@@ -132,17 +132,44 @@ struct TokenizationTests {
     /// The kernel variants this CPU runs (the portable one always).
     static var variants: [SignatureKernelISA] { _TextKernels.supportedVariants }
 
-    /// Every token hash kernel this CPU runs, by name: each variant, and the AVX-512 one without
-    /// VBMI (gathers), which a CPU with VBMI runs only here. Each takes the text, its readable
-    /// bytes, the bounds, their count and the seed, and returns whether it ran.
+    /// Every token hash kernel this CPU runs, by name: each variant (the AVX-512 one named by how
+    /// it reads the tokens' bytes, so a report shows whether the loads ran), and on a CPU with
+    /// VBMI the AVX-512 variant with gathers, which that CPU runs only here. Each takes the text,
+    /// its readable bytes, the bounds, their count and the seed, and returns whether it ran.
     static var tokenHashKernels: [(name: String, run: (UnsafePointer<UInt8>, Int, UnsafeMutablePointer<UInt64>, Int, UInt64) -> Bool)] {
+        let loads = _TextKernels.hashesTokensWithLoads
         let each = variants.map { isa in
-            ("\(isa)", { _TextKernels.hashTokenBounds($0, readable: $1, tokens: $2, count: $3, seed: $4, isa: isa) })
+            (isa == .avx512 ? (loads ? "avx512 (VBMI loads)" : "avx512 (gathers)") : "\(isa)", {
+                _TextKernels.hashTokenBounds($0, readable: $1, tokens: $2, count: $3, seed: $4, isa: isa)
+            })
         }
-        guard variants.contains(.avx512) else { return each }
-        return each + [("avx512 with gathers", { text, _, tokens, count, seed in
+        guard variants.contains(.avx512) && loads else { return each }
+        return each + [("avx512 (gathers, as without VBMI)", { text, _, tokens, count, seed in
             _TextKernels.hashTokenBoundsWithGathers(text, tokens: tokens, count: count, seed: seed)
         })]
+    }
+
+    /// Runs every token hash kernel on `bounds` of `text` (`readable` bytes of it readable) and
+    /// checks each hash against XXH3-64, and that the 8 values after the bounds are untouched.
+    static func expectTokenHashes(
+        _ bounds: [(start: Int, end: Int)], of text: UnsafePointer<UInt8>, readable: Int, seed: UInt64, _ label: String
+    ) {
+        let expected = bounds.map { XXH3.hash64(Array(UnsafeBufferPointer(start: text + $0.start, count: $0.end - $0.start)), seed: seed) }
+        let sentinel: UInt64 = 0xDEAD_BEEF_DEAD_BEEF
+        for kernel in tokenHashKernels {
+            // Each token's 8 bytes: its start, then its end, as the boundary kernel writes them.
+            var slots = [UInt64](repeating: sentinel, count: bounds.count + 8)
+            slots.withUnsafeMutableBytes { raw in
+                for (index, token) in bounds.enumerated() {
+                    raw.storeBytes(of: Int32(token.start), toByteOffset: 8 * index, as: Int32.self)
+                    raw.storeBytes(of: Int32(token.end), toByteOffset: 8 * index + 4, as: Int32.self)
+                }
+            }
+            let ran = slots.withUnsafeMutableBufferPointer { kernel.run(text, readable, $0.baseAddress!, bounds.count, seed) }
+            #expect(ran)
+            #expect(Array(slots.prefix(bounds.count)) == expected, "\(label), \(kernel.name)")
+            #expect(slots.suffix(8).allSatisfy { $0 == sentinel }, "\(label), \(kernel.name): a write past the bounds")
+        }
     }
 
     @Test("the vector token path finds exactly the tokens of normalize(), with every kernel variant", arguments: [1, 2] as [UInt64])
@@ -248,29 +275,26 @@ struct TokenizationTests {
         var generator = SplitMix64(seed: seed ^ 14)
         // Any byte values; the last token ends 8 bytes before the end only when shorter than 8.
         let text = (0..<300).map { _ in UInt8(truncatingIfNeeded: generator.next()) }
-        var bounds: [(start: Int32, end: Int32)] = []
+        var all: [(start: Int, end: Int)] = []
         for length in 1...40 {
             for start in [0, 1, 7, 8, 63, 64, 150, 300 - max(length, 8)] {
-                bounds.append((Int32(start), Int32(start + length)))
+                all.append((start, start + length))
             }
         }
-        for index in bounds.indices.reversed() { bounds.swapAt(index, Int(generator.next() % UInt64(index + 1))) }
-        let expected = bounds.map { XXH3.hash64(Array(text[Int($0.start)..<Int($0.end)]), seed: seed) }
-        for kernel in Self.tokenHashKernels {
-            for count in Array(0...17) + [bounds.count] {
-                // Each token's 8 bytes: its start, then its end, as the boundary kernel writes them.
-                var slots = [UInt64](repeating: 0, count: count)
-                slots.withUnsafeMutableBytes { raw in
-                    for (index, token) in bounds.prefix(count).enumerated() {
-                        raw.storeBytes(of: token.start, toByteOffset: 8 * index, as: Int32.self)
-                        raw.storeBytes(of: token.end, toByteOffset: 8 * index + 4, as: Int32.self)
-                    }
-                }
-                let ran = text.withUnsafeBufferPointer { source in
-                    slots.withUnsafeMutableBufferPointer { kernel.run(source.baseAddress!, text.count, $0.baseAddress!, count, seed) }
-                }
-                #expect(ran)
-                #expect(slots == Array(expected.prefix(count)), "seed \(seed), \(kernel.name), \(count) tokens")
+        for index in all.indices.reversed() { all.swapAt(index, Int(generator.next() % UInt64(index + 1))) }
+        // Tokens out of text order, and groups of eight within 128 bytes where one lane starts
+        // 1 to 8 bytes before the first (its tail offset wraps below zero), or far before it.
+        var groups = (Array(0...17) + [all.count]).map { Array(all.prefix($0)) }
+        for before in [1, 7, 8, 9, 64, 120] {
+            for lane in 1..<8 {
+                var group = (0..<8).map { (start: 130 + 3 * $0, end: 130 + 3 * $0 + 2) }
+                group[lane] = (start: 130 - before, end: 130 - before + 1 + lane % 3)
+                groups.append(group)
+            }
+        }
+        text.withUnsafeBufferPointer { source in
+            for group in groups {
+                Self.expectTokenHashes(group, of: source.baseAddress!, readable: text.count, seed: seed, "seed \(seed), \(group.count) tokens \(group.prefix(8))")
             }
         }
     }
@@ -305,19 +329,7 @@ struct TokenizationTests {
                 bounds.append((position, position + token.length))
                 position += token.length + token.gap
             }
-            let expected = bounds.map { XXH3.hash64(Array(UnsafeBufferPointer(start: text + $0.start, count: $0.end - $0.start)), seed: 5) }
-            for kernel in Self.tokenHashKernels {
-                var slots = [UInt64](repeating: 0, count: count)
-                slots.withUnsafeMutableBytes { raw in
-                    for (index, token) in bounds.enumerated() {
-                        raw.storeBytes(of: Int32(token.start), toByteOffset: 8 * index, as: Int32.self)
-                        raw.storeBytes(of: Int32(token.end), toByteOffset: 8 * index + 4, as: Int32.self)
-                    }
-                }
-                let ran = slots.withUnsafeMutableBufferPointer { kernel.run(text, total, $0.baseAddress!, count, 5) }
-                #expect(ran)
-                #expect(slots == expected, "trial \(trial), \(kernel.name)")
-            }
+            Self.expectTokenHashes(bounds, of: text, readable: total, seed: 5, "trial \(trial)")
         }
     }
     #endif
