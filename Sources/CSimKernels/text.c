@@ -536,9 +536,9 @@ static inline void store8_avx512(const uint8_t *text, uint64_t *tokens, __m512i 
 
 // Eight tokens per step (hash8_avx512). Two gathers load each token's first 8 bytes and the 8
 // ending at its last byte (at its start when shorter: the caller guarantees `max(length, 8)`
-// readable bytes from every start). The last 1 to 7 tokens take a step of their own, the last one repeated in the lanes
-// past them. The portable variant keeps xxHash's branches: computing all three formulas one token
-// at a time measured slower than the mispredictions.
+// readable bytes from every start). The last 1 to 7 tokens take a step of their own, the last
+// one repeated in the lanes past them. The portable variant keeps xxHash's branches: computing
+// all three formulas one token at a time measured slower than the mispredictions.
 __attribute__((target("avx512f,avx512bw,avx512dq"), always_inline))
 static inline void hash8_gather_avx512(const uint8_t *text, uint64_t *tokens, uint64_t seed, const simk_hash8_keys *keys) {
     const __m512i low32 = _mm512_set1_epi64(0xFFFFFFFF), eight = _mm512_set1_epi64(8);

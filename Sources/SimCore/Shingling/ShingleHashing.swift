@@ -41,8 +41,8 @@ enum _ShingleHashing {
             _TextKernels.tokenBounds(text, count: count, into: bounds, isa: isa)
                 ?? _TextKernels.tokenBounds(text, count: count, into: bounds, isa: .portable)!
         }
-        // SAFETY: every token lies inside `text`, which 64 padding bytes follow.
-        let readable = count + 64
+        // SAFETY: every token lies inside `text`, which the map's padding bytes follow.
+        let readable = count + TextNormalizer._tokenPadding
         if !_TextKernels.hashTokenBounds(text, readable: readable, tokens: tokenHashes, count: tokens, seed: seed, isa: isa) {
             _TextKernels.hashTokenBounds(text, readable: readable, tokens: tokenHashes, count: tokens, seed: seed, isa: .portable)
         }

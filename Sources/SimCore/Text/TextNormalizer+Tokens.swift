@@ -15,8 +15,8 @@ extension TextNormalizer {
     ///   - input: UTF-8 bytes, possibly invalid.
     ///   - output: Grown as needed.
     ///   - isa: A kernel variant to force (tests); `nil` uses the process's.
-    /// - Returns: The number of bytes written; 64 more 0x20 bytes follow them, so that a reader
-    ///   may load whole 64-byte blocks up to the end.
+    /// - Returns: The number of bytes written; ``_tokenPadding`` more 0x20 bytes follow them, so
+    ///   that a reader may load whole 64-byte blocks up to the end.
     func _mapForTokens(_ input: UnsafeRawBufferPointer, into output: ScratchBuffer<UInt8>, isa: SignatureKernelISA? = nil) -> Int {
         let inputCount = input.count
         guard inputCount > 0, let source = input.baseAddress?.assumingMemoryBound(to: UInt8.self) else {
@@ -57,9 +57,13 @@ extension TextNormalizer {
                 }
             }
         }
-        (out + written).initialize(repeating: 0x20, count: 64)
+        (out + written).initialize(repeating: 0x20, count: Self._tokenPadding)
         return written
     }
+
+    /// The 0x20 bytes ``_mapForTokens(_:into:isa:)`` writes after the mapped text: a 64-byte
+    /// block read from any byte of the text stays in the buffer.
+    static let _tokenPadding = 64
 }
 
 extension TextNormalizer {
