@@ -141,12 +141,90 @@ static size_t densify_avx512_mask(const uint64_t *bins, const uint32_t *probes, 
     }
     return empty + densify_portable(bins, probes, k, depth, out, i);
 }
+// Up to 128 bins with AVX-512 VBMI: the filled bins as 128 bytes (0xFF filled, 0 empty) in two
+// registers, and each probe level's 128 bin numbers as bytes (`probe_bytes`, worked out once by
+// the caller), so that one VPERMI2B per 64 bins tells whether their probes are filled: a level
+// costs a few instructions for all bins together, where the bit-mask variant above tests each
+// block of 8 bins on its own. Levels are tested while a bin is open (the first filled probe
+// closes it, so it keeps that one); then the values are read with one gather per block of 8
+// bins that had an empty one.
+__attribute__((target("avx512f,avx512bw,avx512vbmi")))
+static size_t densify_avx512_vbmi(const uint64_t *bins, const uint8_t *probe_bytes, size_t k, size_t depth,
+                                  uint64_t *out) {
+    const __m512i none = _mm512_set1_epi64(-1);
+    // Bit i of filled[i / 64]: bin i is filled; bits at k and above stay zero.
+    uint64_t filled[2] = {0, 0};
+    size_t i = 0;
+    for (; i + 8 <= k; i += 8) {
+        const __mmask8 mask = _mm512_cmpneq_epu64_mask(_mm512_loadu_si512((const void *)(bins + i)), none);
+        filled[i >> 6] |= (uint64_t)mask << (i & 63);
+    }
+    for (; i < k; i++) filled[i >> 6] |= (uint64_t)(bins[i] != UINT64_MAX) << (i & 63);
+    // Lanes below k that are empty.
+    const uint64_t inside_low = k >= 64 ? ~(uint64_t)0 : (((uint64_t)1 << k) - 1);
+    const uint64_t inside_high = k >= 128 ? ~(uint64_t)0 : k <= 64 ? 0 : (((uint64_t)1 << (k - 64)) - 1);
+    const uint64_t empty_low = ~filled[0] & inside_low, empty_high = ~filled[1] & inside_high;
+    uint64_t open_low = empty_low, open_high = empty_high;
+    if (open_low | open_high) {
+        const __m512i filled_low = _mm512_movm_epi8(filled[0]);
+        const __m512i filled_high = _mm512_movm_epi8(filled[1]);
+        __m512i chosen_low = _mm512_setzero_si512(), chosen_high = _mm512_setzero_si512();
+        for (size_t t = 0; t < depth && (open_low | open_high); t++) {
+            // SAFETY (of the loads): the caller gives depth rows of 128 bytes.
+            const __m512i probe_low = _mm512_loadu_si512((const void *)(probe_bytes + t * 128));
+            const __m512i probe_high = _mm512_loadu_si512((const void *)(probe_bytes + t * 128 + 64));
+            // Byte j: 0xFF where bin j's probe t is filled (probe numbers are below 128).
+            const __mmask64 hit_low = _mm512_test_epi8_mask(
+                _mm512_permutex2var_epi8(filled_low, probe_low, filled_high), _mm512_set1_epi8(-1)) & open_low;
+            const __mmask64 hit_high = _mm512_test_epi8_mask(
+                _mm512_permutex2var_epi8(filled_low, probe_high, filled_high), _mm512_set1_epi8(-1)) & open_high;
+            chosen_low = _mm512_mask_mov_epi8(chosen_low, hit_low, probe_low);
+            chosen_high = _mm512_mask_mov_epi8(chosen_high, hit_high, probe_high);
+            open_low &= ~(uint64_t)hit_low;
+            open_high &= ~(uint64_t)hit_high;
+        }
+        uint8_t chosen[128];
+        _mm512_storeu_si512((void *)chosen, chosen_low);
+        _mm512_storeu_si512((void *)(chosen + 64), chosen_high);
+        // The bins that found a filled probe, as one mask per 64.
+        const uint64_t found[2] = {empty_low & ~open_low, empty_high & ~open_high};
+        for (i = 0; i + 8 <= k; i += 8) {
+            __m512i value = _mm512_loadu_si512((const void *)(bins + i));
+            const __mmask8 take = (__mmask8)(found[i >> 6] >> (i & 63));
+            if (take) {
+                const __m512i index = _mm512_cvtepu8_epi64(_mm_loadl_epi64((const __m128i *)(chosen + i)));
+                value = _mm512_mask_i64gather_epi64(value, take, index, (const void *)bins, 8);
+            }
+            _mm512_storeu_si512((void *)(out + i), value);
+        }
+        for (; i < k; i++) out[i] = (found[i >> 6] >> (i & 63)) & 1 ? bins[chosen[i]] : bins[i];
+    } else {
+        for (i = 0; i + 8 <= k; i += 8) _mm512_storeu_si512((void *)(out + i), _mm512_loadu_si512((const void *)(bins + i)));
+        for (; i < k; i++) out[i] = bins[i];
+    }
+    return (size_t)__builtin_popcountll(open_low) + (size_t)__builtin_popcountll(open_high);
+}
+
+// -1 until decided; every thread that races the first call computes the same value.
+static int densify_vbmi = -1;
+
+static int densify_has_vbmi(void) {
+    int has = __atomic_load_n(&densify_vbmi, __ATOMIC_ACQUIRE);
+    if (has >= 0) return has;
+    __builtin_cpu_init();
+    has = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vbmi")
+        ? 1 : 0;
+    __atomic_store_n(&densify_vbmi, has, __ATOMIC_RELEASE);
+    return has;
+}
 #endif
 
-static size_t densify_run(int isa, const uint64_t *bins, const uint32_t *probes, size_t k, size_t depth, uint64_t *out) {
+static size_t densify_run(int isa, const uint64_t *bins, const uint32_t *probes, const uint8_t *probe_bytes, size_t k,
+                          size_t depth, uint64_t *out) {
     switch (isa) {
 #if SIMK_X86
     case SIMK_ISA_AVX512:
+        if (probe_bytes != NULL && k <= 128 && densify_has_vbmi()) return densify_avx512_vbmi(bins, probe_bytes, k, depth, out);
         return k <= 512 ? densify_avx512_mask(bins, probes, k, depth, out) : densify_avx512(bins, probes, k, depth, out);
     case SIMK_ISA_AVX2:
         return densify_avx2(bins, probes, k, depth, out);
@@ -156,13 +234,34 @@ static size_t densify_run(int isa, const uint64_t *bins, const uint32_t *probes,
     }
 }
 
-size_t simk_oph_densify(const uint64_t *bins, const uint32_t *probes, size_t k, size_t depth, uint64_t *out) {
-    return densify_run(simk_active_isa(), bins, probes, k, depth, out);
+size_t simk_oph_densify(const uint64_t *bins, const uint32_t *probes, const uint8_t *probe_bytes, size_t k, size_t depth,
+                        uint64_t *out) {
+    return densify_run(simk_active_isa(), bins, probes, probe_bytes, k, depth, out);
 }
 
-int simk_oph_densify_isa(int isa, const uint64_t *bins, const uint32_t *probes, size_t k, size_t depth,
-                         uint64_t *out, size_t *empty) {
+int simk_oph_densify_isa(int isa, const uint64_t *bins, const uint32_t *probes, const uint8_t *probe_bytes, size_t k,
+                         size_t depth, uint64_t *out, size_t *empty) {
     if (!simk_isa_supported(isa)) return -1;
-    *empty = densify_run(isa, bins, probes, k, depth, out);
+    *empty = densify_run(isa, bins, probes, probe_bytes, k, depth, out);
     return 0;
+}
+
+int simk_oph_densify_bits(const uint64_t *bins, const uint32_t *probes, size_t k, size_t depth, uint64_t *out,
+                          size_t *empty) {
+#if SIMK_X86
+    if (!simk_isa_supported(SIMK_ISA_AVX512) || k > 512) return -1;
+    *empty = densify_avx512_mask(bins, probes, k, depth, out);
+    return 0;
+#else
+    (void)bins; (void)probes; (void)k; (void)depth; (void)out; (void)empty;
+    return -1;
+#endif
+}
+
+int simk_oph_densify_has_bytes(void) {
+#if SIMK_X86
+    return densify_has_vbmi();
+#else
+    return 0;
+#endif
 }

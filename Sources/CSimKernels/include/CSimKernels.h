@@ -54,14 +54,27 @@ int simk_intersection_count_isa(int isa, const uint64_t *a, size_t na, const uin
 ///   out[i] = bins[i] if it is not UINT64_MAX (filled), else bins[probes[t * k + i]] for the
 ///   first t < depth whose probed bin is filled, else UINT64_MAX.
 /// `depth` is a multiple of 4; `probes` holds depth * k bin numbers, each below k (column-major:
-/// probe t of every bin, then probe t + 1). Returns how many `out` values are still UINT64_MAX.
-/// Every variant gives the same `out` bit for bit.
-size_t simk_oph_densify(const uint64_t *bins, const uint32_t *probes, size_t k, size_t depth, uint64_t *out);
+/// probe t of every bin, then probe t + 1). `probe_bytes` is NULL or, for k <= 128, the same
+/// table as bytes in rows of 128 (row t: probe t of bins 0..<k, then zeros): with it, CPUs with
+/// AVX-512 VBMI test every bin's probe of one row at once. Returns how many `out` values are still
+/// UINT64_MAX. Every variant gives the same `out` bit for bit.
+size_t simk_oph_densify(const uint64_t *bins, const uint32_t *probes, const uint8_t *probe_bytes, size_t k, size_t depth,
+                        uint64_t *out);
 
 /// `simk_oph_densify` forced onto one variant, for tests. Returns 0 and sets `*empty`, or -1 (and
 /// does nothing) if this CPU cannot run `isa`.
-int simk_oph_densify_isa(int isa, const uint64_t *bins, const uint32_t *probes, size_t k, size_t depth,
-                         uint64_t *out, size_t *empty);
+int simk_oph_densify_isa(int isa, const uint64_t *bins, const uint32_t *probes, const uint8_t *probe_bytes, size_t k,
+                         size_t depth, uint64_t *out, size_t *empty);
+
+/// `simk_oph_densify`'s AVX-512F variant that tests probes against a bit mask of the filled bins
+/// (k <= 512), which a CPU with AVX-512 VBMI runs only without `probe_bytes`; for tests. Returns
+/// 0 and sets `*empty`, or -1 (and does nothing) if this CPU cannot run it or k > 512.
+int simk_oph_densify_bits(const uint64_t *bins, const uint32_t *probes, size_t k, size_t depth, uint64_t *out,
+                          size_t *empty);
+
+/// Whether `simk_oph_densify`'s AVX-512 variant uses `probe_bytes` on this CPU (it has AVX-512
+/// VBMI and BW); for tests and reports.
+int simk_oph_densify_has_bytes(void);
 
 /// The filled bins of a one-permutation MinHash signature of k = 2^s bins (s >= 1, `shift` =
 /// 64 - s): writes, in lane order, every `signature[i]` whose top s bits are i (the bin's own

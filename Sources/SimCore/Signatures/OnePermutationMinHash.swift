@@ -34,6 +34,10 @@ public struct OnePermutationMinHash: SignatureScheme, Hashable {
     /// document, so a short document (most bins empty) reads its probes from this table instead
     /// of mixing a hash per probe; later probes are computed as before.
     private let probeBins: [UInt32]
+    /// ``probeBins`` as bytes in rows of 128 (row t − 1: probe t of bins 0..<k, then zeros), for
+    /// k ≤ 128: the densification kernel's AVX-512 VBMI variant tests a whole row at once.
+    /// Empty for longer signatures.
+    private let probeBytes: [UInt8]
 
     /// Probes per bin kept in ``probeBins`` (an empty bin of a document filling a fraction f of
     /// the bins needs more than this with probability (1 − f)^16); a multiple of 4, because
@@ -67,6 +71,11 @@ public struct OnePermutationMinHash: SignatureScheme, Hashable {
             }
         }
         self.probeBins = probeBins
+        var probeBytes = [UInt8](repeating: 0, count: depth > 0 && signatureLength <= 128 ? depth * 128 : 0)
+        for t in 0..<(probeBytes.isEmpty ? 0 : depth) {
+            for i in 0..<signatureLength { probeBytes[t * 128 + i] = UInt8(probeBins[t * signatureLength + i]) }
+        }
+        self.probeBytes = probeBytes
     }
 
     /// Writes the densified bin minima of `hashes` into `output`.
@@ -124,12 +133,16 @@ public struct OnePermutationMinHash: SignatureScheme, Hashable {
         // The table's probes by a C kernel (`CSimKernels/densify.c`): 8 bins a step with
         // AVX-512F, 4 with AVX2, each reading four probes at once with independent gathers
         // (up to 512 bins, AVX-512F tests probes against a bit mask of the filled bins and
-        // gathers once per 8 bins).
+        // gathers once per 8 bins; up to 128 with AVX-512 VBMI, one permute of the filled
+        // bins' bytes tests a probe of 64 bins).
         // Whether the next probe is filled is a coin toss in a short document, so a scalar
         // loop mispredicts or waits on dependent loads.
         let empty = probeBins.withUnsafeBufferPointer { probes in
-            // SAFETY: `probes` holds depth · k bin numbers below k; `bins` and `output` hold k.
-            simk_oph_densify(bins.baseAddress, probes.baseAddress, k, depth, output.baseAddress)
+            probeBytes.withUnsafeBufferPointer { bytes in
+                // SAFETY: `probes` holds depth · k bin numbers below k, `bytes` nothing or depth
+                // rows of 128 (k ≤ 128); `bins` and `output` hold k.
+                simk_oph_densify(bins.baseAddress, probes.baseAddress, bytes.baseAddress, k, depth, output.baseAddress)
+            }
         }
         guard empty > 0 else { return }
         // Bins whose table probes were all empty (rare) probe on, computing each probe.
@@ -146,23 +159,35 @@ public struct OnePermutationMinHash: SignatureScheme, Hashable {
     }
 
     /// ``sign(_:into:)``'s densification forced onto one kernel variant, for tests: `bins` are
-    /// the minima before densification (`UInt64.max` for an empty bin).
+    /// the minima before densification (`UInt64.max` for an empty bin). `bitMask` forces the
+    /// AVX-512F variant that tests probes against a bit mask (which a CPU with AVX-512 VBMI runs
+    /// only for signatures above 128 values); `isa` is then ignored.
     ///
     /// - Returns: The densified values from the probe table (`UInt64.max` where every table
-    ///   probe was empty) and how many those are, or `nil` if this CPU cannot run `isa`.
-    func _densifiedFromTable(_ bins: [UInt64], isa: SignatureKernelISA) -> (values: [UInt64], empty: Int)? {
+    ///   probe was empty) and how many those are, or `nil` if this CPU cannot run the variant.
+    func _densifiedFromTable(_ bins: [UInt64], isa: SignatureKernelISA, bitMask: Bool = false) -> (values: [UInt64], empty: Int)? {
         precondition(bins.count == signatureLength, "one value per bin")
         var output = [UInt64](repeating: 0, count: signatureLength)
         var empty = 0
         let depth = tableDepth
         let status = bins.withUnsafeBufferPointer { bins in
             probeBins.withUnsafeBufferPointer { probes in
-                output.withUnsafeMutableBufferPointer { output in
-                    // SAFETY: as in sign(_:into:).
-                    simk_oph_densify_isa(isa.code, bins.baseAddress, probes.baseAddress, signatureLength, depth, output.baseAddress, &empty)
+                probeBytes.withUnsafeBufferPointer { bytes in
+                    output.withUnsafeMutableBufferPointer { output in
+                        // SAFETY: as in densify(_:into:).
+                        bitMask
+                            ? simk_oph_densify_bits(bins.baseAddress, probes.baseAddress, signatureLength, depth, output.baseAddress, &empty)
+                            : simk_oph_densify_isa(
+                                isa.code, bins.baseAddress, probes.baseAddress, bytes.baseAddress, signatureLength, depth,
+                                output.baseAddress, &empty)
+                    }
                 }
             }
         }
         return status == 0 ? (output, empty) : nil
     }
+
+    /// Whether this CPU's AVX-512 densification tests a probe of 64 bins at once (AVX-512
+    /// VBMI, signatures of at most 128 values); for tests.
+    static var _densifiesByBytes: Bool { simk_oph_densify_has_bytes() != 0 }
 }

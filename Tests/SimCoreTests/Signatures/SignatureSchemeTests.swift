@@ -58,7 +58,7 @@ struct OnePermutationProbeTableTests {
 
 extension OnePermutationProbeTableTests {
     @Test("every densification kernel variant takes the first filled bin of the table's probes, block edges and exhausted tables included",
-          arguments: [1, 3, 4, 7, 8, 9, 12, 128, 131, 200, 512, 513])
+          arguments: [1, 3, 4, 7, 8, 9, 12, 63, 64, 65, 100, 127, 128, 129, 131, 200, 512, 513])
     func densificationKernels(k: Int) throws {
         let seed: UInt64 = 21
         let scheme = OnePermutationMinHash(signatureLength: k, seed: seed)
@@ -81,10 +81,17 @@ extension OnePermutationProbeTableTests {
                     }
                     return value
                 }
-                for isa in variants {
-                    let got = try #require(scheme._densifiedFromTable(bins, isa: isa))
-                    #expect(got.values == expected, "k \(k), \(filledPercent)% filled, round \(round), \(isa)")
-                    #expect(got.empty == expected.filter { $0 == .max }.count, "k \(k), \(filledPercent)%, \(isa)")
+                // The AVX-512 variant tests probes by bytes (VBMI, k ≤ 128) or a bit mask; the
+                // bit-mask one runs forced too, since a VBMI CPU would not run it at k ≤ 128.
+                let avx512Path = k <= 128 && OnePermutationMinHash._densifiesByBytes ? "bytes" : "bit mask"
+                var outcomes = variants.map { ("\($0)\($0 == .avx512 ? " (\(avx512Path))" : "")", scheme._densifiedFromTable(bins, isa: $0)) }
+                if SignatureKernelISA.avx512.isSupported && k <= 512 {
+                    outcomes.append(("avx512 (bit mask, forced)", scheme._densifiedFromTable(bins, isa: .portable, bitMask: true)))
+                }
+                for (name, outcome) in outcomes {
+                    let got = try #require(outcome, "\(name)")
+                    #expect(got.values == expected, "k \(k), \(filledPercent)% filled, round \(round), \(name)")
+                    #expect(got.empty == expected.filter { $0 == .max }.count, "k \(k), \(filledPercent)%, \(name)")
                 }
             }
         }
