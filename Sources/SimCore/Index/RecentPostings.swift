@@ -133,64 +133,83 @@ final class _RecentPostings: @unchecked Sendable {
     /// slots moved to the end, then an insertion sort that mends the few keys probing pushed
     /// past larger ones.
     ///
+    /// Two passes over the output buffer: the first reads the slots in order (a sequential
+    /// scan) and writes each key with its list's head at the buffer's end; the second reads
+    /// those back in order and writes each key's entries from the buffer's start. The second
+    /// pass's loads of list heads do not depend on one another, so the processor overlaps them
+    /// (and they are asked for ``prefetchDistance`` keys ahead), where one loop over the slots
+    /// waited on each head behind a branch on whether its slot was filled. The second pass never
+    /// overwrites a key it has not read: the entries written for the keys read so far exceed
+    /// those keys' number by at most the entries beyond one a key, which is the gap between
+    /// the two regions.
+    ///
     /// - Complexity: O(slots + entries + displacements): linear for hash keys, whose probe
     ///   runs are short; keys crowding into a narrow range would make it quadratic.
     var sortedEntries: [_PostingEntry] {
         let view = view
-        var wrapped: [_PostingEntry] = []
-        return [_PostingEntry](uninitializedCapacity: entryCount) { output, initialized in
+        // One place more than the entries: pass 1 writes one past the last key.
+        return [_PostingEntry](uninitializedCapacity: entryCount &+ 1) { output, initialized in
             let base = output.baseAddress!
-            var written = 0
-            /// Writes the entries of `slot`'s key at `base + written`, documents increasing.
-            func writeList(ofSlot slot: Int) {
-                // SAFETY: every link was made by insert, so entries are below entryCount, and
-                // the lists hold entryCount entries in all: `written` stays below it.
-                let key = slotKeys[slot]
-                var length = 0
-                view.forEachDocument(fromEntry: slotHeads[slot]) { _ in length &+= 1 }
-                var position = written &+ length
-                view.forEachDocument(fromEntry: slotHeads[slot]) { document in
-                    position &-= 1
-                    (base + position).initialize(to: _PostingEntry(prefix: key, document: UInt32(bitPattern: document)))
-                }
-                written &+= length
-            }
-            /// Asks for the first entry of `slot` (its list is read soon, ``prefetchDistance``
-            /// slots on).
-            @inline(__always)
-            func prefetch(ahead slot: Int) {
-                guard slot < slotCount else { return }
-                let head = Int(slotHeads[slot])
-                if head >= 0 {
-                    simk_prefetch(entryNext + head)
-                    simk_prefetch(entryDocuments + head)
-                }
-            }
-            // The run of occupied slots at the start: a key whose home lies after its slot
-            // wrapped around the end; its entries go last.
+            // Pass 1: (key, head) of every key, in slot order, into the keyCount places before
+            // the spare one; the keys that wrapped around the end of the slots (in the run of
+            // occupied slots at the start, with a home after their slot) last.
+            let heads = base + (entryCount &- keyCount)
+            var headCount = 0
+            var wrapped: [_PostingEntry] = []
+            // SAFETY: slot < slotCount; headCount ≤ keyCount (one place per key with entries,
+            // and the spare one after them).
             var slot = 0
             while slot < slotCount && slotHeads[slot] >= 0 {
-                prefetch(ahead: slot &+ Self.prefetchDistance)
-                if view.home(of: slotKeys[slot]) > slot {
-                    let key = slotKeys[slot]
-                    let start = wrapped.count
-                    view.forEachDocument(fromEntry: slotHeads[slot]) {
-                        wrapped.append(_PostingEntry(prefix: key, document: UInt32(bitPattern: $0)))
-                    }
-                    wrapped[start...].reverse()
+                let entry = _PostingEntry(prefix: slotKeys[slot], document: UInt32(bitPattern: slotHeads[slot]))
+                if view.home(of: entry.prefix) > slot {
+                    wrapped.append(entry)
                 } else {
-                    writeList(ofSlot: slot)
+                    (heads + headCount).initialize(to: entry)
+                    headCount &+= 1
                 }
                 slot &+= 1
             }
+            // Every slot written, the next place taken only by a filled one: no branch on a
+            // slot's state, which is a coin toss. The write after the last key's lands on the
+            // buffer's spare place at `entryCount`.
             while slot < slotCount {
-                prefetch(ahead: slot &+ Self.prefetchDistance)
-                if slotHeads[slot] >= 0 { writeList(ofSlot: slot) }
+                let head = slotHeads[slot]
+                (heads + headCount).initialize(to: _PostingEntry(prefix: slotKeys[slot], document: UInt32(bitPattern: head)))
+                headCount &+= head >= 0 ? 1 : 0
                 slot &+= 1
             }
             for entry in wrapped {
-                (base + written).initialize(to: entry)
-                written &+= 1
+                (heads + headCount).initialize(to: entry)
+                headCount &+= 1
+            }
+            precondition(headCount == keyCount, "slots disagree with the key count")
+            // Pass 2: each key's entries, documents increasing (its list reversed).
+            var written = 0
+            for index in 0..<headCount {
+                // SAFETY: index + prefetchDistance is checked; every link was made by insert, so
+                // entries are below entryCount; `written` stays at or below the place read
+                // (see above), and the lists hold entryCount entries in all.
+                if index &+ Self.prefetchDistance < headCount {
+                    let ahead = Int(Int32(bitPattern: heads[index &+ Self.prefetchDistance].document))
+                    simk_prefetch(entryNext + ahead)
+                    simk_prefetch(entryDocuments + ahead)
+                }
+                let key = heads[index].prefix
+                let head = Int32(bitPattern: heads[index].document)
+                let next = entryNext[Int(head)]
+                if next < 0 {
+                    base[written] = _PostingEntry(prefix: key, document: UInt32(bitPattern: entryDocuments[Int(head)]))
+                    written &+= 1
+                    continue
+                }
+                var length = 0
+                view.forEachDocument(fromEntry: head) { _ in length &+= 1 }
+                var position = written &+ length
+                view.forEachDocument(fromEntry: head) { document in
+                    position &-= 1
+                    base[position] = _PostingEntry(prefix: key, document: UInt32(bitPattern: document))
+                }
+                written &+= length
             }
             precondition(written == entryCount, "lists disagree with the entry count")
             initialized = written
@@ -207,7 +226,7 @@ final class _RecentPostings: @unchecked Sendable {
         }
     }
 
-    /// How many slots ahead ``sortedEntries`` asks for a slot's first entry.
+    /// How many keys ahead ``sortedEntries`` asks for a list's first entry.
     private static let prefetchDistance = 16
 
     /// Calls `body` with every key that has entries, in slot order.
