@@ -20,9 +20,10 @@ import SimCoreInternals
 /// kept. A paragraph of 50 words (46 shingles)
 /// fills about 39 of 128 bins: 312 bytes and the locator instead of 1,024. A document that fills
 /// every bin costs its k values and the locator, and so does one that fills fewer than k/8:
-/// each of its empty bins would probe about k / (filled bins) times at every read, where a
-/// sixteenth-filled row reads its probes from the scheme's table (a scheme without one, k above
-/// 4,096, keeps every row whole).
+/// each of its empty bins would probe about k / (filled bins) times at every read, where a row
+/// at least an eighth filled finds nearly every empty bin's filled probe in the scheme's table
+/// (32 probes deep: (7/8)³² ≈ 1.4% of its empty bins probe on; a scheme without a table, k
+/// above 4,096, keeps every row whole).
 struct _SignatureStore: Sendable {
     /// Values per signature (k).
     let signatureLength: Int

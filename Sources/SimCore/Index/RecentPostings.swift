@@ -147,7 +147,10 @@ final class _RecentPostings: @unchecked Sendable {
     ///   runs are short; keys crowding into a narrow range would make it quadratic.
     var sortedEntries: [_PostingEntry] {
         let view = view
-        // One place more than the entries: pass 1 writes one past the last key.
+        // One place more than the entries: pass 1 writes one past the last key. `_PostingEntry`
+        // is a plain value (two integers), so places are written by assignment whether or not
+        // they hold one, and the spare place needs no deinitializing.
+        assert(_isPOD(_PostingEntry.self))
         return [_PostingEntry](uninitializedCapacity: entryCount &+ 1) { output, initialized in
             let base = output.baseAddress!
             // Pass 1: (key, head) of every key, in slot order, into the keyCount places before

@@ -47,6 +47,18 @@ public struct OnePermutationMinHash: SignatureScheme, Hashable {
     /// with 32, 1.4% do.
     static let probeTableDepth = 32
 
+    /// Whether two schemes are the same: the same k and seed (everything else, the tables
+    /// included, follows from them).
+    public static func == (lhs: OnePermutationMinHash, rhs: OnePermutationMinHash) -> Bool {
+        lhs.signatureLength == rhs.signatureLength && lhs.seed == rhs.seed
+    }
+
+    /// Hashes k and the seed, which determine the scheme.
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(signatureLength)
+        hasher.combine(seed)
+    }
+
     /// Probes per bin in this scheme's ``probeBins``: ``probeTableDepth``, or 0 where the
     /// signature is too long for a table.
     var tableDepth: Int { probeBins.isEmpty ? 0 : Self.probeTableDepth }
@@ -144,7 +156,7 @@ public struct OnePermutationMinHash: SignatureScheme, Hashable {
             probeBytes.withUnsafeBufferPointer { bytes in
                 // SAFETY: `probes` holds depth · k bin numbers below k, `bytes` nothing or depth
                 // rows of 128 (k ≤ 128); `bins` and `output` hold k.
-                simk_oph_densify(bins.baseAddress, probes.baseAddress, bytes.baseAddress, k, depth, output.baseAddress)
+                simk_oph_densify(bins.baseAddress, probes.baseAddress, bytes.isEmpty ? nil : bytes.baseAddress, k, depth, output.baseAddress)
             }
         }
         guard empty > 0 else { return }
@@ -167,10 +179,14 @@ public struct OnePermutationMinHash: SignatureScheme, Hashable {
     /// only for signatures above 128 values); `isa` is then ignored.
     ///
     /// - Returns: The densified values from the probe table (`UInt64.max` where every table
-    ///   probe was empty) and how many those are, or `nil` if this CPU cannot run the variant.
-    func _densifiedFromTable(_ bins: [UInt64], isa: SignatureKernelISA, bitMask: Bool = false) -> (values: [UInt64], empty: Int)? {
+    ///   probe was empty), how many those are, and whether the 8 values after the output's k
+    ///   were left alone; `nil` if this CPU cannot run the variant.
+    func _densifiedFromTable(
+        _ bins: [UInt64], isa: SignatureKernelISA, bitMask: Bool = false
+    ) -> (values: [UInt64], empty: Int, pastEndIntact: Bool)? {
         precondition(bins.count == signatureLength, "one value per bin")
-        var output = [UInt64](repeating: 0, count: signatureLength)
+        let sentinel: UInt64 = 0x5EE5_5EE5_5EE5_5EE5
+        var output = [UInt64](repeating: sentinel, count: signatureLength + 8)
         var empty = 0
         let depth = tableDepth
         let status = bins.withUnsafeBufferPointer { bins in
@@ -181,13 +197,14 @@ public struct OnePermutationMinHash: SignatureScheme, Hashable {
                         bitMask
                             ? simk_oph_densify_bits(bins.baseAddress, probes.baseAddress, signatureLength, depth, output.baseAddress, &empty)
                             : simk_oph_densify_isa(
-                                isa.code, bins.baseAddress, probes.baseAddress, bytes.baseAddress, signatureLength, depth,
+                                isa.code, bins.baseAddress, probes.baseAddress, bytes.isEmpty ? nil : bytes.baseAddress, signatureLength, depth,
                                 output.baseAddress, &empty)
                     }
                 }
             }
         }
-        return status == 0 ? (output, empty) : nil
+        let intact = output[signatureLength...].allSatisfy { $0 == sentinel }
+        return status == 0 ? (Array(output[..<signatureLength]), empty, intact) : nil
     }
 
     /// Whether this CPU's AVX-512 densification tests a probe of 64 bins at once (AVX-512

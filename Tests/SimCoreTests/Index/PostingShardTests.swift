@@ -196,7 +196,7 @@ struct PostingShardTests {
     func recentSortedEntries(keyBits: Int) {
         var random = SplitMix64(seed: 4_242 &+ UInt64(keyBits))
         let limit: UInt64 = keyBits == 64 ? .max : (1 << UInt64(keyBits)) - 1
-        for size in [1, 7, 100, 5_000, 40_000] {
+        for size in [0, 1, 7, 100, 5_000, 40_000] {
             let table = _RecentPostings(keyBits: keyBits)
             var reference: [_PostingEntry] = []
             var keys: [UInt64] = []

@@ -92,6 +92,7 @@ extension OnePermutationProbeTableTests {
                     let got = try #require(outcome, "\(name)")
                     #expect(got.values == expected, "k \(k), \(filledPercent)% filled, round \(round), \(name)")
                     #expect(got.empty == expected.filter { $0 == .max }.count, "k \(k), \(filledPercent)%, \(name)")
+                    #expect(got.pastEndIntact, "k \(k), \(filledPercent)%, \(name) wrote past the k outputs")
                 }
             }
         }
