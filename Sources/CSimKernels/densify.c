@@ -141,6 +141,7 @@ static size_t densify_avx512_mask(const uint64_t *bins, const uint32_t *probes, 
     }
     return empty + densify_portable(bins, probes, k, depth, out, i);
 }
+
 // Up to 128 bins with AVX-512 VBMI: the filled bins as 128 bytes (0xFF filled, 0 empty) in two
 // registers, and each probe level's 128 bin numbers as bytes (`probe_bytes`, worked out once by
 // the caller), so that one VPERMI2B per 64 bins tells whether their probes are filled: a level
@@ -204,19 +205,6 @@ static size_t densify_avx512_vbmi(const uint64_t *bins, const uint8_t *probe_byt
     }
     return (size_t)__builtin_popcountll(open_low) + (size_t)__builtin_popcountll(open_high);
 }
-
-// -1 until decided; every thread that races the first call computes the same value.
-static int densify_vbmi = -1;
-
-static int densify_has_vbmi(void) {
-    int has = __atomic_load_n(&densify_vbmi, __ATOMIC_ACQUIRE);
-    if (has >= 0) return has;
-    __builtin_cpu_init();
-    has = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vbmi")
-        ? 1 : 0;
-    __atomic_store_n(&densify_vbmi, has, __ATOMIC_RELEASE);
-    return has;
-}
 #endif
 
 static size_t densify_run(int isa, const uint64_t *bins, const uint32_t *probes, const uint8_t *probe_bytes, size_t k,
@@ -224,7 +212,7 @@ static size_t densify_run(int isa, const uint64_t *bins, const uint32_t *probes,
     switch (isa) {
 #if SIMK_X86
     case SIMK_ISA_AVX512:
-        if (probe_bytes != NULL && k <= 128 && densify_has_vbmi()) return densify_avx512_vbmi(bins, probe_bytes, k, depth, out);
+        if (probe_bytes != NULL && k <= 128 && simk_has_avx512_vbmi()) return densify_avx512_vbmi(bins, probe_bytes, k, depth, out);
         return k <= 512 ? densify_avx512_mask(bins, probes, k, depth, out) : densify_avx512(bins, probes, k, depth, out);
     case SIMK_ISA_AVX2:
         return densify_avx2(bins, probes, k, depth, out);
@@ -255,13 +243,5 @@ int simk_oph_densify_bits(const uint64_t *bins, const uint32_t *probes, size_t k
 #else
     (void)bins; (void)probes; (void)k; (void)depth; (void)out; (void)empty;
     return -1;
-#endif
-}
-
-int simk_oph_densify_has_bytes(void) {
-#if SIMK_X86
-    return densify_has_vbmi();
-#else
-    return 0;
 #endif
 }

@@ -111,6 +111,23 @@ int simk_isa_supported(int isa) {
     }
 }
 
+// -1 until decided; every thread that races the first call computes the same value.
+static int simk_vbmi = -1;
+
+int simk_has_avx512_vbmi(void) {
+    int has = __atomic_load_n(&simk_vbmi, __ATOMIC_ACQUIRE);
+    if (has >= 0) return has;
+#if SIMK_X86
+    __builtin_cpu_init();
+    has = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vbmi")
+        ? 1 : 0;
+#else
+    has = 0;
+#endif
+    __atomic_store_n(&simk_vbmi, has, __ATOMIC_RELEASE);
+    return has;
+}
+
 static int simk_requested_isa(void) {
     const char *value = getenv("SIMCORE_ISA");
     if (value == NULL) return SIMK_ISA_AVX512;

@@ -724,25 +724,6 @@ static size_t token_bounds_run(int isa, const uint8_t *text, size_t count, int32
 
 int simk_text_isa(void) { return text_active_isa(); }
 
-// Whether this CPU has AVX-512 VBMI, which hash_bounds_avx512_vbmi needs besides the AVX-512
-// variant's F, BW and DQ; -1 until decided (every racing thread computes the same value).
-static int text_vbmi = -1;
-
-static int text_has_vbmi(void) {
-    int has = __atomic_load_n(&text_vbmi, __ATOMIC_ACQUIRE);
-    if (has >= 0) return has;
-#if SIMK_X86
-    __builtin_cpu_init();
-    has = __builtin_cpu_supports("avx512vbmi") ? 1 : 0;
-#else
-    has = 0;
-#endif
-    __atomic_store_n(&text_vbmi, has, __ATOMIC_RELEASE);
-    return has;
-}
-
-int simk_text_has_vbmi(void) { return text_has_vbmi(); }
-
 int simk_text_isa_supported(int isa) { return text_isa_supported(isa); }
 
 size_t simk_map_ascii(const uint8_t *input, size_t count, uint8_t *output, int lowercase) {
@@ -941,7 +922,7 @@ static void hash_bounds_run(int isa, const uint8_t *text, size_t readable, uint6
     switch (isa) {
 #if SIMK_X86
     case SIMK_ISA_AVX512:
-        if (text_has_vbmi()) {
+        if (simk_has_avx512_vbmi()) {
             hash_bounds_avx512_vbmi(text, readable, tokens, count, seed);
         } else {
             hash_bounds_avx512(text, tokens, count, seed);

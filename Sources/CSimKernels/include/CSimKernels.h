@@ -29,6 +29,11 @@ int simk_active_isa(void);
 /// Whether this CPU can run `isa` (and the variant was compiled in).
 int simk_isa_supported(int isa);
 
+/// Whether this CPU has AVX-512 F, BW and VBMI (byte permutes across two registers), which the
+/// token-hash and densification kernels' AVX-512 variants use when present (tests and reports
+/// name the path that ran by it). Decided on the first call; 0 where the variants are not compiled in.
+int simk_has_avx512_vbmi(void);
+
 /// Classic MinHash, 32-bit lanes: for every hash x and every lane i,
 ///   v = mul[i] * fold(x) + add[i]   (mod 2^32),   fold(x) = low32(x) ^ high32(x),
 ///   mins[i] = min(mins[i], v).
@@ -72,9 +77,6 @@ int simk_oph_densify_isa(int isa, const uint64_t *bins, const uint32_t *probes, 
 int simk_oph_densify_bits(const uint64_t *bins, const uint32_t *probes, size_t k, size_t depth, uint64_t *out,
                           size_t *empty);
 
-/// Whether `simk_oph_densify`'s AVX-512 variant uses `probe_bytes` on this CPU (it has AVX-512
-/// VBMI and BW); for tests and reports.
-int simk_oph_densify_has_bytes(void);
 
 /// The filled bins of a one-permutation MinHash signature of k = 2^s bins (s >= 1, `shift` =
 /// 64 - s): writes, in lane order, every `signature[i]` whose top s bits are i (the bin's own
@@ -137,9 +139,6 @@ int simk_hash_token_bounds_isa(int isa, const uint8_t *text, size_t readable, ui
 /// AVX-512 variant.
 int simk_hash_token_bounds_gathers(const uint8_t *text, uint64_t *tokens, size_t count, uint64_t seed);
 
-/// Whether `simk_hash_token_bounds`' AVX-512 variant takes the tokens' bytes out of 64-byte loads
-/// (this CPU has AVX-512 VBMI) rather than gathers; for tests and reports.
-int simk_text_has_vbmi(void);
 
 /// Word n-gram hashes from token hashes: for each of `windows` windows i (`windows` >= 1, and
 /// `tokens` holding `windows + width - 1` values, `width` >= 1), writes to `shingles[i]`

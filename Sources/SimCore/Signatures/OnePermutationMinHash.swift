@@ -209,5 +209,5 @@ public struct OnePermutationMinHash: SignatureScheme, Hashable {
 
     /// Whether this CPU's AVX-512 densification tests a probe of 64 bins at once (AVX-512
     /// VBMI, signatures of at most 128 values); for tests.
-    static var _densifiesByBytes: Bool { simk_oph_densify_has_bytes() != 0 }
+    static var _densifiesByBytes: Bool { simk_has_avx512_vbmi() != 0 }
 }

@@ -91,7 +91,7 @@ package enum _TextKernels {
 
     /// Whether ``hashTokenBounds(_:readable:tokens:count:seed:isa:)``'s AVX-512 variant reads the
     /// tokens' bytes out of 64-byte loads (this CPU has AVX-512 VBMI) rather than by gathers.
-    static var hashesTokensWithLoads: Bool { simk_text_has_vbmi() != 0 }
+    static var hashesTokensWithLoads: Bool { simk_has_avx512_vbmi() != 0 }
 
     /// ``hashTokenBounds(_:readable:tokens:count:seed:isa:)``'s AVX-512 variant for CPUs without
     /// VBMI (gathers), which a CPU with VBMI never runs otherwise, for tests.
