@@ -35,9 +35,13 @@ struct _DeduplicatorState: Sendable {
         of batch: _PreparedBatch, first: Int, rows: Range<Int>, scheme: some SignatureScheme, options: DeduplicationOptions
     ) -> [(document: Int, others: [(Int, Double)])] {
         let collector = _CandidateCollector(shards: filed.index.shards)
+        // Read once for the chunk: a read of the batch's property per row copied it, a retain
+        // and a release per row on a count that every query worker shares.
+        let candidates = batch.foundCandidates
         return rows.map { row in
             (first + row, filed.verifiedMatches(
-                ofRow: row, in: batch, document: first + row, scheme: scheme, options: options, collector: collector))
+                ofRow: row, in: batch, candidates: candidates, document: first + row, scheme: scheme, options: options,
+                collector: collector))
         }
     }
 
@@ -207,17 +211,18 @@ struct _FiledDocuments: Sendable {
     }
 
     /// The earlier documents (smaller numbers) whose verified similarity with row `row` of
-    /// `batch`, filed as `document`, reaches the threshold, in increasing order: from the
-    /// candidates its filing found, or (another index, or an overflowed row) by querying its
-    /// keys.
+    /// `batch`, filed as `document`, reaches the threshold, in increasing order: from
+    /// `candidates`, what its filing found (the batch's ``_PreparedBatch/foundCandidates``, read
+    /// once per chunk of rows by the caller), or (another index, or an overflowed row) by
+    /// querying its keys.
     func verifiedMatches(
-        ofRow row: Int, in batch: _PreparedBatch, document: Int, scheme: some SignatureScheme, options: DeduplicationOptions,
-        collector: _CandidateCollector
+        ofRow row: Int, in batch: _PreparedBatch, candidates: _BatchCandidates?, document: Int, scheme: some SignatureScheme,
+        options: DeduplicationOptions, collector: _CandidateCollector
     ) -> [(Int, Double)] {
         var found: [(Int, Double)] = []
         // The row's whole signature is still in its batch: a store keeping filled bins only
         // then expands the candidate's row alone.
-        let whole = signatures.filledBinsScheme == nil ? nil : batch.signature(ofRow: row)
+        let whole = signatures.keepsFilledBins ? batch.signature(ofRow: row) : nil
         // A nested function, not a closure value: passed as a non-escaping argument it captures
         // the state and `found` in place, where a closure value copied the state (a retain and a
         // release of each of its parts per row) and boxed `found`.
@@ -227,7 +232,7 @@ struct _FiledDocuments: Sendable {
             if similarity >= options.threshold { found.append((other, similarity)) }
         }
         let size = Int(sizes[document])
-        if let candidates = batch.foundCandidates, !candidates.isOverflowed(row) {
+        if let candidates, !candidates.isOverflowed(row) {
             guard size > 0 else { return [] }
             index.forEachCandidate(found: candidates, row: row, collector: collector, verify)
         } else {

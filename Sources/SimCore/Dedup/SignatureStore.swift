@@ -38,6 +38,10 @@ struct _SignatureStore: Sendable {
     /// The scheme whose filled bins alone are kept, when rows are kept so ("Filled bins only"
     /// above); `nil` for rows of every value.
     let filledBinsScheme: OnePermutationMinHash?
+    /// Whether rows keep their filled bins only (``filledBinsScheme`` is set): a flag that
+    /// readers test per row, where binding the optional scheme copied it (a retain and a
+    /// release of its tables per verified pair, on counts every query worker shares).
+    let keepsFilledBins: Bool
     /// Words per page of filled-bin rows (at least k, so that any row fits in a fresh page).
     private let filledPageWords: Int
     private var pages: [[UInt64]] = []
@@ -67,12 +71,13 @@ struct _SignatureStore: Sendable {
         let keepsFilled = bits == 64
             && filledBinsScheme?.signatureLength == signatureLength && (filledBinsScheme?.tableDepth ?? 0) > 0
         self.filledBinsScheme = keepsFilled ? filledBinsScheme : nil
+        keepsFilledBins = keepsFilled
         filledPageWords = Swift.max(1 << 17, signatureLength)
     }
 
     /// Bytes held by the rows (allocated pages, and the locators of filled-bin rows).
     var byteCount: Int {
-        guard filledBinsScheme != nil else { return pages.count * rowsPerPage * wordsPerRow * 8 }
+        guard keepsFilledBins else { return pages.count * rowsPerPage * wordsPerRow * 8 }
         return pages.count * filledPageWords * 8 + locators.count * 8
     }
 
@@ -205,7 +210,7 @@ struct _SignatureStore: Sendable {
     /// ``words`` holds, for a save that writes them without a copy of every row (1.1 GB for
     /// 1,080,000 paragraphs).
     func forEachRun(_ body: (UnsafeBufferPointer<UInt64>) -> Void) {
-        if filledBinsScheme != nil {
+        if keepsFilledBins {
             for row in 0..<count { withRow(row, body) }
             return
         }
@@ -219,7 +224,7 @@ struct _SignatureStore: Sendable {
     /// bins' count of a row kept so (k for a row kept whole, 0 for an empty document's), or
     /// empty when every row is ``wordsPerRow`` words (a store of rows of every value).
     var storedRowLengths: [UInt16] {
-        guard filledBinsScheme != nil else { return [] }
+        guard keepsFilledBins else { return [] }
         // A store keeps filled bins only up to k = 4,096 (the probe table's limit).
         precondition(signatureLength <= Int(UInt16.max), "a filled-bin row's length fits 16 bits")
         return locators.map { UInt16(truncatingIfNeeded: $0 & (1 << Self.locatorCountBits - 1)) }
@@ -228,7 +233,7 @@ struct _SignatureStore: Sendable {
     /// The words ``forEachStoredRow(_:)`` gives: the sum of ``storedRowLengths``, or
     /// ``count`` × ``wordsPerRow``.
     var storedWordCount: Int {
-        guard filledBinsScheme != nil else { return count * wordsPerRow }
+        guard keepsFilledBins else { return count * wordsPerRow }
         return locators.reduce(0) { $0 + Int(truncatingIfNeeded: $1 & (1 << Self.locatorCountBits - 1)) }
     }
 
@@ -236,7 +241,7 @@ struct _SignatureStore: Sendable {
     /// `body`: each row's filled values as they are kept (no expansion), or pages of rows of
     /// ``wordsPerRow`` words (as ``forEachRun(_:)``).
     func forEachStoredRow(_ body: (UnsafeBufferPointer<UInt64>) -> Void) {
-        guard filledBinsScheme != nil else { return forEachRun(body) }
+        guard keepsFilledBins else { return forEachRun(body) }
         for locator in locators {
             let start = Int(truncatingIfNeeded: locator >> Self.locatorCountBits)
             let filled = Int(truncatingIfNeeded: locator & (1 << Self.locatorCountBits - 1))
@@ -258,7 +263,7 @@ struct _SignatureStore: Sendable {
     /// inside `body`: a row kept as its filled bins is densified into a temporary buffer first.
     @inline(__always)
     func withRow<R>(_ row: Int, _ body: (UnsafeBufferPointer<UInt64>) -> R) -> R {
-        if let filledBinsScheme { return withFilledRow(row, scheme: filledBinsScheme, body) }
+        if keepsFilledBins { return withFilledRow(row, body) }
         let width = wordsPerRow
         return pages[row / rowsPerPage].withUnsafeBufferPointer { page in
             body(UnsafeBufferPointer(start: page.baseAddress! + (row % rowsPerPage) * width, count: width))
@@ -267,7 +272,7 @@ struct _SignatureStore: Sendable {
 
     /// ``withRow(_:_:)`` for filled-bin rows: the row whole, expanded into a temporary buffer
     /// unless every bin was filled.
-    private func withFilledRow<R>(_ row: Int, scheme: OnePermutationMinHash, _ body: (UnsafeBufferPointer<UInt64>) -> R) -> R {
+    private func withFilledRow<R>(_ row: Int, _ body: (UnsafeBufferPointer<UInt64>) -> R) -> R {
         let k = signatureLength
         let locator = locators[row]
         let start = Int(truncatingIfNeeded: locator >> Self.locatorCountBits)
@@ -277,7 +282,8 @@ struct _SignatureStore: Sendable {
             let values = UnsafeBufferPointer(start: page.baseAddress! + start % filledPageWords, count: filled)
             if filled == k { return body(values) }
             return withUnsafeTemporaryAllocation(of: UInt64.self, capacity: k) { whole in
-                scheme.expand(filledValues: values, into: whole)
+                // keepsFilledBins: the scheme is set (read in place, not bound: no copy).
+                filledBinsScheme.unsafelyUnwrapped.expand(filledValues: values, into: whole)
                 return body(UnsafeBufferPointer(whole))
             }
         }
@@ -289,7 +295,7 @@ struct _SignatureStore: Sendable {
     func estimatedJaccard(_ a: Int, _ b: Int, scheme: some SignatureScheme) -> Double {
         let k = signatureLength
         let lanes = lanes
-        if filledBinsScheme != nil {
+        if keepsFilledBins {
             return withRow(a) { rowA in estimatedJaccard(wholeRow: rowA, b, scheme: scheme) }
         }
         let estimate = withRow(a) { rowA in
