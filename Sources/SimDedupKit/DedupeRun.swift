@@ -233,16 +233,20 @@ public enum DedupeRun {
     ///
     /// The lines are formatted on `threads` workers, a window of ``verdictWindow`` documents at
     /// a time (each worker a chunk of it, into its own buffer), and written in order through
-    /// `output`, the command's one checked writer: the bytes never depend on `threads`.
+    /// `output`, the command's one checked writer: the bytes never depend on `threads`. Ids are
+    /// copied from the engine as bytes and written from them (``EngineID/appendJSON(engineID:to:)``),
+    /// and the table is read through its concrete type: strings made per id and a generic
+    /// collection's accessors (a runtime metadata lookup per element) were 5% of a run on a
+    /// million paragraphs.
     ///
     /// ```swift
-    /// let kept = try DedupeRun.writeVerdicts(of: deduplicator.assignments(), first: 0, deduplicator: deduplicator, threads: 2, to: sink)
+    /// let kept = try DedupeRun.writeVerdicts(of: deduplicator.assignmentTable(), first: 0, deduplicator: deduplicator, threads: 2, to: sink)
     /// kept.clusters   // distinct clusters of this run's documents
     /// ```
     ///
     /// - Parameters:
     ///   - assignments: Every document's assignment, indexed by document number from 0 (the
-    ///     engine's ``Deduplicator/assignmentTable()``, 17 bytes a document, or an array).
+    ///     engine's ``Deduplicator/assignmentTable()``, 17 bytes a document).
     ///   - first: The first document of this run (those before came from a state file).
     ///   - deduplicator: The engine, which names the documents.
     ///   - threads: Workers formatting the lines.
@@ -254,20 +258,20 @@ public enum DedupeRun {
     ///   distinct clusters this run's documents belong to.
     /// - Throws: ``OutputError`` when a write fails.
     /// - Complexity: O(documents · id length), the formatting spread over `threads`.
-    static func writeVerdicts<Scheme: SignatureScheme, Assignments: RandomAccessCollection<DocumentAssignment> & Sendable>(
-        of assignments: Assignments, first: Int, deduplicator: Deduplicator<Scheme>, threads: Int, to output: OutputSink,
+    static func writeVerdicts<Scheme: SignatureScheme>(
+        of assignments: _AssignmentTable, first: Int, deduplicator: Deduplicator<Scheme>, threads: Int, to output: OutputSink,
         window: Int = verdictWindow
-    ) throws(OutputError) -> (kept: [Bool], clusters: Int) where Assignments.Index == Int {
-        precondition(assignments.startIndex == 0, "assignments indexed by document number")
+    ) throws(OutputError) -> (kept: [Bool], clusters: Int) {
         // A cluster that holds a document of an earlier run had a member kept by that run.
         // Clusters are labelled by a member's number, so flags indexed by label do for sets.
         var hasEarlierMember = [Bool](repeating: false, count: assignments.count)
-        for assignment in assignments[..<first] { hasEarlierMember[assignment.cluster] = true }
+        for document in 0..<first { hasEarlierMember[assignments[document].cluster] = true }
         var seen = [Bool](repeating: false, count: assignments.count)
         var clusters = 0
         var kept: [Bool] = []
         kept.reserveCapacity(assignments.count - first)
-        for assignment in assignments[first...] {
+        for document in first..<assignments.count {
+            let assignment = assignments[document]
             if !seen[assignment.cluster] {
                 seen[assignment.cluster] = true
                 clusters += 1
@@ -284,15 +288,16 @@ public enum DedupeRun {
                 var named: [Int] = []
                 named.reserveCapacity(range.count * 3)
                 for index in range { appendDocumentsNamed(by: assignments[slice.lowerBound + index], to: &named) }
-                let ids = deduplicator.ids(of: named)
+                var ids = NamedIDs()
+                ids.ends.reserveCapacity(named.count)
+                deduplicator.appendIDs(of: named, to: &ids.bytes, ends: &ids.ends)
                 var lines: [UInt8] = []
                 lines.reserveCapacity(range.count * 96)
                 var next = 0
                 for index in range {
                     let assignment = assignments[slice.lowerBound + index]
-                    let count = assignment.verdict.isDuplicate ? 3 : 2
-                    appendVerdictLine(of: assignment, ids: ids[next..<next + count], to: &lines)
-                    next += count
+                    appendVerdictLine(of: assignment, ids: ids, from: next, to: &lines)
+                    next += assignment.verdict.isDuplicate ? 3 : 2
                 }
                 return lines
             }
@@ -303,7 +308,22 @@ public enum DedupeRun {
         return (kept, clusters)
     }
 
-    /// Appends the documents a verdict line names, in the order ``appendVerdictLine(of:ids:to:)``
+    /// The ids a chunk of verdict lines names, as the engine keeps them (``EngineID``), one
+    /// after another: id `i` is `bytes[ends[i − 1]..<ends[i]]` (from 0 for the first).
+    struct NamedIDs {
+        /// The ids' UTF-8 bytes.
+        var bytes: [UInt8] = []
+        /// Where each id ends in ``bytes``.
+        var ends: [Int] = []
+
+        /// Appends id `index` as the input wrote it (``EngineID/appendJSON(engineID:to:)``).
+        func appendJSON(_ index: Int, to line: inout [UInt8]) {
+            let start = index == 0 ? 0 : ends[index - 1]
+            bytes.withUnsafeBytes { EngineID.appendJSON(engineID: UnsafeRawBufferPointer(rebasing: $0[start..<ends[index]]), to: &line) }
+        }
+    }
+
+    /// Appends the documents a verdict line names, in the order ``appendVerdictLine(of:ids:from:to:)``
     /// takes their ids: the document, its cluster, and its match if it has one.
     static func appendDocumentsNamed(by assignment: DocumentAssignment, to named: inout [Int]) {
         named.append(assignment.document)
@@ -315,22 +335,22 @@ public enum DedupeRun {
     ///
     /// - Parameters:
     ///   - assignment: The document's assignment.
-    ///   - ids: The engine's ids of the documents ``appendDocumentsNamed(by:to:)`` lists, in
-    ///     that order.
+    ///   - ids: The ids of the documents ``appendDocumentsNamed(by:to:)`` lists for this and
+    ///     the chunk's other lines.
+    ///   - first: The place of this line's first id in `ids`.
     ///   - line: Receives the line.
-    static func appendVerdictLine(of assignment: DocumentAssignment, ids: ArraySlice<String>, to line: inout [UInt8]) {
-        func appendID(_ position: Int) { EngineID.decode(ids[ids.startIndex + position]).appendJSON(to: &line) }
+    static func appendVerdictLine(of assignment: DocumentAssignment, ids: NamedIDs, from first: Int, to line: inout [UInt8]) {
         // Static strings: their bytes are copied as they are, not transcoded through String's
         // UTF-8 view (about 180 instructions an append).
         func append(_ literal: StaticString) { literal.withUTF8Buffer { line.append(contentsOf: $0) } }
         append(#"{"id":"#)
-        appendID(0)
+        ids.appendJSON(first, to: &line)
         append(#","cluster":"#)
-        appendID(1)
+        ids.appendJSON(first + 1, to: &line)
         append(assignment.isRepresentative ? #","representative":true"# : #","representative":false"#)
         append(#","match":"#)
         if case .duplicate(_, let similarity) = assignment.verdict {
-            appendID(2)
+            ids.appendJSON(first + 2, to: &line)
             append(#","similarity":"#)
             line.append(contentsOf: String(similarity).utf8)
         } else {

@@ -11,8 +11,9 @@ import SimCoreIO
 ///
 /// ```swift
 /// EngineID.encode(DocumentID(text: "42", isNumber: true))   // "42\0"
-/// EngineID.decode("42\0")                                    // DocumentID(text: "42", isNumber: true)
-/// EngineID.decode("doc-1")                                   // DocumentID(text: "doc-1")
+/// var line: [UInt8] = []
+/// "42\0".utf8.withContiguousStorageIfAvailable { EngineID.appendJSON(engineID: UnsafeRawBufferPointer($0), to: &line) }
+/// // line: the bytes of 42; "doc-1" gives "doc-1", quotes included
 /// ```
 enum EngineID {
     /// The engine's id for `id`.
@@ -20,12 +21,25 @@ enum EngineID {
         id.isNumber ? id.text + "\u{0}" : id.text
     }
 
-    /// The id as the input wrote it.
-    static func decode(_ text: String) -> DocumentID {
-        guard text.utf8.last == 0 else { return DocumentID(text: text) }
-        let literal = String(text.utf8.dropLast())!
-        guard isNumberLiteral(literal) else { return DocumentID(text: text) }
-        return DocumentID(text: literal, isNumber: true)
+    /// Appends the id whose engine id has the UTF-8 bytes `engineID` as the input wrote it, as
+    /// ``DocumentID/appendJSON(to:)`` writes a ``DocumentID``: a number's literal as it is, a
+    /// string quoted and escaped. Straight from the bytes, with no string made: the verdict
+    /// lines of a million documents name about 2.3 million ids.
+    ///
+    /// - Parameters:
+    ///   - engineID: An engine id's UTF-8 bytes (``encode(_:)``'s, or a loaded state's).
+    ///   - buffer: The buffer to append to.
+    static func appendJSON(engineID: UnsafeRawBufferPointer, to buffer: inout [UInt8]) {
+        if let last = engineID.last, last == 0 {
+            let literal = UnsafeRawBufferPointer(rebasing: engineID.dropLast())
+            if isNumberLiteral(literal) {
+                buffer.append(contentsOf: literal)
+                return
+            }
+        }
+        buffer.append(UInt8(ascii: "\""))
+        JSONText.appendEscaped(utf8: engineID, to: &buffer)
+        buffer.append(UInt8(ascii: "\""))
     }
 
     /// Whether `text` follows JSON's number grammar: `-? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?`.

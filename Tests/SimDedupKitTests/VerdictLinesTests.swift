@@ -14,7 +14,7 @@ struct VerdictLinesTests {
     ) throws -> (text: String, kept: [Bool], clusters: Int) {
         let sink = OutputSink.memory()
         let result = try DedupeRun.writeVerdicts(
-            of: deduplicator.assignments(), first: first, deduplicator: deduplicator, threads: threads, to: sink, window: window)
+            of: deduplicator.assignmentTable(), first: first, deduplicator: deduplicator, threads: threads, to: sink, window: window)
         return (sink.text, result.kept, result.clusters)
     }
 
@@ -63,10 +63,43 @@ struct VerdictLinesTests {
         #expect(reference.kept == kept)
         #expect(reference.clusters == Set(assignments[first...].map(\.cluster)).count)
         #expect(reference.kept.contains(false), "the corpus has reprints (seed 5)")
-        // The engine's compact table (what the command formats from) gives the same bytes.
-        let sink = OutputSink.memory()
-        let fromTable = try DedupeRun.writeVerdicts(
-            of: deduplicator.assignmentTable(), first: first, deduplicator: deduplicator, threads: 2, to: sink, window: 7)
-        #expect(sink.text == reference.text && fromTable.kept == reference.kept && fromTable.clusters == reference.clusters)
+        // Each line says what the public assignments say (ids of the form d…, no escapes).
+        for (line, assignment) in zip(reference.text.split(separator: "\n"), assignments[first...]) {
+            let ids = deduplicator.ids(of: [assignment.document, assignment.cluster])
+            var expected = #"{"id":"\#(ids[0])","cluster":"\#(ids[1])","representative":\#(assignment.isRepresentative),"match":"#
+            if case .duplicate(let match, let similarity) = assignment.verdict {
+                expected += #""\#(deduplicator.id(of: match))","similarity":\#(similarity)}"#
+            } else {
+                expected += #"null,"similarity":null}"#
+            }
+            #expect(String(line) == expected)
+        }
+    }
+
+    @Test("ids are written from the engine's bytes as the input wrote them: strings escaped, number literals bare, a NUL that marks no number kept")
+    func idsAsWritten() throws {
+        let ids: [DocumentID] = [
+            DocumentID(text: "plain"), DocumentID(text: "42", isNumber: true), DocumentID(text: "-1.5e+3", isNumber: true),
+            DocumentID(text: "42"), DocumentID(text: "quote \" backslash \\ tab \t newline \n"), DocumentID(text: "é 日本 😀"),
+            DocumentID(text: "x\u{0}"), DocumentID(text: "\u{1}"), DocumentID(text: ""),
+        ]
+        for id in ids {
+            var expected: [UInt8] = []
+            id.appendJSON(to: &expected)
+            var written: [UInt8] = []
+            var engineID = EngineID.encode(id)
+            engineID.withUTF8 { EngineID.appendJSON(engineID: UnsafeRawBufferPointer($0), to: &written) }
+            #expect(written == expected, "\(id)")
+        }
+        // Through the engine: the lines name each document by the id it was inserted under.
+        let deduplicator = Deduplicator()
+        deduplicator.insert(contentsOf: ids.enumerated().map { index, id in
+            Document(id: EngineID.encode(id), utf8: Array("document \(index) has words of its own: \(index) \(index * 7) \(index * 13)".utf8))
+        }, threads: 1)
+        let written = try Self.lines(deduplicator, first: 0, threads: 2, window: 4)
+        #expect(written.text.split(separator: "\n").count == ids.count)
+        for (line, id) in zip(written.text.split(separator: "\n"), ids) {
+            #expect(line.hasPrefix(#"{"id":"# + id.description + #","cluster":"#), "\(line)")
+        }
     }
 }

@@ -140,6 +140,19 @@ public final class Deduplicator<Scheme: SignatureScheme>: @unchecked Sendable {
         }
     }
 
+    /// ``ids(of:)`` as UTF-8 bytes, with no string made (package access: `simdedup dedupe`
+    /// writes its verdict lines from them): each id's bytes are appended to `bytes`, and its end
+    /// (an offset in `bytes`) to `ends`, all under one lock.
+    ///
+    /// - Parameters:
+    ///   - documents: Document numbers, each in `0..<count`.
+    ///   - bytes: Receives the ids' bytes, one after another.
+    ///   - ends: Receives where each id ends in `bytes`.
+    /// - Complexity: O(total length of the ids).
+    package func appendIDs(of documents: [Int], to bytes: inout [UInt8], ends: inout [Int]) {
+        idAccess.withReadLock { self.documents.appendIDs(of: documents, to: &bytes, ends: &ends) }
+    }
+
     /// The first document inserted with the id `id` (byte-wise equal), or `nil` if none was.
     ///
     /// The engine keeps a hash index of document numbers over the ids it already holds (no

@@ -95,6 +95,17 @@ struct _DocumentTable: Sendable {
         String(decoding: idBytes[idRange(of: document)], as: UTF8.self)
     }
 
+    /// Appends the ids of `documents`, as UTF-8 bytes, to `bytes`, and where each ends in
+    /// `bytes` to `ends` (the ids read in place: a slice per id retained the id storage).
+    func appendIDs(of documents: [Int], to bytes: inout [UInt8], ends: inout [Int]) {
+        idBytes.withUnsafeBufferPointer { ids in
+            for document in documents {
+                bytes.append(contentsOf: UnsafeBufferPointer(rebasing: ids[idRange(of: document)]))
+                ends.append(bytes.count)
+            }
+        }
+    }
+
     /// Whether document `a`'s id precedes `b`'s in byte-wise UTF-8 order.
     func idPrecedes(_ a: Int, _ b: Int) -> Bool {
         idBytes[idRange(of: a)].lexicographicallyPrecedes(idBytes[idRange(of: b)])
