@@ -411,7 +411,7 @@ public final class Deduplicator<Scheme: SignatureScheme>: @unchecked Sendable {
             let first = idAccess.withReadLock { documents.count }
             state.file(batch, threads: threads) {
                 self.idAccess.withWriteLock { self.documents.append(batch) }
-                texts.value = []
+                _PreparedBatch.release(&texts.value)
             }
             return first
         }

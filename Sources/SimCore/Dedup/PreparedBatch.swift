@@ -1,4 +1,5 @@
 import SimCoreInternals
+internal import CSimKernels
 
 /// A batch made ready for filing outside the engine's locks, on all cores: each document's id,
 /// length, shingle-set size, signature and index keys, and (exact verification) its shingle set.
@@ -202,6 +203,41 @@ final class _PreparedBatch: @unchecked Sendable {
         for chunk in chunkResults.indices { chunkResults[chunk] = _ChunkResult() }
         defer { documents = [] }
         return documents
+    }
+
+    /// Releases `documents` (``finish()``'s, once filed), leaving the array empty, with the
+    /// storage of each text asked for some documents ahead of its release.
+    ///
+    /// A text's release is an atomic decrement of the count in its storage's header, which
+    /// waits for that cache line: texts last read when the batch was signed, a step before,
+    /// are out of cache, and atomics do not overlap, so a batch of 16,384 paragraphs waited
+    /// for 16,384 misses one after another (0.2 s of 1,080,000 paragraphs' filing). Released a
+    /// group at a time from the end, with the next group's headers asked for first, the misses
+    /// overlap.
+    static func release(_ documents: inout [Document]) {
+        let group = 32
+        // Where each document keeps its text's array: one reference to the array's storage
+        // object (the header with the reference count comes first).
+        guard let textOffset = MemoryLayout<Document>.offset(of: \Document.utf8),
+              MemoryLayout<[UInt8]>.size == MemoryLayout<UnsafeRawPointer>.size else { return documents = [] }
+        func prefetchTexts(_ range: Range<Int>) {
+            documents.withUnsafeBytes { raw in
+                for index in range {
+                    // SAFETY: index < documents.count, so the load lies in the array's
+                    // elements; it reads the reference's bits without retaining it. A prefetch
+                    // reads nothing: whatever those bits are, nothing is dereferenced.
+                    let storage = raw.load(fromByteOffset: index * MemoryLayout<Document>.stride + textOffset, as: UInt.self)
+                    simk_prefetch(UnsafeRawPointer(bitPattern: storage))
+                }
+            }
+        }
+        prefetchTexts(Swift.max(0, documents.count - group)..<documents.count)
+        while !documents.isEmpty {
+            let end = documents.count
+            let start = Swift.max(0, end - group)
+            prefetchTexts(Swift.max(0, start - group)..<start)
+            documents.removeLast(end - start)
+        }
     }
 
     /// The k signature values of row `row` (valid while the batch lives).

@@ -189,6 +189,29 @@ struct DeduplicatorIDTests {
         #expect(repeated.firstDocument(withID: "") == 1)
         #expect(repeated.firstDocument(withID: "r-2995") == 2_995)
     }
+
+    @Test("a filed batch's documents are released a group at a time: the array ends empty, and a text held elsewhere is intact and held alone",
+          arguments: [0, 1, 31, 32, 33, 100])
+    func releaseOfFiledDocuments(count: Int) {
+        var documents = (0..<count).map { index in
+            Document(id: index % 3 == 0 ? "a long id of more than fifteen bytes \(index)" : "\(index)", text: String(repeating: "word\(index) ", count: 1 + index % 40))
+        }
+        // Every 7th text held outside the batch, with where its storage is.
+        var held: [(index: Int, text: [UInt8], storage: UnsafeRawPointer?)] = []
+        for index in stride(from: 0, to: count, by: 7) {
+            let text = documents[index].utf8
+            held.append((index, text, text.withUnsafeBytes { $0.baseAddress }))
+        }
+        _PreparedBatch.release(&documents)
+        #expect(documents.isEmpty)
+        for position in held.indices {
+            let index = held[position].index
+            #expect(held[position].text == Array(String(repeating: "word\(index) ", count: 1 + index % 40).utf8))
+            // Held alone now: mutable access in place keeps the storage instead of copying it.
+            let storage = held[position].text.withUnsafeMutableBytes { UnsafeRawPointer($0.baseAddress) }
+            #expect(storage == held[position].storage, "text \(index) still shared after the release")
+        }
+    }
 }
 
 @Suite("Deduplicator streaming")
