@@ -60,7 +60,7 @@ let package = Package(
         ),
         .target(
             name: "SimCoreIO",
-            dependencies: ["SimCore", "SimCoreInternals", "CZlib", .product(name: "SystemPackage", package: "swift-system")]
+            dependencies: ["SimCore", "SimCoreInternals", "CSimKernels", "CZlib", .product(name: "SystemPackage", package: "swift-system")]
         ),
         .target(
             name: "SimCoreFixtures",
@@ -87,7 +87,7 @@ let package = Package(
         .target(
             name: "SimDedupKit",
             dependencies: [
-                "SimCore", "SimCoreIO", "SimCommandLine", "SimCoreInternals",
+                "SimCore", "SimCoreIO", "SimCommandLine", "SimCoreInternals", "CSimKernels",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -6,6 +6,7 @@ import Foundation
 #endif
 import SimCore
 import SimCoreInternals
+internal import CSimKernels
 import SystemPackage
 
 /// Reads documents from directories, JSON Lines files (plain or gzip-compressed), `.txt` files
@@ -297,8 +298,11 @@ public final class CorpusReader {
         if let readFailure { throw readFailure }
         while true {
             while let outcome = block.next() {
-                if let record = try accept({ () throws(CorpusError) in try outcome.get() }) {
-                    return record
+                // Switched on, not `get()`: the record moves out of the outcome (a copy and the
+                // outcome's release were eight reference-count operations per record).
+                switch outcome {
+                case .success(let record): return record
+                case .failure(let error): _ = try accept { () throws(CorpusError) in throw error }
                 }
             }
             let outcome: Result<_ParsedBlock?, CorpusError>
@@ -328,6 +332,14 @@ public final class CorpusReader {
         }
     }
 
+    /// XXH3 of the id text of the record `distance` places after the next one (0: the next)
+    /// that ``nextRecord()`` will return, when it is already parsed and close enough to know
+    /// (package access: `simdedup dedupe` asks for the slots of the ids it will look up); `nil`
+    /// otherwise. The hash of a line that will be rejected is 0.
+    package func upcomingIDHash(_ distance: Int) -> UInt64? {
+        block.idHash(ahead: distance)
+    }
+
     /// Waits for the blocks being read ahead and drops them.
     private func discardPrefetches() {
         for pending in prefetches { _ = try? pending.wait() }
@@ -347,19 +359,26 @@ public final class CorpusReader {
             let source = SendableMutablePointer(base: UnsafeMutableRawPointer(mutating: base).assumingMemoryBound(to: UInt8.self))
             let chunks = concurrentChunks(count: lines.count, threads: options.threads, minimumChunk: 32) { range in
                 var outcomes: [Result<CorpusRecord, CorpusError>] = []
+                var hints: [_RecordHint] = []
                 outcomes.reserveCapacity(range.count)
+                hints.reserveCapacity(range.count)
                 // Last line first, so that the array comes out reversed (`reverse()` would copy
                 // each record: its swaps are copies for a type holding references).
                 for index in range.reversed() {
                     let line = UnsafeRawBufferPointer(start: source.base + lines[index].lowerBound, count: lines[index].count)
                     if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { continue }
-                    outcomes.append(Result { () throws(CorpusError) -> CorpusRecord in
-                        try record(from: line, path: path, line: firstLine + index, parser: parser, options: options)
-                    })
+                    do throws(CorpusError) {
+                        let record = try record(from: line, path: path, line: firstLine + index, parser: parser, options: options)
+                        hints.append(.of(record))
+                        outcomes.append(.success(record))
+                    } catch {
+                        hints.append(_RecordHint())
+                        outcomes.append(.failure(error))
+                    }
                 }
-                return outcomes
+                return (outcomes, hints)
             }
-            return _ParsedBlock(reversedChunks: chunks, sourceBytesRead: bytesRead)
+            return _ParsedBlock(reversedChunks: chunks.map(\.0), hints: chunks.map(\.1), sourceBytesRead: bytesRead)
         }
     }
 
@@ -376,9 +395,11 @@ public final class CorpusReader {
         guard let id = fields.id else { throw missingField(options.idField, line: line, path: path, number: number) }
         guard let text = fields.text else { throw missingField(options.textField, line: line, path: path, number: number) }
         if text.isEmpty { throw CorpusError(path: path, line: number, reason: .emptyText) }
-        var record = CorpusRecord(document: Document(id: id.text, utf8: text), id: id, path: path, line: number)
-        if options.keepsSourceLines { record.sourceLine = Array(line) }
-        return record
+        let record = CorpusRecord(document: Document(id: id.text, utf8: text), id: id, path: path, line: number)
+        guard options.keepsSourceLines else { return record }
+        var kept = record
+        kept.sourceLine = Array(line)
+        return kept
     }
 
     /// A missing-field error that lists the fields the line does have.
@@ -429,30 +450,93 @@ public final class CorpusReader {
 /// goes from its last line to its first), and the chunks in line order, so the next outcome is
 /// always the last of the current chunk (`popLast`, no copy). Nothing reverses an array:
 /// `reverse()` swaps by copying, which retained and released every record.
+///
+/// Beside each outcome, a ``_RecordHint`` taken on the parsing thread: as an outcome is handed
+/// out, the text storage of the one ``textPrefetchDistance`` places later is asked for (the
+/// caller's first touch of a text, its length and a retain, missed the cache once per record:
+/// 3% of a million paragraphs' run on the reading thread), and ``idHash(ahead:)`` lets the
+/// caller ask for the slots of ids it is about to look up.
 struct _ParsedBlock: Sendable {
     /// Each chunk's outcomes in reverse line order; the chunks in line order.
     private var chunks: [[Result<CorpusRecord, CorpusError>]]
+    /// The hint of each outcome, in the same places.
+    private let hints: [[_RecordHint]]
     /// The chunk the next outcome comes from.
     private var current = 0
     /// How far the file had been read (``LineReader/sourceBytesRead``) once this block was.
     let sourceBytesRead: Int
+    /// How many outcomes ahead of the one handed out a text is asked for.
+    static let textPrefetchDistance = 8
 
     /// The outcomes of a block's chunks, each in reverse line order, the chunks in line order,
-    /// read when the file had been read up to `sourceBytesRead` bytes.
-    init(reversedChunks chunks: [[Result<CorpusRecord, CorpusError>]], sourceBytesRead: Int = 0) {
+    /// with their hints in the same places (none: no prefetching), read when the file had been
+    /// read up to `sourceBytesRead` bytes.
+    init(reversedChunks chunks: [[Result<CorpusRecord, CorpusError>]], hints: [[_RecordHint]] = [], sourceBytesRead: Int = 0) {
+        precondition(hints.isEmpty || hints.map(\.count) == chunks.map(\.count), "one hint per outcome")
         self.chunks = chunks
+        self.hints = hints.isEmpty ? chunks.map { [_RecordHint](repeating: _RecordHint(), count: $0.count) } : hints
         self.sourceBytesRead = sourceBytesRead
     }
 
     /// The next outcome in line order, or `nil` after the last.
     mutating func next() -> Result<CorpusRecord, CorpusError>? {
         while current < chunks.count {
-            if let outcome = chunks[current].popLast() { return outcome }
+            if let outcome = chunks[current].popLast() {
+                // The chunk's remaining outcomes are its places 0..<count, the next one last.
+                let ahead = chunks[current].count &- Self.textPrefetchDistance
+                if ahead >= 0 { hints[current][ahead].prefetchText() }
+                return outcome
+            }
             // Done with this chunk: its (empty) array goes now, not with the block.
             chunks[current] = []
             current += 1
         }
         return nil
+    }
+
+    /// The id hash (``_RecordHint/idHash``) of the outcome `distance` places after the next
+    /// one (0: the next), if it is in the same chunk; `nil` otherwise (a rejected line's is 0).
+    func idHash(ahead distance: Int) -> UInt64? {
+        guard current < chunks.count else { return nil }
+        let place = chunks[current].count &- 1 &- distance
+        return place >= 0 ? hints[current][place].idHash : nil
+    }
+}
+
+/// What the caller will soon need of a parsed record, taken on the parsing thread while the
+/// record is in its cache: where the text's storage is, and the hash of the id.
+struct _RecordHint: Sendable {
+    /// The bits of the text's array: a reference to its storage object, whose header holds the
+    /// count and the reference count (0: none, a rejected line).
+    let textStorage: UInt
+    /// XXH3 of the id text's UTF-8 bytes, the hash ids are looked up by
+    /// (``RecentIDs`` in `simdedup`, the engine's id index); 0 for a rejected line.
+    let idHash: UInt64
+
+    /// The hint of no record.
+    init() {
+        textStorage = 0
+        idHash = 0
+    }
+
+    private init(textStorage: UInt, idHash: UInt64) {
+        self.textStorage = textStorage
+        self.idHash = idHash
+    }
+
+    /// The hint of `record` (a function, not an initializer: its argument is borrowed, where
+    /// an initializer's is a copy, a retain and a release of each of the record's references).
+    static func of(_ record: CorpusRecord) -> _RecordHint {
+        // SAFETY: an array is one reference to its storage (checked by size); its bits are
+        // only ever passed to a prefetch, which dereferences nothing, whatever they are.
+        let textStorage = MemoryLayout<[UInt8]>.size == MemoryLayout<UInt>.size ? unsafeBitCast(record.document.utf8, to: UInt.self) : 0
+        var id = record.id.text
+        return _RecordHint(textStorage: textStorage, idHash: id.withUTF8 { XXH3.hash64(UnsafeRawBufferPointer($0)) })
+    }
+
+    /// Asks for the cache line of the text's storage header (a hint: nothing changes).
+    func prefetchText() {
+        simk_prefetch(UnsafeRawPointer(bitPattern: textStorage))
     }
 }
 

@@ -184,6 +184,7 @@ public enum DedupeRun {
             guard EngineID.isNumberLiteral(key.text) else { return nil }
             return deduplicator.document(withID: EngineID.encode(DocumentID(text: key.text, isNumber: true)))
         }
+        var upcoming: [UInt64] = []
         try deduplicator.insert(batchesFrom: { () throws(CommandError) -> [Document]? in
             var batch: [Document] = []
             var bytes = 0
@@ -191,6 +192,18 @@ public enum DedupeRun {
             recent.startBatch()
             while limits.takesMore(count: batch.count, textBytes: bytes), let record = try input.next() {
                 let number = unique.nextDocument
+                // The slots of the ids of the next group of records, some records ahead, are
+                // asked for now, so that their lookups find them in cache (each one missed:
+                // 3.5% of a million paragraphs' run).
+                if number % Self.idPrefetchGroup == 0 {
+                    upcoming.removeAll(keepingCapacity: true)
+                    for distance in Self.idPrefetchDistance..<Self.idPrefetchDistance + Self.idPrefetchGroup {
+                        guard let hash = reader.upcomingIDHash(distance) else { break }
+                        recent.prefetch(hash: hash)
+                        upcoming.append(hash)
+                    }
+                    deduplicator.prefetchIDs(hashes: upcoming)
+                }
                 let key = RecentIDs.Key(record.id.text)
                 guard try unique.admit(record, input: input, earlier: earlierDocument(withID: key)) else { continue }
                 recent.insert(key, document: number)
@@ -223,6 +236,11 @@ public enum DedupeRun {
         if let spool, let keepPath { summary.kept = try spool.write(kept: kept.kept, to: keepPath) }
         return summary
     }
+
+    /// How many records ahead of its id checks `simdedup dedupe` asks for ids' slots.
+    static let idPrefetchDistance = 8
+    /// How many ids' slots `simdedup dedupe` asks for at a time (the engine's under one lock).
+    static let idPrefetchGroup = 16
 
     /// Assignments formatted per window: enough lines for every worker to get several chunks,
     /// few enough that a window's text stays a few MiB however large the corpus.

@@ -1,4 +1,5 @@
 import SimCore
+internal import CSimKernels
 
 /// The ids `simdedup dedupe` has accepted but its engine may not have filed yet: those of the
 /// batch being read and of the two batches handed over before it
@@ -87,6 +88,15 @@ struct RecentIDs {
             }
         }
 
+        /// Asks for the cache line of the home slot of `hash` (a hint: nothing changes).
+        func prefetch(hash: UInt64) {
+            slots.withUnsafeBufferPointer { slots in
+                // SAFETY: the slot is masked below slots.count (a power of two); a prefetch
+                // reads nothing.
+                simk_prefetch(slots.baseAddress! + (Int(truncatingIfNeeded: hash) & (slots.count - 1)))
+            }
+        }
+
         /// Files `key` as the id of `document` unless this generation has it; doubles the
         /// slots past half full.
         mutating func insert(_ key: Key, document: Int) {
@@ -139,6 +149,14 @@ struct RecentIDs {
             batchesInCurrent = 0
         }
         batchesInCurrent += 1
+    }
+
+    /// Asks for the slots where ``document(withID:)`` and ``insert(_:document:)`` will look
+    /// for an id of hash `hash`, in both generations (a hint: nothing changes). Mutating only
+    /// so that a caller's captured table is used in place, not copied.
+    mutating func prefetch(hash: UInt64) {
+        current.prefetch(hash: hash)
+        older.prefetch(hash: hash)
     }
 
     /// The document of this batch or of the last two (at least) with id `key`, or `nil`.

@@ -101,6 +101,37 @@ struct ParallelParsingTests {
         #expect(reader.documentsRead + reader.rejected.count == lines.filter { !$0.isEmpty }.count)
     }
 
+    @Test("upcoming id hashes name the outcomes still to come (a rejected line's is 0), for every thread count and block size",
+          arguments: 0..<shapes.count)
+    func upcomingIDHashes(shape: Int) throws {
+        let (threads, blockBytes) = Self.shapes[shape]
+        let lines = mixedCorpus(lines: 600, seed: 16)
+        let path = try write(Array(lines.joined(separator: [0x0A])))
+        let oracle = expected(lines, path: path)
+        func hash(_ outcome: Result<CorpusRecord, CorpusError>) -> UInt64 {
+            guard case .success(let record) = outcome else { return 0 }
+            return Array(record.id.text.utf8).withUnsafeBytes { XXH3.hash64($0) }
+        }
+        let reader = CorpusReader(
+            paths: [path], options: CorpusOptions(invalidInput: .skip, threads: threads), blockBytes: blockBytes)
+        var last = -1
+        var compared = 0
+        while let record = try reader.nextRecord() {
+            // The outcome just handed out: the next success after the previous one.
+            last = try #require(oracle[(last + 1)...].firstIndex { (try? $0.get()) != nil })
+            #expect(record == (try oracle[last].get()))
+            for distance in 0..<20 {
+                guard let upcoming = reader.upcomingIDHash(distance) else { continue }
+                let place = last + 1 + distance
+                #expect(place < oracle.count && upcoming == hash(oracle[place]), "record \(last), distance \(distance)")
+                compared += 1
+            }
+        }
+        #expect(reader.upcomingIDHash(0) == nil)
+        // Small blocks hold few records ahead; a block of every line most.
+        #expect(blockBytes < 1 << 20 || compared > 5_000, "threads \(threads), block \(blockBytes): \(compared)")
+    }
+
     @Test("the first bad line stops reading, after exactly the records before it", arguments: 0..<shapes.count)
     func failPolicy(shape: Int) throws {
         let (threads, blockBytes) = Self.shapes[shape]

@@ -140,6 +140,17 @@ public final class Deduplicator<Scheme: SignatureScheme>: @unchecked Sendable {
         }
     }
 
+    /// Asks for the cache lines where ``document(withID:idHash:)`` will look for ids of
+    /// hashes `idHashes` (a hint: nothing changes; package access: `simdedup dedupe` asks a
+    /// few records ahead of its lookups, each of which missed the cache in an index of a
+    /// million ids). One lock for the group.
+    package func prefetchIDs(hashes idHashes: [UInt64]) {
+        idAccess.withReadLock {
+            let table = documents
+            for hash in idHashes { table.prefetchSlot(of: hash) }
+        }
+    }
+
     /// ``ids(of:)`` as UTF-8 bytes, with no string made (package access: `simdedup dedupe`
     /// writes its verdict lines from them): each id's bytes are appended to `bytes`, and its end
     /// (an offset in `bytes`) to `ends`, all under one lock.

@@ -55,7 +55,7 @@ struct _DocumentTable: Sendable {
     private static let idPrefetchDistance = 8
 
     /// Asks for the cache lines of the home slot of an id hash (a hint: nothing changes).
-    private func prefetchSlot(of hash: UInt64) {
+    func prefetchSlot(of hash: UInt64) {
         let slot = Int(truncatingIfNeeded: hash) & (idSlots.count &- 1)
         // SAFETY: slot < idSlots.count == idTags.count, so both addresses lie in their arrays;
         // a prefetch reads nothing.
