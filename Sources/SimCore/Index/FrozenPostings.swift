@@ -233,6 +233,16 @@ struct _FrozenView {
         }
     }
 
+    /// Asks for the cache line of the directory entry of `prefix`'s bucket (a hint: nothing
+    /// changes).
+    @inline(__always)
+    func prefetchDirectory(ofPrefix prefix: UInt64) {
+        guard count > 0 else { return }
+        // SAFETY: the block of a bucket lies in the directory (see directoryPosition(ofBucket:));
+        // a prefetch reads nothing.
+        simk_prefetch(blockStarts + (bucket(of: prefix) &>> 4))
+    }
+
     /// Asks for the cache line of the upper bits at `position` (a hint: nothing changes).
     @inline(__always)
     func prefetchUpper(at position: Int) {

@@ -218,6 +218,12 @@ struct _PostingShard: Sendable {
                                 prefixes[member] = Self.prefix(of: keys[entry &+ member], keyBits: keyBits)
                                 table.prefetchSlot(of: prefixes[member])
                             }
+                            // The next group's directory entries are asked for now: its
+                            // lookups' first step then finds them in cache.
+                            for ahead in (entry &+ count)..<Swift.min(keys.count, entry &+ count &+ group) {
+                                let prefix = Self.prefix(of: keys[ahead], keyBits: keyBits)
+                                for layer in views { layer.prefetchDirectory(ofPrefix: prefix) }
+                            }
                             frozenFound.removeAll(keepingCapacity: true)
                             for member in 0..<count { frozenCounts[member] = 0 }
                             _FrozenView.forEachDocument(
