@@ -163,7 +163,20 @@ final class _PreparedBatch: @unchecked Sendable {
         result.sizes.reserveCapacity(range.count)
         let signatures = signatures.baseAddress!
         let keys = keys.baseAddress
+        // Each text asked for ahead, its storage's header 2d documents ahead, then (its length
+        // known, the header in cache) its first bytes d ahead: the first read of its length
+        // missed the cache once a document (texts are parsed a step or more before this), and
+        // so did the first lines of a paragraph's text, too short for the hardware to follow.
+        let distance = Self.textPrefetchDistance
+        Self.prefetchTexts(of: documents, range.prefix(2 &* distance))
+        for index in range.prefix(distance) { documents[index].utf8.withUnsafeBytes { Self.prefetchBytes($0) } }
         for index in range {
+            if index &+ 2 &* distance < range.upperBound {
+                Self.prefetchTexts(of: documents, index &+ 2 &* distance..<index &+ 2 &* distance &+ 1)
+            }
+            if index &+ distance < range.upperBound {
+                documents[index &+ distance].utf8.withUnsafeBytes { Self.prefetchBytes($0) }
+            }
             documents[index].utf8.withUnsafeBytes { bytes in
                 shingler.withShingleHashes(ofUTF8: bytes) { hashes in
                     // SAFETY: row `index` belongs to this chunk only.
@@ -216,27 +229,46 @@ final class _PreparedBatch: @unchecked Sendable {
     /// overlap.
     static func release(_ documents: inout [Document]) {
         let group = 32
-        // Where each document keeps its text's array: one reference to the array's storage
-        // object (the header with the reference count comes first).
-        guard let textOffset = MemoryLayout<Document>.offset(of: \Document.utf8),
-              MemoryLayout<[UInt8]>.size == MemoryLayout<UnsafeRawPointer>.size else { return documents = [] }
-        func prefetchTexts(_ range: Range<Int>) {
-            documents.withUnsafeBytes { raw in
-                for index in range {
-                    // SAFETY: index < documents.count, so the load lies in the array's
-                    // elements; it reads the reference's bits without retaining it. A prefetch
-                    // reads nothing: whatever those bits are, nothing is dereferenced.
-                    let storage = raw.load(fromByteOffset: index * MemoryLayout<Document>.stride + textOffset, as: UInt.self)
-                    simk_prefetch(UnsafeRawPointer(bitPattern: storage))
-                }
-            }
-        }
-        prefetchTexts(Swift.max(0, documents.count - group)..<documents.count)
+        prefetchTexts(of: documents, Swift.max(0, documents.count - group)..<documents.count)
         while !documents.isEmpty {
             let end = documents.count
             let start = Swift.max(0, end - group)
-            prefetchTexts(Swift.max(0, start - group)..<start)
+            prefetchTexts(of: documents, Swift.max(0, start - group)..<start)
             documents.removeLast(end - start)
+        }
+    }
+
+    /// How many documents ahead ``prepareChunk(_:scheme:options:)`` asks for a text's storage.
+    static let textPrefetchDistance = 4
+
+    /// Asks for the first ``textPrefetchBytes`` bytes of `bytes` (a hint: nothing changes).
+    @inline(__always)
+    static func prefetchBytes(_ bytes: UnsafeRawBufferPointer) {
+        guard let base = bytes.baseAddress else { return }
+        // SAFETY: every address is inside `bytes`; a prefetch reads nothing.
+        for offset in Swift.stride(from: 0, to: Swift.min(bytes.count, textPrefetchBytes), by: 64) { simk_prefetch(base + offset) }
+    }
+
+    /// How much of a text ``prepareChunk(_:scheme:options:)`` asks for ahead: a paragraph's
+    /// first lines, after which the hardware's own prefetching follows a longer text.
+    static let textPrefetchBytes = 1_024
+
+    /// Asks for the storage headers (length, reference count, first bytes) of the texts of
+    /// `documents[range]` (a hint: nothing changes, nothing is retained).
+    @inline(__always)
+    static func prefetchTexts(of documents: [Document], _ range: Range<Int>) {
+        // Where each document keeps its text's array: one reference to the array's storage
+        // object (the header comes first).
+        guard let textOffset = MemoryLayout<Document>.offset(of: \Document.utf8),
+              MemoryLayout<[UInt8]>.size == MemoryLayout<UInt>.size else { return }
+        documents.withUnsafeBytes { raw in
+            for index in range {
+                // SAFETY: index < documents.count (the callers' ranges), so the load lies in the
+                // array's elements; it reads the reference's bits without retaining it. A
+                // prefetch reads nothing: whatever those bits are, nothing is dereferenced.
+                let storage = raw.load(fromByteOffset: index &* MemoryLayout<Document>.stride &+ textOffset, as: UInt.self)
+                simk_prefetch(UnsafeRawPointer(bitPattern: storage))
+            }
         }
     }
 
