@@ -332,10 +332,11 @@ public final class CorpusReader {
         }
     }
 
-    /// XXH3 of the id text of the record `distance` places after the next one (0: the next)
-    /// that ``nextRecord()`` will return, when it is already parsed and close enough to know
-    /// (package access: `simdedup dedupe` asks for the slots of the ids it will look up); `nil`
-    /// otherwise. The hash of a line that will be rejected is 0.
+    /// XXH3 of the id text of the parsed line `distance` places after the next one (0: the
+    /// next) that ``nextRecord()`` will hand out or reject, when it is already parsed and in the
+    /// same chunk of its block (package access: `simdedup dedupe` asks for the slots of the ids
+    /// it will look up); `nil` otherwise. Places count parsed lines, rejected ones included
+    /// (their hash is 0).
     package func upcomingIDHash(_ distance: Int) -> UInt64? {
         block.idHash(ahead: distance)
     }
@@ -472,7 +473,7 @@ struct _ParsedBlock: Sendable {
     /// with their hints in the same places (none: no prefetching), read when the file had been
     /// read up to `sourceBytesRead` bytes.
     init(reversedChunks chunks: [[Result<CorpusRecord, CorpusError>]], hints: [[_RecordHint]] = [], sourceBytesRead: Int = 0) {
-        precondition(hints.isEmpty || hints.map(\.count) == chunks.map(\.count), "one hint per outcome")
+        assert(hints.isEmpty || hints.map(\.count) == chunks.map(\.count), "one hint per outcome")
         self.chunks = chunks
         self.hints = hints.isEmpty ? chunks.map { [_RecordHint](repeating: _RecordHint(), count: $0.count) } : hints
         self.sourceBytesRead = sourceBytesRead

@@ -185,6 +185,7 @@ public enum DedupeRun {
             return deduplicator.document(withID: EngineID.encode(DocumentID(text: key.text, isNumber: true)))
         }
         var upcoming: [UInt64] = []
+        var recordsRead = 0
         try deduplicator.insert(batchesFrom: { () throws(CommandError) -> [Document]? in
             var batch: [Document] = []
             var bytes = 0
@@ -195,15 +196,16 @@ public enum DedupeRun {
                 // The slots of the ids of the next group of records, some records ahead, are
                 // asked for now, so that their lookups find them in cache (each one missed:
                 // 3.5% of a million paragraphs' run).
-                if number % Self.idPrefetchGroup == 0 {
+                if recordsRead % Self.idPrefetchGroup == 0 {
                     upcoming.removeAll(keepingCapacity: true)
                     for distance in Self.idPrefetchDistance..<Self.idPrefetchDistance + Self.idPrefetchGroup {
                         guard let hash = reader.upcomingIDHash(distance) else { break }
                         recent.prefetch(hash: hash)
                         upcoming.append(hash)
                     }
-                    deduplicator.prefetchIDs(hashes: upcoming)
+                    if !upcoming.isEmpty { deduplicator.prefetchIDs(hashes: upcoming) }
                 }
+                recordsRead &+= 1
                 let key = RecentIDs.Key(record.id.text)
                 guard try unique.admit(record, input: input, earlier: earlierDocument(withID: key)) else { continue }
                 recent.insert(key, document: number)
@@ -237,7 +239,10 @@ public enum DedupeRun {
         return summary
     }
 
-    /// How many records ahead of its id checks `simdedup dedupe` asks for ids' slots.
+    /// How far ahead `simdedup dedupe` asks for ids' slots: every ``idPrefetchGroup`` records,
+    /// those of the records from `idPrefetchDistance + 1` to `idPrefetchDistance +
+    /// idPrefetchGroup` places after the current one (the 9th to the 24th), counted in parsed
+    /// lines (``CorpusReader/upcomingIDHash(_:)``).
     static let idPrefetchDistance = 8
     /// How many ids' slots `simdedup dedupe` asks for at a time (the engine's under one lock).
     static let idPrefetchGroup = 16
@@ -336,6 +341,8 @@ public enum DedupeRun {
 
         /// Appends id `index` as the input wrote it (``EngineID/appendJSON(engineID:to:)``).
         func appendJSON(_ index: Int, to line: inout [UInt8]) {
+            // SAFETY: ends are offsets into bytes, increasing (Deduplicator.appendIDs); the
+            // slice is checked in debug builds.
             let start = index == 0 ? 0 : ends[index - 1]
             bytes.withUnsafeBytes { EngineID.appendJSON(engineID: UnsafeRawBufferPointer(rebasing: $0[start..<ends[index]]), to: &line) }
         }

@@ -1,6 +1,7 @@
 import Foundation
 import SimCommandLine
 import SimCore
+import SimCoreFixtures
 import SimCoreIO
 @testable import SimDedupKit
 import Testing
@@ -80,6 +81,31 @@ struct RecentIDsTests {
     /// A JSON Lines record with a number id.
     private static func numberRecord(_ id: Int, _ text: String) -> String {
         #"{"id":\#(id),"text":"\#(text)"}"#
+    }
+
+    @Test("the reader's upcoming id hashes are the hashes both id tables look ids up by, so that prefetching them asks for the slots the lookups read")
+    func upcomingHashesAreLookupHashes() throws {
+        let path = try ScratchDirectories.make("simdedup-tests") + "/ids.jsonl"
+        let ids = ["a", "g00000000/1", "", "é 日本", "a longer id than fifteen bytes", "42"]
+        let lines = (0..<60).map { #"{"id":"\#(ids[$0 % ids.count])-\#($0)","text":"words \#($0)"}"# }
+        try Data((lines.joined(separator: "\n") + "\n").utf8).write(to: URL(fileURLWithPath: path))
+        let reader = CorpusReader(paths: [path], options: CorpusOptions(threads: 1))
+        var predicted: [Int: UInt64] = [:]
+        var index = 0
+        var compared = 0
+        while let record = try reader.nextRecord() {
+            let key = RecentIDs.Key(record.id.text)
+            if let hash = predicted[index] {
+                #expect(hash == key.hash, "record \(index)")
+                compared += 1
+            }
+            // The engine files and finds ids under the same hash (a debug build asserts it).
+            let engine = Deduplicator()
+            #expect(engine.document(withID: record.id.text, idHash: key.hash) == nil)
+            for distance in 0..<5 { if let hash = reader.upcomingIDHash(distance) { predicted[index + 1 + distance] = hash } }
+            index += 1
+        }
+        #expect(compared > 50)
     }
 
     @Test("repeats found in the batch being read, in both generations and in the engine; a number and a string of the same text are one id everywhere")

@@ -91,15 +91,34 @@ struct VerdictLinesTests {
             engineID.withUTF8 { EngineID.appendJSON(engineID: UnsafeRawBufferPointer($0), to: &written) }
             #expect(written == expected, "\(id)")
         }
-        // Through the engine: the lines name each document by the id it was inserted under.
+        // Through the engine: every field of every line names the documents by the ids they
+        // were inserted under, a number id as a match and as a cluster label included (the
+        // reprint of the number-id document "42" comes last, under a string id).
+        func text(_ index: Int) -> String { "document \(index) has words of its own: \(index) \(index * 7) \(index * 13)" }
+        let reprinted = ids.firstIndex(of: DocumentID(text: "42", isNumber: true))!
+        let inserted = ids + [DocumentID(text: "reprint of 42")]
         let deduplicator = Deduplicator()
-        deduplicator.insert(contentsOf: ids.enumerated().map { index, id in
-            Document(id: EngineID.encode(id), utf8: Array("document \(index) has words of its own: \(index) \(index * 7) \(index * 13)".utf8))
+        deduplicator.insert(contentsOf: inserted.enumerated().map { index, id in
+            Document(id: EngineID.encode(id), utf8: Array(text(index < ids.count ? index : reprinted).utf8))
         }, threads: 1)
         let written = try Self.lines(deduplicator, first: 0, threads: 2, window: 4)
-        #expect(written.text.split(separator: "\n").count == ids.count)
-        for (line, id) in zip(written.text.split(separator: "\n"), ids) {
-            #expect(line.hasPrefix(#"{"id":"# + id.description + #","cluster":"#), "\(line)")
+        var expected: [UInt8] = []
+        for assignment in deduplicator.assignments() {
+            func append(_ literal: String) { expected += Array(literal.utf8) }
+            append(#"{"id":"#)
+            inserted[assignment.document].appendJSON(to: &expected)
+            append(#","cluster":"#)
+            inserted[assignment.cluster].appendJSON(to: &expected)
+            append(#","representative":\#(assignment.isRepresentative),"match":"#)
+            if case .duplicate(let match, let similarity) = assignment.verdict {
+                inserted[match].appendJSON(to: &expected)
+                append(#","similarity":\#(similarity)}"#)
+            } else {
+                append(#"null,"similarity":null}"#)
+            }
+            append("\n")
         }
+        #expect(written.text == String(decoding: expected, as: UTF8.self))
+        #expect(written.text.hasSuffix(#"{"id":"reprint of 42","cluster":42,"representative":false,"match":42,"similarity":1.0}"# + "\n"))
     }
 }

@@ -286,13 +286,15 @@ public final class Deduplicator<Scheme: SignatureScheme>: @unchecked Sendable {
         var start = 0
         var results: [InsertionResult] = []
         results.reserveCapacity(documents.count)
+        // A batch of everything hands over the array itself, not a copy: the caller still holds
+        // it, so the batch does not own its documents.
+        let oneBatch = limits.end(ofBatchFrom: 0, in: documents) == documents.count
         insert(batchesFrom: {
             guard start < documents.count else { return nil }
             let end = limits.end(ofBatchFrom: start, in: documents)
             defer { start = end }
-            // A batch of everything hands over the array itself, not a copy.
-            return start == 0 && end == documents.count ? documents : Array(documents[start..<end])
-        }, threads: threads) { results += $0 }
+            return oneBatch ? documents : Array(documents[start..<end])
+        }, threads: threads, batchesStayShared: oneBatch) { results += $0 }
         return results
     }
 
@@ -329,6 +331,17 @@ public final class Deduplicator<Scheme: SignatureScheme>: @unchecked Sendable {
         batchesFrom next: () throws(Failure) -> [Document]?, threads: Int? = nil,
         results: ([InsertionResult]) throws(Failure) -> Void
     ) throws(Failure) {
+        try insert(batchesFrom: next, threads: threads, batchesStayShared: false, results: results)
+    }
+
+    /// ``insert(batchesFrom:threads:results:)``, told whether the arrays `next` hands over stay
+    /// shared with the caller (``insert(contentsOf:threads:limits:)``'s one batch of
+    /// everything), so that their filing drops them whole instead of releasing their texts a
+    /// group at a time (``_PreparedBatch/release(_:)``, which would copy a shared array first).
+    private func insert<Failure: Error>(
+        batchesFrom next: () throws(Failure) -> [Document]?, threads: Int?, batchesStayShared: Bool,
+        results: ([InsertionResult]) throws(Failure) -> Void
+    ) throws(Failure) {
         let threads = Swift.max(1, threads ?? options.threads)
         var failure: Failure?
         var receiverFailed = false
@@ -342,7 +355,7 @@ public final class Deduplicator<Scheme: SignatureScheme>: @unchecked Sendable {
         // nothing to prepare beside it, is filed between steps too.
         var upcoming: _PreparedBatch?
         do {
-            if let documents = try next() { upcoming = makeBatch(documents, threads: threads) }
+            if let documents = try next() { upcoming = makeBatch(documents, threads: threads, owned: !batchesStayShared) }
         } catch {
             failure = error
         }
@@ -384,7 +397,7 @@ public final class Deduplicator<Scheme: SignatureScheme>: @unchecked Sendable {
             let batch = upcoming
             upcoming = nil
             switch fetchedNext {
-            case .success(let documents?) where failure == nil && !exhausted: upcoming = makeBatch(documents, threads: threads)
+            case .success(let documents?) where failure == nil && !exhausted: upcoming = makeBatch(documents, threads: threads, owned: !batchesStayShared)
             case .success: exhausted = true
             case .failure(let error) where failure == nil: failure = error
             case .failure: break
@@ -415,22 +428,25 @@ public final class Deduplicator<Scheme: SignatureScheme>: @unchecked Sendable {
     /// - Returns: The number of its first document.
     private func file(_ batch: _PreparedBatch, threads: Int) -> Int {
         // The slot holds the batch's reference to the texts, so that the side task frees them
-        // (unless the caller still holds the documents, as a caller of one batch may).
+        // (unless the caller still holds the documents, as a caller of one batch may: then
+        // it only drops its reference).
+        let owned = batch.ownsDocuments
         let texts = _ResultSlot(batch.finish())
         return access.withWriteLock {
             // Ids are appended only under `access` held for writing, as here: the count holds.
             let first = idAccess.withReadLock { documents.count }
             state.file(batch, threads: threads) {
                 self.idAccess.withWriteLock { self.documents.append(batch) }
-                _PreparedBatch.release(&texts.value)
+                if owned { _PreparedBatch.release(&texts.value) } else { texts.value = [] }
             }
             return first
         }
     }
 
-    /// An unprepared batch of `documents`.
-    private func makeBatch(_ documents: [Document], threads: Int) -> _PreparedBatch {
-        _PreparedBatch(documents: documents, signatureLength: scheme.signatureLength, keying: keying, threads: threads)
+    /// An unprepared batch of `documents`, which it owns unless the caller still holds them.
+    private func makeBatch(_ documents: [Document], threads: Int, owned: Bool) -> _PreparedBatch {
+        _PreparedBatch(
+            documents: documents, ownsDocuments: owned, signatureLength: scheme.signatureLength, keying: keying, threads: threads)
     }
 
     /// One pipeline step on `threads` workers, as tasks taken in this order by whichever

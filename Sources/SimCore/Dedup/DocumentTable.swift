@@ -99,6 +99,8 @@ struct _DocumentTable: Sendable {
     /// `bytes` to `ends` (the ids read in place: a slice per id retained the id storage).
     func appendIDs(of documents: [Int], to bytes: inout [UInt8], ends: inout [Int]) {
         idBytes.withUnsafeBufferPointer { ids in
+            // SAFETY: a document's id range lies in idBytes (idEnds are offsets into it); the
+            // slice is checked in debug builds.
             for document in documents {
                 bytes.append(contentsOf: UnsafeBufferPointer(rebasing: ids[idRange(of: document)]))
                 ends.append(bytes.count)

@@ -28,6 +28,11 @@ final class _PreparedBatch: @unchecked Sendable {
     /// The documents, until ``finish()`` hands them over (the batch then waits for its queries
     /// holding only ids, signatures and keys).
     private var documents: [Document]
+    /// Whether the documents are the batch's alone (handed over), so that their filing
+    /// releases their texts (``release(_:)``); `false` when the caller still holds the array
+    /// (``Deduplicator/insert(contentsOf:threads:)``'s one batch of everything), which the
+    /// filing then only drops.
+    let ownsDocuments: Bool
     /// k, the signature length.
     let signatureLength: Int
     /// Keys per document.
@@ -73,9 +78,10 @@ final class _PreparedBatch: @unchecked Sendable {
     var chunkCount: Int { chunkResults.count }
 
     /// An unprepared batch of `documents`, cut into chunks for `threads` workers.
-    init(documents: [Document], signatureLength k: Int, keying: _IndexKeying, threads: Int) {
+    init(documents: [Document], ownsDocuments: Bool = true, signatureLength k: Int, keying: _IndexKeying, threads: Int) {
         let n = documents.count
         self.documents = documents
+        self.ownsDocuments = ownsDocuments
         // Closures, not key paths: `\.utf8.count` was projected through the runtime's key-path
         // machinery, about 2,000 instructions a document.
         ids = documents.map { $0.id }
@@ -132,6 +138,7 @@ final class _PreparedBatch: @unchecked Sendable {
 
     private init(documents: [Document], ids: [String], byteCounts: [Int], signatureLength k: Int, keying: _IndexKeying) {
         self.documents = documents
+        ownsDocuments = true
         self.ids = ids
         self.byteCounts = byteCounts
         signatureLength = k
@@ -163,6 +170,8 @@ final class _PreparedBatch: @unchecked Sendable {
         result.sizes.reserveCapacity(range.count)
         let signatures = signatures.baseAddress!
         let keys = keys.baseAddress
+        // Read once: a class's property read per document is a load and an access check each.
+        let documents = documents
         // Each text asked for ahead, its storage's header 2d documents ahead, then (its length
         // known, the header in cache) its first bytes d ahead: the first read of its length
         // missed the cache once a document (texts are parsed a step or more before this), and
@@ -218,8 +227,10 @@ final class _PreparedBatch: @unchecked Sendable {
         return documents
     }
 
-    /// Releases `documents` (``finish()``'s, once filed), leaving the array empty, with the
-    /// storage of each text asked for some documents ahead of its release.
+    /// Releases `documents` (``finish()``'s, once filed, when the batch owns them:
+    /// ``ownsDocuments``), leaving the array empty, with the storage of each text asked for
+    /// some documents ahead of its release. A shared array would be copied by the first
+    /// removal: give it up with `documents = []` instead.
     ///
     /// A text's release is an atomic decrement of the count in its storage's header, which
     /// waits for that cache line: texts last read when the batch was signed, a step before,
@@ -238,7 +249,8 @@ final class _PreparedBatch: @unchecked Sendable {
         }
     }
 
-    /// How many documents ahead ``prepareChunk(_:scheme:options:)`` asks for a text's storage.
+    /// How many documents ahead ``prepareChunk(_:scheme:options:)`` asks for a text's first
+    /// bytes (its storage header twice as far ahead).
     static let textPrefetchDistance = 4
 
     /// Asks for the first ``textPrefetchBytes`` bytes of `bytes` (a hint: nothing changes).

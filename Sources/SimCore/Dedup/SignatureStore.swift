@@ -282,7 +282,9 @@ struct _SignatureStore: Sendable {
             let values = UnsafeBufferPointer(start: page.baseAddress! + start % filledPageWords, count: filled)
             if filled == k { return body(values) }
             return withUnsafeTemporaryAllocation(of: UInt64.self, capacity: k) { whole in
-                // keepsFilledBins: the scheme is set (read in place, not bound: no copy).
+                // SAFETY: keepsFilledBins == (filledBinsScheme != nil), both set once by init; the
+                // scheme is read in place, not bound (a binding copied it: retains per row).
+                assert(filledBinsScheme != nil, "filled-bin rows without their scheme")
                 filledBinsScheme.unsafelyUnwrapped.expand(filledValues: values, into: whole)
                 return body(UnsafeBufferPointer(whole))
             }

@@ -220,6 +220,7 @@ struct _PostingShard: Sendable {
                             }
                             // The next group's directory entries are asked for now: its
                             // lookups' first step then finds them in cache.
+                            // SAFETY: ahead < keys.count.
                             for ahead in (entry &+ count)..<Swift.min(keys.count, entry &+ count &+ group) {
                                 let prefix = Self.prefix(of: keys[ahead], keyBits: keyBits)
                                 for layer in views { layer.prefetchDirectory(ofPrefix: prefix) }
