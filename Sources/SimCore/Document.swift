@@ -33,3 +33,18 @@ public struct Document: Sendable, Hashable {
     /// The text as a `String` (invalid UTF-8, if any was let through, appears as U+FFFD).
     public var text: String { String(decoding: utf8, as: UTF8.self) }
 }
+
+extension Document {
+    /// Where the text's storage object starts (its header: length and reference count, then
+    /// the first bytes), read without retaining it, for prefetching only: `nil` where an array
+    /// is not one reference. Package access: the reader and the engine ask for each text a few
+    /// documents before their first touch of it, which missed the cache once per document.
+    /// Nothing but a prefetch may use the address.
+    @inline(__always)
+    package var _textStorageForPrefetch: UnsafeRawPointer? {
+        // SAFETY: the bits of the array's reference are read (borrowed: no retain), not the
+        // object; whatever they are, a prefetch dereferences nothing.
+        guard MemoryLayout<[UInt8]>.size == MemoryLayout<UInt>.size else { return nil }
+        return UnsafeRawPointer(bitPattern: unsafeBitCast(utf8, to: UInt.self))
+    }
+}

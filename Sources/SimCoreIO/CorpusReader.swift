@@ -396,6 +396,8 @@ public final class CorpusReader {
         guard let id = fields.id else { throw missingField(options.idField, line: line, path: path, number: number) }
         guard let text = fields.text else { throw missingField(options.textField, line: line, path: path, number: number) }
         if text.isEmpty { throw CorpusError(path: path, line: number, reason: .emptyText) }
+        // A `let` returned as it is unless the source line is kept: a `var` set conditionally
+        // was copied and destroyed on every record (eight reference-count operations).
         let record = CorpusRecord(document: Document(id: id.text, utf8: text), id: id, path: path, line: number)
         guard options.keepsSourceLines else { return record }
         var kept = record
@@ -528,9 +530,8 @@ struct _RecordHint: Sendable {
     /// The hint of `record` (a function, not an initializer: its argument is borrowed, where
     /// an initializer's is a copy, a retain and a release of each of the record's references).
     static func of(_ record: CorpusRecord) -> _RecordHint {
-        // SAFETY: an array is one reference to its storage (checked by size); its bits are
-        // only ever passed to a prefetch, which dereferences nothing, whatever they are.
-        let textStorage = MemoryLayout<[UInt8]>.size == MemoryLayout<UInt>.size ? unsafeBitCast(record.document.utf8, to: UInt.self) : 0
+        // Kept as bits (a pointer is not Sendable); only ever passed to a prefetch.
+        let textStorage = UInt(bitPattern: record.document._textStorageForPrefetch)
         var id = record.id.text
         return _RecordHint(textStorage: textStorage, idHash: id.withUTF8 { XXH3.hash64(UnsafeRawBufferPointer($0)) })
     }

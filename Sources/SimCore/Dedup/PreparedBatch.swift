@@ -269,18 +269,10 @@ final class _PreparedBatch: @unchecked Sendable {
     /// `documents[range]` (a hint: nothing changes, nothing is retained).
     @inline(__always)
     static func prefetchTexts(of documents: [Document], _ range: Range<Int>) {
-        // Where each document keeps its text's array: one reference to the array's storage
-        // object (the header comes first).
-        guard let textOffset = MemoryLayout<Document>.offset(of: \Document.utf8),
-              MemoryLayout<[UInt8]>.size == MemoryLayout<UInt>.size else { return }
-        documents.withUnsafeBytes { raw in
-            for index in range {
-                // SAFETY: index < documents.count (the callers' ranges), so the load lies in the
-                // array's elements; it reads the reference's bits without retaining it. A
-                // prefetch reads nothing: whatever those bits are, nothing is dereferenced.
-                let storage = raw.load(fromByteOffset: index &* MemoryLayout<Document>.stride &+ textOffset, as: UInt.self)
-                simk_prefetch(UnsafeRawPointer(bitPattern: storage))
-            }
+        documents.withUnsafeBufferPointer { documents in
+            // SAFETY: index < documents.count (the callers' ranges); each document is borrowed
+            // in place, and a prefetch reads nothing.
+            for index in range { simk_prefetch(documents[index]._textStorageForPrefetch) }
         }
     }
 
