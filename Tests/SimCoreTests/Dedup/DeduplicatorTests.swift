@@ -602,10 +602,21 @@ struct DistinctCountTests {
     func agreesWithSort() {
         var generator = SplitMix64(seed: 41)
         let scratch = ScratchBuffer<UInt64>()
-        for length in [0, 1, 2, 17, 500, 3_000] {
+        // 70,000 passes 2¹⁶, where the table is twice the hashes instead of four times.
+        for length in [0, 1, 2, 17, 500, 3_000, 70_000] {
             let values = (0..<length).map { _ in generator.next() % 3 == 0 ? generator.next() % 40 : generator.next() }
             let counted = values.withUnsafeBufferPointer { _distinctCount($0, scratch: scratch) }
             #expect(counted == ShingleSet(values).count, "length \(length)")
         }
+    }
+
+    @Test("values that share their low bits probe past one another and still count once each")
+    func crowdedSlots() {
+        let scratch = ScratchBuffer<UInt64>()
+        // Every value's low 32 bits are 7, so all start at one slot; each distinct value twice.
+        let distinct = (1...300).map { UInt64($0) << 32 | 7 }
+        let values = distinct + distinct.reversed()
+        #expect(values.withUnsafeBufferPointer { _distinctCount($0, scratch: scratch) } == 300)
+        #expect(([0, 0, 7] as [UInt64]).withUnsafeBufferPointer { _distinctCount($0, scratch: scratch) } == 2)
     }
 }
