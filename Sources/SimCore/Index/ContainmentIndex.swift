@@ -308,10 +308,23 @@ public struct ContainmentIndex: Sendable {
         let views = collector.views
         let selected = collector.selectedViews
         precondition(views.count == bandCount, "a collector for another index")
-        // SAFETY: one key per band (b ≤ bandCount = views.count = selected.count); the views'
-        // layers fit the collector's scratch, which was sized for all of them.
-        withUnsafeTemporaryAllocation(of: UInt64.self, capacity: bandCount) { keys in
-            for partition in 0..<partitionCounts.count where partitionCounts[partition] > 0 {
+        // Pass 1: every probed partition's banding and keys, and for the partitions other than
+        // the query's own the filter lines the keys will be checked against, asked for all at
+        // once (a query probes about nine partitions of up to 32 bands, and each check was a
+        // cache miss that the branch on its outcome kept from overlapping the next ones).
+        // Pass 2: each partition's checks and lookups.
+        // SAFETY: at most `partitionCounts.count` partitions of at most bandCount keys fit
+        // `partitionKeys`, and their (partition, bands) `probed`; one key per band (b ≤ bandCount
+        // = views.count = selected.count); the views' layers fit the collector's scratch, which
+        // was sized for all of them.
+        let partitionLimit = partitionCounts.count
+        withUnsafeTemporaryAllocation(of: UInt64.self, capacity: partitionLimit * (bandCount + 1) + bandCount) { buffer in
+            let partitionKeys = buffer.baseAddress!
+            let keys = UnsafeMutableBufferPointer(start: partitionKeys + partitionLimit * bandCount, count: bandCount)
+            // partition << 32 | bands of each probed partition, in pass 1's order.
+            let probed = partitionKeys + partitionLimit * bandCount + bandCount
+            var probedCount = 0
+            for partition in 0..<partitionLimit where partitionCounts[partition] > 0 {
                 let lower = Self.partitionLowerBounds[partition]
                 let upper = Self.partitionLowerBounds[partition + 1]
                 var jaccard = Double.infinity
@@ -324,9 +337,20 @@ public struct ContainmentIndex: Sendable {
                 guard jaccard.isFinite else { continue }
                 let banding = banding(forJaccardThreshold: jaccard)
                 let rows = banding.rowsPerBand
-                var lookups = 0
+                let row = partitionKeys + probedCount * bandCount
                 for band in 0..<banding.bandCount {
-                    let key = Self.key(prefixKey: prefixKeys[band * depth + rows - 1], rows: rows, partition: partition)
+                    row[band] = Self.key(prefixKey: prefixKeys[band * depth + rows - 1], rows: rows, partition: partition)
+                    if partition != ownPartition { views[band].prefetchFilter(key: row[band]) }
+                }
+                probed[probedCount] = UInt64(partition) << 32 | UInt64(banding.bandCount)
+                probedCount += 1
+            }
+            for index in 0..<probedCount {
+                let partition = Int(probed[index] >> 32)
+                let row = partitionKeys + index * bandCount
+                var lookups = 0
+                for band in 0..<Int(probed[index] & 0xFFFF_FFFF) {
+                    let key = row[band]
                     // The query's own keys lie in its own partition, where the filter would
                     // always say "maybe"; in the others most keys were never filed, which the
                     // band's filter tells from one cache line.

@@ -1,3 +1,4 @@
+internal import CSimKernels
 import SimCoreInternals
 
 /// A blocked Bloom filter over the key prefixes filed in one LSH shard: it answers "certainly
@@ -74,6 +75,11 @@ final class _KeyFilter: @unchecked Sendable {
         count &+= 1
     }
 
+    /// Asks for the cache line of `prefix`'s block, which ``insert(_:)`` of `prefix` writes
+    /// (a hint: nothing changes).
+    @inline(__always)
+    func prefetchBlock(of prefix: UInt64) { view.prefetch(prefix) }
+
     /// A read-only view for lookups, valid while the object lives and is not inserted into.
     var view: _KeyFilterView { _KeyFilterView(words: UnsafePointer(words), blockCount: blockCount) }
 }
@@ -102,6 +108,16 @@ struct _KeyFilterView {
     }
 
     /// The first word of `prefix`'s block, and the bits (the low 36) that pick its four bits.
+    /// Asks for the cache line that ``mayContain(_:)`` of `prefix` reads (a hint: nothing
+    /// changes; nothing for the filter that holds everything).
+    @inline(__always)
+    func prefetch(_ prefix: UInt64) {
+        guard let words else { return }
+        let (block, _) = Self.position(of: prefix, blockCount: blockCount)
+        // SAFETY: block < 8 · blockCount, inside `words`; a prefetch reads nothing.
+        simk_prefetch(words + block)
+    }
+
     @inline(__always)
     static func position(of prefix: UInt64, blockCount: Int) -> (block: Int, probes: UInt64) {
         let mixed = _mix64(prefix)

@@ -159,7 +159,15 @@ struct _PostingShard: Sendable {
             merge(adding: run)
         } else {
             if !isKnownUniquelyReferenced(&recent) { recent = _RecentPostings(copying: recent) }
-            for i in 0..<keys.count { recent.insert(key: prefix(of: keys[i]), document: documents[i]) }
+            let table = recent
+            let distance = Self.insertPrefetchDistance
+            // The slots of the key `distance` places ahead are asked for first: each insert's
+            // probe is a cache miss in a table of megabytes, which nothing else overlapped.
+            for i in 0..<Swift.min(distance, keys.count) { table.prefetchSlot(of: prefix(of: keys[i])) }
+            for i in 0..<keys.count {
+                if i &+ distance < keys.count { table.prefetchSlot(of: prefix(of: keys[i &+ distance])) }
+                table.insert(key: prefix(of: keys[i]), document: documents[i])
+            }
         }
     }
 
@@ -263,6 +271,10 @@ struct _PostingShard: Sendable {
         return found
     }
 
+    /// How many keys ahead ``insert(keys:documents:)`` asks for a key's slots in ``recent`` (and
+    /// ``addToFilter(_:_:)`` for its filter block).
+    static let insertPrefetchDistance = 8
+
     /// Entries whose frozen-layer lookups ``insertFindingEarlier(keys:documents:firstDocument:rowCount:)``
     /// runs together, step by step, so that their cache misses overlap.
     static let lookupGroup = 32
@@ -286,7 +298,12 @@ struct _PostingShard: Sendable {
             filter = _KeyFilter(copying: filter!)
         }
         let target = filter!
-        for index in 0..<count { target.insert(prefix(index)) }
+        let distance = Self.insertPrefetchDistance
+        for index in 0..<Swift.min(distance, count) { target.prefetchBlock(of: prefix(index)) }
+        for index in 0..<count {
+            if index &+ distance < count { target.prefetchBlock(of: prefix(index &+ distance)) }
+            target.insert(prefix(index))
+        }
     }
 
     /// Gives the shard a ``filter`` of the prefixes it holds (a shard read from a file, which
@@ -486,6 +503,10 @@ struct _ShardView {
     /// shard's ``_PostingShard/filter``; always true without one).
     @inline(__always)
     func mayHold(key: UInt64) -> Bool { filter.mayContain(prefix(of: key)) }
+
+    /// Asks for the cache line that ``mayHold(key:)`` of `key` reads (a hint: nothing changes).
+    @inline(__always)
+    func prefetchFilter(key: UInt64) { filter.prefetch(prefix(of: key)) }
 
     /// Calls `body` with every document filed under `key`'s top ``keyBits`` bits: each frozen
     /// layer's in increasing order, then the recent one's.
