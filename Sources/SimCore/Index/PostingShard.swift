@@ -554,15 +554,16 @@ struct _ShardView {
                 shardDone(view, prefix)
             }
         }
-        // Pass 1: the directory entry of every lookup.
+        // Pass 1: the directory entry of every lookup; the recent layers' slots asked for.
         forEachLookup({ prefix, layer, lookup in
             scratch[lookup &* 2] = layer.count > 0 ? layer.directoryPosition(ofBucket: layer.bucket(of: prefix)) : -1
-        }, shardDone: { _, _ in })
-        // Pass 2: each lookup's entries, from the upper bits.
+        }, shardDone: { view, prefix in view.recent.prefetchSlot(of: prefix) })
+        // Pass 2: each lookup's entries, from the upper bits; the recent layers' first entries
+        // asked for.
         forEachLookup({ prefix, layer, lookup in
             let position = scratch[lookup &* 2]
             (scratch[lookup &* 2], scratch[lookup &* 2 &+ 1]) = position >= 0 ? layer.entries(ofBucket: layer.bucket(of: prefix), from: position) : (0, 0)
-        }, shardDone: { _, _ in })
+        }, shardDone: { view, prefix in view.recent.prefetchFirstEntry(withKey: prefix) })
         // Pass 3: the fingerprints of the entries found, and the recent layers.
         forEachLookup({ prefix, layer, lookup in
             let (start, end) = (scratch[lookup &* 2], scratch[lookup &* 2 &+ 1])

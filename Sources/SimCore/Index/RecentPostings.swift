@@ -120,13 +120,7 @@ final class _RecentPostings: @unchecked Sendable {
     /// Asks for the cache lines of `key`'s home slot, which an insert or lookup of `key` reads
     /// first (a hint: nothing changes).
     @inline(__always)
-    func prefetchSlot(of key: UInt64) {
-        let slot = view.home(of: key)
-        // SAFETY: slot < slotCount (a home slot), so both addresses lie in their buffers; a
-        // prefetch reads nothing.
-        simk_prefetch(slotHeads + slot)
-        simk_prefetch(slotKeys + slot)
-    }
+    func prefetchSlot(of key: UInt64) { view.prefetchSlot(of: key) }
 
     /// Every entry with its key, sorted by (key, document): the slots in order, each key's
     /// list reversed (a list is latest first), the keys that wrapped around the end of the
@@ -305,6 +299,28 @@ struct _RecentView {
     @inline(__always)
     func home(of key: UInt64) -> Int {
         Int(truncatingIfNeeded: (key &<< keyShift) &>> homeShift)
+    }
+
+    /// Asks for the cache lines of `key`'s home slot (a hint: nothing changes).
+    @inline(__always)
+    func prefetchSlot(of key: UInt64) {
+        let slot = home(of: key)
+        // SAFETY: slot < slot count (a home slot), so both addresses lie in their buffers; a
+        // prefetch reads nothing.
+        simk_prefetch(slotHeads + slot)
+        simk_prefetch(slotKeys + slot)
+    }
+
+    /// Asks for the cache lines of the first entry filed under `key`, whose slot should be in
+    /// cache already (``prefetchSlot(of:)``; a hint: nothing changes).
+    @inline(__always)
+    func prefetchFirstEntry(withKey key: UInt64) {
+        guard entryCount > 0 else { return }
+        let head = slotHeads[slot(of: key)]
+        guard head >= 0 else { return }
+        // SAFETY: head < entryCount (made by insert); a prefetch reads nothing.
+        simk_prefetch(entryDocuments + Int(head))
+        simk_prefetch(entryNext + Int(head))
     }
 
     /// The slot holding `key`, or the empty slot where it would go (one exists: load ≤ 1/2).
