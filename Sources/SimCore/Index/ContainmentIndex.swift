@@ -28,7 +28,10 @@ internal import CSimKernels
 /// **Key filters.** Each band keeps a blocked Bloom filter of the keys it holds (8 to 16 bits
 /// per key). A query probes every non-empty partition, but a filed document's keys lie only in
 /// its own: outside the query's own partition, a key the filter has never seen is not looked
-/// up. The candidates are the same as without the filters.
+/// up. The candidates are the same as without the filters. An exact index's keys of one band
+/// prefix share their low half in every partition and row count
+/// (``key(prefixKey:firstRowKey:rows:partition:partitionLocal:)``), from which the filter picks
+/// the block, so a query's checks of a band read one cache line.
 ///
 /// Candidates are not verified; ``Deduplicator`` verifies them.
 ///
@@ -53,6 +56,12 @@ public struct ContainmentIndex: Sendable {
     /// Bands, k / rMax.
     public let bandCount: Int
     var tables: [_PostingShard]
+    /// Whether posting keys keep their low half to the band prefix and rows, the same in every
+    /// partition (``key(prefixKey:rows:partition:partitionLocal:)``): set for an exact index
+    /// (64 key bits), whose postings are never saved (a saved engine with whole signatures
+    /// files them again from its signatures on load); an index of fewer key bits keeps the
+    /// keys its saved postings were made with.
+    let partitionLocalKeys: Bool
     /// Shingle-set size of each document (0 for empty ones).
     var sizes: [Int32] = []
     var partitionCounts = [Int](repeating: 0, count: 64)
@@ -94,6 +103,7 @@ public struct ContainmentIndex: Sendable {
         self.maximumRowsPerBand = maximumRowsPerBand
         bandCount = Swift.min(255, signatureLength / maximumRowsPerBand)
         tables = (0..<bandCount).map { _ in _PostingShard(keyBits: keyBits, filtered: filtered) }
+        partitionLocalKeys = keyBits == 64
         choices = _BandingChoices(
             bandCount: bandCount, maximumRowsPerBand: maximumRowsPerBand,
             falsePositiveWeight: falsePositiveWeight, falseNegativeWeight: falseNegativeWeight)
@@ -147,9 +157,22 @@ public struct ContainmentIndex: Sendable {
     }
 
     /// The posting key of an r-row band prefix for a document in `partition`.
+    ///
+    /// With `partitionLocal`, only the high half depends on the rows and the partition; the
+    /// low half is a hash of the band's first row alone (`firstRowKey`, the band's 1-row prefix
+    /// key), so a query's keys for one band, at any row count in every partition it probes,
+    /// share their low half, from which a band's key filter picks the block
+    /// (``_KeyFilterView/position(of:blockCount:)``): one cache line answers them all, where
+    /// each partition's check was a cache miss of its own. Keys of one band that differ in
+    /// prefix, rows or partition still differ in their 32 mixed high bits. Without it (an index
+    /// of fewer key bits, whose saved postings were made so), the whole key mixes the prefix,
+    /// the rows and the partition.
     @inline(__always)
-    static func key(prefixKey: UInt64, rows: Int, partition: Int) -> UInt64 {
-        _mix64(prefixKey ^ (UInt64(partition) << 8 | UInt64(rows)) &* 0x9E37_79B9_7F4A_7C15)
+    static func key(prefixKey: UInt64, firstRowKey: UInt64, rows: Int, partition: Int, partitionLocal: Bool) -> UInt64 {
+        let mixed = _mix64(prefixKey ^ (UInt64(partition) << 8 | UInt64(rows)) &* 0x9E37_79B9_7F4A_7C15)
+        guard partitionLocal else { return mixed }
+        let shared = _mix64(firstRowKey ^ 0xC2B2_AE3D_27D4_EB4F)
+        return mixed & 0xFFFF_FFFF_0000_0000 | shared & 0x0000_0000_FFFF_FFFF
     }
 
     /// Files a signature and its set size; returns its document number.
@@ -227,6 +250,7 @@ public struct ContainmentIndex: Sendable {
         let width = keysPerDocument
         let documents = filedRows.flatMap { repeatElement($0 + Int32(first), count: depth) }
         let source = SendableMutablePointer(base: UnsafeMutablePointer(mutating: prefixKeys.baseAddress!))
+        let local = partitionLocalKeys
         // SAFETY: the prefix keys are only read while the shards are filled.
         _PostingShard.fill(&tables, documents: documents, threads: threads) { band in
             var keys: [UInt64] = []
@@ -234,7 +258,8 @@ public struct ContainmentIndex: Sendable {
             for (position, row) in filedRows.enumerated() {
                 let row = source.base + Int(row) * width + band * depth
                 for rows in 1...depth {
-                    keys.append(Self.key(prefixKey: row[rows - 1], rows: rows, partition: partitions[position]))
+                    keys.append(Self.key(
+                        prefixKey: row[rows - 1], firstRowKey: row[0], rows: rows, partition: partitions[position], partitionLocal: local))
                 }
             }
             return keys
@@ -339,7 +364,9 @@ public struct ContainmentIndex: Sendable {
                 let rows = banding.rowsPerBand
                 let row = partitionKeys + probedCount * bandCount
                 for band in 0..<banding.bandCount {
-                    row[band] = Self.key(prefixKey: prefixKeys[band * depth + rows - 1], rows: rows, partition: partition)
+                    row[band] = Self.key(
+                        prefixKey: prefixKeys[band * depth + rows - 1], firstRowKey: prefixKeys[band * depth], rows: rows,
+                        partition: partition, partitionLocal: partitionLocalKeys)
                     if partition != ownPartition { views[band].prefetchFilter(key: row[band]) }
                 }
                 probed[probedCount] = UInt64(partition) << 32 | UInt64(banding.bandCount)

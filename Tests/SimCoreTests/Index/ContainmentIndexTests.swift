@@ -9,6 +9,47 @@ struct ContainmentIndexTests {
         #expect([1, 2, 3, 4, 5, 6, 8, 11, 12, 1_000].map(ContainmentIndex.partition(ofSize:)) == [0, 2, 3, 4, 4, 5, 6, 6, 7, 19])
     }
 
+    /// An index of fewer key bits saves its postings (a compact engine's state file), so its
+    /// keys must never change: the value below is pinned. An exact index's are never saved.
+    @Test("posting keys: a band's low half shared across rows and partitions with 64 key bits; the whole key mixed, and pinned, with fewer")
+    func postingKeys() {
+        let prefixKey: UInt64 = 0x0123_4567_89AB_CDEF
+        for firstRowKey: UInt64 in [0, 42, prefixKey] {
+            #expect(
+                ContainmentIndex.key(prefixKey: prefixKey, firstRowKey: firstRowKey, rows: 3, partition: 17, partitionLocal: false)
+                    == 0x84EF_816B_454A_677E)
+        }
+        var random = SplitMix64(seed: 3)
+        for _ in 0..<500 {
+            // One band of one document: its 1- to 4-row prefix keys, the first shared.
+            let firstRowKey = random.next()
+            let prefixKeys = [firstRowKey, random.next(), random.next(), random.next()]
+            let keys = (0..<40).flatMap { partition in
+                (1...4).map {
+                    ContainmentIndex.key(
+                        prefixKey: prefixKeys[$0 - 1], firstRowKey: firstRowKey, rows: $0, partition: partition, partitionLocal: true)
+                }
+            }
+            // One low half for every row count in every partition, and so one filter block;
+            // 160 different high halves.
+            #expect(Set(keys.map { $0 & 0xFFFF_FFFF }).count == 1)
+            #expect(Set(keys.map { $0 >> 32 }).count == 160)
+            #expect(Set(keys.map { _KeyFilterView.position(of: $0, blockCount: 1 << 20).block }).count == 1)
+            // The high half of a partition-local key is the whole mixed key's.
+            let whole = ContainmentIndex.key(prefixKey: prefixKeys[2], firstRowKey: firstRowKey, rows: 3, partition: 5, partitionLocal: false)
+            #expect(keys[5 * 4 + 2] >> 32 == whole >> 32)
+            // Another band prefix, another low half.
+            let other = ContainmentIndex.key(prefixKey: prefixKey, firstRowKey: random.next(), rows: 1, partition: 0, partitionLocal: true)
+            #expect(other & 0xFFFF_FFFF != keys[0] & 0xFFFF_FFFF)
+        }
+        func index(keyBits: Int) -> ContainmentIndex {
+            ContainmentIndex(
+                signatureLength: 128, maximumRowsPerBand: 4, falsePositiveWeight: 0.5, falseNegativeWeight: 0.5, keyBits: keyBits)
+        }
+        #expect(index(keyBits: 64).partitionLocalKeys && !index(keyBits: 32).partitionLocalKeys)
+        #expect(ContainmentIndex().partitionLocalKeys)
+    }
+
     @Test("banding per converted threshold: lower thresholds probe with shorter prefixes")
     func banding() {
         let index = ContainmentIndex(signatureLength: 128)
