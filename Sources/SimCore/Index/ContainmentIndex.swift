@@ -56,8 +56,9 @@ public struct ContainmentIndex: Sendable {
     /// Bands, k / rMax.
     public let bandCount: Int
     var tables: [_PostingShard]
-    /// Whether posting keys keep their low half to the band prefix and rows, the same in every
-    /// partition (``key(prefixKey:rows:partition:partitionLocal:)``): set for an exact index
+    /// Whether a posting key's low half is a hash of its band's first row alone, the same at
+    /// every row count in every partition
+    /// (``key(prefixKey:firstRowKey:rows:partition:partitionLocal:)``): set for an exact index
     /// (64 key bits), whose postings are never saved (a saved engine with whole signatures
     /// files them again from its signatures on load); an index of fewer key bits keeps the
     /// keys its saved postings were made with.
@@ -92,10 +93,11 @@ public struct ContainmentIndex: Sendable {
 
     /// An empty index that files the top `keyBits` bits of each posting key (64: exact; see
     /// ``_PostingShard``), with a key filter per band unless `filtered` is false (for tests:
-    /// the candidates are the same either way).
+    /// the candidates are the same either way), and partition-local keys if `partitionLocalKeys`
+    /// (by default for 64 key bits; a file of an older format is written with whole mixed keys).
     init(
         signatureLength: Int, maximumRowsPerBand: Int, falsePositiveWeight: Double, falseNegativeWeight: Double, keyBits: Int,
-        filtered: Bool = true
+        filtered: Bool = true, partitionLocalKeys: Bool? = nil
     ) {
         precondition(maximumRowsPerBand >= 1 && maximumRowsPerBand <= 64, "rows per band must be 1...64")
         precondition(signatureLength >= maximumRowsPerBand, "signature shorter than one band")
@@ -103,7 +105,7 @@ public struct ContainmentIndex: Sendable {
         self.maximumRowsPerBand = maximumRowsPerBand
         bandCount = Swift.min(255, signatureLength / maximumRowsPerBand)
         tables = (0..<bandCount).map { _ in _PostingShard(keyBits: keyBits, filtered: filtered) }
-        partitionLocalKeys = keyBits == 64
+        self.partitionLocalKeys = partitionLocalKeys ?? (keyBits == 64)
         choices = _BandingChoices(
             bandCount: bandCount, maximumRowsPerBand: maximumRowsPerBand,
             falsePositiveWeight: falsePositiveWeight, falseNegativeWeight: falseNegativeWeight)

@@ -120,9 +120,10 @@ struct _KeyFilterView {
     /// The first word of `prefix`'s block, and the bits (the low 36) that pick its four bits.
     ///
     /// The block comes from the prefix's low 32 bits alone, the bits from the whole prefix
-    /// mixed: a ``ContainmentIndex`` with partition-local keys gives a band prefix the same low
-    /// half in every size partition, so a query's checks of it in all the partitions it probes
-    /// read one cache line (about 250 checks of a paragraph's query touched as many lines).
+    /// mixed: a ``ContainmentIndex`` with partition-local keys gives all the keys of a band
+    /// whose first row is the same one low half, at every row count in every size partition,
+    /// so a query's checks of a band in all the partitions it probes read one cache line (the
+    /// 250 or so checks of a paragraph's query touched about as many lines, now about 32).
     @inline(__always)
     static func position(of prefix: UInt64, blockCount: Int) -> (block: Int, probes: UInt64) {
         // The low half spread over 64 bits by an odd multiplier; the top 28 bits, a fraction of

@@ -133,8 +133,7 @@ extension Deduplicator {
         let compact = options.verificationBits != 64
         precondition(version != 1 || !compact, "format version 1 holds whole signatures only")
         precondition(version != 2 || !compact || whole?.options.verificationBits == 64, "a compact engine's version-2 keys come from a whole one")
-        let tables = version == 2 && compact
-            ? whole!.access.withReadLock { whole!.state.filed.index.shards.map(_PostingTable.init) } : []
+        let tables = version == 2 && compact ? whole!.access.withReadLock { whole!.version2Tables() } : []
         var writer = _BinaryWriter()
         access.withReadLock {
             idAccess.withReadLock {
@@ -152,6 +151,26 @@ extension Deduplicator {
             for shard in shards { shard.write(to: &writer) }
         }
         try _IndexFile.write(payload: writer.bytes, magic: Self.fileMagic, version: version, to: path)
+    }
+
+    /// The posting tables a build of format version 2 saved for a compact engine: each band's
+    /// whole 64-bit keys, from this engine with whole signatures; an overlap engine's keys as
+    /// those builds made them, every bit mixed with the size partition (this build's exact
+    /// index keeps a band's low half the same in every partition: its keys are filed again
+    /// from the signatures, without that). The caller holds the read lock.
+    private func version2Tables() -> [_PostingTable] {
+        guard let index = state.filed.index as? ContainmentIndex, index.partitionLocalKeys else {
+            return state.filed.index.shards.map(_PostingTable.init)
+        }
+        let k = index.signatureLength
+        var values: [UInt64] = []
+        values.reserveCapacity(index.count * k)
+        for row in 0..<index.count { state.filed.signatures.withRow(row) { values.append(contentsOf: $0) } }
+        var mixed = ContainmentIndex(
+            signatureLength: k, maximumRowsPerBand: index.maximumRowsPerBand, falsePositiveWeight: options.falsePositiveWeight,
+            falseNegativeWeight: options.falseNegativeWeight, keyBits: 64, filtered: false, partitionLocalKeys: false)
+        mixed.insert(contentsOf: SignatureMatrix(signatureLength: k, values: values), sizes: index.sizes.map { Int($0) }, threads: 1)
+        return mixed.tables.map(_PostingTable.init)
     }
 
     /// Writes sections 1 to 4 of ``save(to:)`` (parameter line of `version`, documents,
