@@ -28,10 +28,10 @@ internal import CSimKernels
 /// **Key filters.** Each band keeps a blocked Bloom filter of the keys it holds (8 to 16 bits
 /// per key). A query probes every non-empty partition, but a filed document's keys lie only in
 /// its own: outside the query's own partition, a key the filter has never seen is not looked
-/// up. The candidates are the same as without the filters. An exact index's keys of one band
-/// prefix share their low half in every partition and row count
-/// (``key(prefixKey:firstRowKey:rows:partition:partitionLocal:)``), from which the filter picks
-/// the block, so a query's checks of a band read one cache line.
+/// up. The candidates are the same as without the filters. An exact index's posting keys of
+/// one band share their low half in every partition and at every row count when the band's
+/// first row is the same, and the filter picks the block from the low half, so a query's
+/// checks of a band read one cache line.
 ///
 /// Candidates are not verified; ``Deduplicator`` verifies them.
 ///
