@@ -57,8 +57,7 @@ public struct ContainmentIndex: Sendable {
     public let bandCount: Int
     var tables: [_PostingShard]
     /// Whether a posting key's low half is a hash of its band's first row alone, the same at
-    /// every row count in every partition
-    /// (``key(prefixKey:firstRowKey:rows:partition:partitionLocal:)``): set for an exact index
+    /// every row count in every partition (``lowHalf(firstRowKey:)``): set for an exact index
     /// (64 key bits), whose postings are never saved (a saved engine with whole signatures
     /// files them again from its signatures on load); an index of fewer key bits keeps the
     /// keys its saved postings were made with.
@@ -160,21 +159,28 @@ public struct ContainmentIndex: Sendable {
 
     /// The posting key of an r-row band prefix for a document in `partition`.
     ///
-    /// With `partitionLocal`, only the high half depends on the rows and the partition; the
-    /// low half is a hash of the band's first row alone (`firstRowKey`, the band's 1-row prefix
-    /// key), so a query's keys for one band, at any row count in every partition it probes,
-    /// share their low half, from which a band's key filter picks the block
+    /// Given a `lowHalf` (an index with ``partitionLocalKeys``), only the high half depends on
+    /// the rows and the partition, and the low half is the band's
+    /// (``lowHalf(firstRowKey:)``), so a query's keys for one band, at any row count in every
+    /// partition it probes, share it, and a band's key filter picks the block from it
     /// (``_KeyFilterView/position(of:blockCount:)``): one cache line answers them all, where
     /// each partition's check was a cache miss of its own. Keys of one band that differ in
-    /// prefix, rows or partition still differ in their 32 mixed high bits. Without it (an index
-    /// of fewer key bits, whose saved postings were made so), the whole key mixes the prefix,
-    /// the rows and the partition.
+    /// prefix, rows or partition still differ in their 32 mixed high bits. Without one (an
+    /// index of fewer key bits, whose saved postings were made so), the whole key mixes the
+    /// prefix, the rows and the partition.
     @inline(__always)
-    static func key(prefixKey: UInt64, firstRowKey: UInt64, rows: Int, partition: Int, partitionLocal: Bool) -> UInt64 {
+    static func key(prefixKey: UInt64, rows: Int, partition: Int, lowHalf: UInt64?) -> UInt64 {
         let mixed = _mix64(prefixKey ^ (UInt64(partition) << 8 | UInt64(rows)) &* 0x9E37_79B9_7F4A_7C15)
-        guard partitionLocal else { return mixed }
-        let shared = _mix64(firstRowKey ^ 0xC2B2_AE3D_27D4_EB4F)
-        return mixed & 0xFFFF_FFFF_0000_0000 | shared & 0x0000_0000_FFFF_FFFF
+        guard let lowHalf else { return mixed }
+        return mixed & 0xFFFF_FFFF_0000_0000 | lowHalf
+    }
+
+    /// The low half of the partition-local keys of a band whose 1-row prefix key is
+    /// `firstRowKey` (see ``key(prefixKey:rows:partition:lowHalf:)``); worked out once per band,
+    /// not per row count or partition.
+    @inline(__always)
+    static func lowHalf(firstRowKey: UInt64) -> UInt64 {
+        _mix64(firstRowKey ^ 0xC2B2_AE3D_27D4_EB4F) & 0xFFFF_FFFF
     }
 
     /// Files a signature and its set size; returns its document number.
@@ -259,9 +265,9 @@ public struct ContainmentIndex: Sendable {
             keys.reserveCapacity(documents.count)
             for (position, row) in filedRows.enumerated() {
                 let row = source.base + Int(row) * width + band * depth
+                let lowHalf = local ? Self.lowHalf(firstRowKey: row[0]) : nil
                 for rows in 1...depth {
-                    keys.append(Self.key(
-                        prefixKey: row[rows - 1], firstRowKey: row[0], rows: rows, partition: partitions[position], partitionLocal: local))
+                    keys.append(Self.key(prefixKey: row[rows - 1], rows: rows, partition: partitions[position], lowHalf: lowHalf))
                 }
             }
             return keys
@@ -341,15 +347,20 @@ public struct ContainmentIndex: Sendable {
         // cache miss that the branch on its outcome kept from overlapping the next ones).
         // Pass 2: each partition's checks and lookups.
         // SAFETY: at most `partitionCounts.count` partitions of at most bandCount keys fit
-        // `partitionKeys`, and their (partition, bands) `probed`; one key per band (b ≤ bandCount
-        // = views.count = selected.count); the views' layers fit the collector's scratch, which
-        // was sized for all of them.
+        // `partitionKeys`, and their (partition, bands) `probed`; one key and one low half per
+        // band (b ≤ bandCount = views.count = selected.count); the views' layers fit the
+        // collector's scratch, which was sized for all of them.
         let partitionLimit = partitionCounts.count
-        withUnsafeTemporaryAllocation(of: UInt64.self, capacity: partitionLimit * (bandCount + 1) + bandCount) { buffer in
+        withUnsafeTemporaryAllocation(of: UInt64.self, capacity: partitionLimit * (bandCount + 1) + 2 * bandCount) { buffer in
             let partitionKeys = buffer.baseAddress!
             let keys = UnsafeMutableBufferPointer(start: partitionKeys + partitionLimit * bandCount, count: bandCount)
             // partition << 32 | bands of each probed partition, in pass 1's order.
             let probed = partitionKeys + partitionLimit * bandCount + bandCount
+            // Each band's low half, the same in every partition.
+            let lowHalves = probed + partitionLimit
+            if partitionLocalKeys {
+                for band in 0..<bandCount { lowHalves[band] = Self.lowHalf(firstRowKey: prefixKeys[band * depth]) }
+            }
             var probedCount = 0
             for partition in 0..<partitionLimit where partitionCounts[partition] > 0 {
                 let lower = Self.partitionLowerBounds[partition]
@@ -367,8 +378,8 @@ public struct ContainmentIndex: Sendable {
                 let row = partitionKeys + probedCount * bandCount
                 for band in 0..<banding.bandCount {
                     row[band] = Self.key(
-                        prefixKey: prefixKeys[band * depth + rows - 1], firstRowKey: prefixKeys[band * depth], rows: rows,
-                        partition: partition, partitionLocal: partitionLocalKeys)
+                        prefixKey: prefixKeys[band * depth + rows - 1], rows: rows, partition: partition,
+                        lowHalf: partitionLocalKeys ? lowHalves[band] : nil)
                     if partition != ownPartition { views[band].prefetchFilter(key: row[band]) }
                 }
                 probed[probedCount] = UInt64(partition) << 32 | UInt64(banding.bandCount)

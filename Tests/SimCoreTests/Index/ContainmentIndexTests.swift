@@ -14,21 +14,16 @@ struct ContainmentIndexTests {
     @Test("posting keys: a band's low half shared across rows and partitions with 64 key bits; the whole key mixed, and pinned, with fewer")
     func postingKeys() {
         let prefixKey: UInt64 = 0x0123_4567_89AB_CDEF
-        for firstRowKey: UInt64 in [0, 42, prefixKey] {
-            #expect(
-                ContainmentIndex.key(prefixKey: prefixKey, firstRowKey: firstRowKey, rows: 3, partition: 17, partitionLocal: false)
-                    == 0x84EF_816B_454A_677E)
-        }
+        #expect(ContainmentIndex.key(prefixKey: prefixKey, rows: 3, partition: 17, lowHalf: nil) == 0x84EF_816B_454A_677E)
         var random = SplitMix64(seed: 3)
         for _ in 0..<500 {
             // One band of one document: its 1- to 4-row prefix keys, the first shared.
             let firstRowKey = random.next()
             let prefixKeys = [firstRowKey, random.next(), random.next(), random.next()]
+            let lowHalf = ContainmentIndex.lowHalf(firstRowKey: firstRowKey)
+            #expect(lowHalf >> 32 == 0)
             let keys = (0..<40).flatMap { partition in
-                (1...4).map {
-                    ContainmentIndex.key(
-                        prefixKey: prefixKeys[$0 - 1], firstRowKey: firstRowKey, rows: $0, partition: partition, partitionLocal: true)
-                }
+                (1...4).map { ContainmentIndex.key(prefixKey: prefixKeys[$0 - 1], rows: $0, partition: partition, lowHalf: lowHalf) }
             }
             // One low half for every row count in every partition, and so one filter block;
             // 160 different high halves.
@@ -36,10 +31,11 @@ struct ContainmentIndexTests {
             #expect(Set(keys.map { $0 >> 32 }).count == 160)
             #expect(Set(keys.map { _KeyFilterView.position(of: $0, blockCount: 1 << 20).block }).count == 1)
             // The high half of a partition-local key is the whole mixed key's.
-            let whole = ContainmentIndex.key(prefixKey: prefixKeys[2], firstRowKey: firstRowKey, rows: 3, partition: 5, partitionLocal: false)
+            let whole = ContainmentIndex.key(prefixKey: prefixKeys[2], rows: 3, partition: 5, lowHalf: nil)
             #expect(keys[5 * 4 + 2] >> 32 == whole >> 32)
             // Another band prefix, another low half.
-            let other = ContainmentIndex.key(prefixKey: prefixKey, firstRowKey: random.next(), rows: 1, partition: 0, partitionLocal: true)
+            let other = ContainmentIndex.key(
+                prefixKey: prefixKey, rows: 1, partition: 0, lowHalf: ContainmentIndex.lowHalf(firstRowKey: random.next()))
             #expect(other & 0xFFFF_FFFF != keys[0] & 0xFFFF_FFFF)
         }
         func index(keyBits: Int) -> ContainmentIndex {
