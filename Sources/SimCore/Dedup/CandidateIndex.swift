@@ -1,7 +1,7 @@
 /// The index a ``Deduplicator`` draws candidates from, seen through what the engine needs: the
 /// keys each document is filed under (computed once per document, outside the engine's lock),
-/// filing (finding candidates on the way, where the index can), and querying with the same
-/// keys. ``MinHashLSH`` serves Jaccard, ``ContainmentIndex``
+/// filing (finding candidates on the way: all of a Jaccard query's, a containment query's in
+/// its own size partition), and querying with the same keys. ``MinHashLSH`` serves Jaccard, ``ContainmentIndex``
 /// the overlap coefficient.
 protocol _CandidateIndex: Sendable {
     /// How a signature becomes this index's keys.
@@ -21,16 +21,17 @@ protocol _CandidateIndex: Sendable {
     /// in `filedRows` (empty documents) get a number but are not filed.
     mutating func insert(keys: UnsafeBufferPointer<UInt64>, sizes: [Int], filedRows: [Int32], threads: Int)
 
-    /// Files like ``insert(keys:sizes:filedRows:threads:)`` and, where the index finds them on
-    /// the way, returns each row's candidates: the documents filed before the row's under one
-    /// of its keys (``_BatchCandidates``), which ``forEachCandidate(found:row:collector:_:)``
-    /// hands out in place of a query. `nil`: the batch's queries look their keys up
-    /// (``ContainmentIndex``, whose queries probe other size partitions under other keys).
-    /// `alongside` is work of the caller's that touches no shard: run beside the filing where
-    /// the filing is parallel, before it otherwise.
+    /// Files like ``insert(keys:sizes:filedRows:threads:)`` and returns what the filing finds
+    /// of each row's candidates (``_BatchCandidates``): the documents filed before the row's
+    /// under one of the keys its query reads (all of ``MinHashLSH``'s; those in the row's own
+    /// size partition of ``ContainmentIndex``'s, for queries with `threshold`), which
+    /// ``forEachCandidate(found:row:keys:size:threshold:collector:_:)`` reads in place of those
+    /// lookups. `alongside` is work of the caller's that touches no shard, run beside the
+    /// filing.
     mutating func insertFindingCandidates(
-        keys: UnsafeBufferPointer<UInt64>, sizes: [Int], filedRows: [Int32], threads: Int, alongside: @Sendable () -> Void
-    ) -> _BatchCandidates?
+        keys: UnsafeBufferPointer<UInt64>, sizes: [Int], filedRows: [Int32], threshold: Double, threads: Int,
+        alongside: @Sendable () -> Void
+    ) -> _BatchCandidates
 
     /// Whether `document` was inserted and not removed.
     func contains(_ document: Int) -> Bool
@@ -39,6 +40,16 @@ protocol _CandidateIndex: Sendable {
     /// increasing order (with fewer than 64 key bits, a key's top bits; see ``_PostingShard``).
     func forEachCandidate(
         keys: UnsafeBufferPointer<UInt64>, size: Int, threshold: Double, collector: _CandidateCollector, _ body: (Int) -> Void)
+
+    /// Calls `body` once per distinct live candidate of row `row` of a batch whose filing found
+    /// candidates (``insertFindingCandidates(keys:sizes:filedRows:threshold:threads:alongside:)``,
+    /// with the same threshold) and did not overflow (``_BatchCandidates/isOverflowed(_:)``), in
+    /// increasing order: what ``forEachCandidate(keys:size:threshold:collector:_:)`` would
+    /// return below the row's document, with the row's `keys` and `size` looked up only where
+    /// the filing did not look.
+    func forEachCandidate(
+        found: _BatchCandidates, row: Int, keys: UnsafeBufferPointer<UInt64>, size: Int, threshold: Double,
+        collector: _CandidateCollector, _ body: (Int) -> Void)
 
     /// The posting shards, one per band, as a state file saves them when the signatures it
     /// keeps are too short to compute the keys again.
@@ -52,27 +63,6 @@ protocol _CandidateIndex: Sendable {
 
     /// Merges every shard's recent inserts and compact layers into one compact layer, on `threads` cores.
     mutating func compact(threads: Int)
-}
-
-extension _CandidateIndex {
-    /// Calls `body` once per distinct live candidate of row `row` of a batch whose filing found
-    /// its candidates (``insertFindingCandidates(keys:sizes:filedRows:threads:alongside:)``) and
-    /// did not overflow (``_BatchCandidates/isOverflowed(_:)``), in
-    /// increasing order: what ``forEachCandidate(keys:size:threshold:collector:_:)`` would
-    /// return below the row's document.
-    ///
-    /// - Parameters:
-    ///   - found: What the filing found.
-    ///   - row: The row in the batch.
-    ///   - collector: Working space (one per thread).
-    ///   - body: Receives each candidate.
-    func forEachCandidate(found: _BatchCandidates, row: Int, collector: _CandidateCollector, _ body: (Int) -> Void) {
-        collector.removeAll()
-        found.forEachDocument(ofRow: row) { collector.append($0) }
-        collector.forEachDistinct { document in
-            if contains(document) { body(document) }
-        }
-    }
 }
 
 /// How an index turns a signature into the keys it files a document under: an immutable value
@@ -120,9 +110,22 @@ extension MinHashLSH: _CandidateIndex {
     }
 
     mutating func insertFindingCandidates(
-        keys: UnsafeBufferPointer<UInt64>, sizes: [Int], filedRows: [Int32], threads: Int, alongside: @Sendable () -> Void
-    ) -> _BatchCandidates? {
+        keys: UnsafeBufferPointer<UInt64>, sizes: [Int], filedRows: [Int32], threshold: Double, threads: Int,
+        alongside: @Sendable () -> Void
+    ) -> _BatchCandidates {
         insertFindingEarlier(bandKeys: keys, count: sizes.count, filedRows: filedRows, threads: threads, alongside: alongside).found
+    }
+
+    /// Every key of the row was looked up while filing: its candidates are the ones found.
+    func forEachCandidate(
+        found: _BatchCandidates, row: Int, keys: UnsafeBufferPointer<UInt64>, size: Int, threshold: Double,
+        collector: _CandidateCollector, _ body: (Int) -> Void
+    ) {
+        collector.removeAll()
+        found.forEachDocument(ofRow: row) { collector.append($0) }
+        collector.forEachDistinct { document in
+            if contains(document) { body(document) }
+        }
     }
 
     func forEachCandidate(
@@ -154,11 +157,21 @@ extension ContainmentIndex: _CandidateIndex {
     }
 
     mutating func insertFindingCandidates(
-        keys: UnsafeBufferPointer<UInt64>, sizes: [Int], filedRows: [Int32], threads: Int, alongside: @Sendable () -> Void
-    ) -> _BatchCandidates? {
-        alongside()
-        insert(keys: keys, sizes: sizes, filedRows: filedRows, threads: threads)
-        return nil
+        keys: UnsafeBufferPointer<UInt64>, sizes: [Int], filedRows: [Int32], threshold: Double, threads: Int,
+        alongside: @Sendable () -> Void
+    ) -> _BatchCandidates {
+        insertFindingEarlier(
+            prefixKeys: keys, sizes: sizes, filedRows: filedRows, threshold: threshold, threads: threads, alongside: alongside
+        ).found
+    }
+
+    /// The own partition's candidates are the ones found; the other partitions are looked up.
+    func forEachCandidate(
+        found: _BatchCandidates, row: Int, keys: UnsafeBufferPointer<UInt64>, size: Int, threshold: Double,
+        collector: _CandidateCollector, _ body: (Int) -> Void
+    ) {
+        forEachCandidate(
+            prefixKeys: keys, size: size, threshold: threshold, direction: .either, collector: collector, found: found, row: row, body)
     }
 
     func forEachCandidate(

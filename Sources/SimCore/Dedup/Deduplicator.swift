@@ -422,8 +422,7 @@ public final class Deduplicator<Scheme: SignatureScheme>: @unchecked Sendable {
     /// and, beside that, numbers them (their ids, under `idAccess` for as long as that takes)
     /// and frees their texts. Paragraphs file between pipeline steps, where freeing the texts
     /// first was a serial 0.2 s of a 4 s run on 1,080,000 paragraphs, the other worker idle
-    /// (the Jaccard index files its bands on every worker beside this; the containment index
-    /// runs it before its own filing).
+    /// (the index files its bands on every worker beside this).
     ///
     /// - Returns: The number of its first document.
     private func file(_ batch: _PreparedBatch, threads: Int) -> Int {
@@ -435,7 +434,7 @@ public final class Deduplicator<Scheme: SignatureScheme>: @unchecked Sendable {
         return access.withWriteLock {
             // Ids are appended only under `access` held for writing, as here: the count holds.
             let first = idAccess.withReadLock { documents.count }
-            state.file(batch, threads: threads) {
+            state.file(batch, threshold: options.threshold, threads: threads) {
                 self.idAccess.withWriteLock { self.documents.append(batch) }
                 if owned { _PreparedBatch.release(&texts.value) } else { texts.value = [] }
             }

@@ -21,11 +21,11 @@ struct _DeduplicatorState: Sendable {
     /// Bytes held by every part (ids excluded).
     var byteCount: Int { filed.byteCount }
 
-    /// Stores and indexes a prepared batch, finding its candidates where the index can; the
-    /// caller's `alongside` (which files the batch's ids, under their own lock) runs beside the
-    /// index's filing, on another worker where the filing is parallel.
-    mutating func file(_ batch: _PreparedBatch, threads: Int, alongside: @Sendable () -> Void) {
-        batch.foundCandidates = filed.append(batch, threads: threads, alongside: alongside)
+    /// Stores and indexes a prepared batch, finding its candidates on the way for queries with
+    /// `threshold`; the caller's `alongside` (which files the batch's ids, under their own
+    /// lock) runs beside the index's filing, on another worker where the filing is parallel.
+    mutating func file(_ batch: _PreparedBatch, threshold: Double, threads: Int, alongside: @Sendable () -> Void) {
+        batch.foundCandidates = filed.append(batch, threshold: threshold, threads: threads, alongside: alongside)
     }
 
     /// The verified matches of rows `rows` of a batch filed from document `first` on: for each,
@@ -173,14 +173,15 @@ struct _FiledDocuments: Sendable {
     }
 
     /// Stores and indexes a batch, and returns what the index found for the batch's rows while
-    /// filing them, if it finds them
-    /// (``_CandidateIndex/insertFindingCandidates(keys:sizes:filedRows:threads:alongside:)``).
-    /// Then the signatures are stored (their filled bins, or whole), and `alongside` runs, beside
-    /// the index's filing where the index files on several workers (``MinHashLSH``'s bands; a
-    /// ``ContainmentIndex`` runs it first, on the calling thread): paragraphs file their batches
-    /// between pipeline steps, where storing the signatures and the caller's id filing were a
-    /// serial stretch with the other workers idle.
-    mutating func append(_ batch: _PreparedBatch, threads: Int, alongside: @Sendable () -> Void) -> _BatchCandidates? {
+    /// filing them for queries with `threshold`
+    /// (``_CandidateIndex/insertFindingCandidates(keys:sizes:filedRows:threshold:threads:alongside:)``).
+    /// Then the signatures are stored (their filled bins, or whole), and `alongside` runs,
+    /// beside the index's filing, which files its bands on several workers: paragraphs file
+    /// their batches between pipeline steps, where storing the signatures and the caller's id
+    /// filing were a serial stretch with the other workers idle.
+    mutating func append(
+        _ batch: _PreparedBatch, threshold: Double, threads: Int, alongside: @Sendable () -> Void
+    ) -> _BatchCandidates {
         sizes.append(contentsOf: batch.sizes.map { Int32($0) })
         sets.append(contentsOf: batch.sets)
         let keys = UnsafeBufferPointer(batch.keys)
@@ -190,7 +191,9 @@ struct _FiledDocuments: Sendable {
             signatureLength: store.signatureLength, bits: store.bits, filledBinsScheme: store.filledBinsScheme)
         let found = withUnsafeMutablePointer(to: &store) { pointer in
             let box = SendableMutablePointer(base: pointer)
-            return index.insertFindingCandidates(keys: keys, sizes: batch.sizes, filedRows: batch.filedRows, threads: threads) {
+            return index.insertFindingCandidates(
+                keys: keys, sizes: batch.sizes, filedRows: batch.filedRows, threshold: threshold, threads: threads
+            ) {
                 // SAFETY: the store is touched by this task alone until the filing returns.
                 box.base.pointee.append(rows: UnsafeBufferPointer(batch.signatures), checked: batch.checksRows)
                 alongside()
@@ -213,8 +216,8 @@ struct _FiledDocuments: Sendable {
     /// The earlier documents (smaller numbers) whose verified similarity with row `row` of
     /// `batch`, filed as `document`, reaches the threshold, in increasing order: from
     /// `candidates`, what its filing found (the batch's ``_PreparedBatch/foundCandidates``, read
-    /// once per chunk of rows by the caller), or (another index, or an overflowed row) by
-    /// querying its keys.
+    /// once per chunk of rows by the caller) and, for a containment index, its queries in the
+    /// other size partitions; or (a row that overflowed) by querying its keys.
     func verifiedMatches(
         ofRow row: Int, in batch: _PreparedBatch, candidates: _BatchCandidates?, document: Int, scheme: some SignatureScheme,
         options: DeduplicationOptions, collector: _CandidateCollector
@@ -234,7 +237,9 @@ struct _FiledDocuments: Sendable {
         let size = Int(sizes[document])
         if let candidates, !candidates.isOverflowed(row) {
             guard size > 0 else { return [] }
-            index.forEachCandidate(found: candidates, row: row, collector: collector, verify)
+            index.forEachCandidate(
+                found: candidates, row: row, keys: batch.keys(ofRow: row), size: size, threshold: options.threshold,
+                collector: collector, verify)
         } else {
             index.forEachCandidate(
                 keys: batch.keys(ofRow: row), size: size, threshold: options.threshold, collector: collector, verify)

@@ -48,9 +48,9 @@ final class _PreparedBatch: @unchecked Sendable {
     private(set) var filedRows: [Int32] = []
     /// Shingle sets, one per document, for exact verification; empty otherwise.
     private(set) var sets: [ShingleSet] = []
-    /// The candidates of each row, when the index found them while filing the batch
-    /// (``_CandidateIndex/insertFindingCandidates(keys:sizes:filedRows:threads:alongside:)``); `nil`
-    /// before the filing, and after it for an index whose queries look keys up.
+    /// What the index found of each row's candidates while filing the batch
+    /// (``_CandidateIndex/insertFindingCandidates(keys:sizes:filedRows:threshold:threads:alongside:)``);
+    /// `nil` before the filing and for a batch restored from a file.
     var foundCandidates: _BatchCandidates?
     private var chunkResults: UnsafeMutableBufferPointer<_ChunkResult>
     /// Documents per preparation chunk.

@@ -1,10 +1,12 @@
 /// The candidates of a batch's rows, found while the batch was filed into an LSH index: for
 /// each row, the documents filed before the row's document under one of the row's keys, shard
 /// (band) by shard (with fewer than 64 key bits, under its top bits: see ``_PostingShard``).
+/// A ``ContainmentIndex`` finds them for the keys its query reads in the row's own size
+/// partition; the query looks the other partitions up.
 ///
 /// A query reads the postings a filing has just written: the same recent hash slots, probed
 /// twice, and on paragraphs a quarter of a two-thread run went to those queries. Filing
-/// with ``_PostingShard/insertFindingEarlier(keys:documents:firstDocument:rowCount:)`` probes
+/// with ``_PostingShard/insertFindingEarlier(keys:documents:firstDocument:rowCount:finds:)`` probes
 /// each slot once and looks the key up in the frozen layers while its shard's postings are in
 /// cache, so the batch's queries read only these lists.
 ///

@@ -8,7 +8,7 @@ import SimCoreInternals
 ///   `keyBits + 2` bits per entry), oldest and largest first, shared by reference between
 ///   copies of the index;
 /// - ``recent``: a small hash table (``_RecentPostings``) that takes single inserts, small
-///   batches and every batch filed by ``insertFindingEarlier(keys:documents:firstDocument:rowCount:)``,
+///   batches and every batch filed by ``insertFindingEarlier(keys:documents:firstDocument:rowCount:finds:)``,
 ///   and becomes a new frozen layer once it is large enough (``mergeThreshold``).
 ///
 /// **Merge policy.** When ``recent`` reaches ``mergeThreshold``, its entries, sorted, become a
@@ -180,19 +180,25 @@ struct _PostingShard: Sendable {
     /// under single inserts; the layers differ from those of
     /// ``insert(keys:documents:)``, what lookups return does not.
     ///
+    /// With `finds`, only the entries it marks find their earlier documents (a
+    /// ``ContainmentIndex`` files each document under several keys and queries one of them in
+    /// its own partition); the others are filed alone, with no lookup.
+    ///
     /// - Parameters:
     ///   - keys: One key per entry.
-    ///   - documents: The document of each entry, increasing (one entry per document), from
-    ///     `firstDocument` on (row `documents[i] − firstDocument` of the batch, below
-    ///     `rowCount`), not below any filed before.
+    ///   - documents: The document of each entry, not decreasing, from `firstDocument` on (row
+    ///     `documents[i] − firstDocument` of the batch, below `rowCount`), not below any filed
+    ///     before; increasing over the entries that find (one per row at most).
     ///   - firstDocument: The document of the batch's row 0.
-    ///   - rowCount: The batch's rows (rows without an entry find nothing).
+    ///   - rowCount: The batch's rows (rows without an entry that finds find nothing).
+    ///   - finds: Whether each entry finds its earlier documents; `nil`: every entry does.
     /// - Returns: The documents found, by row.
-    /// - Complexity: O(entries · layers + documents found), amortized.
+    /// - Complexity: O(entries + entries that find · layers + documents found), amortized.
     mutating func insertFindingEarlier(
-        keys: UnsafeBufferPointer<UInt64>, documents: UnsafeBufferPointer<Int32>, firstDocument: Int32, rowCount: Int
+        keys: UnsafeBufferPointer<UInt64>, documents: UnsafeBufferPointer<Int32>, firstDocument: Int32, rowCount: Int,
+        finds: UnsafeBufferPointer<Bool>? = nil
     ) -> _RowCandidates {
-        precondition(keys.count == documents.count)
+        precondition(keys.count == documents.count && (finds == nil || finds!.count == keys.count))
         var found = _RowCandidates(rowCount: rowCount)
         let keyBits = keyBits
         addToFilter(keys.count) { Self.prefix(of: keys[$0], keyBits: keyBits) }
@@ -202,7 +208,9 @@ struct _PostingShard: Sendable {
         // (entry in the group, document), and how many each entry has.
         var frozenFound: [(entry: Int, document: Int32)] = []
         var frozenCounts = [Int](repeating: 0, count: group)
-        withUnsafeTemporaryAllocation(of: UInt64.self, capacity: group) { prefixes in
+        // SAFETY: `prefixes` holds a group's prefixes, then those of its members that find.
+        withUnsafeTemporaryAllocation(of: UInt64.self, capacity: 2 * group) { prefixes in
+            let lookedUp = prefixes.baseAddress! + group
             withUnsafeTemporaryAllocation(of: Int.self, capacity: 2 * group * Self.maximumLayers) { scratch in
                 var entry = 0
                 while entry < keys.count {
@@ -229,31 +237,41 @@ struct _PostingShard: Sendable {
                             // The next group's directory entries are asked for now: its
                             // lookups' first step then finds them in cache.
                             // SAFETY: ahead < keys.count.
-                            for ahead in (entry &+ count)..<Swift.min(keys.count, entry &+ count &+ group) {
+                            for ahead in (entry &+ count)..<Swift.min(keys.count, entry &+ count &+ group) where finds?[ahead] ?? true {
                                 let prefix = Self.prefix(of: keys[ahead], keyBits: keyBits)
                                 for layer in views { layer.prefetchDirectory(ofPrefix: prefix) }
                             }
                             frozenFound.removeAll(keepingCapacity: true)
-                            for member in 0..<count { frozenCounts[member] = 0 }
+                            // The members that find, in order: the frozen layers' lookups
+                            // number them 0..<finding.
+                            var finding = 0
+                            for member in 0..<count where finds?[entry &+ member] ?? true {
+                                lookedUp[finding] = prefixes[member]
+                                frozenCounts[finding] = 0
+                                finding &+= 1
+                            }
                             _FrozenView.forEachDocument(
-                                in: views, withPrefixes: UnsafeBufferPointer(rebasing: prefixes[0..<count]), scratch: scratch.baseAddress!
-                            ) { member, document in
-                                if frozenCounts[member] < limit { frozenFound.append((member, document)) }
-                                frozenCounts[member] &+= 1
+                                in: views, withPrefixes: UnsafeBufferPointer(start: lookedUp, count: finding), scratch: scratch.baseAddress!
+                            ) { lookup, document in
+                                if frozenCounts[lookup] < limit { frozenFound.append((lookup, document)) }
+                                frozenCounts[lookup] &+= 1
                             }
                             var next = 0
+                            var lookup = 0
                             for member in 0..<count {
                                 let document = documents[entry &+ member]
+                                let previous = table.insert(key: prefixes[member], document: document)
+                                guard finds?[entry &+ member] ?? true else { continue }
                                 let row = Int(document) &- Int(firstDocument)
                                 precondition(
                                     row >= found.rowStarts.count && row < rowCount, "documents not increasing within the batch's rows")
                                 found.start(row: row)
-                                var rowFound = frozenCounts[member]
-                                while next < frozenFound.count && frozenFound[next].entry == member {
+                                var rowFound = frozenCounts[lookup]
+                                while next < frozenFound.count && frozenFound[next].entry == lookup {
                                     found.append(frozenFound[next].document)
                                     next &+= 1
                                 }
-                                let previous = table.insert(key: prefixes[member], document: document)
+                                lookup &+= 1
                                 table.view.forEachDocument(fromEntry: previous) { earlier in
                                     if rowFound < limit { found.append(earlier) }
                                     rowFound &+= 1
@@ -275,11 +293,11 @@ struct _PostingShard: Sendable {
     /// ``addToFilter(_:_:)`` for its filter block).
     static let insertPrefetchDistance = 8
 
-    /// Entries whose frozen-layer lookups ``insertFindingEarlier(keys:documents:firstDocument:rowCount:)``
+    /// Entries whose frozen-layer lookups ``insertFindingEarlier(keys:documents:firstDocument:rowCount:finds:)``
     /// runs together, step by step, so that their cache misses overlap.
     static let lookupGroup = 32
 
-    /// The most earlier documents ``insertFindingEarlier(keys:documents:firstDocument:rowCount:)``
+    /// The most earlier documents ``insertFindingEarlier(keys:documents:firstDocument:rowCount:finds:)``
     /// keeps for one entry: past it the row is marked overflowed (``_RowCandidates/overflowRows``)
     /// and its query looks its keys up, as it did before candidates were found while filing.
     /// Near-duplicate clusters stay below it; a key that thousands of copies share would
@@ -395,20 +413,22 @@ struct _PostingShard: Sendable {
 
     /// Files a batch into a set of shards on `threads` cores, one task per shard, no locks, and
     /// finds each row's earlier documents in every shard
-    /// (``insertFindingEarlier(keys:documents:firstDocument:rowCount:)``). The result does not
+    /// (``insertFindingEarlier(keys:documents:firstDocument:rowCount:finds:)``). The result does not
     /// depend on `threads`.
     ///
     /// - Parameters:
     ///   - shards: The shards (bands).
-    ///   - documents: The document of each key, the same list for every shard, increasing (one
-    ///     per row), from `firstDocument` (the batch's row 0) on.
+    ///   - documents: The document of each key, the same list for every shard, not decreasing,
+    ///     from `firstDocument` (the batch's row 0) on, and increasing over the keys that find.
     ///   - rowCount: The batch's rows.
     ///   - alongside: Work of the caller's that touches no shard, run as one more task (the
     ///     first, so that the shards' tasks balance around it).
     ///   - keys: Shard `i`'s keys, one per element of `documents`.
+    ///   - finds: Which of shard `i`'s keys find their earlier documents, one per key; `nil`:
+    ///     all (then `documents` has one entry per row that is filed).
     static func fillFindingEarlier(
         _ shards: inout [_PostingShard], documents: [Int32], firstDocument: Int32, rowCount: Int, threads: Int,
-        alongside: @Sendable () -> Void, keys: @Sendable (Int) -> [UInt64]
+        alongside: @Sendable () -> Void, keys: @Sendable (Int) -> [UInt64], finds: (@Sendable (Int) -> [Bool])? = nil
     ) -> _BatchCandidates {
         let found = UnsafeMutableBufferPointer<_RowCandidates>.allocate(capacity: shards.count)
         found.initialize(repeating: _RowCandidates(rowCount: 0))
@@ -421,10 +441,17 @@ struct _PostingShard: Sendable {
                 guard task > 0 else { return alongside() }
                 let shard = task - 1
                 let shardKeys = keys(shard)
+                let shardFinds = finds?(shard)
                 // SAFETY: each shard and its slot of `found` are touched only by its task.
                 output.base[shard] = shardKeys.withUnsafeBufferPointer { k in
-                    documents.withUnsafeBufferPointer {
-                        box.base[shard].insertFindingEarlier(keys: k, documents: $0, firstDocument: firstDocument, rowCount: rowCount)
+                    documents.withUnsafeBufferPointer { d in
+                        guard let shardFinds else {
+                            return box.base[shard].insertFindingEarlier(keys: k, documents: d, firstDocument: firstDocument, rowCount: rowCount)
+                        }
+                        return shardFinds.withUnsafeBufferPointer {
+                            box.base[shard].insertFindingEarlier(
+                                keys: k, documents: d, firstDocument: firstDocument, rowCount: rowCount, finds: $0)
+                        }
                     }
                 }
             }

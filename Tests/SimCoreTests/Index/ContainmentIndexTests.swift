@@ -118,6 +118,90 @@ struct ContainmentIndexTests {
         #expect(!sequential.candidates(for: query, size: sizes[3], threshold: 0.9).contains(3))
     }
 
+    /// Filing that finds each row's own-partition candidates
+    /// (``ContainmentIndex/insertFindingEarlier(prefixKeys:sizes:filedRows:threshold:threads:alongside:)``),
+    /// with the other partitions looked up, must give exactly what a query after a plain
+    /// filing gives below the row's document: over batches of 1 to 1,500 rows (the first into
+    /// an empty index, later ones across merges into frozen layers), sizes over many
+    /// partitions, near-copies, empty rows, and a set filed 80 times (past the 64 a row keeps:
+    /// those rows overflow and look everything up).
+    @Test("candidates found while filing, the other partitions looked up, equal a query after filing", arguments: [64, 32])
+    func findingWhileFiling(keyBits: Int) {
+        let k = 32
+        let scheme = TestMinHash(signatureLength: k, seed: 5)
+        var random = SplitMix64(seed: 41)
+        let pool: [[UInt64]] = (0..<400).map { i in (0..<(3 + (i * 37) % 300)).map { _ in random.next() } }
+        func make() -> ContainmentIndex {
+            ContainmentIndex(
+                signatureLength: k, maximumRowsPerBand: 4, falsePositiveWeight: 0.1, falseNegativeWeight: 0.9, keyBits: keyBits)
+        }
+        for threshold in [0.8, 0.5] {
+            var plain = make()
+            var finding = make()
+            let width = plain.keysPerDocument
+            var rowsFound = 0
+            var overflowed = 0
+            var remaining = 7_000
+            while remaining > 0 {
+                let rowCount = Swift.min(remaining, [1, 7, 300, 1_500][Int(random.next() % 4)])
+                remaining -= rowCount
+                var keys = [UInt64](repeating: 0, count: rowCount * width)
+                var sizes: [Int] = []
+                var filedRows: [Int32] = []
+                for row in 0..<rowCount {
+                    let pick = random.next() % 20
+                    var set = pick == 0 ? [0xABCD, 0xBCDE, 0xCDEF] : pool[Int(random.next() % UInt64(pool.count))]
+                    if pick == 1 { set = [] }
+                    if pick > 1 && set.count > 3 {
+                        // A near-copy: a few members changed or dropped.
+                        for _ in 0..<Int(random.next() % 3) { set[Int(random.next() % UInt64(set.count))] = random.next() }
+                        if random.next() % 2 == 0 { set.removeLast(Int(random.next() % UInt64(set.count / 3 + 1))) }
+                    }
+                    sizes.append(Set(set).count)
+                    guard !set.isEmpty else { continue }
+                    filedRows.append(Int32(row))
+                    scheme.signature(of: set).withUnsafeBufferPointer { signature in
+                        keys.withUnsafeMutableBufferPointer { plain.prefixKeys(of: signature.baseAddress!, into: $0.baseAddress! + row * width) }
+                    }
+                }
+                let first = plain.count
+                let found = keys.withUnsafeBufferPointer { keys in
+                    plain.insert(prefixKeys: keys, sizes: sizes, filedRows: filedRows, threads: 1)
+                    return finding.insertFindingEarlier(
+                        prefixKeys: keys, sizes: sizes, filedRows: filedRows, threshold: threshold, threads: 2).found
+                }
+                let plainCollector = _CandidateCollector(shards: plain.tables)
+                let findingCollector = _CandidateCollector(shards: finding.tables)
+                keys.withUnsafeBufferPointer { keys in
+                    for row in 0..<rowCount {
+                        let rowKeys = UnsafeBufferPointer(rebasing: keys[(row * width)..<((row + 1) * width)])
+                        var expected: [Int] = []
+                        plain.forEachCandidate(
+                            prefixKeys: rowKeys, size: sizes[row], threshold: threshold, direction: .either, collector: plainCollector
+                        ) { if $0 < first + row { expected.append($0) } }
+                        var got: [Int] = []
+                        if found.isOverflowed(row) {
+                            overflowed += 1
+                        } else {
+                            var own = 0
+                            found.forEachDocument(ofRow: row) { _ in own += 1 }
+                            if own > 0 { rowsFound += 1 }
+                            finding.forEachCandidate(
+                                prefixKeys: rowKeys, size: sizes[row], threshold: threshold, direction: .either,
+                                collector: findingCollector, found: found, row: row
+                            ) { if $0 < first + row { got.append($0) } }
+                            #expect(got == expected, "row \(row) of a batch from \(first), threshold \(threshold)")
+                        }
+                    }
+                }
+            }
+            print("finding while filing, \(keyBits) key bits, threshold \(threshold): rows with own-partition candidates \(rowsFound), overflowed \(overflowed)")
+            #expect(rowsFound > 2_000 && overflowed > 100, "\(rowsFound) rows found, \(overflowed) overflowed")
+            #expect(finding.tables.map(\.entryCount) == plain.tables.map(\.entryCount))
+            #expect(finding.tables.contains { $0.layers.entryCount > 0 }, "no frozen layer crossed")
+        }
+    }
+
     @Test("bandings chosen on first query, from several threads at once, equal choosing all 201 in order on one thread", arguments: [(128, 4, 0.1, 0.9), (64, 3, 0.5, 0.5), (256, 8, 0.2, 0.8)])
     func lazyBandings(k: Int, depth: Int, falsePositiveWeight: Double, falseNegativeWeight: Double) {
         let index = ContainmentIndex(

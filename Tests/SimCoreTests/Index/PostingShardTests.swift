@@ -220,7 +220,7 @@ struct PostingShardTests {
         }
     }
 
-    @Test("a batch filed finding earlier documents finds, for each row, the documents filed before it under its key, across merges within the batch",
+    @Test("a batch filed finding earlier documents finds, for each row, the documents filed before it under its key (the entry that finds), across merges within the batch",
           arguments: [64, 32, 12])
     func findingEarlierAgreesWithBruteForce(keyBits: Int) {
         let seed: UInt64 = 30_112_026 &+ UInt64(keyBits)
@@ -251,24 +251,36 @@ struct PostingShardTests {
                 }
                 document += 1
             default:
-                // Increasing documents from `first` on, some rows skipped (empty documents).
+                // Increasing documents from `first` on, some rows skipped (empty documents). In
+                // half the batches a document has 1 to 3 entries, of which one or none finds
+                // (`finds`, as a containment index files them).
                 let first = document
+                let masked = random.next() % 2 == 0
                 var documents: [Int32] = []
-                for _ in 0..<size {
+                var finds: [Bool] = []
+                while documents.count < size {
                     document += random.next() % 8 == 0 ? 2 : 1
-                    documents.append(document - 1)
+                    let entries = masked ? Swift.min(size - documents.count, 1 + Int(random.next() % 3)) : 1
+                    let finder = masked ? Int(random.next() % UInt64(entries + 1)) : 0
+                    for entry in 0..<entries {
+                        documents.append(document - 1)
+                        finds.append(entry == finder)
+                    }
                 }
                 let rowCount = Int(document - first) + Int(random.next() % 3)
                 document = first + Int32(rowCount)
                 var expected = [[Int32]](repeating: [], count: rowCount)
-                for (key, filed) in zip(batch, documents) {
-                    expected[Int(filed - first)] = reference.documents(key)
+                for (entry, (key, filed)) in zip(batch, documents).enumerated() {
+                    if finds[entry] { expected[Int(filed - first)] = reference.documents(key) }
                     reference.file(key, filed)
                 }
                 let layersBefore = Self.layerSizes(shard)
                 let found = batch.withUnsafeBufferPointer { k in
-                    documents.withUnsafeBufferPointer {
-                        shard.insertFindingEarlier(keys: k, documents: $0, firstDocument: first, rowCount: rowCount)
+                    documents.withUnsafeBufferPointer { d in
+                        finds.withUnsafeBufferPointer {
+                            shard.insertFindingEarlier(
+                                keys: k, documents: d, firstDocument: first, rowCount: rowCount, finds: masked ? $0 : nil)
+                        }
                     }
                 }
                 if Self.layerSizes(shard) != layersBefore { mergesInBatch += 1 }
