@@ -334,13 +334,17 @@ struct _PostingShard: Sendable {
     /// entry: each frozen layer's, read in order, and each key of ``recent``.
     private func filterOfEntries(expectedKeys: Int) -> _KeyFilter {
         let made = _KeyFilter(expectedKeys: expectedKeys)
+        // Region by region (``_KeyFilterFiller``): the entries come in key order, scattered
+        // over a filter of megabytes.
+        let filler = _KeyFilterFiller(filling: made)
         withExtendedLifetime(layers) {
             for layer in layers.views {
                 var cursor = _FrozenView.Cursor(layer)
-                while let entry = cursor.next() { made.insert(entry.prefix) }
+                while let entry = cursor.next() { filler.insert(entry.prefix) }
             }
         }
-        recent.forEachKey { made.insert($0) }
+        recent.forEachKey { filler.insert($0) }
+        filler.flush()
         return made
     }
 

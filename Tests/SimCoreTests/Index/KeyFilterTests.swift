@@ -25,6 +25,44 @@ struct KeyFilterTests {
         #expect(others.allSatisfy { _KeyFilterView.all.mayContain($0) })
     }
 
+    /// A filter filled region by region (``_KeyFilterFiller``) must hold exactly the bits and
+    /// count of one filled by single inserts: filters of one block, at the direct limit (filled
+    /// directly) and just past it (regions of 8 blocks); random prefixes, prefixes sharing low
+    /// halves (as partition-local keys do), repeated prefixes and prefixes in key order;
+    /// buffers flushed part-way and filled again.
+    @Test("a filter filled region by region equals one filled by single inserts")
+    func filler() {
+        var random = SplitMix64(seed: 12)
+        for expected in [10, _KeyFilterFiller.directBlockLimit * 32, _KeyFilterFiller.directBlockLimit * 32 + 100] {
+            var prefixes = (0..<(expected * 3 / 4)).map { index -> UInt64 in
+                switch index % 4 {
+                case 0: random.next() & 0xFFFF_FFFF_0000_0000 | 0x1234_5678
+                case 1: UInt64(index / 4)
+                default: random.next()
+                }
+            }
+            prefixes += prefixes.prefix(expected / 8)
+            let single = _KeyFilter(expectedKeys: expected)
+            for prefix in prefixes { single.insert(prefix) }
+            let filled = _KeyFilter(expectedKeys: expected)
+            let filler = _KeyFilterFiller(filling: filled)
+            for prefix in prefixes[..<(prefixes.count / 3)] { filler.insert(prefix) }
+            filler.flush()
+            for prefix in prefixes[(prefixes.count / 3)...].sorted() { filler.insert(prefix) }
+            filler.flush()
+            #expect(filled.isIdentical(to: single), "\(expected) keys")
+            #expect(filled.count == prefixes.count && prefixes.allSatisfy { filled.view.mayContain($0) })
+        }
+        // A filter with one more bit set differs.
+        let a = _KeyFilter(expectedKeys: 100)
+        let b = _KeyFilter(expectedKeys: 100)
+        a.insert(1)
+        b.insert(1)
+        #expect(a.isIdentical(to: b))
+        b.insert(2)
+        #expect(!a.isIdentical(to: b))
+    }
+
     @Test("a copy holds what the original held and nothing inserted into the original later")
     func copies() {
         let original = _KeyFilter(expectedKeys: 1_000)
