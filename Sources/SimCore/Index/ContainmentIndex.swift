@@ -294,14 +294,13 @@ public struct ContainmentIndex: Sendable {
             alongside()
             return (first..<count, _BatchCandidates(rowCount: newSizes.count, shards: []))
         }
-        // Each filed row's own-partition banding: b << 8 | r, 0 for none.
-        let ownBandings = filedRows.map { row -> Int in
+        // Each filed row's banding in its own partition; nil where the partition cannot reach
+        // the threshold.
+        let ownBandings = filedRows.map { row -> BandingParameters? in
             let size = newSizes[Int(row)]
-            guard let jaccard = Self.jaccardThreshold(
-                partition: Self.partition(ofSize: size), querySize: Double(size), threshold: threshold, direction: .either)
-            else { return 0 }
-            let banding = banding(forJaccardThreshold: jaccard)
-            return banding.bandCount << 8 | banding.rowsPerBand
+            return Self.jaccardThreshold(
+                partition: Self.partition(ofSize: size), querySize: Double(size), threshold: threshold, direction: .either
+            ).map { banding(forJaccardThreshold: $0) }
         }
         let depth = maximumRowsPerBand
         let found = _PostingShard.fillFindingEarlier(
@@ -309,8 +308,9 @@ public struct ContainmentIndex: Sendable {
             alongside: alongside, keys: filing.keys
         ) { band in
             var finds = [Bool](repeating: false, count: ownBandings.count * depth)
-            for (position, banding) in ownBandings.enumerated() where band < banding >> 8 {
-                finds[position * depth + (banding & 0xFF) - 1] = true
+            for (position, banding) in ownBandings.enumerated() {
+                guard let banding, band < banding.bandCount else { continue }
+                finds[position * depth + banding.rowsPerBand - 1] = true
             }
             return finds
         }

@@ -205,8 +205,9 @@ struct _PostingShard: Sendable {
         let group = Self.lookupGroup
         let limit = Self.foundLimit
         // The frozen layers' documents found for the current group, at most `limit` per entry:
-        // (entry in the group, document), and how many each entry has.
-        var frozenFound: [(entry: Int, document: Int32)] = []
+        // (lookup: the entry's number among the group's members that find, document), and how
+        // many each lookup has.
+        var frozenFound: [(lookup: Int, document: Int32)] = []
         var frozenCounts = [Int](repeating: 0, count: group)
         // SAFETY: `prefixes` holds a group's prefixes, then those of its members that find.
         withUnsafeTemporaryAllocation(of: UInt64.self, capacity: 2 * group) { prefixes in
@@ -267,7 +268,7 @@ struct _PostingShard: Sendable {
                                     row >= found.rowStarts.count && row < rowCount, "documents not increasing within the batch's rows")
                                 found.start(row: row)
                                 var rowFound = frozenCounts[lookup]
-                                while next < frozenFound.count && frozenFound[next].entry == lookup {
+                                while next < frozenFound.count && frozenFound[next].lookup == lookup {
                                     found.append(frozenFound[next].document)
                                     next &+= 1
                                 }
@@ -449,18 +450,23 @@ struct _PostingShard: Sendable {
                 // SAFETY: each shard and its slot of `found` are touched only by its task.
                 output.base[shard] = shardKeys.withUnsafeBufferPointer { k in
                     documents.withUnsafeBufferPointer { d in
-                        guard let shardFinds else {
-                            return box.base[shard].insertFindingEarlier(keys: k, documents: d, firstDocument: firstDocument, rowCount: rowCount)
-                        }
-                        return shardFinds.withUnsafeBufferPointer {
+                        Self.withOptionalBuffer(of: shardFinds) { f in
                             box.base[shard].insertFindingEarlier(
-                                keys: k, documents: d, firstDocument: firstDocument, rowCount: rowCount, finds: $0)
+                                keys: k, documents: d, firstDocument: firstDocument, rowCount: rowCount, finds: f)
                         }
                     }
                 }
             }
         }
         return _BatchCandidates(rowCount: rowCount, shards: Array(found))
+    }
+
+    /// Calls `body` with a buffer over `array`'s elements, or with `nil` when there is no array.
+    private static func withOptionalBuffer<Element, Result>(
+        of array: [Element]?, _ body: (UnsafeBufferPointer<Element>?) -> Result
+    ) -> Result {
+        guard let array else { return body(nil) }
+        return array.withUnsafeBufferPointer { body($0) }
     }
 
     /// Gives every shard a filter of its entries (``addFilter()``), on `threads` cores.
