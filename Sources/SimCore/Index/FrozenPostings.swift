@@ -143,9 +143,13 @@ final class _FrozenPostings: @unchecked Sendable {
         }
         for entry in run { limit = Swift.max(limit, Int(entry.document) + 1) }
         self.init(keyBits: keyBits, count: count, documentLimit: limit) { writer in
+            // A local copy, which the inlined merge can keep in registers (`writer` is reached
+            // through a pointer).
+            var local = writer
             withExtendedLifetime(layers) {
-                _FrozenView.merge(layers.map(\.view), with: run) { writer.append(prefix: $0, document: $1) }
+                _FrozenView.merge(layers.map(\.view), with: run) { local.append(prefix: $0, document: $1) }
             }
+            writer = local
         }
     }
 }
@@ -373,6 +377,29 @@ struct _FrozenView {
         let k = layers.count
         var total = run.count
         for layer in layers { total += layer.count }
+        if k == 1 {
+            // One layer and the run (nearly every merge): the heads and the cursor in local
+            // variables, which the compiler keeps in registers.
+            var cursor = Cursor(layers[0])
+            var head = cursor.next() ?? sentinel
+            run.withUnsafeBufferPointer { run in
+                var next = 0
+                // SAFETY: next < run.count before it is read.
+                var other = run.first ?? sentinel
+                for _ in 0..<total {
+                    let fromLayer = head.prefix < other.prefix || (head.prefix == other.prefix && head.document < other.document)
+                    let least = fromLayer ? head : other
+                    emit(least.prefix, least.document)
+                    if fromLayer {
+                        head = cursor.next() ?? sentinel
+                    } else {
+                        next &+= 1
+                        other = next < run.count ? run[next] : sentinel
+                    }
+                }
+            }
+            return
+        }
         withUnsafeTemporaryAllocation(of: Cursor.self, capacity: Swift.max(1, k)) { cursors in
             withUnsafeTemporaryAllocation(of: _PostingEntry.self, capacity: k + 1) { heads in
                 run.withUnsafeBufferPointer { run in
@@ -423,6 +450,12 @@ struct _FrozenPostingsWriter {
     /// The next bucket whose directory entry is unwritten (a multiple of 16).
     private var nextBlockBucket = 0
     private var last: (prefix: UInt64, document: UInt32)?
+    /// The word of the upper bits that the last entry's 1 went into, and its bits so far (the
+    /// words are stored when the next 1 lies past them, and by ``finish(bucketCount:)``).
+    private var upperWord = 0
+    private var upperBits: UInt64 = 0
+    private var fingerprintAppender: _BitAppender
+    private var documentAppender: _BitAppender
 
     fileprivate init(
         upper: UnsafeMutablePointer<UInt64>, blockStarts: UnsafeMutablePointer<UInt32>, fingerprints: UnsafeMutablePointer<UInt64>,
@@ -437,6 +470,8 @@ struct _FrozenPostingsWriter {
         self.fingerprintBits = fingerprintBits
         self.documentBits = documentBits
         self.documentLimit = documentLimit
+        fingerprintAppender = _BitAppender(words: fingerprints)
+        documentAppender = _BitAppender(words: documents)
     }
 
     /// Appends one entry: `prefix` below 2^keyBits, not before the previous entry in (prefix,
@@ -458,15 +493,27 @@ struct _FrozenPostingsWriter {
             blockStarts[nextBlockBucket / _FrozenPostings.blockBuckets] = UInt32(written)
             nextBlockBucket &+= _FrozenPostings.blockBuckets
         }
-        _PackedBits.setBit(upper, bit: written &+ bucket)
-        _PackedBits.store(fingerprints, index: written, width: f, value: f == 64 ? prefix : prefix & ((1 << UInt64(f)) &- 1))
-        _PackedBits.store(documents, index: written, width: documentBits, value: UInt64(document))
+        // The 1 bits rise with every entry: they are gathered in a register a word at a time.
+        let bit = written &+ bucket
+        if bit &>> 6 != upperWord {
+            // SAFETY: upperWord < bit / 64 < the upper words (the last 1 lies before the padding).
+            upper[upperWord] = upperBits
+            upperWord = bit &>> 6
+            upperBits = 0
+        }
+        upperBits |= 1 &<< UInt64(bit & 63)
+        // SAFETY: written < count, so each appender stays within its array's count · width bits.
+        if f > 0 { fingerprintAppender.append(f == 64 ? prefix : prefix & ((1 << UInt64(f)) &- 1), width: f) }
+        documentAppender.append(UInt64(document), width: documentBits)
         written &+= 1
     }
 
     /// Closes the directory once every entry is in.
     fileprivate mutating func finish(bucketCount: Int) {
         precondition(written == count, "fewer entries than announced")
+        if count > 0 { upper[upperWord] = upperBits }
+        fingerprintAppender.finish()
+        documentAppender.finish()
         while nextBlockBucket <= bucketCount {
             blockStarts[nextBlockBucket / _FrozenPostings.blockBuckets] = UInt32(written)
             nextBlockBucket &+= _FrozenPostings.blockBuckets
@@ -474,16 +521,18 @@ struct _FrozenPostingsWriter {
     }
 }
 
-/// Fixed-width values and single bits packed into 64-bit words, least significant bit first.
-/// Every buffer these read from is followed by at least one zero word of padding.
+/// Reads fixed-width values and single bits packed into 64-bit words, least significant bit
+/// first (as ``_BitAppender`` and the writer's upper bits store them). Every buffer these read
+/// from is followed by at least one zero word of padding.
 enum _PackedBits {
     /// The 64 bits starting at bit `bit`.
     @inline(__always)
     static func window(_ words: UnsafePointer<UInt64>, bit: Int) -> UInt64 {
         let word = bit &>> 6
         let shift = UInt64(bit & 63)
-        let low = words[word] &>> shift
-        return shift == 0 ? low : low | words[word &+ 1] &<< (64 &- shift)
+        // The next word's bits shifted in by 64 − shift in two steps, so that shift 0 brings
+        // none of them, with no branch.
+        return words[word] &>> shift | (words[word &+ 1] &<< 1) &<< (63 &- shift)
     }
 
     /// Value `index` of `width` bits (1...64; 0 gives 0).
@@ -492,23 +541,6 @@ enum _PackedBits {
         guard width > 0 else { return 0 }
         let bits = window(words, bit: index &* width)
         return width == 64 ? bits : bits & ((1 &<< UInt64(width)) &- 1)
-    }
-
-    /// Stores value `index` of `width` bits into zeroed words.
-    @inline(__always)
-    static func store(_ words: UnsafeMutablePointer<UInt64>, index: Int, width: Int, value: UInt64) {
-        guard width > 0 else { return }
-        let bit = index &* width
-        let word = bit &>> 6
-        let shift = UInt64(bit & 63)
-        words[word] |= value &<< shift
-        if shift != 0 && Int(shift) &+ width > 64 { words[word &+ 1] |= value &>> (64 &- shift) }
-    }
-
-    /// Sets bit `bit`.
-    @inline(__always)
-    static func setBit(_ words: UnsafeMutablePointer<UInt64>, bit: Int) {
-        words[bit &>> 6] |= 1 &<< UInt64(bit & 63)
     }
 
     /// The position of zero bit number `rank` (0-based, below 16) of `word`, which has more
@@ -522,5 +554,47 @@ enum _PackedBits {
             rank &-= 1
         }
         return bits.trailingZeroBitCount
+    }
+}
+
+/// Appends fixed-width values to packed 64-bit words, least significant bit first, from word 0
+/// on: the partial word is kept in a register and stored whole after every value, so no value
+/// reads memory (a read-modify-write of the word the previous value wrote waits for that store).
+/// The bits of a value that spill into the next word are stored with the next value or by
+/// ``finish()``.
+struct _BitAppender {
+    private let words: UnsafeMutablePointer<UInt64>
+    /// The word being filled.
+    private var index = 0
+    /// Its bits so far.
+    private var pending: UInt64 = 0
+    /// How many of them (0..<64).
+    private var filled = 0
+
+    init(words: UnsafeMutablePointer<UInt64>) {
+        self.words = words
+    }
+
+    /// Appends `value`, below 2^width, as `width` bits (1...64). The words must have room for
+    /// every value appended plus one word.
+    @inline(__always)
+    mutating func append(_ value: UInt64, width: Int) {
+        pending |= value &<< UInt64(filled)
+        // SAFETY: `index` is the word holding the next bit, inside the room the caller gave.
+        words[index] = pending
+        let total = filled &+ width
+        let carry = total &>> 6
+        // A full word: start the next one with the value's bits that did not fit (64 − filled
+        // of them were stored; shifting in two steps gives 0, not the value, when filled is 0).
+        let rest = (value &>> 1) &>> UInt64(63 &- filled)
+        pending = carry == 0 ? pending : rest
+        index &+= carry
+        filled = total & 63
+    }
+
+    /// Stores the bits of the last word that no value has stored yet (those a value spilled into it).
+    mutating func finish() {
+        // SAFETY: bits are pending only in a word that holds some of the values appended.
+        if filled > 0 { words[index] = pending }
     }
 }

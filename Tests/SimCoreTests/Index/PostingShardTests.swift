@@ -340,6 +340,37 @@ struct PostingShardTests {
         }
     }
 
+    @Test("packed values appended one by one read back at every width, whether the last value fills, spills past or ends inside a word",
+          arguments: [1, 7, 19, 32, 44, 63, 64])
+    func packedValuesRoundTrip(width: Int) {
+        var random = SplitMix64(seed: UInt64(width))
+        let mask = width == 64 ? UInt64.max : (1 << UInt64(width)) - 1
+        for count in [0, 1, 2, 3, 63, 64, 65, 129, 1_000] {
+            let values = (0..<count).map { index in index % 5 == 0 ? mask : random.next() & mask }
+            // Words for the values plus two of padding, filled with ones first: the appender
+            // must store whole words, not OR into zeros.
+            let words = (count * width + 63) / 64 + 2
+            let buffer = UnsafeMutablePointer<UInt64>.allocate(capacity: words)
+            defer { buffer.deallocate() }
+            buffer.initialize(repeating: .max, count: words)
+            var appender = _BitAppender(words: buffer)
+            for value in values { appender.append(value, width: width) }
+            appender.finish()
+            let read = (0..<count).map { _PackedBits.value(buffer, index: $0, width: width) }
+            #expect(read == values, "width \(width), count \(count)")
+            // Every bit from the first value to the last, read as windows at every shift.
+            for bit in stride(from: 0, to: count * width, by: 13) {
+                let expected = (0..<64).reduce(UInt64(0)) { window, offset in
+                    let position = bit + offset
+                    guard position < count * width else { return window | (buffer[position / 64] >> UInt64(position % 64) & 1) << UInt64(offset) }
+                    let value = values[position / width] >> UInt64(position % width) & 1
+                    return window | value << UInt64(offset)
+                }
+                #expect(_PackedBits.window(buffer, bit: bit) == expected, "width \(width), count \(count), bit \(bit)")
+            }
+        }
+    }
+
     @Test("frozen layers at the edges: empty, one entry, long runs in one bucket, long stretches of empty buckets")
     func frozenEdges() {
         for count in [0, 1, 2, 3, 64, 65, 200, 5_000] {
