@@ -143,13 +143,9 @@ final class _FrozenPostings: @unchecked Sendable {
         }
         for entry in run { limit = Swift.max(limit, Int(entry.document) + 1) }
         self.init(keyBits: keyBits, count: count, documentLimit: limit) { writer in
-            // A local copy, which the inlined merge can keep in registers (`writer` is reached
-            // through a pointer).
-            var local = writer
             withExtendedLifetime(layers) {
-                _FrozenView.merge(layers.map(\.view), with: run) { local.append(prefix: $0, document: $1) }
+                _FrozenView.merge(layers.map(\.view), with: run) { writer.append(prefix: $0, document: $1) }
             }
-            writer = local
         }
     }
 }
@@ -576,7 +572,8 @@ struct _BitAppender {
     }
 
     /// Appends `value`, below 2^width, as `width` bits (1...64). The words must have room for
-    /// every value appended plus one word.
+    /// the bits of every value appended: each store is to the word holding the value's first
+    /// bit, never past the word of the last bit appended.
     @inline(__always)
     mutating func append(_ value: UInt64, width: Int) {
         pending |= value &<< UInt64(filled)

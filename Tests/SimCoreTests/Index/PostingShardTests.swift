@@ -191,7 +191,7 @@ struct PostingShardTests {
         }
     }
 
-    @Test("the recent table hands back its entries sorted: keys displaced by probing, keys wrapped past the last slot, long lists",
+    @Test("the recent table hands back its entries sorted, and finds every key after its doublings: keys displaced by probing, keys wrapped past the last slot, long lists",
           arguments: [64, 32, 12])
     func recentSortedEntries(keyBits: Int) {
         var random = SplitMix64(seed: 4_242 &+ UInt64(keyBits))
@@ -217,6 +217,17 @@ struct PostingShardTests {
             }
             reference.sort { ($0.prefix, $0.document) < ($1.prefix, $1.document) }
             #expect(table.sortedEntries == reference, "\(keyBits) key bits, \(size) entries")
+            // Every key is found from its home after the doublings (growSlots files keys in
+            // order without probing), with its documents latest first.
+            let byKey = Dictionary(grouping: reference, by: \.prefix)
+            let view = table.view
+            var wrong = 0
+            for (key, entries) in byKey {
+                var found: [UInt32] = []
+                view.forEachDocument(withKey: key) { found.append(UInt32($0)) }
+                if found != entries.map(\.document).reversed() { wrong += 1 }
+            }
+            #expect(wrong == 0, "\(keyBits) key bits, \(size) entries: \(wrong) keys not found as filed")
         }
     }
 
