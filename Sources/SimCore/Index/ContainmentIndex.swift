@@ -445,6 +445,8 @@ public struct ContainmentIndex: Sendable {
                 for band in 0..<bandCount { lowHalves[band] = Self.lowHalf(firstRowKey: prefixKeys[band * depth]) }
             }
             var probedCount = 0
+            // Bands whose filter line was asked for (partition-local keys: one line a band).
+            var bandsAskedFor = 0
             for partition in 0..<partitionLimit where partitionCounts[partition] > 0 && !(skipsOwnPartition && partition == ownPartition) {
                 guard let jaccard = Self.jaccardThreshold(partition: partition, querySize: q, threshold: t, direction: direction) else {
                     continue
@@ -452,11 +454,23 @@ public struct ContainmentIndex: Sendable {
                 let banding = banding(forJaccardThreshold: jaccard)
                 let rows = banding.rowsPerBand
                 let row = partitionKeys + probedCount * bandCount
+                if partitionLocalKeys && partition != ownPartition {
+                    // A band's keys in every partition share its low half, which picks the
+                    // filter block (and partition-local keys are whole 64-bit prefixes), so
+                    // each band's line is asked for once, by the first partition to check it:
+                    // asking again for each partition (about 250 prefetches a paragraph's query
+                    // for about 32 lines) filled the line-fill buffers, and the prefetches
+                    // waited.
+                    for band in bandsAskedFor..<Swift.max(bandsAskedFor, banding.bandCount) {
+                        views[band].prefetchFilter(key: lowHalves[band])
+                    }
+                    bandsAskedFor = Swift.max(bandsAskedFor, banding.bandCount)
+                }
                 for band in 0..<banding.bandCount {
                     row[band] = Self.key(
                         prefixKey: prefixKeys[band * depth + rows - 1], rows: rows, partition: partition,
                         lowHalf: partitionLocalKeys ? lowHalves[band] : nil)
-                    if partition != ownPartition { views[band].prefetchFilter(key: row[band]) }
+                    if !partitionLocalKeys && partition != ownPartition { views[band].prefetchFilter(key: row[band]) }
                 }
                 probed[probedCount] = UInt64(partition) << 32 | UInt64(banding.bandCount)
                 probedCount += 1

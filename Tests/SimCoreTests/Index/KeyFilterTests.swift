@@ -74,6 +74,15 @@ struct KeyFilterTests {
         #expect((500..<UInt64(1_500)).filter { copy.view.mayContain($0) }.count < 100)
     }
 
+    @Test("every block is one cache line: the blocks start on a 64-byte boundary, made or copied, small or of many pages")
+    func blocksAreCacheLines() {
+        for keys in [0, 1, 100, 10_000, 300_000, 3_000_000] {
+            let made = _KeyFilter(expectedKeys: keys)
+            let copy = _KeyFilter(copying: made)
+            #expect(Int(bitPattern: made.view.words) % 64 == 0 && Int(bitPattern: copy.view.words) % 64 == 0, "\(keys) keys")
+        }
+    }
+
     /// Keys in batches of 1 to 3,000 and single inserts (so the filter is made anew many
     /// times, and the shard merges), then a copy that takes more keys.
     @Test("a filtered shard holds every key it filed, across growth, merges and copies", arguments: [64, 32])
