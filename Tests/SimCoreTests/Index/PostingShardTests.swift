@@ -217,8 +217,8 @@ struct PostingShardTests {
             }
             reference.sort { ($0.prefix, $0.document) < ($1.prefix, $1.document) }
             #expect(table.sortedEntries == reference, "\(keyBits) key bits, \(size) entries")
-            // Every key is found from its home after the doublings (growSlots files keys in
-            // order without probing), with its documents latest first.
+            // Every key is found from its home after the doublings (growSlots files every key
+            // again), with its documents latest first.
             let byKey = Dictionary(grouping: reference, by: \.prefix)
             let view = table.view
             var wrong = 0
