@@ -60,7 +60,8 @@ public struct ContainmentIndex: Sendable {
     /// every row count in every partition (``lowHalf(firstRowKey:)``): set for an exact index
     /// (64 key bits), whose postings are never saved (a saved engine with whole signatures
     /// files them again from its signatures on load); an index of fewer key bits keeps the
-    /// keys its saved postings were made with.
+    /// keys its saved postings were made with. Only a 64-bit index has them (the initializer
+    /// checks): a query's filter prefetch reads the block from the low half alone.
     let partitionLocalKeys: Bool
     /// Shingle-set size of each document (0 for empty ones).
     var sizes: [Int32] = []
@@ -104,6 +105,9 @@ public struct ContainmentIndex: Sendable {
         self.maximumRowsPerBand = maximumRowsPerBand
         bandCount = Swift.min(255, signatureLength / maximumRowsPerBand)
         tables = (0..<bandCount).map { _ in _PostingShard(keyBits: keyBits, filtered: filtered) }
+        // A query asks for each band's filter line by its low half alone, which picks the block
+        // only of a whole 64-bit key (a shorter prefix drops the key's low bits).
+        precondition(partitionLocalKeys != true || keyBits == 64, "partition-local keys are whole 64-bit keys")
         self.partitionLocalKeys = partitionLocalKeys ?? (keyBits == 64)
         choices = _BandingChoices(
             bandCount: bandCount, maximumRowsPerBand: maximumRowsPerBand,
