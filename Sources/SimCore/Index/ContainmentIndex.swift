@@ -101,13 +101,13 @@ public struct ContainmentIndex: Sendable {
     ) {
         precondition(maximumRowsPerBand >= 1 && maximumRowsPerBand <= 64, "rows per band must be 1...64")
         precondition(signatureLength >= maximumRowsPerBand, "signature shorter than one band")
+        // A query asks for each band's filter line by its low half alone, which picks the block
+        // only of a whole 64-bit key (a shorter prefix drops the key's low bits).
+        precondition(partitionLocalKeys != true || keyBits == 64, "partition-local keys are whole 64-bit keys")
         self.signatureLength = signatureLength
         self.maximumRowsPerBand = maximumRowsPerBand
         bandCount = Swift.min(255, signatureLength / maximumRowsPerBand)
         tables = (0..<bandCount).map { _ in _PostingShard(keyBits: keyBits, filtered: filtered) }
-        // A query asks for each band's filter line by its low half alone, which picks the block
-        // only of a whole 64-bit key (a shorter prefix drops the key's low bits).
-        precondition(partitionLocalKeys != true || keyBits == 64, "partition-local keys are whole 64-bit keys")
         self.partitionLocalKeys = partitionLocalKeys ?? (keyBits == 64)
         choices = _BandingChoices(
             bandCount: bandCount, maximumRowsPerBand: maximumRowsPerBand,
