@@ -348,9 +348,9 @@ public struct ContainmentIndex: Sendable {
             keys.reserveCapacity(documents.count)
             let ahead = Self.rowPrefetchDistance
             for (position, row) in filedRows.enumerated() {
-                // A band's prefix keys are rMax words of each row of ``keysPerDocument``: rows a
-                // kilobyte apart, a stride across pages that the hardware prefetcher does not
-                // follow, so each row's first load missed the cache.
+                // A band's prefix keys are rMax words of each row of ``keysPerDocument`` (rows a
+                // kilobyte apart at k = 128): a stride across pages that the hardware prefetcher
+                // does not follow, so each row's first load missed the cache.
                 // SAFETY: a filed row's band lies in the prefix keys; a prefetch reads nothing.
                 if position &+ ahead < filedRows.count {
                     simk_prefetch(source.base + Int(filedRows[position &+ ahead]) * width + band * depth)
