@@ -53,6 +53,9 @@ public final class Deduplicator<Scheme: SignatureScheme>: @unchecked Sendable {
     public let options: DeduplicationOptions
     /// How a signature becomes the index's keys (fixed at creation).
     let keying: _IndexKeying
+    /// How batches pack their rows for the signature store (``_SignatureStore/truncatedLanes``):
+    /// `nil` for whole values.
+    let rowPacking: _PackedLanes?
     let access = ReadWriteLock()
     var state: _DeduplicatorState
     /// Guards `documents` alone: an id lookup (``document(withID:)``, which `simdedup` makes
@@ -105,6 +108,7 @@ public final class Deduplicator<Scheme: SignatureScheme>: @unchecked Sendable {
         }
         keying = index.keying
         state = _DeduplicatorState(index: index, signatureLength: k, verificationBits: options.verificationBits, scheme: scheme)
+        rowPacking = state.filed.signatures.truncatedLanes
     }
 
     /// The number of documents inserted (filed, including those whose batch is still being
@@ -445,7 +449,8 @@ public final class Deduplicator<Scheme: SignatureScheme>: @unchecked Sendable {
     /// An unprepared batch of `documents`, which it owns unless the caller still holds them.
     private func makeBatch(_ documents: [Document], threads: Int, owned: Bool) -> _PreparedBatch {
         _PreparedBatch(
-            documents: documents, ownsDocuments: owned, signatureLength: scheme.signatureLength, keying: keying, threads: threads)
+            documents: documents, ownsDocuments: owned, signatureLength: scheme.signatureLength, keying: keying, threads: threads,
+            rowPacking: rowPacking)
     }
 
     /// One pipeline step on `threads` workers, as tasks taken in this order by whichever

@@ -195,7 +195,7 @@ struct _FiledDocuments: Sendable {
                 keys: keys, sizes: batch.sizes, filedRows: batch.filedRows, threshold: threshold, threads: threads
             ) {
                 // SAFETY: the store is touched by this task alone until the filing returns.
-                box.base.pointee.append(rows: UnsafeBufferPointer(batch.signatures), checked: batch.checksRows)
+                box.base.pointee.append(rowsOf: batch)
                 alongside()
             }
         }
@@ -210,7 +210,7 @@ struct _FiledDocuments: Sendable {
     mutating func store(_ batch: _PreparedBatch) {
         sizes.append(contentsOf: batch.sizes.map { Int32($0) })
         sets.append(contentsOf: batch.sets)
-        signatures.append(rows: UnsafeBufferPointer(batch.signatures), checked: batch.checksRows)
+        signatures.append(rowsOf: batch)
     }
 
     /// The earlier documents (smaller numbers) whose verified similarity with row `row` of

@@ -7,6 +7,12 @@ internal import CSimKernels
 /// Everything downstream uses these values as they are: the signatures are copied once into the
 /// engine's store, and the same keys file the document and find its candidates.
 ///
+/// For a store that keeps b bits of each value (``DeduplicationOptions/verificationBits``
+/// below 64), the batch keeps its rows packed as the store keeps them (``rowPacking``): each
+/// document is signed into one row of k whole values per chunk, keyed from it, and packed, so
+/// that a batch of 16,384 paragraphs holds 1 MiB of 4-bit rows instead of 16 MiB of whole
+/// ones (two batches are in flight), and the store copies the rows in as they are.
+///
 /// Preparation is cut into chunks of documents (``chunkCount``), each written by one task
 /// (``prepareChunk(_:scheme:options:)``) into its own rows, so that chunks of a batch can run
 /// next to other work (the previous batch's queries) on a pool of workers; ``finish()`` then
@@ -38,7 +44,13 @@ final class _PreparedBatch: @unchecked Sendable {
     /// Keys per document.
     let keysPerDocument: Int
     private let keying: _IndexKeying
-    /// `count × k` signature values, row-major.
+    /// How rows are packed for the store (``_SignatureStore/truncatedLanes``), or `nil` for
+    /// rows of k whole values.
+    let rowPacking: _PackedLanes?
+    /// Words per row of ``signatures``: k, or the packing's ``_PackedLanes/wordsPerRow``.
+    let rowWords: Int
+    /// `count × rowWords` words, row-major: each row's k whole signature values, or (given
+    /// ``rowPacking``) its values packed.
     let signatures: UnsafeMutableBufferPointer<UInt64>
     /// `count × keysPerDocument` index keys, row-major (rows of empty documents unset).
     let keys: UnsafeMutableBufferPointer<UInt64>
@@ -77,8 +89,13 @@ final class _PreparedBatch: @unchecked Sendable {
     /// Preparation chunks: ``prepareChunk(_:scheme:options:)`` takes `0..<chunkCount`.
     var chunkCount: Int { chunkResults.count }
 
-    /// An unprepared batch of `documents`, cut into chunks for `threads` workers.
-    init(documents: [Document], ownsDocuments: Bool = true, signatureLength k: Int, keying: _IndexKeying, threads: Int) {
+    /// An unprepared batch of `documents`, cut into chunks for `threads` workers, whose rows
+    /// are packed by `rowPacking` (k values a row) when it is given.
+    init(
+        documents: [Document], ownsDocuments: Bool = true, signatureLength k: Int, keying: _IndexKeying, threads: Int,
+        rowPacking: _PackedLanes? = nil
+    ) {
+        precondition(rowPacking.map { $0.signatureLength == k } ?? true, "rows packed at the signature's length")
         let n = documents.count
         self.documents = documents
         self.ownsDocuments = ownsDocuments
@@ -89,10 +106,12 @@ final class _PreparedBatch: @unchecked Sendable {
         signatureLength = k
         self.keying = keying
         keysPerDocument = keying.keysPerDocument
+        self.rowPacking = rowPacking
+        rowWords = rowPacking?.wordsPerRow ?? k
         // Every row is written by `prepareChunk` (keys only for filed rows, which are the only
         // ones read), so nothing is zeroed first (4 MiB of memset per 4,096-document batch at
         // k = 128).
-        signatures = .allocate(capacity: n * k)
+        signatures = .allocate(capacity: n * rowWords)
         keys = .allocate(capacity: n * keysPerDocument)
         // At least four chunks per worker; at least 8 documents per chunk.
         let chunks = n == 0 ? 0 : Swift.max(1, Swift.min(Swift.max(1, threads) * 4, (n + 7) / 8))
@@ -144,6 +163,8 @@ final class _PreparedBatch: @unchecked Sendable {
         signatureLength = k
         self.keying = keying
         keysPerDocument = keying.keysPerDocument
+        rowPacking = nil
+        rowWords = k
         signatures = .allocate(capacity: ids.count * k)
         keys = .allocate(capacity: ids.count * keysPerDocument)
         chunkSize = 1
@@ -170,6 +191,11 @@ final class _PreparedBatch: @unchecked Sendable {
         result.sizes.reserveCapacity(range.count)
         let signatures = signatures.baseAddress!
         let keys = keys.baseAddress
+        let rowPacking = rowPacking
+        let rowWords = rowWords
+        // Whole rows are signed in place; packed ones through this one row of k values.
+        let wholeRow: UnsafeMutablePointer<UInt64>? = rowPacking == nil ? nil : .allocate(capacity: k)
+        defer { wholeRow?.deallocate() }
         // Read once: a class's property read per document is a load and an access check each.
         let documents = documents
         // Each text asked for ahead, its storage's header 2d documents ahead, then (its length
@@ -188,13 +214,14 @@ final class _PreparedBatch: @unchecked Sendable {
             }
             documents[index].utf8.withUnsafeBytes { bytes in
                 shingler.withShingleHashes(ofUTF8: bytes) { hashes in
-                    // SAFETY: row `index` belongs to this chunk only.
-                    let row = signatures + index * k
+                    // SAFETY: row `index` belongs to this chunk only, and so does `wholeRow`.
+                    let row = wholeRow ?? signatures + index * k
                     scheme.sign(hashes, into: UnsafeMutableBufferPointer(start: row, count: k))
                     if !hashes.isEmpty && !_isEmptySignature(UnsafeBufferPointer(start: row, count: k)) {
                         result.filedRows.append(Int32(index))
                         keying.keys(of: row, into: keys! + index * width)
                     }
+                    if let rowPacking { rowPacking.pack(row, into: signatures + index * rowWords) }
                     guard needSizes else {
                         result.sizes.append(hashes.isEmpty ? 0 : 1)
                         return
@@ -276,10 +303,12 @@ final class _PreparedBatch: @unchecked Sendable {
         }
     }
 
-    /// The k signature values of row `row` (valid while the batch lives).
+    /// The k signature values of row `row` (valid while the batch lives); rows of whole values
+    /// only (no ``rowPacking``).
     @inline(__always)
     func signature(ofRow row: Int) -> UnsafeBufferPointer<UInt64> {
-        UnsafeBufferPointer(start: signatures.baseAddress! + row * signatureLength, count: signatureLength)
+        assert(rowPacking == nil, "a packed row has no whole values")
+        return UnsafeBufferPointer(start: signatures.baseAddress! + row * signatureLength, count: signatureLength)
     }
 
     /// The `keysPerDocument` keys of row `row`.

@@ -110,6 +110,21 @@ struct _SignatureStore: Sendable {
         }
     }
 
+    /// The packing of this store's truncated rows, in which a batch can prepare its rows
+    /// (``_PreparedBatch/rowPacking``); `nil` for whole values.
+    var truncatedLanes: _PackedLanes? { bits == 64 ? nil : lanes }
+
+    /// Appends a prepared batch's rows: packed ones (``_PreparedBatch/rowPacking``, which must
+    /// be ``truncatedLanes``) as they are, whole ones by ``append(rows:checked:)``.
+    mutating func append(rowsOf batch: _PreparedBatch) {
+        guard let packing = batch.rowPacking else {
+            append(rows: UnsafeBufferPointer(batch.signatures), checked: batch.checksRows)
+            return
+        }
+        precondition(packing == truncatedLanes, "rows packed as this store keeps them")
+        append(words: UnsafeBufferPointer(batch.signatures))
+    }
+
     /// Appends rows already in this store's layout (`n × wordsPerRow` words, row-major), as
     /// ``words`` gives them: a saved store coming back.
     mutating func append(words: UnsafeBufferPointer<UInt64>) {

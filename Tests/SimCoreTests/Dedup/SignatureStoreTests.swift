@@ -131,3 +131,43 @@ struct FilledBinStoreTests {
         #expect((35...43).contains(filledValues / 10_000))
     }
 }
+
+/// Batches that pack their rows for a store of truncated values against batches of whole rows.
+@Suite("Signature store, rows packed by their batch")
+struct PackedBatchRowTests {
+    @Test("a batch packing its rows gives the store the words, keys and filed rows of a batch of whole rows",
+          arguments: [(4, 128), (8, 100), (16, 7)])
+    func agreesWithWholeRows(bits: Int, k: Int) {
+        let scheme = OnePermutationMinHash(signatureLength: k, seed: 5)
+        var options = DeduplicationOptions()
+        options.measure = .jaccard
+        options.verificationBits = bits
+        let keying = _IndexKeying.bands(BandingParameters(bandCount: 3, rowsPerBand: 2))
+        // Empty, one-word, short and long texts, with repeats.
+        let documents = (0..<300).map { index in
+            Document(id: "\(index)", text: index % 37 == 0 ? "" : (0..<(1 + index % 90)).map { "w\(($0 * 7 + index / 3) % 211)" }.joined(separator: " "))
+        }
+        func store(packing: _PackedLanes?) -> (words: [UInt64], keys: [UInt64], filed: [Int32], wordsPerRow: Int) {
+            let batch = _PreparedBatch(documents: documents, signatureLength: k, keying: keying, threads: 2, rowPacking: packing)
+            for chunk in 0..<batch.chunkCount { batch.prepareChunk(chunk, scheme: scheme, options: options) }
+            _ = batch.finish()
+            var store = _SignatureStore(signatureLength: k, bits: bits)
+            store.append(rowsOf: batch)
+            let keys = batch.filedRows.flatMap { Array(batch.keys(ofRow: Int($0))) }
+            return (store.words, keys, batch.filedRows, batch.rowWords)
+        }
+        let lanes = _SignatureStore(signatureLength: k, bits: bits).truncatedLanes
+        #expect(lanes == _PackedLanes(bits: bits, signatureLength: k))
+        let whole = store(packing: nil)
+        let packed = store(packing: lanes)
+        #expect(whole.wordsPerRow == k && packed.wordsPerRow == lanes!.wordsPerRow)
+        // The first word where they differ (the arrays whole would print thousands of words).
+        #expect(packed.words.count == whole.words.count)
+        #expect(packed.words.indices.first { packed.words[$0] != whole.words[$0] } == nil)
+        #expect(packed.words.count == documents.count * lanes!.wordsPerRow)
+        #expect(packed.keys == whole.keys)
+        #expect(packed.filed == whole.filed)
+        #expect(!packed.filed.contains(0) && packed.filed.count == 300 - 9)
+        #expect(_SignatureStore(signatureLength: k).truncatedLanes == nil)
+    }
+}
