@@ -61,10 +61,10 @@ struct _ClusterState: Sendable {
     /// The clusters: verified pairs merged.
     var unionFind = UnionFind()
     /// Every verified pair, `first < second`; a document's pairs together, in increasing `first`.
-    var pairs: [SimilarPair] = []
+    var pairs = _VerifiedPairs()
 
     /// Bytes held.
-    var byteCount: Int { unionFind.count * 8 + pairs.count * 24 }
+    var byteCount: Int { unionFind.count * 8 + pairs.byteCount }
 
     /// Merges a queried batch's matches and returns its results, as one-by-one inserts would
     /// give: each document's verdict names its most similar match, the first among equals.
@@ -97,7 +97,7 @@ struct _ClusterState: Sendable {
         grow(to: documents.count)
         return unionFind.groups(minimumSize: minimumSize).map { members in
             var representative = members[0]
-            for member in members where documents.byteCounts[member] > documents.byteCounts[representative] {
+            for member in members where documents.length(of: member) > documents.length(of: representative) {
                 representative = member
             }
             return DuplicateCluster(representative: representative, members: members)
@@ -129,7 +129,7 @@ struct _ClusterState: Sendable {
             let root = unionFind.find(document)
             labels[document] = Int32(root)
             let representative = Int(representativeOfRoot[root])
-            if representative < 0 || documents.byteCounts[document] > documents.byteCounts[representative] {
+            if representative < 0 || documents.length(of: document) > documents.length(of: representative) {
                 representativeOfRoot[root] = Int32(document)
             }
             let label = Int(labelOfRoot[root])
@@ -162,14 +162,15 @@ struct _FiledDocuments: Sendable {
     var index: any _CandidateIndex
     /// One signature per document.
     var signatures: _SignatureStore
-    /// Distinct-shingle counts (0 or 1 only for Jaccard with estimated verification).
-    var sizes: [Int32] = []
+    /// Distinct-shingle counts (0 or 1 only for Jaccard with estimated verification, then a bit
+    /// a document).
+    var sizes = _SetSizes()
     /// Shingle sets, for exact verification.
     var sets: [ShingleSet] = []
 
     /// Bytes held by the signatures, sizes, sets and index.
     var byteCount: Int {
-        signatures.byteCount + sizes.count * 4 + sets.reduce(0) { $0 + $1.count * 8 } + index.byteCount
+        signatures.byteCount + sizes.byteCount + sets.reduce(0) { $0 + $1.count * 8 } + index.byteCount
     }
 
     /// Stores and indexes a batch, and returns what the index found for the batch's rows while
@@ -182,7 +183,7 @@ struct _FiledDocuments: Sendable {
     mutating func append(
         _ batch: _PreparedBatch, threshold: Double, threads: Int, alongside: @Sendable () -> Void
     ) -> _BatchCandidates {
-        sizes.append(contentsOf: batch.sizes.map { Int32($0) })
+        sizes.append(contentsOf: batch.sizes)
         sets.append(contentsOf: batch.sets)
         let keys = UnsafeBufferPointer(batch.keys)
         // The store moves out of `self` for the filing, so that the side task holds it alone.
@@ -208,7 +209,7 @@ struct _FiledDocuments: Sendable {
     /// checked row by row as they are stored (``_SignatureStore/append(rows:checked:)``,
     /// ``_PreparedBatch/checksRows``).
     mutating func store(_ batch: _PreparedBatch) {
-        sizes.append(contentsOf: batch.sizes.map { Int32($0) })
+        sizes.append(contentsOf: batch.sizes)
         sets.append(contentsOf: batch.sets)
         signatures.append(rowsOf: batch)
     }
@@ -234,7 +235,7 @@ struct _FiledDocuments: Sendable {
             let similarity = similarity(document, other, scheme: scheme, options: options, wholeSignatureOfA: whole)
             if similarity >= options.threshold { found.append((other, similarity)) }
         }
-        let size = Int(sizes[document])
+        let size = sizes[document]
         if let candidates, !candidates.isOverflowed(row) {
             guard size > 0 else { return [] }
             index.forEachCandidate(
@@ -266,8 +267,8 @@ struct _FiledDocuments: Sendable {
         let jaccard = wholeSignatureOfA.map { signatures.estimatedJaccard(wholeRow: $0, b, scheme: scheme) }
             ?? signatures.estimatedJaccard(a, b, scheme: scheme)
         guard options.usesContainment else { return jaccard }
-        let sizeA = Int(sizes[a])
-        let sizeB = Int(sizes[b])
+        let sizeA = sizes[a]
+        let sizeB = sizes[b]
         return SignatureEstimators.containment(
             fromJaccard: jaccard, sizeOfA: Swift.min(sizeA, sizeB), sizeOfB: Swift.max(sizeA, sizeB))
     }
@@ -297,12 +298,11 @@ extension _DeduplicatorState {
         }
         try documents._checkInvariants(lookingUpEveryID: thorough)
         try filed.signatures._checkPadding()
-        guard filed.sizes.allSatisfy({ $0 >= 0 && $0 < Int32.max }) else { throw .corrupt("a set size out of range") }
         if options.comparesShingleSets {
             guard filed.sets.count == n else { throw .corrupt("one shingle set per document") }
             for document in 0..<n {
                 let hashes = filed.sets[document].hashes
-                guard hashes.count == Int(filed.sizes[document]) else { throw .corrupt("a shingle set disagrees with its size") }
+                guard hashes.count == filed.sizes[document] else { throw .corrupt("a shingle set disagrees with its size") }
                 for index in hashes.indices.dropFirst() where hashes[index - 1] >= hashes[index] {
                     throw .corrupt("a shingle set is unsorted")
                 }

@@ -11,13 +11,28 @@ internal import CSimKernels
 /// refusing repeated ids does for almost every document, reads the tag bytes alone.
 /// Only an id's first document is filed, so many documents sharing one id (the library's
 /// default id is empty) cost nothing and never lengthen a probe.
+///
+/// Ends and lengths are kept in 32 bits (4 bytes a document each, where `Int`s took 16): an
+/// id's end modulo 2³², with the documents where the ends pass each further 4 GiB listed
+/// apart (``idEndCarries``), and a length below 2³² − 1 as itself, a longer one in
+/// ``farLengths``.
 struct _DocumentTable: Sendable {
     /// Every id's UTF-8 bytes, back to back.
     private(set) var idBytes: [UInt8] = []
-    /// `idEnds[i]` is the end of document i's id in ``idBytes``.
-    private var idEnds: [Int] = []
-    /// Each document's UTF-8 length.
-    private(set) var byteCounts: [Int] = []
+    /// `idEnds[i]` is the end of document i's id in ``idBytes``, modulo 2^``idEndBits``.
+    private var idEnds: [UInt32] = []
+    /// The first document whose id ends at or past each multiple of 2^``idEndBits`` (the
+    /// second multiple's after the first's), which ``idEnd(of:)`` adds back: empty below 4 GiB
+    /// of ids.
+    private var idEndCarries: [Int] = []
+    /// Bits of an id end kept in ``idEnds``: 32 (fewer only in tests, which cross the carries
+    /// with small ids).
+    private let idEndBits: Int
+    /// Each document's UTF-8 length, or ``UInt32/max`` for one of 2³² − 1 bytes or more, kept
+    /// in ``farLengths``.
+    private var lengths: [UInt32] = []
+    /// The lengths of 2³² − 1 bytes or more, by document.
+    private var farLengths: [Int: Int] = [:]
     /// Open addressing by XXH3 of the id: the first document of each distinct id; -1 is empty.
     private var idSlots = [Int32](repeating: -1, count: 16)
     /// One byte per slot of ``idSlots``: 0 where it is empty, the ``_idTag(_:)`` of its
@@ -26,11 +41,57 @@ struct _DocumentTable: Sendable {
     /// Distinct ids filed in ``idSlots``.
     private var distinctIDs = 0
 
+    /// An empty table; `idEndBits` below 32 (tests only) keeps fewer bits of each id end, so
+    /// that small ids cross the carries.
+    init(idEndBits: Int = 32) {
+        precondition((1...32).contains(idEndBits), "id ends keep 1 to 32 bits")
+        self.idEndBits = idEndBits
+    }
+
     /// The number of documents.
     var count: Int { idEnds.count }
 
     /// Bytes held (ids and the id index included).
-    var byteCount: Int { idBytes.count + idEnds.count * 8 + byteCounts.count * 8 + idSlots.count * 5 }
+    var byteCount: Int {
+        idBytes.count + idEnds.count * 4 + idEndCarries.count * 8 + lengths.count * 4 + farLengths.count * 16
+            + idSlots.count * 5
+    }
+
+    /// Document `document`'s UTF-8 length.
+    @inline(__always)
+    func length(of document: Int) -> Int {
+        let length = lengths[document]
+        return length == .max ? farLengths[document, default: 0] : Int(length)
+    }
+
+    /// Appends the end of the id just appended to ``idBytes`` and `length`, the length of its
+    /// document.
+    private mutating func appendEnd(length: Int) {
+        let end = idBytes.count
+        while end >> idEndBits > idEndCarries.count { idEndCarries.append(idEnds.count) }
+        idEnds.append(UInt32(truncatingIfNeeded: end & ((1 << idEndBits) - 1)))
+        if length >= Int(UInt32.max) {
+            farLengths[lengths.count] = length
+            lengths.append(.max)
+        } else {
+            lengths.append(UInt32(length))
+        }
+    }
+
+    /// Where document `document`'s id ends in ``idBytes``.
+    @inline(__always)
+    private func idEnd(of document: Int) -> Int {
+        let low = Int(idEnds[document])
+        guard !idEndCarries.isEmpty else { return low }
+        // The carries at or before `document` (they increase).
+        var lower = 0
+        var upper = idEndCarries.count
+        while lower < upper {
+            let middle = (lower + upper) / 2
+            if idEndCarries[middle] <= document { lower = middle + 1 } else { upper = middle }
+        }
+        return low + (lower << idEndBits)
+    }
 
     /// Appends a prepared batch's ids and lengths, in its row order: the ids and lengths first,
     /// then each id is filed with the slots of the ids ``idPrefetchDistance`` rows on asked
@@ -40,8 +101,7 @@ struct _DocumentTable: Sendable {
         let first = count
         for row in 0..<batch.count {
             idBytes.append(contentsOf: batch.ids[row].utf8)
-            idEnds.append(idBytes.count)
-            byteCounts.append(batch.byteCounts[row])
+            appendEnd(length: batch.byteCounts[row])
         }
         let hashes = (first..<count).map { idHash(of: $0) }
         for row in 0..<batch.count {
@@ -66,8 +126,7 @@ struct _DocumentTable: Sendable {
     /// Adds one document.
     mutating func append(id: String, byteCount: Int) {
         idBytes.append(contentsOf: id.utf8)
-        idEnds.append(idBytes.count)
-        byteCounts.append(byteCount)
+        appendEnd(length: byteCount)
         fileID(of: idEnds.count - 1, hash: idHash(of: idEnds.count - 1))
     }
 
@@ -78,13 +137,14 @@ struct _DocumentTable: Sendable {
     mutating func reserveCapacity(documents more: Int, idBytes moreIDBytes: Int) {
         idBytes.reserveCapacity(idBytes.count + moreIDBytes)
         idEnds.reserveCapacity(count + more)
-        byteCounts.reserveCapacity(count + more)
+        lengths.reserveCapacity(count + more)
     }
 
     /// Calls `body` with each id's length in bytes, in document order.
     func forEachIDLength(_ body: (Int) -> Void) {
         var start = 0
-        for end in idEnds {
+        for document in 0..<count {
+            let end = idEnd(of: document)
             body(end - start)
             start = end
         }
@@ -178,7 +238,7 @@ struct _DocumentTable: Sendable {
     }
 
     private func idRange(of document: Int) -> Range<Int> {
-        (document == 0 ? 0 : idEnds[document - 1])..<idEnds[document]
+        (document == 0 ? 0 : idEnd(of: document - 1))..<idEnd(of: document)
     }
 
     private func idHash(of document: Int) -> UInt64 {
@@ -238,18 +298,23 @@ struct _DocumentTable: Sendable {
     /// How many ids ``growSlots(refiling:)`` hashes before filing them (32 KiB of hashes).
     private static let growthBlock = 4_096
 
-    /// Checks the table: one end and one length per document, ends increasing up to the id
-    /// buffer's size, byte counts not negative, and an id index that files exactly the first
-    /// document of each distinct id.
+    /// Checks the table: one end and one length per document (each long one in
+    /// ``farLengths``), carries in order, ends increasing up to the id buffer's size, and an
+    /// id index that files exactly the first document of each distinct id.
     ///
     /// - Parameter lookingUpEveryID: Whether the id index is checked slot by slot and id by id
     ///   (a loader that filed every id here passes `false`: 10 million random lookups).
     /// - Throws: ``IndexFileError/corrupt(_:)`` naming the first violation.
     /// - Complexity: O(total id bytes) expected.
     func _checkInvariants(lookingUpEveryID: Bool = true) throws(IndexFileError) {
-        guard byteCounts.count == idEnds.count, byteCounts.allSatisfy({ $0 >= 0 }) else { throw .corrupt("document lengths") }
+        guard lengths.count == idEnds.count,
+              farLengths.allSatisfy({ $0.key >= 0 && $0.key < count && lengths[$0.key] == .max && $0.value >= Int(UInt32.max) }),
+              lengths.count(where: { $0 == .max }) == farLengths.count else { throw .corrupt("document lengths") }
+        guard zip(idEndCarries, idEndCarries.dropFirst()).allSatisfy({ $0 <= $1 }), idEndCarries.allSatisfy({ $0 >= 0 && $0 < count }),
+              idEnds.allSatisfy({ Int($0) >> idEndBits == 0 }) else { throw .corrupt("id offsets") }
         var previous = 0
-        for end in idEnds {
+        for document in 0..<count {
+            let end = idEnd(of: document)
             guard end >= previous else { throw .corrupt("id offsets decrease") }
             previous = end
         }

@@ -176,15 +176,17 @@ extension Deduplicator {
     /// Writes sections 1 to 4 of ``save(to:)`` (parameter line of `version`, documents,
     /// signatures, ids, shingle sets, `pairs`), which every format version shares; the caller
     /// holds both read locks (`access`, `idAccess`).
-    func writeDocumentSections(to writer: inout _BinaryWriter, version: UInt32, pairs: [SimilarPair]) {
+    func writeDocumentSections(to writer: inout _BinaryWriter, version: UInt32, pairs: _VerifiedPairs) {
         writer.write(array: Array(fileParameters(version: version).utf8))
         writer.write(UInt64(documents.count))
         // Arrays are written value by value where the engine keeps other types, so that the
         // save makes no copy of a section (the writer may be streaming to a file).
-        let byteCounts = documents.byteCounts
-        writer.write(UInt64(byteCounts.count))
-        writer.append(count: byteCounts.count) { UInt64(byteCounts[$0]) }
-        writer.write(array: state.filed.sizes)
+        let documents = documents
+        writer.write(UInt64(documents.count))
+        writer.append(count: documents.count) { UInt64(documents.length(of: $0)) }
+        let sizes = state.filed.sizes
+        writer.write(UInt64(sizes.count))
+        writer.append(count: sizes.count) { Int32(sizes[$0]) }
         // Row by row, as `write(array:)` writes them, without a copy of every row first: from
         // version 4 on as they are kept, before it expanded (every row k whole values).
         let signatures = state.filed.signatures
@@ -318,7 +320,7 @@ extension Deduplicator {
         }
         clustering.unionFind = UnionFind(count: saved.count)
         for pair in saved.pairs { clustering.unionFind.union(pair.first, pair.second) }
-        clustering.pairs = saved.pairs
+        clustering.pairs = _VerifiedPairs(saved.pairs)
     }
 }
 

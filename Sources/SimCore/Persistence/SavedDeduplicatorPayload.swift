@@ -248,7 +248,7 @@ extension _DeduplicatorState {
             first = range.upperBound
             progress(first)
         }
-        filed.sizes.append(contentsOf: saved.sizes.map { Int32($0) })
+        filed.sizes.append(contentsOf: saved.sizes)
         // Rows with shingles were filed (an empty document's signature is never filed).
         let filedRows = saved.sizes.indices.filter { saved.sizes[$0] > 0 }.map { Int32($0) }
         try filed.index.restore(shards: saved.shards, sizes: saved.sizes, filedRows: filedRows)

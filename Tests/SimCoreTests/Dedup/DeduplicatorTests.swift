@@ -163,6 +163,44 @@ struct DeduplicatorIDTests {
         try table._checkInvariants()
     }
 
+    @Test("ends kept in a few bits with carries, and lengths past 32 bits, read back as a table of whole ends gives them",
+          arguments: [1, 3, 4, 7, 32])
+    func idEndCarriesAndFarLengths(idEndBits: Int) throws {
+        // Ids of 0 to 40 bytes (several carries at once for 1 to 4 bits), repeats among them,
+        // lengths on both sides of 2³² − 1, and a batch after single appends.
+        func id(_ document: Int) -> String {
+            document % 11 == 5 ? "" : document % 9 == 4 ? "id-\(document / 3)" : String(repeating: "x", count: document % 41) + "\(document)"
+        }
+        func length(_ document: Int) -> Int {
+            document % 13 == 7 ? Int(UInt32.max) - 1 + document % 3 + (document % 26 == 7 ? 1 << 40 : 0) : document * 3
+        }
+        var narrow = _DocumentTable(idEndBits: idEndBits)
+        var whole = _DocumentTable()
+        for document in 0..<300 {
+            narrow.append(id: id(document), byteCount: length(document))
+            whole.append(id: id(document), byteCount: length(document))
+        }
+        let documents = (300..<400).map { Document(id: id($0), text: "text \($0)") }
+        let batch = _PreparedBatch(documents: documents, signatureLength: 4, keying: .bands(BandingParameters(bandCount: 2, rowsPerBand: 2)), threads: 1)
+        narrow.append(batch)
+        whole.append(batch)
+        try narrow._checkInvariants()
+        #expect(narrow.count == 400)
+        for document in 0..<400 {
+            #expect(narrow.id(of: document) == id(document))
+            #expect(narrow.firstDocument(withID: id(document)) == whole.firstDocument(withID: id(document)))
+            #expect(narrow.length(of: document) == (document < 300 ? length(document) : "text \(document)".utf8.count))
+        }
+        var lengths: ([Int], [Int]) = ([], [])
+        narrow.forEachIDLength { lengths.0.append($0) }
+        whole.forEachIDLength { lengths.1.append($0) }
+        #expect(lengths.0 == (0..<400).map { id($0).utf8.count })
+        #expect(lengths.0 == lengths.1)
+        #expect(narrow.idBytes == whole.idBytes)
+        // Ids of 0 to 40 bytes pass a multiple of 2^bits about (bytes / 2^bits) times.
+        #expect((narrow.byteCount > whole.byteCount) == (idEndBits < 32))
+    }
+
     @Test("growing the id index files each id's first document again, across many doublings, with repeated ids and batches")
     func growth() throws {
         // Every 4th document repeats the id of one about half as far in, so repeats straddle
