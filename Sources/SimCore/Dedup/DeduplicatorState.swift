@@ -64,7 +64,7 @@ struct _ClusterState: Sendable {
     var pairs = _VerifiedPairs()
 
     /// Bytes held.
-    var byteCount: Int { unionFind.count * 8 + pairs.byteCount }
+    var byteCount: Int { unionFind.count * 5 + pairs.byteCount }
 
     /// Merges a queried batch's matches and returns its results, as one-by-one inserts would
     /// give: each document's verdict names its most similar match, the first among equals.

@@ -632,6 +632,32 @@ struct UnionFindTests {
         #expect(all == [[0, 3, 5], [1, 6], [2], [4]])
         #expect(pairs == [[0, 3, 5], [1, 6]])
     }
+
+    @Test("seeded random unions give the groups of a brute-force relabelling, chains and stars included")
+    func agreesWithRelabelling() {
+        var random = SplitMix64(seed: 9)
+        let count = 2_000
+        var sets = UnionFind(count: count)
+        // The brute force: every element's label, all members of a set relabelled at a union.
+        var labels = Array(0..<count)
+        func join(_ a: Int, _ b: Int) -> Bool {
+            let (from, to) = (labels[b], labels[a])
+            guard from != to else { return false }
+            for element in labels.indices where labels[element] == from { labels[element] = to }
+            return true
+        }
+        // A long chain (0–1, 1–2, …), a star around 500, then random pairs.
+        var unions = (0..<300).map { ($0, $0 + 1) } + (501..<700).map { (500, $0) }
+        unions += (0..<1_500).map { _ in (Int(random.next() % UInt64(count)), Int(random.next() % UInt64(count))) }
+        for (a, b) in unions { #expect(sets.union(a, b) == join(a, b)) }
+        var expected: [Int: [Int]] = [:]
+        for element in 0..<count { expected[labels[element], default: []].append(element) }
+        #expect(sets.groups() == expected.values.sorted { $0[0] < $1[0] })
+        for _ in 0..<500 {
+            let (a, b) = (Int(random.next() % UInt64(count)), Int(random.next() % UInt64(count)))
+            #expect((sets.find(a) == sets.find(b)) == (labels[a] == labels[b]))
+        }
+    }
 }
 
 @Suite("Distinct count")
