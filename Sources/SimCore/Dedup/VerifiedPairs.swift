@@ -45,9 +45,4 @@ struct _VerifiedPairs: RandomAccessCollection, Sendable {
             "document numbers fit 32 bits")
         stored.append(Stored(first: Int32(pair.first), second: Int32(pair.second), similarity: pair.similarity))
     }
-
-    /// Makes room for `count` more pairs.
-    mutating func reserveCapacity(adding count: Int) {
-        stored.reserveCapacity(stored.count + count)
-    }
 }
