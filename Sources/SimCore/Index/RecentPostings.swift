@@ -11,6 +11,14 @@ import SimCoreInternals
 /// key and the first entry of its list; entries are (document, next) pairs in insertion order,
 /// prepended to their key's list.
 ///
+/// **Eight bytes a slot.** A slot (``_RecentSlot``) holds the key's low 32 bits beside its list
+/// head, so a probe reads one cache line; a table of keys wider than 32 bits keeps their high
+/// words in a second array, read only when the low word matches. A shard of 32 key bits (a
+/// ``Deduplicator`` keeping truncated signatures) thus takes 8 bytes a slot, where a 64-bit key
+/// and a separate head took 12: at the 2¹⁷-entry ceiling (2¹⁸ slots) 2 MiB a band instead of 3
+/// (1,080,000 paragraphs, 14 bands: 14.7 MB less). An entry's document and next link share
+/// 8 bytes too (``_RecentEntry``), so following a list reads one line an entry.
+///
 /// **Slots in key order.** A key's home slot is a monotone function of the key, so the slots,
 /// read in order, hold the keys nearly sorted: only a key pushed past its home by probing can
 /// come after a larger one, and only the few keys that wrapped around the end sit at the start.
@@ -30,13 +38,13 @@ final class _RecentPostings: @unchecked Sendable {
     private(set) var slotCount: Int
     /// 64 − keyBits: a key shifted left by this has its top bit at bit 63.
     private let keyShift: UInt64
-    private var slotKeys: UnsafeMutablePointer<UInt64>
-    /// The first entry of each slot's list; −1 marks an empty slot.
-    private var slotHeads: UnsafeMutablePointer<Int32>
+    /// Each slot's key (low 32 bits) and list head; a head of −1 marks an empty slot.
+    private var slots: UnsafeMutablePointer<_RecentSlot>
+    /// Each slot's key's high 32 bits, for keys wider than 32 bits; `nil` otherwise.
+    private var slotHighs: UnsafeMutablePointer<UInt32>?
     private var entryCapacity: Int
-    private var entryDocuments: UnsafeMutablePointer<Int32>
-    /// The next entry of the same key; −1 ends the list.
-    private var entryNext: UnsafeMutablePointer<Int32>
+    /// Each entry's document and the next entry of the same key (−1 ends the list).
+    private var entries: UnsafeMutablePointer<_RecentEntry>
     /// Entries.
     private(set) var entryCount = 0
     /// Distinct keys.
@@ -49,47 +57,50 @@ final class _RecentPostings: @unchecked Sendable {
         keyShift = UInt64(64 - keyBits)
         slotCount = 16
         while slotCount < expectedEntries * 2 { slotCount *= 2 }
-        slotKeys = .allocate(capacity: slotCount)
-        slotKeys.initialize(repeating: 0, count: slotCount)
-        slotHeads = .allocate(capacity: slotCount)
-        slotHeads.initialize(repeating: -1, count: slotCount)
+        (slots, slotHighs) = Self.emptySlots(slotCount, wide: keyBits > 32)
         entryCapacity = Swift.max(16, expectedEntries)
-        entryDocuments = .allocate(capacity: entryCapacity)
-        entryNext = .allocate(capacity: entryCapacity)
+        entries = .allocate(capacity: entryCapacity)
     }
 
     /// A copy of `other`.
     init(copying other: _RecentPostings) {
         slotCount = other.slotCount
         keyShift = other.keyShift
-        slotKeys = .allocate(capacity: slotCount)
-        slotKeys.initialize(from: other.slotKeys, count: slotCount)
-        slotHeads = .allocate(capacity: slotCount)
-        slotHeads.initialize(from: other.slotHeads, count: slotCount)
+        slots = .allocate(capacity: slotCount)
+        slots.initialize(from: other.slots, count: slotCount)
+        if let highs = other.slotHighs {
+            slotHighs = .allocate(capacity: slotCount)
+            slotHighs?.initialize(from: highs, count: slotCount)
+        }
         entryCapacity = other.entryCapacity
-        entryDocuments = .allocate(capacity: entryCapacity)
-        entryDocuments.initialize(from: other.entryDocuments, count: other.entryCount)
-        entryNext = .allocate(capacity: entryCapacity)
-        entryNext.initialize(from: other.entryNext, count: other.entryCount)
+        entries = .allocate(capacity: entryCapacity)
+        entries.initialize(from: other.entries, count: other.entryCount)
         entryCount = other.entryCount
         keyCount = other.keyCount
     }
 
     deinit {
-        slotKeys.deallocate()
-        slotHeads.deallocate()
-        entryDocuments.deallocate()
-        entryNext.deallocate()
+        slots.deallocate()
+        slotHighs?.deallocate()
+        entries.deallocate()
+    }
+
+    /// `count` empty slots, with their high words when keys are `wide` (over 32 bits).
+    private static func emptySlots(_ count: Int, wide: Bool) -> (UnsafeMutablePointer<_RecentSlot>, UnsafeMutablePointer<UInt32>?) {
+        let slots = UnsafeMutablePointer<_RecentSlot>.allocate(capacity: count)
+        slots.initialize(repeating: _RecentSlot(low: 0, head: -1), count: count)
+        guard wide else { return (slots, nil) }
+        let highs = UnsafeMutablePointer<UInt32>.allocate(capacity: count)
+        highs.initialize(repeating: 0, count: count)
+        return (slots, highs)
     }
 
     /// Bytes held.
-    var byteCount: Int { slotCount * 12 + entryCapacity * 8 }
+    var byteCount: Int { slotCount * (slotHighs == nil ? 8 : 12) + entryCapacity * 8 }
 
     /// A read-only view for lookups, valid until the next insert.
     var view: _RecentView {
-        _RecentView(
-            slotCount: slotCount, keyShift: keyShift, entryCount: entryCount, slotKeys: slotKeys, slotHeads: slotHeads,
-            entryDocuments: entryDocuments, entryNext: entryNext)
+        _RecentView(slotCount: slotCount, keyShift: keyShift, entryCount: entryCount, slots: slots, slotHighs: slotHighs, entries: entries)
     }
 
     /// Adds `document` to the list of `key`.
@@ -105,14 +116,14 @@ final class _RecentPostings: @unchecked Sendable {
         let slot = view.slot(of: key)
         let entry = Int32(entryCount)
         // SAFETY: entryCount < entryCapacity (grown above); slot < slotCount.
-        let previous = slotHeads[slot]
-        entryDocuments[entryCount] = document
-        entryNext[entryCount] = previous
+        let previous = slots[slot].head
+        entries[entryCount] = _RecentEntry(document: document, next: previous)
         if previous < 0 {
-            slotKeys[slot] = key
+            slots[slot].low = UInt32(truncatingIfNeeded: key)
+            slotHighs?[slot] = UInt32(truncatingIfNeeded: key >> 32)
             keyCount += 1
         }
-        slotHeads[slot] = entry
+        slots[slot].head = entry
         entryCount += 1
         return previous
     }
@@ -156,8 +167,8 @@ final class _RecentPostings: @unchecked Sendable {
             // SAFETY: slot < slotCount; headCount ≤ keyCount (one place per key with entries,
             // and the spare one after them).
             var slot = 0
-            while slot < slotCount && slotHeads[slot] >= 0 {
-                let entry = _PostingEntry(prefix: slotKeys[slot], document: UInt32(bitPattern: slotHeads[slot]))
+            while slot < slotCount && slots[slot].head >= 0 {
+                let entry = _PostingEntry(prefix: view.key(at: slot), document: UInt32(bitPattern: slots[slot].head))
                 if view.home(of: entry.prefix) > slot {
                     wrapped.append(entry)
                 } else {
@@ -170,8 +181,8 @@ final class _RecentPostings: @unchecked Sendable {
             // slot's state, which is a coin toss. The write after the last key's lands on the
             // buffer's spare place at `entryCount`.
             while slot < slotCount {
-                let head = slotHeads[slot]
-                (heads + headCount).initialize(to: _PostingEntry(prefix: slotKeys[slot], document: UInt32(bitPattern: head)))
+                let head = slots[slot].head
+                (heads + headCount).initialize(to: _PostingEntry(prefix: view.key(at: slot), document: UInt32(bitPattern: head)))
                 headCount &+= head >= 0 ? 1 : 0
                 slot &+= 1
             }
@@ -188,14 +199,13 @@ final class _RecentPostings: @unchecked Sendable {
                 // (see above), and the lists hold entryCount entries in all.
                 if index &+ Self.prefetchDistance < headCount {
                     let ahead = Int(Int32(bitPattern: heads[index &+ Self.prefetchDistance].document))
-                    simk_prefetch(entryNext + ahead)
-                    simk_prefetch(entryDocuments + ahead)
+                    simk_prefetch(entries + ahead)
                 }
                 let key = heads[index].prefix
                 let head = Int32(bitPattern: heads[index].document)
-                let next = entryNext[Int(head)]
-                if next < 0 {
-                    base[written] = _PostingEntry(prefix: key, document: UInt32(bitPattern: entryDocuments[Int(head)]))
+                let first = entries[Int(head)]
+                if first.next < 0 {
+                    base[written] = _PostingEntry(prefix: key, document: UInt32(bitPattern: first.document))
                     written &+= 1
                     continue
                 }
@@ -228,43 +238,53 @@ final class _RecentPostings: @unchecked Sendable {
 
     /// Calls `body` with every key that has entries, in slot order.
     func forEachKey(_ body: (UInt64) -> Void) {
+        let view = view
         // SAFETY: slot < slotCount.
-        for slot in 0..<slotCount where slotHeads[slot] >= 0 { body(slotKeys[slot]) }
+        for slot in 0..<slotCount where slots[slot].head >= 0 { body(view.key(at: slot)) }
     }
 
     /// Doubles the slots and re-files every key.
     private func growSlots() {
+        let old = view
         let oldCount = slotCount
-        let oldKeys = slotKeys
-        let oldHeads = slotHeads
+        let oldSlots = slots
+        let oldHighs = slotHighs
         slotCount = oldCount * 2
-        slotKeys = .allocate(capacity: slotCount)
-        slotKeys.initialize(repeating: 0, count: slotCount)
-        slotHeads = .allocate(capacity: slotCount)
-        slotHeads.initialize(repeating: -1, count: slotCount)
+        (slots, slotHighs) = Self.emptySlots(slotCount, wide: oldHighs != nil)
         let view = view
-        for slot in 0..<oldCount where oldHeads[slot] >= 0 {
-            let target = view.slot(of: oldKeys[slot])
-            slotKeys[target] = oldKeys[slot]
-            slotHeads[target] = oldHeads[slot]
+        // SAFETY: slot < oldCount, the old buffers' size; target < slotCount.
+        for slot in 0..<oldCount where oldSlots[slot].head >= 0 {
+            let target = view.slot(of: old.key(at: slot))
+            slots[target] = oldSlots[slot]
+            slotHighs?[target] = oldHighs?[slot] ?? 0
         }
-        oldKeys.deallocate()
-        oldHeads.deallocate()
+        oldSlots.deallocate()
+        oldHighs?.deallocate()
     }
 
-    /// Doubles the entry arrays.
+    /// Doubles the entry array.
     private func growEntries() {
         let capacity = entryCapacity * 2
-        let documents = UnsafeMutablePointer<Int32>.allocate(capacity: capacity)
-        documents.moveInitialize(from: entryDocuments, count: entryCount)
-        entryDocuments.deallocate()
-        entryDocuments = documents
-        let next = UnsafeMutablePointer<Int32>.allocate(capacity: capacity)
-        next.moveInitialize(from: entryNext, count: entryCount)
-        entryNext.deallocate()
-        entryNext = next
+        let grown = UnsafeMutablePointer<_RecentEntry>.allocate(capacity: capacity)
+        grown.moveInitialize(from: entries, count: entryCount)
+        entries.deallocate()
+        entries = grown
         entryCapacity = capacity
     }
+}
+
+/// A slot of a ``_RecentPostings``: the low 32 bits of its key and the first entry of the key's
+/// list (−1: the slot is empty).
+struct _RecentSlot {
+    var low: UInt32
+    var head: Int32
+}
+
+/// An entry of a ``_RecentPostings``: a document and the next entry filed under the same key
+/// (the one filed before it; −1 ends the list).
+struct _RecentEntry {
+    var document: Int32
+    var next: Int32
 }
 
 /// Raw pointers into a ``_RecentPostings`` for lookups without reference counting; valid while
@@ -276,23 +296,22 @@ struct _RecentView {
     /// 64 − keyBits.
     let keyShift: UInt64
     let entryCount: Int
-    let slotKeys: UnsafePointer<UInt64>
-    let slotHeads: UnsafePointer<Int32>
-    let entryDocuments: UnsafePointer<Int32>
-    let entryNext: UnsafePointer<Int32>
+    let slots: UnsafePointer<_RecentSlot>
+    /// The keys' high words, for keys wider than 32 bits.
+    let slotHighs: UnsafePointer<UInt32>?
+    let entries: UnsafePointer<_RecentEntry>
 
     init(
-        slotCount: Int, keyShift: UInt64, entryCount: Int, slotKeys: UnsafeMutablePointer<UInt64>,
-        slotHeads: UnsafeMutablePointer<Int32>, entryDocuments: UnsafeMutablePointer<Int32>, entryNext: UnsafeMutablePointer<Int32>
+        slotCount: Int, keyShift: UInt64, entryCount: Int, slots: UnsafeMutablePointer<_RecentSlot>,
+        slotHighs: UnsafeMutablePointer<UInt32>?, entries: UnsafeMutablePointer<_RecentEntry>
     ) {
         mask = slotCount - 1
         homeShift = UInt64(slotCount.leadingZeroBitCount + 1)
         self.keyShift = keyShift
         self.entryCount = entryCount
-        self.slotKeys = UnsafePointer(slotKeys)
-        self.slotHeads = UnsafePointer(slotHeads)
-        self.entryDocuments = UnsafePointer(entryDocuments)
-        self.entryNext = UnsafePointer(entryNext)
+        self.slots = UnsafePointer(slots)
+        self.slotHighs = slotHighs.map { UnsafePointer($0) }
+        self.entries = UnsafePointer(entries)
     }
 
     /// The slot where probing for `key` starts: the top log₂(slot count) of its `keyBits` bits.
@@ -305,10 +324,10 @@ struct _RecentView {
     @inline(__always)
     func prefetchSlot(of key: UInt64) {
         let slot = home(of: key)
-        // SAFETY: slot < slot count (a home slot), so both addresses lie in their buffers; a
+        // SAFETY: slot < slot count (a home slot), so the addresses lie in their buffers; a
         // prefetch reads nothing.
-        simk_prefetch(slotHeads + slot)
-        simk_prefetch(slotKeys + slot)
+        simk_prefetch(slots + slot)
+        if let slotHighs { simk_prefetch(slotHighs + slot) }
     }
 
     /// Asks for the cache lines of the first entry filed under `key`, whose slot should be in
@@ -316,19 +335,31 @@ struct _RecentView {
     @inline(__always)
     func prefetchFirstEntry(withKey key: UInt64) {
         guard entryCount > 0 else { return }
-        let head = slotHeads[slot(of: key)]
+        let head = slots[slot(of: key)].head
         guard head >= 0 else { return }
         // SAFETY: head < entryCount (made by insert); a prefetch reads nothing.
-        simk_prefetch(entryDocuments + Int(head))
-        simk_prefetch(entryNext + Int(head))
+        simk_prefetch(entries + Int(head))
+    }
+
+    /// The key in a filled `slot` (below the slot count).
+    @inline(__always)
+    func key(at slot: Int) -> UInt64 {
+        // SAFETY: slot < slot count, the size of both buffers.
+        UInt64(slotHighs?[slot] ?? 0) &<< 32 | UInt64(slots[slot].low)
     }
 
     /// The slot holding `key`, or the empty slot where it would go (one exists: load ≤ 1/2).
     @inline(__always)
     func slot(of key: UInt64) -> Int {
         var slot = home(of: key)
-        // SAFETY: slot ≤ mask < slot count.
-        while slotHeads[slot] >= 0 && slotKeys[slot] != key { slot = (slot &+ 1) & mask }
+        let low = UInt32(truncatingIfNeeded: key)
+        // SAFETY: slot ≤ mask < slot count, the size of both buffers.
+        if let slotHighs {
+            let high = UInt32(truncatingIfNeeded: key &>> 32)
+            while slots[slot].head >= 0 && (slots[slot].low != low || slotHighs[slot] != high) { slot = (slot &+ 1) & mask }
+        } else {
+            while slots[slot].head >= 0 && slots[slot].low != low { slot = (slot &+ 1) & mask }
+        }
         return slot
     }
 
@@ -336,7 +367,7 @@ struct _RecentView {
     @inline(__always)
     func forEachDocument(withKey key: UInt64, _ body: (Int32) -> Void) {
         guard entryCount > 0 else { return }
-        forEachDocument(fromEntry: slotHeads[slot(of: key)], body)
+        forEachDocument(fromEntry: slots[slot(of: key)].head, body)
     }
 
     /// Calls `body` with the document of `entry` and of every entry after it on its key's list
@@ -346,8 +377,9 @@ struct _RecentView {
         var entry = entry
         while entry >= 0 {
             // SAFETY: entry < entryCount (every link was made by insert).
-            body(entryDocuments[Int(entry)])
-            entry = entryNext[Int(entry)]
+            let filed = entries[Int(entry)]
+            body(filed.document)
+            entry = filed.next
         }
     }
 }

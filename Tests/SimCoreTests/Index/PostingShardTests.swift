@@ -191,7 +191,7 @@ struct PostingShardTests {
         }
     }
 
-    @Test("the recent table hands back its entries sorted, and finds every key after its doublings: keys displaced by probing, keys wrapped past the last slot, long lists",
+    @Test("the recent table hands back its entries sorted, and finds every key after its doublings: keys displaced by probing, keys wrapped past the last slot, long lists, wide keys sharing a low word",
           arguments: [64, 32, 12])
     func recentSortedEntries(keyBits: Int) {
         var random = SplitMix64(seed: 4_242 &+ UInt64(keyBits))
@@ -209,6 +209,10 @@ struct PostingShardTests {
                 case 1 where !keys.isEmpty: key = Swift.min(limit, keys[Int(random.next() % UInt64(keys.count))] &+ random.next() % 4)
                 // A key filed again: its list grows.
                 case 2 where !keys.isEmpty: key = keys[Int(random.next() % UInt64(keys.count))]
+                // A wide key that shares another's low word and home (top bits), differing in
+                // its high word only.
+                case 3 where keyBits > 32 && !keys.isEmpty:
+                    key = keys[Int(random.next() % UInt64(keys.count))] ^ (1 << UInt64(32 + random.next() % 15))
                 default: key = random.next() & limit
                 }
                 keys.append(key)
