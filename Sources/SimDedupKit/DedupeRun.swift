@@ -229,6 +229,9 @@ public enum DedupeRun {
         summary.bytes = input.textBytes
         summary.rejected = input.rejectedCount
 
+        // The batches' working memory, freed on the workers' arenas, back to the kernel before
+        // the verdicts' tables are built on this thread (Platform.releaseFreeHeapMemory).
+        Platform.releaseFreeHeapMemory()
         let assignments = deduplicator.assignmentTable()
         let kept = try writeVerdicts(of: assignments, first: first, deduplicator: deduplicator, threads: threads, to: io.standardOutput)
         summary.documents = assignments.count - first

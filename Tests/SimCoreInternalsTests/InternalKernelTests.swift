@@ -110,6 +110,15 @@ struct CPUAvailabilityTests {
         #expect(Platform.loadAverages()?.count == 3)
     }
 
+    @Test("free heap memory is handed back through glibc's malloc_trim, found in the process's own symbols")
+    func releaseFreeHeapMemory() {
+        #if os(Linux) && canImport(Glibc)
+        #expect(Platform.releaseFreeHeapMemory())
+        #else
+        #expect(!Platform.releaseFreeHeapMemory())
+        #endif
+    }
+
     @Test("small text files are read whole, across read chunks, up to a limit; a missing file is nil")
     func smallTextFiles() throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("simcore-small-\(getpid()).txt").path
