@@ -4,7 +4,12 @@
 /// A sequence is valid when it is shortest-form, encodes no surrogate and no value above
 /// U+10FFFF (RFC 3629). Decoding resynchronizes one byte at a time after an invalid sequence, as
 /// the Unicode standard recommends ("maximal subpart" replacement is not attempted).
-package enum UTF8Scalars {
+///
+/// Public, not `package`, as is ``decode(_:_:_:)``: this toolchain (Swift 6.3) inlines no
+/// `package` function into another module, `@inlinable` or not, and the normalizer decodes every
+/// scalar of a non-Latin text through it (a call per scalar was 14% of the instructions of
+/// Cyrillic text). SimCoreInternals is no product, so nothing outside the package imports it.
+public enum UTF8Scalars {
     /// Decodes one scalar of UTF-8 starting at a non-ASCII byte.
     ///
     /// - Parameters:
@@ -14,7 +19,7 @@ package enum UTF8Scalars {
     /// - Returns: The scalar value (U+FFFD for an invalid sequence) and how many bytes it used
     ///   (1 for an invalid sequence, so decoding resynchronizes at the next byte).
     @inlinable @inline(__always)
-    package static func decode(_ bytes: UnsafePointer<UInt8>, _ index: Int, _ count: Int) -> (UInt32, Int) {
+    public static func decode(_ bytes: UnsafePointer<UInt8>, _ index: Int, _ count: Int) -> (UInt32, Int) {
         let lead = UInt32(bytes[index])
         @inline(__always) func continuation(_ offset: Int) -> UInt32? {
             guard index + offset < count else { return nil }

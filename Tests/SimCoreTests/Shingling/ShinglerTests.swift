@@ -179,18 +179,44 @@ struct TokenizationTests {
                         NormalizationOptions(keepPunctuation: true), NormalizationOptions(foldCompatibilityForms: false)] {
             let normalizer = TextNormalizer(options: options)
             for length in [0, 1, 7, 8, 9, 31, 32, 33, 63, 64, 65, 127, 128, 129, 300] + (0..<40).map({ _ in Int(generator.next() % 400) }) {
-                let text = Self.randomText(&generator, length: length)
-                let expected = normalizer.normalize(utf8: text).split(separator: 0x20).map { XXH3.hash64(Array($0), seed: 3) }
-                for isa in Self.variants {
-                    let scratch = ScratchBuffer<UInt8>()
-                    let mapped = text.withUnsafeBytes { normalizer._mapForTokens($0, into: scratch, isa: isa) }
-                    var hashes = [UInt64](repeating: 0, count: _ShingleHashing.tokenRoom(count: mapped))
-                    let count = hashes.withUnsafeMutableBufferPointer { output in
-                        _ShingleHashing.hashTokens(scratch.storage.baseAddress!, count: mapped, seed: 3, into: output.baseAddress!, isa: isa)
-                    }
-                    #expect(Array(hashes.prefix(count)) == expected, "seed \(seed), length \(length), \(options), \(isa)")
+                Self.expectFastPathAgrees(Self.randomText(&generator, length: length), normalizer, "seed \(seed), length \(length), \(options)")
+            }
+        }
+    }
+
+    @Test("the vector token path agrees with normalize() on text in non-Latin scripts, where ASCII comes in runs shorter and longer than 8 bytes")
+    func agreesOnNonLatinText() {
+        let words = ["Привет", "мир", "Ελληνικά", "日本語の文", "עברית", "ج", "Ж"]
+        let gaps = [" ", ", ", "  ", "(7)", "1234567", "12345678", "123456789", "Latin words here", "\n"]
+        var generator = SplitMix64(seed: 8)
+        for options in [NormalizationOptions.default, NormalizationOptions(lowercase: false)] {
+            let normalizer = TextNormalizer(options: options)
+            for length in [1, 8, 9, 40, 200, 1_000] {
+                var text: [UInt8] = []
+                while text.count < length {
+                    text += Array(words[Int(generator.next() % UInt64(words.count))].utf8)
+                    text += Array(gaps[Int(generator.next() % UInt64(gaps.count))].utf8)
+                }
+                // Every ending: a scalar, and ASCII runs of 1 to 9 bytes.
+                for ending in ["Ж", "a", "abcdefg", "abcdefgh", "abcdefghi"] {
+                    Self.expectFastPathAgrees(text + Array(ending.utf8), normalizer, "length \(length), ending \(ending), \(options)")
                 }
             }
+        }
+    }
+
+    /// Expects ``TextNormalizer/_mapForTokens(_:into:isa:)`` and the token hash kernel to give
+    /// the hashes of the tokens of `normalize(utf8:)`, with every kernel variant.
+    static func expectFastPathAgrees(_ text: [UInt8], _ normalizer: TextNormalizer, _ label: String) {
+        let expected = normalizer.normalize(utf8: text).split(separator: 0x20).map { XXH3.hash64(Array($0), seed: 3) }
+        for isa in variants {
+            let scratch = ScratchBuffer<UInt8>()
+            let mapped = text.withUnsafeBytes { normalizer._mapForTokens($0, into: scratch, isa: isa) }
+            var hashes = [UInt64](repeating: 0, count: _ShingleHashing.tokenRoom(count: mapped))
+            let count = hashes.withUnsafeMutableBufferPointer { output in
+                _ShingleHashing.hashTokens(scratch.storage.baseAddress!, count: mapped, seed: 3, into: output.baseAddress!, isa: isa)
+            }
+            #expect(Array(hashes.prefix(count)) == expected, "\(label), \(isa)")
         }
     }
 
