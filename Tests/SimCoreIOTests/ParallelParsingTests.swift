@@ -390,6 +390,22 @@ struct ParallelParsingTests {
                 #expect(bytes.withUnsafeBytes { _TextKernels.firstInvalidUTF8Offset($0, isa: isa) } == expected, "seed 17, round \(round), \(isa)")
             }
         }
+        // Text in a non-Latin script (a scalar of 2, 3 or 4 bytes almost everywhere, a space now
+        // and then), where every 32-byte block goes through the vector check; now and then a bad
+        // byte anywhere, found at its exact offset.
+        let scalars: [[UInt8]] = [Array("Ж".utf8), Array("я".utf8), Array("語".utf8), Array("𝄞".utf8), Array(" ".utf8), Array("ٌ".utf8)]
+        let bad: [[UInt8]] = [[0x80], [0xC0, 0xAF], [0xED, 0xA0, 0x80], [0xE2, 0x82], [0xF5, 0x80], [0xF0, 0x8F, 0x80], [0xFF], [0xC3]]
+        for round in 0..<2_000 {
+            let count = Int(random.next() % 400)
+            var bytes: [UInt8] = []
+            while bytes.count < count {
+                bytes += random.next() % 97 == 0 ? bad[Int(random.next() % UInt64(bad.count))] : scalars[Int(random.next() % UInt64(scalars.count))]
+            }
+            let expected = UTF8Scalars.firstInvalidOffset(bytes)
+            for isa in variants {
+                #expect(bytes.withUnsafeBytes { _TextKernels.firstInvalidUTF8Offset($0, isa: isa) } == expected, "non-Latin, round \(round), \(isa)")
+            }
+        }
         // Exact values: the first byte of the bad sequence; a sequence cut by the end of the input.
         #expect([UInt8](repeating: 0x61, count: 100).withUnsafeBytes { _TextKernels.firstInvalidUTF8Offset($0) } == nil)
         #expect(([UInt8](repeating: 0x61, count: 70) + [0xC3, 0x28]).withUnsafeBytes { _TextKernels.firstInvalidUTF8Offset($0) } == 70)
@@ -406,7 +422,7 @@ struct ParallelParsingTests {
 }
 
 extension ParallelParsingTests {
-    @Test("the UTF-8 check of every variant agrees with the scalar validator for every lead byte and every second byte, whole, cut short or followed by a bad byte")
+    @Test("the UTF-8 check of every variant agrees with the scalar validator for every lead byte and every second byte, whole, cut short or followed by a bad byte, at the end of the input or inside it")
     func utf8KernelEveryLead() {
         let variants = _TextKernels.supportedVariants
         for lead in 0x80...0xFF {
@@ -414,11 +430,15 @@ extension ParallelParsingTests {
                 // 70 ASCII bytes first, so that the vector scan reaches the sequence mid-block.
                 let head = [UInt8](repeating: 0x61, count: 70) + [UInt8(lead), UInt8(second)]
                 for tail in [[0x80, 0x80, 0x61], [0xBF, 0xBF], [0x80], [0x41, 0x80], [0x80, 0xC0], [], [0xE9, 0x80, 0x80]] as [[UInt8]] {
-                    let bytes = head + tail
-                    let expected = UTF8Scalars.firstInvalidOffset(bytes)
-                    for isa in variants {
-                        #expect(bytes.withUnsafeBytes { _TextKernels.firstInvalidUTF8Offset($0, isa: isa) } == expected,
-                                "lead \(lead), second \(second), tail \(tail), \(isa)")
+                    // As the input's end, and followed by 60 ASCII bytes (so that a whole block
+                    // round the sequence goes through the vector check).
+                    for padding in [0, 60] {
+                        let bytes = head + tail + [UInt8](repeating: 0x61, count: padding)
+                        let expected = UTF8Scalars.firstInvalidOffset(bytes)
+                        for isa in variants {
+                            #expect(bytes.withUnsafeBytes { _TextKernels.firstInvalidUTF8Offset($0, isa: isa) } == expected,
+                                    "lead \(lead), second \(second), tail \(tail), padding \(padding), \(isa)")
+                        }
                     }
                 }
             }
