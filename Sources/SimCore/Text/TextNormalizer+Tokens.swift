@@ -52,7 +52,8 @@ extension TextNormalizer {
             let (scalar, length) = UTF8Scalars.decode(source, index, inputCount)
             index &+= length
             withFolded(scalar) { folded in
-                let needed = written + folded.count + (inputCount - index) + 72
+                // Wrapping: every term is below the buffer's size.
+                let needed = written &+ folded.count &+ (inputCount &- index) &+ 72
                 if needed > room.count {
                     room = output.grow(to: needed, keeping: written)
                     out = room.baseAddress!
