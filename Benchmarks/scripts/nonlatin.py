@@ -1,0 +1,51 @@
+#!/usr/bin/env python3
+"""Rewrites a JSON Lines corpus in a non-Latin script: the non-Latin text workload of issue 14.
+
+Every Latin letter of each document's text becomes a letter of another script at the same place
+in the alphabet: with `--script cyrillic` (the default) a Cyrillic letter (a-z to а-щ, A-Z to
+А-Щ: two UTF-8 bytes instead of one), with `--script ideographs` a CJK ideograph (a-z to
+U+4E00-U+4E19, A-Z to U+4E20-U+4E39: three bytes; words stay separated by spaces, unlike real
+Chinese or Japanese text). Ids, digits, punctuation and spacing stay as they are, so the
+documents keep their words, their reuse and their duplicates, in a script where almost every
+byte is part of a multi-byte scalar.
+
+    python3 Benchmarks/scripts/nonlatin.py news20k.jsonl > cyrillic20k.jsonl
+    python3 Benchmarks/scripts/nonlatin.py --script ideographs --documents 2000 news5k.jsonl > ideographs2k.jsonl
+"""
+import argparse
+import json
+import sys
+
+SCRIPTS = {
+    "cyrillic": {ord("a") + i: chr(0x430 + i) for i in range(26)} | {ord("A") + i: chr(0x410 + i) for i in range(26)},
+    "ideographs": {ord("a") + i: chr(0x4E00 + i) for i in range(26)} | {ord("A") + i: chr(0x4E20 + i) for i in range(26)},
+}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("corpus", help="JSON Lines with id and text fields")
+    parser.add_argument("--documents", type=int, default=None, help="only the first N documents")
+    parser.add_argument("--script", choices=sorted(SCRIPTS), default="cyrillic", help="the letters to write (default: cyrillic)")
+    arguments = parser.parse_args()
+    letters = SCRIPTS[arguments.script]
+    written = 0
+    with open(arguments.corpus, encoding="utf-8") as lines:
+        for line in lines:
+            if not line.strip():
+                continue
+            if arguments.documents is not None and written >= arguments.documents:
+                break
+            record = json.loads(line)
+            record["text"] = record["text"].translate(letters)
+            sys.stdout.write(json.dumps(record, ensure_ascii=False))
+            sys.stdout.write("\n")
+            written += 1
+    if written == 0:
+        print("nonlatin.py: no documents in " + arguments.corpus, file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
