@@ -21,29 +21,47 @@ public enum UTF8Scalars {
     ///   (1 for an invalid sequence, so decoding resynchronizes at the next byte).
     @inlinable @inline(__always)
     public static func decode(_ bytes: UnsafePointer<UInt8>, _ index: Int, _ count: Int) -> (UInt32, Int) {
+        let (value, length) = decodeTwoOrThreeBytes(bytes, index, count)
+        if length != 0 { return (value, length) }
         let lead = UInt32(bytes[index])
-        @inline(__always) func continuation(_ offset: Int) -> UInt32? {
-            guard index + offset < count else { return nil }
-            let byte = UInt32(bytes[index + offset])
-            return byte & 0xC0 == 0x80 ? byte & 0x3F : nil
-        }
-        switch lead {
-        case 0xC2...0xDF:
-            if let c1 = continuation(1) { return ((lead & 0x1F) << 6 | c1, 2) }
-        case 0xE0...0xEF:
-            if let c1 = continuation(1), let c2 = continuation(2) {
-                let value = (lead & 0x0F) << 12 | c1 << 6 | c2
-                if value >= 0x800 && !(0xD800...0xDFFF).contains(value) { return (value, 3) }
-            }
-        case 0xF0...0xF4:
-            if let c1 = continuation(1), let c2 = continuation(2), let c3 = continuation(3) {
-                let value = (lead & 0x07) << 18 | c1 << 12 | c2 << 6 | c3
+        if lead &- 0xF0 <= 0xF4 - 0xF0 && count &- index >= 4 {
+            // Wrapping: index + 3 < count.
+            let c1 = UInt32(bytes[index &+ 1]), c2 = UInt32(bytes[index &+ 2]), c3 = UInt32(bytes[index &+ 3])
+            if (c1 | c2 << 8 | c3 << 16) & 0xC0C0C0 == 0x808080 {
+                let value = (lead & 0x07) << 18 | (c1 & 0x3F) << 12 | (c2 & 0x3F) << 6 | c3 & 0x3F
                 if (0x10000...0x10FFFF).contains(value) { return (value, 4) }
             }
-        default:
-            break
         }
         return (0xFFFD, 1)
+    }
+
+    /// Decodes one 2- or 3-byte scalar (U+0080...U+FFFF, no surrogate) starting at `index`: the
+    /// letters of every script of the Basic Multilingual Plane, so the normalizer's loop over a
+    /// run of them; ``decode(_:_:_:)`` adds 4-byte scalars and the replacement of invalid bytes.
+    ///
+    /// - Parameters:
+    ///   - bytes: The text.
+    ///   - index: A position, at most `count`.
+    ///   - count: The number of readable bytes at `bytes`.
+    /// - Returns: The scalar value and its length (2 or 3), or a length of 0 when the bytes at
+    ///   `index` are anything else: ASCII, a 4-byte scalar, an invalid or truncated sequence.
+    @inlinable @inline(__always)
+    public static func decodeTwoOrThreeBytes(_ bytes: UnsafePointer<UInt8>, _ index: Int, _ count: Int) -> (UInt32, Int) {
+        // Wrapping: 0 ≤ `index` ≤ `count`, so neither `count - index` nor `index + 2` overflows.
+        let left = count &- index
+        guard left >= 2 else { return (0, 0) }
+        let lead = UInt32(bytes[index])
+        let c1 = UInt32(bytes[index &+ 1])
+        guard c1 & 0xC0 == 0x80 else { return (0, 0) }
+        // 0xC0 and 0xC1 would be overlong.
+        if lead &- 0xC2 <= 0xDF - 0xC2 { return ((lead & 0x1F) << 6 | c1 & 0x3F, 2) }
+        guard lead & 0xF0 == 0xE0, left >= 3 else { return (0, 0) }
+        let c2 = UInt32(bytes[index &+ 2])
+        guard c2 & 0xC0 == 0x80 else { return (0, 0) }
+        let value = (lead & 0x0F) << 12 | (c1 & 0x3F) << 6 | c2 & 0x3F
+        // Not overlong, not a surrogate.
+        guard value >= 0x800, value &- 0xD800 >= 0x800 else { return (0, 0) }
+        return (value, 3)
     }
 
     /// The offset of the first byte that does not start a valid UTF-8 sequence, or `nil` if all

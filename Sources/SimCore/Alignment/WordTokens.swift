@@ -83,8 +83,8 @@ final class _WordTokens {
     /// only start or end at its edges.
     ///
     /// ASCII maps one byte to one byte in `_mapForTokens`, so runs of it are skipped eight bytes
-    /// at a time; each other scalar asks the normalizer's fold table (`withFolded`) how many bytes
-    /// it became.
+    /// at a time; a 2- or 3-byte scalar is read from its fold-table entry (`shortFold`), and each
+    /// other scalar asks the normalizer's fold table (`withFolded`) how many bytes it became.
     private func recordBreaks(_ input: UnsafeRawBufferPointer) -> Int {
         let source = input.baseAddress!.assumingMemoryBound(to: UInt8.self)
         let inputCount = input.count
@@ -99,6 +99,13 @@ final class _WordTokens {
             }
             if source[index] < 0x80 {
                 index &+= 1
+                continue
+            }
+            // A scalar of 2 or 3 bytes that folds to as many word bytes (a letter of most
+            // scripts) maps byte for byte, read from its fold-table entry.
+            if let fold = normalizer.shortFold(source, index, inputCount), fold.count == fold.length,
+                !UnsafeBufferPointer(start: fold.entry.assumingMemoryBound(to: UInt8.self), count: fold.count).contains(0x20) {
+                index &+= fold.length
                 continue
             }
             let (scalar, length) = UTF8Scalars.decode(source, index, inputCount)

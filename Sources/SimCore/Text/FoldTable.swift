@@ -20,15 +20,23 @@ final class _FoldTable: @unchecked Sendable {
     // are never written after publication nor freed.
     /// For each ASCII byte: the byte it becomes, or 0x20 for a separator.
     let ascii: UnsafeMutableBufferPointer<UInt8>
-    /// 256 page slots: nil, or 256 entries `offset << 8 | length` (`UInt32`) followed by the
-    /// page's folded UTF-8 bytes, back to back (offsets count from the end of the entries).
+    /// 256 page slots: nil, or 256 four-byte entries followed by the page's folded UTF-8 bytes
+    /// longer than ``inlineLimit``, back to back. An entry's fourth byte is the length of its
+    /// scalar's folded bytes; its first three bytes are those bytes when they fit
+    /// (``inlineLimit``: every folded form of a 2-byte scalar but a few, and most of a 3-byte
+    /// one), else the little-endian offset of the bytes after the entries.
     private let pages: UnsafeMutablePointer<UnsafeMutableRawPointer?>
     private let buildLock = Lock()
     /// The options this table implements.
     let options: NormalizationOptions
 
     /// Bytes of entries at the start of a page.
-    private static let entryBytes = 256 * MemoryLayout<UInt32>.stride
+    private static let entryBytes = 256 * 4
+
+    /// The longest folded form an entry holds in place of the offset of its bytes: that of any
+    /// 2- or 3-byte scalar that folds to no more bytes than its own, which the normalizer's
+    /// loops read from the entry alone.
+    static let inlineLimit = 3
 
     /// A fresh table (its pages not yet built); ``shared(for:)`` gives the process-wide one.
     init(options: NormalizationOptions) {
@@ -36,24 +44,42 @@ final class _FoldTable: @unchecked Sendable {
         ascii = .allocate(capacity: 128)
         pages = .allocate(capacity: 256)
         pages.initialize(repeating: nil, count: 256)
-        let latin = page(0)
         for value in 0..<128 {
-            let folded = Self.folded(value, in: latin)
-            ascii[value] = folded.first ?? 0x20
+            ascii[value] = folded(UInt32(value)).first ?? 0x20
         }
     }
 
     /// The folded bytes of BMP scalar `value` (0x20 for a separator; empty: dropped).
     @inline(__always)
     func folded(_ value: UInt32) -> UnsafeBufferPointer<UInt8> {
-        Self.folded(Int(value & 0xFF), in: page(Int(value >> 8)))
+        let page = page(Int(value >> 8))
+        return Self.folded(entry: page + Int(value & 0xFF) &* 4, in: page)
+    }
+
+    /// The four-byte entry of BMP scalar `value`: its folded length in the fourth byte
+    /// (``foldedCount(entry:)``) and, when that is at most ``inlineLimit``, the folded bytes in
+    /// the first three. A caller with four bytes of room may copy the entry whole and keep the
+    /// first `foldedCount` bytes, one load and one store per scalar.
+    @inline(__always)
+    func entry(of value: UInt32) -> UnsafeRawPointer {
+        page(Int(value >> 8)) + Int(value & 0xFF) &* 4
+    }
+
+    /// The length of the folded bytes of the scalar whose entry is `entry`.
+    @inline(__always)
+    static func foldedCount(entry: UnsafeRawPointer) -> Int {
+        Int(entry.load(fromByteOffset: 3, as: UInt8.self))
     }
 
     @inline(__always)
-    private static func folded(_ slot: Int, in page: UnsafeRawPointer) -> UnsafeBufferPointer<UInt8> {
-        let entry = page.load(fromByteOffset: slot &* 4, as: UInt32.self)
-        return UnsafeBufferPointer(
-            start: (page + entryBytes + Int(entry >> 8)).assumingMemoryBound(to: UInt8.self), count: Int(entry & 0xFF))
+    private static func folded(entry: UnsafeRawPointer, in page: UnsafeRawPointer) -> UnsafeBufferPointer<UInt8> {
+        let count = foldedCount(entry: entry)
+        if count <= inlineLimit {
+            return UnsafeBufferPointer(start: entry.assumingMemoryBound(to: UInt8.self), count: count)
+        }
+        let bytes = entry.assumingMemoryBound(to: UInt8.self)
+        let offset = Int(bytes[0]) | Int(bytes[1]) << 8 | Int(bytes[2]) << 16
+        return UnsafeBufferPointer(start: (page + entryBytes + offset).assumingMemoryBound(to: UInt8.self), count: count)
     }
 
     /// Page `index` (scalars `index << 8 ..< (index + 1) << 8`), built on first use.
@@ -69,7 +95,7 @@ final class _FoldTable: @unchecked Sendable {
         buildLock.withLock {
             // Slots are only written under this lock, so a plain read here is not racy.
             if let page = pages[index] { return UnsafeRawPointer(page) }
-            var entries = [UInt32](repeating: 0, count: 256)
+            var entries = [UInt8](repeating: 0, count: Self.entryBytes)
             var poolBytes: [UInt8] = []
             var folded: [UInt8] = []
             for slot in 0..<256 {
@@ -82,8 +108,14 @@ final class _FoldTable: @unchecked Sendable {
                     folded.append(0x20)
                 }
                 precondition(folded.count < 256 && poolBytes.count < (1 << 24), "fold table overflow")
-                entries[slot] = UInt32(poolBytes.count) << 8 | UInt32(folded.count)
-                poolBytes.append(contentsOf: folded)
+                let entry = slot &* 4
+                entries[entry + 3] = UInt8(folded.count)
+                if folded.count <= Self.inlineLimit {
+                    for (position, byte) in folded.enumerated() { entries[entry + position] = byte }
+                } else {
+                    for position in 0..<3 { entries[entry + position] = UInt8(truncatingIfNeeded: poolBytes.count >> (8 * position)) }
+                    poolBytes.append(contentsOf: folded)
+                }
             }
             let page = UnsafeMutableRawPointer.allocate(
                 byteCount: Self.entryBytes + poolBytes.count, alignment: MemoryLayout<UInt32>.alignment)

@@ -49,6 +49,19 @@ extension TextNormalizer {
                 index &+= 1
                 continue
             }
+            // A run of 2- and 3-byte scalars (the letters of every script of the Basic
+            // Multilingual Plane): each scalar's fold-table entry copied whole, without the ASCII
+            // tests or the closure per scalar. 4-byte scalars, invalid bytes and folded forms
+            // longer than their scalar's bytes (a few) take the general path below.
+            let runStart = index
+            while let fold = shortFold(source, index, inputCount) {
+                // SAFETY: `room` holds `written` bytes, one per input byte left and 72 more, so
+                // the entry's 4 bytes fit, and the invariant holds again after `count` ≤ `length`.
+                UnsafeMutableRawPointer(out + written).storeBytes(of: fold.entry.loadUnaligned(as: UInt32.self), as: UInt32.self)
+                written &+= fold.count
+                index &+= fold.length
+            }
+            if index != runStart { continue }
             let (scalar, length) = UTF8Scalars.decode(source, index, inputCount)
             index &+= length
             withFolded(scalar) { folded in

@@ -99,6 +99,17 @@ public struct TextNormalizer: Sendable {
                 index &+= 1
                 continue
             }
+            // A run of 2- and 3-byte scalars: each one's folded bytes read from its fold-table
+            // entry. 4-byte scalars, invalid bytes and folded forms longer than their scalar's
+            // bytes (a few) take `appendFolded`.
+            let runStart = index
+            while let fold = shortFold(source, index, inputCount) {
+                // The output's room of one byte per input byte holds `count` ≤ `length` bytes.
+                let folded = fold.entry.assumingMemoryBound(to: UInt8.self)
+                for position in 0..<fold.count { state.step(folded[position]) }
+                index &+= fold.length
+            }
+            if index != runStart { continue }
             let (scalar, length) = UTF8Scalars.decode(source, index, inputCount)
             index &+= length
             state = appendFolded(scalar, to: state, remainingInput: inputCount - index, output: output)
@@ -122,6 +133,26 @@ public struct TextNormalizer: Sendable {
             for mapped in folded { state.step(mapped) }
         }
         return state
+    }
+
+    /// The fold-table entry of the 2- or 3-byte scalar at `index` (the letters of every script
+    /// of the Basic Multilingual Plane) when its folded form is no longer than its bytes, which
+    /// is all but a few: so the entry holds the folded bytes (``_FoldTable/inlineLimit``), and
+    /// the normalizer's loops take them without a closure or a branch per byte. `nil` for
+    /// anything else (ASCII, a 4-byte scalar, invalid bytes, a longer folded form).
+    ///
+    /// - Returns: The entry (its first `count` bytes are the folded bytes), `count`, and the
+    ///   scalar's length in the input.
+    @inline(__always)
+    func shortFold(
+        _ source: UnsafePointer<UInt8>, _ index: Int, _ inputCount: Int
+    ) -> (entry: UnsafeRawPointer, count: Int, length: Int)? {
+        let (scalar, length) = UTF8Scalars.decodeTwoOrThreeBytes(source, index, inputCount)
+        guard length != 0 else { return nil }
+        let entry = table.entry(of: scalar)
+        let count = _FoldTable.foldedCount(entry: entry)
+        guard count <= length else { return nil }
+        return (entry, count, length)
     }
 
     /// Calls `body` with the folded bytes of one non-ASCII scalar (0x20 for a separator): from

@@ -7,7 +7,8 @@ struct WordTokensTests {
     /// Random text over an alphabet that stresses every path: ASCII, accents, Cyrillic, curly
     /// quotes, dashes, ligatures and fullwidth letters (NFKC expansions), a fraction (one scalar,
     /// two tokens), combining marks, zero-width and soft-hyphen characters (removed inside words),
-    /// emoji (above the BMP), no-break spaces and invalid bytes.
+    /// emoji (above the BMP), no-break spaces, invalid bytes, ideographs (3 bytes each, mapped byte
+    /// for byte) and "⑴" (3 bytes that fold to 3: a separator, a digit, a separator).
     static func randomText(_ generator: inout SplitMix64, length: Int) -> [UInt8] {
         let pieces: [[UInt8]] = [
             Array("a".utf8), Array("Zq".utf8), Array("7".utf8), Array(" ".utf8), Array("   ".utf8), Array(",".utf8),
@@ -15,6 +16,7 @@ struct WordTokensTests {
             Array("ﬁ".utf8), Array("Ａ".utf8), Array("¼".utf8), Array("㎏".utf8), Array("🙂".utf8), Array("𝐁".utf8),
             Array("\u{00A0}".utf8), Array("\u{200B}".utf8), Array("\u{00AD}".utf8), Array("\u{FEFF}".utf8),
             [0xFF], [0xC3], [0xE2, 0x82], Array("wordy".utf8), Array("\n".utf8), Array("…".utf8),
+            Array("日本".utf8), Array("⑴".utf8),
         ]
         var bytes: [UInt8] = []
         while bytes.count < length {
