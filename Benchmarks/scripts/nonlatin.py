@@ -4,13 +4,15 @@
 Every Latin letter of each document's text becomes a letter of another script at the same place
 in the alphabet: with `--script cyrillic` (the default) a Cyrillic letter (a-z to а-щ, A-Z to
 А-Щ: two UTF-8 bytes instead of one), with `--script ideographs` a CJK ideograph (a-z to
-U+4E00-U+4E19, A-Z to U+4E20-U+4E39: three bytes; words stay separated by spaces, unlike real
-Chinese or Japanese text). Ids, digits, punctuation and spacing stay as they are, so the
-documents keep their words, their reuse and their duplicates, in a script where almost every
-byte is part of a multi-byte scalar.
+U+4E00-U+4E19, A-Z to U+4E20-U+4E39: three bytes; words stay separated by spaces unless
+`--unspaced` drops the spaces, as Chinese and Japanese are written, for character shingles).
+Ids, digits, punctuation and other spacing stay as they are, so the documents keep their
+words, their reuse and their duplicates, in a script where almost every byte is part of a
+multi-byte scalar.
 
     python3 Benchmarks/scripts/nonlatin.py news20k.jsonl > cyrillic20k.jsonl
     python3 Benchmarks/scripts/nonlatin.py --script ideographs --documents 2000 news5k.jsonl > ideographs2k.jsonl
+    python3 Benchmarks/scripts/nonlatin.py --script ideographs --unspaced news20k.jsonl > unspaced20k.jsonl
 """
 import argparse
 import json
@@ -27,6 +29,7 @@ def main() -> int:
     parser.add_argument("corpus", help="JSON Lines with id and text fields")
     parser.add_argument("--documents", type=int, default=None, help="only the first N documents")
     parser.add_argument("--script", choices=sorted(SCRIPTS), default="cyrillic", help="the letters to write (default: cyrillic)")
+    parser.add_argument("--unspaced", action="store_true", help="drop the spaces (U+0020) between words")
     arguments = parser.parse_args()
     letters = SCRIPTS[arguments.script]
     written = 0
@@ -38,6 +41,8 @@ def main() -> int:
                 break
             record = json.loads(line)
             record["text"] = record["text"].translate(letters)
+            if arguments.unspaced:
+                record["text"] = record["text"].replace(" ", "")
             sys.stdout.write(json.dumps(record, ensure_ascii=False))
             sys.stdout.write("\n")
             written += 1
