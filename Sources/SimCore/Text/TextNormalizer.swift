@@ -104,9 +104,14 @@ public struct TextNormalizer: Sendable {
             // bytes (a few) take `appendFolded`.
             let runStart = index
             while let fold = shortFold(source, index, inputCount) {
-                // The output's room of one byte per input byte holds `count` ≤ `length` bytes.
-                let folded = fold.entry.assumingMemoryBound(to: UInt8.self)
-                for position in 0..<fold.count { state.step(folded[position]) }
+                // The output's room of one byte per input byte and 8 more holds the entry's 4
+                // bytes, and `count` ≤ `length` bytes stay written.
+                let folded = UInt32(littleEndian: fold.entry.loadUnaligned(as: UInt32.self))
+                if fold.count > 0 && !_NormalizerState.holdsSeparator(folded, count: fold.count) {
+                    state.appendWordBytes(folded, count: fold.count)
+                } else {
+                    for position in 0..<fold.count { state.step(UInt8(truncatingIfNeeded: folded >> (position &* 8))) }
+                }
                 index &+= fold.length
             }
             if index != runStart { continue }
@@ -182,6 +187,26 @@ struct _NormalizerState {
         // No table byte is 0x00, so `mapped | last` is 0x20 only for two separators in a row.
         written &+= (mapped | last) != 0x20 ? 1 : 0
         last = mapped
+    }
+
+    /// Appends the first `count` (1...3) bytes of `bytes` (the first byte lowest), none of them
+    /// a separator, by one 4-byte store: the cursor's room must hold 4 bytes.
+    @inline(__always)
+    mutating func appendWordBytes(_ bytes: UInt32, count: Int) {
+        UnsafeMutableRawPointer(out + written).storeBytes(of: bytes.littleEndian, as: UInt32.self)
+        written &+= count
+        last = UInt8(truncatingIfNeeded: bytes >> UInt32(truncatingIfNeeded: (count &- 1) &* 8))
+    }
+
+    /// Whether one of the first `count` (0...3) bytes of `bytes` (the first byte lowest) is a
+    /// separator (0x20): a zero byte of `bytes ^ 0x20202020`, found without a branch per byte.
+    @inline(__always)
+    static func holdsSeparator(_ bytes: UInt32, count: Int) -> Bool {
+        let spaced = bytes ^ 0x2020_2020
+        // A byte's high bit is set where that byte of `spaced` is zero; a borrow can set it
+        // wrongly only above a byte that is really zero, so the lowest flag is always right.
+        let zeros = (spaced &- 0x0101_0101) & ~spaced & 0x8080_8080
+        return zeros & ((1 << UInt32(truncatingIfNeeded: count &* 8)) &- 1) != 0
     }
 
     /// Takes back a trailing separator; returns the number of bytes.
