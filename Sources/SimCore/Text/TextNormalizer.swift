@@ -13,9 +13,9 @@ import SimCoreInternals
 ///    (punctuation and symbols are kept instead with ``NormalizationOptions/keepPunctuation``).
 ///    No leading or trailing space.
 ///
-/// ASCII takes a table-driven fast path; other scalars of the Basic Multilingual Plane a second
-/// table, built once per process; the rest are folded on the fly. Output is identical on every
-/// machine for the same Swift toolchain (whose Unicode tables define NFKC and case mapping).
+/// ASCII takes a table-driven fast path; other scalars a second table, whose pages are built
+/// once per process as their scripts are first seen. Output is identical on every machine for
+/// the same Swift toolchain (whose Unicode tables define NFKC and case mapping).
 ///
 /// ```swift
 /// TextNormalizer().normalize("Putin’s visit — «historic»")   // "putin s visit historic"
@@ -160,16 +160,10 @@ public struct TextNormalizer: Sendable {
         return (entry, count, length)
     }
 
-    /// Calls `body` with the folded bytes of one non-ASCII scalar (0x20 for a separator): from
-    /// the table below U+10000, folded on the fly above.
+    /// Calls `body` with the folded bytes of one non-ASCII scalar (0x20 for a separator), from
+    /// the fold table.
     func withFolded(_ scalar: UInt32, _ body: (UnsafeBufferPointer<UInt8>) -> Void) {
-        if scalar < 0x10000 {
-            body(table.folded(scalar))
-        } else {
-            var folded: [UInt8] = []
-            _FoldTable.fold(Unicode.Scalar(scalar)!, options: options, into: &folded)
-            folded.withUnsafeBufferPointer(body)
-        }
+        body(table.folded(scalar))
     }
 }
 

@@ -167,7 +167,7 @@ struct TextNormalizerTests {
         #expect(keep.normalize("a \u{2037} b") == "a ''' b")
     }
 
-    @Test("fold table pages built on first use, from several threads at once, equal folding each scalar on its own", arguments: [0, 3, 7])
+    @Test("fold table pages built on first use, from several threads at once, equal folding each scalar on its own, above the BMP too", arguments: [0, 3, 7])
     func lazyPages(optionsIndex: Int) {
         let options = NormalizationOptions(
             lowercase: optionsIndex & 1 != 0, foldCompatibilityForms: optionsIndex & 2 != 0, keepPunctuation: optionsIndex & 4 != 0)
@@ -194,6 +194,18 @@ struct TextNormalizerTests {
         }.flatMap { $0 }
         #expect(mismatches.isEmpty, "first mismatching scalars: \(mismatches.prefix(5))")
         for value in 0..<128 { #expect(table.ascii[value] == (table.folded(UInt32(value)).first ?? 0x20)) }
+        // Pages above the BMP: Linear B, mathematical letters (NFKC to ASCII), emoji, CJK
+        // Extension B (4 bytes that fold to themselves, kept after the entries), tags (dropped
+        // or separators), the last page (private use, up to U+10FFFF).
+        var outside: [UInt32] = []
+        for page in [0x100, 0x1D4, 0x1D7, 0x1F3, 0x1F6, 0x200, 0xE00, 0x10FF] as [UInt32] {
+            for value in page << 8..<(page + 1) << 8 {
+                var expected: [UInt8] = []
+                _FoldTable.fold(Unicode.Scalar(value)!, options: options, into: &expected)
+                if !table.folded(value).elementsEqual(expected) { outside.append(value) }
+            }
+        }
+        #expect(outside.isEmpty, "first mismatching scalars above U+FFFF: \(outside.prefix(5))")
     }
 
     @Test("the generated NFKC table is Foundation's NFKC of every scalar (regenerate with Data/generate-nfkc-table.swift when this fails)")
