@@ -822,16 +822,101 @@ static size_t json_copy_run(int isa, const uint8_t *src, size_t count, uint8_t *
     return run;
 }
 
-// Plain runs copied by json_copy_run, simple escapes decoded on the way; stops at the first
-// byte left to the caller (see simk_json_unescape).
+// Each byte's value as a hex digit (either case), or -1.
+static const int8_t json_hex_digits[256] = {
+    -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+    -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+    -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+     0,  1,  2,  3,  4,  5,  6,  7,  8,  9, -1, -1, -1, -1, -1, -1,
+    -1, 10, 11, 12, 13, 14, 15, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+    -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+    -1, 10, 11, 12, 13, 14, 15, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+    -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+    -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+    -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+    -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+    -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+    -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+    -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+    -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+    -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+};
+
+// The value of the four hex digits at `p`, or a negative number if one is not a hex digit: a
+// table load a digit, no branch.
+static inline int32_t json_hex4(const uint8_t *p) {
+    const int32_t d0 = json_hex_digits[p[0]], d1 = json_hex_digits[p[1]];
+    const int32_t d2 = json_hex_digits[p[2]], d3 = json_hex_digits[p[3]];
+    // Any -1 makes the OR negative; otherwise the digits are 0...15 and fit side by side.
+    return (d0 | d1 | d2 | d3) < 0 ? -1 : d0 << 12 | d1 << 8 | d2 << 4 | d3;
+}
+
+// Writes scalar `value` (at most U+10FFFF, not a surrogate) as UTF-8 at `dst`; returns its length.
+static inline size_t utf8_encode(uint32_t value, uint8_t *dst) {
+    if (value < 0x80) {
+        dst[0] = (uint8_t)value;
+        return 1;
+    }
+    if (value < 0x800) {
+        dst[0] = (uint8_t)(0xC0 | value >> 6);
+        dst[1] = (uint8_t)(0x80 | (value & 0x3F));
+        return 2;
+    }
+    if (value < 0x10000) {
+        dst[0] = (uint8_t)(0xE0 | value >> 12);
+        dst[1] = (uint8_t)(0x80 | (value >> 6 & 0x3F));
+        dst[2] = (uint8_t)(0x80 | (value & 0x3F));
+        return 3;
+    }
+    dst[0] = (uint8_t)(0xF0 | value >> 18);
+    dst[1] = (uint8_t)(0x80 | (value >> 12 & 0x3F));
+    dst[2] = (uint8_t)(0x80 | (value >> 6 & 0x3F));
+    dst[3] = (uint8_t)(0x80 | (value & 0x3F));
+    return 4;
+}
+
+// The `\u` escape at `src` (at most `count` bytes readable): a scalar's escape, or a high and a
+// low surrogate's escapes together, written as UTF-8 at `dst`. Returns the source bytes used
+// (6 or 12) and sets `*length` to the bytes written; returns 0 for what the caller must judge:
+// bad hex digits, a lone surrogate, too few bytes.
+static inline size_t json_unicode_escape(const uint8_t *src, size_t count, uint8_t *dst, size_t *length) {
+    if (count < 6) return 0;
+    int32_t value = json_hex4(src + 2);
+    if (value < 0) return 0;
+    size_t used = 6;
+    if (value >= 0xD800 && value <= 0xDFFF) {
+        if (value > 0xDBFF || count < 12 || src[6] != '\\' || src[7] != 'u') return 0;
+        const int32_t low = json_hex4(src + 8);
+        if (low < 0xDC00 || low > 0xDFFF) return 0;
+        value = 0x10000 + ((value - 0xD800) << 10) + (low - 0xDC00);
+        used = 12;
+    }
+    *length = utf8_encode((uint32_t)value, dst);
+    return used;
+}
+
+// Plain runs copied by json_copy_run, simple and `\u` escapes decoded on the way; stops at the
+// first byte left to the caller (see simk_json_unescape).
 static size_t json_unescape_run(int isa, const uint8_t *src, size_t count, uint8_t *dst, size_t *written) {
     size_t i = 0, w = 0;
     for (;;) {
-        // The output never runs ahead of the input (w <= i), so dst + w has room for count - i.
-        const size_t run = json_copy_run(isa, src + i, count - i, dst + w);
-        i += run;
-        w += run;
+        // The output never runs ahead of the input (w <= i: an escape of 2, 6 or 12 bytes
+        // decodes to 1, at most 3, or 4), so dst + w has room for count - i.
+        // An escape right after an escape (every letter of a text escaped) needs no run.
+        if (i < count && src[i] != '\\') {
+            const size_t run = json_copy_run(isa, src + i, count - i, dst + w);
+            i += run;
+            w += run;
+        }
         if (i + 1 >= count || src[i] != '\\') break;
+        if (src[i + 1] == 'u') {
+            size_t length = 0;
+            const size_t used = json_unicode_escape(src + i, count - i, dst + w, &length);
+            if (!used) break;
+            i += used;
+            w += length;
+            continue;
+        }
         const uint8_t decoded = json_simple_escape(src[i + 1]);
         if (!decoded) break;
         dst[w++] = decoded;

@@ -284,35 +284,65 @@ struct ParallelParsingTests {
         }
     }
 
-    @Test("the JSON unescape kernel of every variant copies runs, decodes simple escapes, and stops where the parser takes over")
+    @Test("the JSON unescape kernel of every variant copies runs, decodes simple and \\u escapes (surrogate pairs as one scalar), and stops where the parser takes over")
     func jsonUnescapeKernel() {
         var random = SplitMix64(seed: 41)
         let variants = _TextKernels.supportedVariants
         let simple: [UInt8: UInt8] = [0x22: 0x22, 0x5C: 0x5C, 0x2F: 0x2F, 0x62: 0x08, 0x66: 0x0C, 0x6E: 0x0A, 0x72: 0x0D, 0x74: 0x09]
+        // \u escapes: scalars of 1 to 3 UTF-8 bytes in either case, a pair, and what the parser
+        // must judge: lone surrogates, a high one before a non-low escape, bad hex digits.
+        let unicode = [#"\u00e9"#, #"\u20AC"#, #"\u0041"#, #"\u0000"#, #"\u0022"#, #"\uFFFF"#, #"\u07Ff"#, #"\uD83D\uDE00"#,
+                       #"\udbff\udfff"#, #"\uD83D"#, #"\uDE00"#, #"\uD83D\u0041"#, #"\uD83D\uD83D"#, #"\u12G4"#, #"\u00"#].map { Array($0.utf8) }
         for round in 0..<3_000 {
             // Every second input is sparse (a special byte every 2,000 on average), so that whole
             // 64-byte blocks without one, and inputs ending on a block's edge, come up.
             let sparse = round % 2 == 1
             let count = sparse ? [0, 1, 63, 64, 65, 127, 128, 129, 200, 256, 399][round / 2 % 11] : Int(random.next() % 400)
-            let bytes: [UInt8] = (0..<count).map { _ in
+            var bytes: [UInt8] = []
+            while bytes.count < count {
                 switch random.next() % (sparse ? 2_000 : 40) {
-                case 0: 0x22
-                case 1...6: 0x5C
-                case 7...10: [0x22, 0x5C, 0x2F, 0x62, 0x66, 0x6E, 0x72, 0x74, 0x75, 0x71][Int(random.next() % 10)]
-                case 11: UInt8(random.next() % 0x20)
-                default: UInt8(0x20 + random.next() % 224)
+                case 0: bytes.append(0x22)
+                case 1...6: bytes.append(0x5C)
+                case 7...10: bytes.append([0x22, 0x5C, 0x2F, 0x62, 0x66, 0x6E, 0x72, 0x74, 0x75, 0x71][Int(random.next() % 10)])
+                case 11: bytes.append(UInt8(random.next() % 0x20))
+                case 12...16: bytes += unicode[Int(random.next() % UInt64(unicode.count))]
+                default: bytes.append(UInt8(0x20 + random.next() % 224))
                 }
             }
-            // The reference: byte by byte.
+            // Cut to `count`, so that escapes cut off by the end come up too.
+            bytes.removeLast(bytes.count - count)
+            // The reference: byte by byte, escape by escape.
             var expected: [UInt8] = []
             var stop = 0
+            func hex4(_ at: Int) -> UInt32? {
+                guard at + 4 <= count else { return nil }
+                var value: UInt32 = 0
+                for byte in bytes[at..<at + 4] {
+                    guard let digit = Character(Unicode.Scalar(byte)).hexDigitValue else { return nil }
+                    value = value << 4 | UInt32(digit)
+                }
+                return value
+            }
             while stop < count {
                 let byte = bytes[stop]
                 if byte == 0x22 || byte < 0x20 { break }
                 if byte == 0x5C {
-                    guard stop + 1 < count, let decoded = simple[bytes[stop + 1]] else { break }
-                    expected.append(decoded)
-                    stop += 2
+                    guard stop + 1 < count else { break }
+                    if let decoded = simple[bytes[stop + 1]] {
+                        expected.append(decoded)
+                        stop += 2
+                        continue
+                    }
+                    guard bytes[stop + 1] == 0x75, var value = hex4(stop + 2), !(0xDC00...0xDFFF).contains(value) else { break }
+                    var used = 6
+                    if (0xD800...0xDBFF).contains(value) {
+                        guard stop + 12 <= count, bytes[stop + 6] == 0x5C, bytes[stop + 7] == 0x75, let low = hex4(stop + 8),
+                              (0xDC00...0xDFFF).contains(low) else { break }
+                        value = 0x10000 + ((value - 0xD800) << 10) + (low - 0xDC00)
+                        used = 12
+                    }
+                    expected += Array(String(Unicode.Scalar(value)!).utf8)
+                    stop += used
                 } else {
                     expected.append(byte)
                     stop += 1

@@ -163,12 +163,13 @@ int simk_json_special_isa(int isa, const uint8_t *bytes, size_t count, size_t *p
 
 /// Decodes the inside of a JSON string: copies `src` (`count` bytes after the opening quote) to
 /// `dst` (room for `count` bytes) up to the first byte it leaves to the caller, decoding the
-/// escapes \" \\ \/ \b \f \n \r \t on the way. It stops at the closing quote, a control byte
-/// (below 0x20), a backslash it does not decode (\u, an invalid escape, or one in the last
-/// byte) or the end. Plain runs are found by `simk_json_special`'s variant and copied whole
-/// (AVX-512: in the same pass, 64 bytes a step, which may also write bytes of `dst` past
-/// `*written`, never past `dst + count`). Returns the source bytes consumed (the stop's
-/// position) and sets `*written` to the bytes decoded (never more than consumed).
+/// escapes \" \\ \/ \b \f \n \r \t and \uXXXX (a scalar's, or a surrogate pair's as one
+/// scalar, written as UTF-8) on the way. It stops at the closing quote, a control byte (below
+/// 0x20), a backslash it does not decode (an invalid escape, bad hex digits, a lone surrogate,
+/// an escape cut off by the end) or the end. Plain runs are found by `simk_json_special`'s
+/// variant and copied whole (AVX-512: in the same pass, 64 bytes a step, which may also write
+/// bytes of `dst` past `*written`, never past `dst + count`). Returns the source bytes consumed
+/// (the stop's position) and sets `*written` to the bytes decoded (never more than consumed).
 size_t simk_json_unescape(const uint8_t *src, size_t count, uint8_t *dst, size_t *written);
 
 /// `simk_json_unescape` forced onto one variant, for tests. Returns 0 and sets `*consumed` and

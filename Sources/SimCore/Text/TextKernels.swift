@@ -138,14 +138,18 @@ package enum _TextKernels {
     }
 
     /// Decodes the inside of a JSON string from `source` into `destination` up to the first
-    /// byte it leaves to the caller: the closing quote, a control byte, a `\u` escape, an invalid
-    /// escape or a backslash in the last byte, or the end. Plain runs (found as
-    /// ``jsonSpecialByte(_:count:isa:)`` finds them) are copied whole and the escapes
-    /// `\" \\ \/ \b \f \n \r \t` decoded on the way, in one call however many there are.
+    /// byte it leaves to the caller: the closing quote, a control byte, an invalid escape, a `\u`
+    /// escape with bad hex digits or of a lone surrogate, an escape cut off by the end, or the
+    /// end. Plain runs (found as ``jsonSpecialByte(_:count:isa:)`` finds them) are copied whole
+    /// and the escapes `\" \\ \/ \b \f \n \r \t` and `\uXXXX` (a surrogate pair's two as
+    /// one scalar) decoded on the way, in one call however many there are: text written with
+    /// every non-ASCII letter escaped (Python's `json.dumps` default) took 5.4 times the
+    /// instructions of the same text in UTF-8 while each `\u` escape went back to Swift.
     ///
     /// - SAFETY: `source` holds `count` readable bytes and `destination` room for `count`
     ///   bytes, all of which the AVX-512 variant may write (it stores whole blocks while it
-    ///   scans); the first `written` are the decoded bytes (escapes only shrink).
+    ///   scans); the first `written` are the decoded bytes (escapes only shrink: 2, 6 and 12
+    ///   bytes become 1, at most 3, and 4).
     /// - Returns: The source bytes consumed (where it stopped) and the bytes written, or `nil`
     ///   if `isa` was forced and this CPU cannot run it.
     package static func jsonUnescape(
