@@ -8,11 +8,13 @@ U+4E00-U+4E19, A-Z to U+4E20-U+4E39: three bytes; words stay separated by spaces
 `--unspaced` drops the spaces, as Chinese and Japanese are written, for character shingles).
 Ids, digits, punctuation and other spacing stay as they are, so the documents keep their
 words, their reuse and their duplicates, in a script where almost every byte is part of a
-multi-byte scalar.
+multi-byte scalar. With `--escaped` every non-ASCII character is written as a `\\uXXXX` escape
+(Python's `json.dumps` default, as many datasets are written) instead of as UTF-8.
 
     python3 Benchmarks/scripts/nonlatin.py news20k.jsonl > cyrillic20k.jsonl
     python3 Benchmarks/scripts/nonlatin.py --script ideographs --documents 2000 news5k.jsonl > ideographs2k.jsonl
     python3 Benchmarks/scripts/nonlatin.py --script ideographs --unspaced news20k.jsonl > unspaced20k.jsonl
+    python3 Benchmarks/scripts/nonlatin.py --escaped news20k.jsonl > cyrillic20k-escaped.jsonl
 """
 import argparse
 import json
@@ -30,6 +32,7 @@ def main() -> int:
     parser.add_argument("--documents", type=int, default=None, help="only the first N documents")
     parser.add_argument("--script", choices=sorted(SCRIPTS), default="cyrillic", help="the letters to write (default: cyrillic)")
     parser.add_argument("--unspaced", action="store_true", help="drop the spaces (U+0020) between words")
+    parser.add_argument("--escaped", action="store_true", help="write non-ASCII characters as \\uXXXX escapes")
     arguments = parser.parse_args()
     letters = SCRIPTS[arguments.script]
     written = 0
@@ -43,7 +46,7 @@ def main() -> int:
             record["text"] = record["text"].translate(letters)
             if arguments.unspaced:
                 record["text"] = record["text"].replace(" ", "")
-            sys.stdout.write(json.dumps(record, ensure_ascii=False))
+            sys.stdout.write(json.dumps(record, ensure_ascii=arguments.escaped))
             sys.stdout.write("\n")
             written += 1
     if written == 0:
