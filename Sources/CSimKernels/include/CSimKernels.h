@@ -100,7 +100,8 @@ int simk_text_isa_supported(int isa);
 /// is non-zero) and digits are kept, every other ASCII byte becomes 0x20. Stops at the first byte
 /// of 0x80 or more, or after `count` bytes.
 /// Returns the number of bytes mapped (all of them written to `output`). `output` must have room
-/// for `count` bytes plus 64 (the callers' padding; no variant writes past the bytes it maps).
+/// for `count` bytes plus 64 (the callers' padding; no variant changes a byte past the bytes it
+/// maps, though AVX2 rewrites the rest of a 32-byte block with the values it holds).
 size_t simk_map_ascii(const uint8_t *input, size_t count, uint8_t *output, int lowercase);
 
 /// `simk_map_ascii` forced onto one variant, for tests. Returns 0 and sets `*processed`, or -1
