@@ -21,9 +21,9 @@ final class _FoldTable: @unchecked Sendable {
     // are never written after publication nor freed.
     /// For each ASCII byte: the byte it becomes, or 0x20 for a separator.
     let ascii: UnsafeMutableBufferPointer<UInt8>
-    /// ``pageCount`` page slots: nil, or 256 four-byte entries followed by the page's folded UTF-8 bytes
-    /// longer than ``inlineLimit``, back to back. An entry's fourth byte is the length of its
-    /// scalar's folded bytes; its first three bytes are those bytes when they fit
+    /// ``pageCount`` page slots: nil, or 256 four-byte entries followed by the page's folded
+    /// UTF-8 bytes longer than ``inlineLimit``, back to back. An entry's fourth byte is the length
+    /// of its scalar's folded bytes; its first three bytes are those bytes when they fit
     /// (``inlineLimit``: every folded form of a 2-byte scalar but a few, and most of a 3-byte
     /// one), else the little-endian offset of the bytes after the entries.
     private let pages: UnsafeMutablePointer<UnsafeMutableRawPointer?>
@@ -61,9 +61,9 @@ final class _FoldTable: @unchecked Sendable {
         return Self.folded(entry: page + Int(value & 0xFF) &* 4, in: page)
     }
 
-    /// The four-byte entry of scalar `value` (at most U+10FFFF): its folded length in the fourth byte
-    /// (``foldedCount(entry:)``) and, when that is at most ``inlineLimit``, the folded bytes in
-    /// the first three. A caller with four bytes of room may copy the entry whole and keep the
+    /// The four-byte entry of scalar `value` (at most U+10FFFF): its folded length in the fourth
+    /// byte (``foldedCount(entry:)``) and, when that is at most ``inlineLimit``, the folded bytes
+    /// in the first three. A caller with four bytes of room may copy the entry whole and keep the
     /// first `foldedCount` bytes, one load and one store per scalar.
     @inline(__always)
     func entry(of value: UInt32) -> UnsafeRawPointer {
