@@ -73,6 +73,10 @@ public struct BoilerplateOptionGroup: ParsableArguments {
         case auto
         /// Nothing is blanked.
         case off
+
+        /// `auto` and `off`, for help texts and completion, without the key path the library's
+        /// default instantiates at run time (see `ArgumentTypes.swift`).
+        public static var allValueStrings: [String] { allCases.map { $0.rawValue } }
     }
 
     /// The mode, if given.

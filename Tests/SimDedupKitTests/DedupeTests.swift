@@ -117,6 +117,20 @@ struct DedupeTests {
         #expect(root.status == 0 && root.output.contains("dedupe"))
     }
 
+    /// The enums spell out their values (`allValueStrings`) instead of the library's key path.
+    @Test("enum options list their values in help and completion, and an unknown value names them")
+    func enumValues() {
+        let help = CLI.run(["dedupe", "--help"]).output.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        #expect(help.contains("(values: oph, minhash, superminhash, minhash-b1)"))
+        #expect(help.contains("(values: jaccard, overlap)"))
+        #expect(help.contains("(values: estimated, exact)"))
+        #expect(help.contains("(values: auto, off)"))
+        let completion = CLI.run(["--generate-completion-script", "bash"]).output
+        #expect(completion.contains(#"'oph'$'\n''minhash'$'\n''superminhash'$'\n''minhash-b1'"#))
+        let unknown = CLI.run(["dedupe", "--measure", "cosine", "/nonexistent/a"])
+        #expect(unknown.status == 2 && unknown.errors.contains("'jaccard' and 'overlap'"))
+    }
+
     /// `CommandLineMain` parses the subcommand named first on its own; anything that is not a
     /// runnable command goes back through the root's parser, whose messages name the whole path.
     @Test("help, --version, completion scripts and usage errors after a subcommand are the root parser's",
