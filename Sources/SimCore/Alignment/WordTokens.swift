@@ -4,7 +4,7 @@ import SimCoreInternals
 /// original UTF-8, and their word n-gram hashes: the input of passage alignment.
 ///
 /// Tokens are exactly the tokens of ``TextNormalizer/normalize(utf8:)-([UInt8])``: the text is mapped by
-/// the normalizer's own token mapping (`_mapForTokens`, the fold tables behind `withFolded`), and
+/// the normalizer's own token mapping (`_mapForTokens`, its fold table, `table.folded`), and
 /// a second, cheap pass over the input records where a non-ASCII scalar maps to a different number
 /// of bytes than it has (`_FoldBreak`), so that every normalized position can be traced back to
 /// its original bytes. A token's range runs from the first byte of the unit (an ASCII byte or a
@@ -84,7 +84,7 @@ final class _WordTokens {
     ///
     /// ASCII maps one byte to one byte in `_mapForTokens`, so runs of it are skipped eight bytes
     /// at a time; a 2- or 3-byte scalar is read from its fold-table entry (`shortFold`), and each
-    /// other scalar asks the normalizer's fold table (`withFolded`) how many bytes it became.
+    /// other scalar asks the normalizer's fold table (`table.folded`) how many bytes it became.
     private func recordBreaks(_ input: UnsafeRawBufferPointer) -> Int {
         let source = input.baseAddress!.assumingMemoryBound(to: UInt8.self)
         let inputCount = input.count
@@ -109,12 +109,10 @@ final class _WordTokens {
                 continue
             }
             let (scalar, length) = UTF8Scalars.decode(source, index, inputCount)
-            var foldedLength = 0
-            var mixed = false   // separators and word bytes both: a token may end inside the unit
-            normalizer.withFolded(scalar) { folded in
-                foldedLength = folded.count
-                if folded.contains(0x20) { mixed = folded.contains { $0 != 0x20 } }
-            }
+            let folded = normalizer.table.folded(scalar)
+            let foldedLength = folded.count
+            // Separators and word bytes both: a token may end inside the unit.
+            let mixed = folded.contains(0x20) && folded.contains { $0 != 0x20 }
             if foldedLength != length || mixed {
                 var storage = breaks.storage
                 if recorded == storage.count { storage = breaks.grow(to: recorded &* 2, keeping: recorded) }

@@ -51,7 +51,7 @@ extension TextNormalizer {
             }
             // A run of 2- and 3-byte scalars (the letters of every script of the Basic
             // Multilingual Plane): each scalar's fold-table entry copied whole, without the ASCII
-            // tests or the closure per scalar. 4-byte scalars, invalid bytes and folded forms
+            // tests, the general decoder or a byte loop per scalar. 4-byte scalars, invalid bytes and folded forms
             // longer than their scalar's bytes (a few) take the general path below.
             let runStart = index
             while let fold = shortFold(source, index, inputCount) {
@@ -64,17 +64,16 @@ extension TextNormalizer {
             if index != runStart { continue }
             let (scalar, length) = UTF8Scalars.decode(source, index, inputCount)
             index &+= length
-            withFolded(scalar) { folded in
-                // Wrapping: every term is below the buffer's size.
-                let needed = written &+ folded.count &+ (inputCount &- index) &+ 72
-                if needed > room.count {
-                    room = output.grow(to: needed, keeping: written)
-                    out = room.baseAddress!
-                }
-                for mapped in folded {
-                    out[written] = mapped
-                    written &+= 1
-                }
+            let folded = table.folded(scalar)
+            // Wrapping: every term is below the buffer's size.
+            let needed = written &+ folded.count &+ (inputCount &- index) &+ 72
+            if needed > room.count {
+                room = output.grow(to: needed, keeping: written)
+                out = room.baseAddress!
+            }
+            for mapped in folded {
+                out[written] = mapped
+                written &+= 1
             }
         }
         (out + written).initialize(repeating: 0x20, count: Self._tokenPadding)

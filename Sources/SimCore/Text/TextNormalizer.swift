@@ -130,20 +130,19 @@ public struct TextNormalizer: Sendable {
         _ scalar: UInt32, to state: _NormalizerState, remainingInput: Int, output: ScratchBuffer<UInt8>
     ) -> _NormalizerState {
         var state = state
-        withFolded(scalar) { folded in
-            let needed = state.written + folded.count + remainingInput + 8
-            if needed > output.storage.count {
-                state.out = output.grow(to: needed, keeping: state.written).baseAddress!
-            }
-            for mapped in folded { state.step(mapped) }
+        let folded = table.folded(scalar)
+        let needed = state.written + folded.count + remainingInput + 8
+        if needed > output.storage.count {
+            state.out = output.grow(to: needed, keeping: state.written).baseAddress!
         }
+        for mapped in folded { state.step(mapped) }
         return state
     }
 
     /// The fold-table entry of the 2- or 3-byte scalar at `index` (the letters of every script
     /// of the Basic Multilingual Plane) when its folded form is no longer than its bytes, which
     /// is all but a few: so the entry holds the folded bytes (``_FoldTable/inlineLimit``), and
-    /// the normalizer's loops take them without a closure or a branch per byte. `nil` for
+    /// the normalizer's loops take them without the general decoder or a branch per byte. `nil` for
     /// anything else (ASCII, a 4-byte scalar, invalid bytes, a longer folded form).
     ///
     /// - Returns: The entry (its first `count` bytes are the folded bytes), `count`, and the
@@ -160,11 +159,6 @@ public struct TextNormalizer: Sendable {
         return (entry, count, length)
     }
 
-    /// Calls `body` with the folded bytes of one non-ASCII scalar (0x20 for a separator), from
-    /// the fold table.
-    func withFolded(_ scalar: UInt32, _ body: (UnsafeBufferPointer<UInt8>) -> Void) {
-        body(table.folded(scalar))
-    }
 }
 
 /// The write side of normalization: the cursor and the last byte written.
