@@ -10,8 +10,9 @@ scalars outside the Basic Multilingual Plane among them, as in posts and comment
     python3 Benchmarks/scripts/emoji.py news20k.jsonl > emoji20k.jsonl
 """
 import argparse
-import json
 import sys
+
+from corpus_rewrite import rewrite_texts
 
 EMOJI = ["😀", "🙂", "👍", "🔥", "🎉", "❤️", "🇺🇸", "😂", "🚀", "💯"]
 
@@ -24,26 +25,15 @@ def main() -> int:
     arguments = parser.parse_args()
     if arguments.every < 1:
         parser.error("--every must be at least 1")
-    written = 0
-    with open(arguments.corpus, encoding="utf-8") as lines:
-        for line in lines:
-            if not line.strip():
-                continue
-            if arguments.documents is not None and written >= arguments.documents:
-                break
-            record = json.loads(line)
-            words = record["text"].split(" ")
-            for index in range(arguments.every - 1, len(words), arguments.every):
-                words[index] += EMOJI[(index // arguments.every) % len(EMOJI)]
-            record["text"] = " ".join(words)
-            sys.stdout.write(json.dumps(record, ensure_ascii=False))
-            sys.stdout.write("\n")
-            written += 1
-    if written == 0:
-        print("emoji.py: no documents in " + arguments.corpus, file=sys.stderr)
-        return 1
-    return 0
+    every = arguments.every
 
+    def rewrite(text: str) -> str:
+        words = text.split(" ")
+        for index in range(every - 1, len(words), every):
+            words[index] += EMOJI[(index // every) % len(EMOJI)]
+        return " ".join(words)
+
+    return rewrite_texts(arguments.corpus, rewrite, arguments.documents, name="emoji.py")
 
 if __name__ == "__main__":
     sys.exit(main())

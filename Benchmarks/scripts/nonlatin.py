@@ -17,8 +17,9 @@ multi-byte scalar. With `--escaped` every non-ASCII character is written as a `\
     python3 Benchmarks/scripts/nonlatin.py --escaped news20k.jsonl > cyrillic20k-escaped.jsonl
 """
 import argparse
-import json
 import sys
+
+from corpus_rewrite import rewrite_texts
 
 SCRIPTS = {
     "cyrillic": {ord("a") + i: chr(0x430 + i) for i in range(26)} | {ord("A") + i: chr(0x410 + i) for i in range(26)},
@@ -35,25 +36,12 @@ def main() -> int:
     parser.add_argument("--escaped", action="store_true", help="write non-ASCII characters as \\uXXXX escapes")
     arguments = parser.parse_args()
     letters = SCRIPTS[arguments.script]
-    written = 0
-    with open(arguments.corpus, encoding="utf-8") as lines:
-        for line in lines:
-            if not line.strip():
-                continue
-            if arguments.documents is not None and written >= arguments.documents:
-                break
-            record = json.loads(line)
-            record["text"] = record["text"].translate(letters)
-            if arguments.unspaced:
-                record["text"] = record["text"].replace(" ", "")
-            sys.stdout.write(json.dumps(record, ensure_ascii=arguments.escaped))
-            sys.stdout.write("\n")
-            written += 1
-    if written == 0:
-        print("nonlatin.py: no documents in " + arguments.corpus, file=sys.stderr)
-        return 1
-    return 0
 
+    def rewrite(text: str) -> str:
+        text = text.translate(letters)
+        return text.replace(" ", "") if arguments.unspaced else text
+
+    return rewrite_texts(arguments.corpus, rewrite, arguments.documents, arguments.escaped, "nonlatin.py")
 
 if __name__ == "__main__":
     sys.exit(main())
