@@ -218,68 +218,72 @@ struct _PostingShard: Sendable {
                     if !isKnownUniquelyReferenced(&recent) { recent = _RecentPostings(copying: recent) }
                     let threshold = mergeThreshold
                     // Until the next merge the frozen layers and the recent table stay the same
-                    // objects.
-                    let frozen = layers
-                    let table = recent
-                    withExtendedLifetime(frozen) {
-                        let views = frozen.views
-                        // `scratch` holds two integers per (entry of a group, layer).
-                        precondition(views.count <= Self.maximumLayers, "more frozen layers than the merge policy keeps")
-                        while entry < keys.count && table.entryCount < threshold {
-                            // A group ends before the recent table reaches the threshold, so no
-                            // merge happens between a group's lookups and its inserts.
-                            let count = Swift.min(group, keys.count &- entry, threshold &- table.entryCount)
-                            // SAFETY: entry + member < keys.count == documents.count, and
-                            // member < count ≤ group, the room of `prefixes`.
-                            for member in 0..<count {
-                                prefixes[member] = Self.prefix(of: keys[entry &+ member], keyBits: keyBits)
-                                table.prefetchSlot(of: prefixes[member])
-                            }
-                            // The next group's directory entries are asked for now: its
-                            // lookups' first step then finds them in cache.
-                            // SAFETY: ahead < keys.count.
-                            for ahead in (entry &+ count)..<Swift.min(keys.count, entry &+ count &+ group) where finds?[ahead] ?? true {
-                                let prefix = Self.prefix(of: keys[ahead], keyBits: keyBits)
-                                for layer in views { layer.prefetchDirectory(ofPrefix: prefix) }
-                            }
-                            frozenFound.removeAll(keepingCapacity: true)
-                            // The members that find, in order: the frozen layers' lookups
-                            // number them 0..<finding.
-                            var finding = 0
-                            for member in 0..<count where finds?[entry &+ member] ?? true {
-                                lookedUp[finding] = prefixes[member]
-                                frozenCounts[finding] = 0
-                                finding &+= 1
-                            }
-                            _FrozenView.forEachDocument(
-                                in: views, withPrefixes: UnsafeBufferPointer(start: lookedUp, count: finding), scratch: scratch.baseAddress!
-                            ) { lookup, document in
-                                if frozenCounts[lookup] < limit { frozenFound.append((lookup, document)) }
-                                frozenCounts[lookup] &+= 1
-                            }
-                            var next = 0
-                            var lookup = 0
-                            for member in 0..<count {
-                                let document = documents[entry &+ member]
-                                let previous = table.insert(key: prefixes[member], document: document)
-                                guard finds?[entry &+ member] ?? true else { continue }
-                                let row = Int(document) &- Int(firstDocument)
-                                precondition(
-                                    row >= found.rowStarts.count && row < rowCount, "documents not increasing within the batch's rows")
-                                found.start(row: row)
-                                var rowFound = frozenCounts[lookup]
-                                while next < frozenFound.count && frozenFound[next].lookup == lookup {
-                                    found.append(frozenFound[next].document)
-                                    next &+= 1
+                    // objects. Their local references end before the merge below, which finds
+                    // the recent table uniquely referenced and empties it in place.
+                    do {
+                        let frozen = layers
+                        let table = recent
+                        withExtendedLifetime(frozen) {
+                            let views = frozen.views
+                            // `scratch` holds two integers per (entry of a group, layer).
+                            precondition(views.count <= Self.maximumLayers, "more frozen layers than the merge policy keeps")
+                            while entry < keys.count && table.entryCount < threshold {
+                                // A group ends before the recent table reaches the threshold, so no
+                                // merge happens between a group's lookups and its inserts.
+                                let count = Swift.min(group, keys.count &- entry, threshold &- table.entryCount)
+                                // SAFETY: entry + member < keys.count == documents.count, and
+                                // member < count ≤ group, the room of `prefixes`.
+                                for member in 0..<count {
+                                    prefixes[member] = Self.prefix(of: keys[entry &+ member], keyBits: keyBits)
+                                    table.prefetchSlot(of: prefixes[member])
                                 }
-                                lookup &+= 1
-                                table.view.forEachDocument(fromEntry: previous) { earlier in
-                                    if rowFound < limit { found.append(earlier) }
-                                    rowFound &+= 1
+                                // The next group's directory entries are asked for now: its
+                                // lookups' first step then finds them in cache.
+                                // SAFETY: ahead < keys.count.
+                                for ahead in (entry &+ count)..<Swift.min(keys.count, entry &+ count &+ group) where finds?[ahead] ?? true {
+                                    let prefix = Self.prefix(of: keys[ahead], keyBits: keyBits)
+                                    for layer in views { layer.prefetchDirectory(ofPrefix: prefix) }
                                 }
-                                if rowFound > limit { found.overflow(row: row) }
+                                frozenFound.removeAll(keepingCapacity: true)
+                                // The members that find, in order: the frozen layers' lookups
+                                // number them 0..<finding.
+                                var finding = 0
+                                for member in 0..<count where finds?[entry &+ member] ?? true {
+                                    lookedUp[finding] = prefixes[member]
+                                    frozenCounts[finding] = 0
+                                    finding &+= 1
+                                }
+                                _FrozenView.forEachDocument(
+                                    in: views, withPrefixes: UnsafeBufferPointer(start: lookedUp, count: finding),
+                                    scratch: scratch.baseAddress!
+                                ) { lookup, document in
+                                    if frozenCounts[lookup] < limit { frozenFound.append((lookup, document)) }
+                                    frozenCounts[lookup] &+= 1
+                                }
+                                var next = 0
+                                var lookup = 0
+                                for member in 0..<count {
+                                    let document = documents[entry &+ member]
+                                    let previous = table.insert(key: prefixes[member], document: document)
+                                    guard finds?[entry &+ member] ?? true else { continue }
+                                    let row = Int(document) &- Int(firstDocument)
+                                    precondition(
+                                        row >= found.rowStarts.count && row < rowCount, "documents not increasing within the batch's rows")
+                                    found.start(row: row)
+                                    var rowFound = frozenCounts[lookup]
+                                    while next < frozenFound.count && frozenFound[next].lookup == lookup {
+                                        found.append(frozenFound[next].document)
+                                        next &+= 1
+                                    }
+                                    lookup &+= 1
+                                    table.view.forEachDocument(fromEntry: previous) { earlier in
+                                        if rowFound < limit { found.append(earlier) }
+                                        rowFound &+= 1
+                                    }
+                                    if rowFound > limit { found.overflow(row: row) }
+                                }
+                                entry &+= count
                             }
-                            entry &+= count
                         }
                     }
                     if recent.entryCount >= threshold { merge(adding: []) }
@@ -364,9 +368,16 @@ struct _PostingShard: Sendable {
         }
         if size > 0 { kept.append(_FrozenPostings(keyBits: keyBits, merging: merged, with: newer)) }
         layers = _FrozenLayers(keyBits: keyBits, kept)
-        // A small table that grows as inserts come: a large empty one would cost as much memory
-        // as the compact layer of a small index (an engine reads `byteCount` as its footprint).
-        recent = _RecentPostings(keyBits: keyBits)
+        if !everything && isKnownUniquelyReferenced(&recent) {
+            // The table fills to this size again before the next merge (the threshold only
+            // rises with the frozen entries): emptied in place, not grown anew.
+            recent.removeAll()
+        } else {
+            // A small table that grows as inserts come, after a compaction (which ends a run or
+            // precedes a measurement: an engine reads `byteCount` as its footprint) or where
+            // another copy of the shard still reads this one.
+            recent = _RecentPostings(keyBits: keyBits)
+        }
     }
 
     /// Merges ``recent`` and every frozen layer into one frozen layer (a saved or measured

@@ -191,6 +191,78 @@ struct PostingShardTests {
         }
     }
 
+    @Test("a merge empties the recent table in place, unless another copy of the shard reads it", arguments: [64, 32])
+    func mergeKeepsTheRecentTable(keyBits: Int) {
+        let keys = Self.keys(count: 12_000, seed: 3_122_026 &+ UInt64(keyBits))
+        var shard = _PostingShard(keyBits: keyBits, mergeFloor: 16, mergeCeiling: 64)
+        var reference = Multimap(keyBits: keyBits)
+        var document: Int32 = 0
+        var position = 0
+        // Files the next `count` keys: as a batch finding earlier documents (a document per
+        // key) when `finding`, else one by one (a new document every other key).
+        func file(_ count: Int, finding: Bool) {
+            let batch = Array(keys[position..<position + count])
+            let documents = (0..<count).map { document + Int32(finding ? $0 : $0 / 2) }
+            if finding {
+                _ = batch.withUnsafeBufferPointer { k in
+                    documents.withUnsafeBufferPointer { d in
+                        shard.insertFindingEarlier(keys: k, documents: d, firstDocument: document, rowCount: count)
+                    }
+                }
+            } else {
+                for (key, filed) in zip(batch, documents) { shard.insert(key: key, document: filed) }
+            }
+            for (key, filed) in zip(batch, documents) { reference.file(key, filed) }
+            document = documents[count - 1] + 1
+            position += count
+        }
+        func agrees(_ copy: _PostingShard, _ expected: Multimap) -> Bool {
+            keys[..<position].enumerated().allSatisfy { $0.offset % 7 != 0 || Self.lookup(copy, $0.element) == expected.documents($0.element) }
+                && Self.lookup(copy, 0x0123_4567_89AB_CDEF) == expected.documents(0x0123_4567_89AB_CDEF)
+        }
+        // Past the first merges, where the recent table has grown to its size for a while.
+        file(1_500, finding: false)
+        for finding in [false, true, false, true] {
+            let table = ObjectIdentifier(shard.recent)
+            let slots = shard.recent.slotCount
+            let layers = Self.layerSizes(shard)
+            // Single inserts or a batch finding earlier documents, up to past the next merge.
+            var merged = false
+            while !merged {
+                file(8, finding: finding)
+                merged = Self.layerSizes(shard) != layers
+            }
+            #expect(ObjectIdentifier(shard.recent) == table && shard.recent.slotCount >= slots,
+                    "\(keyBits) key bits, finding \(finding): the merge made a new recent table")
+            #expect(shard.recent.entryCount < 8 && shard.recent.entryCount == shard.entryCount - Self.layerSizes(shard).reduce(0, +))
+            #expect(agrees(shard, reference), "\(keyBits) key bits, finding \(finding)")
+        }
+        // A copy taken before a merge keeps what it held, whether the shard's recent table was
+        // copied by an insert first or merged at once by a batch that reaches the threshold;
+        // the shard that merged holds its own table from then on.
+        for way in 0..<3 {
+            let copy = shard
+            let copied = reference
+            let layers = Self.layerSizes(shard)
+            if way == 2 {
+                let count = shard.mergeThreshold
+                let batch = Array(keys[position..<position + count])
+                let documents = (0..<count).map { document + Int32($0) }
+                batch.withUnsafeBufferPointer { k in documents.withUnsafeBufferPointer { shard.insert(keys: k, documents: $0) } }
+                for (key, filed) in zip(batch, documents) { reference.file(key, filed) }
+                document += Int32(count)
+                position += count
+            }
+            while Self.layerSizes(shard) == layers { file(8, finding: way == 1) }
+            #expect(ObjectIdentifier(shard.recent) != ObjectIdentifier(copy.recent))
+            #expect(agrees(copy, copied), "\(keyBits) key bits, way \(way): the copy changed with the shard's merge")
+        }
+        #expect(agrees(shard, reference), "\(keyBits) key bits")
+        // A compaction leaves a small table.
+        shard.compact()
+        #expect(shard.recent.entryCount == 0 && shard.recent.slotCount == 16 && agrees(shard, reference))
+    }
+
     @Test("the recent table hands back its entries sorted, and finds every key after its doublings: keys displaced by probing, keys wrapped past the last slot, long lists, wide keys sharing a low word",
           arguments: [64, 32, 12])
     func recentSortedEntries(keyBits: Int) {
