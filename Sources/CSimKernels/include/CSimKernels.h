@@ -55,6 +55,59 @@ size_t simk_intersection_count(const uint64_t *a, size_t na, const uint64_t *b, 
 /// -1 (and does nothing) if this CPU cannot run `isa`.
 int simk_intersection_count_isa(int isa, const uint64_t *a, size_t na, const uint64_t *b, size_t nb, size_t *count);
 
+/// A posting: a key prefix and a document (the layout of Swift's `_PostingEntry`: 16 bytes).
+typedef struct {
+    uint64_t prefix;
+    uint32_t document;
+} simk_posting;
+
+/// A frozen posting layer being read (Swift's `_FrozenView`): `count` entries; the upper bits
+/// (a 1 per entry, a 0 closing each bucket), and fingerprints and documents packed in
+/// `fingerprint_bits` (0...64) and `document_bits` (1...64) bits, each array followed by a zero
+/// word.
+typedef struct {
+    const uint64_t *upper;
+    const uint64_t *fingerprints;
+    const uint64_t *documents;
+    int64_t count;
+    int fingerprint_bits;
+    int document_bits;
+} simk_postings_layer;
+
+/// A frozen posting layer being written (Swift's `_FrozenPostingsWriter`): its arrays, widths
+/// and the writer's state (entries written, the next directory bucket, the upper word being
+/// filled, and each packed array's word, pending bits and bits filled).
+typedef struct {
+    uint64_t *upper;
+    uint32_t *block_starts;
+    uint64_t *fingerprints;
+    uint64_t *documents;
+    int fingerprint_bits;
+    int document_bits;
+    int64_t written;
+    int64_t next_block_bucket;
+    int64_t upper_word;
+    uint64_t upper_bits;
+    int64_t fingerprint_index;
+    uint64_t fingerprint_pending;
+    int64_t fingerprint_filled;
+    int64_t document_index;
+    uint64_t document_pending;
+    int64_t document_filled;
+} simk_postings_writer;
+
+/// The most layers `simk_postings_merge` takes.
+#define SIMK_POSTINGS_MAX_LAYERS 16
+
+/// Appends to `w` the entries of the `layer_count` layers (at most SIMK_POSTINGS_MAX_LAYERS)
+/// and the `run_count` entries of `run`, each sorted by (prefix, document), in (prefix, document)
+/// order, exactly as the Swift merge (`_FrozenView.merge`) appending them one by one through the
+/// Swift writer would: of equal entries, the run's first, then the first layer's. The caller
+/// has checked that they fit: every document below the new layer's limit, every prefix below
+/// 2^keyBits, and room for all of them.
+void simk_postings_merge(simk_postings_writer *w, const simk_postings_layer *layers, int64_t layer_count,
+                         const simk_posting *run, int64_t run_count);
+
 /// One-permutation MinHash's densification from a probe table: for every bin i < k,
 ///   out[i] = bins[i] if it is not UINT64_MAX (filled), else bins[probes[t * k + i]] for the
 ///   first t < depth whose probed bin is filled, else UINT64_MAX.

@@ -143,9 +143,7 @@ final class _FrozenPostings: @unchecked Sendable {
         }
         for entry in run { limit = Swift.max(limit, Int(entry.document) + 1) }
         self.init(keyBits: keyBits, count: count, documentLimit: limit) { writer in
-            withExtendedLifetime(layers) {
-                _FrozenView.merge(layers.map(\.view), with: run) { writer.append(prefix: $0, document: $1) }
-            }
+            withExtendedLifetime(layers) { writer.appendMerging(layers.map(\.view), with: run) }
         }
     }
 }
@@ -504,6 +502,67 @@ struct _FrozenPostingsWriter {
         written &+= 1
     }
 
+    /// Appends the entries of `layers` and `run` (each sorted by (prefix, document)) merged, as
+    /// ``_FrozenView/merge(_:with:_:)`` and ``append(prefix:document:)`` entry by entry would,
+    /// by the C kernel `simk_postings_merge` (`CSimKernels/postings_merge.c`). In Swift a merged
+    /// entry took about 170 instructions: the loop's state (cursor, heads, writer) did not fit
+    /// the registers, and the writer's, reached through a pointer that stores into the new
+    /// layer might alias, was reloaded and stored around every entry.
+    ///
+    /// - Parameters:
+    ///   - layers: Views of live layers of this writer's key bits, their documents below this
+    ///     writer's limit.
+    ///   - run: Entries with prefixes below 2^keyBits and documents below the limit.
+    mutating func appendMerging(_ layers: [_FrozenView], with run: [_PostingEntry]) {
+        guard layers.count <= Int(SIMK_POSTINGS_MAX_LAYERS) else {
+            _FrozenView.merge(layers, with: run) { append(prefix: $0, document: $1) }
+            return
+        }
+        precondition(layers.reduce(run.count) { $0 + $1.count } <= count &- written, "more entries than announced")
+        for layer in layers {
+            precondition(layer.count == 0 || 1 << layer.documentBits <= documentLimit, "a layer of larger documents")
+        }
+        for entry in run {
+            precondition(Int(entry.document) < documentLimit && (keyBits == 64 || entry.prefix >> UInt64(keyBits) == 0))
+        }
+        var state = simk_postings_writer(
+            upper: upper, block_starts: blockStarts, fingerprints: fingerprints, documents: documents,
+            fingerprint_bits: Int32(fingerprintBits), document_bits: Int32(documentBits), written: Int64(written),
+            next_block_bucket: Int64(nextBlockBucket), upper_word: Int64(upperWord), upper_bits: upperBits,
+            fingerprint_index: Int64(fingerprintAppender.index), fingerprint_pending: fingerprintAppender.pending,
+            fingerprint_filled: Int64(fingerprintAppender.filled), document_index: Int64(documentAppender.index),
+            document_pending: documentAppender.pending, document_filled: Int64(documentAppender.filled))
+        let sources = layers.map {
+            simk_postings_layer(
+                upper: $0.upper, fingerprints: $0.fingerprints, documents: $0.documents, count: Int64($0.count),
+                fingerprint_bits: Int32($0.fingerprintBits), document_bits: Int32($0.documentBits))
+        }
+        // SAFETY: `_PostingEntry` and `simk_posting` are both a 64-bit prefix and a 32-bit
+        // document in 16 bytes; the kernel reads `run.count` of them and the layers' arrays
+        // within their counts, and writes the new layer within the room this writer was made
+        // with (checked above).
+        sources.withUnsafeBufferPointer { sources in
+            run.withUnsafeBufferPointer { entries in
+                entries.withMemoryRebound(to: simk_posting.self) {
+                    simk_postings_merge(&state, sources.baseAddress, Int64(sources.count), $0.baseAddress, Int64($0.count))
+                }
+            }
+        }
+        written = Int(state.written)
+        nextBlockBucket = Int(state.next_block_bucket)
+        upperWord = Int(state.upper_word)
+        upperBits = state.upper_bits
+        fingerprintAppender.index = Int(state.fingerprint_index)
+        fingerprintAppender.pending = state.fingerprint_pending
+        fingerprintAppender.filled = Int(state.fingerprint_filled)
+        documentAppender.index = Int(state.document_index)
+        documentAppender.pending = state.document_pending
+        documentAppender.filled = Int(state.document_filled)
+        #if DEBUG
+        last = nil
+        #endif
+    }
+
     /// Closes the directory once every entry is in.
     fileprivate mutating func finish(bucketCount: Int) {
         precondition(written == count, "fewer entries than announced")
@@ -561,11 +620,11 @@ enum _PackedBits {
 struct _BitAppender {
     private let words: UnsafeMutablePointer<UInt64>
     /// The word being filled.
-    private var index = 0
+    fileprivate var index = 0
     /// Its bits so far.
-    private var pending: UInt64 = 0
+    fileprivate var pending: UInt64 = 0
     /// How many of them (0..<64).
-    private var filled = 0
+    fileprivate var filled = 0
 
     init(words: UnsafeMutablePointer<UInt64>) {
         self.words = words

@@ -1,0 +1,194 @@
+// The merge of one frozen posting layer with a sorted run of new entries into a new layer
+// (Sources/SimCore/Index/FrozenPostings.swift describes the layout): the layer's entries are
+// decoded, merged with the run's and encoded in one loop whose state stays in registers. In
+// Swift the same loop, its cursor and its writer spread over more values than the registers
+// hold, and the writer's, reached through a pointer that any store into the new layer might
+// alias, were reloaded and stored around every entry: about 170 instructions an entry. See
+// include/CSimKernels.h for the contract.
+#include "CSimKernels.h"
+
+// Value `index` of `width` bits (0...64) packed least significant bit first; the words are
+// followed by a zero word of padding.
+static inline uint64_t packed_value(const uint64_t *words, int64_t index, int width) {
+    if (width == 0) return 0;
+    const uint64_t bit = (uint64_t)index * (uint64_t)width;
+    const uint64_t word = bit >> 6, shift = bit & 63;
+    // The next word's bits shifted in by 64 - shift in two steps (shift 0 brings none).
+    const uint64_t window = words[word] >> shift | (words[word + 1] << 1) << (63 - shift);
+    return width == 64 ? window : window & ((UINT64_C(1) << width) - 1);
+}
+
+// Appends `value` (below 2^width, width 1...64) to packed words as the Swift _BitAppender does:
+// the partial word is stored whole after every value.
+static inline void append_bits(uint64_t *words, int64_t *index, uint64_t *pending, int64_t *filled, uint64_t value,
+                               int width) {
+    *pending |= value << *filled;
+    words[*index] = *pending;
+    const int64_t total = *filled + width;
+    const int64_t carry = total >> 6;
+    const uint64_t rest = (value >> 1) >> (63 - *filled);
+    *pending = carry ? rest : *pending;
+    *index += carry;
+    *filled = total & 63;
+}
+
+// Appends `prefix` and `document` through the writer state in the caller's locals (the body of
+// _FrozenPostingsWriter.append(prefix:document:)).
+#define SIMK_APPEND(prefix, document)                                                                              \
+    do {                                                                                                           \
+        const int64_t bucket_ = f == 64 ? 0 : (int64_t)((prefix) >> f);                                            \
+        while (s.next_block_bucket <= bucket_) {                                                                   \
+            s.block_starts[s.next_block_bucket >> 4] = (uint32_t)s.written;                                        \
+            s.next_block_bucket += 16;                                                                             \
+        }                                                                                                          \
+        const int64_t bit_ = s.written + bucket_;                                                                  \
+        if (bit_ >> 6 != s.upper_word) {                                                                           \
+            s.upper[s.upper_word] = s.upper_bits;                                                                  \
+            s.upper_word = bit_ >> 6;                                                                              \
+            s.upper_bits = 0;                                                                                      \
+        }                                                                                                          \
+        s.upper_bits |= UINT64_C(1) << (bit_ & 63);                                                                \
+        if (f > 0) {                                                                                               \
+            append_bits(s.fingerprints, &s.fingerprint_index, &s.fingerprint_pending, &s.fingerprint_filled,      \
+                        (prefix) & fingerprint_mask, f);                                                           \
+        }                                                                                                          \
+        append_bits(s.documents, &s.document_index, &s.document_pending, &s.document_filled, (document),          \
+                    s.document_bits);                                                                              \
+        s.written++;                                                                                               \
+    } while (0)
+
+// A layer's cursor: its entries in (prefix, document) order, the next one in `prefix` and
+// `document` (the sentinel UINT64_MAX, UINT32_MAX once it is exhausted).
+typedef struct {
+    simk_postings_layer layer;
+    int64_t word, entry;
+    uint64_t bits;
+    uint64_t prefix;
+    uint32_t document;
+} layer_cursor;
+
+static inline void cursor_start(layer_cursor *c, const simk_postings_layer *layer) {
+    c->layer = *layer;
+    c->word = 0;
+    c->entry = 0;
+    c->bits = layer->count > 0 ? layer->upper[0] : 0;
+}
+
+static inline void cursor_advance(layer_cursor *c) {
+    if (c->entry >= c->layer.count) {
+        c->prefix = UINT64_MAX;
+        c->document = UINT32_MAX;
+        return;
+    }
+    while (c->bits == 0) c->bits = c->layer.upper[++c->word];
+    const uint64_t bucket = (uint64_t)(c->word * 64 + __builtin_ctzll(c->bits) - c->entry);
+    const int source_f = c->layer.fingerprint_bits;
+    const uint64_t fingerprint = packed_value(c->layer.fingerprints, c->entry, source_f);
+    c->document = (uint32_t)packed_value(c->layer.documents, c->entry, c->layer.document_bits);
+    c->prefix = source_f == 64 ? fingerprint : bucket << source_f | fingerprint;
+    c->bits &= c->bits - 1;
+    c->entry++;
+}
+
+// Two or more layers (a merge that takes in older layers too): the least head of the sources
+// at each step, the run's on a tie, else the first layer's, as the Swift k-way merge.
+static void merge_layers(simk_postings_writer *w, const simk_postings_layer *layers, int64_t layer_count,
+                         const simk_posting *run, int64_t run_count) {
+    // The writer's state in a local copy (kept in registers), stored back at the end.
+    simk_postings_writer s = *w;
+    const int f = s.fingerprint_bits;
+    const uint64_t fingerprint_mask = f == 64 ? UINT64_MAX : (UINT64_C(1) << f) - 1;
+    layer_cursor cursors[SIMK_POSTINGS_MAX_LAYERS];
+    int64_t total = run_count;
+    for (int64_t s = 0; s < layer_count; s++) {
+        cursor_start(&cursors[s], &layers[s]);
+        cursor_advance(&cursors[s]);
+        total += layers[s].count;
+    }
+    int64_t next = 0;
+    for (int64_t i = 0; i < total; i++) {
+        int64_t best = layer_count;
+        uint64_t prefix = next < run_count ? run[next].prefix : UINT64_MAX;
+        uint32_t document = next < run_count ? run[next].document : UINT32_MAX;
+        for (int64_t s = 0; s < layer_count; s++) {
+            if (cursors[s].prefix < prefix || (cursors[s].prefix == prefix && cursors[s].document < document)) {
+                best = s;
+                prefix = cursors[s].prefix;
+                document = cursors[s].document;
+            }
+        }
+        SIMK_APPEND(prefix, document);
+        if (best == layer_count) {
+            next++;
+        } else {
+            cursor_advance(&cursors[best]);
+        }
+    }
+    *w = s;
+}
+
+// One layer and the run (nearly every merge): the cursor in locals too.
+static void merge_one_layer(simk_postings_writer *w, const simk_postings_layer *layer, const simk_posting *run,
+                            int64_t run_count) {
+    // The writer's state in a local copy (kept in registers), stored back at the end.
+    simk_postings_writer s = *w;
+    const int f = s.fingerprint_bits;
+    const uint64_t fingerprint_mask = f == 64 ? UINT64_MAX : (UINT64_C(1) << f) - 1;
+
+    // The layer's cursor: its entries in (prefix, document) order.
+    const uint64_t *const source_upper = layer->upper;
+    const int source_f = layer->fingerprint_bits, source_document_bits = layer->document_bits;
+    const int64_t source_count = layer->count;
+    int64_t source_word = 0, source_entry = 0;
+    uint64_t source_bits = source_count > 0 ? source_upper[0] : 0;
+
+    // Exhausted sources hold a sentinel above every real entry (documents are below 2^31).
+    uint64_t head_prefix = UINT64_MAX, other_prefix = UINT64_MAX;
+    uint32_t head_document = UINT32_MAX, other_document = UINT32_MAX;
+#define SIMK_NEXT_FROM_LAYER()                                                                                   \
+    do {                                                                                                         \
+        if (source_entry < source_count) {                                                                       \
+            while (source_bits == 0) source_bits = source_upper[++source_word];                                  \
+            const uint64_t bucket = (uint64_t)(source_word * 64 + __builtin_ctzll(source_bits) - source_entry);  \
+            const uint64_t fingerprint = packed_value(layer->fingerprints, source_entry, source_f);              \
+            head_document = (uint32_t)packed_value(layer->documents, source_entry, source_document_bits);        \
+            head_prefix = source_f == 64 ? fingerprint : bucket << source_f | fingerprint;                       \
+            source_bits &= source_bits - 1;                                                                      \
+            source_entry++;                                                                                      \
+        } else {                                                                                                 \
+            head_prefix = UINT64_MAX;                                                                            \
+            head_document = UINT32_MAX;                                                                          \
+        }                                                                                                        \
+    } while (0)
+    SIMK_NEXT_FROM_LAYER();
+    int64_t next = 0;
+    if (run_count > 0) {
+        other_prefix = run[0].prefix;
+        other_document = run[0].document;
+    }
+    const int64_t total = source_count + run_count;
+    for (int64_t i = 0; i < total; i++) {
+        const int from_layer = head_prefix < other_prefix || (head_prefix == other_prefix && head_document < other_document);
+        const uint64_t prefix = from_layer ? head_prefix : other_prefix;
+        const uint32_t document = from_layer ? head_document : other_document;
+        if (from_layer) {
+            SIMK_NEXT_FROM_LAYER();
+        } else {
+            next++;
+            other_prefix = next < run_count ? run[next].prefix : UINT64_MAX;
+            other_document = next < run_count ? run[next].document : UINT32_MAX;
+        }
+        SIMK_APPEND(prefix, document);
+    }
+#undef SIMK_NEXT_FROM_LAYER
+    *w = s;
+}
+
+void simk_postings_merge(simk_postings_writer *w, const simk_postings_layer *layers, int64_t layer_count,
+                         const simk_posting *run, int64_t run_count) {
+    if (layer_count == 1) {
+        merge_one_layer(w, layers, run, run_count);
+    } else {
+        merge_layers(w, layers, layer_count, run, run_count);
+    }
+}
