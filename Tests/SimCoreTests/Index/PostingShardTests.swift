@@ -487,6 +487,56 @@ struct PostingShardTests {
         }
     }
 
+    @Test("a merge by the C kernel writes, bit for bit, the layer that appending the merged entries one by one writes",
+          arguments: [64, 33, 32, 12, 1])
+    func mergeKernelAgreesWithAppends(keyBits: Int) {
+        var random = SplitMix64(seed: 12_032_026 &+ UInt64(keyBits))
+        let mask: UInt64 = keyBits == 64 ? .max : (1 << UInt64(keyBits)) - 1
+        // Sorted entries with repeated prefixes and repeated (prefix, document) pairs, documents
+        // below `limit`.
+        func entries(_ count: Int, limit: Int) -> [_PostingEntry] {
+            var made: [_PostingEntry] = []
+            for _ in 0..<count {
+                let prefix = !made.isEmpty && random.next() % 4 == 0 ? made[Int(random.next() % UInt64(made.count))].prefix : random.next() & mask
+                made.append(_PostingEntry(prefix: prefix, document: UInt32(random.next() % UInt64(limit))))
+            }
+            return made.sorted { ($0.prefix, $0.document) < ($1.prefix, $1.document) }
+        }
+        func bytes(_ layer: _FrozenPostings) -> [UInt8] {
+            // The layer's one block of arrays starts at its upper bits.
+            Array(UnsafeRawBufferPointer(start: UnsafeRawPointer(layer.view.upper), count: layer.byteCount))
+        }
+        var cases = 0
+        for layerCount in 0...3 {
+            for sizes in [[0, 0, 0], [1, 0, 5], [3, 1, 1], [700, 90, 2_000], [5_000, 1_300, 300], [64, 64, 64]] {
+                let limits = [1 << 12, 1 << 20, 1 << 9]
+                let layers = (0..<layerCount).map { index in
+                    let filed = entries(sizes[index], limit: limits[index])
+                    return _FrozenPostings(keyBits: keyBits, count: filed.count, documentLimit: limits[index]) { writer in
+                        for entry in filed { writer.append(prefix: entry.prefix, document: entry.document) }
+                    }
+                }
+                let run = entries(sizes[2] / 2 + 1, limit: 1 << 21)
+                let merged = _FrozenPostings(keyBits: keyBits, merging: layers, with: run)
+                var count = run.count
+                var limit = run.reduce(1) { Swift.max($0, Int($1.document) + 1) }
+                for layer in layers {
+                    count += layer.count
+                    if layer.count > 0 { limit = Swift.max(limit, layer.documentLimit) }
+                }
+                let appended = _FrozenPostings(keyBits: keyBits, count: count, documentLimit: limit) { writer in
+                    withExtendedLifetime(layers) {
+                        _FrozenView.merge(layers.map(\.view), with: run) { writer.append(prefix: $0, document: $1) }
+                    }
+                }
+                #expect(merged.count == count && bytes(merged) == bytes(appended),
+                        "\(keyBits) key bits, \(layerCount) layers of \(sizes.prefix(layerCount)), run of \(run.count)")
+                cases += 1
+            }
+        }
+        #expect(cases == 24)
+    }
+
     @Test("a shard saved and read back is the same; bad postings are refused", arguments: [64, 32])
     func persistence(keyBits: Int) throws {
         var shard = _PostingShard(keyBits: keyBits)
