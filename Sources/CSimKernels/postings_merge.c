@@ -1,5 +1,5 @@
-// The merge of one frozen posting layer with a sorted run of new entries into a new layer
-// (Sources/SimCore/Index/FrozenPostings.swift describes the layout): the layer's entries are
+// The merge of frozen posting layers with a sorted run of new entries into a new layer
+// (Sources/SimCore/Index/FrozenPostings.swift describes the layout): the layers' entries are
 // decoded, merged with the run's and encoded in one loop whose state stays in registers. In
 // Swift the same loop, its cursor and its writer spread over more values than the registers
 // hold, and the writer's, reached through a pointer that any store into the new layer might
@@ -74,20 +74,29 @@ static inline void cursor_start(layer_cursor *c, const simk_postings_layer *laye
     c->bits = layer->count > 0 ? layer->upper[0] : 0;
 }
 
-static inline void cursor_advance(layer_cursor *c) {
-    if (c->entry >= c->layer.count) {
-        c->prefix = UINT64_MAX;
-        c->document = UINT32_MAX;
+// The next entry of `layer` after `*entry` entries, whose 1 bits are read up to word `*word`
+// (`*bits` holds those of its 1 bits not yet read) into `*prefix` and `*document`: the sentinel
+// UINT64_MAX, UINT32_MAX once it is exhausted.
+static inline void layer_next(const simk_postings_layer *layer, int64_t *word, uint64_t *bits, int64_t *entry,
+                              uint64_t *prefix, uint32_t *document) {
+    if (*entry >= layer->count) {
+        *prefix = UINT64_MAX;
+        *document = UINT32_MAX;
         return;
     }
-    while (c->bits == 0) c->bits = c->layer.upper[++c->word];
-    const uint64_t bucket = (uint64_t)(c->word * 64 + __builtin_ctzll(c->bits) - c->entry);
-    const int source_f = c->layer.fingerprint_bits;
-    const uint64_t fingerprint = packed_value(c->layer.fingerprints, c->entry, source_f);
-    c->document = (uint32_t)packed_value(c->layer.documents, c->entry, c->layer.document_bits);
-    c->prefix = source_f == 64 ? fingerprint : bucket << source_f | fingerprint;
-    c->bits &= c->bits - 1;
-    c->entry++;
+    while (*bits == 0) *bits = layer->upper[++*word];
+    // The entry's 1 sits after `bucket` zeros and `entry` ones.
+    const uint64_t bucket = (uint64_t)(*word * 64 + __builtin_ctzll(*bits) - *entry);
+    const int f = layer->fingerprint_bits;
+    const uint64_t fingerprint = packed_value(layer->fingerprints, *entry, f);
+    *document = (uint32_t)packed_value(layer->documents, *entry, layer->document_bits);
+    *prefix = f == 64 ? fingerprint : bucket << f | fingerprint;
+    *bits &= *bits - 1;
+    *entry += 1;
+}
+
+static inline void cursor_advance(layer_cursor *c) {
+    layer_next(&c->layer, &c->word, &c->bits, &c->entry, &c->prefix, &c->document);
 }
 
 // Two or more layers (a merge that takes in older layers too): the least head of the sources
@@ -135,44 +144,26 @@ static void merge_one_layer(simk_postings_writer *w, const simk_postings_layer *
     const int f = s.fingerprint_bits;
     const uint64_t fingerprint_mask = f == 64 ? UINT64_MAX : (UINT64_C(1) << f) - 1;
 
-    // The layer's cursor: its entries in (prefix, document) order.
-    const uint64_t *const source_upper = layer->upper;
-    const int source_f = layer->fingerprint_bits, source_document_bits = layer->document_bits;
-    const int64_t source_count = layer->count;
-    int64_t source_word = 0, source_entry = 0;
-    uint64_t source_bits = source_count > 0 ? source_upper[0] : 0;
-
-    // Exhausted sources hold a sentinel above every real entry (documents are below 2^31).
-    uint64_t head_prefix = UINT64_MAX, other_prefix = UINT64_MAX;
-    uint32_t head_document = UINT32_MAX, other_document = UINT32_MAX;
-#define SIMK_NEXT_FROM_LAYER()                                                                                   \
-    do {                                                                                                         \
-        if (source_entry < source_count) {                                                                       \
-            while (source_bits == 0) source_bits = source_upper[++source_word];                                  \
-            const uint64_t bucket = (uint64_t)(source_word * 64 + __builtin_ctzll(source_bits) - source_entry);  \
-            const uint64_t fingerprint = packed_value(layer->fingerprints, source_entry, source_f);              \
-            head_document = (uint32_t)packed_value(layer->documents, source_entry, source_document_bits);        \
-            head_prefix = source_f == 64 ? fingerprint : bucket << source_f | fingerprint;                       \
-            source_bits &= source_bits - 1;                                                                      \
-            source_entry++;                                                                                      \
-        } else {                                                                                                 \
-            head_prefix = UINT64_MAX;                                                                            \
-            head_document = UINT32_MAX;                                                                          \
-        }                                                                                                        \
-    } while (0)
-    SIMK_NEXT_FROM_LAYER();
+    // The layer's cursor in locals too (a copy of the layer, which stores into the new layer
+    // cannot change); exhausted sources hold a sentinel above every real entry (documents are
+    // below 2^31).
+    const simk_postings_layer source = *layer;
+    int64_t word = 0, entry = 0;
+    uint64_t bits = source.count > 0 ? source.upper[0] : 0;
+    uint64_t head_prefix;
+    uint32_t head_document;
+    layer_next(&source, &word, &bits, &entry, &head_prefix, &head_document);
     int64_t next = 0;
-    if (run_count > 0) {
-        other_prefix = run[0].prefix;
-        other_document = run[0].document;
-    }
-    const int64_t total = source_count + run_count;
+    uint64_t other_prefix = run_count > 0 ? run[0].prefix : UINT64_MAX;
+    uint32_t other_document = run_count > 0 ? run[0].document : UINT32_MAX;
+    const int64_t total = source.count + run_count;
     for (int64_t i = 0; i < total; i++) {
-        const int from_layer = head_prefix < other_prefix || (head_prefix == other_prefix && head_document < other_document);
+        const int from_layer =
+            head_prefix < other_prefix || (head_prefix == other_prefix && head_document < other_document);
         const uint64_t prefix = from_layer ? head_prefix : other_prefix;
         const uint32_t document = from_layer ? head_document : other_document;
         if (from_layer) {
-            SIMK_NEXT_FROM_LAYER();
+            layer_next(&source, &word, &bits, &entry, &head_prefix, &head_document);
         } else {
             next++;
             other_prefix = next < run_count ? run[next].prefix : UINT64_MAX;
@@ -180,7 +171,6 @@ static void merge_one_layer(simk_postings_writer *w, const simk_postings_layer *
         }
         SIMK_APPEND(prefix, document);
     }
-#undef SIMK_NEXT_FROM_LAYER
     *w = s;
 }
 
