@@ -99,8 +99,8 @@ static inline void cursor_advance(layer_cursor *c) {
     layer_next(&c->layer, &c->word, &c->bits, &c->entry, &c->prefix, &c->document);
 }
 
-// Two or more layers (a merge that takes in older layers too): the least head of the sources
-// at each step, the run's on a tie, else the first layer's, as the Swift k-way merge.
+// No layer, or several (a merge that takes in older layers too): the least head of the
+// sources at each step, the run's on a tie, else the first layer's, as the Swift k-way merge.
 static void merge_layers(simk_postings_writer *w, const simk_postings_layer *layers, int64_t layer_count,
                          const simk_posting *run, int64_t run_count) {
     // The writer's state in a local copy (kept in registers), stored back at the end.
@@ -109,21 +109,22 @@ static void merge_layers(simk_postings_writer *w, const simk_postings_layer *lay
     const uint64_t fingerprint_mask = f == 64 ? UINT64_MAX : (UINT64_C(1) << f) - 1;
     layer_cursor cursors[SIMK_POSTINGS_MAX_LAYERS];
     int64_t total = run_count;
-    for (int64_t s = 0; s < layer_count; s++) {
-        cursor_start(&cursors[s], &layers[s]);
-        cursor_advance(&cursors[s]);
-        total += layers[s].count;
+    for (int64_t source = 0; source < layer_count; source++) {
+        cursor_start(&cursors[source], &layers[source]);
+        cursor_advance(&cursors[source]);
+        total += layers[source].count;
     }
     int64_t next = 0;
     for (int64_t i = 0; i < total; i++) {
         int64_t best = layer_count;
         uint64_t prefix = next < run_count ? run[next].prefix : UINT64_MAX;
         uint32_t document = next < run_count ? run[next].document : UINT32_MAX;
-        for (int64_t s = 0; s < layer_count; s++) {
-            if (cursors[s].prefix < prefix || (cursors[s].prefix == prefix && cursors[s].document < document)) {
-                best = s;
-                prefix = cursors[s].prefix;
-                document = cursors[s].document;
+        for (int64_t source = 0; source < layer_count; source++) {
+            const layer_cursor *c = &cursors[source];
+            if (c->prefix < prefix || (c->prefix == prefix && c->document < document)) {
+                best = source;
+                prefix = c->prefix;
+                document = c->document;
             }
         }
         SIMK_APPEND(prefix, document);

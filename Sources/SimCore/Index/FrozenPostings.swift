@@ -475,7 +475,7 @@ struct _FrozenPostingsWriter {
     mutating func append(prefix: UInt64, document: UInt32) {
         // Callers merge sorted runs or append entries a loader has checked; the checks that keep
         // the buffers in bounds stay on, the order (which only lookups rely on) is asserted.
-        precondition(written < count && Int(document) < documentLimit && (keyBits == 64 || prefix >> UInt64(keyBits) == 0))
+        precondition(written < count && fits(prefix: prefix, document: document))
         assert(last.map { ($0.prefix, $0.document) <= (prefix, document) } ?? true, "entries out of order")
         #if DEBUG
         last = (prefix, document)
@@ -514,17 +514,13 @@ struct _FrozenPostingsWriter {
     ///     writer's limit.
     ///   - run: Entries with prefixes below 2^keyBits and documents below the limit.
     mutating func appendMerging(_ layers: [_FrozenView], with run: [_PostingEntry]) {
-        guard layers.count <= Int(SIMK_POSTINGS_MAX_LAYERS) else {
-            _FrozenView.merge(layers, with: run) { append(prefix: $0, document: $1) }
-            return
-        }
+        // A shard merges at most `_PostingShard.maximumLayers` (12) layers at once.
+        precondition(layers.count <= Int(SIMK_POSTINGS_MAX_LAYERS), "more layers than the merge kernel takes")
         precondition(layers.reduce(run.count) { $0 + $1.count } <= count &- written, "more entries than announced")
         for layer in layers {
             precondition(layer.count == 0 || 1 << layer.documentBits <= documentLimit, "a layer of larger documents")
         }
-        for entry in run {
-            precondition(Int(entry.document) < documentLimit && (keyBits == 64 || entry.prefix >> UInt64(keyBits) == 0))
-        }
+        for entry in run { precondition(fits(prefix: entry.prefix, document: entry.document)) }
         var state = simk_postings_writer(
             upper: upper, block_starts: blockStarts, fingerprints: fingerprints, documents: documents,
             fingerprint_bits: Int32(fingerprintBits), document_bits: Int32(documentBits), written: Int64(written),
@@ -561,6 +557,13 @@ struct _FrozenPostingsWriter {
         #if DEBUG
         last = nil
         #endif
+    }
+
+    /// Whether an entry fits this layer: `prefix` below 2^keyBits, `document` below the limit
+    /// (the checks that keep the arrays' writes in bounds).
+    @inline(__always)
+    private func fits(prefix: UInt64, document: UInt32) -> Bool {
+        Int(document) < documentLimit && (keyBits == 64 || prefix >> UInt64(keyBits) == 0)
     }
 
     /// Closes the directory once every entry is in.

@@ -74,7 +74,8 @@ struct _PostingShard: Sendable {
     /// times the entries merged so far.
     static let layerRatio = 4
     /// The most frozen layers a shard keeps (a safety bound: with ``layerRatio`` 4 and runs of
-    /// at least 2¹⁴ entries, 2³¹ entries need at most 10).
+    /// at least 2¹⁴ entries, 2³¹ entries need at most 10); at most `SIMK_POSTINGS_MAX_LAYERS`
+    /// (16), the most the merge kernel takes.
     static let maximumLayers = 12
 
     /// An empty shard, with a ``filter`` if `filtered`.
