@@ -1,5 +1,6 @@
 import SimCommandLine
 import SimCoreIO
+import SimCoreInternals
 
 /// The one rule for repeated ids, shared by every `simdedup` command that names documents by id
 /// in its output (`dedupe`, `reuse`): a record whose id an earlier document already has is
@@ -82,11 +83,12 @@ struct UniqueIDs {
 
 /// Where each accepted document came from, for messages about a later one (`file:line`, or the
 /// file of a `.txt` document): one line number per document and one path per run of documents
-/// from the same file (4 bytes a document from a JSON Lines file: 40 MB at ten million).
+/// from the same file (4 bytes a document from a JSON Lines file: 40 MB at ten million, in pages
+/// that grow without doubling).
 struct DocumentPlaces {
     /// Each document's line (0 for a whole file), or ``UInt32/max`` for a line past it, kept
     /// in ``farLines``.
-    private var lines: [UInt32] = []
+    private var lines = PagedColumn<UInt32>()
     /// The lines at or past 2³² − 1, by document.
     private var farLines: [Int: Int] = [:]
     private var runStarts: [Int] = []

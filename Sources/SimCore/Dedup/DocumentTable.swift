@@ -1,4 +1,5 @@
 internal import CSimKernels
+import SimCoreInternals
 
 /// What a deduplicator keeps of each document besides its signature: its id (all ids in one
 /// UTF-8 buffer, held once), its length in bytes (which picks a cluster's representative), and
@@ -18,12 +19,12 @@ internal import CSimKernels
 /// Ends and lengths are kept in 32 bits (8 bytes a document together, where two `Int`s took
 /// 16): an id's end modulo 2³², with the documents where the ends pass each further 4 GiB
 /// listed apart (``idEndCarries``), and a length below 2³² − 1 as itself, a longer one in
-/// ``farLengths``.
+/// ``farLengths``. Both are paged (``PagedColumn``): they grow a page at a time, never doubling.
 struct _DocumentTable: Sendable {
     /// Every id's UTF-8 bytes, back to back.
     private(set) var idBytes: [UInt8] = []
     /// `idEnds[i]` is the end of document i's id in ``idBytes``, modulo 2^``idEndBits``.
-    private var idEnds: [UInt32] = []
+    private var idEnds = PagedColumn<UInt32>()
     /// The first document whose id ends at or past each multiple of 2^``idEndBits`` (the
     /// second multiple's after the first's), which ``idEnd(of:)`` adds back: empty below 4 GiB
     /// of ids.
@@ -33,7 +34,7 @@ struct _DocumentTable: Sendable {
     private let idEndBits: Int
     /// Each document's UTF-8 length, or ``UInt32/max`` for one of 2³² − 1 bytes or more, kept
     /// in ``farLengths``.
-    private var lengths: [UInt32] = []
+    private var lengths = PagedColumn<UInt32>()
     /// The lengths of 2³² − 1 bytes or more, by document.
     private var farLengths: [Int: Int] = [:]
     /// Open addressing by XXH3 of the id: the first document of each distinct id; -1 is empty.
@@ -56,7 +57,7 @@ struct _DocumentTable: Sendable {
 
     /// Bytes held (ids and the id index included).
     var byteCount: Int {
-        idBytes.count + idEnds.count * 4 + idEndCarries.count * 8 + lengths.count * 4 + farLengths.count * 16
+        idBytes.count + idEnds.byteCount + idEndCarries.count * 8 + lengths.byteCount + farLengths.count * 16
             + idSlots.count * 5
     }
 
@@ -144,12 +145,11 @@ struct _DocumentTable: Sendable {
 
     /// Makes room for `more` documents with `moreIDBytes` bytes of ids, so that appending them
     /// copies no array as it grows (a loader knows both; at ten million documents the doubling
-    /// copies and their fresh pages were a tenth of loading). The id index still grows as
-    /// distinct ids arrive: how many of the ids are distinct is not known.
+    /// copies and their fresh pages were a tenth of loading). The ends and lengths grow by pages
+    /// and need no room; the id index still grows as distinct ids arrive: how many of the ids
+    /// are distinct is not known.
     mutating func reserveCapacity(documents more: Int, idBytes moreIDBytes: Int) {
         idBytes.reserveCapacity(idBytes.count + moreIDBytes)
-        idEnds.reserveCapacity(count + more)
-        lengths.reserveCapacity(count + more)
     }
 
     /// Calls `body` with each id's length in bytes, in document order.

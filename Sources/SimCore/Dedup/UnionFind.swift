@@ -1,6 +1,8 @@
+import SimCoreInternals
+
 /// Disjoint sets over document numbers 0..<count (union by rank, path halving): how verified
 /// duplicate pairs become clusters, in 5 bytes an element (a parent and a rank byte; sizes in
-/// `Int32` took 8).
+/// `Int32` took 8), kept in pages (``PagedColumn``) that grow without doubling.
 ///
 /// ```swift
 /// var sets = UnionFind(count: 4)
@@ -8,18 +10,19 @@
 /// sets.find(2) == sets.find(0)   // true
 /// ```
 public struct UnionFind: Sendable, Hashable {
-    private var parents: [Int32]
+    private var parents: PagedColumn<Int32>
     /// An upper bound on the height of each root's tree: a root of rank r has at least 2^r
     /// elements, so ranks stay below 32.
-    private var ranks: [UInt8]
+    private var ranks: PagedColumn<UInt8>
 
     /// `count` singletons.
     ///
     /// - Parameter count: Elements 0..<count, fewer than 2³¹.
     public init(count: Int = 0) {
         precondition(count >= 0 && count < Int(Int32.max), "count must be in 0..<2^31")
-        parents = (0..<Int32(count)).map { $0 }
-        ranks = [UInt8](repeating: 0, count: count)
+        parents = PagedColumn()
+        for element in 0..<Int32(count) { parents.append(element) }
+        ranks = PagedColumn(repeating: 0, count: count)
     }
 
     /// The number of elements.

@@ -1,6 +1,9 @@
+import SimCoreInternals
+
 /// A deduplicator's verified pairs in 16 bytes each: the two document numbers as `Int32`
 /// (numbers fit 32 bits: ``UnionFind`` numbers its elements so) and the similarity whole,
-/// where an array of ``SimilarPair`` (two `Int`s) took 24. Read back as ``SimilarPair``s.
+/// where an array of ``SimilarPair`` (two `Int`s) took 24, in pages (``PagedColumn``) that grow
+/// without doubling. Read back as ``SimilarPair``s.
 ///
 /// ```swift
 /// var pairs = _VerifiedPairs()
@@ -14,7 +17,7 @@ struct _VerifiedPairs: RandomAccessCollection, Sendable {
         let similarity: Double
     }
 
-    private var stored: [Stored] = []
+    private var stored = PagedColumn<Stored>()
 
     /// No pairs.
     init() {}
@@ -36,7 +39,7 @@ struct _VerifiedPairs: RandomAccessCollection, Sendable {
     }
 
     /// Bytes held by the pairs.
-    var byteCount: Int { stored.count * MemoryLayout<Stored>.stride }
+    var byteCount: Int { stored.byteCount }
 
     /// Appends `pair`, whose documents are numbered below 2³¹.
     mutating func append(_ pair: SimilarPair) {

@@ -26,7 +26,7 @@ struct CompactDocumentStateTests {
         #expect(empty.isEmpty && empty.isBits && empty.byteCount == 0)
     }
 
-    @Test("verified pairs kept in 16 bytes read back as the pairs appended")
+    @Test("verified pairs kept in 16 bytes, in pages, read back as the pairs appended")
     func verifiedPairs() {
         let pairs = [
             SimilarPair(first: 0, second: 1, similarity: 0.8),
@@ -37,6 +37,10 @@ struct CompactDocumentStateTests {
         for pair in pairs { kept.append(pair) }
         #expect(Array(kept) == pairs)
         #expect(Array(_VerifiedPairs(pairs)) == pairs)
-        #expect(kept.byteCount == 3 * 16)
+        // 16 bytes a pair, in pages whose first one starts at 16 places.
+        #expect(kept.byteCount == 16 * 16)
+        for index in 3..<70_000 { kept.append(SimilarPair(first: index, second: index + 1, similarity: 0.9)) }
+        #expect(kept.count == 70_000 && kept[69_999].second == 70_000)
+        #expect(kept.byteCount == 2 * 65_536 * 16)
     }
 }

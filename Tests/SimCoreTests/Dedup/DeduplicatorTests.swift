@@ -658,6 +658,21 @@ struct UnionFindTests {
             #expect((sets.find(a) == sets.find(b)) == (labels[a] == labels[b]))
         }
     }
+
+    @Test("sets across the pages of 2¹⁶ elements, grown by appends past page ends")
+    func acrossPages() {
+        let count = 140_000
+        var sets = UnionFind(count: 65_530)
+        while sets.count < count { sets.append() }
+        // Each element joins the one 2¹⁶ after it: sets {r, r + 2¹⁶, r + 2¹⁷} below the count.
+        var joined = 0
+        for element in 0..<(count - 65_536) where sets.union(element, element + 65_536) { joined += 1 }
+        #expect(joined == count - 65_536)
+        let rejoined = sets.union(4, 4 + 131_072)
+        #expect(!rejoined)
+        let expected = (0..<65_536).map { root in [root, root + 65_536, root + 131_072].filter { $0 < count } }
+        #expect(sets.groups() == expected)
+    }
 }
 
 @Suite("Distinct count")
