@@ -178,8 +178,7 @@ package enum Platform {
     /// call fails, or off Linux, nothing changes.
     ///
     /// - Parameters:
-    ///   - memory: The start of an allocation (from ``mapZeroedMemory(bytes:)``, or from `malloc`,
-    ///     which maps large ones on its own).
+    ///   - memory: The start of an allocation (from `malloc`, which maps large ones on its own).
     ///   - bytes: Its size.
     package static func adviseHugePages(_ memory: UnsafeMutableRawPointer, bytes: Int) {
         #if os(Linux)
@@ -187,34 +186,6 @@ package enum Platform {
         let end = (Int(bitPattern: memory) + bytes) / hugePageBytes * hugePageBytes
         guard end > start, let aligned = UnsafeMutableRawPointer(bitPattern: start) else { return }
         _ = madvise(aligned, end - start, MADV_HUGEPAGE)
-        #endif
-    }
-
-    /// `bytes` of zeroed memory mapped afresh from the kernel (`mmap`, private and anonymous),
-    /// page aligned, or `nil` where the mapping fails (the caller then allocates as usual).
-    /// ``unmapMemory(_:bytes:)`` hands it back to the kernel at once, where memory freed to
-    /// `malloc` may stay in its heap.
-    ///
-    /// - Parameter bytes: The size, at least 1.
-    /// - Returns: The memory, or `nil`.
-    package static func mapZeroedMemory(bytes: Int) -> UnsafeMutableRawPointer? {
-        #if os(Linux) || canImport(Darwin)
-        let memory = mmap(nil, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0)
-        guard let memory, memory != MAP_FAILED else { return nil }
-        return memory
-        #else
-        return nil
-        #endif
-    }
-
-    /// Unmaps memory from ``mapZeroedMemory(bytes:)``.
-    ///
-    /// - Parameters:
-    ///   - memory: What ``mapZeroedMemory(bytes:)`` returned.
-    ///   - bytes: The size asked for there.
-    package static func unmapMemory(_ memory: UnsafeMutableRawPointer, bytes: Int) {
-        #if os(Linux) || canImport(Darwin)
-        _ = munmap(memory, bytes)
         #endif
     }
 

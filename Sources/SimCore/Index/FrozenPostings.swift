@@ -22,12 +22,6 @@ internal import CSimKernels
 /// run of new ones into a new object (the layout depends on n, so a merge rewrites all of its
 /// inputs, in one sequential pass); ``_PostingShard`` decides which layers to merge.
 ///
-/// **Memory.** A layer of ``mappedBytes`` or more is mapped from the kernel on its own
-/// (`mmap`) and unmapped when it is freed. Merges replace a shard's layers with larger ones
-/// every few batches, and from the allocator's heap each layer a merge freed stayed behind as a
-/// hole that later layers, each larger, seldom fit: 1,080,000 paragraphs peaked 15–30 MB
-/// higher (README, Measurements). Fresh pages come zeroed, so the layer is not cleared either.
-///
 /// Immutable after its initializer, so any number of threads read it at once.
 final class _FrozenPostings: @unchecked Sendable {
     // SAFETY: the four buffers (one block) are allocated and written by the initializer only,
@@ -63,10 +57,6 @@ final class _FrozenPostings: @unchecked Sendable {
     private let storage: UnsafeMutableRawPointer
     /// Bytes held by the arrays (the block's size).
     let byteCount: Int
-    /// Whether the block was mapped from the kernel (``mappedBytes`` or more), not allocated.
-    let isMapped: Bool
-    /// The smallest block mapped from the kernel: 256 KiB ("Memory" above).
-    static let mappedBytes = 1 << 18
 
     /// The empty layer.
     convenience init(keyBits: Int) {
@@ -95,20 +85,14 @@ final class _FrozenPostings: @unchecked Sendable {
         blockCount = (bucketCount + _FrozenPostings.blockBuckets - 1) / _FrozenPostings.blockBuckets + 1
         fingerprintWords = (count * fingerprintBits + 63) / 64 + 2
         documentWords = (count * documentBits + 63) / 64 + 2
-        // One zeroed block holds the four arrays, mapped afresh when large ("Memory" above); the
-        // whole 2 MiB pages of a large one (a layer of about a million entries or more) in huge
-        // pages, so that the random reads of lookups rarely miss the TLB.
+        // One zeroed block holds the four arrays; the whole 2 MiB pages of a large one (a layer
+        // of about a million entries or more) in huge pages, so that the random reads of lookups
+        // rarely miss the TLB.
         let words = upperWords + fingerprintWords + documentWords
         byteCount = words * 8 + blockCount * 4
-        if byteCount >= Self.mappedBytes, let mapped = Platform.mapZeroedMemory(bytes: byteCount) {
-            storage = mapped
-            isMapped = true
-            if byteCount >= 2 * Platform.hugePageBytes { Platform.adviseHugePages(storage, bytes: byteCount) }
-        } else {
-            storage = .allocate(byteCount: byteCount, alignment: MemoryLayout<UInt64>.alignment)
-            isMapped = false
-            storage.initializeMemory(as: UInt8.self, repeating: 0, count: byteCount)
-        }
+        storage = .allocate(byteCount: byteCount, alignment: MemoryLayout<UInt64>.alignment)
+        if byteCount >= 2 * Platform.hugePageBytes { Platform.adviseHugePages(storage, bytes: byteCount) }
+        storage.initializeMemory(as: UInt8.self, repeating: 0, count: byteCount)
         // SAFETY: the four arrays partition the block: 64-bit words first, then the directory.
         let wordBase = storage.bindMemory(to: UInt64.self, capacity: words)
         upper = wordBase
@@ -123,7 +107,7 @@ final class _FrozenPostings: @unchecked Sendable {
     }
 
     deinit {
-        if isMapped { Platform.unmapMemory(storage, bytes: byteCount) } else { storage.deallocate() }
+        storage.deallocate()
     }
 
     /// The top `keyBits` bits of `key`.

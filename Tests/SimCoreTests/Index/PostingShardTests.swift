@@ -463,10 +463,9 @@ struct PostingShardTests {
         }
     }
 
-    @Test("frozen layers at the edges: empty, one entry, long runs in one bucket, long stretches of empty buckets, mapped from the kernel")
+    @Test("frozen layers at the edges: empty, one entry, long runs in one bucket, long stretches of empty buckets")
     func frozenEdges() {
-        var mapped = 0
-        for count in [0, 1, 2, 3, 64, 65, 200, 5_000, 40_000] {
+        for count in [0, 1, 2, 3, 64, 65, 200, 5_000] {
             // Half the keys in one bucket (small values: top bits 0), the rest spread: runs of
             // ones longer than a word and directory blocks with no entry.
             var random = SplitMix64(seed: UInt64(count))
@@ -479,18 +478,13 @@ struct PostingShardTests {
             let frozen = _FrozenPostings(keyBits: 64, count: entries.count, documentLimit: Swift.max(1, count)) { writer in
                 for entry in entries { writer.append(prefix: entry.prefix, document: entry.document) }
             }
-            // 40,000 entries of 64-bit keys take about 350 KB: a block mapped on its own.
-            #expect(frozen.isMapped == (frozen.byteCount >= _FrozenPostings.mappedBytes), "count \(count)")
-            if frozen.isMapped { mapped += 1 }
             let shard = _PostingShard(frozen: frozen)
             let reference = Multimap(keyBits: 64, filed)
             #expect(shard.sortedEntries == entries, "count \(count)")
-            // Each distinct key once: the 7 small keys hold half the entries.
-            for key in Set(filed.map(\.key)).sorted() + [0, 6, 7, .max] {
+            for key in filed.map(\.key) + [0, 6, 7, .max] {
                 #expect(Self.lookup(shard, key) == reference.documents(key), "count \(count), key \(key)")
             }
         }
-        #expect(mapped == 1)
     }
 
     @Test("a merge by the C kernel writes, bit for bit, the layer that appending the merged entries one by one writes",
