@@ -8,8 +8,15 @@ import SimCoreInternals
 /// Keys are hashes (or their top `keyBits` bits), uniform over their range, so a key's own top
 /// bits pick its slot (open addressing, linear probing, load at most 1/2; keys that crowd into
 /// a narrow range, which hashes do not, would make long probe runs). Each slot holds its
-/// key and the first entry of its list; entries are (document, next) pairs in insertion order,
-/// prepended to their key's list.
+/// key and a reference to its documents (``_RecentSlot/head``).
+///
+/// **A key's one document in its slot.** Most keys of a band are filed once before the next
+/// merge, so a slot holds its key's document itself while it is the only one (the head
+/// −2 − document), and only a key's second document moves both into the entries: (document,
+/// next) pairs in insertion order, prepended to their key's list. On 1,080,000 paragraphs
+/// every band's entries held all 2¹⁷ documents of a merge's run (1 MiB a band) where they now
+/// hold the repeated keys' only; an insert of a new key writes its slot alone, and a lookup of
+/// it reads no entry.
 ///
 /// **Eight bytes a slot.** A slot (``_RecentSlot``) holds the key's low 32 bits beside its list
 /// head, so a probe reads one cache line; a table of keys wider than 32 bits keeps their high
@@ -45,8 +52,10 @@ final class _RecentPostings: @unchecked Sendable {
     private var entryCapacity: Int
     /// Each entry's document and the next entry of the same key (−1 ends the list).
     private var entries: UnsafeMutablePointer<_RecentEntry>
-    /// Entries.
+    /// Documents filed (the layer's entries, whether in a slot or in ``entries``).
     private(set) var entryCount = 0
+    /// Places of ``entries`` used: the documents of keys filed more than once.
+    private var listCount = 0
     /// Distinct keys.
     private(set) var keyCount = 0
 
@@ -74,8 +83,9 @@ final class _RecentPostings: @unchecked Sendable {
         }
         entryCapacity = other.entryCapacity
         entries = .allocate(capacity: entryCapacity)
-        entries.initialize(from: other.entries, count: other.entryCount)
+        entries.initialize(from: other.entries, count: other.listCount)
         entryCount = other.entryCount
+        listCount = other.listCount
         keyCount = other.keyCount
     }
 
@@ -105,25 +115,35 @@ final class _RecentPostings: @unchecked Sendable {
 
     /// Adds `document` to the list of `key`.
     ///
-    /// - Returns: The entry that headed `key`'s list before (−1 if none): the documents filed
-    ///   under `key` before this one, latest first, from ``_RecentView/forEachDocument(fromEntry:_:)``
-    ///   of a view taken after the insert.
+    /// - Returns: The head of `key`'s slot before (``_RecentSlot/empty`` if none): the documents
+    ///   filed under `key` before this one, latest first, from
+    ///   ``_RecentView/forEachDocument(fromEntry:_:)`` of a view taken after the insert.
     @discardableResult
     func insert(key: UInt64, document: Int32) -> Int32 {
-        precondition(entryCount < Int(Int32.max), "too many postings")
+        precondition(entryCount < Int(Int32.max) && document >= 0 && document < Int32.max, "too many postings")
         if (keyCount + 1) * 2 > slotCount { growSlots() }
-        if entryCount == entryCapacity { growEntries() }
         let slot = view.slot(of: key)
-        let entry = Int32(entryCount)
-        // SAFETY: entryCount < entryCapacity (grown above); slot < slotCount.
+        // SAFETY: slot < slotCount; the entries written are below entryCapacity (grown below).
         let previous = slots[slot].head
-        entries[entryCount] = _RecentEntry(document: document, next: previous)
-        if previous < 0 {
+        if previous == _RecentSlot.empty {
             slots[slot].low = UInt32(truncatingIfNeeded: key)
             slotHighs?[slot] = UInt32(truncatingIfNeeded: key >> 32)
+            slots[slot].head = _RecentSlot.head(ofOnly: document)
             keyCount += 1
+        } else {
+            // A second document takes two entries (the first moves out of the slot), a later one one.
+            if listCount + (previous < _RecentSlot.empty ? 2 : 1) > entryCapacity { growEntries() }
+            var next = previous
+            if previous < _RecentSlot.empty {
+                // The key's one document moves from its slot into the entries.
+                entries[listCount] = _RecentEntry(document: _RecentSlot.onlyDocument(ofHead: previous), next: -1)
+                next = Int32(listCount)
+                listCount += 1
+            }
+            entries[listCount] = _RecentEntry(document: document, next: next)
+            slots[slot].head = Int32(listCount)
+            listCount += 1
         }
-        slots[slot].head = entry
         entryCount += 1
         return previous
     }
@@ -167,7 +187,7 @@ final class _RecentPostings: @unchecked Sendable {
             // SAFETY: slot < slotCount; headCount ≤ keyCount (one place per key with entries,
             // and the spare one after them).
             var slot = 0
-            while slot < slotCount && slots[slot].head >= 0 {
+            while slot < slotCount && slots[slot].head != _RecentSlot.empty {
                 let entry = _PostingEntry(prefix: view.key(at: slot), document: UInt32(bitPattern: slots[slot].head))
                 if view.home(of: entry.prefix) > slot {
                     wrapped.append(entry)
@@ -183,7 +203,7 @@ final class _RecentPostings: @unchecked Sendable {
             while slot < slotCount {
                 let head = slots[slot].head
                 (heads + headCount).initialize(to: _PostingEntry(prefix: view.key(at: slot), document: UInt32(bitPattern: head)))
-                headCount &+= head >= 0 ? 1 : 0
+                headCount &+= head != _RecentSlot.empty ? 1 : 0
                 slot &+= 1
             }
             for entry in wrapped {
@@ -195,14 +215,19 @@ final class _RecentPostings: @unchecked Sendable {
             var written = 0
             for index in 0..<headCount {
                 // SAFETY: index + prefetchDistance is checked; every link was made by insert, so
-                // entries are below entryCount; `written` stays at or below the place read
-                // (see above), and the lists hold entryCount entries in all.
+                // entries are below listCount; `written` stays at or below the place read
+                // (see above), and the slots and lists hold entryCount documents in all.
                 if index &+ Self.prefetchDistance < headCount {
                     let ahead = Int(Int32(bitPattern: heads[index &+ Self.prefetchDistance].document))
-                    simk_prefetch(entries + ahead)
+                    if ahead >= 0 { simk_prefetch(entries + ahead) }
                 }
                 let key = heads[index].prefix
                 let head = Int32(bitPattern: heads[index].document)
+                if head < _RecentSlot.empty {
+                    base[written] = _PostingEntry(prefix: key, document: UInt32(bitPattern: _RecentSlot.onlyDocument(ofHead: head)))
+                    written &+= 1
+                    continue
+                }
                 let first = entries[Int(head)]
                 if first.next < 0 {
                     base[written] = _PostingEntry(prefix: key, document: UInt32(bitPattern: first.document))
@@ -240,7 +265,7 @@ final class _RecentPostings: @unchecked Sendable {
     func forEachKey(_ body: (UInt64) -> Void) {
         let view = view
         // SAFETY: slot < slotCount.
-        for slot in 0..<slotCount where slots[slot].head >= 0 { body(view.key(at: slot)) }
+        for slot in 0..<slotCount where slots[slot].head != _RecentSlot.empty { body(view.key(at: slot)) }
     }
 
     /// Empties the layer and keeps its buffers, for the inserts after a merge: a shard's recent
@@ -254,6 +279,7 @@ final class _RecentPostings: @unchecked Sendable {
         // SAFETY: the slots are initialized, plain values; entries past the count are never read.
         slots.update(repeating: _RecentSlot(low: 0, head: -1), count: slotCount)
         entryCount = 0
+        listCount = 0
         keyCount = 0
     }
 
@@ -267,7 +293,7 @@ final class _RecentPostings: @unchecked Sendable {
         (slots, slotHighs) = Self.emptySlots(slotCount, wide: oldHighs != nil)
         let view = view
         // SAFETY: slot < oldCount, the old buffers' size; target < slotCount.
-        for slot in 0..<oldCount where oldSlots[slot].head >= 0 {
+        for slot in 0..<oldCount where oldSlots[slot].head != _RecentSlot.empty {
             let target = view.slot(of: old.key(at: slot))
             slots[target] = oldSlots[slot]
             slotHighs?[target] = oldHighs?[slot] ?? 0
@@ -280,18 +306,30 @@ final class _RecentPostings: @unchecked Sendable {
     private func growEntries() {
         let capacity = entryCapacity * 2
         let grown = UnsafeMutablePointer<_RecentEntry>.allocate(capacity: capacity)
-        grown.moveInitialize(from: entries, count: entryCount)
+        grown.moveInitialize(from: entries, count: listCount)
         entries.deallocate()
         entries = grown
         entryCapacity = capacity
     }
 }
 
-/// A slot of a ``_RecentPostings``: the low 32 bits of its key and the first entry of the key's
-/// list (−1: the slot is empty).
+/// A slot of a ``_RecentPostings``: the low 32 bits of its key and its documents' reference.
 struct _RecentSlot {
     var low: UInt32
+    /// ``empty``; the key's only document d as −2 − d (``head(ofOnly:)``); or the first entry of
+    /// the key's list (0 or more).
     var head: Int32
+
+    /// The head of an empty slot.
+    static let empty: Int32 = -1
+
+    /// The head of a key whose only document is `document` (below `Int32.max`).
+    @inline(__always)
+    static func head(ofOnly document: Int32) -> Int32 { -2 &- document }
+
+    /// The document of a head below ``empty`` (made by ``head(ofOnly:)``).
+    @inline(__always)
+    static func onlyDocument(ofHead head: Int32) -> Int32 { -2 &- head }
 }
 
 /// An entry of a ``_RecentPostings``: a document and the next entry filed under the same key
@@ -351,7 +389,7 @@ struct _RecentView {
         guard entryCount > 0 else { return }
         let head = slots[slot(of: key)].head
         guard head >= 0 else { return }
-        // SAFETY: head < entryCount (made by insert); a prefetch reads nothing.
+        // SAFETY: head is a list's first entry (made by insert); a prefetch reads nothing.
         simk_prefetch(entries + Int(head))
     }
 
@@ -370,9 +408,9 @@ struct _RecentView {
         // SAFETY: slot ≤ mask < slot count, the size of both buffers.
         if let slotHighs {
             let high = UInt32(truncatingIfNeeded: key &>> 32)
-            while slots[slot].head >= 0 && (slots[slot].low != low || slotHighs[slot] != high) { slot = (slot &+ 1) & mask }
+            while slots[slot].head != _RecentSlot.empty && (slots[slot].low != low || slotHighs[slot] != high) { slot = (slot &+ 1) & mask }
         } else {
-            while slots[slot].head >= 0 && slots[slot].low != low { slot = (slot &+ 1) & mask }
+            while slots[slot].head != _RecentSlot.empty && slots[slot].low != low { slot = (slot &+ 1) & mask }
         }
         return slot
     }
@@ -384,13 +422,18 @@ struct _RecentView {
         forEachDocument(fromEntry: slots[slot(of: key)].head, body)
     }
 
-    /// Calls `body` with the document of `entry` and of every entry after it on its key's list
-    /// (filed before it), latest first; nothing for −1.
+    /// Calls `body` with the documents of a slot's head `entry` (``_RecentSlot/head``): its key's
+    /// only document, or the document of the entry and of every entry after it on its key's
+    /// list (filed before it), latest first; nothing for ``_RecentSlot/empty``.
     @inline(__always)
     func forEachDocument(fromEntry entry: Int32, _ body: (Int32) -> Void) {
+        if entry < _RecentSlot.empty {
+            body(_RecentSlot.onlyDocument(ofHead: entry))
+            return
+        }
         var entry = entry
         while entry >= 0 {
-            // SAFETY: entry < entryCount (every link was made by insert).
+            // SAFETY: entry is below the entries used (every link was made by insert).
             let filed = entries[Int(entry)]
             body(filed.document)
             entry = filed.next

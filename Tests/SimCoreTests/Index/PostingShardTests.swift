@@ -268,7 +268,7 @@ struct PostingShardTests {
         #expect(shard.recent.entryCount == 0 && shard.recent.slotCount == 16 && agrees(shard, reference))
     }
 
-    @Test("the recent table hands back its entries sorted, and finds every key after its doublings: keys displaced by probing, keys wrapped past the last slot, long lists, wide keys sharing a low word",
+    @Test("the recent table hands back its entries sorted, and finds every key after its doublings: keys displaced by probing, keys wrapped past the last slot, long lists, wide keys sharing a low word; a key's one document in its slot",
           arguments: [64, 32, 12])
     func recentSortedEntries(keyBits: Int) {
         var random = SplitMix64(seed: 4_242 &+ UInt64(keyBits))
@@ -277,6 +277,8 @@ struct PostingShardTests {
             let table = _RecentPostings(keyBits: keyBits)
             var reference: [_PostingEntry] = []
             var keys: [UInt64] = []
+            var filedUnder: [UInt64: [Int32]] = [:]
+            var wrongEarlier = 0
             for document in 0..<Int32(size) {
                 let key: UInt64
                 switch random.next() % 8 {
@@ -293,11 +295,25 @@ struct PostingShardTests {
                 default: key = random.next() & limit
                 }
                 keys.append(key)
-                table.insert(key: key, document: document)
+                // The head handed back reads the key's earlier documents, latest first: none,
+                // the one kept in the slot, or a list.
+                let previous = table.insert(key: key, document: document)
+                var earlier: [Int32] = []
+                table.view.forEachDocument(fromEntry: previous) { earlier.append($0) }
+                if earlier != (filedUnder[key] ?? []).reversed() { wrongEarlier += 1 }
+                filedUnder[key, default: []].append(document)
                 reference.append(_PostingEntry(prefix: key, document: UInt32(document)))
             }
+            #expect(wrongEarlier == 0, "\(keyBits) key bits, \(size) entries: \(wrongEarlier) inserts read other earlier documents")
+            // Only keys filed more than once take entries (2 for the second document, 1 for each
+            // after it): the entries' capacity is the first power of two ≥ 16 that holds them.
+            let listed = filedUnder.values.reduce(0) { $0 + ($1.count > 1 ? $1.count : 0) }
+            var capacity = 16
+            while capacity < listed { capacity *= 2 }
+            #expect(table.byteCount == table.slotCount * (keyBits > 32 ? 12 : 8) + capacity * 8, "\(keyBits) key bits, \(size) entries")
             reference.sort { ($0.prefix, $0.document) < ($1.prefix, $1.document) }
             #expect(table.sortedEntries == reference, "\(keyBits) key bits, \(size) entries")
+            #expect(_RecentPostings(copying: table).sortedEntries == reference, "\(keyBits) key bits, \(size) entries")
             // Every key is found from its home after the doublings (growSlots files every key
             // again), with its documents latest first.
             let byKey = Dictionary(grouping: reference, by: \.prefix)
