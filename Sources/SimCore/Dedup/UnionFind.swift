@@ -2,7 +2,7 @@ import SimCoreInternals
 
 /// Disjoint sets over document numbers 0..<count (union by rank, path halving): how verified
 /// duplicate pairs become clusters, in 5 bytes an element (a parent and a rank byte; sizes in
-/// `Int32` took 8), kept in pages (``PagedColumn``) that grow without doubling.
+/// `Int32` took 8), kept in pages of 2¹⁶ elements that grow without doubling.
 ///
 /// ```swift
 /// var sets = UnionFind(count: 4)
