@@ -37,7 +37,9 @@
 /// ```
 public struct PagedColumn<Element: BitwiseCopyable>: RandomAccessCollection {
     /// Where each page starts: every page but the last holds 2¹⁶ elements, the last one
-    /// ``lastCapacity`` places.
+    /// ``lastCapacity`` places. The owner lists the same pages to free them; reads use this
+    /// copy, a value of the column's own, because a class's stored `var` read through a
+    /// reference is checked for exclusive access at run time.
     @usableFromInline var starts: [UnsafeMutablePointer<Element>] = []
     /// Frees the pages once no column holds them.
     @usableFromInline var owner = PagedColumnOwner<Element>()
@@ -90,7 +92,8 @@ public struct PagedColumn<Element: BitwiseCopyable>: RandomAccessCollection {
     public mutating func append(_ value: Element) {
         if !isKnownUniquelyReferenced(&owner) { makeUnique() }
         let place = elementCount & pagedColumnPageMask
-        if place == 0 && (starts.isEmpty || elementCount > 0) {
+        if place == 0 {
+            // The first element, or a full page of 2¹⁶ before it.
             addPage()
         } else if place == lastCapacity {
             growFirstPage()

@@ -228,12 +228,7 @@ final class _RecentPostings: @unchecked Sendable {
                     written &+= 1
                     continue
                 }
-                let first = entries[Int(head)]
-                if first.next < 0 {
-                    base[written] = _PostingEntry(prefix: key, document: UInt32(bitPattern: first.document))
-                    written &+= 1
-                    continue
-                }
+                // A list in the entries holds two documents or more.
                 var length = 0
                 view.forEachDocument(fromEntry: head) { _ in length &+= 1 }
                 var position = written &+ length
