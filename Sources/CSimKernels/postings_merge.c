@@ -175,10 +175,63 @@ static void merge_one_layer(simk_postings_writer *w, const simk_postings_layer *
     *w = s;
 }
 
+// Two layers and the run (the merges that take in the newest layer and the one before it,
+// which write most of a shard's entries once it holds a few hundred thousand): both cursors in
+// locals, as in merge_one_layer. The k-way loop above keeps its cursors in an array on the
+// stack and walks it per entry: on 1,080,000 paragraphs (4-bit verification) it held 13% of
+// the samples, and merge_one_layer 0.4%. Here the merges take 13% fewer instructions (898 M ->
+// 780 M on the first 150,000 of them, one thread).
+static void merge_two_layers(simk_postings_writer *w, const simk_postings_layer *layers, const simk_posting *run,
+                             int64_t run_count) {
+    // The writer's state in a local copy (kept in registers), stored back at the end.
+    simk_postings_writer s = *w;
+    const int f = s.fingerprint_bits;
+    const uint64_t fingerprint_mask = f == 64 ? UINT64_MAX : (UINT64_C(1) << f) - 1;
+
+    // Copies of the layers (stores into the new layer cannot change them) and their cursors;
+    // exhausted sources hold a sentinel above every real entry (documents are below 2^31).
+    const simk_postings_layer first = layers[0], second = layers[1];
+    int64_t first_word = 0, first_entry = 0, second_word = 0, second_entry = 0;
+    uint64_t first_bits = first.count > 0 ? first.upper[0] : 0;
+    uint64_t second_bits = second.count > 0 ? second.upper[0] : 0;
+    uint64_t first_prefix, second_prefix;
+    uint32_t first_document, second_document;
+    layer_next(&first, &first_word, &first_bits, &first_entry, &first_prefix, &first_document);
+    layer_next(&second, &second_word, &second_bits, &second_entry, &second_prefix, &second_document);
+    int64_t next = 0;
+    uint64_t run_prefix = run_count > 0 ? run[0].prefix : UINT64_MAX;
+    uint32_t run_document = run_count > 0 ? run[0].document : UINT32_MAX;
+    const int64_t total = first.count + second.count + run_count;
+    for (int64_t i = 0; i < total; i++) {
+        // The least head; of equal ones the run's, then the first layer's (as merge_layers).
+        const int second_less =
+            second_prefix < first_prefix || (second_prefix == first_prefix && second_document < first_document);
+        const uint64_t layer_prefix = second_less ? second_prefix : first_prefix;
+        const uint32_t layer_document = second_less ? second_document : first_document;
+        const int from_layer =
+            layer_prefix < run_prefix || (layer_prefix == run_prefix && layer_document < run_document);
+        const uint64_t prefix = from_layer ? layer_prefix : run_prefix;
+        const uint32_t document = from_layer ? layer_document : run_document;
+        if (!from_layer) {
+            next++;
+            run_prefix = next < run_count ? run[next].prefix : UINT64_MAX;
+            run_document = next < run_count ? run[next].document : UINT32_MAX;
+        } else if (second_less) {
+            layer_next(&second, &second_word, &second_bits, &second_entry, &second_prefix, &second_document);
+        } else {
+            layer_next(&first, &first_word, &first_bits, &first_entry, &first_prefix, &first_document);
+        }
+        SIMK_APPEND(prefix, document);
+    }
+    *w = s;
+}
+
 void simk_postings_merge(simk_postings_writer *w, const simk_postings_layer *layers, int64_t layer_count,
                          const simk_posting *run, int64_t run_count) {
     if (layer_count == 1) {
         merge_one_layer(w, layers, run, run_count);
+    } else if (layer_count == 2) {
+        merge_two_layers(w, layers, run, run_count);
     } else {
         merge_layers(w, layers, layer_count, run, run_count);
     }
