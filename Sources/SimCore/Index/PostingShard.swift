@@ -16,22 +16,27 @@ import SimCoreInternals
 /// (or the shard already has ``maximumLayers`` layers), that layer joins the run (x grows by its
 /// size); then the run and the layers it took are written, in one k-way merge, as one new
 /// layer. Every layer is thus at least ``layerRatio`` times the one after it, so a shard of n
-/// entries has at most 1 + log₄(n / 2¹⁴) layers (while runs are an eighth of the frozen
+/// entries has at most 1 + log₄(n / 2¹⁴) layers (while runs are a quarter of the frozen
 /// entries, below the 2¹⁷ ceiling, at most 2: a third layer needs runs smaller than that), and
 /// an entry is rewritten only when its layer is merged into one at least 5/4 times larger:
-/// O(log n) times in all. A simulation of this
-/// policy (single inserts, fewer than 64 key bits) gives at most 2, 2 and 3 layers and 5.6, 6.1
-/// and 8.1 writes per entry at 1 M, 3 M and 10 M entries; one frozen layer rewritten every 2¹⁷
-/// inserts, the policy before, wrote each entry 8.1, 12.8 and 38 times.
+/// O(log n) times in all. A simulation of this policy (fewer than 64 key bits, entries filed
+/// one at a time, each write into a frozen layer counted) gives at most 2, 2, 2 and 3 layers
+/// and 2.5, 2.9, 4.3 and 6.0 writes per entry at 300 K, 1 M, 3 M and 10 M entries; runs of an
+/// eighth of the frozen entries, the policy before, wrote 3.9, 4.4, 4.7 and 6.1 times, with
+/// the same number of layers per lookup (1.3, 1.4, 1.6 and 2.1). One frozen layer rewritten
+/// every 2¹⁷ inserts, the first policy, wrote each entry 8.1, 12.8 and 38 times at 1, 3 and
+/// 10 M.
 ///
 /// ``mergeThreshold`` bounds the hash table: as large as all frozen layers for an exact shard
 /// (64 key bits, where a document's signature dwarfs its postings; the newest layer is then
 /// never 4 times larger, so an exact shard keeps one layer) up to ``exactMergeCeiling`` (2²⁰
 /// entries, a 32 MB table; past about two million entries runs of that size pile up as layers
-/// do below), an eighth of them, at most 2¹⁷ entries, for a shard of fewer key bits, where the
-/// postings are most of the memory. Without the ceiling an exact shard's table grew to half its
-/// entries: at ten million documents 4 M keys a band, 130 MB each, faulted in and rehashed
-/// doubling after doubling.
+/// do below), a quarter of them, at most 2¹⁷ entries, for a shard of fewer key bits, where the
+/// postings are most of the memory. (An eighth, as before, cost the merges 1.57 times the
+/// instructions on 300,000 paragraphs with 4-bit verification, for a table at most half as
+/// large between 130,000 and a million entries; the ceiling, and so the largest table, is the
+/// same.) Without the ceiling an exact shard's table grew to half its entries: at ten million
+/// documents 4 M keys a band, 130 MB each, faulted in and rehashed doubling after doubling.
 ///
 /// A batch filed into an empty shard by ``insert(keys:documents:)`` becomes its only frozen
 /// layer directly.
@@ -118,13 +123,13 @@ struct _PostingShard: Sendable {
     /// The size of ``recent`` at which it becomes a frozen layer (see "Merge policy" above): an
     /// exact shard merges when ``recent`` holds as many entries as the frozen layers (each
     /// entry is rewritten about twice in all), at most ``exactMergeCeiling``; a shard of fewer
-    /// key bits at an eighth of them, at least 2¹⁴ and at most 2¹⁷ entries, so the hash table
+    /// key bits at a quarter of them, at least 2¹⁴ and at most 2¹⁷ entries, so the hash table
     /// never holds much.
     var mergeThreshold: Int {
         let frozen = layers.entryCount
         return keyBits == 64
             ? Swift.max(mergeFloor, Swift.min(frozen, exactMergeCeiling))
-            : Swift.max(mergeFloor, Swift.min(frozen / 8, mergeCeiling))
+            : Swift.max(mergeFloor, Swift.min(frozen / 4, mergeCeiling))
     }
 
     /// A read-only view of all layers for lookups without reference counting, valid until

@@ -95,12 +95,12 @@ struct PostingShardTests {
 
     @Test("the merge policy, single inserts with a merge floor of 4: exact layer sizes")
     func mergePolicyExact() {
-        // Worked by hand from the policy (recent threshold max(4, frozen/8); the newest layer
+        // Worked by hand from the policy (recent threshold max(4, frozen/4); the newest layer
         // joins the run while it holds fewer than 4 times the run): a run of 4 stays beside a
-        // layer of 16 or more, two such layers merge, and at 40 entries the threshold becomes 5.
+        // layer of 16 or more; from 20 entries the threshold grows (5, 6, 7, 9, 11, 14), and each
+        // second run takes in the run before it and the oldest layer.
         let expected: [Int: [Int]] = [
-            4: [4], 8: [8], 12: [12], 16: [16], 20: [16, 4], 24: [24], 28: [24, 4], 32: [32], 36: [32, 4],
-            40: [32, 8], 45: [45], 50: [45, 5], 56: [45, 11],
+            4: [4], 8: [8], 12: [12], 16: [16], 20: [16, 4], 25: [25], 31: [25, 6], 38: [38], 47: [38, 9], 58: [58],
         ]
         var shard = _PostingShard(keyBits: 32, mergeFloor: 4)
         var sizes: [Int: [Int]] = [:]
@@ -112,7 +112,7 @@ struct PostingShardTests {
             previous = now
         }
         #expect(sizes == expected)
-        #expect(shard.entryCount == 60 && shard.recent.entryCount == 4)
+        #expect(shard.entryCount == 60 && shard.recent.entryCount == 2)
         #expect(Self.lookup(shard, 3 << 40) == Array(stride(from: 3, to: 60, by: 7)).map(Int32.init))
         // An exact shard merges at recent == frozen: it always keeps one layer.
         var exact = _PostingShard(keyBits: 64, mergeFloor: 4)
