@@ -1,9 +1,10 @@
 // The merge of frozen posting layers with a sorted run of new entries into a new layer
 // (Sources/SimCore/Index/FrozenPostings.swift describes the layout): the layers' entries are
-// decoded, merged with the run's and encoded in one loop whose state stays in registers. In
-// Swift the same loop, its cursor and its writer spread over more values than the registers
-// hold, and the writer's, reached through a pointer that any store into the new layer might
-// alias, were reloaded and stored around every entry: about 170 instructions an entry. See
+// decoded, merged with the run's and encoded in one loop whose state stays in locals, as little
+// of it as the layout allows (the writer keeps only its entry count: see put_bits). In Swift the
+// same loop, its cursor and its writer spread over more values than the registers hold, and the
+// writer's, reached through a pointer that any store into the new layer might alias, were
+// reloaded and stored around every entry: about 170 instructions an entry. See
 // include/CSimKernels.h for the contract.
 #include "CSimKernels.h"
 
@@ -18,43 +19,83 @@ static inline uint64_t packed_value(const uint64_t *words, int64_t index, int wi
     return width == 64 ? window : window & ((UINT64_C(1) << width) - 1);
 }
 
-// Appends `value` (below 2^width, width 1...64) to packed words as the Swift _BitAppender does:
-// the partial word is stored whole after every value.
-static inline void append_bits(uint64_t *words, int64_t *index, uint64_t *pending, int64_t *filled, uint64_t value,
-                               int width) {
-    *pending |= value << *filled;
-    words[*index] = *pending;
-    const int64_t total = *filled + width;
-    const int64_t carry = total >> 6;
-    const uint64_t rest = (value >> 1) >> (63 - *filled);
-    *pending = carry ? rest : *pending;
-    *index += carry;
-    *filled = total & 63;
+// Writes `value` (below 2^width, width 1...64) at bit `bit` of packed words that are zero from
+// that bit on: ORed into the word holding `bit`, and the bits past that word's end stored into
+// the next one (zero when none are: values are written in order, so no later bit is set there).
+// Only the position is kept between values, where the Swift _BitAppender keeps the word being
+// filled, its bits and their count: three values per array that, with the cursors, did not fit
+// the registers and went to the stack and back for every entry.
+static inline void put_bits(uint64_t *words, uint64_t bit, uint64_t value) {
+    const uint64_t word = bit >> 6, shift = bit & 63;
+    words[word] |= value << shift;
+    // 64 - shift bits went into the word; shifting in two steps gives 0 when shift is 0.
+    words[word + 1] = (value >> 1) >> (63 - shift);
 }
 
-// Appends `prefix` and `document` through the writer state in the caller's locals (the body of
-// _FrozenPostingsWriter.append(prefix:document:)).
+// The new layer's arrays and widths (none changes while a merge writes).
+typedef struct {
+    uint64_t *upper;
+    uint32_t *block_starts;
+    uint64_t *fingerprints;
+    uint64_t *documents;
+    int f;
+    int document_bits;
+    uint64_t fingerprint_mask;
+} layer_out;
+
+// The writer's arrays, and its bits held back stored, so that every array is exactly its
+// entries' bits (zero after them): the upper word the last 1 went into, and each packed array's
+// word being filled (the Swift appender stores it before a carry, and the carried bits after).
+static layer_out writer_begin(const simk_postings_writer *w) {
+    const int f = w->fingerprint_bits;
+    const layer_out out = {w->upper, w->block_starts, w->fingerprints, w->documents, f, w->document_bits,
+                           f == 64 ? UINT64_MAX : (UINT64_C(1) << f) - 1};
+    out.upper[w->upper_word] = w->upper_bits;
+    if (f > 0) out.fingerprints[w->fingerprint_index] = w->fingerprint_pending;
+    out.documents[w->document_index] = w->document_pending;
+    return out;
+}
+
+// The writer's state after `written` entries, the last one's 1 at `upper_bit` of the upper bits
+// (-1: none written by the kernel), in the Swift writer's terms: the word being filled and its
+// bits (as stored), for its next appends and its finish.
+static void writer_end(simk_postings_writer *w, const layer_out *out, int64_t written, int64_t next_block_bucket,
+                       int64_t upper_bit) {
+    w->written = written;
+    w->next_block_bucket = next_block_bucket;
+    if (upper_bit >= 0) {
+        w->upper_word = upper_bit >> 6;
+        w->upper_bits = out->upper[w->upper_word];
+    }
+    if (out->f > 0) {
+        const uint64_t bit = (uint64_t)written * (uint64_t)out->f;
+        w->fingerprint_index = (int64_t)(bit >> 6);
+        w->fingerprint_filled = (int64_t)(bit & 63);
+        w->fingerprint_pending = out->fingerprints[bit >> 6];
+    }
+    const uint64_t bit = (uint64_t)written * (uint64_t)out->document_bits;
+    w->document_index = (int64_t)(bit >> 6);
+    w->document_filled = (int64_t)(bit & 63);
+    w->document_pending = out->documents[bit >> 6];
+}
+
+// Appends `prefix` and `document` as the entry `written` of the new layer `out` (the body of
+// _FrozenPostingsWriter.append(prefix:document:)); `next_block_bucket` and `upper_bit` are the
+// caller's locals.
 #define SIMK_APPEND(prefix, document)                                                                              \
     do {                                                                                                           \
-        const int64_t bucket_ = f == 64 ? 0 : (int64_t)((prefix) >> f);                                            \
-        while (s.next_block_bucket <= bucket_) {                                                                   \
-            s.block_starts[s.next_block_bucket >> 4] = (uint32_t)s.written;                                        \
-            s.next_block_bucket += 16;                                                                             \
+        const int64_t bucket_ = out.f == 64 ? 0 : (int64_t)((prefix) >> out.f);                                    \
+        while (next_block_bucket <= bucket_) {                                                                     \
+            out.block_starts[next_block_bucket >> 4] = (uint32_t)written;                                          \
+            next_block_bucket += 16;                                                                               \
         }                                                                                                          \
-        const int64_t bit_ = s.written + bucket_;                                                                  \
-        if (bit_ >> 6 != s.upper_word) {                                                                           \
-            s.upper[s.upper_word] = s.upper_bits;                                                                  \
-            s.upper_word = bit_ >> 6;                                                                              \
-            s.upper_bits = 0;                                                                                      \
+        upper_bit = written + bucket_;                                                                             \
+        out.upper[upper_bit >> 6] |= UINT64_C(1) << (upper_bit & 63);                                              \
+        if (out.f > 0) {                                                                                           \
+            put_bits(out.fingerprints, (uint64_t)written * (uint64_t)out.f, (prefix) & out.fingerprint_mask);      \
         }                                                                                                          \
-        s.upper_bits |= UINT64_C(1) << (bit_ & 63);                                                                \
-        if (f > 0) {                                                                                               \
-            append_bits(s.fingerprints, &s.fingerprint_index, &s.fingerprint_pending, &s.fingerprint_filled,      \
-                        (prefix) & fingerprint_mask, f);                                                           \
-        }                                                                                                          \
-        append_bits(s.documents, &s.document_index, &s.document_pending, &s.document_filled, (document),          \
-                    s.document_bits);                                                                              \
-        s.written++;                                                                                               \
+        put_bits(out.documents, (uint64_t)written * (uint64_t)out.document_bits, (document));                      \
+        written++;                                                                                                 \
     } while (0)
 
 // A layer's cursor: its entries in (prefix, document) order, the next one in `prefix` and
@@ -103,10 +144,8 @@ static inline void cursor_advance(layer_cursor *c) {
 // sources at each step, the run's on a tie, else the first layer's, as the Swift k-way merge.
 static void merge_layers(simk_postings_writer *w, const simk_postings_layer *layers, int64_t layer_count,
                          const simk_posting *run, int64_t run_count) {
-    // The writer's state in a local copy (kept in registers), stored back at the end.
-    simk_postings_writer s = *w;
-    const int f = s.fingerprint_bits;
-    const uint64_t fingerprint_mask = f == 64 ? UINT64_MAX : (UINT64_C(1) << f) - 1;
+    const layer_out out = writer_begin(w);
+    int64_t written = w->written, next_block_bucket = w->next_block_bucket, upper_bit = -1;
     layer_cursor cursors[SIMK_POSTINGS_MAX_LAYERS];
     int64_t total = run_count;
     for (int64_t source = 0; source < layer_count; source++) {
@@ -134,16 +173,14 @@ static void merge_layers(simk_postings_writer *w, const simk_postings_layer *lay
             cursor_advance(&cursors[best]);
         }
     }
-    *w = s;
+    writer_end(w, &out, written, next_block_bucket, upper_bit);
 }
 
 // One layer and the run (nearly every merge): the cursor in locals too.
 static void merge_one_layer(simk_postings_writer *w, const simk_postings_layer *layer, const simk_posting *run,
                             int64_t run_count) {
-    // The writer's state in a local copy (kept in registers), stored back at the end.
-    simk_postings_writer s = *w;
-    const int f = s.fingerprint_bits;
-    const uint64_t fingerprint_mask = f == 64 ? UINT64_MAX : (UINT64_C(1) << f) - 1;
+    const layer_out out = writer_begin(w);
+    int64_t written = w->written, next_block_bucket = w->next_block_bucket, upper_bit = -1;
 
     // The layer's cursor in locals too (a copy of the layer, which stores into the new layer
     // cannot change); exhausted sources hold a sentinel above every real entry (documents are
@@ -172,7 +209,7 @@ static void merge_one_layer(simk_postings_writer *w, const simk_postings_layer *
         }
         SIMK_APPEND(prefix, document);
     }
-    *w = s;
+    writer_end(w, &out, written, next_block_bucket, upper_bit);
 }
 
 // Two layers and the run (the merges that take in the newest layer and the one before it,
@@ -183,10 +220,8 @@ static void merge_one_layer(simk_postings_writer *w, const simk_postings_layer *
 // 780 M on the first 150,000 of them, one thread).
 static void merge_two_layers(simk_postings_writer *w, const simk_postings_layer *layers, const simk_posting *run,
                              int64_t run_count) {
-    // The writer's state in a local copy (kept in registers), stored back at the end.
-    simk_postings_writer s = *w;
-    const int f = s.fingerprint_bits;
-    const uint64_t fingerprint_mask = f == 64 ? UINT64_MAX : (UINT64_C(1) << f) - 1;
+    const layer_out out = writer_begin(w);
+    int64_t written = w->written, next_block_bucket = w->next_block_bucket, upper_bit = -1;
 
     // Copies of the layers (stores into the new layer cannot change them) and their cursors;
     // exhausted sources hold a sentinel above every real entry (documents are below 2^31).
@@ -223,7 +258,7 @@ static void merge_two_layers(simk_postings_writer *w, const simk_postings_layer 
         }
         SIMK_APPEND(prefix, document);
     }
-    *w = s;
+    writer_end(w, &out, written, next_block_bucket, upper_bit);
 }
 
 void simk_postings_merge(simk_postings_writer *w, const simk_postings_layer *layers, int64_t layer_count,

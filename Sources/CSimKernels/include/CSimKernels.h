@@ -104,7 +104,8 @@ typedef struct {
 /// order, exactly as the Swift merge (`_FrozenView.merge`) appending them one by one through the
 /// Swift writer would: of equal entries, the run's first, then the first layer's. The caller
 /// has checked that they fit: every document below the new layer's limit, every prefix below
-/// 2^keyBits, and room for all of them.
+/// 2^keyBits, and room for all of them. The new layer's arrays are zero past the bits `w` has
+/// written or holds (Swift's writer zeroes its block): the kernel ORs bits into them.
 void simk_postings_merge(simk_postings_writer *w, const simk_postings_layer *layers, int64_t layer_count,
                          const simk_posting *run, int64_t run_count);
 
