@@ -17,22 +17,24 @@ import SimCoreInternals
 /// size); then the run and the layers it took are written, in one k-way merge, as one new
 /// layer. Every layer is thus at least ``layerRatio`` times the one after it, so a shard of n
 /// entries has at most 1 + log₄(n / 2¹⁴) layers (while runs are a quarter of the frozen
-/// entries, below the 2¹⁷ ceiling, at most 2: a third layer needs runs smaller than that), and
+/// entries, below the 2¹⁶ ceiling, at most 2: a third layer needs runs smaller than that), and
 /// an entry is rewritten only when its layer is merged into one at least 5/4 times larger:
 /// O(log n) times in all. A simulation of this policy (fewer than 64 key bits, entries filed
-/// one at a time, each write into a frozen layer counted) gives at most 2, 2, 2 and 3 layers
-/// and 2.5, 2.9, 4.3 and 6.0 writes per entry at 300 K, 1 M, 3 M and 10 M entries; runs of an
-/// eighth of the frozen entries, the policy before, wrote 3.9, 4.4, 4.7 and 6.1 times, with
-/// the same number of layers per lookup (1.3, 1.4, 1.6 and 2.1). One frozen layer rewritten
-/// every 2¹⁷ inserts, the first policy, wrote each entry 8.1, 12.8 and 38 times at 1, 3 and
-/// 10 M.
+/// one at a time, each write into a frozen layer counted) gives at most 2, 2, 3 and 4 layers,
+/// 2.5, 3.7, 5.1 and 6.9 writes per entry and 1.3, 1.5, 1.9 and 2.3 layers per lookup at
+/// 300 K, 1 M, 3 M and 10 M entries. The 2¹⁷ ceiling before wrote 2.5, 2.9, 4.3 and 6.0 times
+/// (1.3, 1.4, 1.6 and 2.1 layers per lookup) for tables twice as large: on 1,080,000
+/// paragraphs with 4-bit verification the peak fell 15 MB (301 → 286 MB) in the same time.
+/// Runs of an eighth of the frozen entries, the policy before that, wrote 3.9, 4.4, 4.7 and
+/// 6.1 times. One frozen layer rewritten every 2¹⁷ inserts, the first policy, wrote each entry
+/// 8.1, 12.8 and 38 times at 1, 3 and 10 M.
 ///
 /// ``mergeThreshold`` bounds the hash table: as large as all frozen layers for an exact shard
 /// (64 key bits, where a document's signature dwarfs its postings; the newest layer is then
 /// never 4 times larger, so an exact shard keeps one layer) up to ``exactMergeCeiling`` (2²⁰
 /// entries, a 32 MB table; past about two million entries runs of that size pile up as layers
-/// do below), a quarter of them, at most 2¹⁷ entries, for a shard of fewer key bits, where the
-/// postings are most of the memory. (An eighth, as before, cost the merges 1.57 times the
+/// do below), a quarter of them, at most 2¹⁶ entries (a 1.5 MB table), for a shard of fewer
+/// key bits, where the postings are most of the memory. (An eighth, as before, cost the merges 1.57 times the
 /// instructions on 300,000 paragraphs with 4-bit verification, for a table at most half as
 /// large between 130,000 and a million entries; the ceiling, and so the largest table, is the
 /// same.) Without the ceiling an exact shard's table grew to half its entries: at ten million
@@ -63,18 +65,18 @@ struct _PostingShard: Sendable {
     /// chooses a smaller one to cross many merges with few entries.
     let mergeFloor: Int
     /// The largest ``recent`` layer of a shard that keeps fewer than 64 key bits (entries):
-    /// 2¹⁷ unless a test chooses a smaller one; an exact shard's is 8 times larger
+    /// 2¹⁶ unless a test chooses a smaller one; an exact shard's is 16 times larger
     /// (``exactMergeCeiling``).
     let mergeCeiling: Int
     /// The default ``mergeFloor``.
     static let defaultMergeFloor = 1 << 14
     /// The default ``mergeCeiling``.
-    static let defaultMergeCeiling = 1 << 17
-    /// The largest ``recent`` layer of an exact shard (entries): 8 × ``mergeCeiling``, 2²⁰ by
+    static let defaultMergeCeiling = 1 << 16
+    /// The largest ``recent`` layer of an exact shard (entries): 16 × ``mergeCeiling``, 2²⁰ by
     /// default. On ten million 1 KB documents with whole signatures (14 exact bands) it took
     /// 66.1 / 58.6 s to 57.5 / 52.7 s, 3.6 / 3.5 M page faults to 2.8 / 3.0 M, and the peak
     /// 10.51 / 10.45 GB to 10.32 / 10.01 GB; below two million documents nothing changes.
-    var exactMergeCeiling: Int { 8 * mergeCeiling }
+    var exactMergeCeiling: Int { 16 * mergeCeiling }
     /// A merge takes in the newest frozen layer while that layer holds fewer than this many
     /// times the entries merged so far.
     static let layerRatio = 4
@@ -123,7 +125,7 @@ struct _PostingShard: Sendable {
     /// The size of ``recent`` at which it becomes a frozen layer (see "Merge policy" above): an
     /// exact shard merges when ``recent`` holds as many entries as the frozen layers (each
     /// entry is rewritten about twice in all), at most ``exactMergeCeiling``; a shard of fewer
-    /// key bits at a quarter of them, at least 2¹⁴ and at most 2¹⁷ entries, so the hash table
+    /// key bits at a quarter of them, at least 2¹⁴ and at most 2¹⁶ entries, so the hash table
     /// never holds much.
     var mergeThreshold: Int {
         let frozen = layers.entryCount
@@ -376,7 +378,7 @@ struct _PostingShard: Sendable {
         layers = _FrozenLayers(keyBits: keyBits, kept)
         if keyBits < 64 && !everything && isKnownUniquelyReferenced(&recent) {
             // The table fills to this size again before the next merge (the threshold only
-            // rises with the frozen entries, up to the ceiling: 3 MiB at most): emptied in
+            // rises with the frozen entries, up to the ceiling: 1.5 MiB at most): emptied in
             // place, not grown anew.
             recent.removeAll()
         } else {

@@ -14,16 +14,16 @@ import SimCoreInternals
 /// merge, so a slot holds its key's document itself while it is the only one (the head
 /// −2 − document), and only a key's second document moves both into the entries: (document,
 /// next) pairs in insertion order, prepended to their key's list. On 1,080,000 paragraphs
-/// every band's entries held all 2¹⁷ documents of a merge's run (1 MiB a band) where they now
-/// hold the repeated keys' only; an insert of a new key writes its slot alone, and a lookup of
-/// it reads no entry.
+/// every band's entries held all 2¹⁷ documents of a merge's run (1 MiB a band, at the ceiling
+/// of the time) where they now hold the repeated keys' only; an insert of a new key writes its
+/// slot alone, and a lookup of it reads no entry.
 ///
 /// **Eight bytes a slot.** A slot (``_RecentSlot``) holds the key's low 32 bits beside its list
 /// head, so a probe reads one cache line; a table of keys wider than 32 bits keeps their high
 /// words in a second array, read only when the low word matches. A shard of 32 key bits (a
 /// ``Deduplicator`` keeping truncated signatures) thus takes 8 bytes a slot, where a 64-bit key
-/// and a separate head took 12: at the 2¹⁷-entry ceiling (2¹⁸ slots) 2 MiB a band instead of 3
-/// (1,080,000 paragraphs, 14 bands: 14.7 MB less). An entry's document and next link share
+/// and a separate head took 12: at the 2¹⁷-entry ceiling of the time (2¹⁸ slots) 2 MiB a band
+/// instead of 3 (1,080,000 paragraphs, 14 bands: 14.7 MB less). An entry's document and next link share
 /// 8 bytes too (``_RecentEntry``), so following a list reads one line an entry.
 ///
 /// **Slots in key order.** A key's home slot is a monotone function of the key, so the slots,

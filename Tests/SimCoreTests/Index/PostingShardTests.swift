@@ -127,10 +127,11 @@ struct PostingShardTests {
     func layeredAgreesWithBruteForce(keyBits: Int) {
         let seed: UInt64 = 20_261_130 &+ UInt64(keyBits)
         let keys = Self.keys(count: 12_000, seed: seed)
-        // Runs of at most 64 entries (the ceiling) once the shard holds 512, so layers pile up
-        // as they do past a million entries with the default 2¹⁷; an exact shard's runs reach
-        // their ceiling of 512 at 1,024 entries, and its layers pile up past that.
-        var shard = _PostingShard(keyBits: keyBits, mergeFloor: 16, mergeCeiling: 64)
+        // Runs of at most 64 entries (the ceiling) once the shard holds 256, so layers pile up
+        // as they do past a quarter of a million entries with the default 2¹⁶; an exact
+        // shard's runs reach their ceiling of 512 (16 × 32) at 1,024 entries, and its layers
+        // pile up past that.
+        var shard = _PostingShard(keyBits: keyBits, mergeFloor: 16, mergeCeiling: keyBits == 64 ? 32 : 64)
         var filed: [(key: UInt64, document: Int32)] = []
         var random = SplitMix64(seed: seed ^ 0xBA7C)
         var document: Int32 = 0
