@@ -55,6 +55,21 @@ struct CorpusReaderTests {
         ])
     }
 
+    @Test("string ids: plain or escaped, short or longer than the 64-byte scan, as the line spells them")
+    func stringIDs() throws {
+        let long = String(repeating: "x", count: 70)
+        let path = try jsonl([
+            #"{"id": "caf\u00e9 \"q\"", "text": "one"}"#,
+            #"{"id": ""# + long + #"", "text": "two"}"#,
+            #"{"id": ""# + long + #"\t", "text": "three"}"#,
+            #"{"id": "", "text": "four"}"#,
+            #"{"text": "five", "id": "after the text"}"#,
+        ])
+        let corpus = try CorpusReader.readAll(paths: [path])
+        #expect(corpus.documents.map(\.id) == ["café \"q\"", long, long + "\t", "", "after the text"])
+        #expect(corpus.documents.map(\.text) == ["one", "two", "three", "four", "five"])
+    }
+
     @Test("custom field names")
     func customFields() throws {
         let path = try jsonl([#"{"doc_id": "x", "content": "hello", "text": 5}"#])
@@ -79,6 +94,9 @@ struct CorpusReaderTests {
         BadLine(line: #"{"id": "a", "text": null}"#, reason: .wrongType(field: "text", expected: "a string")),
         BadLine(line: #"{"id": true, "text": "x"}"#, reason: .wrongType(field: "id", expected: "a string or a number")),
         BadLine(line: #"{"id": "a", "text": ""}"#, reason: .emptyText),
+        BadLine(line: #"{"id": "abc"#, reason: .malformedJSON("expected closing '\"' at column 12, found end of line")),
+        BadLine(line: "{\"id\": \"a\u{01}b\", \"text\": \"x\"}", reason: .malformedJSON("expected no raw control character inside a string at column 10, found byte 1")),
+        BadLine(line: #"{"id": "\udc00", "text": "x"}"#, reason: .invalidID(#"lone surrogate \udc00 at column 9"#)),
     ]
 
     @Test("bad lines are refused with file, line and reason", arguments: badLines)
