@@ -34,11 +34,11 @@ import SimCoreInternals
 /// never 4 times larger, so an exact shard keeps one layer) up to ``exactMergeCeiling`` (2²⁰
 /// entries, a 32 MB table; past about two million entries runs of that size pile up as layers
 /// do below), a quarter of them, at most 2¹⁶ entries (a 1.5 MB table), for a shard of fewer
-/// key bits, where the postings are most of the memory. (An eighth, as before, cost the merges 1.57 times the
-/// instructions on 300,000 paragraphs with 4-bit verification, for a table at most half as
-/// large between 130,000 and a million entries; the ceiling, and so the largest table, is the
-/// same.) Without the ceiling an exact shard's table grew to half its entries: at ten million
-/// documents 4 M keys a band, 130 MB each, faulted in and rehashed doubling after doubling.
+/// key bits, where the postings are most of the memory. (An eighth, as before, cost the merges
+/// 1.57 times the instructions on 300,000 paragraphs with 4-bit verification, for a table at
+/// most half as large between 130,000 and a million entries.) Without the ceiling an exact
+/// shard's table grew to half its entries: at ten million documents 4 M keys a band, 130 MB
+/// each, faulted in and rehashed doubling after doubling.
 ///
 /// A batch filed into an empty shard by ``insert(keys:documents:)`` becomes its only frozen
 /// layer directly.

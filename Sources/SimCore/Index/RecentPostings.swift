@@ -23,8 +23,8 @@ import SimCoreInternals
 /// words in a second array, read only when the low word matches. A shard of 32 key bits (a
 /// ``Deduplicator`` keeping truncated signatures) thus takes 8 bytes a slot, where a 64-bit key
 /// and a separate head took 12: at the 2¹⁷-entry ceiling of the time (2¹⁸ slots) 2 MiB a band
-/// instead of 3 (1,080,000 paragraphs, 14 bands: 14.7 MB less). An entry's document and next link share
-/// 8 bytes too (``_RecentEntry``), so following a list reads one line an entry.
+/// instead of 3 (1,080,000 paragraphs, 14 bands: 14.7 MB less). An entry's document and next
+/// link share 8 bytes too (``_RecentEntry``), so following a list reads one line an entry.
 ///
 /// **Slots in key order.** A key's home slot is a monotone function of the key, so the slots,
 /// read in order, hold the keys nearly sorted: only a key pushed past its home by probing can
