@@ -237,14 +237,21 @@ public struct JSONRecordParser: Sendable {
             }
         }
 
-        /// A string as a `String`: one without escapes is made from the line's bytes directly
-        /// (an id of up to 15 bytes then allocates nothing, where one decoded through
+        /// A string as a `String`, made from the line's bytes directly when it holds no escape
+        /// (an id: a `String` of up to 15 bytes then allocates nothing, where one decoded from
         /// ``string(strictSurrogates:)``'s array allocated the array, a million times for a
-        /// million paragraphs); one with escapes is decoded as there.
+        /// million paragraphs).
         mutating func stringValue(strictSurrogates: Bool) throws(Failure) -> String {
-            let start = try openString()
-            if let plain = closePlainString(from: start) { return String(decoding: plain, as: UTF8.self) }
-            return String(decoding: try escapedString(from: start, strictSurrogates: strictSurrogates), as: UTF8.self)
+            let quote = position
+            try expect(UInt8(ascii: "\""))
+            let end = nextSpecialByte(from: position)
+            if end < bytes.count && bytes[end] == UInt8(ascii: "\"") {
+                let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[position..<end]), as: UTF8.self)
+                position = end + 1
+                return text
+            }
+            position = quote
+            return String(decoding: try string(strictSurrogates: strictSurrogates), as: UTF8.self)
         }
 
         /// Decodes a string to UTF-8 bytes. A `\u` escape of a lone surrogate becomes U+FFFD,
@@ -255,31 +262,14 @@ public struct JSONRecordParser: Sendable {
         /// array the size of the rest of the line (escapes only shrink) by
         /// ``decodeEscapedString(from:into:strictSurrogates:)``.
         mutating func string(strictSurrogates: Bool) throws(Failure) -> [UInt8] {
-            let start = try openString()
-            if let plain = closePlainString(from: start) { return Array(plain) }
-            return try escapedString(from: start, strictSurrogates: strictSurrogates)
-        }
-
-        /// Moves past a string's opening quote; returns where its contents start.
-        private mutating func openString() throws(Failure) -> Int {
             try expect(UInt8(ascii: "\""))
-            return position
-        }
-
-        /// The contents of the string that starts at `start`, past whose closing quote it moves,
-        /// when nothing but its closing quote needs care; otherwise `nil`, at the first byte
-        /// that does (an escape, a raw control character or the end of the line).
-        private mutating func closePlainString(from start: Int) -> UnsafeBufferPointer<UInt8>? {
-            position = nextSpecialByte(from: start)
-            guard peek == UInt8(ascii: "\"") else { return nil }
-            advance()
-            return UnsafeBufferPointer(rebasing: bytes[start..<position - 1])
-        }
-
-        /// The rest of the string that starts at `start`, from the special byte
-        /// ``closePlainString(from:)`` stopped at, decoded.
-        private mutating func escapedString(from start: Int, strictSurrogates: Bool) throws(Failure) -> [UInt8] {
+            let start = position
+            position = nextSpecialByte(from: position)
             guard let byte = peek else { throw error("closing '\"'") }
+            if byte == UInt8(ascii: "\"") {
+                advance()
+                return Array(UnsafeBufferPointer(rebasing: bytes[start..<position - 1]))
+            }
             guard byte == UInt8(ascii: "\\") else { throw error("no raw control character inside a string") }
             var failure: Failure?
             let decoded = [UInt8](unsafeUninitializedCapacity: bytes.count - start) { room, filled in
