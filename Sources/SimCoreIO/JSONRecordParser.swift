@@ -479,7 +479,7 @@ public struct JSONRecordParser: Sendable {
             guard let byte = peek else { throw error("a value") }
             switch byte {
             case UInt8(ascii: "\""):
-                _ = try string(strictSurrogates: false)
+                try skipString()
             case UInt8(ascii: "{"), UInt8(ascii: "["):
                 let close = byte == UInt8(ascii: "{") ? UInt8(ascii: "}") : UInt8(ascii: "]")
                 advance()
@@ -491,7 +491,7 @@ public struct JSONRecordParser: Sendable {
                 while true {
                     skipSpace()
                     if close == UInt8(ascii: "}") {
-                        _ = try string(strictSurrogates: false)
+                        try skipString()
                         skipSpace()
                         try expect(UInt8(ascii: ":"))
                         skipSpace()
@@ -511,6 +511,32 @@ public struct JSONRecordParser: Sendable {
             case UInt8(ascii: "n"): try literal("null")
             default:
                 _ = try number()
+            }
+        }
+
+        /// Moves past a string (a skipped value or key) without decoding it, refusing what
+        /// ``string(strictSurrogates:)`` refuses with the same message at the same column: no
+        /// closing quote, a raw control character, an invalid escape or `\u` escape.
+        private mutating func skipString() throws(Failure) {
+            try expect(UInt8(ascii: "\""))
+            while true {
+                position = nextSpecialByte(from: position)
+                guard let byte = peek else { throw error("closing '\"'") }
+                if byte == UInt8(ascii: "\"") {
+                    advance()
+                    return
+                }
+                guard byte == UInt8(ascii: "\\") else { throw error("no raw control character inside a string") }
+                advance()
+                switch peek {
+                case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"), UInt8(ascii: "b"), UInt8(ascii: "f"),
+                     UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"):
+                    advance()
+                default:
+                    // `\u` (a lone surrogate reads as U+FFFD, as in a decoded key), the end of
+                    // the line or an invalid escape: the decoder's own checks and messages.
+                    _ = try escapedScalar(strictSurrogates: false)
+                }
             }
         }
 

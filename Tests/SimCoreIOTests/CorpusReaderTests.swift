@@ -70,6 +70,44 @@ struct CorpusReaderTests {
         #expect(corpus.documents.map(\.text) == ["one", "two", "three", "four", "five"])
     }
 
+    /// String literals valid and not: plain, every simple escape, `\u` escapes (a pair, lone
+    /// surrogates, short and bad hex digits), bad escapes, raw control characters, a backslash or
+    /// the line ending inside.
+    static let stringLiterals: [String] = [
+        #""plain""#, #""""#, #""esc \n \" \\ \/ \b \f \r \t end""#, #""\u00e9 \ud83d\ude00""#, #""\udc00 lone""#,
+        #""\ud800x""#, #""\ud800\u0041""#, #""bad \q""#, #""\u12""#, #""\u12G4""#, #""unterminated"#, #""ends in \"#,
+        "\"ctl \u{01} here\"", "\"after \\n\u{1F}\"", #""\"#, "\"" + String(repeating: "long ", count: 20) + "\\q\"",
+        "\"" + String(repeating: "long ", count: 20) + "\u{7}\"",
+    ]
+
+    @Test("a string skipped (another field's value) is refused exactly as a decoded one (the text), or accepted as it is",
+          arguments: stringLiterals)
+    func skippedStrings(literal: String) {
+        let parser = JSONRecordParser(idField: "id", textField: "text")
+        // "skip" and "text" are as long: the literal starts at the same column in both lines. It
+        // is followed by the rest of the line, or ends it (a string the line ending cuts).
+        for rest in [#", "id": "a"}"#, ""] {
+            let decoded = Result { () throws(JSONRecordParser.Failure) in try parser.parse(#"{"text": "# + literal + rest) }
+            let skipped = Result { () throws(JSONRecordParser.Failure) in
+                try parser.parse(#"{"skip": "# + literal + (rest.isEmpty ? "" : #", "id": "a", "text": "x"}"#))
+            }
+            switch (decoded, skipped) {
+            case (.success, .success(let record)): #expect(record.text == Array("x".utf8))
+            case (.failure(let expected), .failure(let found)): #expect(found == expected, "\(literal)\(rest)")
+            default: Issue.record("decoded \(decoded), skipped \(skipped)")
+            }
+        }
+        let decoded = Result { () throws(JSONRecordParser.Failure) in try parser.parse(#"{"text": "# + literal + #", "id": "a"}"#) }
+        // Inside an array and as a key, the same outcome.
+        let nested = Result { () throws(JSONRecordParser.Failure) in
+            try parser.parse(#"{"skip": [{"# + literal + #": 1}], "id": "a", "text": "x"}"#)
+        }
+        switch (decoded, nested) {
+        case (.success, .success), (.failure, .failure): break
+        default: Issue.record("decoded \(decoded), as a key \(nested)")
+        }
+    }
+
     @Test("custom field names")
     func customFields() throws {
         let path = try jsonl([#"{"doc_id": "x", "content": "hello", "text": 5}"#])
