@@ -200,7 +200,7 @@ public struct JSONRecordParser: Sendable {
                 return DocumentID(text: try stringValue(strictSurrogates: true))
             }
             if let first = peek, first == UInt8(ascii: "-") || (0x30...0x39).contains(first) {
-                return DocumentID(text: String(decoding: try number(), as: UTF8.self), isNumber: true)
+                return DocumentID(text: String(decoding: UnsafeBufferPointer(rebasing: bytes[try number()]), as: UTF8.self), isNumber: true)
             }
             try skipValue(depth: 0)
             throw .wrongType(field: field, expected: "a string or a number")
@@ -224,7 +224,9 @@ public struct JSONRecordParser: Sendable {
                 skipSpace()
                 guard let first = peek, first == UInt8(ascii: "-") || (0x30...0x39).contains(first) else { throw wrongType }
                 let literal = try number()
-                guard let value = Int64(String(decoding: literal, as: UTF8.self)) else { throw wrongType }
+                guard let value = Int64(String(decoding: UnsafeBufferPointer(rebasing: bytes[literal]), as: UTF8.self)) else {
+                    throw wrongType
+                }
                 values.append(value)
                 skipSpace()
                 if peek == UInt8(ascii: ",") {
@@ -449,8 +451,9 @@ public struct JSONRecordParser: Sendable {
             return value
         }
 
-        /// Reads a number in JSON's grammar and returns its literal text.
-        mutating func number() throws(Failure) -> [UInt8] {
+        /// Reads a number in JSON's grammar and returns where its literal text lies in the line
+        /// (nothing copied: a skipped number costs no allocation).
+        mutating func number() throws(Failure) -> Range<Int> {
             let start = position
             if peek == UInt8(ascii: "-") { advance() }
             guard let first = peek, (0x30...0x39).contains(first) else { throw error("a digit") }
@@ -470,7 +473,7 @@ public struct JSONRecordParser: Sendable {
                 guard let digit = peek, (0x30...0x39).contains(digit) else { throw error("an exponent") }
                 while let byte = peek, (0x30...0x39).contains(byte) { advance() }
             }
-            return Array(bytes[start..<position])
+            return start..<position
         }
 
         /// Skips any JSON value.
