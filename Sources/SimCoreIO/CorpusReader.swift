@@ -69,17 +69,24 @@ public final class CorpusReader {
     /// read ahead past it were dropped, so reading on would skip their lines.
     private var readFailure: CorpusError?
     /// The next blocks, oldest first, being read and parsed in the background one after
-    /// another (more than one thread only): up to ``readAhead``.
+    /// another (more than one thread only): up to ``readAhead(threads:)``.
     private var prefetches: [_BlockPrefetch] = []
     /// Where the background blocks are read and parsed, in order (serial: one line reader), on
     /// the global queue's threads: a serial queue of its own would get a thread beyond the cores
     /// (an overcommitting queue), and on 100,000 news documents that extra thread cost 0.1 s of
     /// a 0.9 s run.
     private let prefetchQueue = DispatchQueue(label: "SimCoreIO.CorpusReader.prefetch", target: .global())
-    /// How many blocks are read and parsed ahead of the one being handed out. With one, a
-    /// caller that takes more than a block per batch (1,080,000 paragraphs: 16,384 documents,
-    /// about 1.6 blocks) waited for a block in about half of its batches, its core idle.
-    static let readAhead = 2
+    /// How many blocks are read and parsed ahead of the one being handed out on `threads`
+    /// threads: half as many as threads, at least 2. With one, a caller that takes more than a
+    /// block per batch (1,080,000 paragraphs: 16,384 documents, about 1.6 blocks) waited for a
+    /// block in about half of its batches, its core idle. Blocks are read and split into lines
+    /// one after another, and only their parsing is shared, so many threads need more of them
+    /// ahead: on 16 cores and 16 threads news took 0.41 s with 8 ahead against 0.55 s with 2
+    /// (16 MiB blocks instead of 4 MiB gave 0.42 s, but peaked 40 MB higher; README,
+    /// Measurements, "on 16 cores").
+    static func readAhead(threads: Int) -> Int {
+        Swift.max(2, threads / 2)
+    }
     /// Bytes of whole lines parsed per block: enough for every thread to get several chunks,
     /// small enough that a block's records stay a few MiB.
     let blockBytes: Int
@@ -324,7 +331,7 @@ public final class CorpusReader {
             // With more than one thread, the next blocks are read and parsed while this one's
             // records are used: reading overlaps with the caller's work.
             if options.threads > 1 {
-                while prefetches.count < Self.readAhead {
+                while prefetches.count < Self.readAhead(threads: options.threads) {
                     prefetches.append(
                         _BlockPrefetch(on: prefetchQueue, reader: reader, maximumBytes: blockBytes, parser: parser, options: options))
                 }

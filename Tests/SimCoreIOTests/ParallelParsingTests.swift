@@ -148,8 +148,9 @@ struct ParallelParsingTests {
         #expect(records == oracle[..<firstBad].map { try! $0.get() })
     }
 
-    @Test("several files read ahead block after block: every record of each file, in order, and a reader dropped mid-file", arguments: [1, 97, 4_096])
-    func severalFiles(blockBytes: Int) throws {
+    @Test("several files read ahead block after block: every record of each file, in order, and a reader dropped mid-file",
+          arguments: [1, 97, 4_096], [2, 8])
+    func severalFiles(blockBytes: Int, threads: Int) throws {
         var paths: [String] = []
         var wanted: [CorpusRecord] = []
         var wantedRejects: [CorpusError] = []
@@ -164,7 +165,7 @@ struct ParallelParsingTests {
                 }
             }
         }
-        let reader = CorpusReader(paths: paths, options: CorpusOptions(invalidInput: .skip, threads: 2), blockBytes: blockBytes)
+        let reader = CorpusReader(paths: paths, options: CorpusOptions(invalidInput: .skip, threads: threads), blockBytes: blockBytes)
         var records: [CorpusRecord] = []
         while let record = try reader.nextRecord() { records.append(record) }
         let firstDifference = (0..<Swift.min(records.count, wanted.count)).first { records[$0] != wanted[$0] } ?? Swift.min(records.count, wanted.count)
@@ -174,9 +175,15 @@ struct ParallelParsingTests {
         #expect(reader.inputBytesRead == paths.reduce(0) { $0 + (Platform.fileSize(atPath: $1) ?? 0) })
         // Blocks still being read ahead finish on their own after their reader is gone: this
         // part checks only that nothing crashes or hangs.
-        var partial: CorpusReader? = CorpusReader(paths: paths, options: CorpusOptions(invalidInput: .skip, threads: 2), blockBytes: blockBytes)
+        var partial: CorpusReader? = CorpusReader(
+            paths: paths, options: CorpusOptions(invalidInput: .skip, threads: threads), blockBytes: blockBytes)
         for _ in 0..<10 { _ = try partial?.nextRecord() }
         partial = nil
+    }
+
+    @Test("blocks read ahead: half as many as threads, at least two")
+    func readAheadDepth() {
+        #expect([1, 2, 3, 5, 6, 8, 16, 64].map { CorpusReader.readAhead(threads: $0) } == [2, 2, 2, 2, 3, 4, 8, 32])
     }
 
     @Test("nextLines: whole lines, CRLF and BOM dropped, the last line without a newline, consecutive numbers")
