@@ -200,7 +200,8 @@ public struct JSONRecordParser: Sendable {
                 return DocumentID(text: try stringValue(strictSurrogates: true))
             }
             if let first = peek, first == UInt8(ascii: "-") || (0x30...0x39).contains(first) {
-                return DocumentID(text: String(decoding: UnsafeBufferPointer(rebasing: bytes[try number()]), as: UTF8.self), isNumber: true)
+                let literal = try number()
+                return DocumentID(text: String(decoding: UnsafeBufferPointer(rebasing: bytes[literal]), as: UTF8.self), isNumber: true)
             }
             try skipValue(depth: 0)
             throw .wrongType(field: field, expected: "a string or a number")
@@ -245,15 +246,24 @@ public struct JSONRecordParser: Sendable {
         /// million paragraphs).
         mutating func stringValue(strictSurrogates: Bool) throws(Failure) -> String {
             let quote = position
-            try expect(UInt8(ascii: "\""))
-            let end = nextSpecialByte(from: position)
-            if end < bytes.count && bytes[end] == UInt8(ascii: "\"") {
-                let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[position..<end]), as: UTF8.self)
-                position = end + 1
-                return text
+            if let plain = try plainString() {
+                return String(decoding: UnsafeBufferPointer(rebasing: bytes[plain]), as: UTF8.self)
             }
             position = quote
             return String(decoding: try string(strictSurrogates: strictSurrogates), as: UTF8.self)
+        }
+
+        /// Moves past a string that needs no decoding (no escape, no raw control character,
+        /// closed on the line) and returns where its contents lie in the line; `nil` for any
+        /// other string, with ``position`` at the first byte that needs care (a backslash, a
+        /// control character or the end of the line). Throws when no string starts here.
+        private mutating func plainString() throws(Failure) -> Range<Int>? {
+            try expect(UInt8(ascii: "\""))
+            let start = position
+            position = nextSpecialByte(from: position)
+            guard peek == UInt8(ascii: "\"") else { return nil }
+            advance()
+            return start..<position - 1
         }
 
         /// Decodes a string to UTF-8 bytes. A `\u` escape of a lone surrogate becomes U+FFFD,
@@ -264,14 +274,9 @@ public struct JSONRecordParser: Sendable {
         /// array the size of the rest of the line (escapes only shrink) by
         /// ``decodeEscapedString(from:into:strictSurrogates:)``.
         mutating func string(strictSurrogates: Bool) throws(Failure) -> [UInt8] {
-            try expect(UInt8(ascii: "\""))
-            let start = position
-            position = nextSpecialByte(from: position)
+            let start = position + 1
+            if let plain = try plainString() { return Array(UnsafeBufferPointer(rebasing: bytes[plain])) }
             guard let byte = peek else { throw error("closing '\"'") }
-            if byte == UInt8(ascii: "\"") {
-                advance()
-                return Array(UnsafeBufferPointer(rebasing: bytes[start..<position - 1]))
-            }
             guard byte == UInt8(ascii: "\\") else { throw error("no raw control character inside a string") }
             var failure: Failure?
             let decoded = [UInt8](unsafeUninitializedCapacity: bytes.count - start) { room, filled in
@@ -335,13 +340,7 @@ public struct JSONRecordParser: Sendable {
         /// Reads a key string.
         mutating func key() throws(Failure) -> Key {
             let save = position
-            try expect(UInt8(ascii: "\""))
-            let start = position
-            position = nextSpecialByte(from: position)
-            if peek == UInt8(ascii: "\"") {
-                advance()
-                return .raw(start..<position - 1)
-            }
+            if let plain = try plainString() { return .raw(plain) }
             // An escape, a control character or no closing quote: the decoder handles (or refuses) it.
             position = save
             return .decoded(try string(strictSurrogates: false))
@@ -521,9 +520,8 @@ public struct JSONRecordParser: Sendable {
         /// ``string(strictSurrogates:)`` refuses with the same message at the same column: no
         /// closing quote, a raw control character, an invalid escape or `\u` escape.
         private mutating func skipString() throws(Failure) {
-            try expect(UInt8(ascii: "\""))
+            guard try plainString() == nil else { return }
             while true {
-                position = nextSpecialByte(from: position)
                 guard let byte = peek else { throw error("closing '\"'") }
                 if byte == UInt8(ascii: "\"") {
                     advance()
@@ -540,6 +538,7 @@ public struct JSONRecordParser: Sendable {
                     // the line or an invalid escape: the decoder's own checks and messages.
                     _ = try escapedScalar(strictSurrogates: false)
                 }
+                position = nextSpecialByte(from: position)
             }
         }
 
